@@ -1,0 +1,17 @@
+#![doc = include_str!("../README.md")]
+
+mod error;
+mod money;
+mod quantity;
+mod slug;
+mod sku;
+mod status;
+mod text;
+
+pub use error::DomainError;
+pub use money::{Currency, Money};
+pub use quantity::Quantity;
+pub use sku::Sku;
+pub use slug::Slug;
+pub use status::ProductStatus;
+pub use text::{Description, Title};

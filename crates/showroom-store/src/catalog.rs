@@ -1,0 +1,58 @@
+//! The catalog storage trait. Every method is one transaction: a call either happens whole or
+//! not at all. Unique fields (slugs, SKUs) come back as [`StoreError::Conflict`] naming the field.
+//! Derived listing data (price range, available units) is kept current by the same transaction
+//! that changes a variant or its stock.
+
+use async_trait::async_trait;
+use showroom_domain::{ProductStatus, Slug};
+use uuid::Uuid;
+
+use crate::{
+    Category, CategoryPatch, Media, NewCategory, NewMedia, NewProduct, NewVariant, Page, Product,
+    ProductPatch, ProductQuery, ProductSummary, StoreError, Variant, VariantPatch,
+};
+
+/// Connection pool figures for `/metrics`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PoolStats {
+    pub size: u32,
+    pub idle: u32,
+}
+
+#[async_trait]
+pub trait CatalogStore: Send + Sync + 'static {
+    /// A cheap round trip, for `/readyz`.
+    async fn ping(&self) -> Result<(), StoreError>;
+    fn pool_stats(&self) -> PoolStats;
+    /// `"sqlite"` or `"postgres"`, for logs and `/readyz`.
+    fn backend_name(&self) -> &'static str;
+
+    /// Every category, sorted by name; see [`crate::build_category_tree`].
+    async fn list_categories(&self) -> Result<Vec<Category>, StoreError>;
+    /// `Invalid { field: "parent_id" }` for an unknown parent.
+    async fn create_category(&self, new: NewCategory) -> Result<Category, StoreError>;
+    /// `Invalid { field: "parent_id" }` when the move would make a cycle.
+    async fn update_category(&self, id: Uuid, patch: CategoryPatch) -> Result<Category, StoreError>;
+
+    async fn list_products(&self, query: &ProductQuery) -> Result<Page<ProductSummary>, StoreError>;
+    async fn product_by_slug(&self, slug: &Slug) -> Result<Option<Product>, StoreError>;
+    async fn product_by_id(&self, id: Uuid) -> Result<Option<Product>, StoreError>;
+    async fn count_products(&self) -> Result<i64, StoreError>;
+
+    /// `Invalid { field: "category_id" }` for an unknown category.
+    async fn create_product(&self, new: NewProduct) -> Result<Product, StoreError>;
+    async fn update_product(&self, id: Uuid, patch: ProductPatch) -> Result<Product, StoreError>;
+    async fn set_product_status(&self, id: Uuid, status: ProductStatus) -> Result<Product, StoreError>;
+
+    /// Option values must name the product's options and their values
+    /// (`Invalid { field: "option_values" }` otherwise).
+    async fn add_variant(&self, product_id: Uuid, new: NewVariant) -> Result<Variant, StoreError>;
+    async fn update_variant(&self, variant_id: Uuid, patch: VariantPatch) -> Result<Variant, StoreError>;
+    /// Adds `delta` (may be negative) to the units on hand. Refused with
+    /// `Conflict { field: "delta" }` when on hand would fall below zero or below the reserved
+    /// units; the check and the write are one conditional update.
+    async fn adjust_inventory(&self, variant_id: Uuid, delta: i64) -> Result<Variant, StoreError>;
+
+    /// Appends a media item at the end of the product's gallery.
+    async fn add_media(&self, product_id: Uuid, new: NewMedia) -> Result<Media, StoreError>;
+}

@@ -1,0 +1,21 @@
+#![doc = include_str!("../README.md")]
+
+mod catalog;
+mod cursor;
+mod error;
+mod model;
+mod query;
+mod tree;
+
+#[cfg(feature = "contract")]
+pub mod contract;
+
+pub use catalog::{CatalogStore, PoolStats};
+pub use cursor::{Cursor, CursorKey};
+pub use error::StoreError;
+pub use model::*;
+pub use query::{Page, ProductQuery, ProductSort, MAX_PAGE_SIZE};
+pub use tree::build_category_tree;
+
+/// Shared handle to whichever catalog backend the binary chose.
+pub type DynCatalogStore = std::sync::Arc<dyn CatalogStore>;
