@@ -3,13 +3,13 @@
 mod error;
 mod money;
 mod quantity;
-mod slug;
 mod sku;
+mod slug;
 mod status;
 mod text;
 
 pub use error::DomainError;
-pub use money::{Currency, Money};
+pub use money::{Currency, Money, MAX_MINOR_UNITS};
 pub use quantity::Quantity;
 pub use sku::Sku;
 pub use slug::Slug;

@@ -13,10 +13,32 @@ pub const MAX_MINOR_UNITS: i64 = 1_000_000_000_000;
 
 /// ISO 4217 currencies the shop accepts, each with its number of minor-unit digits.
 const CURRENCIES: &[(&str, u8)] = &[
-    ("AUD", 2), ("BHD", 3), ("BRL", 2), ("CAD", 2), ("CHF", 2), ("CNY", 2), ("CZK", 2),
-    ("DKK", 2), ("EUR", 2), ("GBP", 2), ("HKD", 2), ("HUF", 2), ("INR", 2), ("ISK", 0),
-    ("JPY", 0), ("KRW", 0), ("KWD", 3), ("MXN", 2), ("NOK", 2), ("NZD", 2), ("PLN", 2),
-    ("SEK", 2), ("SGD", 2), ("TRY", 2), ("USD", 2), ("ZAR", 2),
+    ("AUD", 2),
+    ("BHD", 3),
+    ("BRL", 2),
+    ("CAD", 2),
+    ("CHF", 2),
+    ("CNY", 2),
+    ("CZK", 2),
+    ("DKK", 2),
+    ("EUR", 2),
+    ("GBP", 2),
+    ("HKD", 2),
+    ("HUF", 2),
+    ("INR", 2),
+    ("ISK", 0),
+    ("JPY", 0),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("MXN", 2),
+    ("NOK", 2),
+    ("NZD", 2),
+    ("PLN", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("TRY", 2),
+    ("USD", 2),
+    ("ZAR", 2),
 ];
 
 /// An ISO 4217 currency code known to the shop.
@@ -38,7 +60,11 @@ impl Currency {
             .iter()
             .find(|(code, _)| *code == upper)
             .map(|&(code, digits)| Self(code, digits))
-            .ok_or_else(|| DomainError::new(format!("`{raw}` is not an ISO 4217 currency the shop accepts")))
+            .ok_or_else(|| {
+                DomainError::new(format!(
+                    "`{raw}` is not an ISO 4217 currency the shop accepts"
+                ))
+            })
     }
 
     pub fn code(self) -> &'static str {
@@ -84,7 +110,10 @@ impl Money {
                 "an amount is at most {MAX_MINOR_UNITS} minor units"
             )));
         }
-        Ok(Self { amount_minor, currency })
+        Ok(Self {
+            amount_minor,
+            currency,
+        })
     }
 
     /// A price: like [`Money::new`] but never negative.
@@ -124,7 +153,14 @@ impl fmt::Display for Money {
             return write!(f, "{sign}{abs} {}", self.currency);
         }
         let scale = 10u64.pow(digits);
-        write!(f, "{sign}{}.{:0width$} {}", abs / scale, abs % scale, self.currency, width = digits as usize)
+        write!(
+            f,
+            "{sign}{}.{:0width$} {}",
+            abs / scale,
+            abs % scale,
+            self.currency,
+            width = digits as usize
+        )
     }
 }
 
@@ -149,7 +185,12 @@ mod tests {
     fn display_uses_the_currency_minor_digits() {
         assert_eq!(Money::new(1250, eur()).unwrap().to_string(), "12.50 EUR");
         assert_eq!(Money::new(-5, eur()).unwrap().to_string(), "-0.05 EUR");
-        assert_eq!(Money::new(1200, Currency::parse("JPY").unwrap()).unwrap().to_string(), "1200 JPY");
+        assert_eq!(
+            Money::new(1200, Currency::parse("JPY").unwrap())
+                .unwrap()
+                .to_string(),
+            "1200 JPY"
+        );
     }
 
     #[test]

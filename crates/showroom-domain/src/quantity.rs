@@ -14,7 +14,9 @@ pub struct Quantity(u32);
 impl Quantity {
     pub fn new(value: i64) -> Result<Self, DomainError> {
         if !(0..=MAX_QUANTITY).contains(&value) {
-            return Err(DomainError::new(format!("a quantity is between 0 and {MAX_QUANTITY}")));
+            return Err(DomainError::new(format!(
+                "a quantity is between 0 and {MAX_QUANTITY}"
+            )));
         }
         Ok(Self(value as u32))
     }

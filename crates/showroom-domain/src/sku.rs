@@ -17,12 +17,14 @@ impl Sku {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let upper = raw.trim().to_ascii_uppercase();
         if upper.is_empty() || upper.len() > MAX_LEN {
-            return Err(DomainError::new(format!("a SKU has 1 to {MAX_LEN} characters")));
+            return Err(DomainError::new(format!(
+                "a SKU has 1 to {MAX_LEN} characters"
+            )));
         }
         let first_ok = upper.as_bytes()[0].is_ascii_alphanumeric();
-        let rest_ok = upper
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'));
+        let rest_ok = upper.bytes().all(|b| {
+            b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        });
         if !first_ok || !rest_ok {
             return Err(DomainError::new(
                 "a SKU is letters, digits, `-`, `_` and `.`, starting with a letter or digit",

@@ -29,7 +29,9 @@ impl ProductStatus {
             "draft" => Ok(Self::Draft),
             "published" => Ok(Self::Published),
             "archived" => Ok(Self::Archived),
-            _ => Err(DomainError::new("a status is `draft`, `published` or `archived`")),
+            _ => Err(DomainError::new(
+                "a status is `draft`, `published` or `archived`",
+            )),
         }
     }
 
@@ -50,7 +52,11 @@ mod tests {
 
     #[test]
     fn status_names_round_trip() {
-        for status in [ProductStatus::Draft, ProductStatus::Published, ProductStatus::Archived] {
+        for status in [
+            ProductStatus::Draft,
+            ProductStatus::Published,
+            ProductStatus::Archived,
+        ] {
             assert_eq!(ProductStatus::parse(status.as_str()).unwrap(), status);
         }
         assert!(ProductStatus::parse("deleted").is_err());

@@ -9,10 +9,17 @@ fn bounded(raw: &str, what: &str, min: usize, max: usize) -> Result<String, Doma
     let trimmed = raw.trim();
     let count = trimmed.chars().count();
     if count < min || count > max {
-        return Err(DomainError::new(format!("{what} has {min} to {max} characters")));
+        return Err(DomainError::new(format!(
+            "{what} has {min} to {max} characters"
+        )));
     }
-    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(DomainError::new(format!("{what} cannot contain control characters")));
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(DomainError::new(format!(
+            "{what} cannot contain control characters"
+        )));
     }
     Ok(trimmed.to_owned())
 }

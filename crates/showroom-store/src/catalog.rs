@@ -32,9 +32,11 @@ pub trait CatalogStore: Send + Sync + 'static {
     /// `Invalid { field: "parent_id" }` for an unknown parent.
     async fn create_category(&self, new: NewCategory) -> Result<Category, StoreError>;
     /// `Invalid { field: "parent_id" }` when the move would make a cycle.
-    async fn update_category(&self, id: Uuid, patch: CategoryPatch) -> Result<Category, StoreError>;
+    async fn update_category(&self, id: Uuid, patch: CategoryPatch)
+        -> Result<Category, StoreError>;
 
-    async fn list_products(&self, query: &ProductQuery) -> Result<Page<ProductSummary>, StoreError>;
+    async fn list_products(&self, query: &ProductQuery)
+        -> Result<Page<ProductSummary>, StoreError>;
     async fn product_by_slug(&self, slug: &Slug) -> Result<Option<Product>, StoreError>;
     async fn product_by_id(&self, id: Uuid) -> Result<Option<Product>, StoreError>;
     async fn count_products(&self) -> Result<i64, StoreError>;
@@ -42,12 +44,20 @@ pub trait CatalogStore: Send + Sync + 'static {
     /// `Invalid { field: "category_id" }` for an unknown category.
     async fn create_product(&self, new: NewProduct) -> Result<Product, StoreError>;
     async fn update_product(&self, id: Uuid, patch: ProductPatch) -> Result<Product, StoreError>;
-    async fn set_product_status(&self, id: Uuid, status: ProductStatus) -> Result<Product, StoreError>;
+    async fn set_product_status(
+        &self,
+        id: Uuid,
+        status: ProductStatus,
+    ) -> Result<Product, StoreError>;
 
     /// Option values must name the product's options and their values
     /// (`Invalid { field: "option_values" }` otherwise).
     async fn add_variant(&self, product_id: Uuid, new: NewVariant) -> Result<Variant, StoreError>;
-    async fn update_variant(&self, variant_id: Uuid, patch: VariantPatch) -> Result<Variant, StoreError>;
+    async fn update_variant(
+        &self,
+        variant_id: Uuid,
+        patch: VariantPatch,
+    ) -> Result<Variant, StoreError>;
     /// Adds `delta` (may be negative) to the units on hand. Refused with
     /// `Conflict { field: "delta" }` when on hand would fall below zero or below the reserved
     /// units; the check and the write are one conditional update.

@@ -42,7 +42,11 @@ impl Cursor {
         let sort = ProductSort::parse(&sort).ok_or_else(bad)?;
         let key_fits = matches!(
             (sort, &key),
-            (ProductSort::Title, CursorKey::Text(_)) | (ProductSort::Newest | ProductSort::PriceAsc | ProductSort::PriceDesc, CursorKey::Int(_))
+            (ProductSort::Title, CursorKey::Text(_))
+                | (
+                    ProductSort::Newest | ProductSort::PriceAsc | ProductSort::PriceDesc,
+                    CursorKey::Int(_)
+                )
         );
         if !key_fits {
             return Err(bad());
@@ -70,9 +74,16 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_forgeries_are_refused() {
-        let cursor = Cursor { sort: ProductSort::Title, key: CursorKey::Text("Oak".into()), id: Uuid::nil() };
+        let cursor = Cursor {
+            sort: ProductSort::Title,
+            key: CursorKey::Text("Oak".into()),
+            id: Uuid::nil(),
+        };
         assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
         assert!(Cursor::decode("zz").is_err());
-        assert!(Cursor::decode(&hex::encode(r#"["title",5,"00000000-0000-0000-0000-000000000000"]"#)).is_err());
+        assert!(Cursor::decode(&hex::encode(
+            r#"["title",5,"00000000-0000-0000-0000-000000000000"]"#
+        ))
+        .is_err());
     }
 }

@@ -11,10 +11,16 @@ pub enum StoreError {
     NotFound { what: &'static str },
     /// A unique field is already taken, or a conditional update lost (stock, state).
     #[error("{message}")]
-    Conflict { field: &'static str, message: String },
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
     /// The input is well-typed but refers to something impossible (unknown parent, a cycle).
     #[error("{message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     /// The database cannot be reached right now; retrying later may work.
     #[error("the database is unavailable")]
     Unavailable(#[source] BoxError),
@@ -24,9 +30,15 @@ pub enum StoreError {
 
 impl StoreError {
     pub fn conflict(field: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict { field, message: message.into() }
+        Self::Conflict {
+            field,
+            message: message.into(),
+        }
     }
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        Self::Invalid { field, message: message.into() }
+        Self::Invalid {
+            field,
+            message: message.into(),
+        }
     }
 }

@@ -76,7 +76,11 @@ pub struct ContentHash(String);
 
 impl ContentHash {
     pub fn parse(raw: &str) -> Result<Self, showroom_domain::DomainError> {
-        if raw.len() == 64 && raw.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        if raw.len() == 64
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
             Ok(Self(raw.to_owned()))
         } else {
             Err(showroom_domain::DomainError(

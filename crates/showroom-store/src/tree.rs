@@ -19,7 +19,11 @@ pub fn build_category_tree(categories: Vec<Category>) -> Vec<CategoryNode> {
 }
 
 /// Depth is bounded so a corrupted cycle in the data cannot recurse forever.
-fn attach(parent: Option<Uuid>, children_of: &mut HashMap<Option<Uuid>, Vec<Category>>, depth: usize) -> Vec<CategoryNode> {
+fn attach(
+    parent: Option<Uuid>,
+    children_of: &mut HashMap<Option<Uuid>, Vec<Category>>,
+    depth: usize,
+) -> Vec<CategoryNode> {
     if depth > 32 {
         return Vec::new();
     }
@@ -30,7 +34,10 @@ fn attach(parent: Option<Uuid>, children_of: &mut HashMap<Option<Uuid>, Vec<Cate
         .into_iter()
         .map(|category| {
             let id = category.id;
-            CategoryNode { category, children: attach(Some(id), children_of, depth + 1) }
+            CategoryNode {
+                category,
+                children: attach(Some(id), children_of, depth + 1),
+            }
         })
         .collect()
 }

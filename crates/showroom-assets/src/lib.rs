@@ -1,0 +1,13 @@
+#![doc = include_str!("../README.md")]
+
+mod address;
+mod blob_store;
+mod content_type;
+pub mod demo;
+mod error;
+mod store_url;
+
+pub use address::{ContentAddress, FileName};
+pub use blob_store::{BlobMeta, BlobStore, IMMUTABLE_CACHE_CONTROL};
+pub use content_type::content_type_for;
+pub use error::AssetError;

@@ -1,0 +1,225 @@
+//! The shared backend, on Redis.
+//!
+//! Guarantees:
+//! - every instance connected to the same Redis with the same key prefix sees the same entries;
+//! - once [`Cache::invalidate_namespace`] has returned on one instance, no instance returns an
+//!   entry stored in that namespace before the call. Invalidation advances the namespace's
+//!   version counter, and every lookup reads the counter and the entry in one Lua script (one
+//!   round trip, no local state to go stale). Entries of old versions are never deleted; they
+//!   expire by their time to live;
+//! - a [`crate::get_or_fill`] whose fill races with an invalidation stores its value under the
+//!   version read *before* the fill, where no one will read it;
+//! - a stalled or lost Redis costs each command at most [`CacheOptions::command_timeout`]; the
+//!   connection manager reconnects in the background.
+//!
+//! Key layout and scripts are described in `redis_scripts.rs`. This backend needs Redis 5 or
+//! newer, and a single Redis (or a primary with replicas) rather than Redis Cluster, since a
+//! script touches keys it computes itself.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use redis::{
+    aio::{ConnectionManager, ConnectionManagerConfig},
+    RedisError,
+};
+
+use crate::{
+    fill, namespace, redact::redact_url, redis_scripts, stats::Counters, Cache, CacheError,
+    CacheOptions, CacheStats, FillFailed, FillFuture,
+};
+
+const BACKEND: &str = "redis";
+
+/// A cache in Redis, shared by every instance of the shop.
+pub struct RedisCache {
+    connection: ConnectionManager,
+    prefix: String,
+    default_ttl: Duration,
+    counters: Counters,
+}
+
+impl RedisCache {
+    /// Connects to `url` (`redis://` or `rediss://`) and checks the server answers `PING`,
+    /// all within `options.connect_timeout`.
+    pub async fn connect(url: &str, options: &CacheOptions) -> Result<Self, CacheError> {
+        let redacted = redact_url(url);
+        let connect_error = |source: RedisError| CacheError::Connect {
+            url: redacted.clone(),
+            source: source.into(),
+        };
+        let client = redis::Client::open(url).map_err(connect_error)?;
+        // One quick retry only: when Redis is down, requests waiting on a reconnect should fall
+        // back to the database soon rather than sit through a long backoff.
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(options.connect_timeout)
+            .set_response_timeout(options.command_timeout)
+            .set_number_of_retries(1)
+            .set_max_delay(500);
+        let connecting = async {
+            let mut connection = ConnectionManager::new_with_config(client, config).await?;
+            redis::cmd("PING")
+                .query_async::<()>(&mut connection)
+                .await?;
+            Ok(connection)
+        };
+        let connection = tokio::time::timeout(options.connect_timeout, connecting)
+            .await
+            .map_err(|_| CacheError::ConnectTimeout {
+                url: redacted.clone(),
+                timeout: options.connect_timeout,
+            })?
+            .map_err(connect_error)?;
+        Ok(Self {
+            connection,
+            prefix: options.key_prefix.clone(),
+            default_ttl: options.default_ttl,
+            counters: Counters::new(BACKEND),
+        })
+    }
+
+    fn version_key(&self, ns: &str) -> String {
+        format!("{}ver:{ns}", self.prefix)
+    }
+
+    /// Everything before the version in the keys of `ns`' entries.
+    fn entry_prefix(&self, ns: &str) -> String {
+        format!("{}{ns}:", self.prefix)
+    }
+
+    /// Counts the failure and wraps it.
+    fn failed(&self, operation: &'static str, source: RedisError) -> CacheError {
+        self.counters.error(operation);
+        CacheError::Backend {
+            backend: BACKEND,
+            operation,
+            source: source.into(),
+        }
+    }
+
+    /// The namespace's current version and the entry stored under it, in one round trip.
+    async fn versioned_get(
+        &self,
+        ns: &str,
+        key: &str,
+    ) -> Result<(String, Option<Bytes>), CacheError> {
+        namespace::check(ns)?;
+        let (version, value): (String, Option<Vec<u8>>) = redis_scripts::GET
+            .key(self.version_key(ns))
+            .arg(self.entry_prefix(ns))
+            .arg(key)
+            .invoke_async(&mut self.connection.clone())
+            .await
+            .map_err(|err| self.failed("get", err))?;
+        self.counters.lookup(ns, value.is_some());
+        Ok((version, value.map(Bytes::from)))
+    }
+
+    /// Stores under an explicit version, for a fill that read the version before it ran.
+    async fn put_at_version(
+        &self,
+        ns: &str,
+        version: &str,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+    ) -> Result<(), CacheError> {
+        let entry_key = format!("{}{version}:{key}", self.entry_prefix(ns));
+        redis::cmd("SET")
+            .arg(entry_key)
+            .arg(value)
+            .arg("PX")
+            .arg(ttl_millis(ttl))
+            .query_async::<()>(&mut self.connection.clone())
+            .await
+            .map_err(|err| self.failed("put", err))
+    }
+}
+
+/// A time to live in whole milliseconds, at least one: Redis rejects `PX 0`.
+fn ttl_millis(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+}
+
+#[async_trait]
+impl Cache for RedisCache {
+    async fn get(&self, ns: &str, key: &str) -> Result<Option<Bytes>, CacheError> {
+        Ok(self.versioned_get(ns, key).await?.1)
+    }
+
+    async fn put(
+        &self,
+        ns: &str,
+        key: &str,
+        value: Bytes,
+        ttl: Option<Duration>,
+    ) -> Result<(), CacheError> {
+        namespace::check(ns)?;
+        let ttl = ttl.unwrap_or(self.default_ttl);
+        if ttl.is_zero() {
+            return Ok(());
+        }
+        redis_scripts::PUT
+            .key(self.version_key(ns))
+            .arg(self.entry_prefix(ns))
+            .arg(key)
+            .arg(value.as_ref())
+            .arg(ttl_millis(ttl))
+            .invoke_async::<()>(&mut self.connection.clone())
+            .await
+            .map_err(|err| self.failed("put", err))
+    }
+
+    async fn invalidate_namespace(&self, ns: &str) -> Result<(), CacheError> {
+        namespace::check(ns)?;
+        redis_scripts::INVALIDATE
+            .key(self.version_key(ns))
+            .arg(format!("{}invalidate", self.prefix))
+            .arg(ns)
+            .invoke_async::<()>(&mut self.connection.clone())
+            .await
+            .map_err(|err| self.failed("invalidate_namespace", err))
+    }
+
+    async fn ping(&self) -> Result<(), CacheError> {
+        redis::cmd("PING")
+            .query_async::<()>(&mut self.connection.clone())
+            .await
+            .map_err(|err| self.failed("ping", err))
+    }
+
+    fn backend_name(&self) -> &'static str {
+        BACKEND
+    }
+
+    fn stats(&self) -> CacheStats {
+        self.counters.snapshot()
+    }
+
+    async fn get_or_fill_boxed(
+        &self,
+        ns: &str,
+        key: &str,
+        ttl: Option<Duration>,
+        fill: FillFuture<'_>,
+    ) -> Result<Bytes, FillFailed> {
+        let version = match self.versioned_get(ns, key).await {
+            Ok((_, Some(hit))) => return Ok(hit),
+            Ok((version, None)) => Some(version),
+            Err(err) => {
+                fill::warn_lookup_failed(BACKEND, ns, &err);
+                None
+            }
+        };
+        let value = fill.await?;
+        let ttl = ttl.unwrap_or(self.default_ttl);
+        // Without a version (Redis failed) there is nothing safe to store under.
+        if let (Some(version), false) = (version, ttl.is_zero()) {
+            if let Err(err) = self.put_at_version(ns, &version, key, &value, ttl).await {
+                fill::warn_store_failed(BACKEND, ns, &err);
+            }
+        }
+        Ok(value)
+    }
+}

@@ -1,0 +1,104 @@
+//! Choosing the backend from a URL, and failing fast and clearly when it is wrong.
+
+use std::time::{Duration, Instant};
+
+use showroom_cache::{connect, CacheError, CacheOptions};
+
+use crate::support::TestRedis;
+
+#[tokio::test]
+async fn no_url_or_memory_scheme_gives_the_memory_backend() {
+    for url in [None, Some(""), Some("memory://")] {
+        let cache = connect(url, &CacheOptions::default()).await.unwrap();
+        assert_eq!(cache.backend_name(), "memory", "{url:?}");
+        cache.ping().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_scheme_is_named_in_the_error() {
+    let err = connect(
+        Some("memcached://:pw@cache:11211"),
+        &CacheOptions::default(),
+    )
+    .await
+    .err()
+    .expect("rejected");
+    assert!(matches!(err, CacheError::UnsupportedScheme { .. }));
+    let message = err.to_string();
+    assert!(message.contains("memcached"), "{message}");
+    assert!(!message.contains("pw@"), "password leaked: {message}");
+}
+
+#[tokio::test]
+async fn a_url_without_a_scheme_is_rejected() {
+    let err = connect(Some("localhost:6379"), &CacheOptions::default())
+        .await
+        .err()
+        .expect("rejected");
+    assert!(matches!(err, CacheError::InvalidUrl { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn a_refused_redis_fails_fast_and_names_the_url_without_its_password() {
+    let started = Instant::now();
+    let err = connect(
+        Some("redis://:hunter2@127.0.0.1:1"),
+        &CacheOptions::default(),
+    )
+    .await
+    .err()
+    .expect("nothing listens on port 1");
+    assert!(
+        started.elapsed() <= Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    let message = err.display_chain();
+    assert!(message.contains("127.0.0.1:1"), "{message}");
+    assert!(!message.contains("hunter2"), "password leaked: {message}");
+}
+
+#[tokio::test]
+async fn an_unanswering_redis_times_out_within_the_bound() {
+    // 192.0.2.0/24 is reserved for documentation: packets to it go nowhere.
+    let started = Instant::now();
+    let result = connect(Some("redis://192.0.2.1:6379"), &CacheOptions::default()).await;
+    assert!(result.is_err());
+    assert!(
+        started.elapsed() <= Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_redis_url_gives_the_redis_backend() {
+    let Some(redis) = TestRedis::start().await else {
+        return;
+    };
+    let cache = connect(Some(&redis.url), &redis.options).await.unwrap();
+    assert_eq!(cache.backend_name(), "redis");
+    cache.ping().await.unwrap();
+}
+
+/// Exercises the TLS stack (and its crypto provider) without a TLS server: the plain Redis
+/// answers the handshake with garbage, which must be an error, not a panic or a hang.
+#[tokio::test]
+async fn a_rediss_url_to_a_plain_redis_fails_cleanly() {
+    let Some(redis) = TestRedis::start().await else {
+        return;
+    };
+    let Some(address) = redis.url.strip_prefix("redis://") else {
+        eprintln!("skipping: the test Redis URL is not redis://");
+        return;
+    };
+    let started = Instant::now();
+    let result = connect(Some(&format!("rediss://{address}")), &redis.options).await;
+    assert!(result.is_err());
+    assert!(
+        started.elapsed() <= Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -1,0 +1,72 @@
+//! Assembles the router and its middleware stack. Path groups are separate routers (`/api`,
+//! `/assets`, pages, operations) so a load balancer can route them apart. Layers, outermost first:
+//! request id → trace span → panic catcher → metrics → deadline → body limit → router.
+
+use std::time::Duration;
+
+use axum::http::HeaderName;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::error::ApiError;
+use crate::middleware::{admin_auth, panic, request_metrics, timeout};
+use crate::openapi::ApiDoc;
+use crate::routes::{admin_catalog, admin_inventory, assets, ops, pages, storefront};
+use crate::state::AppState;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The documented routers (API, assets, operations) and the document generated from them.
+pub(crate) fn api_routers() -> (Router<AppState>, OpenApiDoc, Router<AppState>) {
+    let admin = OpenApiRouter::new()
+        .merge(admin_catalog::router())
+        .merge(admin_inventory::router());
+    let (admin_router, admin_doc) = admin.split_for_parts();
+    let (public_router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(storefront::router())
+        .merge(assets::router())
+        .merge(ops::router())
+        .split_for_parts();
+    doc.merge(admin_doc);
+    (public_router, doc, admin_router)
+}
+
+pub fn router(state: AppState) -> Router {
+    let (public_router, doc, admin_router) = api_routers();
+    let admin_router = admin_router.route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        admin_auth::require_admin_token,
+    ));
+    let document = std::sync::Arc::new(doc);
+    let request_timeout: Duration = state.settings.request_timeout;
+    let body_limit = state.settings.body_limit_bytes.max(1);
+
+    Router::new()
+        .merge(public_router)
+        .merge(admin_router)
+        .route("/api/openapi.json", get(move || async move { Json(document.as_ref().clone()) }))
+        .merge(pages::router())
+        .fallback(|| async { ApiError::NotFound { what: "route" }.into_response() })
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                    let request_id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %request_id)
+                }))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(CatchPanicLayer::custom(panic::panic_to_problem))
+                .layer(axum::middleware::from_fn(request_metrics::record_request_metrics))
+                .layer(axum::middleware::from_fn_with_state(request_timeout, timeout::request_deadline)),
+        )
+        .with_state(state)
+}

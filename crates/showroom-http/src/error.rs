@@ -1,0 +1,202 @@
+//! The one error type of the HTTP edge, rendered as RFC 9457 `application/problem+json`.
+//! 4xx errors carry a message meant for the caller, a stable machine `code`, and for validation
+//! the offending `field` (a JSON pointer-like dotted path). 5xx errors are logged with their whole
+//! cause chain here, once, and leave with a generic message: causes are never sent.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use showroom_domain::DomainError;
+use showroom_store::StoreError;
+use utoipa::ToSchema;
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem (`about:blank` style: it names, it does not resolve).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the kind of problem.
+    pub title: String,
+    pub status: u16,
+    /// What went wrong in this request, in plain words.
+    pub detail: String,
+    /// Stable machine-readable code, e.g. `validation_failed`, `not_found`, `conflict`.
+    pub code: String,
+    /// The input field at fault, when there is one (`price.amount_minor`, `slug`, `cursor`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{detail}")]
+    BadRequest {
+        code: &'static str,
+        detail: String,
+        field: Option<String>,
+    },
+    #[error("{detail}")]
+    Validation { field: String, detail: String },
+    #[error("{what} not found")]
+    NotFound { what: &'static str },
+    #[error("{detail}")]
+    Conflict {
+        field: Option<String>,
+        detail: String,
+    },
+    #[error("a valid admin API token is required")]
+    Unauthorized,
+    #[error("the request body is larger than this route accepts")]
+    PayloadTooLarge,
+    #[error("the request body must be `application/json`")]
+    UnsupportedMediaType,
+    #[error("{detail}")]
+    Unavailable { detail: String },
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    pub fn validation(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.into(),
+            detail: detail.into(),
+        }
+    }
+
+    pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Internal(cause.into())
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest { code, .. } => code,
+            Self::Validation { .. } => "validation_failed",
+            Self::NotFound { .. } => "not_found",
+            Self::Conflict { .. } => "conflict",
+            Self::Unauthorized => "unauthorized",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::Unavailable { .. } => "unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    fn field(&self) -> Option<String> {
+        match self {
+            Self::BadRequest { field, .. } | Self::Conflict { field, .. } => field.clone(),
+            Self::Validation { field, .. } => Some(field.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        let status = self.status();
+        Problem {
+            kind: format!(
+                "https://showroom.dev/problems/{}",
+                self.code().replace('_', "-")
+            ),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.to_string(),
+            code: self.code().to_owned(),
+            field: self.field(),
+        }
+    }
+}
+
+/// Renders a problem document with the right content type; shared by [`ApiError`] and the
+/// middleware layers (timeouts, panics, body limits) that produce errors outside handlers.
+pub fn problem_response(status: StatusCode, problem: &Problem) -> Response {
+    let body = serde_json::to_vec(problem).unwrap_or_default();
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        match &self {
+            Self::Internal(cause) => {
+                tracing::error!(error = %error_chain(cause.as_ref()), "request failed")
+            }
+            Self::Unavailable { .. } => tracing::warn!(error = %self, "dependency unavailable"),
+            _ => tracing::debug!(error = %self, code = self.code(), "request refused"),
+        }
+        let mut response = problem_response(status, &self.to_problem());
+        if matches!(self, Self::Unauthorized) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"showroom-admin\""),
+            );
+        }
+        if matches!(self, Self::Unavailable { .. }) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        response
+    }
+}
+
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound { what } => Self::NotFound { what },
+            StoreError::Conflict { field, message } => Self::Conflict {
+                field: Some(field.to_owned()),
+                detail: message,
+            },
+            StoreError::Invalid { field, message } => Self::validation(field, message),
+            StoreError::Unavailable(cause) => {
+                tracing::warn!(error = %error_chain(cause.as_ref()), "database unavailable");
+                Self::Unavailable {
+                    detail: "the database is unavailable, try again shortly".into(),
+                }
+            }
+            StoreError::Internal(cause) => Self::Internal(cause),
+        }
+    }
+}
+
+/// Attaches the field name to a domain parse error: `Slug::parse(s).field("slug")?`.
+pub trait FieldContext<T> {
+    fn field(self, field: &str) -> Result<T, ApiError>;
+}
+
+impl<T> FieldContext<T> for Result<T, DomainError> {
+    fn field(self, field: &str) -> Result<T, ApiError> {
+        self.map_err(|e| ApiError::validation(field, e.0))
+    }
+}

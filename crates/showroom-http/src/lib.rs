@@ -1,0 +1,15 @@
+#![doc = include_str!("../README.md")]
+
+mod app;
+mod error;
+mod extract;
+mod middleware;
+mod openapi;
+mod response_cache;
+mod routes;
+mod state;
+
+pub use app::router;
+pub use error::ApiError;
+pub use openapi::openapi_document;
+pub use state::{AppState, HttpSettings, Readiness};

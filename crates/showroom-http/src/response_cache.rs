@@ -1,0 +1,103 @@
+//! Caching of whole JSON responses. The value cached is the serialized body, so a hit costs one
+//! cache read and no serialization. Cache failures are logged and treated as misses (by
+//! `showroom_cache::get_or_fill`): a broken cache slows the shop down, it never breaks it.
+//! Errors (404s) are not cached.
+
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use serde::Serialize;
+use showroom_cache::get_or_fill;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Groups of cached responses that are invalidated together.
+#[derive(Debug, Clone, Copy)]
+pub enum Namespace {
+    Products,
+    ProductLists,
+    Categories,
+}
+
+impl Namespace {
+    pub const ALL: [Namespace; 3] = [Self::Products, Self::ProductLists, Self::Categories];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Products => "product",
+            Self::ProductLists => "products",
+            Self::Categories => "categories",
+        }
+    }
+}
+
+/// A JSON body and whether it came from the cache (sent as `X-Cache: hit|miss`).
+pub struct CachedJson {
+    pub body: Bytes,
+    pub hit: bool,
+}
+
+impl IntoResponse for CachedJson {
+    fn into_response(self) -> Response {
+        let mut response = self.body.into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        headers.insert(
+            "x-cache",
+            HeaderValue::from_static(if self.hit { "hit" } else { "miss" }),
+        );
+        response
+    }
+}
+
+pub async fn cached_json<T, F, Fut>(
+    state: &AppState,
+    namespace: Namespace,
+    key: &str,
+    fill: F,
+) -> Result<CachedJson, ApiError>
+where
+    T: Serialize,
+    F: Fn() -> Fut + Sync,
+    Fut: std::future::Future<Output = Result<T, ApiError>> + Send,
+{
+    // `get_or_fill` runs the fill only on a miss (once, however many requests wait for the key),
+    // so whether it ran tells hit from miss.
+    let filled = AtomicBool::new(false);
+    let body = get_or_fill(
+        state.cache.as_ref(),
+        namespace.as_str(),
+        key,
+        Some(state.settings.cache_ttl),
+        || {
+            filled.store(true, Ordering::Relaxed);
+            let value = fill();
+            async move {
+                let value = value.await?;
+                serde_json::to_vec(&value)
+                    .map(Bytes::from)
+                    .map_err(ApiError::internal)
+            }
+        },
+    )
+    .await?;
+    Ok(CachedJson {
+        body,
+        hit: !filled.load(Ordering::Relaxed),
+    })
+}
+
+/// Called after every admin write, before the response is sent, so the writer's next read (on
+/// any instance) sees the change.
+pub async fn invalidate_catalog(state: &AppState) {
+    for namespace in Namespace::ALL {
+        if let Err(error) = state.cache.invalidate_namespace(namespace.as_str()).await {
+            tracing::error!(%error, namespace = namespace.as_str(), "cache invalidation failed");
+        }
+    }
+}

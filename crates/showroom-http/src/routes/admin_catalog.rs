@@ -1,0 +1,294 @@
+//! Admin catalog writes: products (create, update, publish, archive, media) and categories.
+//! Every handler parses its body into domain types first, makes one store call (one
+//! transaction), then invalidates the cached storefront responses on every instance before it
+//! answers, so the merchant's next look at the shop shows the change.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::Json;
+use showroom_domain::ProductStatus;
+use showroom_store::{NewCategory, NewMedia, NewProduct, ProductPatch};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::{ApiError, Problem};
+use crate::extract::ApiJson;
+use crate::response_cache::invalidate_catalog;
+use crate::routes::dto::{CategoryDto, MediaDto, ProductDto, ProductPageDto};
+use crate::routes::input::{
+    AttachMediaInput, CreateCategoryInput, CreateProductInput, UpdateCategoryInput,
+    UpdateProductInput,
+};
+use crate::routes::params::parse_id;
+use crate::routes::storefront::parse_list_query;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(admin_list_products, create_product))
+        .routes(routes!(admin_get_product, update_product))
+        .routes(routes!(publish_product))
+        .routes(routes!(archive_product))
+        .routes(routes!(attach_media))
+        .routes(routes!(create_category))
+        .routes(routes!(update_category))
+}
+
+/// List products of every status (or `status=draft|published|archived`).
+#[utoipa::path(
+    get, path = "/api/v1/admin/products", tag = "admin", security(("admin_token" = [])),
+    params(
+        ("status" = Option<String>, Query, description = "Only this status"),
+        ("q" = Option<String>, Query, description = "Full-text search"),
+        ("sort" = Option<String>, Query, description = "`newest` (default), `price_asc`, `price_desc`, `title`"),
+        ("limit" = Option<u32>, Query, description = "1 to 100, default 24"),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+    ),
+    responses(
+        (status = 200, description = "A page of products", body = ProductPageDto),
+        (status = 400, description = "A malformed parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn admin_list_products(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<ProductPageDto>, ApiError> {
+    let raw = raw.unwrap_or_default();
+    let mut query = parse_list_query(&raw)?;
+    query.status = url::form_urlencoded::parse(raw.as_bytes())
+        .find(|(k, _)| k == "status")
+        .map(|(_, v)| {
+            ProductStatus::parse(&v).map_err(|e| ApiError::BadRequest {
+                code: "invalid_query",
+                detail: e.0,
+                field: Some("status".into()),
+            })
+        })
+        .transpose()?;
+    let page = state.catalog.list_products(&query).await?;
+    Ok(Json(ProductPageDto {
+        next_cursor: page.next.map(|c| c.encode()),
+        items: page.items.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Create a product (a draft unless `status` says otherwise).
+#[utoipa::path(
+    post, path = "/api/v1/admin/products", tag = "admin", security(("admin_token" = [])),
+    request_body = CreateProductInput,
+    responses(
+        (status = 201, description = "Created", body = ProductDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The slug is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_product(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<CreateProductInput>,
+) -> Result<(StatusCode, Json<ProductDto>), ApiError> {
+    let new = NewProduct::try_from(input)?;
+    let product = state.catalog.create_product(new).await?;
+    invalidate_catalog(&state).await;
+    Ok((StatusCode::CREATED, Json(ProductDto::new(product, true))))
+}
+
+/// One product of any status, with stock counts.
+#[utoipa::path(
+    get, path = "/api/v1/admin/products/{id}", tag = "admin", security(("admin_token" = [])),
+    params(("id" = String, Path, description = "Product id (UUID)")),
+    responses(
+        (status = 200, description = "The product", body = ProductDto),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn admin_get_product(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ProductDto>, ApiError> {
+    let id = parse_id(&id, "id")?;
+    let product = state
+        .catalog
+        .product_by_id(id)
+        .await?
+        .ok_or(ApiError::NotFound { what: "product" })?;
+    Ok(Json(ProductDto::new(product, true)))
+}
+
+/// Change a product's slug, title, description, category, attributes or options.
+#[utoipa::path(
+    patch, path = "/api/v1/admin/products/{id}", tag = "admin", security(("admin_token" = [])),
+    params(("id" = String, Path, description = "Product id (UUID)")),
+    request_body = UpdateProductInput,
+    responses(
+        (status = 200, description = "Updated", body = ProductDto),
+        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The slug is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_product(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<UpdateProductInput>,
+) -> Result<Json<ProductDto>, ApiError> {
+    let id = parse_id(&id, "id")?;
+    let patch = ProductPatch::try_from(input)?;
+    let product = state.catalog.update_product(id, patch).await?;
+    invalidate_catalog(&state).await;
+    Ok(Json(ProductDto::new(product, true)))
+}
+
+async fn set_status(
+    state: &AppState,
+    id: &str,
+    status: ProductStatus,
+) -> Result<Json<ProductDto>, ApiError> {
+    let id = parse_id(id, "id")?;
+    let product = state.catalog.set_product_status(id, status).await?;
+    invalidate_catalog(state).await;
+    Ok(Json(ProductDto::new(product, true)))
+}
+
+/// Publish a product: shoppers can see and buy it.
+#[utoipa::path(
+    post, path = "/api/v1/admin/products/{id}/publish", tag = "admin", security(("admin_token" = [])),
+    params(("id" = String, Path, description = "Product id (UUID)")),
+    responses(
+        (status = 200, description = "Published", body = ProductDto),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn publish_product(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ProductDto>, ApiError> {
+    set_status(&state, &id, ProductStatus::Published).await
+}
+
+/// Archive a product: hidden from the shop, kept for past orders.
+#[utoipa::path(
+    post, path = "/api/v1/admin/products/{id}/archive", tag = "admin", security(("admin_token" = [])),
+    params(("id" = String, Path, description = "Product id (UUID)")),
+    responses(
+        (status = 200, description = "Archived", body = ProductDto),
+        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn archive_product(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ProductDto>, ApiError> {
+    set_status(&state, &id, ProductStatus::Archived).await
+}
+
+/// Attach a stored asset (image or 3D model) to the end of a product's gallery.
+#[utoipa::path(
+    post, path = "/api/v1/admin/products/{id}/media", tag = "admin", security(("admin_token" = [])),
+    params(("id" = String, Path, description = "Product id (UUID)")),
+    request_body = AttachMediaInput,
+    responses(
+        (status = 201, description = "Attached", body = MediaDto),
+        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid, or no asset has this hash", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn attach_media(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<AttachMediaInput>,
+) -> Result<(StatusCode, Json<MediaDto>), ApiError> {
+    let id = parse_id(&id, "id")?;
+    let new = NewMedia::try_from(input)?;
+    let address = showroom_assets::ContentAddress::parse(new.asset_hash.as_str())
+        .map_err(|e| ApiError::validation("asset_hash", e.to_string()))?;
+    let file_name = showroom_assets::FileName::parse(&new.file_name)
+        .map_err(|e| ApiError::validation("file_name", e.to_string()))?;
+    let stored =
+        state
+            .blobs
+            .head(&address, &file_name)
+            .await
+            .map_err(|e| ApiError::Unavailable {
+                detail: format!("object storage: {e}"),
+            })?;
+    if stored.is_none() {
+        return Err(ApiError::validation(
+            "asset_hash",
+            "no stored asset has this hash and file name",
+        ));
+    }
+    let media = state.catalog.add_media(id, new).await?;
+    invalidate_catalog(&state).await;
+    Ok((StatusCode::CREATED, Json(media.into())))
+}
+
+/// Create a category, optionally under a parent.
+#[utoipa::path(
+    post, path = "/api/v1/admin/categories", tag = "admin", security(("admin_token" = [])),
+    request_body = CreateCategoryInput,
+    responses(
+        (status = 201, description = "Created", body = CategoryDto),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The slug is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid or the parent is unknown", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_category(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<CreateCategoryInput>,
+) -> Result<(StatusCode, Json<CategoryDto>), ApiError> {
+    let category = state
+        .catalog
+        .create_category(NewCategory::try_from(input)?)
+        .await?;
+    invalidate_catalog(&state).await;
+    Ok((StatusCode::CREATED, Json(category.into())))
+}
+
+/// Rename or move a category (moves that would make a cycle are refused).
+#[utoipa::path(
+    patch, path = "/api/v1/admin/categories/{id}", tag = "admin", security(("admin_token" = [])),
+    params(("id" = String, Path, description = "Category id (UUID)")),
+    request_body = UpdateCategoryInput,
+    responses(
+        (status = 200, description = "Updated", body = CategoryDto),
+        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such category", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The slug is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid, the parent is unknown, or the move makes a cycle", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_category(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<UpdateCategoryInput>,
+) -> Result<Json<CategoryDto>, ApiError> {
+    let id = parse_id(&id, "id")?;
+    let category = state.catalog.update_category(id, input.try_into()?).await?;
+    invalidate_catalog(&state).await;
+    Ok(Json(category.into()))
+}

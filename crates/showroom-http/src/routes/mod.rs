@@ -1,0 +1,13 @@
+//! One module per group of routes; each exposes an `OpenApiRouter` so the OpenAPI document is
+//! generated from the same handler list that serves requests.
+
+pub mod admin_catalog;
+pub mod admin_inventory;
+pub mod assets;
+pub mod dto;
+pub mod input;
+pub mod ops;
+pub mod pages;
+pub mod storefront;
+
+mod params;

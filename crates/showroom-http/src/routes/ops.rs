@@ -1,0 +1,133 @@
+//! Operations endpoints for load balancers and monitoring. `/healthz` says the process is alive
+//! (no dependency is touched, so a slow database never gets a healthy instance killed);
+//! `/readyz` checks the database, cache and object storage concurrently, each with a deadline,
+//! and answers 503 naming what failed — or `draining` once shutdown has begun.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::{problem_response, Problem};
+use crate::state::AppState;
+
+const CHECK_DEADLINE: Duration = Duration::from_secs(2);
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(metrics))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    pub status: String,
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Alive", body = Health)))]
+pub async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ready`.
+    pub status: String,
+    /// Each dependency's backend name, e.g. `{"database": "sqlite", "cache": "memory"}`.
+    pub checks: std::collections::BTreeMap<String, String>,
+}
+
+/// Readiness: database, cache and object storage all reachable, and not draining.
+#[utoipa::path(
+    get, path = "/readyz", tag = "operations",
+    responses(
+        (status = 200, description = "Ready for traffic", body = Readiness),
+        (status = 503, description = "Draining, or a dependency is unreachable (named in `detail`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    if !state.readiness.is_accepting() {
+        return not_ready("the instance is draining for shutdown".into());
+    }
+    let (database, cache, storage) = tokio::join!(
+        tokio::time::timeout(CHECK_DEADLINE, state.catalog.ping()),
+        tokio::time::timeout(CHECK_DEADLINE, state.cache.ping()),
+        tokio::time::timeout(CHECK_DEADLINE, state.blobs.ping()),
+    );
+    let mut failed = Vec::new();
+    let mut note =
+        |name: &str, outcome: Result<Result<(), String>, tokio::time::error::Elapsed>| match outcome
+        {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => failed.push(format!("{name}: {error}")),
+            Err(_) => failed.push(format!(
+                "{name}: no answer within {}s",
+                CHECK_DEADLINE.as_secs()
+            )),
+        };
+    note("database", database.map(|r| r.map_err(|e| e.to_string())));
+    note("cache", cache.map(|r| r.map_err(|e| e.to_string())));
+    note("storage", storage.map(|r| r.map_err(|e| e.to_string())));
+    if !failed.is_empty() {
+        tracing::warn!(failed = ?failed, "not ready");
+        return not_ready(format!("not ready: {}", failed.join("; ")));
+    }
+    let checks = [
+        (
+            "database".to_owned(),
+            state.catalog.backend_name().to_owned(),
+        ),
+        ("cache".to_owned(), state.cache.backend_name().to_owned()),
+        ("storage".to_owned(), state.blobs.backend_name().to_owned()),
+    ]
+    .into_iter()
+    .collect();
+    Json(Readiness {
+        status: "ready".into(),
+        checks,
+    })
+    .into_response()
+}
+
+fn not_ready(detail: String) -> Response {
+    let problem = Problem {
+        kind: "https://showroom.dev/problems/not-ready".into(),
+        title: "Service Unavailable".into(),
+        status: 503,
+        detail,
+        code: "not_ready".into(),
+        field: None,
+    };
+    let mut response = problem_response(StatusCode::SERVICE_UNAVAILABLE, &problem);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+    response
+}
+
+/// Prometheus metrics: requests by route and status, latency histograms, database pool, cache.
+#[utoipa::path(
+    get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain"))
+)]
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let pool = state.catalog.pool_stats();
+    metrics::gauge!("showroom_db_pool_connections").set(f64::from(pool.size));
+    metrics::gauge!("showroom_db_pool_idle_connections").set(f64::from(pool.idle));
+    let body = state
+        .metrics
+        .as_ref()
+        .map(|handle| handle.render())
+        .unwrap_or_default();
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}

@@ -1,0 +1,56 @@
+//! What every handler can reach: the catalog, the cache, the blob store, settings, and the
+//! readiness switch that graceful shutdown turns off before the server stops accepting.
+
+use std::sync::{
+    atomic::{AtomicBool, Ordering},
+    Arc,
+};
+use std::time::Duration;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use secrecy::SecretString;
+use showroom_assets::BlobStore;
+use showroom_cache::Cache;
+use showroom_domain::Currency;
+use showroom_store::DynCatalogStore;
+
+/// Settings the HTTP layer needs, already parsed by the binary.
+#[derive(Clone)]
+pub struct HttpSettings {
+    /// Bearer token for `/api/v1/admin`; `None` disables the admin API (every call is 401).
+    pub admin_token: Option<SecretString>,
+    /// The shop's currency: every price written must be in it.
+    pub currency: Currency,
+    pub request_timeout: Duration,
+    /// Largest accepted JSON body.
+    pub body_limit_bytes: usize,
+    /// How long cached API responses live at most (invalidation usually comes first).
+    pub cache_ttl: Duration,
+}
+
+/// Turned off when the process starts draining, so `/readyz` answers 503 before the listener
+/// closes and a load balancer stops sending new requests.
+#[derive(Clone, Default)]
+pub struct Readiness(Arc<AtomicBool>);
+
+impl Readiness {
+    pub fn new_ready() -> Self {
+        Self(Arc::new(AtomicBool::new(true)))
+    }
+    pub fn start_draining(&self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+    pub fn is_accepting(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub catalog: DynCatalogStore,
+    pub cache: Arc<dyn Cache>,
+    pub blobs: Arc<BlobStore>,
+    pub settings: Arc<HttpSettings>,
+    pub readiness: Readiness,
+    pub metrics: Option<PrometheusHandle>,
+}

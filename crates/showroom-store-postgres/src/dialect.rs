@@ -1,0 +1,33 @@
+//! The PostgreSQL dialect: `tsvector` search, and a table lock that serializes category moves.
+
+use showroom_store_sql::Dialect;
+
+/// PostgreSQL's answers to the questions [`Dialect`] asks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PostgresDialect;
+
+impl Dialect for PostgresDialect {
+    fn name(&self) -> &'static str {
+        "postgres"
+    }
+
+    /// Under READ COMMITTED two concurrent moves could each pass the cycle check and together make
+    /// a cycle; this lock mode conflicts with itself, so moves queue. Reads are not blocked.
+    fn lock_category_tree(&self) -> Option<&'static str> {
+        Some("LOCK TABLE categories IN SHARE ROW EXCLUSIVE MODE")
+    }
+
+    fn search_predicate(&self, param: &str) -> String {
+        format!("p.search @@ to_tsquery('simple', {param})")
+    }
+
+    /// `'oak':* & 'chai':*`: each word quoted as a lexeme with a prefix marker. The words hold only
+    /// letters and digits, so no quote or operator can appear inside them.
+    fn search_argument(&self, words: &[String]) -> String {
+        words
+            .iter()
+            .map(|w| format!("'{w}':*"))
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
+}

@@ -1,0 +1,34 @@
+//! What really differs between the engines, supplied by each backend crate. Everything not here is
+//! written once in portable SQL; keeping the trait this small is the point.
+//!
+//! Keeping the search index current is the schema's job, not the dialect's: SQLite's FTS5 table is
+//! maintained by triggers and PostgreSQL's `tsvector` is a generated column, so no write path can
+//! forget it.
+
+/// The engine-specific parts of the catalog's SQL.
+pub trait Dialect: Send + Sync + 'static {
+    /// `"sqlite"` or `"postgres"`, reported by [`showroom_store::CatalogStore::backend_name`].
+    fn name(&self) -> &'static str;
+
+    /// The statement that opens a write transaction. SQLite needs `BEGIN IMMEDIATE` so the write
+    /// lock is taken (waiting up to `busy_timeout`) before anything is read; a deferred
+    /// transaction that reads first can fail with `SQLITE_BUSY` when it later tries to write.
+    fn begin_write(&self) -> &'static str {
+        "BEGIN"
+    }
+
+    /// A statement run first when a category moves, so two concurrent moves cannot together build a
+    /// cycle that neither sees alone. `None` when [`Dialect::begin_write`] already serializes
+    /// writers (SQLite).
+    fn lock_category_tree(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// A boolean SQL expression, over the `products` table aliased `p`, that is true when the
+    /// product matches the search bound at placeholder `param` (e.g. `$4`).
+    fn search_predicate(&self, param: &str) -> String;
+
+    /// The value bound at that placeholder. `words` is never empty and each word holds only
+    /// alphanumeric characters (see [`crate::search_words`]); every word must match, as a prefix.
+    fn search_argument(&self, words: &[String]) -> String;
+}

@@ -1,0 +1,19 @@
+#![doc = include_str!("../README.md")]
+
+mod categories;
+mod dialect;
+mod error;
+mod listing;
+mod media;
+mod products;
+mod read;
+mod rows;
+mod search;
+mod sql;
+mod store;
+mod validate;
+mod variants;
+
+pub use dialect::Dialect;
+pub use search::search_words;
+pub use store::{install_drivers, SqlCatalog};

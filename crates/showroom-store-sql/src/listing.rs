@@ -1,0 +1,181 @@
+//! The product listing: filters, one of four sorts, and keyset pagination, assembled as one
+//! statement over the denormalized `products` columns. Every filter value is a bound placeholder.
+//!
+//! Each sort orders by `(key, id)` and a cursor resumes with a row-value comparison
+//! `(key, id) > ($k, $id)` (or `<` for descending sorts), so a page never skips or repeats a row
+//! however many rows are inserted before it. Products without a variant have no price; the price
+//! sorts put them last in both directions (the `COALESCE` sentinels, matched by expression
+//! indexes in both schemas).
+
+use showroom_store::{
+    Cursor, CursorKey, Page, ProductQuery, ProductSort, ProductSummary, StoreError, MAX_PAGE_SIZE,
+};
+use sqlx::AnyConnection;
+
+use crate::error::db;
+use crate::read::covers;
+use crate::rows::{self, PRODUCT_COLUMNS};
+use crate::search::search_words;
+use crate::sql::{Arg, Sql};
+use crate::Dialect;
+
+/// The sort key expression and whether it descends.
+fn sort_key(sort: ProductSort) -> (&'static str, bool) {
+    match sort {
+        ProductSort::Newest => ("p.created_at", true),
+        ProductSort::PriceAsc => ("COALESCE(p.price_min_minor, 9223372036854775807)", false),
+        ProductSort::PriceDesc => ("COALESCE(p.price_min_minor, -1)", true),
+        ProductSort::Title => ("p.title_key", false),
+    }
+}
+
+pub(crate) async fn list(
+    conn: &mut AnyConnection,
+    dialect: &dyn Dialect,
+    query: &ProductQuery,
+) -> Result<Page<ProductSummary>, StoreError> {
+    let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
+    let Some(sql) = build(dialect, query, limit)? else {
+        return Ok(Page {
+            items: Vec::new(),
+            next: None,
+        });
+    };
+    let mut found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
+    let has_more = found.len() > limit as usize;
+    found.truncate(limit as usize);
+
+    let next = match (has_more, found.last()) {
+        (true, Some(last)) => Some(Cursor {
+            sort: query.sort,
+            key: match query.sort {
+                ProductSort::Title => CursorKey::Text(rows::get(last, "sort_key")?),
+                _ => CursorKey::Int(rows::get(last, "sort_key")?),
+            },
+            id: rows::uuid(last, "id")?,
+        }),
+        _ => None,
+    };
+    let heads = found
+        .iter()
+        .map(rows::product_head)
+        .collect::<Result<Vec<_>, _>>()?;
+    let ids: Vec<_> = heads.iter().map(|h| h.id).collect();
+    let mut covers = covers(conn, &ids).await?;
+    let items = heads.into_iter().map(|head| {
+        let cover = covers.remove(&head.id);
+        head.into_summary(cover)
+    });
+    Ok(Page {
+        items: items.collect(),
+        next,
+    })
+}
+
+/// The listing statement, or `None` when the query cannot match anything (a search with no
+/// searchable word left).
+fn build(
+    dialect: &dyn Dialect,
+    query: &ProductQuery,
+    limit: u32,
+) -> Result<Option<Sql>, StoreError> {
+    let (key, descending) = sort_key(query.sort);
+    let mut sql = Sql::default();
+    let mut filters: Vec<String> = Vec::new();
+
+    if let Some(category) = &query.category {
+        // Declared first so its placeholder is `$1`; the filter itself joins below.
+        let slug = sql.arg(Arg::Text(category.as_str().to_owned()));
+        sql.push(&format!(
+            "WITH RECURSIVE tree(id) AS (SELECT id FROM categories WHERE slug = {slug} \
+             UNION SELECT c.id FROM categories c JOIN tree t ON c.parent_id = t.id) "
+        ));
+        filters.push("p.category_id IN (SELECT id FROM tree)".into());
+    }
+    sql.push(&format!(
+        "SELECT {PRODUCT_COLUMNS}, {key} AS sort_key FROM products p"
+    ));
+
+    if let Some(status) = query.status {
+        filters.push(format!(
+            "p.status = {}",
+            sql.arg(Arg::Text(status.as_str().into()))
+        ));
+    }
+    if let Some(min) = query.price_min {
+        filters.push(format!("p.price_min_minor >= {}", sql.arg(Arg::Int(min))));
+    }
+    if let Some(max) = query.price_max {
+        filters.push(format!("p.price_min_minor <= {}", sql.arg(Arg::Int(max))));
+    }
+    if query.in_stock {
+        filters.push("p.available > 0".into());
+    }
+    if let Some(search) = &query.search {
+        let words = search_words(search);
+        if words.is_empty() {
+            return Ok(None);
+        }
+        let param = sql.arg(Arg::Text(dialect.search_argument(&words)));
+        filters.push(dialect.search_predicate(&param));
+    }
+    if !query.option_values.is_empty() {
+        filters.push(option_filter(&mut sql, &query.option_values));
+    }
+    if let Some(after) = &query.after {
+        filters.push(resume_after(&mut sql, query.sort, after, key, descending)?);
+    }
+
+    if !filters.is_empty() {
+        sql.push(" WHERE ").push(&filters.join(" AND "));
+    }
+    let direction = if descending { "DESC" } else { "ASC" };
+    let fetch = sql.arg(Arg::Int(i64::from(limit) + 1));
+    sql.push(&format!(
+        " ORDER BY sort_key {direction}, p.id {direction} LIMIT {fetch}"
+    ));
+    Ok(Some(sql))
+}
+
+/// One variant of the product must carry every requested option value; names compare
+/// case-insensitively (through the lowercased `name_key`), values exactly.
+fn option_filter(sql: &mut Sql, pairs: &[(String, String)]) -> String {
+    let each: Vec<String> = pairs
+        .iter()
+        .map(|(name, value)| {
+            let name = sql.arg(Arg::Text(name.to_lowercase()));
+            let value = sql.arg(Arg::Text(value.clone()));
+            format!(
+                "EXISTS (SELECT 1 FROM variant_options o WHERE o.variant_id = v.id \
+                 AND o.name_key = {name} AND o.value = {value})"
+            )
+        })
+        .collect();
+    format!(
+        "EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND {})",
+        each.join(" AND ")
+    )
+}
+
+fn resume_after(
+    sql: &mut Sql,
+    sort: ProductSort,
+    after: &Cursor,
+    key: &str,
+    descending: bool,
+) -> Result<String, StoreError> {
+    if after.sort != sort {
+        return Err(StoreError::invalid(
+            "after",
+            "the cursor was made for another sort",
+        ));
+    }
+    let key_value = match &after.key {
+        CursorKey::Int(value) => Arg::Int(*value),
+        CursorKey::Text(value) => Arg::Text(value.clone()),
+    };
+    let key_param = sql.arg(key_value);
+    let id_param = sql.arg(Arg::Text(after.id.to_string()));
+    let op = if descending { "<" } else { ">" };
+    Ok(format!("({key}, p.id) {op} ({key_param}, {id_param})"))
+}

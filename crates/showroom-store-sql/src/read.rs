@@ -1,0 +1,173 @@
+//! Loading whole products and their parts. Every function takes a connection, so writes can read
+//! back what they wrote inside their own transaction and plain reads can use a pooled connection.
+//! Variants come sorted by creation, media by position, options in their declared order.
+
+use std::collections::{BTreeMap, HashMap};
+
+use showroom_store::{Media, Product, StoreError, Variant};
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+use crate::error::db;
+use crate::rows::{self, MEDIA_COLUMNS, PRODUCT_COLUMNS, VARIANT_COLUMNS};
+use crate::sql::{in_list, Sql};
+
+/// Which unique column finds the product.
+pub(crate) enum ProductKey<'a> {
+    Id(Uuid),
+    Slug(&'a str),
+}
+
+pub(crate) async fn product(
+    conn: &mut AnyConnection,
+    key: ProductKey<'_>,
+) -> Result<Option<Product>, StoreError> {
+    let (column, value) = match key {
+        ProductKey::Id(id) => ("id", id.to_string()),
+        ProductKey::Slug(slug) => ("slug", slug.to_owned()),
+    };
+    let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products p WHERE p.{column} = $1");
+    let Some(row) = sqlx::query(&sql)
+        .bind(value)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?
+    else {
+        return Ok(None);
+    };
+    let head = rows::product_head(&row)?;
+    let variants = variants_of(conn, head.id).await?;
+    let media = media_of(conn, head.id).await?;
+    Ok(Some(Product {
+        id: head.id,
+        slug: head.slug,
+        title: head.title,
+        description: head.description,
+        status: head.status,
+        category_id: head.category_id,
+        attributes: head.attributes,
+        options: head.options,
+        variants,
+        media,
+        created_at: head.created_at,
+        updated_at: head.updated_at,
+    }))
+}
+
+/// Reads a product this transaction has just written; its absence is a bug.
+pub(crate) async fn written_product(
+    conn: &mut AnyConnection,
+    id: Uuid,
+) -> Result<Product, StoreError> {
+    product(conn, ProductKey::Id(id))
+        .await?
+        .ok_or_else(|| StoreError::Internal("a written product vanished".into()))
+}
+
+pub(crate) async fn variants_of(
+    conn: &mut AnyConnection,
+    product_id: Uuid,
+) -> Result<Vec<Variant>, StoreError> {
+    let id = product_id.to_string();
+    let sql = format!("SELECT {VARIANT_COLUMNS} FROM variants v WHERE v.product_id = $1 ORDER BY v.created_at, v.id");
+    let variant_rows = sqlx::query(&sql)
+        .bind(&id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?;
+    let option_rows = sqlx::query(
+        "SELECT o.variant_id, o.name, o.value FROM variant_options o \
+         JOIN variants v ON v.id = o.variant_id WHERE v.product_id = $1",
+    )
+    .bind(&id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let mut options: HashMap<String, BTreeMap<String, String>> = HashMap::new();
+    for row in &option_rows {
+        let variant_id: String = rows::get(row, "variant_id")?;
+        options
+            .entry(variant_id)
+            .or_default()
+            .insert(rows::get(row, "name")?, rows::get(row, "value")?);
+    }
+    variant_rows
+        .iter()
+        .map(|row| {
+            let variant_id: String = rows::get(row, "id")?;
+            rows::variant(row, options.remove(&variant_id).unwrap_or_default())
+        })
+        .collect()
+}
+
+pub(crate) async fn variant(
+    conn: &mut AnyConnection,
+    variant_id: Uuid,
+) -> Result<Option<Variant>, StoreError> {
+    let id = variant_id.to_string();
+    let sql = format!("SELECT {VARIANT_COLUMNS} FROM variants v WHERE v.id = $1");
+    let Some(row) = sqlx::query(&sql)
+        .bind(&id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?
+    else {
+        return Ok(None);
+    };
+    let option_rows =
+        sqlx::query("SELECT o.name, o.value FROM variant_options o WHERE o.variant_id = $1")
+            .bind(&id)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
+    let options = option_rows
+        .iter()
+        .map(|r| Ok((rows::get(r, "name")?, rows::get(r, "value")?)))
+        .collect::<Result<BTreeMap<String, String>, StoreError>>()?;
+    rows::variant(&row, options).map(Some)
+}
+
+/// Reads a variant this transaction has just written; its absence is a bug.
+pub(crate) async fn written_variant(
+    conn: &mut AnyConnection,
+    id: Uuid,
+) -> Result<Variant, StoreError> {
+    variant(conn, id)
+        .await?
+        .ok_or_else(|| StoreError::Internal("a written variant vanished".into()))
+}
+
+pub(crate) async fn media_of(
+    conn: &mut AnyConnection,
+    product_id: Uuid,
+) -> Result<Vec<Media>, StoreError> {
+    let sql =
+        format!("SELECT {MEDIA_COLUMNS} FROM media m WHERE m.product_id = $1 ORDER BY m.position");
+    let found = sqlx::query(&sql)
+        .bind(product_id.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?;
+    found.iter().map(rows::media).collect()
+}
+
+/// The first media item (lowest position) of each product, for listing cards.
+pub(crate) async fn covers(
+    conn: &mut AnyConnection,
+    product_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Media>, StoreError> {
+    if product_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut sql = Sql::default();
+    let ids = in_list(&mut sql, product_ids.iter().map(Uuid::to_string));
+    sql.push(&format!(
+        "SELECT {MEDIA_COLUMNS} FROM media m WHERE m.product_id IN ({ids}) \
+         AND m.position = (SELECT MIN(m2.position) FROM media m2 WHERE m2.product_id = m.product_id)"
+    ));
+    let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
+    found
+        .iter()
+        .map(|row| Ok((rows::uuid(row, "product_id")?, rows::media(row)?)))
+        .collect()
+}

@@ -1,0 +1,57 @@
+//! A small builder for statements assembled at run time (the product listing): text and bound
+//! values grow together, so every value a caller supplies is a `$n` placeholder, never SQL text.
+
+use sqlx::any::{Any, AnyArguments};
+use sqlx::query::Query;
+
+/// A value bound to a placeholder; the `Any` driver carries these two types to every engine.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    pub text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Registers a value and returns its placeholder (`$3`) to splice into the text.
+    pub fn arg(&mut self, value: Arg) -> String {
+        self.args.push(value);
+        format!("${}", self.args.len())
+    }
+
+    pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        self.args
+            .iter()
+            .fold(sqlx::query(&self.text), |query, arg| match arg {
+                Arg::Int(value) => query.bind(*value),
+                Arg::Text(value) => query.bind(value.as_str()),
+            })
+    }
+}
+
+/// `$1, $2, ..` for an `IN (..)` list, registering each value.
+pub(crate) fn in_list(sql: &mut Sql, values: impl IntoIterator<Item = String>) -> String {
+    values
+        .into_iter()
+        .map(|v| sql.arg(Arg::Text(v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Unix milliseconds now; the clock of every `created_at` / `updated_at` this store writes.
+pub(crate) fn now_millis() -> i64 {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,200 @@
+//! [`SqlCatalog`]: the pool, the dialect, and the `CatalogStore` impl that routes each trait
+//! method to the module that owns it. The locking helpers every write starts with live here.
+
+use std::sync::{Arc, Once};
+
+use async_trait::async_trait;
+use showroom_domain::{ProductStatus, Slug};
+use showroom_store::{
+    CatalogStore, Category, CategoryPatch, Media, NewCategory, NewMedia, NewProduct, NewVariant,
+    Page, PoolStats, Product, ProductPatch, ProductQuery, ProductSummary, StoreError, Variant,
+    VariantPatch,
+};
+use sqlx::any::Any;
+use sqlx::{AnyConnection, AnyPool, Row, Transaction};
+use uuid::Uuid;
+
+use crate::error::db;
+use crate::read::{self, ProductKey};
+use crate::{listing, Dialect};
+
+/// Registers sqlx's SQLite and PostgreSQL drivers with the `Any` driver; safe to call any number
+/// of times from any thread.
+pub fn install_drivers() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(sqlx::any::install_default_drivers);
+}
+
+/// The catalog over one connection pool. Cheap to clone: clones share the pool.
+#[derive(Clone)]
+pub struct SqlCatalog {
+    pub(crate) pool: AnyPool,
+    pub(crate) dialect: Arc<dyn Dialect>,
+}
+
+impl std::fmt::Debug for SqlCatalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlCatalog")
+            .field("backend", &self.dialect.name())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqlCatalog {
+    /// Wraps a pool whose schema the backend crate has already migrated.
+    pub fn new(pool: AnyPool, dialect: impl Dialect) -> Self {
+        Self {
+            pool,
+            dialect: Arc::new(dialect),
+        }
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        self.pool
+            .begin_with(self.dialect.begin_write())
+            .await
+            .map_err(db)
+    }
+
+    /// Takes the product's row lock (a no-op update) so writes to one product and its variants
+    /// queue behind each other. `NotFound` when there is no such product.
+    pub(crate) async fn lock_product(
+        &self,
+        conn: &mut AnyConnection,
+        product_id: Uuid,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE products SET available = available WHERE id = $1")
+            .bind(product_id.to_string())
+            .execute(conn)
+            .await
+            .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { what: "product" });
+        }
+        Ok(())
+    }
+
+    /// Locks the product owning a variant and returns its id; `NotFound` for an unknown variant.
+    pub(crate) async fn lock_product_of_variant(
+        &self,
+        conn: &mut AnyConnection,
+        variant_id: Uuid,
+    ) -> Result<Uuid, StoreError> {
+        let row = sqlx::query(
+            "UPDATE products SET available = available \
+             WHERE id = (SELECT product_id FROM variants WHERE id = $1) RETURNING id",
+        )
+        .bind(variant_id.to_string())
+        .fetch_optional(conn)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound { what: "variant" })?;
+        crate::rows::uuid(&row, "id")
+    }
+}
+
+#[async_trait]
+impl CatalogStore for SqlCatalog {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn pool_stats(&self) -> PoolStats {
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX);
+        PoolStats {
+            size: self.pool.size(),
+            idle,
+        }
+    }
+
+    fn backend_name(&self) -> &'static str {
+        self.dialect.name()
+    }
+
+    async fn list_categories(&self) -> Result<Vec<Category>, StoreError> {
+        self.list_categories_impl().await
+    }
+
+    async fn create_category(&self, new: NewCategory) -> Result<Category, StoreError> {
+        self.create_category_impl(new).await
+    }
+
+    async fn update_category(
+        &self,
+        id: Uuid,
+        patch: CategoryPatch,
+    ) -> Result<Category, StoreError> {
+        self.update_category_impl(id, patch).await
+    }
+
+    async fn list_products(
+        &self,
+        query: &ProductQuery,
+    ) -> Result<Page<ProductSummary>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        listing::list(&mut conn, self.dialect.as_ref(), query).await
+    }
+
+    async fn product_by_slug(&self, slug: &Slug) -> Result<Option<Product>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        read::product(&mut conn, ProductKey::Slug(slug.as_str())).await
+    }
+
+    async fn product_by_id(&self, id: Uuid) -> Result<Option<Product>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        read::product(&mut conn, ProductKey::Id(id)).await
+    }
+
+    async fn count_products(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM products")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        row.try_get("n")
+            .map_err(|e| StoreError::Internal(Box::new(e)))
+    }
+
+    async fn create_product(&self, new: NewProduct) -> Result<Product, StoreError> {
+        self.create_product_impl(new).await
+    }
+
+    async fn update_product(&self, id: Uuid, patch: ProductPatch) -> Result<Product, StoreError> {
+        self.update_product_impl(id, patch).await
+    }
+
+    async fn set_product_status(
+        &self,
+        id: Uuid,
+        status: ProductStatus,
+    ) -> Result<Product, StoreError> {
+        self.set_product_status_impl(id, status).await
+    }
+
+    async fn add_variant(&self, product_id: Uuid, new: NewVariant) -> Result<Variant, StoreError> {
+        self.add_variant_impl(product_id, new).await
+    }
+
+    async fn update_variant(
+        &self,
+        variant_id: Uuid,
+        patch: VariantPatch,
+    ) -> Result<Variant, StoreError> {
+        self.update_variant_impl(variant_id, patch).await
+    }
+
+    async fn adjust_inventory(&self, variant_id: Uuid, delta: i64) -> Result<Variant, StoreError> {
+        self.adjust_inventory_impl(variant_id, delta).await
+    }
+
+    async fn add_media(&self, product_id: Uuid, new: NewMedia) -> Result<Media, StoreError> {
+        self.add_media_impl(product_id, new).await
+    }
+}

@@ -1,0 +1,31 @@
+//! The SQLite dialect: FTS5 search and immediate write transactions.
+
+use showroom_store_sql::Dialect;
+
+/// SQLite's answers to the questions [`Dialect`] asks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SqliteDialect;
+
+impl Dialect for SqliteDialect {
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn begin_write(&self) -> &'static str {
+        "BEGIN IMMEDIATE"
+    }
+
+    fn search_predicate(&self, param: &str) -> String {
+        format!("p.id IN (SELECT product_id FROM products_fts WHERE products_fts MATCH {param})")
+    }
+
+    /// `"oak"* AND "chai"*`: each word a quoted FTS5 string (so `NEAR`, `OR` and `*` in user text
+    /// are just words) with a prefix star.
+    fn search_argument(&self, words: &[String]) -> String {
+        words
+            .iter()
+            .map(|w| format!("\"{w}\"*"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+}

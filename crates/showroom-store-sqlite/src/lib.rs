@@ -1,0 +1,7 @@
+#![doc = include_str!("../README.md")]
+
+mod connect;
+mod dialect;
+
+pub use connect::{connect, connect_with, open, SqliteSettings};
+pub use dialect::SqliteDialect;

@@ -1,0 +1,77 @@
+//! The catalog contract: one suite of behaviour tests that every backend runs against itself, so
+//! SQLite and PostgreSQL are proven to answer the same questions the same way.
+//!
+//! A backend's `tests/contract.rs` supplies an expression that yields a fresh, isolated store per
+//! test (or `None` to skip, e.g. when no PostgreSQL URL is configured) and expands the suite:
+//!
+//! ```ignore
+//! async fn fresh_store() -> Option<showroom_store::contract::Fixture> { /* … */ }
+//! showroom_store::contract_suite!(fresh_store());
+//! ```
+//!
+//! Each behaviour becomes its own `#[tokio::test]` on a multi-threaded runtime, so tests run in
+//! parallel and the concurrency tests really race. Every test function is public, so a backend
+//! may also call one directly against a store built another way.
+
+mod categories;
+mod inventory;
+mod lifecycle;
+mod listing;
+mod products;
+mod support;
+
+pub use categories::*;
+pub use inventory::*;
+pub use lifecycle::*;
+pub use listing::*;
+pub use products::*;
+pub use support::Fixture;
+
+/// Expands to one `#[tokio::test]` per contract behaviour. `$fresh` is evaluated anew in every
+/// test and must be a future of `Option<Fixture>`; `None` skips the test (the fixture is
+/// expected to have said why on stderr). The calling crate needs `tokio` as a dev-dependency.
+#[macro_export]
+macro_rules! contract_suite {
+    ($fresh:expr) => {
+        $crate::contract_suite!(@each $fresh;
+            product_round_trip_keeps_variants_options_and_media,
+            product_by_slug_finds_published_and_unknown_is_none,
+            duplicate_slugs_conflict_on_slug,
+            duplicate_sku_conflicts_on_sku_and_leaves_no_trace,
+            failed_product_update_leaves_no_trace,
+            unknown_category_or_parent_is_invalid_and_creates_nothing,
+            option_values_must_be_declared_by_the_product,
+            product_options_cannot_drop_values_variants_use,
+            a_product_sells_in_one_currency,
+            unknown_ids_are_not_found,
+            update_product_patches_fields_and_search_follows,
+            set_product_status_changes_what_a_status_filter_lists,
+            media_is_appended_in_order_and_the_first_is_the_cover,
+            count_products_counts_every_status,
+            categories_are_listed_by_name,
+            category_filter_includes_descendants,
+            update_category_refuses_cycles_and_leaves_the_tree_unchanged,
+            update_category_moves_and_renames,
+            pagination_visits_every_product_once_in_order_for_every_sort,
+            a_cursor_from_another_sort_is_refused,
+            page_size_is_clamped,
+            price_range_filter_is_inclusive_on_the_cheapest_variant,
+            option_filter_needs_one_variant_with_every_value_and_ignores_name_case,
+            in_stock_filter_counts_available_units,
+            search_matches_every_word_and_prefixes,
+            hostile_search_text_is_only_words,
+            adjust_inventory_never_goes_below_zero,
+            concurrent_decrements_sell_exactly_the_stock,
+            update_variant_changes_the_listing_price_range,
+        );
+    };
+    (@each $fresh:expr; $($name:ident),+ $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let Some(fixture) = $fresh.await else { return };
+                $crate::contract::$name(fixture.store.clone()).await;
+            }
+        )+
+    };
+}

@@ -1,0 +1,194 @@
+//! Contract: the category tree, its descendant filter, and moves that would make a cycle.
+
+use uuid::Uuid;
+
+use super::support::{all, category, matching, product, slug, title};
+use crate::{build_category_tree, CategoryPatch, DynCatalogStore, ProductQuery, StoreError};
+
+pub async fn categories_are_listed_by_name(store: DynCatalogStore) {
+    for name in ["tables", "chairs", "lamps"] {
+        store.create_category(category(name, None)).await.unwrap();
+    }
+    let names: Vec<String> = store
+        .list_categories()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, ["chairs", "lamps", "tables"]);
+}
+
+/// furniture ⊃ seating ⊃ stools, and a sibling tree lighting.
+async fn tree(store: &DynCatalogStore) -> [Uuid; 4] {
+    let furniture = store
+        .create_category(category("furniture", None))
+        .await
+        .unwrap()
+        .id;
+    let seating = store
+        .create_category(category("seating", Some(furniture)))
+        .await
+        .unwrap()
+        .id;
+    let stools = store
+        .create_category(category("stools", Some(seating)))
+        .await
+        .unwrap()
+        .id;
+    let lighting = store
+        .create_category(category("lighting", None))
+        .await
+        .unwrap()
+        .id;
+    [furniture, seating, stools, lighting]
+}
+
+pub async fn category_filter_includes_descendants(store: DynCatalogStore) {
+    let [furniture, seating, stools, lighting] = tree(&store).await;
+    for (name, category_id) in [
+        ("sofa", seating),
+        ("bar-stool", stools),
+        ("desk", furniture),
+        ("lamp", lighting),
+    ] {
+        let mut new = product(name, name);
+        new.category_id = Some(category_id);
+        store.create_product(new).await.unwrap();
+    }
+    store
+        .create_product(product("loose", "Loose"))
+        .await
+        .unwrap();
+    let within = |raw: &str| ProductQuery {
+        category: Some(slug(raw)),
+        ..all()
+    };
+    assert_eq!(
+        matching(&store, within("furniture")).await,
+        ["bar-stool", "desk", "sofa"]
+    );
+    assert_eq!(
+        matching(&store, within("seating")).await,
+        ["bar-stool", "sofa"]
+    );
+    assert_eq!(matching(&store, within("stools")).await, ["bar-stool"]);
+    assert_eq!(matching(&store, within("lighting")).await, ["lamp"]);
+    assert!(
+        matching(&store, within("unknown")).await.is_empty(),
+        "an unknown category matches nothing"
+    );
+
+    let nested = build_category_tree(store.list_categories().await.unwrap());
+    let furniture_node = nested
+        .iter()
+        .find(|n| n.category.id == furniture)
+        .expect("top level");
+    assert_eq!(furniture_node.children[0].children[0].category.id, stools);
+}
+
+pub async fn update_category_refuses_cycles_and_leaves_the_tree_unchanged(store: DynCatalogStore) {
+    let [furniture, seating, stools, _] = tree(&store).await;
+    let before = store.list_categories().await.unwrap();
+    for (moved, new_parent) in [
+        (furniture, stools),
+        (furniture, seating),
+        (seating, seating),
+    ] {
+        let patch = CategoryPatch {
+            parent_id: Some(Some(new_parent)),
+            name: Some(title("Renamed")),
+            ..CategoryPatch::default()
+        };
+        let err = store.update_category(moved, patch).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Invalid {
+                    field: "parent_id",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+    assert_eq!(
+        store.list_categories().await.unwrap(),
+        before,
+        "refused moves changed nothing"
+    );
+
+    let err = store
+        .update_category(
+            seating,
+            CategoryPatch {
+                parent_id: Some(Some(Uuid::now_v7())),
+                ..CategoryPatch::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Invalid {
+                field: "parent_id",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+pub async fn update_category_moves_and_renames(store: DynCatalogStore) {
+    let [furniture, seating, stools, lighting] = tree(&store).await;
+    let moved = store
+        .update_category(
+            stools,
+            CategoryPatch {
+                parent_id: Some(Some(lighting)),
+                ..CategoryPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.parent_id, Some(lighting));
+    let top = store
+        .update_category(
+            seating,
+            CategoryPatch {
+                parent_id: Some(None),
+                slug: Some(slug("seats")),
+                ..CategoryPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((top.parent_id, top.slug.as_str()), (None, "seats"));
+    // Moving furniture under its former child is fine now that seating is top-level.
+    let under = store
+        .update_category(
+            furniture,
+            CategoryPatch {
+                parent_id: Some(Some(seating)),
+                ..CategoryPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(under.parent_id, Some(seating));
+    let err = store
+        .update_category(
+            furniture,
+            CategoryPatch {
+                slug: Some(slug("lighting")),
+                ..CategoryPatch::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { field: "slug", .. }),
+        "{err:?}"
+    );
+}

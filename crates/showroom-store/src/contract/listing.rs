@@ -1,0 +1,386 @@
+//! Contract: listing filters, the four sorts, keyset pagination and full-text search.
+
+use std::cmp::Reverse;
+
+use uuid::Uuid;
+
+use super::support::{all, eur, list_all, matching, product, slugs, variant};
+use crate::{
+    Cursor, CursorKey, DynCatalogStore, ProductQuery, ProductSort, StoreError, MAX_PAGE_SIZE,
+};
+
+/// What the test knows about each product it created, to compute the expected orders itself.
+struct Made {
+    slug: String,
+    id: Uuid,
+    created_at: i64,
+    title_key: String,
+    price_min: Option<i64>,
+}
+
+/// 27 products: tied prices, tied and mixed-case titles, and every ninth without a variant (no
+/// price), so every sort has ties for the id to break.
+async fn catalog(store: &DynCatalogStore) -> Vec<Made> {
+    let mut made = Vec::new();
+    for n in 0..27u8 {
+        let title = match n % 4 {
+            0 => format!("alpha {}", n % 3),
+            1 => format!("Beta {}", n % 3),
+            2 => "Same Title".to_owned(),
+            _ => format!("{} chair", char::from(b'a' + n)),
+        };
+        let created = store
+            .create_product(product(&format!("item-{n}"), &title))
+            .await
+            .unwrap();
+        let price = (n % 9 != 0).then(|| i64::from(n % 5) * 1_000);
+        if let Some(price) = price {
+            store
+                .add_variant(created.id, variant(&format!("SKU-{n}"), eur(price), 1, &[]))
+                .await
+                .unwrap();
+            store
+                .add_variant(
+                    created.id,
+                    variant(&format!("SKU-{n}-B"), eur(price + 500), 1, &[]),
+                )
+                .await
+                .unwrap();
+        }
+        made.push(Made {
+            slug: created.slug.as_str().to_owned(),
+            id: created.id,
+            created_at: created.created_at,
+            title_key: title.to_lowercase(),
+            price_min: price,
+        });
+    }
+    made
+}
+
+pub async fn pagination_visits_every_product_once_in_order_for_every_sort(store: DynCatalogStore) {
+    let mut made = catalog(&store).await;
+    for sort in [
+        ProductSort::Newest,
+        ProductSort::PriceAsc,
+        ProductSort::PriceDesc,
+        ProductSort::Title,
+    ] {
+        match sort {
+            ProductSort::Newest => made.sort_by_key(|m| Reverse((m.created_at, m.id))),
+            ProductSort::PriceAsc => made.sort_by_key(|m| (m.price_min.unwrap_or(i64::MAX), m.id)),
+            ProductSort::PriceDesc => {
+                made.sort_by_key(|m| Reverse((m.price_min.unwrap_or(-1), m.id)))
+            }
+            ProductSort::Title => {
+                made.sort_by(|a, b| (&a.title_key, a.id).cmp(&(&b.title_key, b.id)))
+            }
+        }
+        let expected: Vec<&str> = made.iter().map(|m| m.slug.as_str()).collect();
+        let seen = list_all(
+            &store,
+            ProductQuery {
+                sort,
+                limit: 4,
+                ..ProductQuery::default()
+            },
+        )
+        .await;
+        assert_eq!(slugs(&seen), expected, "sort {sort:?}");
+    }
+    // The last page says so, even when it is exactly full.
+    let page = store
+        .list_products(&ProductQuery {
+            limit: 27,
+            ..ProductQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!((page.items.len(), page.next.is_none()), (27, true));
+}
+
+pub async fn a_cursor_from_another_sort_is_refused(store: DynCatalogStore) {
+    let forged = Cursor {
+        sort: ProductSort::Title,
+        key: CursorKey::Text("m".into()),
+        id: Uuid::now_v7(),
+    };
+    let query = ProductQuery {
+        sort: ProductSort::Newest,
+        after: Some(forged),
+        ..all()
+    };
+    let err = store.list_products(&query).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Invalid { field: "after", .. }),
+        "{err:?}"
+    );
+}
+
+pub async fn page_size_is_clamped(store: DynCatalogStore) {
+    for n in 0..3 {
+        store
+            .create_product(product(&format!("p-{n}"), "P"))
+            .await
+            .unwrap();
+    }
+    let zero = store
+        .list_products(&ProductQuery {
+            limit: 0,
+            ..ProductQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(zero.items.len(), 1, "a limit of 0 is raised to 1");
+    assert!(zero.next.is_some());
+    let huge = store
+        .list_products(&ProductQuery {
+            limit: MAX_PAGE_SIZE * 10,
+            ..ProductQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!((huge.items.len(), huge.next.is_none()), (3, true));
+}
+
+pub async fn price_range_filter_is_inclusive_on_the_cheapest_variant(store: DynCatalogStore) {
+    for (name, prices) in [
+        ("cheap", &[1_000, 9_000][..]),
+        ("mid", &[5_000][..]),
+        ("dear", &[9_000, 12_000][..]),
+        ("none", &[][..]),
+    ] {
+        let p = store.create_product(product(name, name)).await.unwrap();
+        for (i, price) in prices.iter().enumerate() {
+            store
+                .add_variant(p.id, variant(&format!("{name}-{i}"), eur(*price), 1, &[]))
+                .await
+                .unwrap();
+        }
+    }
+    let range = |min, max| ProductQuery {
+        price_min: min,
+        price_max: max,
+        ..all()
+    };
+    assert_eq!(
+        matching(&store, range(Some(5_000), Some(9_000))).await,
+        ["dear", "mid"]
+    );
+    assert_eq!(matching(&store, range(None, Some(1_000))).await, ["cheap"]);
+    assert_eq!(
+        matching(&store, range(Some(9_001), None)).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        matching(&store, range(Some(0), None)).await,
+        ["cheap", "dear", "mid"],
+        "no price, no match"
+    );
+}
+
+pub async fn option_filter_needs_one_variant_with_every_value_and_ignores_name_case(
+    store: DynCatalogStore,
+) {
+    let split = store
+        .create_product(product("split", "Split"))
+        .await
+        .unwrap();
+    store
+        .add_variant(
+            split.id,
+            variant("SPLIT-1", eur(1), 1, &[("Color", "Oak"), ("Size", "S")]),
+        )
+        .await
+        .unwrap();
+    store
+        .add_variant(
+            split.id,
+            variant("SPLIT-2", eur(1), 1, &[("Color", "Ash"), ("Size", "L")]),
+        )
+        .await
+        .unwrap();
+    let whole = store
+        .create_product(product("whole", "Whole"))
+        .await
+        .unwrap();
+    store
+        .add_variant(
+            whole.id,
+            variant("WHOLE-1", eur(1), 1, &[("Color", "Oak"), ("Size", "L")]),
+        )
+        .await
+        .unwrap();
+
+    let picks = |pairs: &[(&str, &str)]| ProductQuery {
+        option_values: pairs
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect(),
+        ..all()
+    };
+    assert_eq!(
+        matching(&store, picks(&[("color", "Oak")])).await,
+        ["split", "whole"]
+    );
+    assert_eq!(
+        matching(&store, picks(&[("COLOR", "Oak"), ("size", "L")])).await,
+        ["whole"]
+    );
+    assert_eq!(
+        matching(&store, picks(&[("Color", "Ash")])).await,
+        ["split"]
+    );
+    assert!(matching(&store, picks(&[("Color", "Walnut")]))
+        .await
+        .is_empty());
+    assert!(matching(&store, picks(&[("Finish", "Oak")]))
+        .await
+        .is_empty());
+}
+
+pub async fn in_stock_filter_counts_available_units(store: DynCatalogStore) {
+    let stocked = store
+        .create_product(product("stocked", "Stocked"))
+        .await
+        .unwrap();
+    store
+        .add_variant(stocked.id, variant("IN-1", eur(1), 0, &[]))
+        .await
+        .unwrap();
+    store
+        .add_variant(stocked.id, variant("IN-2", eur(1), 2, &[]))
+        .await
+        .unwrap();
+    let empty = store
+        .create_product(product("sold-out", "Sold Out"))
+        .await
+        .unwrap();
+    let last = store
+        .add_variant(empty.id, variant("OUT-1", eur(1), 1, &[]))
+        .await
+        .unwrap();
+    store
+        .create_product(product("no-variants", "No Variants"))
+        .await
+        .unwrap();
+
+    let in_stock = || ProductQuery {
+        in_stock: true,
+        ..all()
+    };
+    assert_eq!(matching(&store, in_stock()).await, ["sold-out", "stocked"]);
+    store.adjust_inventory(last.id, -1).await.unwrap();
+    assert_eq!(matching(&store, in_stock()).await, ["stocked"]);
+    assert_eq!(
+        matching(&store, all()).await.len(),
+        3,
+        "without the filter, all are listed"
+    );
+}
+
+async fn searchable(store: &DynCatalogStore) {
+    let mut oak = product("oak-chair", "Oak Lounge Chair");
+    oak.description = showroom_domain::Description::parse("A deep seat in solid oak.").unwrap();
+    store.create_product(oak).await.unwrap();
+    store
+        .create_product(product("ash-table", "Ash Dining Table"))
+        .await
+        .unwrap();
+    store
+        .create_product(product("walnut-chair", "Walnut Chair"))
+        .await
+        .unwrap();
+}
+
+pub async fn search_matches_every_word_and_prefixes(store: DynCatalogStore) {
+    searchable(&store).await;
+    let search = |text: &str| ProductQuery {
+        search: Some(text.into()),
+        ..all()
+    };
+    assert_eq!(
+        matching(&store, search("chair")).await,
+        ["oak-chair", "walnut-chair"]
+    );
+    assert_eq!(
+        matching(&store, search("CHA")).await,
+        ["oak-chair", "walnut-chair"],
+        "prefixes match, case aside"
+    );
+    assert_eq!(
+        matching(&store, search("oak chair")).await,
+        ["oak-chair"],
+        "every word must match"
+    );
+    assert_eq!(
+        matching(&store, search("deep seat")).await,
+        ["oak-chair"],
+        "descriptions are searched"
+    );
+    assert_eq!(matching(&store, search("din tab")).await, ["ash-table"]);
+    assert!(matching(&store, search("sofa")).await.is_empty());
+    assert!(matching(&store, search("oak sofa")).await.is_empty());
+    let sorted = list_all(
+        &store,
+        ProductQuery {
+            search: Some("chair".into()),
+            sort: ProductSort::Title,
+            limit: 1,
+            ..ProductQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        slugs(&sorted),
+        ["oak-chair", "walnut-chair"],
+        "search pages like any listing"
+    );
+}
+
+pub async fn hostile_search_text_is_only_words(store: DynCatalogStore) {
+    searchable(&store).await;
+    let hostile = [
+        r#""'; DROP TABLE products; --"#,
+        "NEAR( * OR",
+        "chair OR table",
+        "-chair",
+        "title:oak",
+        "\"oak",
+        "oak' || '",
+        "^chair",
+        "* * *",
+        "",
+        "   ",
+        "(((",
+        "chair & !oak | walnut:*",
+        "\u{0}oak",
+    ];
+    for text in hostile {
+        let query = ProductQuery {
+            search: Some(text.into()),
+            ..all()
+        };
+        if let Err(err) = store.list_products(&query).await {
+            panic!("searching {text:?} failed: {err:?}");
+        }
+    }
+    let search = |text: &str| ProductQuery {
+        search: Some(text.into()),
+        ..all()
+    };
+    assert!(
+        matching(&store, search("chair OR table")).await.is_empty(),
+        "OR is a word, not an operator"
+    );
+    assert_eq!(matching(&store, search("\"oak")).await, ["oak-chair"]);
+    assert!(
+        matching(&store, search("* * *")).await.is_empty(),
+        "nothing searchable matches nothing"
+    );
+    assert_eq!(
+        store.count_products().await.unwrap(),
+        3,
+        "the catalog is intact"
+    );
+}

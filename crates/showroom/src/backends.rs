@@ -1,0 +1,114 @@
+//! Picks each backend from the scheme of its URL. This is the only place in the workspace that
+//! names concrete engines. Every failure names the setting (and its environment variable) and the
+//! URL with its password redacted, and start-up waits a bounded time for each engine.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use showroom_assets::BlobStore;
+use showroom_cache::Cache;
+use showroom_store::DynCatalogStore;
+
+use crate::config::{redact_url, setting_name, Config};
+
+/// How long start-up waits for a database or cache to answer.
+const CONNECT_DEADLINE: Duration = Duration::from_secs(10);
+
+/// A backend that could not be opened: which setting, which URL, why.
+#[derive(Debug, thiserror::Error)]
+#[error("{setting}: cannot use `{url}`: {reason}")]
+pub struct BackendError {
+    pub setting: String,
+    pub url: String,
+    pub reason: String,
+}
+
+fn backend_error(key: &str, url: &str, reason: impl std::fmt::Display) -> BackendError {
+    BackendError {
+        setting: setting_name(key),
+        url: redact_url(url),
+        reason: reason.to_string(),
+    }
+}
+
+fn scheme_of(url: &str) -> &str {
+    url.split_once(':').map(|(scheme, _)| scheme).unwrap_or("")
+}
+
+/// Connects to the catalog database and brings its schema up to date.
+pub async fn connect_catalog(url: &str) -> Result<DynCatalogStore, BackendError> {
+    let connecting = async {
+        match scheme_of(url) {
+            "sqlite" => showroom_store_sqlite::connect(url)
+                .await
+                .map_err(|e| error_chain(&e)),
+            "postgres" | "postgresql" => showroom_store_postgres::connect(url)
+                .await
+                .map_err(|e| error_chain(&e)),
+            other => Err(format!(
+                "unsupported scheme `{other}`; use sqlite://FILE or postgres://USER@HOST/DB"
+            )),
+        }
+    };
+    match tokio::time::timeout(CONNECT_DEADLINE, connecting).await {
+        Ok(Ok(store)) => Ok(store),
+        Ok(Err(reason)) => Err(backend_error("database_url", url, reason)),
+        Err(_) => Err(backend_error(
+            "database_url",
+            url,
+            format!("no answer within {}s", CONNECT_DEADLINE.as_secs()),
+        )),
+    }
+}
+
+pub async fn connect_cache(config: &Config) -> Result<Arc<dyn Cache>, BackendError> {
+    let url = config.cache_url.as_str();
+    let options = showroom_cache::CacheOptions {
+        default_ttl: Duration::from_secs(config.cache.ttl_secs),
+        memory_capacity_bytes: config.cache.memory_capacity_mib * 1024 * 1024,
+        key_prefix: config.cache.key_prefix.clone(),
+        ..showroom_cache::CacheOptions::default()
+    };
+    match tokio::time::timeout(
+        CONNECT_DEADLINE,
+        showroom_cache::connect(Some(url), &options),
+    )
+    .await
+    {
+        Ok(Ok(cache)) => Ok(cache),
+        Ok(Err(error)) => Err(backend_error("cache_url", url, error.display_chain())),
+        Err(_) => Err(backend_error(
+            "cache_url",
+            url,
+            format!("no answer within {}s", CONNECT_DEADLINE.as_secs()),
+        )),
+    }
+}
+
+pub async fn open_blobs(url: &str) -> Result<BlobStore, BackendError> {
+    let store =
+        BlobStore::from_url(url).map_err(|e| backend_error("storage_url", url, error_chain(&e)))?;
+    match tokio::time::timeout(CONNECT_DEADLINE, store.ping()).await {
+        Ok(Ok(())) => Ok(store),
+        Ok(Err(error)) => Err(backend_error("storage_url", url, error_chain(&error))),
+        Err(_) => Err(backend_error(
+            "storage_url",
+            url,
+            format!("no answer within {}s", CONNECT_DEADLINE.as_secs()),
+        )),
+    }
+}
+
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = cause.source();
+    }
+    out
+}

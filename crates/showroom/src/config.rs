@@ -1,0 +1,236 @@
+//! The effective configuration: built-in defaults, then an optional `showroom.toml` (or the file
+//! named by `--config` / `SHOWROOM_CONFIG`), then `SHOWROOM_*` environment variables (`__`
+//! separates nesting: `SHOWROOM_HTTP__REQUEST_TIMEOUT_SECS`), then command-line flags. Secrets
+//! are `SecretString`s and are redacted whenever the configuration is printed.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Readable lines for a terminal.
+    #[default]
+    Human,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HttpConfig {
+    /// Requests still running after this many seconds are answered with 503.
+    pub request_timeout_secs: u64,
+    /// Largest JSON request body, in bytes.
+    pub body_limit_bytes: usize,
+    /// After SIGTERM, `/readyz` answers 503 for this many seconds before the listener closes,
+    /// so a load balancer stops routing here; in-flight requests then finish.
+    pub shutdown_drain_secs: u64,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            request_timeout_secs: 15,
+            body_limit_bytes: 256 * 1024,
+            shutdown_drain_secs: 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CacheConfig {
+    /// Longest life of a cached API response; admin writes invalidate sooner.
+    pub ttl_secs: u64,
+    /// Size of the in-process cache, in MiB.
+    pub memory_capacity_mib: u64,
+    /// Prefix of every Redis key, so several shops (or test runs) can share one Redis.
+    pub key_prefix: String,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self {
+            ttl_secs: 300,
+            memory_capacity_mib: 64,
+            key_prefix: "showroom:cache:".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Address and port to listen on.
+    pub listen: SocketAddr,
+    /// `sqlite://path/to/file.db` or `postgres://user:pass@host/db`.
+    #[serde(serialize_with = "redacted_url")]
+    pub database_url: String,
+    /// `memory://` (in-process) or `redis://host:6379`.
+    #[serde(serialize_with = "redacted_url")]
+    pub cache_url: String,
+    /// `file://dir`, `memory://` or `s3://bucket[/prefix]`.
+    pub storage_url: String,
+    /// Bearer token for the admin API; unset closes the admin API.
+    #[serde(serialize_with = "redacted_secret")]
+    pub admin_token: Option<SecretString>,
+    /// ISO 4217 code of the shop's prices.
+    pub currency: String,
+    /// Seed the demo catalog when the catalog is empty.
+    pub demo: bool,
+    pub log_format: LogFormat,
+    /// A tracing filter, e.g. `info` or `showroom=debug,sqlx=warn`; `RUST_LOG` wins when set.
+    pub log_level: String,
+    pub http: HttpConfig,
+    pub cache: CacheConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: "sqlite://data/showroom.db".into(),
+            cache_url: "memory://".into(),
+            storage_url: "file://data/objects".into(),
+            admin_token: None,
+            currency: "USD".into(),
+            demo: false,
+            log_format: LogFormat::Human,
+            log_level: "info".into(),
+            http: HttpConfig::default(),
+            cache: CacheConfig::default(),
+        }
+    }
+}
+
+/// Where a setting can be given, for error messages: `database_url (SHOWROOM_DATABASE_URL)`.
+pub fn setting_name(key: &str) -> String {
+    format!(
+        "{key} (SHOWROOM_{})",
+        key.to_ascii_uppercase().replace('.', "__")
+    )
+}
+
+/// Read from the working directory when no `--config` is given.
+pub const DEFAULT_FILE: &str = "showroom.toml";
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(String);
+
+impl Config {
+    /// Loads the layers. `file` is the explicit `--config`; without it `showroom.toml` in the
+    /// working directory is read when present. `overrides` are the command-line flags.
+    pub fn load(file: Option<&Path>, overrides: Figment) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) if !path.exists() => {
+                return Err(ConfigError(format!(
+                    "the config file {} does not exist",
+                    path.display()
+                )));
+            }
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None if Path::new(DEFAULT_FILE).exists() => {
+                figment = figment.merge(Toml::file_exact(DEFAULT_FILE))
+            }
+            None => {}
+        }
+        figment
+            .merge(Env::prefixed("SHOWROOM_").split("__").ignore(&[
+                "config",
+                "test_postgres_url",
+                "test_redis_url",
+            ]))
+            .merge(overrides)
+            .extract::<Config>()
+            .map_err(|e| ConfigError(describe_figment_error(e)))
+    }
+
+    /// The configuration as TOML with secrets redacted, for `showroom config`.
+    pub fn to_redacted_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot render: {e}"))
+    }
+}
+
+/// Figment errors name the key and the source; keep that and drop the rest.
+fn describe_figment_error(error: figment::Error) -> String {
+    let key = error.path.join(".");
+    let source = error
+        .metadata
+        .as_ref()
+        .map(|m| m.name.to_string())
+        .unwrap_or_default();
+    if key.is_empty() {
+        format!("{} {}", error.kind, source)
+    } else {
+        format!("{}: {} (from {source})", setting_name(&key), error.kind)
+    }
+}
+
+fn redacted_secret<S: serde::Serializer>(
+    secret: &Option<SecretString>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match secret {
+        Some(value) if !value.expose_secret().is_empty() => s.serialize_str("[redacted]"),
+        _ => s.serialize_none(),
+    }
+}
+
+fn redacted_url<S: serde::Serializer>(raw: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&redact_url(raw))
+}
+
+/// Replaces the password of a URL with `***`; URLs without one are unchanged.
+pub fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => raw.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_hides_passwords_and_tokens() {
+        assert_eq!(
+            redact_url("postgres://shop:hunter2@db:5432/shop"),
+            "postgres://shop:***@db:5432/shop"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/showroom.db"),
+            "sqlite://data/showroom.db"
+        );
+        let config = Config {
+            admin_token: Some(SecretString::from("tok-123")),
+            database_url: "postgres://u:pw@h/db".into(),
+            ..Config::default()
+        };
+        let printed = config.to_redacted_toml();
+        assert!(
+            !printed.contains("tok-123") && !printed.contains(":pw@"),
+            "{printed}"
+        );
+        assert!(printed.contains("[redacted]"));
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_engines() {
+        let config = Config::default();
+        assert_eq!(config.database_url, "sqlite://data/showroom.db");
+        assert_eq!(config.storage_url, "file://data/objects");
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+    }
+}

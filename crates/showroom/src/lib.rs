@@ -1,0 +1,11 @@
+#![doc = include_str!("../README.md")]
+
+pub mod backends;
+pub mod cli;
+pub mod config;
+pub mod demo_seed;
+pub mod server;
+pub mod telemetry;
+
+pub use config::Config;
+pub use server::{build_state, serve_with_listener, StartupError};

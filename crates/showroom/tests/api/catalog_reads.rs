@@ -1,0 +1,201 @@
+//! Storefront reads: filters, sorting, search and cursor pagination through the real server.
+
+use std::collections::HashSet;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{spawn_app, TestApp};
+
+async fn shop_with_three_products() -> TestApp {
+    let app = spawn_app().await;
+    app.published_product(
+        "oak-chair",
+        "Oak Chair",
+        &[
+            ("OAK-CH-N", "Natural", 12_000, 5),
+            ("OAK-CH-B", "Black", 13_000, 0),
+        ],
+    )
+    .await;
+    app.published_product(
+        "walnut-table",
+        "Walnut Table",
+        &[("WAL-TB", "Walnut", 80_000, 2)],
+    )
+    .await;
+    app.published_product(
+        "linen-cushion",
+        "Linen Cushion",
+        &[("LIN-CU", "Sand", 3_000, 0)],
+    )
+    .await;
+    app
+}
+
+fn slugs(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["slug"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn product_list_filters_by_price_option_stock_and_search() {
+    let app = shop_with_three_products().await;
+    let cheap = app
+        .get_json("/api/v1/products?price_max=15000", StatusCode::OK)
+        .await;
+    assert_eq!(
+        HashSet::<String>::from_iter(slugs(&cheap)),
+        HashSet::from(["oak-chair".into(), "linen-cushion".into()])
+    );
+
+    let black = app
+        .get_json("/api/v1/products?option=Color:Black", StatusCode::OK)
+        .await;
+    assert_eq!(slugs(&black), ["oak-chair"]);
+
+    let in_stock = app
+        .get_json("/api/v1/products?in_stock=true", StatusCode::OK)
+        .await;
+    assert_eq!(
+        HashSet::<String>::from_iter(slugs(&in_stock)),
+        HashSet::from(["oak-chair".into(), "walnut-table".into()])
+    );
+
+    let search = app
+        .get_json("/api/v1/products?q=walnut", StatusCode::OK)
+        .await;
+    assert_eq!(slugs(&search), ["walnut-table"]);
+    let prefix = app
+        .get_json("/api/v1/products?q=cush", StatusCode::OK)
+        .await;
+    assert_eq!(slugs(&prefix), ["linen-cushion"]);
+    let nothing = app
+        .get_json("/api/v1/products?q=submarine", StatusCode::OK)
+        .await;
+    assert!(slugs(&nothing).is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn product_list_sorts_by_price_and_title() {
+    let app = shop_with_three_products().await;
+    let by_price = app
+        .get_json("/api/v1/products?sort=price_asc", StatusCode::OK)
+        .await;
+    assert_eq!(
+        slugs(&by_price),
+        ["linen-cushion", "oak-chair", "walnut-table"]
+    );
+    let by_price_desc = app
+        .get_json("/api/v1/products?sort=price_desc", StatusCode::OK)
+        .await;
+    assert_eq!(
+        slugs(&by_price_desc),
+        ["walnut-table", "oak-chair", "linen-cushion"]
+    );
+    let by_title = app
+        .get_json("/api/v1/products?sort=title", StatusCode::OK)
+        .await;
+    assert_eq!(
+        slugs(&by_title),
+        ["linen-cushion", "oak-chair", "walnut-table"]
+    );
+    let newest = app.get_json("/api/v1/products", StatusCode::OK).await;
+    assert_eq!(
+        slugs(&newest),
+        ["linen-cushion", "walnut-table", "oak-chair"]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn cursor_pages_visit_every_product_once() {
+    let app = shop_with_three_products().await;
+    for sort in ["newest", "price_asc", "price_desc", "title"] {
+        let mut seen = Vec::new();
+        let mut path = format!("/api/v1/products?limit=1&sort={sort}");
+        loop {
+            let page = app.get_json(&path, StatusCode::OK).await;
+            seen.extend(slugs(&page));
+            match page["next_cursor"].as_str() {
+                Some(cursor) => {
+                    path = format!("/api/v1/products?limit=1&sort={sort}&cursor={cursor}")
+                }
+                None => break,
+            }
+            assert!(seen.len() <= 3, "pagination does not end for {sort}");
+        }
+        let unique: HashSet<_> = seen.iter().collect();
+        assert_eq!((seen.len(), unique.len()), (3, 3), "{sort}: {seen:?}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn product_detail_shows_variants_stock_and_prices_in_minor_units() {
+    let app = shop_with_three_products().await;
+    let product = app
+        .get_json("/api/v1/products/oak-chair", StatusCode::OK)
+        .await;
+    assert_eq!(product["title"], "Oak Chair");
+    let variants = product["variants"].as_array().unwrap();
+    assert_eq!(variants.len(), 2);
+    let natural = variants.iter().find(|v| v["sku"] == "OAK-CH-N").unwrap();
+    assert_eq!(natural["price"]["amount_minor"], 12_000);
+    assert_eq!(natural["price"]["currency"], "USD");
+    assert_eq!(natural["price"]["display"], "120.00 USD");
+    assert_eq!(natural["stock_state"], "low_stock");
+    assert!(
+        natural.get("on_hand").is_none(),
+        "shoppers do not see raw stock counts"
+    );
+    let black = variants.iter().find(|v| v["sku"] == "OAK-CH-B").unwrap();
+    assert_eq!(black["stock_state"], "sold_out");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn category_filter_includes_descendant_categories() {
+    let app = spawn_app().await;
+    let furniture = app
+        .admin_json(
+            reqwest::Method::POST,
+            "/api/v1/admin/categories",
+            serde_json::json!({"name": "Furniture"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let chairs = app
+        .admin_json(
+            reqwest::Method::POST,
+            "/api/v1/admin/categories",
+            serde_json::json!({"name": "Chairs", "parent_id": furniture["id"]}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let chair = app
+        .published_product("oak-chair", "Oak Chair", &[("OAK-1", "Natural", 100, 1)])
+        .await;
+    app.published_product("lamp", "Lamp", &[("LAMP-1", "White", 100, 1)])
+        .await;
+    app.admin_json(
+        reqwest::Method::PATCH,
+        &format!("/api/v1/admin/products/{}", chair["id"].as_str().unwrap()),
+        serde_json::json!({"category_id": chairs["id"]}),
+        StatusCode::OK,
+    )
+    .await;
+    let in_furniture = app
+        .get_json("/api/v1/products?category=furniture", StatusCode::OK)
+        .await;
+    assert_eq!(slugs(&in_furniture), ["oak-chair"]);
+    let tree = app.get_json("/api/v1/categories", StatusCode::OK).await;
+    assert_eq!(tree[0]["slug"], "furniture");
+    assert_eq!(tree[0]["children"][0]["slug"], "chairs");
+    app.stop().await;
+}

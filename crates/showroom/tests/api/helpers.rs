@@ -1,0 +1,245 @@
+//! `spawn_app()`: the real server on port 0 with a fresh database, cache namespace and object
+//! folder of its own, plus a client with helpers for the admin API.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use showroom::config::{CacheConfig, Config, HttpConfig};
+use showroom_http::AppState;
+use sqlx::Connection;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+
+/// Which engines this run uses: `SHOWROOM_TEST_POSTGRES_URL` and `SHOWROOM_TEST_REDIS_URL`.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("SHOWROOM_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+pub fn redis_url() -> Option<String> {
+    std::env::var("SHOWROOM_TEST_REDIS_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+/// A database URL no other test uses: a new PostgreSQL database, or a SQLite file in `dir`.
+pub async fn fresh_database_url(dir: &TempDir) -> String {
+    match postgres_url() {
+        Some(admin_url) => {
+            let name = format!("showroom_api_{}", uuid::Uuid::new_v4().simple());
+            let mut connection = sqlx::PgConnection::connect(&admin_url)
+                .await
+                .expect("connect to SHOWROOM_TEST_POSTGRES_URL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut connection)
+                .await
+                .expect("create a test database");
+            let mut url = url::Url::parse(&admin_url).expect("a valid SHOWROOM_TEST_POSTGRES_URL");
+            url.set_path(&name);
+            url.to_string()
+        }
+        None => format!("sqlite://{}/showroom.db", dir.path().display()),
+    }
+}
+
+pub fn test_config(dir: &TempDir, database_url: String, cache_prefix: &str) -> Config {
+    Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        database_url,
+        cache_url: redis_url().unwrap_or_else(|| "memory://".into()),
+        storage_url: format!("file://{}/objects", dir.path().display()),
+        admin_token: Some(ADMIN_TOKEN.to_owned().into()),
+        currency: "USD".into(),
+        demo: false,
+        http: HttpConfig {
+            request_timeout_secs: 10,
+            body_limit_bytes: 64 * 1024,
+            shutdown_drain_secs: 0,
+        },
+        cache: CacheConfig {
+            key_prefix: cache_prefix.to_owned(),
+            ..CacheConfig::default()
+        },
+        ..Config::default()
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub config: Config,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+    pub dir: std::sync::Arc<TempDir>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = TempDir::new().unwrap();
+    let url = fresh_database_url(&dir).await;
+    let prefix = format!("showroom-test:{}:", uuid::Uuid::new_v4().simple());
+    spawn_with(test_config(&dir, url, &prefix), std::sync::Arc::new(dir)).await
+}
+
+pub async fn spawn_demo_app() -> TestApp {
+    let dir = TempDir::new().unwrap();
+    let url = fresh_database_url(&dir).await;
+    let prefix = format!("showroom-test:{}:", uuid::Uuid::new_v4().simple());
+    let config = Config {
+        demo: true,
+        ..test_config(&dir, url, &prefix)
+    };
+    spawn_with(config, std::sync::Arc::new(dir)).await
+}
+
+/// Starts a server for `config`; `dir` is kept alive as long as the app.
+pub async fn spawn_with(config: Config, dir: std::sync::Arc<TempDir>) -> TestApp {
+    let state = showroom::build_state(&config)
+        .await
+        .expect("the app starts");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = oneshot::channel::<()>();
+    let drain = Duration::from_secs(config.http.shutdown_drain_secs);
+    let server = tokio::spawn(showroom::serve_with_listener(
+        listener,
+        state.clone(),
+        drain,
+        async {
+            let _ = rx.await;
+        },
+    ));
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        state,
+        config,
+        shutdown: Some(tx),
+        server: Some(server),
+        dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// GET and decode JSON, asserting the status.
+    pub async fn get_json(&self, path: &str, expected: StatusCode) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), expected, "GET {path}");
+        response.json().await.expect("JSON body")
+    }
+
+    pub async fn admin(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(ADMIN_TOKEN);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("admin request")
+    }
+
+    /// An admin call that must answer `expected`; returns the JSON body.
+    pub async fn admin_json(
+        &self,
+        method: Method,
+        path: &str,
+        body: Value,
+        expected: StatusCode,
+    ) -> Value {
+        let response = self
+            .admin(method.clone(), path, (!body.is_null()).then_some(body))
+            .await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, expected, "{method} {path} answered {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// Creates a published product with one variant per `(sku, color, price, stock)`.
+    pub async fn published_product(
+        &self,
+        slug: &str,
+        title: &str,
+        variants: &[(&str, &str, i64, i64)],
+    ) -> Value {
+        let colors: Vec<&str> = variants.iter().map(|v| v.1).collect();
+        let product = self
+            .admin_json(
+                Method::POST,
+                "/api/v1/admin/products",
+                json!({"slug": slug, "title": title, "description": format!("{title} for the test shop"),
+                       "options": [{"name": "Color", "values": colors}]}),
+                StatusCode::CREATED,
+            )
+            .await;
+        let id = product["id"].as_str().unwrap().to_owned();
+        for (sku, color, price, stock) in variants {
+            self.admin_json(
+                Method::POST,
+                &format!("/api/v1/admin/products/{id}/variants"),
+                json!({"sku": sku, "option_values": {"Color": color}, "price": {"amount_minor": price, "currency": "USD"}, "on_hand": stock}),
+                StatusCode::CREATED,
+            )
+            .await;
+        }
+        self.admin_json(
+            Method::POST,
+            &format!("/api/v1/admin/products/{id}/publish"),
+            json!({}),
+            StatusCode::OK,
+        )
+        .await
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap().unwrap();
+        }
+    }
+}
+
+/// Asserts a problem+json body with this status, code and (when given) field.
+pub async fn assert_problem(
+    response: reqwest::Response,
+    status: StatusCode,
+    code: &str,
+    field: Option<&str>,
+) -> Value {
+    assert_eq!(response.status(), status);
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status.as_u16());
+    if let Some(field) = field {
+        assert_eq!(body["field"], field, "{body}");
+    }
+    body
+}

@@ -1,0 +1,13 @@
+//! One integration-test binary for the whole HTTP API (see STYLE.md). Every test starts the real
+//! server on port 0 with its own fresh database: SQLite in a temp dir by default, a fresh
+//! PostgreSQL database when `SHOWROOM_TEST_POSTGRES_URL` is set, and a Redis cache with its own
+//! key prefix when `SHOWROOM_TEST_REDIS_URL` is set. CI runs this binary both ways.
+
+mod admin_writes;
+mod bad_input;
+mod cache;
+mod catalog_reads;
+mod demo;
+mod helpers;
+mod openapi;
+mod ops;
