@@ -113,7 +113,7 @@ async fn seed_product(
         // Deterministic variety: a few colours cost more, some are low or sold out.
         let price = demo.price_minor + (color_index as i64) * (demo.price_minor / 20);
         let on_hand = ((index * 7 + color_index * 5) % 23) as i64;
-        let compare_at = (index % 4 == 0).then(|| price + price / 5);
+        let compare_at = index.is_multiple_of(4).then(|| price + price / 5);
         state
             .catalog
             .add_variant(

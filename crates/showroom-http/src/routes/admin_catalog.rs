@@ -33,14 +33,24 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_category))
 }
 
+/// Product statuses (documentation of the `status` parameter).
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[expect(dead_code, reason = "only documents the accepted values; parsing is ProductStatus::parse")]
+pub enum StatusFilter {
+    Draft,
+    Published,
+    Archived,
+}
+
 /// List products of every status (or `status=draft|published|archived`).
 #[utoipa::path(
     get, path = "/api/v1/admin/products", tag = "admin", security(("admin_token" = [])),
     params(
-        ("status" = Option<String>, Query, description = "Only this status"),
+        ("status" = Option<StatusFilter>, Query, description = "Only products with this status"),
         ("q" = Option<String>, Query, description = "Full-text search"),
-        ("sort" = Option<String>, Query, description = "`newest` (default), `price_asc`, `price_desc`, `title`"),
-        ("limit" = Option<u32>, Query, description = "1 to 100, default 24"),
+        ("sort" = Option<crate::routes::storefront::SortOrder>, Query, description = "Order of the list; `newest` by default"),
+        ("limit" = Option<u32>, Query, description = "Page size, default 24", minimum = 1, maximum = 100),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
     ),
     responses(
@@ -99,7 +109,7 @@ pub async fn create_product(
 /// One product of any status, with stock counts.
 #[utoipa::path(
     get, path = "/api/v1/admin/products/{id}", tag = "admin", security(("admin_token" = [])),
-    params(("id" = String, Path, description = "Product id (UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "Product id")),
     responses(
         (status = 200, description = "The product", body = ProductDto),
         (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
@@ -123,7 +133,7 @@ pub async fn admin_get_product(
 /// Change a product's slug, title, description, category, attributes or options.
 #[utoipa::path(
     patch, path = "/api/v1/admin/products/{id}", tag = "admin", security(("admin_token" = [])),
-    params(("id" = String, Path, description = "Product id (UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "Product id")),
     request_body = UpdateProductInput,
     responses(
         (status = 200, description = "Updated", body = ProductDto),
@@ -162,7 +172,7 @@ async fn set_status(
 /// Publish a product: shoppers can see and buy it.
 #[utoipa::path(
     post, path = "/api/v1/admin/products/{id}/publish", tag = "admin", security(("admin_token" = [])),
-    params(("id" = String, Path, description = "Product id (UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "Product id")),
     responses(
         (status = 200, description = "Published", body = ProductDto),
         (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
@@ -180,7 +190,7 @@ pub async fn publish_product(
 /// Archive a product: hidden from the shop, kept for past orders.
 #[utoipa::path(
     post, path = "/api/v1/admin/products/{id}/archive", tag = "admin", security(("admin_token" = [])),
-    params(("id" = String, Path, description = "Product id (UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "Product id")),
     responses(
         (status = 200, description = "Archived", body = ProductDto),
         (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
@@ -198,7 +208,7 @@ pub async fn archive_product(
 /// Attach a stored asset (image or 3D model) to the end of a product's gallery.
 #[utoipa::path(
     post, path = "/api/v1/admin/products/{id}/media", tag = "admin", security(("admin_token" = [])),
-    params(("id" = String, Path, description = "Product id (UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "Product id")),
     request_body = AttachMediaInput,
     responses(
         (status = 201, description = "Attached", body = MediaDto),
@@ -269,7 +279,7 @@ pub async fn create_category(
 /// Rename or move a category (moves that would make a cycle are refused).
 #[utoipa::path(
     patch, path = "/api/v1/admin/categories/{id}", tag = "admin", security(("admin_token" = [])),
-    params(("id" = String, Path, description = "Category id (UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "Category id")),
     request_body = UpdateCategoryInput,
     responses(
         (status = 200, description = "Updated", body = CategoryDto),

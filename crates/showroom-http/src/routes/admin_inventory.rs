@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Add a variant (a SKU with option values, price and initial stock) to a product.
 #[utoipa::path(
     post, path = "/api/v1/admin/products/{id}/variants", tag = "admin", security(("admin_token" = [])),
-    params(("id" = String, Path, description = "Product id (UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "Product id")),
     request_body = CreateVariantInput,
     responses(
         (status = 201, description = "Created", body = VariantDto),
@@ -53,7 +53,7 @@ pub async fn create_variant(
 /// Change a variant's SKU, option values, price, compare-at price or weight.
 #[utoipa::path(
     patch, path = "/api/v1/admin/variants/{id}", tag = "admin", security(("admin_token" = [])),
-    params(("id" = String, Path, description = "Variant id (UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "Variant id")),
     request_body = UpdateVariantInput,
     responses(
         (status = 200, description = "Updated", body = VariantDto),
@@ -81,7 +81,7 @@ pub async fn update_variant(
 /// Add or remove units on hand.
 #[utoipa::path(
     post, path = "/api/v1/admin/variants/{id}/inventory-adjustments", tag = "admin", security(("admin_token" = [])),
-    params(("id" = String, Path, description = "Variant id (UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "Variant id")),
     request_body = InventoryAdjustmentInput,
     responses(
         (status = 200, description = "The variant with its new stock", body = VariantDto),

@@ -21,11 +21,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(
     get, path = "/assets/{hash}/{file}", tag = "assets",
     params(
-        ("hash" = String, Path, description = "SHA-256 of the asset, 64 lowercase hex digits"),
+        ("hash" = String, Path, description = "SHA-256 of the asset, 64 lowercase hex digits", pattern = "^[0-9a-f]{64}$"),
         ("file" = String, Path, description = "File under the asset, e.g. `model.glb`"),
     ),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 200, description = "The file, with its own media type", content(("model/gltf-binary"), ("model/gltf+json"), ("model/vnd.usdz+zip"), ("image/png"), ("image/webp"), ("image/jpeg"), ("application/octet-stream"))),
         (status = 304, description = "Not modified (matching `If-None-Match`)"),
         (status = 404, description = "No such asset", body = Problem, content_type = "application/problem+json"),
     )

@@ -22,6 +22,21 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(category_tree))
 }
 
+/// The orders a product list can come in (documentation of the `sort` parameter).
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[expect(dead_code, reason = "only documents the accepted values; parsing is ProductSort::parse")]
+pub enum SortOrder {
+    /// Newest first.
+    Newest,
+    /// Cheapest variant, lowest first.
+    PriceAsc,
+    /// Cheapest variant, highest first.
+    PriceDesc,
+    /// Title A→Z.
+    Title,
+}
+
 /// Shared caches may keep a storefront response briefly and serve it stale while refetching.
 const PUBLIC_CACHE_CONTROL: &str = "public, max-age=0, s-maxage=30, stale-while-revalidate=60";
 
@@ -34,14 +49,14 @@ const DEFAULT_PAGE_SIZE: u32 = 24;
 #[utoipa::path(
     get, path = "/api/v1/products", tag = "storefront",
     params(
-        ("category" = Option<String>, Query, description = "Category slug; includes its descendants"),
-        ("price_min" = Option<i64>, Query, description = "Lowest price, minor units"),
-        ("price_max" = Option<i64>, Query, description = "Highest price, minor units"),
+        ("category" = Option<String>, Query, description = "Category slug; includes its descendants", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 96),
+        ("price_min" = Option<i64>, Query, description = "Lowest price, minor units", minimum = 0),
+        ("price_max" = Option<i64>, Query, description = "Highest price, minor units", minimum = 0),
         ("option" = Option<Vec<String>>, Query, description = "`Name:Value`, repeatable", explode = true),
         ("in_stock" = Option<bool>, Query, description = "Only products with units available"),
         ("q" = Option<String>, Query, description = "Full-text search over title and description"),
-        ("sort" = Option<String>, Query, description = "`newest` (default), `price_asc`, `price_desc`, `title`"),
-        ("limit" = Option<u32>, Query, description = "1 to 100, default 24"),
+        ("sort" = Option<SortOrder>, Query, description = "Order of the list; `newest` by default"),
+        ("limit" = Option<u32>, Query, description = "Page size, default 24", minimum = 1, maximum = 100),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
     ),
     responses(

@@ -47,6 +47,19 @@ pub async fn fresh_database_url(dir: &TempDir) -> String {
     }
 }
 
+/// Drops a test's PostgreSQL database (connections are forced closed); SQLite files go with
+/// their temp dir.
+async fn drop_database_if_postgres(database_url: &str) {
+    let (Some(admin_url), Ok(url)) = (postgres_url(), url::Url::parse(database_url)) else { return };
+    if !url.scheme().starts_with("postgres") {
+        return;
+    }
+    let name = url.path().trim_start_matches('/').to_owned();
+    if let Ok(mut connection) = sqlx::PgConnection::connect(&admin_url).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut connection).await;
+    }
+}
+
 pub fn test_config(dir: &TempDir, database_url: String, cache_prefix: &str) -> Config {
     Config {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -217,6 +230,7 @@ impl TestApp {
         if let Some(server) = self.server.take() {
             server.await.unwrap().unwrap();
         }
+        drop_database_if_postgres(&self.config.database_url).await;
     }
 }
 
