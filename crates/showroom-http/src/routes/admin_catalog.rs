@@ -47,9 +47,9 @@ pub enum StatusFilter {
 #[utoipa::path(
     get, path = "/api/v1/admin/products", tag = "admin", security(("admin_token" = [])),
     params(
-        ("status" = Option<StatusFilter>, Query, description = "Only products with this status"),
+        ("status" = inline(Option<StatusFilter>), Query, description = "Only products with this status"),
         ("q" = Option<String>, Query, description = "Full-text search"),
-        ("sort" = Option<crate::routes::storefront::SortOrder>, Query, description = "Order of the list; `newest` by default"),
+        ("sort" = inline(Option<crate::routes::storefront::SortOrder>), Query, description = "Order of the list; `newest` by default"),
         ("limit" = Option<u32>, Query, description = "Page size, default 24", minimum = 1, maximum = 100),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
     ),

@@ -55,7 +55,7 @@ const DEFAULT_PAGE_SIZE: u32 = 24;
         ("option" = Option<Vec<String>>, Query, description = "`Name:Value`, repeatable", explode = true),
         ("in_stock" = Option<bool>, Query, description = "Only products with units available"),
         ("q" = Option<String>, Query, description = "Full-text search over title and description"),
-        ("sort" = Option<SortOrder>, Query, description = "Order of the list; `newest` by default"),
+        ("sort" = inline(Option<SortOrder>), Query, description = "Order of the list; `newest` by default"),
         ("limit" = Option<u32>, Query, description = "Page size, default 24", minimum = 1, maximum = 100),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
     ),
