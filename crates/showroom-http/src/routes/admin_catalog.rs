@@ -36,7 +36,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Product statuses (documentation of the `status` parameter).
 #[derive(utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-#[expect(dead_code, reason = "only documents the accepted values; parsing is ProductStatus::parse")]
+#[expect(
+    dead_code,
+    reason = "only documents the accepted values; parsing is ProductStatus::parse"
+)]
 pub enum StatusFilter {
     Draft,
     Published,

@@ -25,7 +25,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The orders a product list can come in (documentation of the `sort` parameter).
 #[derive(utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-#[expect(dead_code, reason = "only documents the accepted values; parsing is ProductSort::parse")]
+#[expect(
+    dead_code,
+    reason = "only documents the accepted values; parsing is ProductSort::parse"
+)]
 pub enum SortOrder {
     /// Newest first.
     Newest,

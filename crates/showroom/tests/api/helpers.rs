@@ -50,13 +50,17 @@ pub async fn fresh_database_url(dir: &TempDir) -> String {
 /// Drops a test's PostgreSQL database (connections are forced closed); SQLite files go with
 /// their temp dir.
 async fn drop_database_if_postgres(database_url: &str) {
-    let (Some(admin_url), Ok(url)) = (postgres_url(), url::Url::parse(database_url)) else { return };
+    let (Some(admin_url), Ok(url)) = (postgres_url(), url::Url::parse(database_url)) else {
+        return;
+    };
     if !url.scheme().starts_with("postgres") {
         return;
     }
     let name = url.path().trim_start_matches('/').to_owned();
     if let Ok(mut connection) = sqlx::PgConnection::connect(&admin_url).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut connection).await;
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut connection)
+            .await;
     }
 }
 
