@@ -5,6 +5,7 @@ mod blob_store;
 mod content_type;
 pub mod demo;
 mod error;
+pub mod gltf;
 mod store_url;
 
 pub use address::{ContentAddress, FileName};

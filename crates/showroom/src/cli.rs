@@ -52,6 +52,11 @@ pub enum Command {
     Migrate,
     /// Print the effective configuration (secrets redacted) and exit.
     Config,
+    /// Validate or inspect a glTF model (.glb, or .gltf beside its files). Needs no database.
+    Assets {
+        #[command(subcommand)]
+        command: crate::assets_cli::AssetsCommand,
+    },
 }
 
 /// Only the flags that were given, so unset flags never hide the file or the environment.

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod assets_cli;
 pub mod backends;
 pub mod cli;
 pub mod config;

@@ -11,6 +11,10 @@ use showroom::{backends, build_state, serve_with_listener, telemetry, Config};
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Model checks read one file and need no configuration, database or storage.
+    if let Command::Assets { command } = &cli.command {
+        return showroom::assets_cli::run(command);
+    }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -34,6 +38,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve { .. } => serve(config).await,
+        Command::Assets { .. } => unreachable!("handled in main before configuration is loaded"),
     }
 }
 

@@ -198,6 +198,8 @@ async fn sigterm_drains_in_flight_requests_after_readiness_turns_503() {
         .env_remove("SHOWROOM_TEST_POSTGRES_URL")
         .env("SHOWROOM_HTTP__SHUTDOWN_DRAIN_SECS", "1")
         .env("SHOWROOM_LOG_LEVEL", "info")
+        // Eight workers from one address are a flood to the shield's default rate limit.
+        .env("SHOWROOM_SHIELD__RATE_LIMIT__ENABLED", "false")
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -286,4 +288,47 @@ async fn sigterm_drains_in_flight_requests_after_readiness_turns_503() {
         .unwrap()
         .unwrap();
     assert!(status.success(), "clean exit after draining: {status}");
+}
+
+#[test]
+fn migrate_creates_the_default_sqlite_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(BIN)
+        .arg("migrate")
+        .current_dir(dir.path())
+        .env("SHOWROOM_LOG_LEVEL", "off")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("up to date (sqlite)"));
+    assert!(
+        dir.path().join("data/showroom.db").exists(),
+        "the embedded default lives in ./data"
+    );
+}
+
+#[test]
+fn json_log_format_writes_one_json_object_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["--log-format", "json", "serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env_remove("SHOWROOM_TEST_POSTGRES_URL")
+        .env("SHOWROOM_LOG_LEVEL", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let record: serde_json::Value =
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+    assert_eq!(record["level"], "INFO", "{record}");
+    assert!(record["message"].is_string(), "{record}");
 }

@@ -1,0 +1,25 @@
+//! The fixed bounds that keep validation of an untrusted file cheap.
+//!
+//! Every size declared inside a file is compared with these limits and with the bytes that
+//! really exist before anything is allocated, so memory follows the real input, not its claims.
+
+/// Largest JSON document (a `.gltf` file or a GLB JSON chunk) we parse.
+pub const MAX_JSON_BYTES: usize = 64 * 1024 * 1024;
+
+/// Largest main file `AssetFile::open` reads.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Total bytes of resources (buffers and images, after base64 decoding) read for one asset.
+pub const MAX_RESOURCE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Bytes of an external image we read: enough for any header, without reading whole textures.
+/// The header sniffer knows when it stopped at this cut rather than at the real end.
+pub const MAX_IMAGE_HEADER_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Bytes of accessor data scanned by the per-element checks (min/max, finite, index range).
+/// Past this budget the remaining data checks are skipped with a warning; structure checks
+/// still run on every accessor.
+pub const MAX_SCANNED_ACCESSOR_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Problems kept in a report; the counts stay exact beyond it.
+pub const MAX_PROBLEMS: usize = 1000;

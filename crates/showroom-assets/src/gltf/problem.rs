@@ -1,0 +1,107 @@
+//! What the validator reports: one [`Problem`] per finding, collected into a [`Validation`].
+//!
+//! Every problem carries a stable `code` (the Khronos glTF-Validator code where one matches), a
+//! [`Severity`], a JSON pointer into the document (empty for the file as a whole, e.g. the GLB
+//! header) and a plain-English message. The collector keeps at most
+//! [`MAX_PROBLEMS`](super::limits::MAX_PROBLEMS) problems in memory, so a hostile file with a
+//! million bad references cannot grow the report without bound; the counts stay exact.
+
+use serde::Serialize;
+
+use super::limits::MAX_PROBLEMS;
+
+/// How bad a problem is. Only errors make an asset unusable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    /// `error`, `warning` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One finding about an asset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Stable machine-readable code, e.g. `ACCESSOR_INDEX_OOB`.
+    pub code: &'static str,
+    pub severity: Severity,
+    /// JSON pointer to the offending value, e.g. `/meshes/0/primitives/1/indices`.
+    pub pointer: String,
+    pub message: String,
+}
+
+/// The outcome of validating one asset.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Validation {
+    /// The problems found, in the order they were found (at most `MAX_PROBLEMS`).
+    pub problems: Vec<Problem>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    /// True when more problems were found than are listed.
+    pub truncated: bool,
+}
+
+impl Validation {
+    /// True when at least one problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.errors > 0
+    }
+
+    /// The listed problems with `code`.
+    pub fn with_code<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Problem> + 'a {
+        self.problems.iter().filter(move |p| p.code == code)
+    }
+
+    pub(crate) fn push(
+        &mut self,
+        code: &'static str,
+        severity: Severity,
+        pointer: &str,
+        message: String,
+    ) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+        if self.problems.len() >= MAX_PROBLEMS {
+            self.truncated = true;
+            return;
+        }
+        self.problems.push(Problem {
+            code,
+            severity,
+            pointer: pointer.to_owned(),
+            message,
+        });
+    }
+
+    pub(crate) fn error(&mut self, code: &'static str, pointer: &str, message: impl Into<String>) {
+        self.push(code, Severity::Error, pointer, message.into());
+    }
+
+    pub(crate) fn warning(
+        &mut self,
+        code: &'static str,
+        pointer: &str,
+        message: impl Into<String>,
+    ) {
+        self.push(code, Severity::Warning, pointer, message.into());
+    }
+
+    pub(crate) fn info(&mut self, code: &'static str, pointer: &str, message: impl Into<String>) {
+        self.push(code, Severity::Info, pointer, message.into());
+    }
+}

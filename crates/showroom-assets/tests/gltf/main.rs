@@ -1,0 +1,9 @@
+//! One integration-test binary for `showroom_assets::gltf`: agreement with the Khronos
+//! glTF-Validator on its own test files, the real product models, our demo models, and crafted
+//! hostile inputs. The fuzz test lives in its own binary (`gltf_fuzz.rs`).
+
+mod demo;
+mod hostile;
+mod khronos;
+mod models;
+mod support;
