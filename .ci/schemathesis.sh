@@ -22,6 +22,7 @@ work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 SHOWROOM_LOG_LEVEL=warn SHOWROOM_ADMIN_TOKEN=schemathesis-token SHOWROOM_HTTP__SHUTDOWN_DRAIN_SECS=0 \
   SHOWROOM_DATABASE_URL="sqlite://$work/showroom.db" SHOWROOM_STORAGE_URL="file://$work/objects" \
+  SHOWROOM_SHIELD__RATE_LIMIT__GENERAL_BURST=100000 SHOWROOM_SHIELD__RATE_LIMIT__STRICT_BURST=100000 \
   "$BIN" serve --demo --listen "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done

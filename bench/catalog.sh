@@ -33,6 +33,7 @@ trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm
 start_server() {
   SHOWROOM_LOG_LEVEL=warn SHOWROOM_HTTP__SHUTDOWN_DRAIN_SECS=0 \
     SHOWROOM_DATABASE_URL="sqlite://$work/showroom.db" SHOWROOM_STORAGE_URL="file://$work/objects" \
+    SHOWROOM_SHIELD__RATE_LIMIT__GENERAL_PER_SEC=10000000 SHOWROOM_SHIELD__RATE_LIMIT__GENERAL_BURST=10000000 \
     "$SHOWROOM_BIN" serve --demo --listen "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
   server=$!
 }

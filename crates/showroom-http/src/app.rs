@@ -1,6 +1,7 @@
 //! Assembles the router and its middleware stack. Path groups are separate routers (`/api`,
 //! `/assets`, pages, operations) so a load balancer can route them apart. Layers, outermost first:
-//! request id → trace span → panic catcher → metrics → deadline → body limit → router.
+//! request id → trace span → panic catcher → metrics → shield → deadline → body limit →
+//! compression → cache policy → asset base URL → (CORS, on the API and asset routes only) → router.
 
 use std::time::Duration;
 
@@ -16,10 +17,11 @@ use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::delivery;
 use crate::error::ApiError;
 use crate::middleware::{admin_auth, panic, request_metrics, timeout};
 use crate::openapi::ApiDoc;
-use crate::routes::{admin_catalog, admin_inventory, assets, ops, pages, storefront};
+use crate::routes::{admin_assets, admin_catalog, admin_inventory, assets, ops, pages, storefront};
 use crate::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -28,7 +30,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub(crate) fn api_routers() -> (Router<AppState>, OpenApiDoc, Router<AppState>) {
     let admin = OpenApiRouter::new()
         .merge(admin_catalog::router())
-        .merge(admin_inventory::router());
+        .merge(admin_inventory::router())
+        .merge(admin_assets::router());
     let (admin_router, admin_doc) = admin.split_for_parts();
     let (public_router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(storefront::router())
@@ -48,13 +51,21 @@ pub fn router(state: AppState) -> Router {
     let document = std::sync::Arc::new(doc);
     let request_timeout: Duration = state.settings.request_timeout;
     let body_limit = state.settings.body_limit_bytes.max(1);
+    // The shield (showroom-shield) runs inside the request span, so its blocks are logged with
+    // the request id, and outside the deadline; `None` when `shield.enabled = false`.
+    let shield = state.shield.clone();
 
-    Router::new()
+    let api = Router::new()
         .merge(public_router)
         .merge(admin_router)
-        .route("/api/openapi.json", get(move || async move { Json(document.as_ref().clone()) }))
+        .route(
+            "/api/openapi.json",
+            get(move || async move { Json(document.as_ref().clone()) }),
+        );
+    let app = delivery::with_cors(api, &state.delivery)
         .merge(pages::router())
-        .fallback(|| async { ApiError::NotFound { what: "route" }.into_response() })
+        .fallback(|| async { ApiError::NotFound { what: "route" }.into_response() });
+    delivery::with_response_layers(app, &state.delivery)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(
             ServiceBuilder::new()
@@ -66,6 +77,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(CatchPanicLayer::custom(panic::panic_to_problem))
                 .layer(axum::middleware::from_fn(request_metrics::record_request_metrics))
+                .option_layer(shield)
                 .layer(axum::middleware::from_fn_with_state(request_timeout, timeout::request_deadline)),
         )
         .with_state(state)

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod app;
+mod delivery;
 mod error;
 mod extract;
 mod middleware;
@@ -10,6 +11,9 @@ mod routes;
 mod state;
 
 pub use app::router;
+pub use delivery::{
+    random_signing_key, signed_asset_path, Delivery, DeliverySettings, ORIGIN_SECRET_HEADER,
+};
 pub use error::ApiError;
 pub use openapi::openapi_document;
 pub use state::{AppState, HttpSettings, Readiness};

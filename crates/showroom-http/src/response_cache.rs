@@ -19,16 +19,24 @@ pub enum Namespace {
     Products,
     ProductLists,
     Categories,
+    /// Who may fetch each asset address (see `delivery::access`).
+    AssetVisibility,
 }
 
 impl Namespace {
-    pub const ALL: [Namespace; 3] = [Self::Products, Self::ProductLists, Self::Categories];
+    pub const ALL: [Namespace; 4] = [
+        Self::Products,
+        Self::ProductLists,
+        Self::Categories,
+        Self::AssetVisibility,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Products => "product",
             Self::ProductLists => "products",
             Self::Categories => "categories",
+            Self::AssetVisibility => "asset-visibility",
         }
     }
 }

@@ -14,6 +14,8 @@ use showroom_cache::Cache;
 use showroom_domain::Currency;
 use showroom_store::DynCatalogStore;
 
+use crate::delivery::Delivery;
+
 /// Settings the HTTP layer needs, already parsed by the binary.
 #[derive(Clone)]
 pub struct HttpSettings {
@@ -53,4 +55,8 @@ pub struct AppState {
     pub settings: Arc<HttpSettings>,
     pub readiness: Readiness,
     pub metrics: Option<PrometheusHandle>,
+    /// Asset delivery: CDN base, origin secret, signing key, CORS origins, in-memory copies.
+    pub delivery: Arc<Delivery>,
+    /// The web application firewall layer, built by the binary; `None` runs without it.
+    pub shield: Option<showroom_shield::ShieldLayer>,
 }

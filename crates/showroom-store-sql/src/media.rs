@@ -1,7 +1,8 @@
-//! Appending media to a product's gallery. Positions are dense from 0 in insertion order; the
-//! product row is locked first, so two concurrent uploads cannot claim the same position.
+//! Appending media to a product's gallery, and asking who may see an asset. Positions are dense
+//! from 0 in insertion order; the product row is locked first, so two concurrent uploads cannot
+//! claim the same position. Visibility is one portable aggregate over media joined to products.
 
-use showroom_store::{Media, NewMedia, StoreError};
+use showroom_store::{AssetVisibility, ContentHash, Media, NewMedia, StoreError};
 use uuid::Uuid;
 
 use crate::error::{db, on_write};
@@ -48,5 +49,27 @@ impl SqlCatalog {
         let media = rows::media(&row)?;
         tx.commit().await.map_err(db)?;
         Ok(media)
+    }
+
+    pub(crate) async fn asset_visibility_impl(
+        &self,
+        hash: &ContentHash,
+    ) -> Result<AssetVisibility, StoreError> {
+        let row = sqlx::query(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS uses, \
+             CAST(COALESCE(SUM(CASE WHEN p.status = 'published' THEN 1 ELSE 0 END), 0) AS BIGINT) AS published \
+             FROM media m JOIN products p ON p.id = m.product_id WHERE m.asset_hash = $1",
+        )
+        .bind(hash.as_str())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
+        let uses: i64 = rows::get(&row, "uses")?;
+        let published: i64 = rows::get(&row, "published")?;
+        Ok(match (uses, published) {
+            (0, _) => AssetVisibility::Unknown,
+            (_, 0) => AssetVisibility::Private,
+            _ => AssetVisibility::Public,
+        })
     }
 }

@@ -6,9 +6,9 @@ use std::sync::{Arc, Once};
 use async_trait::async_trait;
 use showroom_domain::{ProductStatus, Slug};
 use showroom_store::{
-    CatalogStore, Category, CategoryPatch, Media, NewCategory, NewMedia, NewProduct, NewVariant,
-    Page, PoolStats, Product, ProductPatch, ProductQuery, ProductSummary, StoreError, Variant,
-    VariantPatch,
+    AssetVisibility, CatalogStore, Category, CategoryPatch, ContentHash, Media, NewCategory,
+    NewMedia, NewProduct, NewVariant, Page, PoolStats, Product, ProductPatch, ProductQuery,
+    ProductSummary, StoreError, Variant, VariantPatch,
 };
 use sqlx::any::Any;
 use sqlx::{AnyConnection, AnyPool, Row, Transaction};
@@ -196,5 +196,9 @@ impl CatalogStore for SqlCatalog {
 
     async fn add_media(&self, product_id: Uuid, new: NewMedia) -> Result<Media, StoreError> {
         self.add_media_impl(product_id, new).await
+    }
+
+    async fn asset_visibility(&self, hash: &ContentHash) -> Result<AssetVisibility, StoreError> {
+        self.asset_visibility_impl(hash).await
     }
 }

@@ -8,8 +8,8 @@ use showroom_domain::{ProductStatus, Slug};
 use uuid::Uuid;
 
 use crate::{
-    Category, CategoryPatch, Media, NewCategory, NewMedia, NewProduct, NewVariant, Page, Product,
-    ProductPatch, ProductQuery, ProductSummary, StoreError, Variant, VariantPatch,
+    Category, CategoryPatch, ContentHash, Media, NewCategory, NewMedia, NewProduct, NewVariant,
+    Page, Product, ProductPatch, ProductQuery, ProductSummary, StoreError, Variant, VariantPatch,
 };
 
 /// Connection pool figures for `/metrics`.
@@ -17,6 +17,38 @@ use crate::{
 pub struct PoolStats {
     pub size: u32,
     pub idle: u32,
+}
+
+/// Who may fetch the files stored under one content address, judged by the products whose media
+/// use it. The asset delivery route asks this on every request (through a short-lived cache
+/// that every catalog write invalidates), so publishing or archiving takes effect at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssetVisibility {
+    /// At least one published product shows it: anyone may fetch it.
+    Public,
+    /// Only draft or archived products use it: staff and signed URLs only.
+    Private,
+    /// No product uses it (a fresh upload, or an unknown hash): staff and signed URLs only.
+    Unknown,
+}
+
+impl AssetVisibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Private => "private",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "public" => Some(Self::Public),
+            "private" => Some(Self::Private),
+            "unknown" => Some(Self::Unknown),
+            _ => None,
+        }
+    }
 }
 
 #[async_trait]
@@ -65,4 +97,8 @@ pub trait CatalogStore: Send + Sync + 'static {
 
     /// Appends a media item at the end of the product's gallery.
     async fn add_media(&self, product_id: Uuid, new: NewMedia) -> Result<Media, StoreError>;
+
+    /// Whether the asset at `hash` is shown by a published product (any of its files: the
+    /// model, its posters and USDZ share the address). One read, no lock.
+    async fn asset_visibility(&self, hash: &ContentHash) -> Result<AssetVisibility, StoreError>;
 }

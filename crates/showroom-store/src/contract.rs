@@ -13,6 +13,7 @@
 //! parallel and the concurrency tests really race. Every test function is public, so a backend
 //! may also call one directly against a store built another way.
 
+mod assets;
 mod categories;
 mod inventory;
 mod lifecycle;
@@ -20,6 +21,7 @@ mod listing;
 mod products;
 mod support;
 
+pub use assets::*;
 pub use categories::*;
 pub use inventory::*;
 pub use lifecycle::*;
@@ -63,6 +65,8 @@ macro_rules! contract_suite {
             adjust_inventory_never_goes_below_zero,
             concurrent_decrements_sell_exactly_the_stock,
             update_variant_changes_the_listing_price_range,
+            asset_visibility_follows_the_status_of_the_products_using_it,
+            one_published_product_makes_a_shared_asset_public,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {

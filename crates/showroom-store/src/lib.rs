@@ -10,7 +10,7 @@ mod tree;
 #[cfg(feature = "contract")]
 pub mod contract;
 
-pub use catalog::{CatalogStore, PoolStats};
+pub use catalog::{AssetVisibility, CatalogStore, PoolStats};
 pub use cursor::{Cursor, CursorKey};
 pub use error::StoreError;
 pub use model::*;

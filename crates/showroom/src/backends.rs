@@ -85,6 +85,33 @@ pub async fn connect_cache(config: &Config) -> Result<Arc<dyn Cache>, BackendErr
     }
 }
 
+/// Builds the shield layer, or `None` when `shield.enabled = false`. Its rate limits are shared
+/// through Redis when the cache is Redis. The error names the setting at fault.
+pub async fn build_shield(config: &Config) -> Result<Option<showroom_shield::ShieldLayer>, String> {
+    if !config.shield.enabled {
+        return Ok(None);
+    }
+    let url = config.cache_url.trim();
+    let redis = matches!(scheme_of(url), "redis" | "rediss").then_some(url);
+    // Pages must be allowed to load posters and models from the CDN that serves the assets.
+    let mut shield = config.shield.clone();
+    if let Some(base) = config.asset_base_url.as_deref().filter(|b| !b.is_empty()) {
+        if let Ok(base) = url::Url::parse(base) {
+            let origin = base.origin().ascii_serialization();
+            shield.content_security_policy =
+                showroom_shield::csp_with_asset_origin(&shield.content_security_policy, &origin);
+        }
+    }
+    match showroom_shield::Shield::build(&shield, redis).await {
+        Ok(shield) => Ok(Some(shield.layer())),
+        Err(error) => Err(format!(
+            "{}: {}",
+            setting_name(&error.setting),
+            error.reason
+        )),
+    }
+}
+
 pub async fn open_blobs(url: &str) -> Result<BlobStore, BackendError> {
     let store =
         BlobStore::from_url(url).map_err(|e| backend_error("storage_url", url, error_chain(&e)))?;

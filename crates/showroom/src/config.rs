@@ -52,6 +52,8 @@ pub struct CacheConfig {
     pub memory_capacity_mib: u64,
     /// Prefix of every Redis key, so several shops (or test runs) can share one Redis.
     pub key_prefix: String,
+    /// Memory for recently served assets (models, posters), in MiB; 0 turns it off.
+    pub asset_memory_mib: u64,
 }
 
 impl Default for CacheConfig {
@@ -60,6 +62,7 @@ impl Default for CacheConfig {
             ttl_secs: 300,
             memory_capacity_mib: 64,
             key_prefix: "showroom:cache:".into(),
+            asset_memory_mib: 64,
         }
     }
 }
@@ -89,6 +92,25 @@ pub struct Config {
     pub log_level: String,
     pub http: HttpConfig,
     pub cache: CacheConfig,
+    /// Absolute URL of the CDN in front of `/assets` (`https://cdn.example.com`): media URLs
+    /// point there and `/assets` answers only the CDN. Unset: this server serves and links assets.
+    pub asset_base_url: Option<String>,
+    /// Secret the CDN adds to every origin request as `X-Showroom-Origin-Secret`; required with
+    /// `asset_base_url`.
+    #[serde(serialize_with = "redacted_secret")]
+    pub asset_origin_secret: Option<SecretString>,
+    /// HMAC key of signed asset URLs; unset: a random key per process (URLs then work only on
+    /// the instance that minted them).
+    #[serde(serialize_with = "redacted_secret")]
+    pub asset_signing_key: Option<SecretString>,
+    /// Origins allowed to call `/api` and load `/assets` from a browser: a TOML array, or a
+    /// comma-separated string (`SHOWROOM_CORS_ORIGINS=https://a.example,https://b.example`).
+    #[serde(deserialize_with = "list_or_comma_separated")]
+    pub cors_origins: Vec<String>,
+    /// The built-in web application firewall (`[shield]`, `SHOWROOM_SHIELD__*`): rate limits,
+    /// request rules, trusted proxies, security headers, load shedding. See `showroom-shield`.
+    #[serde(default)]
+    pub shield: showroom_shield::ShieldConfig,
 }
 
 impl Default for Config {
@@ -105,6 +127,11 @@ impl Default for Config {
             log_level: "info".into(),
             http: HttpConfig::default(),
             cache: CacheConfig::default(),
+            asset_base_url: None,
+            asset_origin_secret: None,
+            asset_signing_key: None,
+            cors_origins: Vec::new(),
+            shield: showroom_shield::ShieldConfig::default(),
         }
     }
 }
@@ -182,6 +209,27 @@ fn redacted_secret<S: serde::Serializer>(
         Some(value) if !value.expose_secret().is_empty() => s.serialize_str("[redacted]"),
         _ => s.serialize_none(),
     }
+}
+
+/// Accepts `["a", "b"]` or `"a, b"`: environment variables can only give the second.
+fn list_or_comma_separated<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum ListOrString {
+        List(Vec<String>),
+        String(String),
+    }
+    let items = match ListOrString::deserialize(d)? {
+        ListOrString::List(items) => items,
+        ListOrString::String(joined) => joined.split(',').map(str::to_owned).collect(),
+    };
+    Ok(items
+        .into_iter()
+        .map(|item| item.trim().to_owned())
+        .filter(|item| !item.is_empty())
+        .collect())
 }
 
 fn redacted_url<S: serde::Serializer>(raw: &str, s: S) -> Result<S::Ok, S::Error> {

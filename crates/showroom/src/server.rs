@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 use showroom_domain::Currency;
-use showroom_http::{AppState, HttpSettings, Readiness};
+use showroom_http::{AppState, Delivery, DeliverySettings, HttpSettings, Readiness};
 use tokio::net::TcpListener;
 
 use crate::backends::{connect_cache, connect_catalog, open_blobs, BackendError};
@@ -52,6 +52,10 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
         settings: Arc::new(settings),
         readiness: Readiness::new_ready(),
         metrics: crate::telemetry::metrics_handle(),
+        delivery: Arc::new(Delivery::new(delivery_settings(config)?)),
+        shield: crate::backends::build_shield(config)
+            .await
+            .map_err(StartupError::Setting)?,
     };
     if config.demo {
         crate::demo_seed::seed_if_empty(&state)
@@ -61,6 +65,70 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
     Ok(state)
 }
 
+/// Validates the asset delivery settings: the CDN base URL, its origin secret, the CORS origins,
+/// and the signing key (random when unset; `serve_with_listener` warns about it).
+fn delivery_settings(config: &Config) -> Result<DeliverySettings, StartupError> {
+    let invalid =
+        |key: &str, why: String| StartupError::Setting(format!("{}: {why}", setting_name(key)));
+    let non_empty = |secret: &Option<SecretString>| {
+        secret
+            .clone()
+            .filter(|s| !secrecy::ExposeSecret::expose_secret(s).is_empty())
+    };
+    let asset_base_url = match config.asset_base_url.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(absolute_base(raw).map_err(|why| invalid("asset_base_url", why))?),
+    };
+    let origin_secret = non_empty(&config.asset_origin_secret);
+    if asset_base_url.is_some() && origin_secret.is_none() {
+        return Err(invalid(
+            "asset_origin_secret",
+            "required with asset_base_url, so that only the CDN can fetch from this origin".into(),
+        ));
+    }
+    let mut cors_origins = Vec::with_capacity(config.cors_origins.len());
+    for origin in &config.cors_origins {
+        let normalized = origin.trim_end_matches('/');
+        let parsed = url::Url::parse(normalized).map(|u| u.origin().ascii_serialization());
+        if origin != "*" && parsed.as_deref() != Ok(normalized) {
+            return Err(invalid(
+                "cors_origins",
+                format!("`{origin}` is not an origin like `https://shop.example.com`"),
+            ));
+        }
+        cors_origins.push(normalized.to_owned());
+    }
+    let configured_key = non_empty(&config.asset_signing_key);
+    let signing_key_generated = configured_key.is_none();
+    let signing_key = configured_key.unwrap_or_else(showroom_http::random_signing_key);
+    Ok(DeliverySettings {
+        asset_base_url,
+        origin_secret,
+        signing_key,
+        signing_key_generated,
+        cors_origins,
+        memory_cache_bytes: config.cache.asset_memory_mib.saturating_mul(1024 * 1024),
+    })
+}
+
+/// `scheme://host[:port][/path]` without a trailing slash, query or fragment, for http(s) only.
+fn absolute_base(raw: &str) -> Result<String, String> {
+    let url = url::Url::parse(raw).map_err(|e| format!("`{raw}` is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("`{raw}` must be an http:// or https:// URL"));
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        return Err(format!(
+            "`{raw}` must not carry credentials, a query or a fragment"
+        ));
+    }
+    Ok(format!(
+        "{}{}",
+        url.origin().ascii_serialization(),
+        url.path().trim_end_matches('/')
+    ))
+}
+
 /// Serves `state` on `listener` until `shutdown` resolves, then drains for `drain` and stops.
 pub async fn serve_with_listener(
     listener: TcpListener,
@@ -68,6 +136,9 @@ pub async fn serve_with_listener(
     drain: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    if state.delivery.settings.signing_key_generated {
+        tracing::warn!("asset_signing_key (SHOWROOM_ASSET_SIGNING_KEY) is not set: signed asset URLs use a random key, so they work only on this instance until it restarts");
+    }
     let readiness = state.readiness.clone();
     let app = showroom_http::router(state);
     let stop = async move {
@@ -79,6 +150,8 @@ pub async fn serve_with_listener(
         );
         tokio::time::sleep(drain).await;
     };
+    // The shield needs the TCP peer's address to find the real client IP.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(stop)
         .await

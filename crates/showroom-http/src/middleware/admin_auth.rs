@@ -34,7 +34,7 @@ pub async fn require_admin_token(
     }
 }
 
-fn digests_equal(expected: &str, presented: &str) -> bool {
+pub(crate) fn digests_equal(expected: &str, presented: &str) -> bool {
     let a = Sha256::digest(expected.as_bytes());
     let b = Sha256::digest(presented.as_bytes());
     a.iter()

@@ -1,15 +1,39 @@
-//! Content-addressed asset delivery: `/assets/<sha256>/<file>`. An address never changes
-//! content, so responses are cacheable forever by browsers and CDNs, and the ETag is the address.
-//! The hash and file name are validated by the blob store before any key is built, so no request
-//! can reach outside the assets prefix.
+//! Content-addressed asset delivery: `GET`/`HEAD /assets/<sha256>/<file>`. An address never
+//! changes content, so public responses are cacheable forever by browsers and CDNs.
+//!
+//! What a request gets, in order: the hash and file name are parsed first (nothing else can name
+//! an object; a bad one is a 404 like a missing one); [`access`] decides whether this requester
+//! may have it; then the object's size and date come from memory or one `head`, and the
+//! validators and `Range` are evaluated before any byte is read:
+//!
+//! - `If-None-Match` (or `If-Modified-Since`) → 304;
+//! - `HEAD` → the headers of a 200 with `Content-Length`, no body;
+//! - one satisfiable range (`bytes=0-99`, `bytes=100-`, `bytes=-500`), unless `If-Range` names
+//!   another representation → 206 with `Content-Range`, reading only those bytes;
+//! - a range no byte satisfies → 416 with `Content-Range: bytes */SIZE`;
+//! - anything else, including several ranges → 200 with the whole object.
+//!
+//! Every success carries `ETag`, `Last-Modified`, `Accept-Ranges: bytes`, the file's media type
+//! and `Cache-Control` (immutable for public assets, `private, no-store` for staff and signed
+//! URLs). Bodies are `Bytes` handed to the socket without a copy, from the in-memory [`hot`]
+//! cache when the object is there.
 
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use std::ops::Range;
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use showroom_assets::{AssetError, BlobMeta, ContentAddress, FileName, IMMUTABLE_CACHE_CONTROL};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use showroom_assets::{ContentAddress, FileName};
-
+use crate::delivery::access::{self, Grant};
+use crate::delivery::cache_policy::PRIVATE_NO_STORE;
+use crate::delivery::conditional::{etag_for, http_date, not_modified, range_allowed};
+use crate::delivery::hot::HotAsset;
+use crate::delivery::range::{self, Requested};
+use crate::delivery::{hot, problem};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -17,63 +41,220 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(get_asset))
 }
 
-/// A stored file (GLB model, poster image) by its content address.
+/// A stored file (GLB model, poster image, USDZ) by its content address.
+///
+/// `HEAD` answers the same headers without the body. Assets of products that are not published
+/// need the admin token or a signed URL (`expires` and `sig`, minted by the admin API).
 #[utoipa::path(
     get, path = "/assets/{hash}/{file}", tag = "assets",
     params(
         ("hash" = String, Path, description = "SHA-256 of the asset, 64 lowercase hex digits", pattern = "^[0-9a-f]{64}$"),
         ("file" = String, Path, description = "File under the asset, e.g. `model.glb`"),
+        ("expires" = Option<u64>, Query, description = "Signed URL: expiry, Unix seconds"),
+        ("sig" = Option<String>, Query, description = "Signed URL: hex HMAC-SHA256 of `hash/file/expires`"),
+        ("Range" = Option<String>, Header, description = "One byte range: `bytes=0-99`, `bytes=100-` or `bytes=-500`"),
     ),
     responses(
         (status = 200, description = "The file, with its own media type", content(("model/gltf-binary"), ("model/gltf+json"), ("model/vnd.usdz+zip"), ("image/png"), ("image/webp"), ("image/jpeg"), ("application/octet-stream"))),
+        (status = 206, description = "The requested byte range (`Content-Range`)", content(("model/gltf-binary"), ("model/gltf+json"), ("model/vnd.usdz+zip"), ("image/png"), ("image/webp"), ("image/jpeg"), ("application/octet-stream"))),
         (status = 304, description = "Not modified (matching `If-None-Match`)"),
-        (status = 404, description = "No such asset", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing CDN origin secret, or an expired or wrong signature", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such asset, or one that is not public", body = Problem, content_type = "application/problem+json"),
+        (status = 416, description = "No byte of the file is in the range (`Content-Range: bytes */SIZE`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_asset(
     State(state): State<AppState>,
+    method: Method,
     Path((hash, file)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let etag = format!("\"{hash}-{file}\"");
-    let not_found = ApiError::NotFound { what: "asset" };
-    let (Ok(address), Ok(file_name)) = (ContentAddress::parse(&hash), FileName::parse(&file))
-    else {
-        return Err(not_found);
+) -> Response {
+    let (Ok(address), Ok(file)) = (ContentAddress::parse(&hash), FileName::parse(&file)) else {
+        return not_found();
     };
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
-    {
-        let mut response = StatusCode::NOT_MODIFIED.into_response();
-        response.headers_mut().insert(
-            header::ETAG,
-            HeaderValue::from_str(&etag).map_err(ApiError::internal)?,
-        );
+    let grant = match access::authorize(&state, &address, &file, &headers, query.as_deref()).await {
+        Ok(grant) => grant,
+        Err(refusal) => return refusal,
+    };
+    match deliver(&state, &method, &address, &file, &headers, grant).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn deliver(
+    state: &AppState,
+    method: &Method,
+    address: &ContentAddress,
+    file: &FileName,
+    headers: &HeaderMap,
+    grant: Grant,
+) -> Result<Response, ApiError> {
+    let hot_copy = state.delivery.hot.get(address, file).await;
+    let meta = match &hot_copy {
+        Some(asset) => asset.meta.clone(),
+        None => state
+            .blobs
+            .head(address, file)
+            .await
+            .map_err(storage)?
+            .ok_or(ApiError::NotFound { what: "asset" })?,
+    };
+    let validators = Validators::new(address, file, &meta, grant)?;
+    if not_modified(headers, &validators.etag, meta.last_modified) {
+        return Ok(validators.apply(StatusCode::NOT_MODIFIED.into_response()));
+    }
+    if method == Method::HEAD {
+        let mut response = validators.apply(StatusCode::OK.into_response());
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(meta.size));
         return Ok(response);
     }
-    let body = state
+    let range_header = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|_| range_allowed(headers, &validators.etag, meta.last_modified));
+    match range::resolve(range_header, meta.size) {
+        Requested::Full => {
+            let body = whole(state, address, file, hot_copy, &meta).await?;
+            Ok(validators.apply(body.into_response()))
+        }
+        Requested::Partial(bytes) => {
+            let body = part(state, address, file, hot_copy, bytes.clone()).await?;
+            let mut response =
+                validators.apply((StatusCode::PARTIAL_CONTENT, body).into_response());
+            response.headers_mut().insert(
+                header::CONTENT_RANGE,
+                header_value(&range::content_range(&bytes, meta.size))?,
+            );
+            Ok(response)
+        }
+        Requested::Unsatisfiable => Ok(unsatisfiable(meta.size)),
+    }
+}
+
+/// The whole object: from memory, or read once and offered to the in-memory cache.
+async fn whole(
+    state: &AppState,
+    address: &ContentAddress,
+    file: &FileName,
+    hot_copy: Option<Arc<HotAsset>>,
+    meta: &BlobMeta,
+) -> Result<Bytes, ApiError> {
+    if let Some(asset) = hot_copy {
+        return Ok(asset.bytes.clone());
+    }
+    let bytes = state
         .blobs
-        .get(&address, &file_name)
+        .get(address, file)
         .await
-        .map_err(|e| ApiError::Unavailable {
-            detail: format!("object storage: {e}"),
-        })?
-        .ok_or(not_found)?;
-    let mut response = body.into_response();
+        .map_err(storage)?
+        .ok_or(ApiError::NotFound { what: "asset" })?;
+    let hot: &hot::HotAssets = &state.delivery.hot;
+    if hot.would_keep(meta.size) {
+        let asset = HotAsset {
+            bytes: bytes.clone(),
+            meta: meta.clone(),
+        };
+        hot.offer(address, file, asset).await;
+    }
+    Ok(bytes)
+}
+
+/// Bytes `range` (already inside the object): a slice of the memory copy, or one ranged read.
+async fn part(
+    state: &AppState,
+    address: &ContentAddress,
+    file: &FileName,
+    hot_copy: Option<Arc<HotAsset>>,
+    range: Range<u64>,
+) -> Result<Bytes, ApiError> {
+    if let Some(asset) = hot_copy {
+        let (start, end) = (range.start as usize, range.end as usize);
+        return Ok(asset.bytes.slice(start..end));
+    }
+    state
+        .blobs
+        .get_range(address, file, range)
+        .await
+        .map_err(storage)?
+        .ok_or(ApiError::NotFound { what: "asset" })
+}
+
+/// The headers every successful answer (200, 206, 304, HEAD) carries.
+struct Validators {
+    etag: String,
+    etag_value: HeaderValue,
+    last_modified: HeaderValue,
+    content_type: &'static str,
+    cache_control: &'static str,
+}
+
+impl Validators {
+    fn new(
+        address: &ContentAddress,
+        file: &FileName,
+        meta: &BlobMeta,
+        grant: Grant,
+    ) -> Result<Self, ApiError> {
+        let etag = etag_for(address.as_str(), file.as_str());
+        Ok(Self {
+            etag_value: header_value(&etag)?,
+            etag,
+            last_modified: header_value(&http_date(meta.last_modified))?,
+            content_type: showroom_assets::content_type_for(file.as_str()),
+            cache_control: match grant {
+                Grant::Public => IMMUTABLE_CACHE_CONTROL,
+                Grant::Private => PRIVATE_NO_STORE,
+            },
+        })
+    }
+
+    fn apply(&self, mut response: Response) -> Response {
+        let headers = response.headers_mut();
+        headers.insert(header::ETAG, self.etag_value.clone());
+        headers.insert(header::LAST_MODIFIED, self.last_modified.clone());
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(self.cache_control),
+        );
+        headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+        if response.status() != StatusCode::NOT_MODIFIED {
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(self.content_type),
+            );
+        }
+        response
+    }
+}
+
+fn unsatisfiable(size: u64) -> Response {
+    let mut response = problem(
+        StatusCode::RANGE_NOT_SATISFIABLE,
+        "range_not_satisfiable",
+        format!("no byte of this {size}-byte file is in the requested range"),
+    );
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(showroom_assets::content_type_for(&file)),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(showroom_assets::IMMUTABLE_CACHE_CONTROL),
-    );
-    headers.insert(
-        header::ETAG,
-        HeaderValue::from_str(&etag).map_err(ApiError::internal)?,
-    );
-    Ok(response)
+    if let Ok(value) = HeaderValue::from_str(&range::unsatisfied_range(size)) {
+        headers.insert(header::CONTENT_RANGE, value);
+    }
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    response
+}
+
+fn not_found() -> Response {
+    ApiError::NotFound { what: "asset" }.into_response()
+}
+
+fn header_value(text: &str) -> Result<HeaderValue, ApiError> {
+    HeaderValue::from_str(text).map_err(ApiError::internal)
+}
+
+fn storage(error: AssetError) -> ApiError {
+    ApiError::Unavailable {
+        detail: format!("object storage: {error}"),
+    }
 }

@@ -109,8 +109,10 @@ impl From<Media> for MediaDto {
     }
 }
 
+/// Where a media file is fetched: on this server, or on the CDN named by `asset_base_url` (the
+/// base comes from the request being served, see `delivery::links`).
 pub fn asset_url(media: &Media) -> String {
-    format!("/assets/{}/{}", media.asset_hash.as_str(), media.file_name)
+    crate::delivery::links::asset_url(media.asset_hash.as_str(), &media.file_name)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

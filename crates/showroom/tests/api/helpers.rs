@@ -82,6 +82,20 @@ pub fn test_config(dir: &TempDir, database_url: String, cache_prefix: &str) -> C
             key_prefix: cache_prefix.to_owned(),
             ..CacheConfig::default()
         },
+        // Tests send many requests from one address: the shield stays on with its rules, but its
+        // rate limits are raised (the shield's own tests lower them) and its Redis keys are the
+        // test's own.
+        shield: showroom_shield::ShieldConfig {
+            rate_limit: showroom_shield::RateLimitConfig {
+                general_per_sec: 100_000.0,
+                general_burst: 100_000,
+                strict_per_sec: 100_000.0,
+                strict_burst: 100_000,
+                redis_key_prefix: format!("{cache_prefix}shield:"),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
         ..Config::default()
     }
 }

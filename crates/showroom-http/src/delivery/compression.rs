@@ -1,0 +1,91 @@
+//! Brotli and gzip for text: JSON API responses, problem documents, pages and the OpenAPI
+//! document, negotiated by `Accept-Encoding`, always with `Vary: Accept-Encoding`.
+//!
+//! The choice: compress on the way out (tower-http's `CompressionLayer`) rather than storing
+//! precompressed copies. Our text bodies are small and short-lived (a product detail is a few
+//! KB, cached for minutes and invalidated by every admin write), brotli at quality 5 compresses
+//! one in well under a millisecond, and a CDN in front keeps each compressed variant per
+//! `Vary: Accept-Encoding` — so each body is compressed once per edge and cache window, which
+//! is what a precompressed store would buy, without a second copy in the cache to keep coherent.
+//! The `X-Cache` header of cached responses passes through untouched.
+//!
+//! Only an allow-list of text media types is ever compressed. GLB models (often meshopt- or
+//! Draco-compressed already), images, USDZ (a zip) and every other asset pass through as stored,
+//! so their strong ETags, `Content-Length` and byte ranges stay exact. Bodies under 256 bytes are
+//! left alone: the encoding overhead would outweigh the gain.
+
+use axum::http::{header, Response};
+use tower_http::compression::predicate::{Predicate, SizeAbove};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+
+/// The response layer.
+pub fn layer() -> CompressionLayer<impl Predicate> {
+    CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .quality(CompressionLevel::Precise(5))
+        .compress_when(SizeAbove::new(256).and(TextOnly))
+}
+
+/// Media types worth compressing: text, JSON and the like. Everything else is left alone.
+#[derive(Debug, Clone, Copy)]
+pub struct TextOnly;
+
+impl Predicate for TextOnly {
+    fn should_compress<B>(&self, response: &Response<B>) -> bool
+    where
+        B: axum::body::HttpBody,
+    {
+        response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(is_compressible)
+    }
+}
+
+fn is_compressible(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence.starts_with("text/")
+        || matches!(
+            essence.as_str(),
+            "application/json"
+                | "application/problem+json"
+                | "application/javascript"
+                | "application/xml"
+                | "image/svg+xml"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_compressible;
+
+    #[test]
+    fn only_text_types_are_compressed() {
+        for yes in [
+            "application/json",
+            "application/problem+json",
+            "text/html; charset=utf-8",
+            "text/css",
+            "image/svg+xml",
+        ] {
+            assert!(is_compressible(yes), "{yes}");
+        }
+        for no in [
+            "model/gltf-binary",
+            "model/vnd.usdz+zip",
+            "image/png",
+            "image/webp",
+            "application/octet-stream",
+            "model/gltf+json",
+        ] {
+            assert!(!is_compressible(no), "{no}");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Size limits on the request head: URL length, one header's size, the total of the cookies,
+//! and the number of headers. They stop header floods and giant cookies before any parser of
+//! ours spends time on them (hyper's own, larger limits stay behind these).
+
+use http::{header, HeaderMap, Uri};
+
+use super::RuleId;
+
+#[derive(Debug, Clone, Copy)]
+pub struct SizeLimits {
+    pub max_url_bytes: usize,
+    pub max_header_bytes: usize,
+    pub max_cookie_bytes: usize,
+    pub max_header_count: usize,
+}
+
+impl SizeLimits {
+    /// The first limit the request head exceeds, if any.
+    pub fn exceeded(&self, uri: &Uri, headers: &HeaderMap) -> Option<(RuleId, String)> {
+        let url_len = uri.path_and_query().map_or(0, |pq| pq.as_str().len());
+        if url_len > self.max_url_bytes {
+            return Some((
+                RuleId::OversizeUrl,
+                format!(
+                    "the URL is {url_len} bytes; at most {} are accepted",
+                    self.max_url_bytes
+                ),
+            ));
+        }
+        if headers.len() > self.max_header_count {
+            return Some((
+                RuleId::OversizeHeaderCount,
+                format!(
+                    "the request has {} headers; at most {} are accepted",
+                    headers.len(),
+                    self.max_header_count
+                ),
+            ));
+        }
+        let cookie_len: usize = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .map(|v| v.len())
+            .sum();
+        if cookie_len > self.max_cookie_bytes {
+            return Some((
+                RuleId::OversizeCookie,
+                format!(
+                    "the cookies are {cookie_len} bytes; at most {} are accepted",
+                    self.max_cookie_bytes
+                ),
+            ));
+        }
+        for (name, value) in headers {
+            if name == header::COOKIE {
+                continue;
+            }
+            let len = name.as_str().len() + value.len();
+            if len > self.max_header_bytes {
+                return Some((
+                    RuleId::OversizeHeader,
+                    format!(
+                        "the `{name}` header is {len} bytes; at most {} are accepted",
+                        self.max_header_bytes
+                    ),
+                ));
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: SizeLimits = SizeLimits {
+        max_url_bytes: 100,
+        max_header_bytes: 50,
+        max_cookie_bytes: 60,
+        max_header_count: 3,
+    };
+
+    fn check(uri: &str, headers: &[(&str, String)]) -> Option<RuleId> {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(
+                http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        LIMITS
+            .exceeded(&uri.parse().unwrap(), &map)
+            .map(|(rule, _)| rule)
+    }
+
+    #[test]
+    fn each_limit_trips_only_above_it() {
+        assert_eq!(check(&format!("/{}", "a".repeat(99)), &[]), None);
+        assert_eq!(
+            check(&format!("/{}", "a".repeat(100)), &[]),
+            Some(RuleId::OversizeUrl)
+        );
+        let many: Vec<_> = (0..4).map(|i| ("x-n", i.to_string())).collect();
+        assert_eq!(check("/", &many[..3]), None);
+        assert_eq!(check("/", &many), Some(RuleId::OversizeHeaderCount));
+        assert_eq!(
+            check("/", &[("cookie", "a".repeat(61))]),
+            Some(RuleId::OversizeCookie)
+        );
+        assert_eq!(
+            check("/", &[("cookie", "a=1".into()), ("cookie", "b".repeat(58))]),
+            Some(RuleId::OversizeCookie)
+        );
+        assert_eq!(check("/", &[("cookie", "a".repeat(60))]), None);
+        assert_eq!(
+            check("/", &[("x-big", "b".repeat(46))]),
+            Some(RuleId::OversizeHeader)
+        );
+        assert_eq!(check("/", &[("x-big", "b".repeat(45))]), None);
+    }
+}
