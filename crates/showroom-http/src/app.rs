@@ -39,6 +39,7 @@ pub(crate) fn api_routers() -> (Router<AppState>, OpenApiDoc, Router<AppState>) 
         .merge(ops::router())
         .split_for_parts();
     doc.merge(admin_doc);
+    crate::openapi::document_shield_responses(&mut doc);
     (public_router, doc, admin_router)
 }
 

@@ -40,3 +40,57 @@ impl Modify for AdminToken {
 pub fn openapi_document() -> OpenApiDoc {
     crate::app::api_routers().1
 }
+
+/// The shield answers before any handler, on every route: a blocked request (403), a method it
+/// does not allow (405), an oversized URL or headers (414, 431), a rate limit (429) and load
+/// shedding (503). Each operation documents those it does not already, so clients and contract
+/// tests know every status they can meet.
+pub(crate) fn document_shield_responses(document: &mut OpenApiDoc) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+
+    let shield_statuses = [
+        (
+            "403",
+            "Blocked by the shield (a request rule or the IP deny list)",
+        ),
+        ("405", "Method not allowed"),
+        ("414", "The URL is too long"),
+        ("429", "Rate limited; retry after `Retry-After` seconds"),
+        ("431", "The request headers are too large"),
+        (
+            "503",
+            "Overloaded or unavailable; retry after `Retry-After` seconds",
+        ),
+    ];
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for (status, description) in shield_statuses {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| {
+                        let content = ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build();
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content("application/problem+json", content)
+                                .build(),
+                        )
+                    });
+            }
+        }
+    }
+}
