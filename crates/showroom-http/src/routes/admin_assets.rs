@@ -12,7 +12,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::delivery::links::on_asset_host;
 use crate::delivery::signing::{now_unix, signed_asset_path};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::routes::refusals::AdminReadRefusals;
 use crate::state::AppState;
 
 /// Lifetime of a signed URL when `ttl_secs` is not given.
@@ -42,10 +43,7 @@ pub struct SignedUrlDto {
     ),
     responses(
         (status = 200, description = "The signed URL", body = SignedUrlDto),
-        (status = 400, description = "A malformed `ttl_secs`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such asset file", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Object storage is unavailable", body = Problem, content_type = "application/problem+json"),
+        AdminReadRefusals,
     )
 )]
 pub async fn mint_signed_url(

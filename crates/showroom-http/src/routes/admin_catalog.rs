@@ -10,7 +10,7 @@ use showroom_domain::ProductStatus;
 use showroom_store::{NewCategory, NewMedia, NewProduct, ProductPatch};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::response_cache::invalidate_catalog;
 use crate::routes::dto::{CategoryDto, MediaDto, ProductDto, ProductPageDto};
@@ -19,6 +19,7 @@ use crate::routes::input::{
     UpdateProductInput,
 };
 use crate::routes::params::parse_id;
+use crate::routes::refusals::{AdminReadRefusals, AdminWriteRefusals};
 use crate::routes::storefront::parse_list_query;
 use crate::state::AppState;
 
@@ -58,8 +59,7 @@ pub enum StatusFilter {
     ),
     responses(
         (status = 200, description = "A page of products", body = ProductPageDto),
-        (status = 400, description = "A malformed parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
+        AdminReadRefusals,
     )
 )]
 pub async fn admin_list_products(
@@ -91,12 +91,7 @@ pub async fn admin_list_products(
     request_body = CreateProductInput,
     responses(
         (status = 201, description = "Created", body = ProductDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The slug is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+        AdminWriteRefusals,
     )
 )]
 pub async fn create_product(
@@ -115,9 +110,7 @@ pub async fn create_product(
     params(("id" = uuid::Uuid, Path, description = "Product id")),
     responses(
         (status = 200, description = "The product", body = ProductDto),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
+        AdminReadRefusals,
     )
 )]
 pub async fn admin_get_product(
@@ -140,13 +133,7 @@ pub async fn admin_get_product(
     request_body = UpdateProductInput,
     responses(
         (status = 200, description = "Updated", body = ProductDto),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The slug is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+        AdminWriteRefusals,
     )
 )]
 pub async fn update_product(
@@ -178,9 +165,7 @@ async fn set_status(
     params(("id" = uuid::Uuid, Path, description = "Product id")),
     responses(
         (status = 200, description = "Published", body = ProductDto),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
+        AdminReadRefusals,
     )
 )]
 pub async fn publish_product(
@@ -196,9 +181,7 @@ pub async fn publish_product(
     params(("id" = uuid::Uuid, Path, description = "Product id")),
     responses(
         (status = 200, description = "Archived", body = ProductDto),
-        (status = 400, description = "The id is not a UUID", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
+        AdminReadRefusals,
     )
 )]
 pub async fn archive_product(
@@ -215,12 +198,7 @@ pub async fn archive_product(
     request_body = AttachMediaInput,
     responses(
         (status = 201, description = "Attached", body = MediaDto),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid, or no asset has this hash", body = Problem, content_type = "application/problem+json"),
+        AdminWriteRefusals,
     )
 )]
 pub async fn attach_media(
@@ -259,12 +237,7 @@ pub async fn attach_media(
     request_body = CreateCategoryInput,
     responses(
         (status = 201, description = "Created", body = CategoryDto),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The slug is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid or the parent is unknown", body = Problem, content_type = "application/problem+json"),
+        AdminWriteRefusals,
     )
 )]
 pub async fn create_category(
@@ -286,13 +259,7 @@ pub async fn create_category(
     request_body = UpdateCategoryInput,
     responses(
         (status = 200, description = "Updated", body = CategoryDto),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such category", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The slug is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid, the parent is unknown, or the move makes a cycle", body = Problem, content_type = "application/problem+json"),
+        AdminWriteRefusals,
     )
 )]
 pub async fn update_category(

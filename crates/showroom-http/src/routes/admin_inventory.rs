@@ -7,12 +7,13 @@ use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::response_cache::invalidate_catalog;
 use crate::routes::dto::VariantDto;
 use crate::routes::input::{CreateVariantInput, InventoryAdjustmentInput, UpdateVariantInput};
 use crate::routes::params::parse_id;
+use crate::routes::refusals::AdminWriteRefusals;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -29,13 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     request_body = CreateVariantInput,
     responses(
         (status = 201, description = "Created", body = VariantDto),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The SKU is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+        AdminWriteRefusals,
     )
 )]
 pub async fn create_variant(
@@ -57,13 +52,7 @@ pub async fn create_variant(
     request_body = UpdateVariantInput,
     responses(
         (status = 200, description = "Updated", body = VariantDto),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such variant", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The SKU is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+        AdminWriteRefusals,
     )
 )]
 pub async fn update_variant(
@@ -85,13 +74,7 @@ pub async fn update_variant(
     request_body = InventoryAdjustmentInput,
     responses(
         (status = 200, description = "The variant with its new stock", body = VariantDto),
-        (status = 400, description = "Malformed JSON or id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong admin token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such variant", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Stock would fall below zero or below reserved units", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+        AdminWriteRefusals,
     )
 )]
 pub async fn adjust_inventory(

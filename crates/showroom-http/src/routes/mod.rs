@@ -9,6 +9,7 @@ pub mod dto;
 pub mod input;
 pub mod ops;
 pub mod pages;
+pub mod refusals;
 pub mod storefront;
 
 mod params;
