@@ -6,6 +6,8 @@ mod content_type;
 pub mod demo;
 mod error;
 pub mod gltf;
+pub mod render;
+pub mod scene;
 mod store_url;
 
 pub use address::{ContentAddress, FileName};

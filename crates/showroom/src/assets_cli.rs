@@ -1,10 +1,12 @@
 //! `showroom assets validate|inspect FILE [--json]`: check or measure one glTF model from the
 //! command line, with no database, cache or storage (nothing is configured or connected).
+//! `showroom assets render FILE -o DIR` draws its posters (see [`render`]).
 //!
 //! FILE is a `.glb`, or a `.gltf` whose buffers and images are read from its directory.
 //! Exit status: `0` when the command ran and found no error (for `inspect`: when a report could
-//! be made, even for a file with errors, which it counts); `1` when `validate` finds an error or
-//! `inspect` cannot read the document at all; `2` when FILE cannot be read (missing,
+//! be made, even for a file with errors, which it counts); `1` when `validate` finds an error,
+//! `inspect` cannot read the document at all, or `render` cannot draw it (a validation error, no
+//! triangles) or write a poster; `2` when FILE cannot be read (missing,
 //! unreadable, a directory, too large), with one `error:` line on stderr.
 
 use std::path::{Path, PathBuf};
@@ -13,6 +15,8 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use serde::Serialize;
 use showroom_assets::gltf::{AssetFile, Format, Inspection, Problem, Validation};
+use showroom_assets::render::{self as poster, Background, PosterFormat, RenderOptions};
+use showroom_assets::scene;
 
 #[derive(Debug, Subcommand)]
 pub enum AssetsCommand {
@@ -32,6 +36,45 @@ pub enum AssetsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Draw product posters: the default look and one per material variant, for each size and
+    /// format, named `poster-<variant-or-default>-<size>.<ext>`.
+    Render {
+        /// A .glb, or a .gltf beside its .bin and images.
+        file: PathBuf,
+        /// Directory to write the posters to (created if missing).
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
+        /// Poster sizes in pixels: 256, 512 and/or 1024, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "512", value_parser = parse_size)]
+        size: Vec<u32>,
+        /// `transparent` or `white`.
+        #[arg(long, default_value = "transparent", value_parser = parse_background)]
+        background: Background,
+        /// `png` and/or `webp` (lossless), comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "png", value_parser = parse_format)]
+        format: Vec<PosterFormat>,
+    },
+}
+
+fn parse_size(text: &str) -> Result<u32, String> {
+    match text.trim() {
+        "256" => Ok(256),
+        "512" => Ok(512),
+        "1024" => Ok(1024),
+        other => Err(format!("`{other}` is not one of 256, 512, 1024")),
+    }
+}
+
+fn parse_background(text: &str) -> Result<Background, String> {
+    match text.trim() {
+        "transparent" => Ok(Background::Transparent),
+        "white" => Ok(Background::White),
+        other => Err(format!("`{other}` is not `transparent` or `white`")),
+    }
+}
+
+fn parse_format(text: &str) -> Result<PosterFormat, String> {
+    PosterFormat::parse(text.trim()).ok_or_else(|| format!("`{text}` is not `png` or `webp`"))
 }
 
 /// Runs one `assets` subcommand, printing to stdout (and `error:` lines to stderr).
@@ -40,6 +83,7 @@ pub fn run(command: &AssetsCommand) -> ExitCode {
         AssetsCommand::Validate { file, json } | AssetsCommand::Inspect { file, json } => {
             (file, *json)
         }
+        AssetsCommand::Render { file, .. } => (file, false),
     };
     let asset = match AssetFile::open(file) {
         Ok(asset) => asset,
@@ -51,7 +95,102 @@ pub fn run(command: &AssetsCommand) -> ExitCode {
     match command {
         AssetsCommand::Validate { .. } => validate(&asset, json),
         AssetsCommand::Inspect { .. } => inspect(&asset, json),
+        AssetsCommand::Render {
+            out,
+            size,
+            background,
+            format,
+            ..
+        } => render(&asset, out, size, *background, format),
     }
+}
+
+/// A variant name as a file-name segment: `[A-Za-z0-9._-]`, anything else becomes `-`.
+fn file_segment(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_start_matches('.');
+    if cleaned.is_empty() {
+        "variant".to_owned()
+    } else {
+        cleaned.chars().take(64).collect()
+    }
+}
+
+/// `render`: decodes once, then draws every (look, size) and encodes it in every format.
+/// Prints one line per file written, with the times the poster took to draw and to encode.
+fn render(
+    asset: &AssetFile,
+    out: &Path,
+    sizes: &[u32],
+    background: Background,
+    formats: &[PosterFormat],
+) -> ExitCode {
+    let started = std::time::Instant::now();
+    let scene = match scene::decode_file(asset) {
+        Ok(scene) => scene,
+        Err(e) => {
+            eprintln!("error: {} cannot be rendered: {e}", asset.path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let decoded_ms = started.elapsed().as_secs_f64() * 1000.0;
+    for warning in &scene.warnings {
+        println!("warning: {warning}");
+    }
+    println!(
+        "decoded {} ({} triangles) in {decoded_ms:.0} ms",
+        asset.path.display(),
+        scene.triangle_count()
+    );
+    if let Err(e) = std::fs::create_dir_all(out) {
+        eprintln!("error: cannot create {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    let looks = std::iter::once((None, "default".to_owned())).chain(
+        scene
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (Some(i), file_segment(name))),
+    );
+    for (variant, label) in looks {
+        for &size in sizes {
+            let started = std::time::Instant::now();
+            let options = RenderOptions {
+                size,
+                background,
+                variant,
+            };
+            let image = poster::render(&scene, &options);
+            let drawn_ms = started.elapsed().as_secs_f64() * 1000.0;
+            for &format in formats {
+                let started = std::time::Instant::now();
+                let path = out.join(format!("poster-{label}-{size}.{}", format.extension()));
+                let written = poster::encode(&image, format)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| std::fs::write(&path, bytes).map_err(|e| e.to_string()));
+                if let Err(e) = written {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return ExitCode::FAILURE;
+                }
+                let encoded_ms = started.elapsed().as_secs_f64() * 1000.0;
+                println!(
+                    "wrote {} (drawn in {drawn_ms:.0} ms, encoded in {encoded_ms:.0} ms)",
+                    path.display()
+                );
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 #[derive(Serialize)]

@@ -1,4 +1,4 @@
-//! `showroom assets validate|inspect` as a user runs it: the real binary, real files in a
+//! `showroom assets validate|inspect|render` as a user runs it: the real binary, real files in a
 //! temporary directory, exit codes and output checked. No database is configured or needed.
 
 use std::path::{Path, PathBuf};
@@ -161,4 +161,74 @@ fn a_missing_file_is_one_error_line_and_exit_2() {
         );
         assert!(output.stdout.is_empty());
     }
+}
+
+#[test]
+fn render_writes_one_poster_per_look_size_and_format_and_lists_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let glb = chair_glb(dir.path());
+    let out = dir.path().join("posters");
+    let output = showroom(
+        &[
+            "assets",
+            "render",
+            glb.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--size",
+            "256",
+            "--format",
+            "png,webp",
+            "--background",
+            "white",
+        ],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let text = stdout(&output);
+    for look in ["default", "Oak", "Ash"] {
+        for ext in ["png", "webp"] {
+            let name = format!("poster-{look}-256.{ext}");
+            let bytes = std::fs::read(out.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(bytes.len() > 1000, "{name} is only {} bytes", bytes.len());
+            assert!(text.contains(&name), "{name} not listed in:\n{text}");
+        }
+    }
+    let png = std::fs::read(out.join("poster-Oak-256.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+}
+
+#[test]
+fn render_of_an_unreadable_model_is_one_error_line_and_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.glb");
+    std::fs::write(&bad, b"glTF but not really").unwrap();
+    let output = showroom(
+        &["assets", "render", bad.to_str().unwrap(), "-o", "out"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+}
+
+#[test]
+fn render_refuses_an_unsupported_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let glb = chair_glb(dir.path());
+    let output = showroom(
+        &[
+            "assets",
+            "render",
+            glb.to_str().unwrap(),
+            "-o",
+            "out",
+            "--size",
+            "300",
+        ],
+        dir.path(),
+    );
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("300"));
 }

@@ -47,12 +47,30 @@ pub(crate) struct Analysis {
     pub total_bytes: u64,
 }
 
+/// An [`Analysis`] with the loaded bytes it was made from, for decoders that read the data
+/// (the scene decoder): `binary` holds only ranges the checks proved to exist.
+pub(crate) struct Parts<'a> {
+    pub analysis: Analysis,
+    pub binary: binary::Binary<'a>,
+    /// The JSON text (the GLB's JSON chunk, or the whole `.gltf`).
+    pub json: &'a [u8],
+}
+
 pub(crate) fn analyze(
     bytes: &[u8],
     format: Format,
     resolver: &dyn Resolver,
     report: &mut Validation,
 ) -> Option<Analysis> {
+    analyze_parts(bytes, format, resolver, report).map(|parts| parts.analysis)
+}
+
+pub(crate) fn analyze_parts<'a>(
+    bytes: &'a [u8],
+    format: Format,
+    resolver: &dyn Resolver,
+    report: &mut Validation,
+) -> Option<Parts<'a>> {
     let (json, bin) = match format {
         Format::Glb => {
             let container = glb::split(bytes, report)?;
@@ -90,10 +108,14 @@ pub(crate) fn analyze(
         .filter(|(i, _)| is_external(i.uri.as_deref()))
         .map(|(_, facts)| facts.bytes)
         .sum();
-    Some(Analysis {
-        total_bytes: bytes.len() as u64 + external_buffers + external_images,
-        doc,
-        images,
+    Some(Parts {
+        analysis: Analysis {
+            total_bytes: bytes.len() as u64 + external_buffers + external_images,
+            doc,
+            images,
+        },
+        binary,
+        json,
     })
 }
 

@@ -36,9 +36,15 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use analyze::Format;
+// For the scene decoder, which reads what the checks proved usable (crate-internal).
+pub(crate) use analyze::analyze_parts;
+pub(crate) use binary::Binary;
+pub(crate) use document::{Accessor, ComponentType, Document, Primitive, Sparse, SparseRange};
 pub use image_header::ImageFormat;
 pub use inspect::{Bounds, Inspection, TextureInfo};
+pub(crate) use nodes::world_matrices;
 pub use problem::{Problem, Severity, Validation};
+pub(crate) use resource::{classify, decode_base64, Uri};
 pub use resource::{DirResolver, Fetched, NoResources, ResolveError, Resolver};
 
 /// Validation and, when the document could be parsed, inspection of one asset.
@@ -135,5 +141,10 @@ impl AssetFile {
 
     pub fn inspect(&self) -> Result<Inspection, Validation> {
         inspect(&self.bytes, self.format, &self.resolver)
+    }
+
+    /// Reads the file's resources (its directory), e.g. for [`crate::scene::decode`].
+    pub fn resolver(&self) -> &dyn Resolver {
+        &self.resolver
     }
 }

@@ -1,0 +1,67 @@
+//! The scene flattened for one poster: all vertices in one array, every triangle tagged with its
+//! primitive, and each primitive's material resolved for the chosen variant
+//! (`KHR_materials_variants`: a primitive with a mapping for the variant uses that material,
+//! otherwise its own).
+
+use glam::{Vec2, Vec3};
+
+use crate::scene::{AlphaMode, Material, Scene};
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Triangle {
+    pub vertices: [u32; 3],
+    pub primitive: u32,
+}
+
+pub(crate) struct Geometry<'a> {
+    pub positions: Vec<Vec3>,
+    pub normals: Vec<Vec3>,
+    pub uvs: Vec<Vec2>,
+    pub triangles: Vec<Triangle>,
+    /// Per primitive: its material for this poster.
+    pub materials: Vec<&'a Material>,
+    /// Per primitive: whether the material is alpha-masked.
+    pub masked: Vec<bool>,
+}
+
+pub(crate) fn flatten<'a>(
+    scene: &'a Scene,
+    variant: Option<usize>,
+    default: &'a Material,
+) -> Geometry<'a> {
+    let vertices: usize = scene.primitives.iter().map(|p| p.positions.len()).sum();
+    let mut g = Geometry {
+        positions: Vec::with_capacity(vertices),
+        normals: Vec::with_capacity(vertices),
+        uvs: Vec::with_capacity(vertices),
+        triangles: Vec::with_capacity(scene.triangle_count()),
+        materials: Vec::with_capacity(scene.primitives.len()),
+        masked: Vec::with_capacity(scene.primitives.len()),
+    };
+    for (p, primitive) in scene.primitives.iter().enumerate() {
+        let base = g.positions.len() as u32;
+        g.positions.extend_from_slice(&primitive.positions);
+        g.normals.extend_from_slice(&primitive.normals);
+        match &primitive.uvs {
+            Some(uvs) => g.uvs.extend(uvs.iter().map(|&[u, v]| Vec2::new(u, v))),
+            None => g
+                .uvs
+                .extend(std::iter::repeat_n(Vec2::ZERO, primitive.positions.len())),
+        }
+        g.triangles
+            .extend(primitive.triangles.iter().map(|t| Triangle {
+                vertices: t.map(|i| base + i),
+                primitive: p as u32,
+            }));
+        let chosen = variant
+            .and_then(|v| primitive.variant_materials.iter().find(|(pv, _)| *pv == v))
+            .map(|(_, m)| *m)
+            .or(primitive.material);
+        let material = chosen
+            .and_then(|m| scene.materials.get(m))
+            .unwrap_or(default);
+        g.materials.push(material);
+        g.masked.push(material.alpha_mode == AlphaMode::Mask);
+    }
+    g
+}

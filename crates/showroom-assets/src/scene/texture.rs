@@ -1,0 +1,80 @@
+//! Decoded textures: PNG, JPEG and WebP through the `image` crate, as 8-bit RGBA.
+//!
+//! The image's bytes come from a bufferView or a URI (a `data:` payload, or a relative file
+//! through the [`Resolver`], both under the same refusal rules as the validator). Before any
+//! pixel is decoded, the header's dimensions are checked against [`MAX_TEXTURE_SIDE`] and
+//! [`MAX_TEXTURE_PIXELS`], and the decoder runs with the same limits, so a 16k × 16k texture
+//! costs its header read, not a gigabyte. Anything that fails is an `Err` with a reason the
+//! caller records as a warning; the material then keeps its factors.
+
+use std::io::Cursor;
+
+use image::{ImageFormat, ImageReader, Limits};
+
+use crate::gltf::{classify, decode_base64, limits::MAX_RESOURCE_BYTES, Resolver, Uri};
+
+/// Longest side of a texture we decode.
+pub const MAX_TEXTURE_SIDE: u32 = 8192;
+/// Most pixels of a texture we decode.
+pub const MAX_TEXTURE_PIXELS: u64 = 64 * 1024 * 1024;
+
+/// An RGBA8 texture, rows top to bottom (glTF UV (0, 0) is the top-left corner).
+#[derive(Debug, Clone)]
+pub struct Texture {
+    pub width: u32,
+    pub height: u32,
+    pub rgba: Vec<u8>,
+}
+
+/// Reads the encoded bytes of an image given by `uri`.
+pub(super) fn read_uri(uri: &str, resolver: &dyn Resolver) -> Result<Vec<u8>, String> {
+    match classify(uri) {
+        Uri::Data { payload, .. } => {
+            decode_base64(payload).ok_or_else(|| "invalid base64 data URI".to_owned())
+        }
+        Uri::Relative(path) => resolver
+            .read(&path, MAX_RESOURCE_BYTES)
+            .map(|f| f.bytes)
+            .map_err(|e| format!("`{path}`: {e}")),
+        Uri::Refused(reason) | Uri::Invalid(reason) => Err(reason.to_owned()),
+    }
+}
+
+/// Decodes an encoded PNG, JPEG or WebP image after checking its header dimensions.
+pub fn decode(bytes: &[u8]) -> Result<Texture, String> {
+    let format = image::guess_format(bytes).map_err(|_| "not a PNG, JPEG or WebP image")?;
+    if !matches!(
+        format,
+        ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP
+    ) {
+        return Err(format!("{format:?} images are not decoded"));
+    }
+    let reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|e| format!("unreadable image header: {e}"))?;
+    if width.max(height) > MAX_TEXTURE_SIDE
+        || u64::from(width) * u64::from(height) > MAX_TEXTURE_PIXELS
+    {
+        return Err(format!(
+            "{width} × {height} px is over the {MAX_TEXTURE_SIDE} px / {} Mpx limit",
+            MAX_TEXTURE_PIXELS >> 20
+        ));
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_TEXTURE_SIDE);
+    limits.max_image_height = Some(MAX_TEXTURE_SIDE);
+    // RGBA8 plus the decoder's own working copy.
+    limits.max_alloc = Some(MAX_TEXTURE_PIXELS * 8);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits);
+    let rgba = reader
+        .decode()
+        .map_err(|e| format!("cannot decode: {e}"))?
+        .into_rgba8();
+    Ok(Texture {
+        width: rgba.width(),
+        height: rgba.height(),
+        rgba: rgba.into_raw(),
+    })
+}

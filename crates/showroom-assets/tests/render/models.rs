@@ -1,0 +1,131 @@
+//! The real product models of the shared fixtures, rendered at 256 px.
+
+use std::path::PathBuf;
+
+use showroom_assets::gltf::AssetFile;
+use showroom_assets::render::{self, Background, RenderOptions};
+use showroom_assets::scene::{self, Scene};
+
+use crate::support::{assert_framed, fixtures, keep, mean_color_difference};
+
+/// Every model's main file, from `MANIFEST.tsv`.
+fn models() -> Option<Vec<PathBuf>> {
+    let root = fixtures("gltf/models")?;
+    let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).unwrap();
+    let rows = manifest
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split('\t').next())
+        .filter(|path| path.ends_with(".glb") || path.ends_with(".gltf"))
+        .map(|path| root.join(path))
+        .collect();
+    Some(rows)
+}
+
+fn decode(path: &PathBuf) -> Scene {
+    let file = AssetFile::open(path).unwrap();
+    scene::decode_file(&file).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn name(path: &std::path::Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+fn poster(scene: &Scene, variant: Option<usize>) -> image::RgbaImage {
+    render::render(
+        scene,
+        &RenderOptions {
+            size: 256,
+            background: Background::Transparent,
+            variant,
+        },
+    )
+}
+
+#[test]
+fn every_fixture_model_renders_a_framed_non_blank_poster() {
+    let Some(models) = models() else { return };
+    assert!(
+        models.len() >= 15,
+        "only {} models in the manifest",
+        models.len()
+    );
+    for path in &models {
+        let scene = decode(path);
+        let image = poster(&scene, None);
+        keep(&name(path), &image);
+        assert_framed(&name(path), &image);
+    }
+}
+
+#[test]
+fn materials_variants_shoe_gets_one_distinct_poster_per_variant() {
+    let Some(root) = fixtures("gltf/models") else {
+        return;
+    };
+    let scene = decode(&root.join("MaterialsVariantsShoe/MaterialsVariantsShoe.gltf"));
+    assert!(scene.variants.len() >= 2, "variants: {:?}", scene.variants);
+    let posters: Vec<_> = (0..scene.variants.len())
+        .map(|v| {
+            let image = poster(&scene, Some(v));
+            keep(
+                &format!("MaterialsVariantsShoe-{}", scene.variants[v]),
+                &image,
+            );
+            assert_framed(&scene.variants[v], &image);
+            image
+        })
+        .collect();
+    for a in 0..posters.len() {
+        for b in a + 1..posters.len() {
+            let difference = mean_color_difference(&posters[a], &posters[b]);
+            assert!(
+                difference > 8.0,
+                "{} and {} differ by only {difference:.1}",
+                scene.variants[a],
+                scene.variants[b]
+            );
+        }
+    }
+}
+
+#[test]
+fn barn_lamp_ktx2_textures_fall_back_to_factors_with_a_warning() {
+    let Some(root) = fixtures("gltf/models") else {
+        return;
+    };
+    let scene = decode(&root.join("AnisotropyBarnLamp/AnisotropyBarnLamp.gltf"));
+    assert!(scene.textures.is_empty(), "no KTX2 texture can be decoded");
+    assert!(
+        scene.warnings.iter().any(|w| w.contains("factors")),
+        "warnings: {:?}",
+        scene.warnings
+    );
+    assert_framed("AnisotropyBarnLamp", &poster(&scene, None));
+}
+
+#[test]
+fn kenney_cake_scene_root_error_is_repaired_and_recorded() {
+    let Some(root) = fixtures("gltf/models") else {
+        return;
+    };
+    let scene = decode(&root.join("KenneyCakeBirthday/KenneyCakeBirthday.glb"));
+    assert!(
+        scene
+            .warnings
+            .iter()
+            .any(|w| w.contains("SCENE_NON_ROOT_NODE")),
+        "warnings: {:?}",
+        scene.warnings
+    );
+}
+
+#[test]
+fn textured_models_decode_their_base_color_textures() {
+    let Some(root) = fixtures("gltf/models") else {
+        return;
+    };
+    let scene = decode(&root.join("BoxTextured/BoxTextured.glb"));
+    assert_eq!(scene.textures.len(), 1, "warnings: {:?}", scene.warnings);
+    assert!(scene.materials[0].base_color_texture.is_some());
+}
