@@ -3,10 +3,13 @@
 //! `showroom_cache::get_or_fill`): a broken cache slows the shop down, it never breaks it.
 //! Errors (404s) are not cached.
 
+use axum::http::HeaderMap;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde::Serialize;
+
+use crate::delivery::precompressed::{encode_frame, pick, Encoding};
 use showroom_cache::get_or_fill;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -41,9 +44,11 @@ impl Namespace {
     }
 }
 
-/// A JSON body and whether it came from the cache (sent as `X-Cache: hit|miss`).
+/// A JSON body in the encoding the client accepts, and whether it came from the cache (sent as
+/// `X-Cache: hit|miss`).
 pub struct CachedJson {
     pub body: Bytes,
+    pub encoding: Encoding,
     pub hit: bool,
 }
 
@@ -59,14 +64,21 @@ impl IntoResponse for CachedJson {
             "x-cache",
             HeaderValue::from_static(if self.hit { "hit" } else { "miss" }),
         );
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        if let Some(coding) = self.encoding.header_value() {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
         response
     }
 }
 
+/// The cached JSON for `key`, rendered by `fill` on a miss and stored precompressed (see
+/// `delivery::precompressed`), in the encoding `request` accepts.
 pub async fn cached_json<T, F, Fut>(
     state: &AppState,
     namespace: Namespace,
     key: &str,
+    request: &HeaderMap,
     fill: F,
 ) -> Result<CachedJson, ApiError>
 where
@@ -77,7 +89,7 @@ where
     // `get_or_fill` runs the fill only on a miss (once, however many requests wait for the key),
     // so whether it ran tells hit from miss.
     let filled = AtomicBool::new(false);
-    let body = get_or_fill(
+    let frame = get_or_fill(
         state.cache.as_ref(),
         namespace.as_str(),
         key,
@@ -87,16 +99,27 @@ where
             let value = fill();
             async move {
                 let value = value.await?;
-                serde_json::to_vec(&value)
-                    .map(Bytes::from)
-                    .map_err(ApiError::internal)
+                let json = serde_json::to_vec(&value).map_err(ApiError::internal)?;
+                Ok::<_, ApiError>(encode_frame(&json))
             }
         },
     )
     .await?;
+    let hit = !filled.load(Ordering::Relaxed);
+    if let Some((body, encoding)) = pick(&frame, request) {
+        return Ok(CachedJson {
+            body,
+            encoding,
+            hit,
+        });
+    }
+    // An entry this version cannot read (written by another version sharing the cache): render
+    // afresh, uncompressed, rather than fail.
+    let json = serde_json::to_vec(&fill().await?).map_err(ApiError::internal)?;
     Ok(CachedJson {
-        body,
-        hit: !filled.load(Ordering::Relaxed),
+        body: Bytes::from(json),
+        encoding: Encoding::Identity,
+        hit: false,
     })
 }
 

@@ -1,13 +1,11 @@
 //! Brotli and gzip for text: JSON API responses, problem documents, pages and the OpenAPI
 //! document, negotiated by `Accept-Encoding`, always with `Vary: Accept-Encoding`.
 //!
-//! The choice: compress on the way out (tower-http's `CompressionLayer`) rather than storing
-//! precompressed copies. Our text bodies are small and short-lived (a product detail is a few
-//! KB, cached for minutes and invalidated by every admin write), brotli at quality 5 compresses
-//! one in well under a millisecond, and a CDN in front keeps each compressed variant per
-//! `Vary: Accept-Encoding` — so each body is compressed once per edge and cache window, which
-//! is what a precompressed store would buy, without a second copy in the cache to keep coherent.
-//! The `X-Cache` header of cached responses passes through untouched.
+//! Two paths: the cached storefront responses (product list, product detail, category tree) are
+//! stored precompressed, brotli and gzip beside the plain body, and leave with their
+//! `Content-Encoding` already set (see [`super::precompressed`]); this layer skips them. Every
+//! other text response (admin API, problems, pages, the OpenAPI document) is compressed on the
+//! way out by tower-http's `CompressionLayer` at brotli quality 5.
 //!
 //! Only an allow-list of text media types is ever compressed. GLB models (often meshopt- or
 //! Draco-compressed already), images, USDZ (a zip) and every other asset pass through as stored,

@@ -22,6 +22,7 @@ pub mod conditional;
 pub mod cors;
 pub mod hot;
 pub mod links;
+pub mod precompressed;
 pub mod range;
 pub mod signing;
 

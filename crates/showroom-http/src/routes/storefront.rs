@@ -4,7 +4,7 @@
 //! cacheable for a CDN for a short time.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use showroom_domain::{ProductStatus, Slug};
 use showroom_store::{build_category_tree, Cursor, ProductQuery, ProductSort, MAX_PAGE_SIZE};
@@ -71,18 +71,25 @@ const DEFAULT_PAGE_SIZE: u32 = 24;
 pub async fn list_products(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let mut query = parse_list_query(raw.as_deref().unwrap_or_default())?;
     query.status = Some(ProductStatus::Published);
     let key = cache_key(&query);
     let (catalog, query) = (&state.catalog, &query);
-    let cached = cached_json(&state, Namespace::ProductLists, &key, move || async move {
-        let page = catalog.list_products(query).await?;
-        Ok(ProductPageDto {
-            next_cursor: page.next.map(|c| c.encode()),
-            items: page.items.into_iter().map(Into::into).collect(),
-        })
-    })
+    let cached = cached_json(
+        &state,
+        Namespace::ProductLists,
+        &key,
+        &headers,
+        move || async move {
+            let page = catalog.list_products(query).await?;
+            Ok(ProductPageDto {
+                next_cursor: page.next.map(|c| c.encode()),
+                items: page.items.into_iter().map(Into::into).collect(),
+            })
+        },
+    )
     .await?;
     Ok(public(cached.into_response()))
 }
@@ -100,6 +107,7 @@ pub async fn list_products(
 pub async fn get_product(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     // A malformed slug cannot name a product: to a shopper that is simply "not found".
     let slug = Slug::parse(&slug).map_err(|_| ApiError::NotFound { what: "product" })?;
@@ -108,6 +116,7 @@ pub async fn get_product(
         &state,
         Namespace::Products,
         slug.as_str(),
+        &headers,
         move || async move {
             match catalog.product_by_slug(slug).await? {
                 Some(product) if product.status.is_visible_to_shoppers() => {
@@ -129,15 +138,24 @@ pub async fn get_product(
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn category_tree(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub async fn category_tree(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let catalog = &state.catalog;
-    let cached = cached_json(&state, Namespace::Categories, "tree", move || async move {
-        let tree = build_category_tree(catalog.list_categories().await?);
-        Ok(tree
-            .into_iter()
-            .map(CategoryNodeDto::from)
-            .collect::<Vec<_>>())
-    })
+    let cached = cached_json(
+        &state,
+        Namespace::Categories,
+        "tree",
+        &headers,
+        move || async move {
+            let tree = build_category_tree(catalog.list_categories().await?);
+            Ok(tree
+                .into_iter()
+                .map(CategoryNodeDto::from)
+                .collect::<Vec<_>>())
+        },
+    )
     .await?;
     Ok(public(cached.into_response()))
 }

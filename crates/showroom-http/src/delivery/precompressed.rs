@@ -1,0 +1,200 @@
+//! Precompressed JSON for cached responses. When a storefront response is rendered on a cache
+//! miss, it is compressed once with brotli and gzip and the three encodings are cached together,
+//! framed in one value; a hit only slices the encoding the client accepts out of shared `Bytes`,
+//! so a cached response costs no compression work however often it is served.
+//!
+//! Frame: three little-endian `u32` lengths (identity, brotli, gzip) followed by the bodies.
+//! Bodies under [`MIN_COMPRESSED_LEN`] bytes are stored uncompressed only. A frame that does not
+//! parse (from an older version sharing the cache) is treated as a miss by the caller.
+
+use std::io::Write;
+
+use axum::http::{header, HeaderMap};
+use bytes::{BufMut, Bytes, BytesMut};
+
+/// Below this size the encoding overhead outweighs the gain (the same threshold as the
+/// on-the-fly compression layer).
+pub const MIN_COMPRESSED_LEN: usize = 256;
+const HEADER_LEN: usize = 12;
+
+/// The encoding chosen for one response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Identity,
+    Brotli,
+    Gzip,
+}
+
+impl Encoding {
+    pub fn header_value(self) -> Option<&'static str> {
+        match self {
+            Self::Identity => None,
+            Self::Brotli => Some("br"),
+            Self::Gzip => Some("gzip"),
+        }
+    }
+}
+
+/// Compresses `json` both ways and frames the three encodings into one cacheable value.
+pub fn encode_frame(json: &[u8]) -> Bytes {
+    let (br, gzip) = if json.len() < MIN_COMPRESSED_LEN {
+        (Vec::new(), Vec::new())
+    } else {
+        (brotli_of(json), gzip_of(json))
+    };
+    let mut frame = BytesMut::with_capacity(HEADER_LEN + json.len() + br.len() + gzip.len());
+    for part in [json, &br, &gzip] {
+        frame.put_u32_le(part.len() as u32);
+    }
+    frame.extend_from_slice(json);
+    frame.extend_from_slice(&br);
+    frame.extend_from_slice(&gzip);
+    frame.freeze()
+}
+
+/// The body in the best encoding the request accepts, sliced out of `frame` without copying.
+/// `None` when the frame is malformed.
+pub fn pick(frame: &Bytes, request: &HeaderMap) -> Option<(Bytes, Encoding)> {
+    if frame.len() < HEADER_LEN {
+        return None;
+    }
+    let length = |i: usize| {
+        u32::from_le_bytes(frame[i * 4..i * 4 + 4].try_into().expect("4 bytes")) as usize
+    };
+    let (identity, br, gzip) = (length(0), length(1), length(2));
+    if HEADER_LEN
+        .checked_add(identity)?
+        .checked_add(br)?
+        .checked_add(gzip)?
+        != frame.len()
+    {
+        return None;
+    }
+    let start = HEADER_LEN;
+    let accepted = accepted_encoding(request, br > 0, gzip > 0);
+    Some(match accepted {
+        Encoding::Brotli => (
+            frame.slice(start + identity..start + identity + br),
+            accepted,
+        ),
+        Encoding::Gzip => (frame.slice(start + identity + br..), accepted),
+        Encoding::Identity => (frame.slice(start..start + identity), accepted),
+    })
+}
+
+/// Brotli when accepted, else gzip, else identity; `q=0` refuses a coding.
+fn accepted_encoding(request: &HeaderMap, have_br: bool, have_gzip: bool) -> Encoding {
+    let mut br = false;
+    let mut gzip = false;
+    for value in request
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+    {
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .is_some_and(|q| q.trim().parse::<f32>().map_or(false, |q| q <= 0.0))
+            });
+            if refused {
+                continue;
+            }
+            match coding.as_str() {
+                "br" => br = true,
+                "gzip" | "x-gzip" => gzip = true,
+                "*" => {
+                    br = true;
+                    gzip = true;
+                }
+                _ => {}
+            }
+        }
+    }
+    if br && have_br {
+        Encoding::Brotli
+    } else if gzip && have_gzip {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+fn brotli_of(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len() / 4);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+        writer.write_all(json).expect("writing to memory");
+    }
+    out
+}
+
+fn gzip_of(json: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(json.len() / 3),
+        flate2::Compression::new(6),
+    );
+    encoder.write_all(json).expect("writing to memory");
+    encoder.finish().expect("writing to memory")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+    use std::io::Read;
+
+    fn accepting(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(value).unwrap(),
+        );
+        headers
+    }
+
+    #[test]
+    fn every_encoding_decodes_to_the_same_json() {
+        let json =
+            serde_json::to_vec(&serde_json::json!({"items": vec!["oak chair"; 200]})).unwrap();
+        let frame = encode_frame(&json);
+        let (identity, encoding) = pick(&frame, &HeaderMap::new()).unwrap();
+        assert_eq!(
+            (identity.as_ref(), encoding),
+            (json.as_slice(), Encoding::Identity)
+        );
+
+        let (br, encoding) = pick(&frame, &accepting("gzip, deflate, br")).unwrap();
+        assert_eq!(encoding, Encoding::Brotli);
+        let mut decoded = Vec::new();
+        brotli::Decompressor::new(br.as_ref(), 4096)
+            .read_to_end(&mut decoded)
+            .unwrap();
+        assert_eq!(decoded, json);
+
+        let (gz, encoding) = pick(&frame, &accepting("gzip, br;q=0")).unwrap();
+        assert_eq!(encoding, Encoding::Gzip);
+        let mut decoded = Vec::new();
+        flate2::read::GzDecoder::new(gz.as_ref())
+            .read_to_end(&mut decoded)
+            .unwrap();
+        assert_eq!(decoded, json);
+    }
+
+    #[test]
+    fn small_bodies_are_stored_plain_and_bad_frames_are_refused() {
+        let frame = encode_frame(b"{}");
+        assert_eq!(
+            pick(&frame, &accepting("br")).unwrap(),
+            (Bytes::from_static(b"{}"), Encoding::Identity)
+        );
+        assert!(pick(
+            &Bytes::from_static(b"{\"not\":\"a frame\"}"),
+            &HeaderMap::new()
+        )
+        .is_none());
+        assert!(pick(&Bytes::from_static(b"short"), &HeaderMap::new()).is_none());
+    }
+}
