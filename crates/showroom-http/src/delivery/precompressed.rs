@@ -97,7 +97,7 @@ fn accepted_encoding(request: &HeaderMap, have_br: bool, have_gzip: bool) -> Enc
             let refused = parts.any(|p| {
                 p.trim()
                     .strip_prefix("q=")
-                    .is_some_and(|q| q.trim().parse::<f32>().map_or(false, |q| q <= 0.0))
+                    .is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
             });
             if refused {
                 continue;
