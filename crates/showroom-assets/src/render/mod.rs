@@ -18,6 +18,7 @@
 
 mod camera;
 mod encode;
+mod floor;
 mod geometry;
 mod raster;
 mod shade;
@@ -109,55 +110,74 @@ pub fn render(scene: &Scene, options: &RenderOptions) -> RgbaImage {
     };
     let visibility = raster::rasterize(&geometry, &screen, side, keep);
     let rig = shade::Rig::new(&camera);
-    let mut image = RgbaImage::new(size as u32, size as u32);
+    let floor = floor::Floor::new(&camera, &shadow, size, options.background);
+    let shade_sample = |id: u32, at: Vec2| -> Vec4 {
+        let Some(tri) = screen[id as usize] else {
+            return Vec4::ZERO;
+        };
+        let triangle = geometry.triangles[id as usize];
+        let weights = tri.weights(at);
+        let v = triangle.vertices;
+        let color = rig.shade(
+            geometry.materials[triangle.primitive as usize],
+            &scene.textures,
+            interpolate(&geometry.positions, v, weights),
+            interpolate(&geometry.normals, v, weights),
+            interpolate(&geometry.uvs, v, weights),
+            &srgb,
+        );
+        shade::pbr_neutral(color.max(Vec3::ZERO)).extend(1.0)
+    };
+    let mut pixels = vec![0u8; size * size * 4];
     let mut groups: Vec<(u32, u32, Vec2)> = Vec::with_capacity(ss * ss);
     let samples = (ss * ss) as f32;
-    for py in 0..size {
-        for px in 0..size {
-            groups.clear();
-            for sy in 0..ss {
-                for sx in 0..ss {
-                    let (x, y) = (px * ss + sx, py * ss + sy);
-                    let id = visibility.id[y * side + x];
-                    let at = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
-                    match groups.iter_mut().find(|g| g.0 == id) {
-                        Some(g) => {
-                            g.1 += 1;
-                            g.2 += at;
+    for (py, row) in pixels.chunks_exact_mut(size * 4).enumerate() {
+        for (px, out) in row.chunks_exact_mut(4).enumerate() {
+            let first = visibility.id[py * ss * side + px * ss];
+            let uniform = (0..ss).all(|sy| {
+                let start = (py * ss + sy) * side + px * ss;
+                visibility.id[start..start + ss]
+                    .iter()
+                    .all(|&id| id == first)
+            });
+            // Premultiplied linear RGBA, averaged over the pixel's samples.
+            let sum = if uniform && first == raster::EMPTY {
+                floor.color(px, py)
+            } else if uniform {
+                let centre = Vec2::new(px as f32 + 0.5, py as f32 + 0.5) * ss as f32;
+                shade_sample(first, centre)
+            } else {
+                groups.clear();
+                for sy in 0..ss {
+                    for sx in 0..ss {
+                        let (x, y) = (px * ss + sx, py * ss + sy);
+                        let id = visibility.id[y * side + x];
+                        let at = Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+                        match groups.iter_mut().find(|g| g.0 == id) {
+                            Some(g) => {
+                                g.1 += 1;
+                                g.2 += at;
+                            }
+                            None => groups.push((id, 1, at)),
                         }
-                        None => groups.push((id, 1, at)),
                     }
                 }
-            }
-            // Premultiplied linear RGBA, accumulated over the pixel's samples.
-            let mut sum = Vec4::ZERO;
-            for &(id, count, at) in &groups {
-                let weight = count as f32 / samples;
-                if id == raster::EMPTY {
-                    let ground = ground_color(&camera, &shadow, px, py, size, options.background);
-                    sum += ground * weight;
-                    continue;
-                }
-                let Some(tri) = screen[id as usize] else {
-                    continue;
-                };
-                let triangle = geometry.triangles[id as usize];
-                let weights = tri.weights(at / count as f32);
-                let v = triangle.vertices;
-                let color = rig.shade(
-                    geometry.materials[triangle.primitive as usize],
-                    &scene.textures,
-                    interpolate(&geometry.positions, v, weights),
-                    interpolate(&geometry.normals, v, weights),
-                    interpolate(&geometry.uvs, v, weights),
-                    &srgb,
-                );
-                sum += shade::pbr_neutral(color.max(Vec3::ZERO)).extend(1.0) * weight;
-            }
-            image.put_pixel(px as u32, py as u32, to_pixel(sum, &encode));
+                groups
+                    .iter()
+                    .map(|&(id, count, at)| {
+                        let color = if id == raster::EMPTY {
+                            floor.color(px, py)
+                        } else {
+                            shade_sample(id, at / count as f32)
+                        };
+                        color * (count as f32 / samples)
+                    })
+                    .sum()
+            };
+            out.copy_from_slice(&to_pixel(sum, &encode).0);
         }
     }
-    image
+    RgbaImage::from_raw(size as u32, size as u32, pixels).expect("buffer matches the size")
 }
 
 fn project(camera: &camera::Camera, p: [Vec3; 3], side: usize) -> Option<raster::ScreenTriangle> {
@@ -180,31 +200,6 @@ where
     T: Copy + std::ops::Mul<f32, Output = T> + std::ops::Add<Output = T>,
 {
     values[v[0] as usize] * w[0] + values[v[1] as usize] * w[1] + values[v[2] as usize] * w[2]
-}
-
-/// Premultiplied linear colour of the floor seen through pixel `(px, py)`.
-fn ground_color(
-    camera: &camera::Camera,
-    shadow: &shadow::Shadow,
-    px: usize,
-    py: usize,
-    size: usize,
-    background: Background,
-) -> Vec4 {
-    let x = (px as f32 + 0.5) / size as f32 * 2.0 - 1.0;
-    let y = 1.0 - (py as f32 + 0.5) / size as f32 * 2.0;
-    let (origin, direction) = camera.ray(x, y);
-    let darkness = if direction.y < -1e-6 {
-        let t = (shadow.ground - origin.y) / direction.y;
-        let hit = origin + direction * t;
-        shadow.at(hit.x, hit.z) * shadow::OPACITY
-    } else {
-        0.0
-    };
-    match background {
-        Background::Transparent => Vec4::new(0.0, 0.0, 0.0, darkness),
-        Background::White => Vec4::new(1.0 - darkness, 1.0 - darkness, 1.0 - darkness, 1.0),
-    }
 }
 
 fn to_pixel(premultiplied: Vec4, encode: &shade::EncodeTable) -> image::Rgba<u8> {

@@ -55,96 +55,161 @@ fn edge(a: Vec2, b: Vec2, p: Vec2) -> f32 {
 }
 
 pub(crate) struct VisibilityBuffer {
-    pub depth: Vec<f32>,
     pub id: Vec<u32>,
 }
 
+/// Side of a square tile, in samples: its depth buffer (64 KiB) stays in cache.
+const TILE: usize = 128;
+
 /// Rasterizes every triangle of `geometry` whose vertices are all in front of the camera.
 /// `keep(triangle, weights)` decides for alpha-masked triangles whether a sample is drawn.
+///
+/// Triangles are first binned into [`TILE`]-sample tiles by bounding box, then each tile is
+/// drawn alone with a small depth buffer, in triangle order, so the result is the same as one
+/// pass over the whole buffer without its cache misses.
 pub(crate) fn rasterize(
     geometry: &Geometry,
     screen: &[Option<ScreenTriangle>],
     side: usize,
     keep: impl Fn(usize, [f32; 3]) -> bool,
 ) -> VisibilityBuffer {
-    let mut buffer = VisibilityBuffer {
-        depth: vec![f32::INFINITY; side * side],
-        id: vec![EMPTY; side * side],
-    };
+    let mut id = vec![EMPTY; side * side];
+    let tiles = side.div_ceil(TILE);
+    let mut bins: Vec<Vec<u32>> = vec![Vec::new(); tiles * tiles];
     let limit = side as f32;
     for (t, tri) in screen.iter().enumerate() {
         let Some(tri) = tri else { continue };
         let [a, b, c] = tri.p;
-        let mut area = edge(a.truncate(), b.truncate(), c.truncate());
+        let area = edge(a.truncate(), b.truncate(), c.truncate());
         if area == 0.0 || !area.is_finite() {
             continue;
         }
-        // Orient every triangle the same way so one inside test serves both windings.
-        let (b, c) = if area < 0.0 {
-            area = -area;
-            (c, b)
-        } else {
-            (b, c)
-        };
-        let x0 = a.x.min(b.x).min(c.x).max(0.0).floor() as usize;
-        let y0 = a.y.min(b.y).min(c.y).max(0.0).floor() as usize;
-        let x1 = (a.x.max(b.x).max(c.x).min(limit - 1.0).ceil() as usize).min(side - 1);
-        let y1 = (a.y.max(b.y).max(c.y).min(limit - 1.0).ceil() as usize).min(side - 1);
-        if x0 > x1 || y0 > y1 {
+        let Some([x0, y0, x1, y1]) = bounds(tri, limit, side) else {
             continue;
-        }
-        let masked = geometry.masked[geometry.triangles[t].primitive as usize];
-        let (a2, b2, c2) = (a.truncate(), b.truncate(), c.truncate());
-        let bias = [bias_of(b2, c2), bias_of(c2, a2), bias_of(a2, b2)];
-        let inv_area = 1.0 / area;
-        // Each edge function is linear along a row, so the covered span of a row is found
-        // by solving three inequalities instead of testing every sample of the bounding box.
-        let slopes = [-(c2.y - b2.y), -(a2.y - c2.y), -(b2.y - a2.y)];
-        for y in y0..=y1 {
-            let py = y as f32 + 0.5;
-            let start = Vec2::new(x0 as f32 + 0.5, py);
-            let w_start = [
-                edge(b2, c2, start),
-                edge(c2, a2, start),
-                edge(a2, b2, start),
-            ];
-            let (mut from, mut to) = (x0 as f32, x1 as f32);
-            for k in 0..3 {
-                let (w, slope) = (w_start[k] + bias[k], slopes[k]);
-                if slope > 0.0 {
-                    from = from.max(x0 as f32 + (-w / slope).floor());
-                } else if slope < 0.0 {
-                    to = to.min(x0 as f32 + (w / -slope).ceil());
-                } else if w <= 0.0 {
-                    to = -1.0;
-                }
-            }
-            if to < from {
-                continue;
-            }
-            let row = y * side;
-            for x in from.max(x0 as f32) as usize..=(to.min(x1 as f32) as usize) {
-                let p = Vec2::new(x as f32 + 0.5, py);
-                let w0 = edge(b2, c2, p);
-                let w1 = edge(c2, a2, p);
-                let w2 = edge(a2, b2, p);
-                if w0 + bias[0] <= 0.0 || w1 + bias[1] <= 0.0 || w2 + bias[2] <= 0.0 {
-                    continue;
-                }
-                let z = (w0 * a.z + w1 * b.z + w2 * c.z) * inv_area;
-                let i = row + x;
-                if z >= buffer.depth[i] || !(-1.0..=1.0).contains(&z) {
-                    continue;
-                }
-                if masked && !keep(t, tri.weights(p)) {
-                    continue;
-                }
-                buffer.depth[i] = z;
-                buffer.id[i] = t as u32;
+        };
+        for ty in y0 / TILE..=y1 / TILE {
+            for tx in x0 / TILE..=x1 / TILE {
+                bins[ty * tiles + tx].push(t as u32);
             }
         }
     }
-    buffer
+    let mut depth = vec![f32::INFINITY; TILE * TILE];
+    for (tile, bin) in bins.iter().enumerate() {
+        if bin.is_empty() {
+            continue;
+        }
+        let (tx, ty) = ((tile % tiles) * TILE, (tile / tiles) * TILE);
+        let window = [tx, ty, (tx + TILE).min(side) - 1, (ty + TILE).min(side) - 1];
+        depth.fill(f32::INFINITY);
+        let mut target = Target {
+            id: &mut id,
+            depth: &mut depth,
+            side,
+            window,
+        };
+        for &t in bin {
+            let t = t as usize;
+            let tri = screen[t].expect("binned triangles are on screen");
+            let masked = geometry.masked[geometry.triangles[t].primitive as usize];
+            draw(&mut target, t, &tri, masked, &keep);
+        }
+    }
+    VisibilityBuffer { id }
+}
+
+/// The sample bounding box `[x0, y0, x1, y1]` (inclusive) of a triangle, clipped to the buffer.
+fn bounds(tri: &ScreenTriangle, limit: f32, side: usize) -> Option<[usize; 4]> {
+    let [a, b, c] = tri.p;
+    let x0 = a.x.min(b.x).min(c.x).max(0.0).floor() as usize;
+    let y0 = a.y.min(b.y).min(c.y).max(0.0).floor() as usize;
+    let x1 = (a.x.max(b.x).max(c.x).min(limit - 1.0).ceil() as usize).min(side - 1);
+    let y1 = (a.y.max(b.y).max(c.y).min(limit - 1.0).ceil() as usize).min(side - 1);
+    (x0 <= x1 && y0 <= y1).then_some([x0, y0, x1, y1])
+}
+
+/// One tile being drawn: the shared id buffer, the tile's depth, and its inclusive window.
+struct Target<'a> {
+    id: &'a mut [u32],
+    depth: &'a mut [f32],
+    side: usize,
+    window: [usize; 4],
+}
+
+/// Draws triangle `t` into the tile.
+fn draw(
+    target: &mut Target,
+    t: usize,
+    tri: &ScreenTriangle,
+    masked: bool,
+    keep: &impl Fn(usize, [f32; 3]) -> bool,
+) {
+    let [a, b, c] = tri.p;
+    let mut area = edge(a.truncate(), b.truncate(), c.truncate());
+    // Orient every triangle the same way so one inside test serves both windings.
+    let (b, c) = if area < 0.0 {
+        area = -area;
+        (c, b)
+    } else {
+        (b, c)
+    };
+    let Some([x0, y0, x1, y1]) = bounds(tri, target.side as f32, target.side) else {
+        return;
+    };
+    let [wx0, wy0, wx1, wy1] = target.window;
+    let (x0, y0, x1, y1) = (x0.max(wx0), y0.max(wy0), x1.min(wx1), y1.min(wy1));
+    if x0 > x1 || y0 > y1 {
+        return;
+    }
+    let (a2, b2, c2) = (a.truncate(), b.truncate(), c.truncate());
+    let bias = [bias_of(b2, c2), bias_of(c2, a2), bias_of(a2, b2)];
+    let inv_area = 1.0 / area;
+    // Each edge function is linear along a row, so the covered span of a row is found
+    // by solving three inequalities instead of testing every sample of the bounding box.
+    let slopes = [-(c2.y - b2.y), -(a2.y - c2.y), -(b2.y - a2.y)];
+    for y in y0..=y1 {
+        let py = y as f32 + 0.5;
+        let start = Vec2::new(x0 as f32 + 0.5, py);
+        let w_start = [
+            edge(b2, c2, start),
+            edge(c2, a2, start),
+            edge(a2, b2, start),
+        ];
+        let (mut from, mut to) = (x0 as f32, x1 as f32);
+        for k in 0..3 {
+            let (w, slope) = (w_start[k] + bias[k], slopes[k]);
+            if slope > 0.0 {
+                from = from.max(x0 as f32 + (-w / slope).floor());
+            } else if slope < 0.0 {
+                to = to.min(x0 as f32 + (w / -slope).ceil());
+            } else if w <= 0.0 {
+                to = -1.0;
+            }
+        }
+        if to < from {
+            continue;
+        }
+        let row = y * target.side;
+        let depth_row = (y - wy0) * TILE;
+        for x in from.max(x0 as f32) as usize..=(to.min(x1 as f32) as usize) {
+            let p = Vec2::new(x as f32 + 0.5, py);
+            let w0 = edge(b2, c2, p);
+            let w1 = edge(c2, a2, p);
+            let w2 = edge(a2, b2, p);
+            if w0 + bias[0] <= 0.0 || w1 + bias[1] <= 0.0 || w2 + bias[2] <= 0.0 {
+                continue;
+            }
+            let z = (w0 * a.z + w1 * b.z + w2 * c.z) * inv_area;
+            let d = depth_row + (x - wx0);
+            if z >= target.depth[d] || !(-1.0..=1.0).contains(&z) {
+                continue;
+            }
+            if masked && !keep(t, tri.weights(p)) {
+                continue;
+            }
+            target.depth[d] = z;
+            target.id[row + x] = t as u32;
+        }
+    }
 }
 
 /// Top-left tie rule: a sample exactly on an edge counts only for top or left edges.

@@ -72,13 +72,24 @@ impl Shadow {
         points
     }
 
+    /// The ground rectangle outside which [`Shadow::at`] is zero (the grid, half a cell out,
+    /// where bilinear lookups still reach its edge cells), as four world points.
+    pub fn corners(&self) -> [Vec3; 4] {
+        [(-0.5, -0.5), (0.5, -0.5), (-0.5, 0.5), (0.5, 0.5)].map(|(dx, dy)| {
+            let g = self.origin
+                + self.cell * (Vec2::new(dx, dy) * (GRID as f32 + 1.0) + GRID as f32 * 0.5);
+            Vec3::new(g.x, self.ground, g.y)
+        })
+    }
+
     /// Shadow darkness (0..=1) at a ground point, bilinear.
     pub fn at(&self, x: f32, z: f32) -> f32 {
         let g = (Vec2::new(x, z) - self.origin) / self.cell - Vec2::splat(0.5);
         if !(g.x > -1.0 && g.y > -1.0 && g.x < GRID as f32 && g.y < GRID as f32) {
             return 0.0;
         }
-        let (x0, y0) = (g.x.floor() as i64, g.y.floor() as i64);
+        // `g > -1`, so truncating `g + 1` floors it (without a call to `floorf`).
+        let (x0, y0) = ((g.x + 1.0) as i64 - 1, (g.y + 1.0) as i64 - 1);
         let (fx, fy) = (g.x - x0 as f32, g.y - y0 as f32);
         let v = |x: i64, y: i64| {
             if x < 0 || y < 0 || x >= GRID as i64 || y >= GRID as i64 {
