@@ -1,4 +1,5 @@
-//! The PostgreSQL dialect: `tsvector` search, and a table lock that serializes category moves.
+//! The PostgreSQL dialect: `tsvector` search, a table lock that serializes category moves, and
+//! `SKIP LOCKED` job claims.
 
 use showroom_store_sql::Dialect;
 
@@ -29,5 +30,9 @@ impl Dialect for PostgresDialect {
             .map(|w| format!("'{w}':*"))
             .collect::<Vec<_>>()
             .join(" & ")
+    }
+
+    fn skip_locked(&self, alias: &str) -> String {
+        format!(" FOR UPDATE OF {alias} SKIP LOCKED")
     }
 }

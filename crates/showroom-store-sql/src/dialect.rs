@@ -31,4 +31,12 @@ pub trait Dialect: Send + Sync + 'static {
     /// The value bound at that placeholder. `words` is never empty and each word holds only
     /// alphanumeric characters (see [`crate::search_words`]); every word must match, as a prefix.
     fn search_argument(&self, words: &[String]) -> String;
+
+    /// The locking clause that ends the job-claim `SELECT` over the jobs table aliased `alias`:
+    /// PostgreSQL's ` FOR UPDATE OF j SKIP LOCKED` lets concurrent workers pass each other's
+    /// claims. Empty when [`Dialect::begin_write`] already serializes writers (SQLite).
+    fn skip_locked(&self, alias: &str) -> String {
+        let _ = alias;
+        String::new()
+    }
 }

@@ -1,8 +1,10 @@
 #![doc = include_str!("../README.md")]
 
+mod assets;
 mod categories;
 mod dialect;
 mod error;
+mod jobs;
 mod listing;
 mod media;
 mod products;

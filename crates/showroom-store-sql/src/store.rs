@@ -6,9 +6,10 @@ use std::sync::{Arc, Once};
 use async_trait::async_trait;
 use showroom_domain::{ProductStatus, Slug};
 use showroom_store::{
-    AssetVisibility, CatalogStore, Category, CategoryPatch, ContentHash, Media, NewCategory,
-    NewMedia, NewProduct, NewVariant, Page, PoolStats, Product, ProductPatch, ProductQuery,
-    ProductSummary, StoreError, Variant, VariantPatch,
+    AssetRecord, AssetStore, AssetVisibility, CatalogStore, Category, CategoryPatch, ClaimedJob,
+    ContentHash, FailureKind, Media, NewAsset, NewCategory, NewMedia, NewProduct, NewVariant, Page,
+    PoolStats, Product, ProductPatch, ProductQuery, ProductSummary, StoreError, Variant,
+    VariantPatch,
 };
 use sqlx::any::Any;
 use sqlx::{AnyConnection, AnyPool, Row, Transaction};
@@ -200,5 +201,72 @@ impl CatalogStore for SqlCatalog {
 
     async fn asset_visibility(&self, hash: &ContentHash) -> Result<AssetVisibility, StoreError> {
         self.asset_visibility_impl(hash).await
+    }
+}
+
+#[async_trait]
+impl AssetStore for SqlCatalog {
+    async fn register_asset(
+        &self,
+        new: NewAsset,
+        max_attempts: u32,
+    ) -> Result<(AssetRecord, bool), StoreError> {
+        self.register_asset_impl(new, max_attempts).await
+    }
+
+    async fn asset(&self, hash: &ContentHash) -> Result<Option<AssetRecord>, StoreError> {
+        self.asset_impl(hash).await
+    }
+
+    async fn list_assets(&self, limit: u32) -> Result<Vec<AssetRecord>, StoreError> {
+        self.list_assets_impl(limit).await
+    }
+
+    async fn reprocess_asset(
+        &self,
+        hash: &ContentHash,
+        max_attempts: u32,
+    ) -> Result<AssetRecord, StoreError> {
+        self.reprocess_asset_impl(hash, max_attempts).await
+    }
+
+    async fn claim_job(
+        &self,
+        worker: &str,
+        lease: std::time::Duration,
+    ) -> Result<Option<ClaimedJob>, StoreError> {
+        self.claim_job_impl(worker, lease).await
+    }
+
+    async fn report_progress(
+        &self,
+        job: Uuid,
+        worker: &str,
+        percent: u8,
+        stage: &str,
+        lease: std::time::Duration,
+    ) -> Result<(), StoreError> {
+        self.report_progress_impl(job, worker, percent, stage, lease)
+            .await
+    }
+
+    async fn complete_job(
+        &self,
+        job: Uuid,
+        worker: &str,
+        report: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.complete_job_impl(job, worker, report).await
+    }
+
+    async fn fail_job(
+        &self,
+        job: Uuid,
+        worker: &str,
+        reason: &str,
+        kind: FailureKind,
+        report: Option<serde_json::Value>,
+    ) -> Result<(), StoreError> {
+        self.fail_job_impl(job, worker, reason, kind, report).await
     }
 }

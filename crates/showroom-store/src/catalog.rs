@@ -8,8 +8,9 @@ use showroom_domain::{ProductStatus, Slug};
 use uuid::Uuid;
 
 use crate::{
-    Category, CategoryPatch, ContentHash, Media, NewCategory, NewMedia, NewProduct, NewVariant,
-    Page, Product, ProductPatch, ProductQuery, ProductSummary, StoreError, Variant, VariantPatch,
+    AssetStore, Category, CategoryPatch, ContentHash, Media, NewCategory, NewMedia, NewProduct,
+    NewVariant, Page, Product, ProductPatch, ProductQuery, ProductSummary, StoreError, Variant,
+    VariantPatch,
 };
 
 /// Connection pool figures for `/metrics`.
@@ -52,7 +53,9 @@ impl AssetVisibility {
 }
 
 #[async_trait]
-pub trait CatalogStore: Send + Sync + 'static {
+/// Every backend also keeps the asset records and processing queue ([`AssetStore`]), so an
+/// `Arc<dyn CatalogStore>` upcasts to an `Arc<dyn AssetStore>`.
+pub trait CatalogStore: AssetStore + Send + Sync + 'static {
     /// A cheap round trip, for `/readyz`.
     async fn ping(&self) -> Result<(), StoreError>;
     fn pool_stats(&self) -> PoolStats;

@@ -16,6 +16,7 @@
 mod assets;
 mod categories;
 mod inventory;
+mod jobs;
 mod lifecycle;
 mod listing;
 mod products;
@@ -24,6 +25,7 @@ mod support;
 pub use assets::*;
 pub use categories::*;
 pub use inventory::*;
+pub use jobs::*;
 pub use lifecycle::*;
 pub use listing::*;
 pub use products::*;
@@ -67,6 +69,12 @@ macro_rules! contract_suite {
             update_variant_changes_the_listing_price_range,
             asset_visibility_follows_the_status_of_the_products_using_it,
             one_published_product_makes_a_shared_asset_public,
+            registering_the_same_upload_twice_keeps_one_record_and_one_job,
+            a_job_runs_to_ready_with_progress_and_report,
+            an_expired_lease_is_taken_over_and_the_old_worker_is_refused,
+            a_job_whose_workers_keep_dying_fails_after_max_attempts,
+            retryable_failures_back_off_and_permanent_ones_fail_at_once,
+            concurrent_workers_never_claim_the_same_job,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {

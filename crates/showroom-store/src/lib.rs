@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod assets;
 mod catalog;
 mod cursor;
 mod error;
@@ -10,6 +11,9 @@ mod tree;
 #[cfg(feature = "contract")]
 pub mod contract;
 
+pub use assets::{
+    AssetRecord, AssetStatus, AssetStore, ClaimedJob, FailureKind, NewAsset, UploadFormat,
+};
 pub use catalog::{AssetVisibility, CatalogStore, PoolStats};
 pub use cursor::{Cursor, CursorKey};
 pub use error::StoreError;
@@ -19,3 +23,6 @@ pub use tree::build_category_tree;
 
 /// Shared handle to whichever catalog backend the binary chose.
 pub type DynCatalogStore = std::sync::Arc<dyn CatalogStore>;
+
+/// Shared handle to the asset records and processing queue of the same backend.
+pub type DynAssetStore = std::sync::Arc<dyn AssetStore>;
