@@ -6,6 +6,7 @@ mod content_type;
 pub mod demo;
 mod error;
 pub mod gltf;
+pub mod optimize;
 pub mod render;
 pub mod scene;
 mod store_url;

@@ -8,11 +8,19 @@
 //! is borrowed, never copied. Range arithmetic is done in `u128`, so no declared number can
 //! overflow it. An accessor is *located* only when its whole byte range exists, and only
 //! located accessors are ever read.
+//!
+//! A bufferView with `EXT_meshopt_compression` is decoded here, once, from its compressed range
+//! (which must lie inside real bytes), after its declared decoded size passed the
+//! decompression limits; every later check, the inspector and the scene decoder then read the
+//! decoded bytes through [`Binary::view`] as if they had been stored plain. A buffer marked
+//! `fallback` may have no bytes at all; a view into it that is not compressed is an error.
 
 use std::borrow::Cow;
 
-use super::document::Document;
+use super::document::{Document, MeshoptView};
 use super::json::{child, item};
+use super::limits::{MAX_DECOMPRESSED_BYTES, MAX_DECOMPRESSION_RATIO};
+use super::meshopt::{self, DecodeError};
 use super::problem::Validation;
 use super::resource::{
     base64_decoded_len, classify, decode_base64, Budget, ResolveError, Resolver, Uri,
@@ -25,6 +33,8 @@ pub(crate) struct Binary<'a> {
     pub refused: Vec<bool>,
     /// BufferViews that fit their buffer's real bytes.
     views: Vec<Option<(usize, usize, usize)>>,
+    /// The decoded bytes of `EXT_meshopt_compression` views, by view index.
+    decoded: Vec<Option<Vec<u8>>>,
     /// Accessors whose whole range is inside real bytes: (view, first byte, stride).
     located: Vec<Option<Located>>,
     pub bytes_loaded: u64,
@@ -40,6 +50,9 @@ pub(crate) struct Located {
 impl<'a> Binary<'a> {
     /// The bytes of a bufferView, when they exist.
     pub fn view(&self, index: usize) -> Option<&[u8]> {
+        if let Some(Some(decoded)) = self.decoded.get(index) {
+            return Some(decoded);
+        }
         let (buffer, start, end) = (*self.views.get(index)?)?;
         self.buffers.get(buffer)?.as_deref()?.get(start..end)
     }
@@ -66,6 +79,7 @@ pub(crate) fn load<'a>(
         buffers: Vec::with_capacity(doc.buffers.len()),
         refused: vec![false; doc.buffers.len()],
         views: Vec::new(),
+        decoded: Vec::new(),
         located: Vec::new(),
         bytes_loaded: 0,
     };
@@ -73,6 +87,8 @@ pub(crate) fn load<'a>(
         let ptr = item("/buffers", i);
         let data = match (&buffer.uri, is_glb && i == 0) {
             (None, true) => glb_buffer(bin, buffer.byte_length, &ptr, report),
+            // A meshopt fallback buffer needs no bytes: its views are decoded from another.
+            (None, false) if buffer.meshopt_fallback => None,
             (None, false) if is_glb => {
                 report.error(
                     "BUFFER_MISSING_GLB_DATA",
@@ -91,6 +107,7 @@ pub(crate) fn load<'a>(
         binary.bytes_loaded += data.as_ref().map_or(0, |d| d.len() as u64);
         binary.buffers.push(data);
     }
+    decode_meshopt_views(doc, &mut binary, report);
     check_views(doc, &mut binary, report);
     check_accessors(doc, &mut binary, report);
     binary
@@ -232,6 +249,18 @@ fn check_views(doc: &Document, binary: &mut Binary<'_>, report: &mut Validation)
                 );
                 return None;
             }
+            if view.meshopt.is_some() {
+                // Its bytes were decoded (or refused) by `decode_meshopt_views`.
+                return None;
+            }
+            if doc.buffers[b].meshopt_fallback && binary.buffers[b].is_none() {
+                report.error(
+                    "MESHOPT_FALLBACK_READ",
+                    &child(&ptr, "buffer"),
+                    format!("buffer {b} is a meshopt fallback without bytes, and this view is not compressed"),
+                );
+                return None;
+            }
             if binary.refused[b] {
                 report.error(
                     "RESOURCE_REFUSED",
@@ -244,6 +273,94 @@ fn check_views(doc: &Document, binary: &mut Binary<'_>, report: &mut Validation)
         });
         binary.views.push(range);
     }
+}
+
+/// Decodes every compressed view whose source range exists, within the decompression limits.
+fn decode_meshopt_views(doc: &Document, binary: &mut Binary<'_>, report: &mut Validation) {
+    let mut remaining = MAX_DECOMPRESSED_BYTES;
+    binary.decoded = doc
+        .buffer_views
+        .iter()
+        .enumerate()
+        .map(|(i, view)| {
+            let ext = view.meshopt.as_ref()?;
+            let at = child(&child(&item("/bufferViews", i), "extensions"), meshopt::EXTENSION);
+            let encoded = compressed_range(doc, binary, ext, &at, report)?;
+            let decoded_len = ext.byte_stride * ext.count;
+            let ratio_ok = decoded_len / MAX_DECOMPRESSION_RATIO <= encoded.len() as u64;
+            if decoded_len > remaining || !ratio_ok {
+                report.error(
+                    "RESOURCE_TOO_LARGE",
+                    &at,
+                    format!(
+                        "{decoded_len} decoded bytes from {} compressed are over the decompression limits",
+                        encoded.len()
+                    ),
+                );
+                return None;
+            }
+            remaining -= decoded_len;
+            match meshopt::decode(ext, encoded) {
+                Ok(bytes) => Some(bytes),
+                Err(DecodeError::Version(message)) => {
+                    report.error("MESHOPT_UNSUPPORTED_VERSION", &at, message);
+                    None
+                }
+                Err(DecodeError::Corrupt) => {
+                    report.error(
+                        "MESHOPT_DECODE_FAILED",
+                        &at,
+                        format!("the {:?} stream does not decode to {} elements", ext.mode, ext.count),
+                    );
+                    None
+                }
+            }
+        })
+        .collect();
+}
+
+/// The compressed bytes of a stream, when its range lies inside its buffer's real bytes.
+fn compressed_range<'b>(
+    doc: &Document,
+    binary: &'b Binary<'_>,
+    ext: &MeshoptView,
+    at: &str,
+    report: &mut Validation,
+) -> Option<&'b [u8]> {
+    let end = u128::from(ext.byte_offset) + u128::from(ext.byte_length);
+    let declared = u128::from(doc.buffers[ext.buffer].byte_length);
+    if end > declared {
+        report.error(
+            "BUFFER_VIEW_TOO_LONG",
+            &child(at, "byteLength"),
+            format!(
+                "the compressed stream ends at byte {end}, buffer {} has byteLength {declared}",
+                ext.buffer
+            ),
+        );
+        return None;
+    }
+    let Some(bytes) = binary.buffers[ext.buffer].as_deref() else {
+        report.error(
+            "MESHOPT_DECODE_FAILED",
+            &child(at, "buffer"),
+            format!("buffer {} holds no bytes to decode", ext.buffer),
+        );
+        return None;
+    };
+    bytes
+        .get(ext.byte_offset as usize..end as usize)
+        .or_else(|| {
+            report.error(
+                "BUFFER_VIEW_TOO_LONG",
+                &child(at, "byteLength"),
+                format!(
+                    "the compressed stream ends past the {} real bytes of its buffer",
+                    bytes.len()
+                ),
+            );
+            None
+        })
 }
 
 fn check_accessors(doc: &Document, binary: &mut Binary<'_>, report: &mut Validation) {

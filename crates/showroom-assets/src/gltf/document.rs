@@ -135,6 +135,41 @@ impl ElementType {
 pub(crate) struct Buffer {
     pub uri: Option<String>,
     pub byte_length: u64,
+    /// `EXT_meshopt_compression` `fallback: true`: the buffer may have no bytes, and only
+    /// compressed bufferViews (decoded from another buffer) may point into it.
+    pub meshopt_fallback: bool,
+}
+
+/// How an `EXT_meshopt_compression` stream is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MeshoptMode {
+    Attributes,
+    Triangles,
+    Indices,
+}
+
+/// The filter applied after decoding an `ATTRIBUTES` stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum MeshoptFilter {
+    #[default]
+    None,
+    Octahedral,
+    Quaternion,
+    Exponential,
+}
+
+/// An `EXT_meshopt_compression` bufferView extension whose properties were well-typed and
+/// mutually consistent (mode, stride, count and filter), so it is safe to hand to the decoder
+/// once its source range is known to exist.
+#[derive(Debug, Clone)]
+pub(crate) struct MeshoptView {
+    pub buffer: usize,
+    pub byte_offset: u64,
+    pub byte_length: u64,
+    pub byte_stride: u64,
+    pub count: u64,
+    pub mode: MeshoptMode,
+    pub filter: MeshoptFilter,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -143,6 +178,8 @@ pub(crate) struct BufferView {
     pub byte_offset: u64,
     pub byte_length: u64,
     pub byte_stride: Option<u64>,
+    /// Present when the view's bytes are decoded from a compressed stream.
+    pub meshopt: Option<MeshoptView>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -23,3 +23,12 @@ pub const MAX_SCANNED_ACCESSOR_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Problems kept in a report; the counts stay exact beyond it.
 pub const MAX_PROBLEMS: usize = 1000;
+
+/// Total bytes that `EXT_meshopt_compression` streams of one asset may decode to. Checked from
+/// the declared `count × byteStride` before the decoder allocates anything.
+pub const MAX_DECOMPRESSED_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// How many times larger than its compressed bytes one stream may claim to decode to. The
+/// meshopt codecs cannot go past about 64× (vertex data) or 12× (indices), so a stream claiming
+/// more is a bomb, refused before its output is allocated.
+pub const MAX_DECOMPRESSION_RATIO: u64 = 256;

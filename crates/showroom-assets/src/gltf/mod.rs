@@ -27,6 +27,7 @@ mod inspect;
 mod json;
 pub mod limits;
 mod mesh;
+pub(crate) mod meshopt;
 mod nodes;
 mod parse;
 mod problem;
@@ -37,10 +38,13 @@ use std::path::{Path, PathBuf};
 
 pub use analyze::Format;
 // For the scene decoder, which reads what the checks proved usable (crate-internal).
-pub(crate) use analyze::analyze_parts;
+pub(crate) use analyze::{analyze_parts, Parts};
 pub(crate) use binary::Binary;
-pub(crate) use document::{Accessor, ComponentType, Document, Primitive, Sparse, SparseRange};
+pub(crate) use document::{
+    Accessor, ComponentType, Document, ElementType, Primitive, Sparse, SparseRange,
+};
 pub use image_header::ImageFormat;
+pub(crate) use inspect::build as build_inspection;
 pub use inspect::{Bounds, Inspection, TextureInfo};
 pub(crate) use nodes::world_matrices;
 pub use problem::{Problem, Severity, Validation};

@@ -27,7 +27,7 @@ pub struct Texture {
 }
 
 /// Reads the encoded bytes of an image given by `uri`.
-pub(super) fn read_uri(uri: &str, resolver: &dyn Resolver) -> Result<Vec<u8>, String> {
+pub(crate) fn read_uri(uri: &str, resolver: &dyn Resolver) -> Result<Vec<u8>, String> {
     match classify(uri) {
         Uri::Data { payload, .. } => {
             decode_base64(payload).ok_or_else(|| "invalid base64 data URI".to_owned())

@@ -179,8 +179,8 @@ fn external_absolute_and_parent_uris_are_never_read() {
 #[test]
 fn required_extensions_we_cannot_decode_are_errors() {
     let (mut json, bin) = triangle(&[0, 1, 2]);
-    json["extensionsUsed"] = json!(["EXT_meshopt_compression"]);
-    json["extensionsRequired"] = json!(["EXT_meshopt_compression", "KHR_draco_mesh_compression"]);
+    json["extensionsUsed"] = json!(["KHR_texture_basisu"]);
+    json["extensionsRequired"] = json!(["KHR_texture_basisu", "KHR_draco_mesh_compression"]);
     let validation = validate_glb(&json, &bin);
     assert_eq!(
         validation.with_code("UNSUPPORTED_EXTENSION").count(),

@@ -6,9 +6,10 @@
 //! - every `extensions` object in the document may only name declared extensions
 //!   (`UNDECLARED_EXTENSION`).
 //!
-//! [`SUPPORTED`] lists what the pipeline can read or safely ignore. `EXT_meshopt_compression`,
-//! `KHR_draco_mesh_compression` and `KHR_texture_basisu` are not decoded, so requiring them is
-//! an error; `EXT_mesh_gpu_instancing` is not expanded, so requiring it is one too.
+//! [`SUPPORTED`] lists what the pipeline can read or safely ignore. `EXT_meshopt_compression`
+//! is decoded (see [`binary`](crate::gltf::binary)). `KHR_draco_mesh_compression` and
+//! `KHR_texture_basisu` are not, so requiring them is an error; `EXT_mesh_gpu_instancing` is not
+//! expanded, so requiring it is one too.
 
 use serde_json::Value;
 
@@ -24,6 +25,7 @@ pub(crate) const SUPPORTED: &[&str] = &[
     "KHR_lights_punctual",
     "KHR_xmp_json_ld",
     "EXT_texture_webp",
+    "EXT_meshopt_compression",
 ];
 
 /// Material extensions are all known: they change shading, never geometry.

@@ -48,6 +48,7 @@ fn buffer(obj: &Obj<'_>, report: &mut Validation) -> Buffer {
     Buffer {
         uri: obj.string("uri", report).map(str::to_owned),
         byte_length: at_least_one(obj, "byteLength", byte_length, report),
+        meshopt_fallback: super::meshopt::is_fallback(obj, report),
     }
 }
 
@@ -96,6 +97,7 @@ fn buffer_view(obj: &Obj<'_>, counts: &Counts, report: &mut Validation) -> Buffe
         byte_offset: obj.uint("byteOffset", report).unwrap_or(0),
         byte_length,
         byte_stride,
+        meshopt: super::meshopt::view(obj, byte_length, byte_stride, counts, report),
     }
 }
 

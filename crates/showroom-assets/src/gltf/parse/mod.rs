@@ -8,6 +8,7 @@
 mod extensions;
 mod geometry;
 mod material;
+mod meshopt;
 mod scene;
 
 use serde_json::Value;

@@ -1,0 +1,284 @@
+//! How each attribute is stored in each output, and the bytes it is stored as.
+//!
+//! Delivery GLB (`KHR_mesh_quantization`, gltfpack's default precision): positions on a 14-bit
+//! integer grid per mesh (the grid's offset and uniform step go into the node transform, see
+//! [`nodes`](super::nodes); uniform, so normals stay correct), normals and tangents as 8-bit
+//! normalized integers, texture coordinates in 0..1 on a 12-bit grid stored as 16-bit
+//! normalized integers (bits replicated, so 0 and 1 stay exact), colours in 0..1 as 8-bit
+//! normalized. Anything outside those ranges, morph targets, and attributes we do not know stay
+//! as they were (or float).
+//!
+//! Plain GLB: core glTF formats only: float positions, normals and tangents; texture
+//! coordinates, colours and weights as they were when core allows it, else float.
+//!
+//! Every element is padded to a multiple of 4 bytes (a glTF rule for vertex attributes and a
+//! meshopt codec requirement), with zero padding so the padding compresses to nothing.
+
+use super::streams::Stream;
+use crate::gltf::{ComponentType, ElementType};
+
+/// How one stream is written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Encoding {
+    /// The raw values in their own component type.
+    Keep,
+    /// 32-bit float values (normalized integers dequantized).
+    Float,
+    /// Unit vectors (normalized first) as 8-bit signed normalized integers.
+    UnitSnorm8,
+    /// 0..1 values on a grid of `bits`, as 16-bit unsigned normalized integers.
+    Unorm16 { bits: u32 },
+    /// 0..1 values as 8-bit unsigned normalized integers.
+    Unorm8,
+    /// Positions on an unsigned integer grid: `offset + step × q`.
+    Grid(Grid),
+}
+
+/// A per-mesh position grid.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Grid {
+    pub offset: [f64; 3],
+    pub step: f64,
+    pub bits: u32,
+}
+
+impl Grid {
+    /// The grid of `bits` over the box `lo..hi`, with one uniform step on every axis.
+    pub fn fit(lo: [f64; 3], hi: [f64; 3], bits: u32) -> Self {
+        let extent = (0..3).map(|a| hi[a] - lo[a]).fold(0.0, f64::max);
+        let levels = f64::from((1u32 << bits) - 1);
+        let step = if extent > 0.0 && extent.is_finite() {
+            extent / levels
+        } else {
+            1.0
+        };
+        Self {
+            offset: lo,
+            step,
+            bits,
+        }
+    }
+}
+
+/// Which output a stream is encoded for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Output {
+    Delivery,
+    Plain,
+}
+
+/// The encoding for attribute `semantic` of `stream`.
+pub(crate) fn choose(
+    semantic: &str,
+    stream: &Stream,
+    output: Output,
+    grid: Option<Grid>,
+    uv_bits: u32,
+) -> Encoding {
+    let family = semantic.split('_').next().unwrap_or(semantic);
+    let in_unit = |lo: f64| {
+        stream
+            .raw
+            .chunks_exact(stream.width())
+            .enumerate()
+            .all(|(e, _)| (0..stream.width()).all(|c| (lo..=1.0).contains(&stream.value(e, c))))
+    };
+    let core = stream.component == ComponentType::F32
+        || (stream.normalized
+            && matches!(stream.component, ComponentType::U8 | ComponentType::U16));
+    match (output, family) {
+        (Output::Delivery, "POSITION") => grid.map_or(Encoding::Float, Encoding::Grid),
+        (Output::Delivery, "NORMAL" | "TANGENT") => Encoding::UnitSnorm8,
+        (Output::Delivery, "TEXCOORD") if in_unit(0.0) => Encoding::Unorm16 { bits: uv_bits },
+        (Output::Delivery, "TEXCOORD") => Encoding::Float,
+        (Output::Delivery, "COLOR") if in_unit(0.0) => Encoding::Unorm8,
+        (Output::Delivery, "COLOR") => Encoding::Float,
+        (Output::Plain, "POSITION" | "NORMAL" | "TANGENT") => Encoding::Float,
+        (Output::Plain, "TEXCOORD" | "COLOR" | "WEIGHTS") if !core => Encoding::Float,
+        _ => Encoding::Keep,
+    }
+}
+
+/// A stream in its output form: `count` rows of `stride` bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Encoded {
+    pub component: ComponentType,
+    pub normalized: bool,
+    pub element: ElementType,
+    pub stride: usize,
+    pub bytes: Vec<u8>,
+    /// Whether the format needs `KHR_mesh_quantization` for this semantic.
+    pub quantized: bool,
+}
+
+impl Encoded {
+    pub fn count(&self) -> usize {
+        self.bytes.len().checked_div(self.stride).unwrap_or(0)
+    }
+
+    /// The rows at `order`, in that order.
+    pub fn gather(&self, order: &[u32]) -> Encoded {
+        let mut bytes = Vec::with_capacity(order.len() * self.stride);
+        for &i in order {
+            let at = i as usize * self.stride;
+            bytes.extend_from_slice(&self.bytes[at..at + self.stride]);
+        }
+        Encoded {
+            bytes,
+            ..self.clone_empty()
+        }
+    }
+
+    fn clone_empty(&self) -> Encoded {
+        Encoded {
+            component: self.component,
+            normalized: self.normalized,
+            element: self.element,
+            stride: self.stride,
+            bytes: Vec::new(),
+            quantized: self.quantized,
+        }
+    }
+
+    /// Per-component minimum and maximum of the stored values.
+    pub fn bounds(&self) -> (Vec<f64>, Vec<f64>) {
+        let n = self.element.components();
+        let mut lo = vec![f64::INFINITY; n];
+        let mut hi = vec![f64::NEG_INFINITY; n];
+        let size = self.component.size() as usize;
+        for row in self.bytes.chunks_exact(self.stride.max(1)) {
+            for c in 0..n {
+                let at = self.element.component_offset(self.component, c) as usize;
+                let v = self.component.read(&row[at..at + size]);
+                lo[c] = lo[c].min(v);
+                hi[c] = hi[c].max(v);
+            }
+        }
+        (lo, hi)
+    }
+}
+
+/// Writes `stream` with `encoding`; `vertex` pads rows to 4 bytes (vertex attributes).
+pub(crate) fn encode(stream: &Stream, encoding: Encoding, vertex: bool) -> Encoded {
+    let (component, normalized) = match encoding {
+        Encoding::Keep => (stream.component, stream.normalized),
+        Encoding::Float => (ComponentType::F32, false),
+        Encoding::UnitSnorm8 => (ComponentType::I8, true),
+        Encoding::Unorm16 { .. } => (ComponentType::U16, true),
+        Encoding::Unorm8 => (ComponentType::U8, true),
+        Encoding::Grid(_) => (ComponentType::U16, false),
+    };
+    let element = stream.element;
+    let element_size = element.element_size(component) as usize;
+    let stride = if vertex {
+        element_size.next_multiple_of(4)
+    } else {
+        element_size
+    };
+    let n = stream.width();
+    let count = stream.count();
+    let mut bytes = vec![0u8; count * stride];
+    let mut values = vec![0.0f64; n];
+    for (e, row) in bytes.chunks_exact_mut(stride.max(1)).enumerate() {
+        for (c, v) in values.iter_mut().enumerate() {
+            *v = match encoding {
+                Encoding::Keep => stream.raw[e * n + c],
+                _ => stream.value(e, c),
+            };
+        }
+        convert(encoding, &mut values);
+        for (c, &v) in values.iter().enumerate() {
+            let at = element.component_offset(component, c) as usize;
+            write(component, v, &mut row[at..]);
+        }
+    }
+    Encoded {
+        component,
+        normalized,
+        element,
+        stride,
+        bytes,
+        quantized: !matches!(encoding, Encoding::Keep | Encoding::Float),
+    }
+}
+
+/// Float meanings to stored values, in place.
+fn convert(encoding: Encoding, values: &mut [f64]) {
+    match encoding {
+        Encoding::Keep | Encoding::Float => {}
+        Encoding::UnitSnorm8 => {
+            let xyz = values.len().min(3);
+            let length = values[..xyz].iter().map(|v| v * v).sum::<f64>().sqrt();
+            for (c, v) in values.iter_mut().enumerate() {
+                let unit = if c < 3 && length > 0.0 {
+                    *v / length
+                } else {
+                    *v
+                };
+                *v = (unit.clamp(-1.0, 1.0) * 127.0).round();
+            }
+        }
+        Encoding::Unorm16 { bits } => {
+            let levels = f64::from((1u32 << bits) - 1);
+            for v in values.iter_mut() {
+                let q = (v.clamp(0.0, 1.0) * levels).round() as u32;
+                // Replicate the top bits into the low ones, so 0 and the top level map to
+                // exactly 0 and 65535.
+                let mut wide = q << (16 - bits);
+                let mut shift = bits;
+                while shift < 16 {
+                    wide |= q << (16 - bits) >> shift;
+                    shift += bits;
+                }
+                *v = f64::from(wide.min(65_535));
+            }
+        }
+        Encoding::Unorm8 => {
+            for v in values.iter_mut() {
+                *v = (v.clamp(0.0, 1.0) * 255.0).round();
+            }
+        }
+        Encoding::Grid(grid) => {
+            let top = f64::from((1u32 << grid.bits) - 1);
+            for (c, v) in values.iter_mut().enumerate().take(3) {
+                *v = ((*v - grid.offset[c]) / grid.step).round().clamp(0.0, top);
+            }
+        }
+    }
+}
+
+fn write(component: ComponentType, value: f64, out: &mut [u8]) {
+    match component {
+        ComponentType::I8 => out[0] = (value as i8) as u8,
+        ComponentType::U8 => out[0] = value as u8,
+        ComponentType::I16 => out[..2].copy_from_slice(&(value as i16).to_le_bytes()),
+        ComponentType::U16 => out[..2].copy_from_slice(&(value as u16).to_le_bytes()),
+        ComponentType::U32 => out[..4].copy_from_slice(&(value as u32).to_le_bytes()),
+        ComponentType::F32 => out[..4].copy_from_slice(&(value as f32).to_le_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twelve_bit_uvs_keep_both_ends_exact() {
+        let mut values = [0.0, 1.0, 0.5];
+        convert(Encoding::Unorm16 { bits: 12 }, &mut values);
+        assert_eq!(values[0], 0.0);
+        assert_eq!(values[1], 65_535.0);
+        assert!((values[2] / 65_535.0 - 0.5).abs() < 1.0 / 4095.0);
+    }
+
+    #[test]
+    fn a_grid_reproduces_positions_within_half_a_step() {
+        let grid = Grid::fit([-1.0, 0.0, 0.0], [1.0, 0.5, 0.25], 14);
+        let mut values = [0.3, 0.2, 0.1];
+        convert(Encoding::Grid(grid), &mut values);
+        for (c, (&q, p)) in values.iter().zip([0.3, 0.2, 0.1]).enumerate() {
+            let back = grid.offset[c] + q * grid.step;
+            assert!((back - p).abs() <= grid.step / 2.0 + 1e-12);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The input side of the optimizer: the acceptance policy and the validated parts it reads.
+//!
+//! [`Source::read`] runs our validator and accepts exactly what the scene decoder accepts: no
+//! error except `SCENE_NON_ROOT_NODE`, which the output repairs (see [`nodes`](super::nodes))
+//! and the report records. When the problem list was truncated with errors in it, the input is
+//! refused, because an unlisted error cannot be known to be repairable. Everything later reads
+//! only through the [`Parts`] the validator built: accessor ranges it located, decoded meshopt
+//! views, and the JSON it type-checked.
+
+use serde_json::Value;
+
+use super::OptimizeError;
+use crate::gltf::{self, Format, Inspection, Parts, Resolver, Severity, Validation};
+
+/// Errors we repair rather than refuse.
+const REPAIRABLE: &str = "SCENE_NON_ROOT_NODE";
+
+/// A validated input document.
+pub(crate) struct Source<'a> {
+    pub parts: Parts<'a>,
+    pub json: Value,
+    pub inspection: Inspection,
+    /// What the output repairs, one line each.
+    pub repairs: Vec<String>,
+    /// Validation warnings of the input, carried into the report.
+    pub warnings: Vec<String>,
+}
+
+impl<'a> Source<'a> {
+    pub fn read(
+        bytes: &'a [u8],
+        format: Format,
+        resolver: &dyn Resolver,
+    ) -> Result<Self, OptimizeError> {
+        let mut validation = Validation::default();
+        let Some(parts) = gltf::analyze_parts(bytes, format, resolver, &mut validation) else {
+            return Err(OptimizeError::Unreadable(validation));
+        };
+        let blocking = validation
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .find(|p| p.code != REPAIRABLE);
+        let unlisted = validation.truncated && validation.errors > 0;
+        if let Some(first) = blocking.or(validation.problems.first().filter(|_| unlisted)) {
+            let first = format!("{} {}: {}", first.code, first.pointer, first.message);
+            return Err(OptimizeError::Invalid { validation, first });
+        }
+        let repairs = validation
+            .problems
+            .iter()
+            .filter(|p| p.code == REPAIRABLE)
+            .map(|p| {
+                format!(
+                    "{} at {}: {}; the scene now lists the node's root ancestor",
+                    p.code, p.pointer, p.message
+                )
+            })
+            .collect();
+        let warnings = validation
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .map(|p| format!("input {} at {}: {}", p.code, p.pointer, p.message))
+            .collect();
+        let json: Value = serde_json::from_slice(parts.json)
+            .map_err(|_| OptimizeError::Unreadable(validation.clone()))?;
+        let inspection = gltf::build_inspection(&parts.analysis, format, validation.errors);
+        Ok(Self {
+            parts,
+            json,
+            inspection,
+            repairs,
+            warnings,
+        })
+    }
+
+    pub fn doc(&self) -> &gltf::Document {
+        &self.parts.analysis.doc
+    }
+}

@@ -1,0 +1,272 @@
+//! The real product models of the shared fixtures, optimized.
+
+use std::path::{Path, PathBuf};
+
+use showroom_assets::gltf::{AssetFile, Format, NoResources};
+use showroom_assets::optimize::{self, OptimizeError, OptimizeOptions, Optimized, TextureAction};
+
+use crate::support::{
+    assert_faithful, assert_renders, assert_valid, fixtures, keep, names_in, node_names,
+};
+
+/// Every model's main file, from `MANIFEST.tsv`.
+fn models() -> Option<Vec<PathBuf>> {
+    let root = fixtures("gltf/models")?;
+    let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).unwrap();
+    let rows = manifest
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split('\t').next())
+        .filter(|path| path.ends_with(".glb") || path.ends_with(".gltf"))
+        .map(|path| root.join(path))
+        .collect();
+    Some(rows)
+}
+
+fn model(name: &str) -> Option<PathBuf> {
+    models()?
+        .into_iter()
+        .find(|p| p.file_stem().is_some_and(|s| s == name))
+}
+
+fn name(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+fn run(file: &AssetFile) -> Optimized {
+    optimize::optimize(
+        &file.bytes,
+        file.format,
+        file.resolver(),
+        &OptimizeOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", file.path.display()))
+}
+
+#[test]
+fn every_fixture_model_optimizes_to_valid_outputs_that_keep_the_model() {
+    let Some(models) = models() else { return };
+    assert!(models.len() >= 15, "only {} models", models.len());
+    for path in &models {
+        let file = AssetFile::open(path).unwrap();
+        let input = file.inspect().unwrap();
+        let optimized = run(&file);
+        keep(&name(path), &optimized);
+        assert_faithful(&name(path), &input, &optimized);
+        assert_renders(&name(path), &optimized.glb);
+        assert_renders(&name(path), &optimized.plain_glb);
+        let before = match file.format {
+            Format::Glb => node_names(&file.bytes),
+            Format::Gltf => names_in(&serde_json::from_slice(&file.bytes).unwrap()),
+        };
+        assert_eq!(
+            node_names(&optimized.glb),
+            before,
+            "{}: node names",
+            name(path)
+        );
+        assert_eq!(
+            node_names(&optimized.plain_glb),
+            before,
+            "{}: node names",
+            name(path)
+        );
+        let json = serde_json::to_value(&optimized.report).unwrap();
+        assert!(json["bytes_in"].as_u64().unwrap() > 0);
+    }
+}
+
+#[test]
+fn delivery_glbs_of_geometry_heavy_models_are_smaller_than_their_input() {
+    let Some(models) = models() else { return };
+    let mut checked = 0;
+    for path in &models {
+        let file = AssetFile::open(path).unwrap();
+        let input = file.inspect().unwrap();
+        let image_bytes: u64 = input.textures.iter().map(|t| t.bytes).sum();
+        // Geometry-heavy: at least 10 KB, at most a quarter of it in images.
+        if input.file_bytes < 10_000 || image_bytes * 4 > input.file_bytes {
+            continue;
+        }
+        let optimized = run(&file);
+        println!(
+            "{}: {} -> {} bytes",
+            name(path),
+            input.file_bytes,
+            optimized.glb.len()
+        );
+        assert!(
+            (optimized.glb.len() as u64) < input.file_bytes,
+            "{}: {} bytes out of {}",
+            name(path),
+            optimized.glb.len(),
+            input.file_bytes
+        );
+        checked += 1;
+    }
+    assert!(checked >= 3, "only {checked} geometry-heavy models");
+}
+
+#[test]
+fn the_same_input_always_gives_the_same_bytes() {
+    for model_name in ["Duck", "KenneyCakeBirthday", "SheenChair"] {
+        let Some(path) = model(model_name) else {
+            return;
+        };
+        let file = AssetFile::open(&path).unwrap();
+        let (a, b) = (run(&file), run(&file));
+        assert!(
+            a.glb == b.glb,
+            "{model_name}: delivery GLB differs between runs"
+        );
+        assert!(
+            a.plain_glb == b.plain_glb,
+            "{model_name}: plain GLB differs between runs"
+        );
+    }
+}
+
+#[test]
+fn material_variants_and_their_mappings_survive() {
+    let Some(path) = model("MaterialsVariantsShoe") else {
+        return;
+    };
+    let file = AssetFile::open(&path).unwrap();
+    let input = file.inspect().unwrap();
+    assert!(input.variants.len() >= 3);
+    let optimized = run(&file);
+    for glb in [&optimized.glb, &optimized.plain_glb] {
+        let scene = showroom_assets::scene::decode(glb, Format::Glb, &NoResources).unwrap();
+        assert_eq!(scene.variants, input.variants);
+        let mapped = scene
+            .primitives
+            .iter()
+            .filter(|p| p.variant_materials.len() == input.variants.len())
+            .count();
+        assert!(mapped > 0, "no primitive maps every variant");
+    }
+}
+
+#[test]
+fn a_scene_listing_a_non_root_node_is_repaired_and_the_repair_reported() {
+    let Some(path) = model("KenneyCakeBirthday") else {
+        return;
+    };
+    let file = AssetFile::open(&path).unwrap();
+    assert!(file
+        .validate()
+        .problems
+        .iter()
+        .any(|p| p.code == "SCENE_NON_ROOT_NODE"));
+    let optimized = run(&file);
+    assert!(
+        optimized
+            .report
+            .repairs
+            .iter()
+            .any(|r| r.contains("SCENE_NON_ROOT_NODE")),
+        "{:?}",
+        optimized.report.repairs
+    );
+    for glb in [&optimized.glb, &optimized.plain_glb] {
+        let validation = showroom_assets::gltf::validate(glb, Format::Glb, &NoResources);
+        assert!(!validation
+            .problems
+            .iter()
+            .any(|p| p.code == "SCENE_NON_ROOT_NODE"));
+    }
+}
+
+#[test]
+fn undecodable_ktx2_images_are_dropped_with_a_warning_and_the_model_still_optimizes() {
+    let Some(path) = model("AnisotropyBarnLamp") else {
+        return;
+    };
+    let file = AssetFile::open(&path).unwrap();
+    let optimized = run(&file);
+    let report = &optimized.report;
+    assert!(report.textures_dropped >= 1, "{:?}", report.textures);
+    assert!(report
+        .textures
+        .iter()
+        .filter(|t| t.action == TextureAction::Dropped)
+        .all(|t| t.reason.as_deref().is_some_and(|r| r.contains("KTX2"))));
+    assert!(report.warnings.iter().any(|w| w.contains("dropped")));
+    assert_valid("AnisotropyBarnLamp", "delivery", &optimized.glb);
+}
+
+#[test]
+fn textures_are_at_most_the_limit_and_small_pngs_and_jpegs_are_kept_as_they_are() {
+    let Some(path) = model("MaterialsVariantsShoe") else {
+        return;
+    };
+    let file = AssetFile::open(&path).unwrap();
+    let options = OptimizeOptions {
+        max_texture_px: 512,
+        ..OptimizeOptions::default()
+    };
+    let optimized =
+        optimize::optimize(&file.bytes, file.format, file.resolver(), &options).unwrap();
+    let out = assert_valid("shoe@512", "delivery", &optimized.glb);
+    assert!(!out.textures.is_empty());
+    for texture in &out.textures {
+        let (w, h) = (texture.width.unwrap(), texture.height.unwrap());
+        assert!(w.max(h) <= 512, "{w} × {h}");
+    }
+    assert!(optimized.report.textures_resized > 0);
+    let Some(path) = model("BoxTextured") else {
+        return;
+    };
+    let file = AssetFile::open(&path).unwrap();
+    let optimized = run(&file);
+    assert!(optimized
+        .report
+        .textures
+        .iter()
+        .all(|t| t.action == TextureAction::Kept && t.bytes_before == t.bytes_after));
+}
+
+#[test]
+fn every_khronos_validator_test_file_is_refused_or_optimized_to_valid_outputs_without_panic() {
+    let Some(root) = fixtures("gltf/validator") else {
+        return;
+    };
+    let mut files = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "glb" || e == "gltf") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let (mut optimized, mut refused) = (0, 0);
+    for path in &files {
+        let file = AssetFile::open(path).unwrap();
+        match optimize::optimize(
+            &file.bytes,
+            file.format,
+            file.resolver(),
+            &OptimizeOptions::default(),
+        ) {
+            Ok(out) => {
+                assert_valid(&name(path), "delivery", &out.glb);
+                assert_valid(&name(path), "plain", &out.plain_glb);
+                optimized += 1;
+            }
+            Err(OptimizeError::Output { which, first }) => {
+                panic!(
+                    "{}: our {which} output does not validate: {first}",
+                    path.display()
+                )
+            }
+            Err(_) => refused += 1,
+        }
+    }
+    println!("validator test files: {optimized} optimized, {refused} refused");
+    assert!(optimized > 0 && refused > 0);
+}
