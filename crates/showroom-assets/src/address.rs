@@ -35,6 +35,11 @@ impl ContentAddress {
         Self(hex::encode(Sha256::digest(bytes)))
     }
 
+    /// The address of bytes whose SHA-256 digest was computed incrementally.
+    pub fn from_digest(digest: [u8; 32]) -> Self {
+        Self(hex::encode(digest))
+    }
+
     /// The hash as 64 lowercase hex digits.
     pub fn as_str(&self) -> &str {
         &self.0

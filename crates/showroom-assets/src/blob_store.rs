@@ -44,7 +44,7 @@ pub struct BlobMeta {
 /// Content-addressed storage of assets and their derived files. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct BlobStore {
-    inner: Arc<dyn ObjectStore>,
+    pub(crate) inner: Arc<dyn ObjectStore>,
     backend: Backend,
 }
 

@@ -44,6 +44,25 @@ pub enum AssetError {
         source: std::io::Error,
     },
 
+    /// An upload went past the size limit; nothing was stored.
+    #[error("the upload is larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+
+    /// An upload is not a kind of file we take; the reason says which kinds are.
+    #[error("{0}")]
+    Unsupported(String),
+
+    /// An upload had no bytes.
+    #[error("the upload is empty")]
+    Empty,
+
+    /// The upload's body stream failed (the client went away); nothing was stored.
+    #[error("the upload was interrupted: {0}")]
+    Interrupted(String),
+
     /// The storage engine failed (network, permissions, disk).
     #[error("blob storage failed: {0}")]
     Storage(#[from] object_store::Error),
@@ -55,7 +74,13 @@ impl AssetError {
     pub fn is_client_error(&self) -> bool {
         matches!(
             self,
-            Self::InvalidHash(_) | Self::InvalidFileName(_) | Self::InvalidRange { .. }
+            Self::InvalidHash(_)
+                | Self::InvalidFileName(_)
+                | Self::InvalidRange { .. }
+                | Self::TooLarge { .. }
+                | Self::Empty
+                | Self::Unsupported(_)
+                | Self::Interrupted(_)
         )
     }
 }

@@ -21,7 +21,9 @@ use crate::delivery;
 use crate::error::ApiError;
 use crate::middleware::{admin_auth, panic, request_metrics, timeout};
 use crate::openapi::ApiDoc;
-use crate::routes::{admin_assets, admin_catalog, admin_inventory, assets, ops, pages, storefront};
+use crate::routes::{
+    admin_assets, admin_catalog, admin_inventory, admin_uploads, assets, ops, pages, storefront,
+};
 use crate::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -31,7 +33,9 @@ pub(crate) fn api_routers() -> (Router<AppState>, OpenApiDoc, Router<AppState>) 
     let admin = OpenApiRouter::new()
         .merge(admin_catalog::router())
         .merge(admin_inventory::router())
-        .merge(admin_assets::router());
+        .merge(admin_assets::router())
+        // Uploads stream past the JSON body limit; their own limit is enforced while streaming.
+        .merge(admin_uploads::router().layer(axum::extract::DefaultBodyLimit::disable()));
     let (admin_router, admin_doc) = admin.split_for_parts();
     let (public_router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(storefront::router())

@@ -45,6 +45,14 @@ pub enum ApiError {
         field: Option<String>,
         detail: String,
     },
+    /// A refusal with its own status and stable code (413 for an upload over its limit, 415 for
+    /// a file that is not a model).
+    #[error("{detail}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        detail: String,
+    },
     #[error("a valid admin API token is required")]
     Unauthorized,
     #[error("the request body is larger than this route accepts")]
@@ -75,6 +83,7 @@ impl ApiError {
             Self::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Refused { status, .. } => *status,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -89,6 +98,7 @@ impl ApiError {
             Self::Validation { .. } => "validation_failed",
             Self::NotFound { .. } => "not_found",
             Self::Conflict { .. } => "conflict",
+            Self::Refused { code, .. } => code,
             Self::Unauthorized => "unauthorized",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",

@@ -28,6 +28,10 @@ pub struct HttpSettings {
     pub body_limit_bytes: usize,
     /// How long cached API responses live at most (invalidation usually comes first).
     pub cache_ttl: Duration,
+    /// Largest model upload (streamed to object storage, never held in memory).
+    pub upload_limit_bytes: u64,
+    /// Processing attempts per upload before it fails for good.
+    pub job_max_attempts: u32,
 }
 
 /// Turned off when the process starts draining, so `/readyz` answers 503 before the listener

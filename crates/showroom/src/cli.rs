@@ -50,6 +50,8 @@ pub enum Command {
     },
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Process uploaded models (validate, optimize, posters, USDZ) without serving HTTP.
+    Worker,
     /// Print the effective configuration (secrets redacted) and exit.
     Config,
     /// Validate or inspect a glTF model (.glb, or .gltf beside its files). Needs no database.

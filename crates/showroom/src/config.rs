@@ -67,6 +67,39 @@ impl Default for CacheConfig {
     }
 }
 
+/// The 3D pipeline: uploads and the workers that process them (`[assets]`,
+/// `SHOWROOM_ASSETS__*`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AssetsConfig {
+    /// Largest model upload in bytes (413 above); uploads stream to storage, never to memory.
+    pub max_upload_bytes: u64,
+    /// Processing workers `serve` runs in-process (0: none, run `showroom worker` instead).
+    pub workers: usize,
+    /// Attempts per upload before it fails for good (storage errors are retried with backoff).
+    pub max_attempts: u32,
+    /// A worker's claim on a job lasts this long without a progress report; a crashed worker's
+    /// job is picked up again after it.
+    pub lease_secs: u64,
+    /// How often an idle worker looks for new jobs.
+    pub poll_millis: u64,
+    /// Poster sizes in pixels (PNG and WebP each); the largest is drawn, the others scaled.
+    pub poster_sizes: Vec<u32>,
+}
+
+impl Default for AssetsConfig {
+    fn default() -> Self {
+        Self {
+            max_upload_bytes: 100 * 1024 * 1024,
+            workers: 1,
+            max_attempts: 3,
+            lease_secs: 120,
+            poll_millis: 500,
+            poster_sizes: vec![256, 512, 1024],
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
@@ -92,6 +125,7 @@ pub struct Config {
     pub log_level: String,
     pub http: HttpConfig,
     pub cache: CacheConfig,
+    pub assets: AssetsConfig,
     /// Absolute URL of the CDN in front of `/assets` (`https://cdn.example.com`): media URLs
     /// point there and `/assets` answers only the CDN. Unset: this server serves and links assets.
     pub asset_base_url: Option<String>,
@@ -127,6 +161,7 @@ impl Default for Config {
             log_level: "info".into(),
             http: HttpConfig::default(),
             cache: CacheConfig::default(),
+            assets: AssetsConfig::default(),
             asset_base_url: None,
             asset_origin_secret: None,
             asset_signing_key: None,

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo_seed;
 pub mod server;
 pub mod telemetry;
+pub mod worker;
 
 pub use config::Config;
 pub use server::{build_state, serve_with_listener, StartupError};

@@ -4,9 +4,15 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use clap::Parser;
 use showroom::cli::{Cli, Command};
+use showroom::worker::{WorkerContext, WorkerSettings, Workers};
 use showroom::{backends, build_state, serve_with_listener, telemetry, Config};
+
+/// How long shutdown waits for running asset jobs before leaving them to their leases.
+const WORKER_GRACE: Duration = Duration::from_secs(10);
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -38,6 +44,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve { .. } => serve(config).await,
+        Command::Worker => work(config).await,
         Command::Assets { .. } => unreachable!("handled in main before configuration is loaded"),
     }
 }
@@ -66,8 +73,34 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if config.admin_token.is_none() {
         tracing::info!("no admin token configured (SHOWROOM_ADMIN_TOKEN): the admin API is closed");
     }
+    let workers = Workers::start(WorkerContext {
+        store: state.catalog.clone(),
+        blobs: state.blobs.clone(),
+        settings: Arc::new(WorkerSettings::from_config(&config)),
+    });
     let drain = Duration::from_secs(config.http.shutdown_drain_secs);
     serve_with_listener(listener, state, drain, showroom::server::shutdown_signal()).await?;
+    workers.stop(WORKER_GRACE).await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// `showroom worker`: only the processing workers, no HTTP (at least one worker).
+async fn work(config: Config) -> anyhow::Result<()> {
+    telemetry::init_logging(config.log_format, &config.log_level);
+    let (store, blobs) = tokio::try_join!(
+        backends::connect_catalog(&config.database_url),
+        backends::open_blobs(&config.storage_url),
+    )?;
+    let mut settings = WorkerSettings::from_config(&config);
+    settings.concurrency = settings.concurrency.max(1);
+    let workers = Workers::start(WorkerContext {
+        store,
+        blobs: Arc::new(blobs),
+        settings: Arc::new(settings),
+    });
+    showroom::server::shutdown_signal().await;
+    workers.stop(WORKER_GRACE).await;
     tracing::info!("stopped");
     Ok(())
 }

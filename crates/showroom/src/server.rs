@@ -44,6 +44,8 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
         request_timeout: Duration::from_secs(config.http.request_timeout_secs.max(1)),
         body_limit_bytes: config.http.body_limit_bytes,
         cache_ttl: Duration::from_secs(config.cache.ttl_secs),
+        upload_limit_bytes: config.assets.max_upload_bytes,
+        job_max_attempts: config.assets.max_attempts.max(1),
     };
     let state = AppState {
         catalog,

@@ -251,7 +251,7 @@ impl From<CategoryNode> for CategoryNodeDto {
     }
 }
 
-fn rfc3339(unix_ms: i64) -> String {
+pub(crate) fn rfc3339(unix_ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(unix_ms) * 1_000_000)
         .ok()
         .and_then(|t| t.format(&Rfc3339).ok())

@@ -4,6 +4,7 @@
 pub mod admin_assets;
 pub mod admin_catalog;
 pub mod admin_inventory;
+pub mod admin_uploads;
 pub mod assets;
 pub mod dto;
 pub mod input;

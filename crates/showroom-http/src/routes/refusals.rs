@@ -47,3 +47,24 @@ pub enum AdminWriteRefusals {
     #[response(status = 422, content_type = "application/problem+json")]
     Invalid(Problem),
 }
+
+/// What an upload can answer besides success.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum UploadRefusals {
+    /// An empty, interrupted or malformed upload (a multipart form without a file part).
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// Missing or wrong admin token.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// Larger than `assets.max_upload_bytes`; nothing was stored.
+    #[response(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Problem),
+    /// Not a `.glb` or a `.zip` (judged from the first bytes); nothing was stored.
+    #[response(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Problem),
+    /// Object storage or the database is unavailable; try again.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
+}

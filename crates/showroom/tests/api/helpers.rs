@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use showroom::config::{CacheConfig, Config, HttpConfig};
+use showroom::config::{AssetsConfig, CacheConfig, Config, HttpConfig};
+use showroom::worker::{WorkerContext, WorkerSettings, Workers};
 use showroom_http::AppState;
 use sqlx::Connection;
 use tempfile::TempDir;
@@ -96,6 +97,13 @@ pub fn test_config(dir: &TempDir, database_url: String, cache_prefix: &str) -> C
             },
             ..Default::default()
         },
+        // Most tests upload nothing: no background workers unless a test asks for them.
+        assets: AssetsConfig {
+            workers: 0,
+            poll_millis: 25,
+            poster_sizes: vec![128, 256],
+            ..AssetsConfig::default()
+        },
         ..Config::default()
     }
 }
@@ -107,6 +115,7 @@ pub struct TestApp {
     pub config: Config,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
+    workers: Option<Workers>,
     pub dir: std::sync::Arc<TempDir>,
 }
 
@@ -145,6 +154,13 @@ pub async fn spawn_with(config: Config, dir: std::sync::Arc<TempDir>) -> TestApp
             let _ = rx.await;
         },
     ));
+    let workers = (config.assets.workers > 0).then(|| {
+        Workers::start(WorkerContext {
+            store: state.catalog.clone(),
+            blobs: state.blobs.clone(),
+            settings: std::sync::Arc::new(WorkerSettings::from_config(&config)),
+        })
+    });
     TestApp {
         base,
         client: reqwest::Client::new(),
@@ -152,6 +168,7 @@ pub async fn spawn_with(config: Config, dir: std::sync::Arc<TempDir>) -> TestApp
         config,
         shutdown: Some(tx),
         server: Some(server),
+        workers,
         dir,
     }
 }
@@ -247,6 +264,9 @@ impl TestApp {
         }
         if let Some(server) = self.server.take() {
             server.await.unwrap().unwrap();
+        }
+        if let Some(workers) = self.workers.take() {
+            workers.stop(Duration::from_secs(30)).await;
         }
         drop_database_if_postgres(&self.config.database_url).await;
     }

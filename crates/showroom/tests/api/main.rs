@@ -13,3 +13,4 @@ mod helpers;
 mod openapi;
 mod ops;
 mod shield;
+mod uploads;

@@ -1,0 +1,274 @@
+//! The whole 3D pipeline for one upload, as a pure function of its bytes: validate → inspect →
+//! optimize → posters per material variant → USDZ. It knows no database and no blob store; the
+//! job worker feeds it the original and stores what it returns.
+//!
+//! Policy for broken uploads (what a merchant would want): a model with validation errors is
+//! refused with the first error in words, except `SCENE_NON_ROOT_NODE` (a scene listing a node
+//! that is also a child), which is repaired — the optimized files list the node's root ancestor
+//! instead — and recorded under `repairs` in the report. Images we cannot decode (a `.ktx2`
+//! without `KHR_texture_basisu`) do not stop the model: it becomes ready with a warning, and its
+//! posters are drawn from the material factors.
+//!
+//! Guarantees: every output file passed our own validator (the optimizer checks its outputs);
+//! the posters and the USDZ are made from the plain optimized GLB, so they show exactly the
+//! geometry shoppers download; the same input and options always give the same bytes.
+
+mod posters;
+mod report;
+
+use std::time::Instant;
+
+use serde_json::json;
+
+use crate::gltf::{self, Format, NoResources, Resolver, Severity};
+use crate::optimize::{self, OptimizeError, OptimizeOptions};
+use crate::render::{Background, PosterFormat};
+use crate::{scene, usdz, FileName};
+
+pub use posters::{poster_file_name, PosterStats};
+
+/// File names of the derived files, stored next to the original under its content address.
+pub const DELIVERY_GLB: &str = "model.glb";
+pub const PLAIN_GLB: &str = "model-plain.glb";
+pub const USDZ: &str = "model.usdz";
+pub const REPORT: &str = "report.json";
+
+/// Codes of validation errors the pipeline repairs instead of refusing the model.
+pub const REPAIRABLE: &[&str] = &["SCENE_NON_ROOT_NODE"];
+
+/// How to process a model.
+#[derive(Debug, Clone)]
+pub struct PipelineOptions {
+    /// Poster sides in pixels; the largest is drawn, the others are downscaled from it.
+    pub poster_sizes: Vec<u32>,
+    pub poster_formats: Vec<PosterFormat>,
+    pub background: Background,
+    pub optimize: OptimizeOptions,
+    pub usdz: usdz::UsdzOptions,
+}
+
+impl Default for PipelineOptions {
+    fn default() -> Self {
+        Self {
+            poster_sizes: vec![256, 512, 1024],
+            poster_formats: vec![PosterFormat::Png, PosterFormat::Webp],
+            background: Background::Transparent,
+            optimize: OptimizeOptions::default(),
+            usdz: usdz::UsdzOptions::default(),
+        }
+    }
+}
+
+/// One derived file.
+#[derive(Debug, Clone)]
+pub struct DerivedFile {
+    pub name: FileName,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything processing made.
+#[derive(Debug, Clone)]
+pub struct Processed {
+    /// Optimized GLBs, USDZ, posters, and `report.json`.
+    pub files: Vec<DerivedFile>,
+    /// The report as stored with the asset record (also in `report.json`).
+    pub report: serde_json::Value,
+}
+
+/// Why processing stopped.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ProcessError {
+    /// The upload itself is unusable; retrying cannot help. `report` holds the validation.
+    #[error("{reason}")]
+    Rejected {
+        reason: String,
+        report: serde_json::Value,
+    },
+    /// Our own code failed (e.g. an output did not validate): a bug to fix, not the merchant's.
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// A pipeline step and the share of the work done when it starts, for progress bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Validate,
+    Optimize,
+    Posters,
+    Usdz,
+    Store,
+}
+
+impl Step {
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Validate => "validate",
+            Step::Optimize => "optimize",
+            Step::Posters => "posters",
+            Step::Usdz => "usdz",
+            Step::Store => "store",
+        }
+    }
+    pub fn percent(self) -> u8 {
+        match self {
+            Step::Validate => 5,
+            Step::Optimize => 15,
+            Step::Posters => 45,
+            Step::Usdz => 80,
+            Step::Store => 90,
+        }
+    }
+}
+
+/// Runs the pipeline on `bytes` (a GLB, or a `.gltf` whose resources `resolver` reads).
+/// `progress` is called as each step starts (and within the posters step, per look).
+pub fn process(
+    bytes: &[u8],
+    format: Format,
+    resolver: &dyn Resolver,
+    options: &PipelineOptions,
+    progress: &mut dyn FnMut(Step, u8),
+) -> Result<Processed, ProcessError> {
+    let started = Instant::now();
+    progress(Step::Validate, Step::Validate.percent());
+    let checked = gltf::check(bytes, format, resolver);
+    let validation_json = report::validation(&checked.validation);
+    let Some(inspection) = checked.inspection else {
+        return Err(rejected(&checked.validation, validation_json));
+    };
+    let blocking = checked
+        .validation
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .find(|p| !REPAIRABLE.contains(&p.code));
+    if blocking.is_some() || (checked.validation.truncated && checked.validation.errors > 0) {
+        return Err(rejected(&checked.validation, validation_json));
+    }
+    let repairs: Vec<String> = checked
+        .validation
+        .problems
+        .iter()
+        .filter(|p| REPAIRABLE.contains(&p.code))
+        .map(|p| {
+            format!(
+                "{} at {}: {} — repaired by listing the node's root ancestor in the scene",
+                p.code, p.pointer, p.message
+            )
+        })
+        .collect();
+
+    progress(Step::Optimize, Step::Optimize.percent());
+    let optimized = optimize::optimize(bytes, format, resolver, &options.optimize)
+        .map_err(|e| optimize_failed(e, &validation_json))?;
+
+    progress(Step::Posters, Step::Posters.percent());
+    let drawn = scene::decode(&optimized.plain_glb, Format::Glb, &NoResources)
+        .map_err(|e| ProcessError::Internal(format!("the optimized model cannot be drawn: {e}")))?;
+    let mut files = Vec::new();
+    let poster_stats = posters::render_all(&drawn, options, &mut files, &mut |done, total| {
+        let span = Step::Usdz.percent() - Step::Posters.percent();
+        let share = (u32::from(span) * done as u32 / total.max(1) as u32) as u8;
+        progress(Step::Posters, Step::Posters.percent() + share);
+    })?;
+
+    progress(Step::Usdz, Step::Usdz.percent());
+    let usdz_bytes = usdz::from_scene(&drawn, &options.usdz)
+        .map_err(|e| ProcessError::Internal(format!("USDZ: {e}")))?;
+
+    let mut warnings: Vec<String> = inspection
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.code, w.message))
+        .collect();
+    warnings.extend(
+        checked
+            .validation
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .map(|p| format!("{} at {}: {}", p.code, p.pointer, p.message)),
+    );
+    let optimization = serde_json::to_value(&optimized.report)
+        .map_err(|e| ProcessError::Internal(format!("optimization report: {e}")))?;
+    warnings.extend(report::string_list(&optimization, "warnings"));
+    warnings.extend(
+        drawn
+            .warnings
+            .iter()
+            .filter(|w| !w.starts_with("repaired"))
+            .cloned(),
+    );
+    warnings.dedup();
+
+    files.push(derived(DELIVERY_GLB, optimized.glb));
+    files.push(derived(PLAIN_GLB, optimized.plain_glb));
+    files.push(derived(USDZ, usdz_bytes));
+    files.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+    let listed: serde_json::Map<String, serde_json::Value> = files
+        .iter()
+        .map(|f| (f.name.as_str().to_owned(), json!(f.bytes.len())))
+        .collect();
+    let report = json!({
+        "validation": validation_json,
+        "inspection": inspection,
+        "dimensions_m": inspection.dimensions_m,
+        "variants": inspection.variants,
+        "repairs": repairs,
+        "warnings": warnings,
+        "optimization": optimization,
+        "posters": poster_stats,
+        "files": listed,
+        "processing_ms": started.elapsed().as_millis() as u64,
+    });
+    let report_bytes = serde_json::to_vec_pretty(&report)
+        .map_err(|e| ProcessError::Internal(format!("report: {e}")))?;
+    files.push(derived(REPORT, report_bytes));
+    Ok(Processed { files, report })
+}
+
+fn derived(name: &str, bytes: Vec<u8>) -> DerivedFile {
+    DerivedFile {
+        name: FileName::parse(name).expect("a constant file name is valid"),
+        bytes,
+    }
+}
+
+fn rejected(validation: &gltf::Validation, validation_json: serde_json::Value) -> ProcessError {
+    let first = validation
+        .problems
+        .iter()
+        .find(|p| p.severity == Severity::Error && !REPAIRABLE.contains(&p.code))
+        .or_else(|| validation.problems.first());
+    let reason = match first {
+        Some(p) if p.pointer.is_empty() => format!(
+            "the model has {} validation error(s); first: {}: {}",
+            validation.errors.max(1),
+            p.code,
+            p.message
+        ),
+        Some(p) => format!(
+            "the model has {} validation error(s); first: {} at {}: {}",
+            validation.errors.max(1),
+            p.code,
+            p.pointer,
+            p.message
+        ),
+        None => "not a readable glTF document".to_owned(),
+    };
+    ProcessError::Rejected {
+        reason,
+        report: json!({ "validation": validation_json }),
+    }
+}
+
+fn optimize_failed(error: OptimizeError, validation_json: &serde_json::Value) -> ProcessError {
+    if error.is_client_error() {
+        ProcessError::Rejected {
+            reason: error.to_string(),
+            report: json!({ "validation": validation_json }),
+        }
+    } else {
+        ProcessError::Internal(error.to_string())
+    }
+}

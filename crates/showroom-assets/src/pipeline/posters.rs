@@ -1,0 +1,150 @@
+//! Posters for every look of a model: the default materials and each `KHR_materials_variants`
+//! variant, so a product grid shows the colour a shopper picked. Each look is drawn once at the
+//! largest size asked for and downscaled (Lanczos) to the others, which looks the same as drawing
+//! small and costs a fraction; each size is encoded in every format asked for.
+//!
+//! Every poster is measured: the share of pixels the product covers (opaque pixels, so the
+//! contact shadow does not count) and whether it stays clear of the frame's edge. Both are in
+//! the report, so a blank or cropped poster is visible without opening it.
+
+use image::imageops::FilterType;
+use image::RgbaImage;
+use serde::Serialize;
+
+use super::{DerivedFile, PipelineOptions, ProcessError};
+use crate::render::{self, RenderOptions};
+use crate::scene::Scene;
+use crate::FileName;
+
+/// What one look's poster measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct PosterStats {
+    /// `default` or the variant's name.
+    pub look: String,
+    /// The file name stem (`poster-<label>-<size>.<ext>`).
+    pub label: String,
+    pub sizes: Vec<u32>,
+    /// Share of the largest poster's pixels the product covers, 0–1.
+    pub coverage: f64,
+    /// True when no product pixel touches the outermost row or column.
+    pub inside_frame: bool,
+    pub render_ms: u64,
+}
+
+/// `poster-<label>-<size>.<ext>`; `label` is `default` or the variant name as a file segment.
+pub fn poster_file_name(label: &str, size: u32, extension: &str) -> FileName {
+    FileName::parse(&format!("poster-{label}-{size}.{extension}"))
+        .expect("labels are file segments and sizes are digits")
+}
+
+/// A variant name as a file-name segment: ASCII letters and digits kept, lowercased, anything
+/// else one `-`, at most 48 characters; an empty result becomes `variant-<index>`.
+pub(super) fn label(name: &str, index: usize) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out: String = out.trim_matches('-').chars().take(48).collect();
+    if out.is_empty() || out == "default" {
+        format!("variant-{index}")
+    } else {
+        out
+    }
+}
+
+pub(super) fn render_all(
+    scene: &Scene,
+    options: &PipelineOptions,
+    files: &mut Vec<DerivedFile>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<PosterStats>, ProcessError> {
+    let mut sizes: Vec<u32> = options
+        .poster_sizes
+        .iter()
+        .map(|&s| s.clamp(16, render::MAX_SIZE))
+        .collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    let Some(&largest) = sizes.last() else {
+        return Ok(Vec::new());
+    };
+    let mut looks = vec![(None, "default".to_owned(), "default".to_owned())];
+    let mut used = std::collections::HashSet::new();
+    for (index, name) in scene.variants.iter().enumerate() {
+        let mut l = label(name, index);
+        if !used.insert(l.clone()) {
+            l = format!("{l}-{index}");
+        }
+        looks.push((Some(index), name.clone(), l));
+    }
+    let mut stats = Vec::with_capacity(looks.len());
+    for (done, (variant, look, label)) in looks.iter().enumerate() {
+        progress(done, looks.len());
+        let started = std::time::Instant::now();
+        let image = render::render(
+            scene,
+            &RenderOptions {
+                size: largest,
+                background: options.background,
+                variant: *variant,
+            },
+        );
+        let render_ms = started.elapsed().as_millis() as u64;
+        let (coverage, inside_frame) = measure(&image);
+        for &size in &sizes {
+            let scaled = if size == largest {
+                image.clone()
+            } else {
+                image::imageops::resize(&image, size, size, FilterType::Lanczos3)
+            };
+            for &format in &options.poster_formats {
+                let bytes = render::encode(&scaled, format)
+                    .map_err(|e| ProcessError::Internal(format!("poster encoding: {e}")))?;
+                files.push(DerivedFile {
+                    name: poster_file_name(label, size, format.extension()),
+                    bytes,
+                });
+            }
+        }
+        stats.push(PosterStats {
+            look: look.clone(),
+            label: label.clone(),
+            sizes: sizes.clone(),
+            coverage,
+            inside_frame,
+            render_ms,
+        });
+    }
+    progress(looks.len(), looks.len());
+    Ok(stats)
+}
+
+/// Product coverage (pixels at least 98 % opaque: the product, not its soft shadow; on a white
+/// background, pixels that differ from white) and whether it stays off the border.
+fn measure(image: &RgbaImage) -> (f64, bool) {
+    let (w, h) = image.dimensions();
+    let mut covered = 0u64;
+    let mut touches_edge = false;
+    let opaque_background = image.get_pixel(0, 0)[3] == 255;
+    for (x, y, p) in image.enumerate_pixels() {
+        let product = if opaque_background {
+            p[0] < 235 || p[1] < 235 || p[2] < 235
+        } else {
+            p[3] >= 250
+        };
+        if product {
+            covered += 1;
+            if x == 0 || y == 0 || x + 1 == w || y + 1 == h {
+                touches_edge = true;
+            }
+        }
+    }
+    (
+        covered as f64 / (u64::from(w) * u64::from(h)).max(1) as f64,
+        !touches_edge,
+    )
+}

@@ -1,0 +1,425 @@
+//! Merchant uploads of 3D models and their processing status.
+//!
+//! `POST /api/v1/admin/assets` takes a `.glb`, or a `.zip` holding one `.gltf` with its `.bin`
+//! and textures, either as the raw request body or as the file part of a `multipart/form-data`
+//! form. The body is streamed to object storage under its SHA-256 — never held whole in memory
+//! — with the configured size limit, then recorded with a processing job in one transaction. A
+//! repeated upload of the same bytes answers `200` with the existing record instead of `202`.
+//! The kind of file is judged from its first bytes, not from a name or header the client chose.
+//!
+//! Status, report and re-processing read and write the asset record; the worker fills it in.
+
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures::TryStreamExt;
+use serde::{Deserialize, Serialize};
+use showroom_assets::{AssetError, FileName};
+use showroom_store::{AssetRecord, AssetStatus, ContentHash, NewAsset, UploadFormat};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::delivery::links::asset_url;
+use crate::error::ApiError;
+use crate::routes::dto::rfc3339;
+use crate::routes::refusals::{AdminReadRefusals, UploadRefusals};
+use crate::state::AppState;
+
+/// Stored name of an original upload, by kind.
+pub const ORIGINAL_GLB: &str = "original.glb";
+pub const ORIGINAL_ZIP: &str = "original.zip";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload_asset, list_assets))
+        .routes(routes!(asset_status))
+        .routes(routes!(asset_report))
+        .routes(routes!(reprocess_asset))
+}
+
+/// An uploaded model and where its processing stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssetDto {
+    /// SHA-256 of the original upload: the asset's address.
+    pub hash: String,
+    pub original_name: String,
+    /// `glb` or `zip`.
+    pub format: String,
+    pub byte_size: i64,
+    /// `uploaded`, `processing`, `ready` or `failed`.
+    pub status: String,
+    /// 0–100.
+    pub progress: u8,
+    /// The current or last step.
+    pub stage: String,
+    /// Why processing failed.
+    pub failure: Option<String>,
+    /// Processing attempts of the current run.
+    pub attempts: u32,
+    /// Width, height and depth in metres, once processed.
+    pub dimensions_m: Option<[f64; 3]>,
+    /// `KHR_materials_variants` names, once processed.
+    pub variants: Vec<String>,
+    /// Warnings a merchant may want to fix (3D Commerce guidelines, undecodable textures).
+    pub warnings: Vec<String>,
+    /// URLs of the stored files (the original at once; derived files once ready).
+    pub files: AssetFilesDto,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssetFilesDto {
+    pub original: String,
+    /// Delivery GLB (meshopt-compressed, quantized).
+    pub model: Option<String>,
+    /// GLB without `EXT_*` extensions (Android Scene Viewer).
+    pub model_plain: Option<String>,
+    /// USDZ for iOS AR Quick Look.
+    pub usdz: Option<String>,
+    /// The default look's largest PNG poster.
+    pub poster: Option<String>,
+    pub report: Option<String>,
+}
+
+impl From<AssetRecord> for AssetDto {
+    fn from(record: AssetRecord) -> Self {
+        let hash = record.hash.as_str().to_owned();
+        let original = match record.format {
+            UploadFormat::Glb => ORIGINAL_GLB,
+            UploadFormat::Zip => ORIGINAL_ZIP,
+        };
+        let report = record.report.as_ref();
+        let ready = record.status == AssetStatus::Ready;
+        let derived = |file: &str| ready.then(|| asset_url(&hash, file));
+        let poster = report.and_then(default_poster).and_then(|f| derived(&f));
+        let list = |key: &str| -> Vec<String> {
+            report
+                .and_then(|r| r.get(key))
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let dimensions_m = report
+            .and_then(|r| r.get("dimensions_m"))
+            .and_then(|d| serde_json::from_value(d.clone()).ok());
+        Self {
+            files: AssetFilesDto {
+                original: asset_url(&hash, original),
+                model: derived("model.glb"),
+                model_plain: derived("model-plain.glb"),
+                usdz: derived("model.usdz"),
+                poster,
+                report: derived("report.json"),
+            },
+            variants: list("variants"),
+            warnings: list("warnings"),
+            dimensions_m,
+            hash,
+            original_name: record.original_name,
+            format: record.format.as_str().to_owned(),
+            byte_size: record.byte_size,
+            status: record.status.as_str().to_owned(),
+            progress: record.progress,
+            stage: record.stage,
+            failure: record.failure,
+            attempts: record.attempts,
+            created_at: rfc3339(record.created_at),
+            updated_at: rfc3339(record.updated_at),
+        }
+    }
+}
+
+/// The largest default-look PNG poster named in a report.
+fn default_poster(report: &serde_json::Value) -> Option<String> {
+    let files = report.get("files")?.as_object()?;
+    files
+        .keys()
+        .filter(|f| f.starts_with("poster-default-") && f.ends_with(".png"))
+        .max_by_key(|f| {
+            f.trim_start_matches("poster-default-")
+                .trim_end_matches(".png")
+                .parse::<u32>()
+                .unwrap_or(0)
+        })
+        .cloned()
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadParams {
+    /// The file's name as the merchant knows it, for display (`chair.glb`); default `upload`.
+    #[param(max_length = 200)]
+    pub name: Option<String>,
+}
+
+/// Upload a 3D model (`.glb`, or a `.zip` with a `.gltf` and its files) for processing.
+#[utoipa::path(
+    post, path = "/api/v1/admin/assets", tag = "admin", security(("admin_token" = [])),
+    params(UploadParams),
+    request_body(
+        description = "The model: raw bytes (`model/gltf-binary`, `application/zip`, `application/octet-stream`) or `multipart/form-data` with one file part",
+        content(
+            (Vec<u8> = "model/gltf-binary"),
+            (Vec<u8> = "application/zip"),
+            (Vec<u8> = "application/octet-stream"),
+        )
+    ),
+    responses(
+        (status = 202, description = "Stored and queued for processing", body = AssetDto),
+        (status = 200, description = "These bytes were uploaded before: the existing asset", body = AssetDto),
+        UploadRefusals,
+    )
+)]
+pub async fn upload_asset(
+    State(state): State<AppState>,
+    Query(params): Query<UploadParams>,
+    headers: HeaderMap,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let limit = state.settings.upload_limit_bytes;
+    if let Some(length) = content_length(&headers) {
+        if length > limit {
+            return Err(too_large(limit));
+        }
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let (stored, file_name, part_name) = if content_type.starts_with("multipart/form-data") {
+        let mut form = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| bad_upload(format!("unreadable multipart form: {e}")))?;
+        loop {
+            let field = form
+                .next_field()
+                .await
+                .map_err(|e| bad_upload(format!("unreadable multipart form: {e}")))?
+                .ok_or_else(|| bad_upload("the form has no file part".to_owned()))?;
+            let Some(part_name) = field.file_name().map(str::to_owned) else {
+                continue;
+            };
+            let stream = field.map_err(|e| e.to_string());
+            let (stored, name) = state
+                .blobs
+                .put_upload(stream, limit, original_name_for)
+                .await
+                .map_err(|e| upload_error(e, limit))?;
+            break (stored, name, Some(part_name));
+        }
+    } else {
+        let stream = request
+            .into_body()
+            .into_data_stream()
+            .map_err(|e| e.to_string());
+        let (stored, name) = state
+            .blobs
+            .put_upload(stream, limit, original_name_for)
+            .await
+            .map_err(|e| upload_error(e, limit))?;
+        (stored, name, None)
+    };
+    let format = if file_name.as_str() == ORIGINAL_ZIP {
+        UploadFormat::Zip
+    } else {
+        UploadFormat::Glb
+    };
+    let original_name = params
+        .name
+        .or(part_name)
+        .map(|n| display_name(&n))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "upload".to_owned());
+    let new = NewAsset {
+        hash: ContentHash::parse(stored.address.as_str()).map_err(ApiError::internal)?,
+        original_name,
+        format,
+        byte_size: i64::try_from(stored.size).unwrap_or(i64::MAX),
+    };
+    let (record, created) = state
+        .catalog
+        .register_asset(new, state.settings.job_max_attempts)
+        .await?;
+    let status = if created {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::OK
+    };
+    let location = format!("/api/v1/admin/assets/{}", record.hash.as_str());
+    let mut response = (status, Json(AssetDto::from(record))).into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// Names the stored original from its first bytes: a GLB starts with `glTF`, a zip with `PK`.
+fn original_name_for(magic: &[u8]) -> Result<FileName, String> {
+    let name = if magic.starts_with(b"glTF") {
+        ORIGINAL_GLB
+    } else if magic.starts_with(b"PK\x03\x04") {
+        ORIGINAL_ZIP
+    } else if magic
+        .first()
+        .is_some_and(|b| matches!(b, b'{' | b' ' | b'\n' | b'\r' | b'\t'))
+        || magic.starts_with(&[0xEF, 0xBB, 0xBF])
+    {
+        return Err(
+            "a .gltf file must be uploaded as a .zip together with its .bin and texture files"
+                .into(),
+        );
+    } else {
+        return Err(
+            "not a 3D model: upload a .glb, or a .zip holding a .gltf with its files".into(),
+        );
+    };
+    FileName::parse(name).map_err(|e| e.to_string())
+}
+
+/// A display name: control characters dropped, at most 200 characters.
+fn display_name(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+fn too_large(limit: u64) -> ApiError {
+    ApiError::Refused {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        code: "upload_too_large",
+        detail: format!("the upload is larger than the limit of {limit} bytes"),
+    }
+}
+
+fn bad_upload(detail: String) -> ApiError {
+    ApiError::BadRequest {
+        code: "invalid_upload",
+        detail,
+        field: None,
+    }
+}
+
+fn upload_error(error: AssetError, limit: u64) -> ApiError {
+    match error {
+        AssetError::TooLarge { .. } => too_large(limit),
+        AssetError::Unsupported(detail) => ApiError::Refused {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            code: "unsupported_model_format",
+            detail,
+        },
+        AssetError::Empty => bad_upload("the upload is empty".into()),
+        AssetError::Interrupted(why) => bad_upload(format!("the upload was interrupted: {why}")),
+        other => ApiError::Unavailable {
+            detail: format!("object storage: {other}"),
+        },
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// At most this many, newest first (default 50, at most 500).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u32>,
+}
+
+/// Uploaded models, newest first.
+#[utoipa::path(
+    get, path = "/api/v1/admin/assets", tag = "admin", security(("admin_token" = [])),
+    params(ListParams),
+    responses((status = 200, description = "Uploaded models", body = [AssetDto]), AdminReadRefusals)
+)]
+pub async fn list_assets(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Vec<AssetDto>>, ApiError> {
+    let limit = params.limit.unwrap_or(50).clamp(1, 500);
+    let records = state.catalog.list_assets(limit).await?;
+    Ok(Json(records.into_iter().map(AssetDto::from).collect()))
+}
+
+fn parse_hash(raw: &str) -> Result<ContentHash, ApiError> {
+    // A malformed hash names no asset: 404, like an unknown one, so nothing can be probed.
+    ContentHash::parse(raw).map_err(|_| ApiError::NotFound { what: "asset" })
+}
+
+/// One upload's status and progress.
+#[utoipa::path(
+    get, path = "/api/v1/admin/assets/{hash}", tag = "admin", security(("admin_token" = [])),
+    params(("hash" = String, Path, description = "SHA-256 of the upload", pattern = "^[0-9a-f]{64}$")),
+    responses((status = 200, description = "The asset", body = AssetDto), AdminReadRefusals)
+)]
+pub async fn asset_status(
+    State(state): State<AppState>,
+    Path(hash): Path<String>,
+) -> Result<Json<AssetDto>, ApiError> {
+    let record = state
+        .catalog
+        .asset(&parse_hash(&hash)?)
+        .await?
+        .ok_or(ApiError::NotFound { what: "asset" })?;
+    Ok(Json(record.into()))
+}
+
+/// The processing report: validation problems, inspection, optimization, posters and files.
+#[utoipa::path(
+    get, path = "/api/v1/admin/assets/{hash}/report", tag = "admin", security(("admin_token" = [])),
+    params(("hash" = String, Path, description = "SHA-256 of the upload", pattern = "^[0-9a-f]{64}$")),
+    responses(
+        (status = 200, description = "The report (an object; its shape is documented in the assets crate)", body = Object),
+        AdminReadRefusals,
+    )
+)]
+pub async fn asset_report(
+    State(state): State<AppState>,
+    Path(hash): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let record = state
+        .catalog
+        .asset(&parse_hash(&hash)?)
+        .await?
+        .ok_or(ApiError::NotFound { what: "asset" })?;
+    record.report.map(Json).ok_or(ApiError::NotFound {
+        what: "report (the asset is not processed yet)",
+    })
+}
+
+/// Process an upload again (after a failure, or with a newer pipeline).
+#[utoipa::path(
+    post, path = "/api/v1/admin/assets/{hash}/reprocess", tag = "admin", security(("admin_token" = [])),
+    params(("hash" = String, Path, description = "SHA-256 of the upload", pattern = "^[0-9a-f]{64}$")),
+    responses(
+        (status = 202, description = "Queued", body = AssetDto),
+        (status = 409, description = "Already queued or processing", body = crate::error::Problem, content_type = "application/problem+json"),
+        AdminReadRefusals,
+    )
+)]
+pub async fn reprocess_asset(
+    State(state): State<AppState>,
+    Path(hash): Path<String>,
+) -> Result<(StatusCode, Json<AssetDto>), ApiError> {
+    let record = state
+        .catalog
+        .reprocess_asset(&parse_hash(&hash)?, state.settings.job_max_attempts)
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(record.into())))
+}
