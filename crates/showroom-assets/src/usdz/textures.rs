@@ -1,0 +1,112 @@
+//! The package's textures: the scene's decoded RGBA images as PNG files, at most
+//! `max_texture_px` on their longer side.
+//!
+//! Guarantees: only textures whose pixel buffer matches their stated size are used (others are
+//! left out and their materials fall back to factors); a texture over the cap is resized with
+//! its aspect ratio kept (the longer side becomes exactly the cap, the shorter at least 1 px);
+//! an image whose alpha is 255 everywhere is written as RGB; scene texture `i` is always named
+//! `textures/texture_<i>.png`, so the same scene gives the same files, byte for byte.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
+use image::imageops::{self, FilterType};
+use image::{ExtendedColorType, ImageBuffer, ImageEncoder, Rgba, RgbaImage};
+
+use super::UsdzError;
+use crate::scene::{Scene, Texture};
+
+/// The encoded textures and where each scene texture went.
+#[derive(Debug, Default)]
+pub struct TextureFiles {
+    /// (path inside the package, PNG bytes), in scene texture order.
+    pub files: Vec<(String, Vec<u8>)>,
+    paths: BTreeMap<usize, String>,
+}
+
+impl TextureFiles {
+    /// The package path of scene texture `index`, when it was written.
+    pub fn path(&self, index: Option<usize>) -> Option<&str> {
+        self.paths.get(&index?).map(String::as_str)
+    }
+}
+
+/// Whether scene texture `index` exists and holds as many bytes as its size says.
+pub fn usable(scene: &Scene, index: Option<usize>) -> bool {
+    index.and_then(|i| scene.textures.get(i)).is_some_and(|t| {
+        t.width > 0
+            && t.height > 0
+            && (t.width as usize)
+                .checked_mul(t.height as usize)
+                .and_then(|n| n.checked_mul(4))
+                == Some(t.rgba.len())
+    })
+}
+
+/// Encodes the scene textures listed in `used` (unusable ones are skipped).
+pub fn encode(
+    scene: &Scene,
+    used: &BTreeSet<usize>,
+    max_px: u32,
+) -> Result<TextureFiles, UsdzError> {
+    let mut out = TextureFiles::default();
+    for &index in used.iter().filter(|&&i| usable(scene, Some(i))) {
+        let png = png(&scene.textures[index], max_px.max(1))
+            .map_err(|reason| UsdzError::Texture { index, reason })?;
+        let path = format!("textures/texture_{index}.png");
+        out.paths.insert(index, path.clone());
+        out.files.push((path, png));
+    }
+    Ok(out)
+}
+
+fn png(texture: &Texture, max_px: u32) -> Result<Vec<u8>, String> {
+    let source: ImageBuffer<Rgba<u8>, &[u8]> =
+        ImageBuffer::from_raw(texture.width, texture.height, &texture.rgba[..])
+            .ok_or("the pixel buffer does not match the size")?;
+    let (width, height) = capped(texture.width, texture.height, max_px);
+    let resized: Option<RgbaImage> = ((width, height) != source.dimensions())
+        .then(|| imageops::resize(&source, width, height, FilterType::CatmullRom));
+    let rgba: &[u8] = resized.as_ref().map_or(&texture.rgba[..], |r| r.as_raw());
+    let mut bytes = Vec::new();
+    let encoder =
+        PngEncoder::new_with_quality(&mut bytes, CompressionType::Default, PngFilter::Adaptive);
+    let result = if rgba.chunks_exact(4).all(|p| p[3] == 255) {
+        let rgb: Vec<u8> = rgba
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        encoder.write_image(&rgb, width, height, ExtendedColorType::Rgb8)
+    } else {
+        encoder.write_image(rgba, width, height, ExtendedColorType::Rgba8)
+    };
+    result.map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+/// `width × height` scaled down so that neither side exceeds `max_px`, aspect kept.
+pub fn capped(width: u32, height: u32, max_px: u32) -> (u32, u32) {
+    let longest = width.max(height);
+    if longest <= max_px {
+        return (width, height);
+    }
+    let scale = |side: u32| {
+        let longest = u64::from(longest);
+        let scaled = (u64::from(side) * u64::from(max_px) + longest / 2) / longest;
+        (scaled as u32).clamp(1, max_px)
+    };
+    (scale(width), scale(height))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::capped;
+
+    #[test]
+    fn capping_keeps_the_aspect_ratio_and_never_reaches_zero() {
+        assert_eq!(capped(4096, 2048, 2048), (2048, 1024));
+        assert_eq!(capped(1000, 3000, 2048), (683, 2048));
+        assert_eq!(capped(8192, 1, 2048), (2048, 1));
+        assert_eq!(capped(512, 512, 2048), (512, 512));
+    }
+}

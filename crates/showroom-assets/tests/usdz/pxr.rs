@@ -1,0 +1,157 @@
+//! The real check: Pixar's USD opens every package and its ARKit compliance checker finds
+//! nothing wrong. Needs `python3` with `usd-core` (module `pxr`, version 25.x, which still has
+//! `UsdUtils.ComplianceChecker`); without it the test says `skipping: …` and passes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use showroom_assets::demo::{self, DemoKind};
+use showroom_assets::gltf::{Format, NoResources};
+use showroom_assets::scene::{self, Scene};
+
+use crate::support::{decode_file, fixture_models, package, stem};
+
+fn has_pxr() -> bool {
+    let import = Command::new("python3").args(["-c", "import pxr"]).output();
+    if import.as_ref().is_ok_and(|o| o.status.success()) {
+        return true;
+    }
+    eprintln!("skipping: usd-core (pxr) not installed: `python3 -m pip install usd-core==25.11`");
+    false
+}
+
+/// Runs `check_usdz.py` on every package at once (one interpreter start) and returns one
+/// report per file.
+fn reports(paths: &[PathBuf]) -> Vec<Value> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/usdz/check_usdz.py");
+    let output = Command::new("python3")
+        .arg(script)
+        .args(paths)
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "check_usdz.py failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let reports: Vec<Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    if let Some(fatal) = reports.first().and_then(|r| r["fatal"].as_str()) {
+        panic!("{fatal}");
+    }
+    assert_eq!(reports.len(), paths.len(), "{stdout}");
+    reports
+}
+
+fn scenes() -> Vec<(String, Scene)> {
+    let mut scenes: Vec<(String, Scene)> =
+        [DemoKind::Chair, DemoKind::Sneaker, DemoKind::Headphones]
+            .into_iter()
+            .map(|kind| {
+                let glb = demo::generate(
+                    kind,
+                    &[("Sage green", [0.4, 0.5, 0.4, 1.0]), ("Coal", [0.1; 4])],
+                );
+                let scene = scene::decode(&glb, Format::Glb, &NoResources).unwrap();
+                (format!("demo-{kind:?}"), scene)
+            })
+            .collect();
+    for path in fixture_models().unwrap_or_default() {
+        scenes.push((stem(&path), decode_file(&path)));
+    }
+    scenes
+}
+
+#[test]
+fn pixar_usd_opens_every_package_and_finds_it_arkit_compliant() {
+    if !has_pxr() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let scenes = scenes();
+    let paths: Vec<PathBuf> = scenes
+        .iter()
+        .map(|(name, scene)| {
+            let path = dir.path().join(format!("{name}.usdz"));
+            std::fs::write(&path, package(name, scene)).unwrap();
+            path
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for ((name, scene), report) in scenes.iter().zip(reports(&paths)) {
+        let list = |key: &str| report[key].as_array().cloned().unwrap_or_default();
+        let (errors, failed, problems) = (list("errors"), list("failed"), list("problems"));
+        println!(
+            "{name}: usdchecker --arkit (USD {}): {} errors, {} failed checks, {} warnings{}",
+            report["usd_version"].as_str().unwrap_or("?"),
+            errors.len(),
+            failed.len(),
+            list("warnings").len(),
+            if report["shader_types_checked_against"] == "specification" {
+                " (shader types checked against the UsdPreviewSurface specification)"
+            } else {
+                ""
+            }
+        );
+        for finding in errors.iter().chain(&failed).chain(&problems) {
+            failures.push(format!("{name}: {finding}"));
+        }
+        let points: usize = scene.primitives.iter().map(|p| p.positions.len()).sum();
+        assert_eq!(report["meshes"], scene.primitives.len(), "{name}");
+        assert_eq!(report["points"], points, "{name}");
+        assert_eq!(report["faces"], scene.triangle_count(), "{name}");
+        assert!(report["materials"].as_u64() >= Some(1), "{name}");
+        let variants = list("variants");
+        let variants: Vec<&str> = variants.iter().filter_map(Value::as_str).collect();
+        if !scene.variants.is_empty() {
+            assert!(
+                variants.len() >= scene.variants.len(),
+                "{name}: {variants:?}"
+            );
+            let selection = report["selection"].as_str().unwrap_or_default();
+            assert!(variants.contains(&selection), "{name}: {selection}");
+        }
+        if name == "MaterialsVariantsShoe" {
+            for variant in &scene.variants {
+                assert!(
+                    variants.contains(&variant.as_str()),
+                    "{variant} not in {variants:?}"
+                );
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A package made by a plain zip writer (no alignment) whose mesh is bound without applying
+/// `MaterialBindingAPI`: the checker must say so, or the test above proves nothing.
+#[test]
+fn the_compliance_check_catches_a_misaligned_package_with_a_bad_binding() {
+    if !has_pxr() {
+        return;
+    }
+    use std::io::Write;
+    let layer = "#usda 1.0\n(\n    defaultPrim = \"Root\"\n    metersPerUnit = 1\n    upAxis = \"Y\"\n)\n\n\
+        def Xform \"Root\"\n{\n    def Mesh \"M\"\n    {\n        rel material:binding = </Root/Mat>\n    }\n\
+        def Material \"Mat\"\n    {\n    }\n}\n";
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("a.usda", stored).unwrap();
+    zip.write_all(layer.as_bytes()).unwrap();
+    zip.start_file("extra.png", stored).unwrap();
+    zip.write_all(b"not really a png").unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.usdz");
+    std::fs::write(&path, bytes).unwrap();
+    let report = &reports(&[path])[0];
+    let failed = report["failed"].to_string();
+    println!("{failed}");
+    assert!(failed.contains("MaterialBindingAPI"), "{failed}");
+    assert!(failed.contains("ByteAlignmentChecker"), "{failed}");
+}
