@@ -3,12 +3,11 @@
 //! largest size asked for and downscaled (Lanczos) to the others, which looks the same as drawing
 //! small and costs a fraction; each size is encoded in every format asked for.
 //!
-//! Every poster is measured: the share of pixels the product covers (opaque pixels, so the
+//! Every poster is measured by the renderer: the share of pixels where the product is drawn (the
 //! contact shadow does not count) and whether it stays clear of the frame's edge. Both are in
 //! the report, so a blank or cropped poster is visible without opening it.
 
 use image::imageops::FilterType;
-use image::RgbaImage;
 use serde::Serialize;
 
 use super::{DerivedFile, PipelineOptions, ProcessError};
@@ -85,7 +84,7 @@ pub(super) fn render_all(
     for (done, (variant, look, label)) in looks.iter().enumerate() {
         progress(done, looks.len());
         let started = std::time::Instant::now();
-        let image = render::render(
+        let poster = render::render_measured(
             scene,
             &RenderOptions {
                 size: largest,
@@ -94,7 +93,7 @@ pub(super) fn render_all(
             },
         );
         let render_ms = started.elapsed().as_millis() as u64;
-        let (coverage, inside_frame) = measure(&image);
+        let (image, coverage, inside_frame) = (poster.image, poster.coverage, poster.inside_frame);
         for &size in &sizes {
             let scaled = if size == largest {
                 image.clone()
@@ -121,30 +120,4 @@ pub(super) fn render_all(
     }
     progress(looks.len(), looks.len());
     Ok(stats)
-}
-
-/// Product coverage (pixels at least 98 % opaque: the product, not its soft shadow; on a white
-/// background, pixels that differ from white) and whether it stays off the border.
-fn measure(image: &RgbaImage) -> (f64, bool) {
-    let (w, h) = image.dimensions();
-    let mut covered = 0u64;
-    let mut touches_edge = false;
-    let opaque_background = image.get_pixel(0, 0)[3] == 255;
-    for (x, y, p) in image.enumerate_pixels() {
-        let product = if opaque_background {
-            p[0] < 235 || p[1] < 235 || p[2] < 235
-        } else {
-            p[3] >= 250
-        };
-        if product {
-            covered += 1;
-            if x == 0 || y == 0 || x + 1 == w || y + 1 == h {
-                touches_edge = true;
-            }
-        }
-    }
-    (
-        covered as f64 / (u64::from(w) * u64::from(h)).max(1) as f64,
-        !touches_edge,
-    )
 }

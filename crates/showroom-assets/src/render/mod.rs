@@ -73,13 +73,33 @@ impl Default for RenderOptions {
 /// Largest poster side we draw.
 pub const MAX_SIZE: u32 = 4096;
 
+/// A poster and how much of it the product takes.
+#[derive(Debug, Clone)]
+pub struct Poster {
+    pub image: RgbaImage,
+    /// Share of pixels where some part of the product is drawn (also a blended or masked part
+    /// that lets the floor show through), 0–1. The shadow does not count.
+    pub coverage: f64,
+    /// True when no product pixel lies on the outermost row or column.
+    pub inside_frame: bool,
+}
+
 /// Draws one poster. An empty scene gives an empty (background-only) image.
 pub fn render(scene: &Scene, options: &RenderOptions) -> RgbaImage {
+    render_measured(scene, options).image
+}
+
+/// [`render`], measuring the product's coverage from the visibility buffer.
+pub fn render_measured(scene: &Scene, options: &RenderOptions) -> Poster {
     let size = options.size.clamp(1, MAX_SIZE) as usize;
     let default_material = Material::default();
     let geometry = geometry::flatten(scene, options.variant, &default_material);
     let Some((lo, hi)) = scene.bounds() else {
-        return background_only(size, options.background);
+        return Poster {
+            image: background_only(size, options.background),
+            coverage: 0.0,
+            inside_frame: true,
+        };
     };
     let shadow = shadow::Shadow::build(&geometry, lo, hi);
     // Every vertex (not just the box corners, which would leave round products small) and
@@ -131,6 +151,7 @@ pub fn render(scene: &Scene, options: &RenderOptions) -> RgbaImage {
     let mut pixels = vec![0u8; size * size * 4];
     let mut groups: Vec<(u32, u32, Vec2)> = Vec::with_capacity(ss * ss);
     let samples = (ss * ss) as f32;
+    let (mut covered, mut touches_edge) = (0usize, false);
     for (py, row) in pixels.chunks_exact_mut(size * 4).enumerate() {
         for (px, out) in row.chunks_exact_mut(4).enumerate() {
             let first = visibility.id[py * ss * side + px * ss];
@@ -140,6 +161,10 @@ pub fn render(scene: &Scene, options: &RenderOptions) -> RgbaImage {
                     .iter()
                     .all(|&id| id == first)
             });
+            if !(uniform && first == raster::EMPTY) {
+                covered += 1;
+                touches_edge |= px == 0 || py == 0 || px + 1 == size || py + 1 == size;
+            }
             // Premultiplied linear RGBA, averaged over the pixel's samples.
             let sum = if uniform && first == raster::EMPTY {
                 floor.color(px, py)
@@ -177,7 +202,12 @@ pub fn render(scene: &Scene, options: &RenderOptions) -> RgbaImage {
             out.copy_from_slice(&to_pixel(sum, &encode).0);
         }
     }
-    RgbaImage::from_raw(size as u32, size as u32, pixels).expect("buffer matches the size")
+    Poster {
+        image: RgbaImage::from_raw(size as u32, size as u32, pixels)
+            .expect("buffer matches the size"),
+        coverage: covered as f64 / (size * size) as f64,
+        inside_frame: !touches_edge,
+    }
 }
 
 fn project(camera: &camera::Camera, p: [Vec3; 3], side: usize) -> Option<raster::ScreenTriangle> {

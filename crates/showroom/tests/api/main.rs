@@ -12,5 +12,6 @@ mod demo;
 mod helpers;
 mod openapi;
 mod ops;
+mod pipeline_fixtures;
 mod shield;
 mod uploads;
