@@ -19,4 +19,4 @@ pub use address::{ContentAddress, FileName};
 pub use blob_store::{BlobMeta, BlobStore, IMMUTABLE_CACHE_CONTROL};
 pub use content_type::content_type_for;
 pub use error::AssetError;
-pub use upload::{StoredUpload, MAGIC_BYTES};
+pub use upload::{StoredUpload, UploadKind, MAGIC_BYTES, ORIGINAL_GLB, ORIGINAL_ZIP};

@@ -22,6 +22,55 @@ const CHUNK_BYTES: usize = 5 * 1024 * 1024;
 /// How many leading bytes `name_for` sees: enough for `glTF` or `PK\x03\x04`.
 pub const MAGIC_BYTES: usize = 4;
 
+/// Stored name of an original `.glb` upload.
+pub const ORIGINAL_GLB: &str = "original.glb";
+/// Stored name of an original `.zip` upload (a `.gltf` with its files).
+pub const ORIGINAL_ZIP: &str = "original.zip";
+
+/// The kinds of model upload the pipeline takes, told apart by their first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadKind {
+    Glb,
+    Zip,
+}
+
+impl UploadKind {
+    /// Judges an upload by its first [`MAGIC_BYTES`] bytes (a GLB starts with `glTF`, a zip
+    /// with `PK\x03\x04`); the error says what to upload instead.
+    pub fn sniff(magic: &[u8]) -> Result<Self, String> {
+        if magic.starts_with(b"glTF") {
+            Ok(Self::Glb)
+        } else if magic.starts_with(b"PK\x03\x04") {
+            Ok(Self::Zip)
+        } else if magic.starts_with(&[0xEF, 0xBB, 0xBF])
+            || magic
+                .first()
+                .is_some_and(|b| matches!(b, b'{' | b' ' | b'\n' | b'\r' | b'\t'))
+        {
+            Err(
+                "a .gltf file must be uploaded as a .zip together with its .bin and texture files"
+                    .into(),
+            )
+        } else {
+            Err("not a 3D model: upload a .glb, or a .zip holding a .gltf with its files".into())
+        }
+    }
+
+    /// The name the original is stored under, next to its derived files.
+    pub fn original_file(self) -> FileName {
+        let name = match self {
+            Self::Glb => ORIGINAL_GLB,
+            Self::Zip => ORIGINAL_ZIP,
+        };
+        FileName::parse(name).expect("constant file names are valid")
+    }
+
+    /// Names the stored original from its first bytes; for [`BlobStore::put_upload`].
+    pub fn original_file_for(magic: &[u8]) -> Result<FileName, String> {
+        Self::sniff(magic).map(Self::original_file)
+    }
+}
+
 /// What a finished upload became.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredUpload {

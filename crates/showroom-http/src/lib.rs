@@ -16,5 +16,4 @@ pub use delivery::{
 };
 pub use error::ApiError;
 pub use openapi::openapi_document;
-pub use routes::admin_uploads::{ORIGINAL_GLB, ORIGINAL_ZIP};
 pub use state::{AppState, HttpSettings, Readiness};

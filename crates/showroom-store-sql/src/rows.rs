@@ -19,7 +19,7 @@ pub(crate) const PRODUCT_COLUMNS: &str = "p.id, p.slug, p.title, p.description, 
      p.attributes, p.options, p.price_min_minor, p.price_max_minor, p.currency, p.available, p.created_at, p.updated_at";
 pub(crate) const VARIANT_COLUMNS: &str =
     "v.id, v.product_id, v.sku, v.price_minor, v.currency, v.compare_at_minor, \
-     v.weight_grams, v.on_hand, v.reserved";
+     v.weight_grams, v.on_hand, v.reserved, v.material_variant";
 pub(crate) const MEDIA_COLUMNS: &str =
     "m.id, m.product_id, m.kind, m.asset_hash, m.file_name, m.alt, m.position";
 
@@ -94,6 +94,7 @@ pub(crate) fn variant(
             .map(|minor| money(minor, &currency))
             .transpose()?,
         weight_grams: get(row, "weight_grams")?,
+        material_variant: get(row, "material_variant")?,
         on_hand: get(row, "on_hand")?,
         reserved: get(row, "reserved")?,
     })

@@ -195,6 +195,14 @@ impl CatalogStore for SqlCatalog {
         self.adjust_inventory_impl(variant_id, delta).await
     }
 
+    async fn link_material_variants(
+        &self,
+        product_id: Uuid,
+        names: &[String],
+    ) -> Result<Vec<Variant>, StoreError> {
+        self.link_material_variants_impl(product_id, names).await
+    }
+
     async fn add_media(&self, product_id: Uuid, new: NewMedia) -> Result<Media, StoreError> {
         self.add_media_impl(product_id, new).await
     }

@@ -38,7 +38,7 @@ impl SqlCatalog {
         let id = Uuid::now_v7();
         sqlx::query(
             "INSERT INTO variants (id, product_id, sku, price_minor, currency, compare_at_minor, weight_grams, \
-             on_hand, reserved, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)",
+             on_hand, reserved, created_at, material_variant) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10)",
         )
         .bind(id.to_string())
         .bind(product_id.to_string())
@@ -49,6 +49,7 @@ impl SqlCatalog {
         .bind(new.weight_grams)
         .bind(i64::from(new.on_hand))
         .bind(now_millis())
+        .bind(new.material_variant.as_deref())
         .execute(&mut *tx)
         .await
         .map_err(on_write("product_id"))?;
@@ -75,8 +76,8 @@ impl SqlCatalog {
             validate::option_values(&product.options, chosen)?;
         }
         sqlx::query(
-            "UPDATE variants SET sku = $2, price_minor = $3, currency = $4, compare_at_minor = $5, weight_grams = $6 \
-             WHERE id = $1",
+            "UPDATE variants SET sku = $2, price_minor = $3, currency = $4, compare_at_minor = $5, weight_grams = $6, \
+             material_variant = $7 WHERE id = $1",
         )
         .bind(variant_id.to_string())
         .bind(patch.sku.unwrap_or(current.sku).as_str().to_owned())
@@ -84,6 +85,7 @@ impl SqlCatalog {
         .bind(price.currency.code())
         .bind(compare_at.map(|m| m.amount_minor))
         .bind(patch.weight_grams.unwrap_or(current.weight_grams))
+        .bind(patch.material_variant.unwrap_or(current.material_variant))
         .execute(&mut *tx)
         .await
         .map_err(db)?;
@@ -213,4 +215,38 @@ pub(crate) async fn recompute_listing(
     .await
     .map_err(db)?;
     Ok(())
+}
+
+impl SqlCatalog {
+    pub(crate) async fn link_material_variants_impl(
+        &self,
+        product_id: Uuid,
+        names: &[String],
+    ) -> Result<Vec<Variant>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        self.lock_product(&mut tx, product_id).await?;
+        let product = read::written_product(&mut tx, product_id).await?;
+        let option_order: Vec<&str> = product.options.iter().map(|o| o.name.as_str()).collect();
+        for variant in &product.variants {
+            if variant.material_variant.is_some() {
+                continue;
+            }
+            // Options in the product's order, so `Color` (usually first) wins over `Size`.
+            let picked = option_order
+                .iter()
+                .filter_map(|option| variant.option_values.get(*option))
+                .find_map(|value| names.iter().find(|name| name.eq_ignore_ascii_case(value)));
+            if let Some(name) = picked {
+                sqlx::query("UPDATE variants SET material_variant = $2 WHERE id = $1")
+                    .bind(variant.id.to_string())
+                    .bind(name.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            }
+        }
+        let linked = read::written_product(&mut tx, product_id).await?.variants;
+        tx.commit().await.map_err(db)?;
+        Ok(linked)
+    }
 }

@@ -98,6 +98,15 @@ pub trait CatalogStore: AssetStore + Send + Sync + 'static {
     /// units; the check and the write are one conditional update.
     async fn adjust_inventory(&self, variant_id: Uuid, delta: i64) -> Result<Variant, StoreError>;
 
+    /// Links each variant that has no `material_variant` yet to the first of `names` (the
+    /// model's `KHR_materials_variants`) equal to one of its option values, ignoring ASCII case;
+    /// variants already linked keep their choice. Returns every variant of the product.
+    async fn link_material_variants(
+        &self,
+        product_id: Uuid,
+        names: &[String],
+    ) -> Result<Vec<Variant>, StoreError>;
+
     /// Appends a media item at the end of the product's gallery.
     async fn add_media(&self, product_id: Uuid, new: NewMedia) -> Result<Media, StoreError>;
 

@@ -19,6 +19,7 @@ mod inventory;
 mod jobs;
 mod lifecycle;
 mod listing;
+mod material_variants;
 mod products;
 mod support;
 
@@ -28,6 +29,7 @@ pub use inventory::*;
 pub use jobs::*;
 pub use lifecycle::*;
 pub use listing::*;
+pub use material_variants::*;
 pub use products::*;
 pub use support::Fixture;
 
@@ -75,6 +77,7 @@ macro_rules! contract_suite {
             a_job_whose_workers_keep_dying_fails_after_max_attempts,
             retryable_failures_back_off_and_permanent_ones_fail_at_once,
             concurrent_workers_never_claim_the_same_job,
+            material_variants_are_matched_by_option_value_and_keep_a_merchants_choice,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {

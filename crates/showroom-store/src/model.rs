@@ -140,6 +140,8 @@ pub struct Variant {
     pub weight_grams: Option<i64>,
     pub on_hand: i64,
     pub reserved: i64,
+    /// The `KHR_materials_variants` name of the product's model that shows this variant.
+    pub material_variant: Option<String>,
 }
 
 impl Variant {
@@ -157,6 +159,7 @@ pub struct NewVariant {
     pub compare_at_price: Option<Money>,
     pub weight_grams: Option<i64>,
     pub on_hand: Quantity,
+    pub material_variant: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -167,6 +170,8 @@ pub struct VariantPatch {
     /// `Some(None)` removes the compare-at price.
     pub compare_at_price: Option<Option<Money>>,
     pub weight_grams: Option<Option<i64>>,
+    /// `Some(None)` unlinks the variant from the model's material variants.
+    pub material_variant: Option<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

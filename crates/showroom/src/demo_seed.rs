@@ -119,6 +119,7 @@ async fn seed_product(
             .add_variant(
                 product.id,
                 NewVariant {
+                    material_variant: Some(color.to_owned()),
                     sku: Sku::parse(&format!("{}-{}", demo.slug, color.replace(' ', "-")))
                         .map_err(|e| SeedError::Data(e.0))?,
                     option_values: BTreeMap::from([("Color".to_owned(), color.clone())]),

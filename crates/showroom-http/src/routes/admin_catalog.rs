@@ -7,7 +7,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
 use showroom_domain::ProductStatus;
-use showroom_store::{NewCategory, NewMedia, NewProduct, ProductPatch};
+use showroom_store::{AssetStatus, MediaKind, NewCategory, NewMedia, NewProduct, ProductPatch};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::ApiError;
@@ -226,9 +226,42 @@ pub async fn attach_media(
             "no stored asset has this hash and file name",
         ));
     }
+    // An upload's files appear as it is processed: attach only what the pipeline finished.
+    let looks = match state.catalog.asset(&new.asset_hash).await? {
+        Some(record) if record.status != AssetStatus::Ready => {
+            return Err(ApiError::Conflict {
+                field: Some("asset_hash".into()),
+                detail: format!(
+                    "the asset is {} ({}), not ready: attach it once processing is done",
+                    record.status.as_str(),
+                    record.failure.as_deref().unwrap_or(&record.stage)
+                ),
+            });
+        }
+        Some(record) => material_variant_names(record.report.as_ref()),
+        None => Vec::new(),
+    };
+    let is_model = new.kind == MediaKind::Model;
     let media = state.catalog.add_media(id, new).await?;
+    if is_model && !looks.is_empty() {
+        state.catalog.link_material_variants(id, &looks).await?;
+    }
     invalidate_catalog(&state).await;
     Ok((StatusCode::CREATED, Json(media.into())))
+}
+
+/// The `KHR_materials_variants` names a processing report lists.
+fn material_variant_names(report: Option<&serde_json::Value>) -> Vec<String> {
+    report
+        .and_then(|r| r.get("variants"))
+        .and_then(|v| v.as_array())
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Create a category, optionally under a parent.

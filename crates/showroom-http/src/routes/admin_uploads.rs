@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
-use showroom_assets::{AssetError, FileName};
+use showroom_assets::{AssetError, UploadKind, ORIGINAL_GLB, ORIGINAL_ZIP};
 use showroom_store::{AssetRecord, AssetStatus, ContentHash, NewAsset, UploadFormat};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -25,10 +25,6 @@ use crate::error::ApiError;
 use crate::routes::dto::rfc3339;
 use crate::routes::refusals::{AdminReadRefusals, UploadRefusals};
 use crate::state::AppState;
-
-/// Stored name of an original upload, by kind.
-pub const ORIGINAL_GLB: &str = "original.glb";
-pub const ORIGINAL_ZIP: &str = "original.zip";
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -209,7 +205,7 @@ pub async fn upload_asset(
             let stream = field.map_err(|e| e.to_string());
             let (stored, name) = state
                 .blobs
-                .put_upload(stream, limit, original_name_for)
+                .put_upload(stream, limit, UploadKind::original_file_for)
                 .await
                 .map_err(|e| upload_error(e, limit))?;
             break (stored, name, Some(part_name));
@@ -221,7 +217,7 @@ pub async fn upload_asset(
             .map_err(|e| e.to_string());
         let (stored, name) = state
             .blobs
-            .put_upload(stream, limit, original_name_for)
+            .put_upload(stream, limit, UploadKind::original_file_for)
             .await
             .map_err(|e| upload_error(e, limit))?;
         (stored, name, None)
@@ -258,29 +254,6 @@ pub async fn upload_asset(
         response.headers_mut().insert(header::LOCATION, value);
     }
     Ok(response)
-}
-
-/// Names the stored original from its first bytes: a GLB starts with `glTF`, a zip with `PK`.
-fn original_name_for(magic: &[u8]) -> Result<FileName, String> {
-    let name = if magic.starts_with(b"glTF") {
-        ORIGINAL_GLB
-    } else if magic.starts_with(b"PK\x03\x04") {
-        ORIGINAL_ZIP
-    } else if magic
-        .first()
-        .is_some_and(|b| matches!(b, b'{' | b' ' | b'\n' | b'\r' | b'\t'))
-        || magic.starts_with(&[0xEF, 0xBB, 0xBF])
-    {
-        return Err(
-            "a .gltf file must be uploaded as a .zip together with its .bin and texture files"
-                .into(),
-        );
-    } else {
-        return Err(
-            "not a 3D model: upload a .glb, or a .zip holding a .gltf with its files".into(),
-        );
-    };
-    FileName::parse(name).map_err(|e| e.to_string())
 }
 
 /// A display name: control characters dropped, at most 200 characters.

@@ -59,6 +59,9 @@ pub struct VariantDto {
     pub weight_grams: Option<i64>,
     pub available: i64,
     pub stock_state: StockState,
+    /// The look (`KHR_materials_variants` name) of the product's 3D model that shows this
+    /// variant, for the viewer to switch to when a shopper picks it.
+    pub material_variant: Option<String>,
     /// Units on hand and held by pending orders; admin responses only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_hand: Option<i64>,
@@ -78,6 +81,7 @@ impl VariantDto {
             weight_grams: variant.weight_grams,
             available,
             stock_state: StockState::of(available),
+            material_variant: variant.material_variant,
             on_hand: for_admin.then_some(variant.on_hand),
             reserved: for_admin.then_some(variant.reserved),
         }

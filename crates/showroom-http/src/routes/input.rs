@@ -231,6 +231,9 @@ pub struct CreateVariantInput {
     /// Units on hand at creation; 0 to 1,000,000.
     #[serde(default)]
     pub on_hand: i64,
+    /// The `KHR_materials_variants` name of the product's model that shows this variant;
+    /// when omitted, attaching a model links it by matching option values to the model's names.
+    pub material_variant: Option<String>,
 }
 
 impl CreateVariantInput {
@@ -245,6 +248,10 @@ impl CreateVariantInput {
                 .transpose()?,
             weight_grams: self.weight_grams.map(parse_weight).transpose()?,
             on_hand: Quantity::new(self.on_hand).field("on_hand")?,
+            material_variant: self
+                .material_variant
+                .map(|name| label(&name, "material_variant"))
+                .transpose()?,
         })
     }
 }
@@ -285,6 +292,9 @@ pub struct UpdateVariantInput {
     pub compare_at_price: Option<Option<MoneyInput>>,
     #[serde(default, deserialize_with = "double_option")]
     pub weight_grams: Option<Option<i64>>,
+    /// The model's material variant that shows this variant; `null` unlinks it.
+    #[serde(default, deserialize_with = "double_option")]
+    pub material_variant: Option<Option<String>>,
 }
 
 impl UpdateVariantInput {
@@ -309,6 +319,10 @@ impl UpdateVariantInput {
             weight_grams: self
                 .weight_grams
                 .map(|inner| inner.map(parse_weight).transpose())
+                .transpose()?,
+            material_variant: self
+                .material_variant
+                .map(|inner| inner.map(|n| label(&n, "material_variant")).transpose())
                 .transpose()?,
         })
     }

@@ -94,6 +94,7 @@ pub(crate) fn variant(sku: &str, price: Money, on_hand: i64, picks: &[(&str, &st
         compare_at_price: None,
         weight_grams: None,
         on_hand: Quantity::new(on_hand).expect("test quantity"),
+        material_variant: None,
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use showroom_assets::bundle::GltfBundle;
 use showroom_assets::gltf::{Format, NoResources};
 use showroom_assets::pipeline::{self, ProcessError, Processed, Step};
-use showroom_assets::{ContentAddress, FileName};
+use showroom_assets::{ContentAddress, UploadKind};
 use showroom_store::{ClaimedJob, FailureKind, StoreError, UploadFormat};
 use tokio::sync::mpsc;
 use tracing::Instrument;
@@ -90,10 +90,10 @@ async fn run(
         Err(e) => return Ok(Outcome::Failed(e.to_string(), FailureKind::Permanent, None)),
     };
     let original = match job.format {
-        UploadFormat::Glb => showroom_http::ORIGINAL_GLB,
-        UploadFormat::Zip => showroom_http::ORIGINAL_ZIP,
-    };
-    let original = FileName::parse(original).expect("constant file name");
+        UploadFormat::Glb => UploadKind::Glb,
+        UploadFormat::Zip => UploadKind::Zip,
+    }
+    .original_file();
     let bytes = match context.blobs.get(&address, &original).await {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {

@@ -357,3 +357,130 @@ async fn a_broken_model_fails_with_its_first_error_and_can_be_reprocessed() {
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn attaching_a_processed_model_links_variants_to_its_looks_by_name() {
+    let app = spawn_processing_app(0).await;
+    let glb = demo::generate(
+        DemoKind::Handbag,
+        &[
+            ("Red", [0.8, 0.1, 0.1, 1.0]),
+            ("Navy", [0.05, 0.1, 0.4, 1.0]),
+        ],
+    );
+    let created: Value = upload(&app, "bag.glb", glb).await.json().await.unwrap();
+    let hash = created["hash"].as_str().unwrap().to_owned();
+    let product = app
+        .published_product(
+            "linked-bag",
+            "Linked Bag",
+            &[
+                ("LB-RED", "red", 5000, 3),
+                ("LB-NAVY", "Navy", 5000, 3),
+                ("LB-GREEN", "Green", 5000, 3),
+            ],
+        )
+        .await;
+    let id = product["id"].as_str().unwrap().to_owned();
+    let attach =
+        serde_json::json!({"kind": "model", "asset_hash": hash, "file_name": "original.glb"});
+    let early = app
+        .admin(
+            Method::POST,
+            &format!("/api/v1/admin/products/{id}/media"),
+            Some(attach.clone()),
+        )
+        .await;
+    let body = assert_problem(early, StatusCode::CONFLICT, "conflict", Some("asset_hash")).await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("not ready"),
+        "{body}"
+    );
+
+    // A worker (as another instance would run) processes the upload.
+    let workers = showroom::worker::Workers::start(showroom::worker::WorkerContext {
+        store: app.state.catalog.clone(),
+        blobs: app.state.blobs.clone(),
+        settings: std::sync::Arc::new(showroom::worker::WorkerSettings {
+            concurrency: 1,
+            ..showroom::worker::WorkerSettings::from_config(&app.config)
+        }),
+    });
+    assert_eq!(
+        wait_processed(&app, &hash, Duration::from_secs(60)).await["status"],
+        "ready"
+    );
+    workers.stop(Duration::from_secs(10)).await;
+
+    let model = serde_json::json!({"kind": "model", "asset_hash": hash, "file_name": "model.glb", "alt": "Linked Bag in 3D"});
+    app.admin_json(
+        Method::POST,
+        &format!("/api/v1/admin/products/{id}/media"),
+        model,
+        StatusCode::CREATED,
+    )
+    .await;
+    let read = app
+        .get_json("/api/v1/products/linked-bag", StatusCode::OK)
+        .await;
+    let look = |sku: &str| {
+        read["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["sku"] == sku)
+            .unwrap()["material_variant"]
+            .clone()
+    };
+    assert_eq!(look("LB-RED"), "Red", "matched ignoring case: {read}");
+    assert_eq!(look("LB-NAVY"), "Navy");
+    assert!(look("LB-GREEN").is_null());
+    assert!(read["media"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["kind"] == "model" && m["url"].as_str().unwrap().ends_with("/model.glb")));
+
+    let green = read["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["sku"] == "LB-GREEN")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let patched = app
+        .admin_json(
+            Method::PATCH,
+            &format!("/api/v1/admin/variants/{green}"),
+            serde_json::json!({"material_variant": "Navy"}),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(patched["material_variant"], "Navy");
+    let cleared = app
+        .admin_json(
+            Method::PATCH,
+            &format!("/api/v1/admin/variants/{green}"),
+            serde_json::json!({"material_variant": null}),
+            StatusCode::OK,
+        )
+        .await;
+    assert!(cleared["material_variant"].is_null());
+    let bad = app
+        .admin(
+            Method::PATCH,
+            &format!("/api/v1/admin/variants/{green}"),
+            Some(serde_json::json!({"material_variant": ""})),
+        )
+        .await;
+    assert_problem(
+        bad,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+        Some("material_variant"),
+    )
+    .await;
+    app.stop().await;
+}
