@@ -16,4 +16,5 @@ pub use delivery::{
 };
 pub use error::ApiError;
 pub use openapi::openapi_document;
+pub use response_cache::invalidate_catalog;
 pub use state::{AppState, HttpSettings, Readiness};

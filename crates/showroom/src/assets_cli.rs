@@ -1,12 +1,14 @@
 //! `showroom assets validate|inspect FILE [--json]`: check or measure one glTF model from the
 //! command line, with no database, cache or storage (nothing is configured or connected).
 //! `showroom assets render FILE -o DIR` draws its posters (see [`render`]).
+//! `showroom assets optimize FILE -o OUT.glb [--plain OUT.glb]` writes the delivery GLB (and the
+//! plain one for Android Scene Viewer), see [`optimize`].
 //!
 //! FILE is a `.glb`, or a `.gltf` whose buffers and images are read from its directory.
 //! Exit status: `0` when the command ran and found no error (for `inspect`: when a report could
 //! be made, even for a file with errors, which it counts); `1` when `validate` finds an error,
-//! `inspect` cannot read the document at all, or `render` cannot draw it (a validation error, no
-//! triangles) or write a poster; `2` when FILE cannot be read (missing,
+//! `inspect` cannot read the document at all, `render` cannot draw it (a validation error, no
+//! triangles) or write a poster, or `optimize` refuses it or cannot write an output; `2` when FILE cannot be read (missing,
 //! unreadable, a directory, too large), with one `error:` line on stderr.
 
 use std::path::{Path, PathBuf};
@@ -15,11 +17,15 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use serde::Serialize;
 use showroom_assets::gltf::{AssetFile, Format, Inspection, Problem, Validation};
+use showroom_assets::optimize::{self as optimizer, OptimizeOptions};
 use showroom_assets::render::{self as poster, Background, PosterFormat, RenderOptions};
 use showroom_assets::scene;
 
 #[derive(Debug, Subcommand)]
 pub enum AssetsCommand {
+    /// Import models into the shop: store, process (with progress) and optionally attach them
+    /// to a product. Uses the database and object storage of the configuration.
+    Import(crate::assets_import::ImportArgs),
     /// Check a model against glTF 2.0 (and what the pipeline can decode); exit 1 on any error.
     Validate {
         /// A .glb, or a .gltf beside its .bin and images.
@@ -54,6 +60,24 @@ pub enum AssetsCommand {
         #[arg(long, value_delimiter = ',', default_value = "png", value_parser = parse_format)]
         format: Vec<PosterFormat>,
     },
+    /// Optimize a model for delivery: welded, reordered, quantized and meshopt-compressed, with
+    /// textures capped; optionally also the plain GLB (no EXT_* extensions) for Scene Viewer.
+    Optimize {
+        /// A .glb, or a .gltf beside its .bin and images.
+        file: PathBuf,
+        /// Where to write the delivery GLB.
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
+        /// Where to write the plain GLB.
+        #[arg(long)]
+        plain: Option<PathBuf>,
+        /// Longest texture side in pixels.
+        #[arg(long, default_value_t = 2048)]
+        max_texture_px: u32,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn parse_size(text: &str) -> Result<u32, String> {
@@ -84,6 +108,11 @@ pub fn run(command: &AssetsCommand) -> ExitCode {
             (file, *json)
         }
         AssetsCommand::Render { file, .. } => (file, false),
+        AssetsCommand::Import(_) => {
+            eprintln!("error: `assets import` needs the configuration; run it through `showroom`");
+            return ExitCode::from(2);
+        }
+        AssetsCommand::Optimize { file, json, .. } => (file, *json),
     };
     let asset = match AssetFile::open(file) {
         Ok(asset) => asset,
@@ -102,7 +131,66 @@ pub fn run(command: &AssetsCommand) -> ExitCode {
             format,
             ..
         } => render(&asset, out, size, *background, format),
+        AssetsCommand::Optimize {
+            out,
+            plain,
+            max_texture_px,
+            ..
+        } => optimize(&asset, out, plain.as_deref(), *max_texture_px, json),
+        AssetsCommand::Import(_) => unreachable!("refused above"),
     }
+}
+
+/// `optimize`: writes the outputs, then prints the report (one summary line, or JSON).
+fn optimize(
+    asset: &AssetFile,
+    out: &Path,
+    plain: Option<&Path>,
+    max_texture_px: u32,
+    json: bool,
+) -> ExitCode {
+    let options = OptimizeOptions {
+        max_texture_px,
+        ..OptimizeOptions::default()
+    };
+    let optimized =
+        match optimizer::optimize(&asset.bytes, asset.format, asset.resolver(), &options) {
+            Ok(optimized) => optimized,
+            Err(e) => {
+                eprintln!("error: {} cannot be optimized: {e}", asset.path.display());
+                return ExitCode::FAILURE;
+            }
+        };
+    let outputs =
+        std::iter::once((out, &optimized.glb)).chain(plain.map(|p| (p, &optimized.plain_glb)));
+    for (path, bytes) in outputs {
+        if let Err(e) = std::fs::write(path, bytes) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    let report = &optimized.report;
+    if json {
+        print_json(report);
+        return ExitCode::SUCCESS;
+    }
+    for line in report.repairs.iter().chain(&report.warnings) {
+        println!("note: {line}");
+    }
+    println!(
+        "optimized {}: {} -> {} bytes (plain {}), {} triangles, {} -> {} vertices, {} textures resized, {} dropped, in {} ms",
+        asset.path.display(),
+        report.bytes_in,
+        report.bytes_out,
+        report.plain_bytes_out,
+        report.triangles_after,
+        report.vertices_before,
+        report.vertices_after,
+        report.textures_resized,
+        report.textures_dropped,
+        report.time_ms
+    );
+    ExitCode::SUCCESS
 }
 
 /// A variant name as a file-name segment: `[A-Za-z0-9._-]`, anything else becomes `-`.

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod assets_cli;
+pub mod assets_import;
 pub mod backends;
 pub mod cli;
 pub mod config;

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use std::sync::Arc;
 
 use clap::Parser;
+use showroom::assets_cli::AssetsCommand;
 use showroom::cli::{Cli, Command};
 use showroom::worker::{WorkerContext, WorkerSettings, Workers};
 use showroom::{backends, build_state, serve_with_listener, telemetry, Config};
@@ -19,7 +20,9 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     // Model checks read one file and need no configuration, database or storage.
     if let Command::Assets { command } = &cli.command {
-        return showroom::assets_cli::run(command);
+        if !matches!(command, AssetsCommand::Import(_)) {
+            return showroom::assets_cli::run(command);
+        }
     }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -45,6 +48,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve { .. } => serve(config).await,
         Command::Worker => work(config).await,
+        Command::Assets {
+            command: AssetsCommand::Import(args),
+        } => {
+            telemetry::init_logging(config.log_format, &config.log_level);
+            match showroom::assets_import::run(&config, &args).await? {
+                code if code == ExitCode::SUCCESS => Ok(()),
+                _ => Err(anyhow::anyhow!("some models could not be imported")),
+            }
+        }
         Command::Assets { .. } => unreachable!("handled in main before configuration is loaded"),
     }
 }

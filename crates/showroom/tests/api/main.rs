@@ -10,6 +10,7 @@ mod catalog_reads;
 mod delivery;
 mod demo;
 mod helpers;
+mod import_cli;
 mod openapi;
 mod ops;
 mod pipeline_fixtures;
