@@ -5,7 +5,7 @@ use showroom_assets::gltf::{Format, NoResources};
 use showroom_assets::scene;
 use showroom_assets::usdz::{self, UsdzOptions};
 
-use crate::support::{check_package, package};
+use crate::support::{check_package, package, Summary};
 
 #[test]
 fn every_demo_model_becomes_a_conforming_package_with_its_colour_variants() {
@@ -13,7 +13,7 @@ fn every_demo_model_becomes_a_conforming_package_with_its_colour_variants() {
         let scene = scene::decode(&product.glb(), Format::Glb, &NoResources)
             .unwrap_or_else(|e| panic!("{}: {e}", product.slug));
         let bytes = package(&format!("demo-{}", product.slug), &scene);
-        let layer = check_package(product.slug, &scene, &bytes);
+        let layer = check_package(product.slug, &Summary::of(&scene), &bytes);
         for color in product.colors {
             let wanted: String = color
                 .0

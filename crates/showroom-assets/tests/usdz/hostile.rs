@@ -5,7 +5,7 @@ use glam::Vec3;
 use showroom_assets::scene::{AlphaMode, Material, Primitive, Scene, Texture};
 use showroom_assets::usdz::{self, UsdzOptions};
 
-use crate::support::{check_package, read_package, Layer};
+use crate::support::{check_package, read_package, Layer, Summary};
 
 fn triangle() -> Primitive {
     Primitive {
@@ -48,7 +48,7 @@ fn layer_of(name: &str, bytes: &[u8]) -> String {
 fn an_empty_scene_still_gives_a_valid_package() {
     let scene = Scene::default();
     let bytes = usdz::from_scene(&scene, &UsdzOptions::default()).unwrap();
-    let layer = check_package("empty", &scene, &bytes);
+    let layer = check_package("empty", &Summary::of(&scene), &bytes);
     assert_eq!(layer.meshes, 0);
 }
 
@@ -77,7 +77,7 @@ fn empty_primitives_and_missing_materials_and_textures_are_tolerated() {
         ..Scene::default()
     };
     let bytes = usdz::from_scene(&scene, &UsdzOptions::default()).unwrap();
-    let layer = check_package("tolerated", &scene, &bytes);
+    let layer = check_package("tolerated", &Summary::of(&scene), &bytes);
     assert!(layer.textures.is_empty());
     assert_eq!(layer.meshes, 6);
 }
@@ -121,7 +121,7 @@ fn meshes_without_uvs_get_the_material_without_its_textures() {
         ..Scene::default()
     };
     let bytes = usdz::from_scene(&scene, &UsdzOptions::default()).unwrap();
-    let layer = check_package("no-uvs", &scene, &bytes);
+    let layer = check_package("no-uvs", &Summary::of(&scene), &bytes);
     assert_eq!(layer.materials, 2);
     assert_eq!(
         layer.textures.len(),
@@ -160,7 +160,7 @@ fn odd_variant_names_become_unique_valid_variants_and_the_default_look_is_added(
         ..Scene::default()
     };
     let bytes = usdz::from_scene(&scene, &UsdzOptions::default()).unwrap();
-    let layer = check_package("variants", &scene, &bytes);
+    let layer = check_package("variants", &Summary::of(&scene), &bytes);
     assert_eq!(
         layer.variants,
         ["default_2", "Red_leather", "Red_leather_2", "default"],

@@ -8,9 +8,9 @@ use std::process::Command;
 use serde_json::Value;
 use showroom_assets::demo::{self, DemoKind};
 use showroom_assets::gltf::{Format, NoResources};
-use showroom_assets::scene::{self, Scene};
+use showroom_assets::scene;
 
-use crate::support::{decode_file, fixture_models, package, stem};
+use crate::support::{fixture_packages, package, Summary};
 
 fn has_pxr() -> bool {
     let import = Command::new("python3").args(["-c", "import pxr"]).output();
@@ -47,23 +47,26 @@ fn reports(paths: &[PathBuf]) -> Vec<Value> {
     reports
 }
 
-fn scenes() -> Vec<(String, Scene)> {
-    let mut scenes: Vec<(String, Scene)> =
-        [DemoKind::Chair, DemoKind::Sneaker, DemoKind::Headphones]
-            .into_iter()
-            .map(|kind| {
-                let glb = demo::generate(
-                    kind,
-                    &[("Sage green", [0.4, 0.5, 0.4, 1.0]), ("Coal", [0.1; 4])],
-                );
-                let scene = scene::decode(&glb, Format::Glb, &NoResources).unwrap();
-                (format!("demo-{kind:?}"), scene)
-            })
-            .collect();
-    for path in fixture_models().unwrap_or_default() {
-        scenes.push((stem(&path), decode_file(&path)));
+/// Three demo models with two colour variants each, and every fixture model: (name, what the
+/// scene holds, the package).
+fn packages() -> Vec<(String, Summary, Vec<u8>)> {
+    let kinds = [DemoKind::Chair, DemoKind::Sneaker, DemoKind::Headphones];
+    let mut packages: Vec<_> = kinds
+        .into_iter()
+        .map(|kind| {
+            let colors = [("Sage green", [0.4, 0.5, 0.4, 1.0]), ("Coal", [0.1; 4])];
+            let glb = demo::generate(kind, &colors);
+            let scene = scene::decode(&glb, Format::Glb, &NoResources).unwrap();
+            let name = format!("demo-{kind:?}");
+            let bytes = package(&name, &scene);
+            (name, Summary::of(&scene), bytes)
+        })
+        .collect();
+    for packaged in fixture_packages().unwrap_or_default() {
+        let (name, summary) = (packaged.name.clone(), packaged.summary.clone());
+        packages.push((name, summary, packaged.bytes.clone()));
     }
-    scenes
+    packages
 }
 
 #[test]
@@ -72,17 +75,17 @@ fn pixar_usd_opens_every_package_and_finds_it_arkit_compliant() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let scenes = scenes();
-    let paths: Vec<PathBuf> = scenes
+    let packages = packages();
+    let paths: Vec<PathBuf> = packages
         .iter()
-        .map(|(name, scene)| {
+        .map(|(name, _, bytes)| {
             let path = dir.path().join(format!("{name}.usdz"));
-            std::fs::write(&path, package(name, scene)).unwrap();
+            std::fs::write(&path, bytes).unwrap();
             path
         })
         .collect();
     let mut failures = Vec::new();
-    for ((name, scene), report) in scenes.iter().zip(reports(&paths)) {
+    for ((name, scene, _), report) in packages.iter().zip(reports(&paths)) {
         let list = |key: &str| report[key].as_array().cloned().unwrap_or_default();
         let (errors, failed, problems) = (list("errors"), list("failed"), list("problems"));
         println!(
@@ -100,10 +103,9 @@ fn pixar_usd_opens_every_package_and_finds_it_arkit_compliant() {
         for finding in errors.iter().chain(&failed).chain(&problems) {
             failures.push(format!("{name}: {finding}"));
         }
-        let points: usize = scene.primitives.iter().map(|p| p.positions.len()).sum();
-        assert_eq!(report["meshes"], scene.primitives.len(), "{name}");
-        assert_eq!(report["points"], points, "{name}");
-        assert_eq!(report["faces"], scene.triangle_count(), "{name}");
+        assert_eq!(report["meshes"], scene.primitives, "{name}");
+        assert_eq!(report["points"], scene.points, "{name}");
+        assert_eq!(report["faces"], scene.faces, "{name}");
         assert!(report["materials"].as_u64() >= Some(1), "{name}");
         let variants = list("variants");
         let variants: Vec<&str> = variants.iter().filter_map(Value::as_str).collect();

@@ -5,6 +5,8 @@
 
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use showroom_assets::gltf::AssetFile;
 use showroom_assets::scene::{self, Scene};
@@ -38,6 +40,84 @@ pub fn fixture_models() -> Option<Vec<PathBuf>> {
         .map(|path| root.join(path))
         .collect();
     Some(rows)
+}
+
+/// What the checks need to know of a scene, kept instead of its (large) decoded textures.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub primitives: usize,
+    pub points: usize,
+    pub faces: usize,
+    pub variants: Vec<String>,
+}
+
+impl Summary {
+    pub fn of(scene: &Scene) -> Self {
+        Self {
+            primitives: scene.primitives.len(),
+            points: scene.primitives.iter().map(|p| p.positions.len()).sum(),
+            faces: scene.triangle_count(),
+            variants: scene.variants.clone(),
+        }
+    }
+}
+
+/// One fixture model, packaged with the default options.
+pub struct Packaged {
+    pub name: String,
+    pub summary: Summary,
+    pub bytes: Vec<u8>,
+}
+
+/// Every fixture model packaged once per test binary, on every core, for all the tests that
+/// look at them (packaging is slow in unoptimized builds: PNG encoding dominates).
+pub fn fixture_packages() -> Option<&'static [Packaged]> {
+    static PACKAGES: OnceLock<Option<Vec<Packaged>>> = OnceLock::new();
+    PACKAGES
+        .get_or_init(|| {
+            let models = fixture_models()?;
+            let next = AtomicUsize::new(0);
+            let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+            let mut done: Vec<(usize, Packaged)> = std::thread::scope(|threads| {
+                let handles: Vec<_> = (0..workers)
+                    .map(|_| {
+                        threads.spawn(|| {
+                            let mut mine = Vec::new();
+                            loop {
+                                let i = next.fetch_add(1, Ordering::Relaxed);
+                                let Some(path) = models.get(i) else {
+                                    return mine;
+                                };
+                                let (name, scene) = (stem(path), decode_file(path));
+                                let bytes = package(&name, &scene);
+                                let summary = Summary::of(&scene);
+                                mine.push((
+                                    i,
+                                    Packaged {
+                                        name,
+                                        summary,
+                                        bytes,
+                                    },
+                                ));
+                            }
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().expect("packaging panicked"))
+                    .collect()
+            });
+            done.sort_by_key(|(i, _)| *i);
+            Some(done.into_iter().map(|(_, p)| p).collect())
+        })
+        .as_deref()
+}
+
+/// The packaged fixture model named `name`.
+pub fn fixture_package(name: &str) -> Option<&'static Packaged> {
+    let found = fixture_packages()?.iter().find(|p| p.name == name);
+    Some(found.unwrap_or_else(|| panic!("no fixture model {name}")))
 }
 
 pub fn decode_file(path: &Path) -> Scene {
@@ -155,8 +235,8 @@ impl Layer {
     }
 }
 
-/// Asserts everything a package of `scene` must be, and returns its layer.
-pub fn check_package(name: &str, scene: &Scene, bytes: &[u8]) -> Layer {
+/// Asserts everything a package of a scene summed up by `scene` must be, and returns its layer.
+pub fn check_package(name: &str, scene: &Summary, bytes: &[u8]) -> Layer {
     let entries = read_package(name, bytes);
     let text = std::str::from_utf8(&entries[0].data).expect("the layer is UTF-8");
     assert!(text.starts_with("#usda 1.0\n"), "{name}");
@@ -168,10 +248,9 @@ pub fn check_package(name: &str, scene: &Scene, bytes: &[u8]) -> Layer {
         assert!(text.contains(metadata), "{name}: no {metadata}");
     }
     let layer = Layer::parse(text);
-    assert_eq!(layer.meshes, scene.primitives.len(), "{name}: meshes");
-    let points: usize = scene.primitives.iter().map(|p| p.positions.len()).sum();
-    assert_eq!(layer.points, points, "{name}: points");
-    assert_eq!(layer.faces, scene.triangle_count(), "{name}: faces");
+    assert_eq!(layer.meshes, scene.primitives, "{name}: meshes");
+    assert_eq!(layer.points, scene.points, "{name}: points");
+    assert_eq!(layer.faces, scene.faces, "{name}: faces");
     for texture in &layer.textures {
         let entry = entries
             .iter()
