@@ -316,4 +316,19 @@ mod tests {
         assert_eq!(config.storage_url, "file://data/objects");
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
     }
+
+    /// The example file documents every setting with its default: parsed as a `showroom.toml`
+    /// (environment aside), it gives exactly the built-in configuration.
+    #[test]
+    fn the_example_file_holds_exactly_the_defaults() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../showroom.example.toml");
+        let loaded = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file_exact(&example))
+            .extract::<Config>()
+            .expect("the example parses");
+        assert_eq!(
+            loaded.to_redacted_toml(),
+            Config::default().to_redacted_toml()
+        );
+    }
 }
