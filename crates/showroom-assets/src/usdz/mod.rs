@@ -17,8 +17,9 @@
 //!
 //! Guarantees: any [`Scene`] — empty primitives, no UVs, no materials, missing or broken
 //! textures, out-of-range indices — gives a package or an error, never a panic; memory is
-//! proportional to the scene (the layer text, plus one texture being resized and encoded at a
-//! time); the same scene and options always give the same bytes.
+//! proportional to what is written (the layer text, whose longest possible length is checked
+//! against the zip limit before it is built, the encoded textures, and the archive); the same
+//! scene and options always give the same bytes.
 
 mod layer;
 mod looks;
@@ -54,6 +55,8 @@ impl Default for UsdzOptions {
 pub enum UsdzError {
     #[error("texture {index} could not be encoded as PNG: {reason}")]
     Texture { index: usize, reason: String },
+    /// The package (or its layer, counted at its longest possible text before it is written)
+    /// would not fit a zip without ZIP64.
     #[error("the package would need ZIP64 (over 4 GiB or 65 535 files), which USDZ readers do not all support")]
     TooLarge,
 }
@@ -61,6 +64,9 @@ pub enum UsdzError {
 /// Builds the USDZ package of `scene`.
 pub fn from_scene(scene: &Scene, options: &UsdzOptions) -> Result<Vec<u8>, UsdzError> {
     let looks = looks::Looks::of(scene);
+    if layer::max_len(scene, &looks) > zip::MAX_FILE_LEN {
+        return Err(UsdzError::TooLarge);
+    }
     let bindings = looks.bindings();
     let used = shading::textures_used(scene, &bindings);
     let textures = textures::encode(scene, &used, options.max_texture_px)?;

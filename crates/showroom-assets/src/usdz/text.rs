@@ -14,9 +14,19 @@ pub struct Num(pub f32);
 impl Display for Num {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let value = if self.0.is_finite() { self.0 } else { 0.0 };
-        write!(f, "{value}")
+        // Plain decimals spell 1e-30 with thirty zeros; exponents keep every number short
+        // (at most [`MAX_NUM_LEN`] bytes), and USDA reads both.
+        let magnitude = value.abs();
+        if magnitude != 0.0 && !(1e-4..1e9).contains(&magnitude) {
+            write!(f, "{value:e}")
+        } else {
+            write!(f, "{value}")
+        }
     }
 }
+
+/// The longest text [`Num`] writes: `-1.2345678e-38`, or a sign, 9 digits, a point and 4 zeros.
+pub const MAX_NUM_LEN: usize = 16;
 
 /// `(x, y, z)`.
 pub struct Tuple<'a>(pub &'a [f32]);
@@ -121,8 +131,21 @@ mod tests {
         assert_eq!(Num(f32::NAN).to_string(), "0");
         assert_eq!(Num(f32::NEG_INFINITY).to_string(), "0");
         assert_eq!(Tuple(&[1.5, -2.0, 0.25]).to_string(), "(1.5, -2, 0.25)");
-        let tiny: f32 = Num(1e-30).to_string().parse().unwrap();
-        assert_eq!(tiny, 1e-30);
+        assert_eq!(Num(1e-30).to_string(), "1e-30");
+        assert_eq!(Num(-3.4028235e38).to_string(), "-3.4028235e38");
+        assert_eq!(Num(0.00012345678).to_string(), "0.00012345678");
+        for v in [
+            1e-30f32,
+            1.1754944e-38,
+            -0.000099999,
+            123456789.0,
+            f32::MAX,
+            1.0 / 3.0,
+        ] {
+            let text = Num(v).to_string();
+            assert!(text.len() <= MAX_NUM_LEN, "{text}");
+            assert_eq!(text.parse::<f32>().unwrap(), v, "{text}");
+        }
     }
 
     #[test]

@@ -15,6 +15,8 @@ use super::UsdzError;
 
 /// The required alignment of each file's data.
 pub const ALIGNMENT: usize = 64;
+/// The largest file (and archive) a zip without ZIP64 holds.
+pub const MAX_FILE_LEN: u64 = u32::MAX as u64;
 /// The extra-field id of the alignment padding.
 pub const PADDING_ID: u16 = 0x1986;
 

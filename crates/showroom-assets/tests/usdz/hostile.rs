@@ -170,3 +170,44 @@ fn odd_variant_names_become_unique_valid_variants_and_the_default_look_is_added(
     let text = layer_of("variants", &bytes);
     assert!(text.contains("def Material \"red_2\""), "{text}");
 }
+
+#[test]
+fn a_scene_whose_layer_could_pass_4_gib_is_refused_before_it_is_written() {
+    // 3000 meshes rebound in 3000 variants: 9 million bindings, too many for one zip entry.
+    let scene = Scene {
+        primitives: vec![Primitive::default(); 3000],
+        variants: (0..3000).map(|i| format!("v{i}")).collect(),
+        ..Scene::default()
+    };
+    let started = std::time::Instant::now();
+    assert_eq!(
+        usdz::from_scene(&scene, &UsdzOptions::default()),
+        Err(usdz::UsdzError::TooLarge)
+    );
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}
+
+/// Everything awkward at once, for Pixar's USD to open (`pxr`): an empty primitive, a mesh
+/// without UVs wearing a textured material, tiny and huge numbers, masked, blended and
+/// double-sided materials, and variant names with spaces, twice.
+pub fn awkward_scene() -> Scene {
+    let mut no_uvs = triangle();
+    no_uvs.uvs = None;
+    no_uvs.variant_materials = vec![(0, 1), (1, 0)];
+    let mut extreme = triangle();
+    extreme.positions = vec![Vec3::splat(1e-30), Vec3::new(3e38, 0.0, 0.0), Vec3::Y];
+    extreme.material = Some(1);
+    let blend = Material {
+        name: Some("Glass (frosted)".to_owned()),
+        base_color: [0.8, 0.9, 1.0, 0.25],
+        alpha_mode: AlphaMode::Blend,
+        ..Material::default()
+    };
+    Scene {
+        primitives: vec![Primitive::default(), triangle(), no_uvs, extreme],
+        materials: vec![textured_material("Leather"), blend],
+        textures: vec![texture(8, 4)],
+        variants: vec!["Red leather".into(), "Red leather".into()],
+        ..Scene::default()
+    }
+}

@@ -47,8 +47,8 @@ fn reports(paths: &[PathBuf]) -> Vec<Value> {
     reports
 }
 
-/// Three demo models with two colour variants each, and every fixture model: (name, what the
-/// scene holds, the package).
+/// Three demo models with two colour variants each, the awkward hand-made scene and every
+/// fixture model: (name, what the scene holds, the package).
 fn packages() -> Vec<(String, Summary, Vec<u8>)> {
     let kinds = [DemoKind::Chair, DemoKind::Sneaker, DemoKind::Headphones];
     let mut packages: Vec<_> = kinds
@@ -62,6 +62,9 @@ fn packages() -> Vec<(String, Summary, Vec<u8>)> {
             (name, Summary::of(&scene), bytes)
         })
         .collect();
+    let awkward = crate::hostile::awkward_scene();
+    let bytes = package("awkward", &awkward);
+    packages.push(("awkward".to_owned(), Summary::of(&awkward), bytes));
     for packaged in fixture_packages().unwrap_or_default() {
         let (name, summary) = (packaged.name.clone(), packaged.summary.clone());
         packages.push((name, summary, packaged.bytes.clone()));
