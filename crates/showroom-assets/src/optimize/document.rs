@@ -107,6 +107,21 @@ fn position_grid(reads: &[Read], bits: u32) -> Option<Grid> {
     (lo[0] <= hi[0]).then(|| Grid::fit(lo, hi, bits))
 }
 
+/// How much coarser than its own grid a mesh's positions may be stored, to share the step
+/// of the largest mesh: 4 = at least `position_bits - 2` bits across the mesh itself.
+const MAX_STEP_SHARING: f64 = 4.0;
+
+/// Gives meshes one common step where it costs little precision: positions of every mesh
+/// then sit on the same world grid (as gltfpack's single quantization grid does), and small
+/// meshes store small integers, which compress better. A mesh much smaller than the largest
+/// one keeps a finer step, at most [`MAX_STEP_SHARING`] times its own.
+fn share_steps(grids: &mut [Option<Grid>]) {
+    let common = grids.iter().flatten().map(|g| g.step).fold(0.0, f64::max);
+    for grid in grids.iter_mut().flatten() {
+        grid.step = common.min(grid.step * MAX_STEP_SHARING);
+    }
+}
+
 /// Rebuilds every mesh primitive; returns the position grid of each mesh, and whether any
 /// attribute was written in a format that needs `KHR_mesh_quantization`.
 fn write_meshes(
@@ -122,6 +137,7 @@ fn write_meshes(
     let mut grids = vec![None; doc.meshes.len()];
     let mut built_before: HashMap<String, Value> = HashMap::new();
     let mut quantized = false;
+    let mut all_reads = Vec::with_capacity(doc.meshes.len());
     for (m, mesh) in doc.meshes.iter().enumerate() {
         let reads = mesh
             .primitives
@@ -137,12 +153,14 @@ fn write_meshes(
             })
             .collect::<Result<Vec<_>, _>>()?;
         let morphed = reads.iter().any(|r| !r.targets.is_empty());
-        let grid = if output == Output::Delivery && quantizable[m] && !morphed {
-            position_grid(&reads, options.position_bits)
-        } else {
-            None
-        };
-        grids[m] = grid;
+        if output == Output::Delivery && quantizable[m] && !morphed {
+            grids[m] = position_grid(&reads, options.position_bits);
+        }
+        all_reads.push(reads);
+    }
+    share_steps(&mut grids);
+    for ((m, mesh), reads) in doc.meshes.iter().enumerate().zip(&all_reads) {
+        let grid = grids[m];
         for (p, (read, source)) in reads.iter().zip(&mesh.primitives).enumerate() {
             let key = format!(
                 "{:?}|{:?}|{:?}|{}|{:?}",

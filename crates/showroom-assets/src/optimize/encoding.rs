@@ -3,7 +3,7 @@
 //! Delivery GLB (`KHR_mesh_quantization`, gltfpack's default precision): positions on a 14-bit
 //! integer grid per mesh (the grid's offset and uniform step go into the node transform, see
 //! [`nodes`](super::nodes); uniform, so normals stay correct), normals and tangents as 8-bit
-//! normalized integers, texture coordinates in 0..1 on a 12-bit grid stored as 16-bit
+//! normalized integers stored through meshopt's octahedral filter, texture coordinates in 0..1 on a 12-bit grid stored as 16-bit
 //! normalized integers (bits replicated, so 0 and 1 stay exact), colours in 0..1 as 8-bit
 //! normalized. Anything outside those ranges, morph targets, and attributes we do not know stay
 //! as they were (or float).
@@ -24,8 +24,10 @@ pub(crate) enum Encoding {
     Keep,
     /// 32-bit float values (normalized integers dequantized).
     Float,
-    /// Unit vectors (normalized first) as 8-bit signed normalized integers.
-    UnitSnorm8,
+    /// Unit vectors as 8-bit signed normalized integers through meshopt's octahedral filter
+    /// (two 8-bit octahedral coordinates compress far better than three components). The
+    /// accessor holds what the filter decodes to; the stream holds the filtered form.
+    OctSnorm8,
     /// 0..1 values on a grid of `bits`, as 16-bit unsigned normalized integers.
     Unorm16 { bits: u32 },
     /// 0..1 values as 8-bit unsigned normalized integers.
@@ -88,7 +90,7 @@ pub(crate) fn choose(
             && matches!(stream.component, ComponentType::U8 | ComponentType::U16));
     match (output, family) {
         (Output::Delivery, "POSITION") => grid.map_or(Encoding::Float, Encoding::Grid),
-        (Output::Delivery, "NORMAL" | "TANGENT") => Encoding::UnitSnorm8,
+        (Output::Delivery, "NORMAL" | "TANGENT") => Encoding::OctSnorm8,
         (Output::Delivery, "TEXCOORD") if in_unit(0.0) => Encoding::Unorm16 { bits: uv_bits },
         (Output::Delivery, "TEXCOORD") => Encoding::Float,
         (Output::Delivery, "COLOR") if in_unit(0.0) => Encoding::Unorm8,
@@ -107,6 +109,8 @@ pub(crate) struct Encoded {
     pub element: ElementType,
     pub stride: usize,
     pub bytes: Vec<u8>,
+    /// The octahedral-filtered rows behind `bytes`, for the compressed stream.
+    pub filtered: Option<Vec<u8>>,
     /// Whether the format needs `KHR_mesh_quantization` for this semantic.
     pub quantized: bool,
 }
@@ -118,24 +122,21 @@ impl Encoded {
 
     /// The rows at `order`, in that order.
     pub fn gather(&self, order: &[u32]) -> Encoded {
-        let mut bytes = Vec::with_capacity(order.len() * self.stride);
-        for &i in order {
-            let at = i as usize * self.stride;
-            bytes.extend_from_slice(&self.bytes[at..at + self.stride]);
-        }
-        Encoded {
-            bytes,
-            ..self.clone_empty()
-        }
-    }
-
-    fn clone_empty(&self) -> Encoded {
+        let rows = |from: &[u8]| {
+            let mut bytes = Vec::with_capacity(order.len() * self.stride);
+            for &i in order {
+                let at = i as usize * self.stride;
+                bytes.extend_from_slice(&from[at..at + self.stride]);
+            }
+            bytes
+        };
         Encoded {
             component: self.component,
             normalized: self.normalized,
             element: self.element,
             stride: self.stride,
-            bytes: Vec::new(),
+            bytes: rows(&self.bytes),
+            filtered: self.filtered.as_deref().map(rows),
             quantized: self.quantized,
         }
     }
@@ -160,10 +161,13 @@ impl Encoded {
 
 /// Writes `stream` with `encoding`; `vertex` pads rows to 4 bytes (vertex attributes).
 pub(crate) fn encode(stream: &Stream, encoding: Encoding, vertex: bool) -> Encoded {
+    if encoding == Encoding::OctSnorm8 && stream.width() >= 3 {
+        return octahedral(stream);
+    }
     let (component, normalized) = match encoding {
         Encoding::Keep => (stream.component, stream.normalized),
         Encoding::Float => (ComponentType::F32, false),
-        Encoding::UnitSnorm8 => (ComponentType::I8, true),
+        Encoding::OctSnorm8 => (ComponentType::I8, true),
         Encoding::Unorm16 { .. } => (ComponentType::U16, true),
         Encoding::Unorm8 => (ComponentType::U8, true),
         Encoding::Grid(_) => (ComponentType::U16, false),
@@ -198,7 +202,43 @@ pub(crate) fn encode(stream: &Stream, encoding: Encoding, vertex: bool) -> Encod
         element,
         stride,
         bytes,
+        filtered: None,
         quantized: !matches!(encoding, Encoding::Keep | Encoding::Float),
+    }
+}
+
+/// Normals (w = 0) or tangents (w = ±1) through the 8-bit octahedral filter.
+fn octahedral(stream: &Stream) -> Encoded {
+    let n = stream.width();
+    let unit: Vec<[f32; 4]> = (0..stream.count())
+        .map(|e| {
+            let v = [0, 1, 2].map(|c| stream.value(e, c));
+            let length = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+            let [x, y, z] = if length > 0.0 {
+                v.map(|x| (x / length) as f32)
+            } else {
+                [0.0, 0.0, 1.0]
+            };
+            let w = if n == 4 {
+                stream.value(e, 3).signum() as f32
+            } else {
+                0.0
+            };
+            [x, y, z, w]
+        })
+        .collect();
+    let filtered: Vec<[i8; 4]> = meshopt::encode_filter_oct(&unit, 8);
+    let mut decoded = filtered.clone();
+    meshopt::decode_filter_oct(&mut decoded);
+    let bytes_of = |rows: &[[i8; 4]]| rows.iter().flat_map(|r| r.map(|b| b as u8)).collect();
+    Encoded {
+        component: ComponentType::I8,
+        normalized: true,
+        element: stream.element,
+        stride: 4,
+        bytes: bytes_of(&decoded),
+        filtered: Some(bytes_of(&filtered)),
+        quantized: true,
     }
 }
 
@@ -206,7 +246,7 @@ pub(crate) fn encode(stream: &Stream, encoding: Encoding, vertex: bool) -> Encod
 fn convert(encoding: Encoding, values: &mut [f64]) {
     match encoding {
         Encoding::Keep | Encoding::Float => {}
-        Encoding::UnitSnorm8 => {
+        Encoding::OctSnorm8 => {
             let xyz = values.len().min(3);
             let length = values[..xyz].iter().map(|v| v * v).sum::<f64>().sqrt();
             for (c, v) in values.iter_mut().enumerate() {

@@ -47,6 +47,8 @@ struct Key {
 struct Group {
     kind: Kind,
     data: Vec<u8>,
+    /// For octahedral-filtered streams: the filtered rows the codec compresses.
+    filtered: Option<Vec<u8>>,
     /// The largest index + 1, for the index codec's bound.
     vertex_count: usize,
 }
@@ -117,6 +119,7 @@ impl Writer {
         self.groups.push(Group {
             kind: key.kind,
             data: Vec::new(),
+            filtered: None,
             vertex_count: 0,
         });
         self.keys.insert(key, self.groups.len() - 1);
@@ -144,31 +147,16 @@ impl Writer {
         self.accessors.len() - 1
     }
 
-    fn accessor_json(encoded: &Encoded, count: usize) -> Map<String, Value> {
+    /// The accessor of `encoded`, with its `min`/`max` when `bounds`.
+    fn accessor_json(encoded: &Encoded, bounds: bool) -> Map<String, Value> {
         let mut json = Map::new();
         json.insert("componentType".into(), json!(gl_code(encoded.component)));
         if encoded.normalized {
             json.insert("normalized".into(), json!(true));
         }
-        json.insert("count".into(), json!(count));
+        json.insert("count".into(), json!(encoded.count()));
         json.insert("type".into(), json!(type_name(encoded.element)));
-        json
-    }
-
-    /// A vertex attribute; `with_bounds` adds `min`/`max` (POSITION needs them).
-    pub fn vertex(&mut self, encoded: &Encoded, family: &str, with_bounds: bool) -> usize {
-        let key = Key {
-            kind: Kind::Vertex {
-                stride: encoded.stride,
-            },
-            format: format!(
-                "{family}/{:?}/{}/{:?}",
-                encoded.component, encoded.normalized, encoded.element
-            ),
-        };
-        let group = self.group(key);
-        let mut json = Self::accessor_json(encoded, encoded.count());
-        if with_bounds {
+        if bounds {
             let (lo, hi) = encoded.bounds();
             json.insert(
                 "min".into(),
@@ -179,6 +167,32 @@ impl Writer {
                 Value::Array(hi.into_iter().map(number).collect()),
             );
         }
+        json
+    }
+
+    /// A vertex attribute; `with_bounds` adds `min`/`max` (POSITION needs them).
+    pub fn vertex(&mut self, encoded: &Encoded, family: &str, with_bounds: bool) -> usize {
+        let key = Key {
+            kind: Kind::Vertex {
+                stride: encoded.stride,
+            },
+            format: format!(
+                "{family}/{:?}/{}/{:?}/{}",
+                encoded.component,
+                encoded.normalized,
+                encoded.element,
+                encoded.filtered.is_some()
+            ),
+        };
+        let group = self.group(key);
+        if let Some(filtered) = &encoded.filtered {
+            // Rows are whole multiples of 4 bytes, so both copies stay aligned alike.
+            self.groups[group]
+                .filtered
+                .get_or_insert_with(Vec::new)
+                .extend_from_slice(filtered);
+        }
+        let json = Self::accessor_json(encoded, with_bounds);
         self.push(group, &encoded.bytes, json)
     }
 
@@ -220,18 +234,7 @@ impl Writer {
             kind: Kind::Other,
             format: String::new(),
         });
-        let mut json = Self::accessor_json(encoded, encoded.count());
-        if bounds {
-            let (lo, hi) = encoded.bounds();
-            json.insert(
-                "min".into(),
-                Value::Array(lo.into_iter().map(number).collect()),
-            );
-            json.insert(
-                "max".into(),
-                Value::Array(hi.into_iter().map(number).collect()),
-            );
-        }
+        let json = Self::accessor_json(encoded, bounds);
         self.push(group, &encoded.bytes, json)
     }
 
@@ -241,6 +244,7 @@ impl Writer {
         self.groups.push(Group {
             kind: Kind::Other,
             data: bytes.to_vec(),
+            filtered: None,
             vertex_count: 0,
         });
         self.groups.len() - 1
@@ -280,17 +284,18 @@ impl Writer {
                     view.insert("byteStride".into(), json!(stride));
                 }
                 view.insert("target".into(), json!(target));
-                view.insert(
-                    "extensions".into(),
-                    json!({ codec::EXTENSION: {
-                        "buffer": 0,
-                        "byteOffset": bin.len(),
-                        "byteLength": encoded.len(),
-                        "byteStride": stride,
-                        "count": group.data.len() / stride,
-                        "mode": mode,
-                    }}),
-                );
+                let mut ext = json!({
+                    "buffer": 0,
+                    "byteOffset": bin.len(),
+                    "byteLength": encoded.len(),
+                    "byteStride": stride,
+                    "count": group.data.len() / stride,
+                    "mode": mode,
+                });
+                if group.filtered.is_some() {
+                    ext["filter"] = json!("OCTAHEDRAL");
+                }
+                view.insert("extensions".into(), json!({ codec::EXTENSION: ext }));
                 fallback_len += group.data.len();
                 bin.extend_from_slice(&encoded);
             } else {
@@ -360,7 +365,9 @@ fn encode_group(group: &Group, stride: usize) -> Option<Vec<u8>> {
         }
     };
     match group.kind {
-        Kind::Vertex { .. } => codec::encode_attributes(&group.data, stride),
+        Kind::Vertex { .. } => {
+            codec::encode_attributes(group.filtered.as_deref().unwrap_or(&group.data), stride)
+        }
         Kind::Triangles { size } => codec::encode_triangles(&indices(size), group.vertex_count),
         Kind::Indices { size } => codec::encode_indices(&indices(size), group.vertex_count),
         Kind::Other => None,

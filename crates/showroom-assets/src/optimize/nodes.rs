@@ -148,10 +148,12 @@ pub(crate) fn repair_scenes(json: &mut Value) -> bool {
             continue;
         };
         let mut roots: Vec<usize> = Vec::new();
+        let mut seen = vec![false; parent.len()];
         for n in listed.iter().filter_map(index) {
             let root = root_of(n);
             changed |= root != n;
-            if !roots.contains(&root) {
+            if !seen.get(root).copied().unwrap_or(true) {
+                seen[root] = true;
                 roots.push(root);
             }
         }
