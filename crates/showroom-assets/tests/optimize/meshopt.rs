@@ -211,3 +211,84 @@ fn octahedral_filtered_normals_are_unfiltered_when_decoded() {
         assert!((*got - want).length() < 0.05, "{got} vs {want}");
     }
 }
+
+#[test]
+fn exponential_filtered_positions_are_unfiltered_when_decoded() {
+    let positions = [[0.0f32, 0.0, 0.0], [1.5, 0.0, 0.0], [0.0, 2.25, -0.125]];
+    let filtered: Vec<[u32; 3]> =
+        meshopt::encode_filter_exp(&positions, 23, meshopt::EncodeExpMode::Separate);
+    let encoded = meshopt::encode_vertex_buffer_level(&filtered, 2, Some(0)).unwrap();
+    let mut bin = encoded.clone();
+    while !bin.len().is_multiple_of(4) {
+        bin.push(0);
+    }
+    let json = json!({
+        "asset": {"version": "2.0"},
+        "extensionsUsed": ["EXT_meshopt_compression"],
+        "extensionsRequired": ["EXT_meshopt_compression"],
+        "buffers": [
+            {"byteLength": bin.len()},
+            {"byteLength": 36, "extensions": {"EXT_meshopt_compression": {"fallback": true}}}
+        ],
+        "bufferViews": [
+            {"buffer": 1, "byteLength": 36, "byteStride": 12, "extensions": {"EXT_meshopt_compression": {
+                "buffer": 0, "byteLength": encoded.len(), "byteStride": 12, "count": 3,
+                "mode": "ATTRIBUTES", "filter": "EXPONENTIAL"}}}
+        ],
+        "accessors": [
+            {"bufferView": 0, "componentType": 5126, "count": 3, "type": "VEC3",
+             "min": [0, 0, -0.125], "max": [1.5, 2.25, 0]}
+        ],
+        "meshes": [{"primitives": [{"attributes": {"POSITION": 0}}]}],
+        "nodes": [{"mesh": 0}],
+        "scenes": [{"nodes": [0]}],
+        "scene": 0
+    });
+    let file = glb(&json, &bin);
+    assert!(codes(&file).is_empty(), "{:?}", codes(&file));
+    let scene = scene::decode(&file, Format::Glb, &NoResources).unwrap();
+    for (got, want) in scene.primitives[0].positions.iter().zip(positions) {
+        assert_eq!(got.to_array(), want);
+    }
+}
+
+#[test]
+fn an_optimized_glb_optimizes_again_from_its_compressed_quantized_data() {
+    let input = demo::generate(DemoKind::Headphones, &[("Black", [0.05, 0.05, 0.05, 1.0])]);
+    let once = optimized_chair();
+    let twice = optimize::optimize(
+        &once,
+        Format::Glb,
+        &NoResources,
+        &OptimizeOptions::default(),
+    )
+    .unwrap();
+    assert!(codes(&twice.glb).is_empty() && codes(&twice.plain_glb).is_empty());
+    let a = gltf::inspect(&once, Format::Glb, &NoResources).unwrap();
+    let b = gltf::inspect(&twice.glb, Format::Glb, &NoResources).unwrap();
+    assert_eq!(a.triangles, b.triangles);
+    for axis in 0..3 {
+        assert!((a.dimensions_m[axis] - b.dimensions_m[axis]).abs() < 1e-3);
+    }
+    let headphones = optimize::optimize(
+        &input,
+        Format::Glb,
+        &NoResources,
+        &OptimizeOptions::default(),
+    )
+    .unwrap();
+    let again = optimize::optimize(
+        &headphones.glb,
+        Format::Glb,
+        &NoResources,
+        &OptimizeOptions::default(),
+    )
+    .unwrap();
+    // Already quantized data is re-read through its dequantization, so nothing blows up.
+    assert!(
+        again.glb.len() * 100 <= headphones.glb.len() * 105,
+        "{} bytes after a second pass, {} after the first",
+        again.glb.len(),
+        headphones.glb.len()
+    );
+}

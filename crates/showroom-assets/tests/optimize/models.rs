@@ -6,7 +6,8 @@ use showroom_assets::gltf::{AssetFile, Format, NoResources};
 use showroom_assets::optimize::{self, OptimizeError, OptimizeOptions, Optimized, TextureAction};
 
 use crate::support::{
-    assert_faithful, assert_renders, assert_valid, fixtures, keep, names_in, node_names,
+    assert_faithful, assert_renders, assert_valid, fixtures, keep, names_in, node_names, poster,
+    poster_difference,
 };
 
 /// Every model's main file, from `MANIFEST.tsv`.
@@ -73,6 +74,34 @@ fn every_fixture_model_optimizes_to_valid_outputs_that_keep_the_model() {
         );
         let json = serde_json::to_value(&optimized.report).unwrap();
         assert!(json["bytes_in"].as_u64().unwrap() > 0);
+    }
+}
+
+#[test]
+fn posters_of_both_outputs_look_like_the_posters_of_the_input() {
+    let Some(models) = models() else { return };
+    for path in &models {
+        let file = AssetFile::open(path).unwrap();
+        let optimized = run(&file);
+        let before = poster(&showroom_assets::scene::decode_file(&file).unwrap());
+        for (which, glb) in [
+            ("delivery", &optimized.glb),
+            ("plain", &optimized.plain_glb),
+        ] {
+            let scene = showroom_assets::scene::decode(glb, Format::Glb, &NoResources).unwrap();
+            let (colour, coverage) = poster_difference(&before, &poster(&scene));
+            println!(
+                "{} ({which}): colour difference {colour:.2}, coverage difference {:.2} %",
+                name(path),
+                coverage * 100.0
+            );
+            assert!(
+                colour < 3.0 && coverage < 0.01,
+                "{} ({which}): colours differ by {colour:.1}, coverage by {:.1} %",
+                name(path),
+                coverage * 100.0
+            );
+        }
     }
 }
 

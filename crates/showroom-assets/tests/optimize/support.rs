@@ -115,6 +115,40 @@ pub fn assert_renders(name: &str, glb: &[u8]) {
     );
 }
 
+/// A 64 px transparent poster of a decoded scene.
+pub fn poster(scene: &scene::Scene) -> image::RgbaImage {
+    let options = RenderOptions {
+        size: 64,
+        background: Background::Transparent,
+        variant: None,
+    };
+    render::render(scene, &options)
+}
+
+/// Mean absolute RGB difference (0..=255) over pixels opaque in both, and the difference in
+/// coverage (share of opaque pixels, 0..=1).
+pub fn poster_difference(a: &image::RgbaImage, b: &image::RgbaImage) -> (f64, f64) {
+    let (mut total, mut both) = (0.0, 0u64);
+    let (mut in_a, mut in_b) = (0u64, 0u64);
+    for (p, q) in a.pixels().zip(b.pixels()) {
+        let (pa, qa) = (p.0[3] >= 250, q.0[3] >= 250);
+        in_a += u64::from(pa);
+        in_b += u64::from(qa);
+        if pa && qa {
+            total += (0..3)
+                .map(|c| f64::from(p.0[c].abs_diff(q.0[c])))
+                .sum::<f64>()
+                / 3.0;
+            both += 1;
+        }
+    }
+    let pixels = f64::from(a.width() * a.height());
+    (
+        total / both.max(1) as f64,
+        (in_a as f64 - in_b as f64).abs() / pixels,
+    )
+}
+
 /// Node names of a GLB, in order, without the unnamed ones.
 pub fn node_names(glb: &[u8]) -> Vec<String> {
     names_in(&json_of(glb))
