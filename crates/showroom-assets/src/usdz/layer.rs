@@ -28,7 +28,7 @@ pub const ROOT: &str = "Root";
 /// The name of the variant set that switches materials.
 pub const VARIANT_SET: &str = "materialVariant";
 
-/// The prim path of scene primitive `i`'s mesh.
+/// The prim name of scene primitive `i`'s mesh, under `/Root/Geom`.
 pub fn mesh_name(i: usize) -> String {
     format!("Mesh_{i}")
 }
@@ -36,19 +36,19 @@ pub fn mesh_name(i: usize) -> String {
 /// An upper bound of the layer's length in bytes, known before anything is written, so a scene
 /// whose layer could not fit in a package is refused before its text is built.
 pub fn max_len(scene: &Scene, looks: &Looks) -> u64 {
-    let num = MAX_NUM_LEN as u64 + 2; // a number and ", "
-                                      // points, normals and st: 8 numbers, and "(", ")" and ", " around 3 tuples.
-    let per_vertex = 8 * num + 3 * 4;
+    // Points, normals and st: 8 numbers with their ", ", and "(", ")" and ", " around 3 tuples.
+    let per_vertex = 8 * (MAX_NUM_LEN as u64 + 2) + 3 * 4;
     // "3, " in the counts, and three indices of at most 10 digits with ", ".
     let per_triangle: u64 = 3 + 3 * 12;
     // The mesh's own lines (definition, extent, metadata), and a binding with its names.
     let (per_mesh, per_binding): (u64, u64) = (1024, 512);
     let per_material: u64 = 8192;
     let looks_count = looks.variants.len().max(1) as u64;
-    let mut total: u64 = 4096;
+    // The stage metadata and the root, and each variant's own lines.
+    let mut total = 4096u64.saturating_add(looks_count.saturating_mul(256));
     for p in &scene.primitives {
         total = total
-            .saturating_add(per_mesh + per_binding * looks_count)
+            .saturating_add(per_mesh.saturating_add(per_binding.saturating_mul(looks_count)))
             .saturating_add(per_vertex.saturating_mul(p.positions.len() as u64))
             .saturating_add(per_triangle.saturating_mul(p.triangles.len() as u64));
     }

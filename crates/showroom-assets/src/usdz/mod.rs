@@ -78,3 +78,42 @@ pub fn from_scene(scene: &Scene, options: &UsdzOptions) -> Result<Vec<u8>, UsdzE
     entries.extend(textures.files);
     zip::write(&entries)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{self, DemoKind};
+    use crate::gltf::{Format, NoResources};
+
+    #[test]
+    fn the_layer_never_outgrows_its_estimate() {
+        let colors = [("Sage green", [0.4, 0.5, 0.4, 1.0]), ("Coal", [0.1; 4])];
+        for kind in DemoKind::ALL {
+            let glb = demo::generate(kind, &colors);
+            let mut scene = crate::scene::decode(&glb, Format::Glb, &NoResources).unwrap();
+            // The longest numbers there are.
+            for p in &mut scene.primitives {
+                p.positions
+                    .iter_mut()
+                    .for_each(|v| *v = glam::Vec3::splat(-1.1754944e-38));
+                p.normals
+                    .iter_mut()
+                    .for_each(|n| *n = glam::Vec3::splat(-0.000_123_456_79));
+            }
+            let looks = looks::Looks::of(&scene);
+            let text = layer::write(&scene, &looks, |usda, scope| {
+                shading::write_materials(
+                    usda,
+                    &scene,
+                    &looks.bindings(),
+                    &Default::default(),
+                    scope,
+                )
+            });
+            assert!(
+                text.len() as u64 <= layer::max_len(&scene, &looks),
+                "{kind:?}"
+            );
+        }
+    }
+}
