@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
-use super::encoding::{self, Encoding, Grid, Output};
+use super::encoding::{self, Context, Encoding, Grid, Output};
 use super::glb::{self, Writer};
 use super::mesh::{self, Read};
 use super::report::OptimizeReport;
@@ -162,14 +162,29 @@ fn write_meshes(
     for ((m, mesh), reads) in doc.meshes.iter().enumerate().zip(&all_reads) {
         let grid = grids[m];
         for (p, (read, source)) in reads.iter().zip(&mesh.primitives).enumerate() {
+            let uv_shifts = materials::uv_shifts(json, &json["meshes"][m]["primitives"][p]);
+            // Shifts matter only for coordinates outside 0..1 in the delivery GLB; leaving them
+            // out of the key otherwise lets primitives that differ only in material share data.
+            let shifted = output == Output::Delivery
+                && read
+                    .attributes
+                    .iter()
+                    .any(|(name, s)| name.starts_with("TEXCOORD_") && !encoding::in_unit(s));
+            let uv_shifts = if shifted { uv_shifts } else { Vec::new() };
             let key = format!(
-                "{:?}|{:?}|{:?}|{}|{:?}",
-                source.attributes, source.targets, source.indices, source.mode, grid
+                "{:?}|{:?}|{:?}|{}|{:?}|{:?}",
+                source.attributes, source.targets, source.indices, source.mode, grid, uv_shifts
             );
             let written = match built_before.get(&key) {
                 Some(written) => written.clone(),
                 None => {
-                    let built = mesh::build(read, output, grid, options.uv_bits);
+                    let ctx = Context {
+                        output,
+                        grid,
+                        uv_bits: options.uv_bits,
+                        uv_shifts: &uv_shifts,
+                    };
+                    let built = mesh::build(read, &ctx);
                     if built.indices.is_empty() {
                         return Err(OptimizeError::Unsupported(format!(
                             "/meshes/{m}/primitives/{p} has nothing left to draw"

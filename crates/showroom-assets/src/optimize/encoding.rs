@@ -3,8 +3,9 @@
 //! Delivery GLB (`KHR_mesh_quantization`, gltfpack's default precision): positions on a 14-bit
 //! integer grid per mesh (the grid's offset and uniform step go into the node transform, see
 //! [`nodes`](super::nodes); uniform, so normals stay correct), normals and tangents as 8-bit
-//! normalized integers stored through meshopt's octahedral filter, texture coordinates in 0..1 on a 12-bit grid stored as 16-bit
-//! normalized integers (bits replicated, so 0 and 1 stay exact), colours in 0..1 as 8-bit
+//! normalized integers stored through meshopt's octahedral filter, texture coordinates in 0..1
+//! (or whole repeats away from it, see [`Shift`]) on a 12-bit grid stored as 16-bit normalized
+//! integers (bits replicated, so 0 and 1 stay exact), colours in 0..1 as 8-bit
 //! normalized. Anything outside those ranges, morph targets, and attributes we do not know stay
 //! as they were (or float).
 //!
@@ -28,8 +29,9 @@ pub(crate) enum Encoding {
     /// (two 8-bit octahedral coordinates compress far better than three components). The
     /// accessor holds what the filter decodes to; the stream holds the filtered form.
     OctSnorm8,
-    /// 0..1 values on a grid of `bits`, as 16-bit unsigned normalized integers.
-    Unorm16 { bits: u32 },
+    /// `offset + 0..1` values on a grid of `bits`, as 16-bit unsigned normalized integers
+    /// (`offset` is a whole number of texture repeats, see [`Shift`]).
+    Unorm16 { bits: u32, offset: [f64; 2] },
     /// 0..1 values as 8-bit unsigned normalized integers.
     Unorm8,
     /// Positions on an unsigned integer grid: `offset + step × q`.
@@ -62,6 +64,55 @@ impl Grid {
     }
 }
 
+/// How far the texture coordinates of one set may move by whole repeats without changing what
+/// is drawn: every texture that reads the set (through any material the primitive can show,
+/// variants included) must wrap with `REPEAT` (any whole number) or `MIRRORED_REPEAT` (even
+/// numbers) on that axis and have no `KHR_texture_transform`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Shift {
+    No,
+    Even,
+    Any,
+}
+
+/// Values within this of 0..1 count as inside (float noise such as -1e-9).
+const UNIT_SLACK: f64 = 1e-6;
+
+/// What [`choose`] needs to know besides the stream.
+pub(crate) struct Context<'a> {
+    pub output: Output,
+    pub grid: Option<Grid>,
+    pub uv_bits: u32,
+    /// Allowed shifts per texture coordinate set and axis (sets not listed: [`Shift::Any`],
+    /// no texture reads them).
+    pub uv_shifts: &'a [[Shift; 2]],
+}
+
+/// The 16-bit grid for a texture coordinate stream, when it fits 0..1 after whole repeats.
+fn uv_grid(stream: &Stream, shifts: [Shift; 2], bits: u32) -> Option<Encoding> {
+    let mut offset = [0.0; 2];
+    for (axis, shift) in shifts.iter().enumerate() {
+        let values = (0..stream.count()).map(|e| stream.value(e, axis));
+        let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+        if lo >= -UNIT_SLACK && hi <= 1.0 + UNIT_SLACK {
+            continue;
+        }
+        let k = (lo + UNIT_SLACK).floor();
+        let allowed = match shift {
+            Shift::Any => true,
+            Shift::Even => k.rem_euclid(2.0) == 0.0,
+            Shift::No => false,
+        };
+        if !allowed || !k.is_finite() || hi - k > 1.0 + UNIT_SLACK {
+            return None;
+        }
+        offset[axis] = k;
+    }
+    Some(Encoding::Unorm16 { bits, offset })
+}
+
 /// Which output a stream is encoded for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Output {
@@ -69,31 +120,31 @@ pub(crate) enum Output {
     Plain,
 }
 
+/// Whether every value of `stream` lies in 0..1 (within [`UNIT_SLACK`]).
+pub(crate) fn in_unit(stream: &Stream) -> bool {
+    (0..stream.count()).all(|e| {
+        (0..stream.width()).all(|c| (-UNIT_SLACK..=1.0 + UNIT_SLACK).contains(&stream.value(e, c)))
+    })
+}
+
 /// The encoding for attribute `semantic` of `stream`.
-pub(crate) fn choose(
-    semantic: &str,
-    stream: &Stream,
-    output: Output,
-    grid: Option<Grid>,
-    uv_bits: u32,
-) -> Encoding {
+pub(crate) fn choose(semantic: &str, stream: &Stream, ctx: &Context<'_>) -> Encoding {
     let family = semantic.split('_').next().unwrap_or(semantic);
-    let in_unit = |lo: f64| {
-        stream
-            .raw
-            .chunks_exact(stream.width())
-            .enumerate()
-            .all(|(e, _)| (0..stream.width()).all(|c| (lo..=1.0).contains(&stream.value(e, c))))
-    };
     let core = stream.component == ComponentType::F32
         || (stream.normalized
             && matches!(stream.component, ComponentType::U8 | ComponentType::U16));
-    match (output, family) {
-        (Output::Delivery, "POSITION") => grid.map_or(Encoding::Float, Encoding::Grid),
+    match (ctx.output, family) {
+        (Output::Delivery, "POSITION") => ctx.grid.map_or(Encoding::Float, Encoding::Grid),
         (Output::Delivery, "NORMAL" | "TANGENT") => Encoding::OctSnorm8,
-        (Output::Delivery, "TEXCOORD") if in_unit(0.0) => Encoding::Unorm16 { bits: uv_bits },
+        (Output::Delivery, "TEXCOORD") if stream.width() == 2 => {
+            let set: usize = semantic["TEXCOORD_".len().min(semantic.len())..]
+                .parse()
+                .unwrap_or(usize::MAX);
+            let shifts = ctx.uv_shifts.get(set).copied().unwrap_or([Shift::Any; 2]);
+            uv_grid(stream, shifts, ctx.uv_bits).unwrap_or(Encoding::Float)
+        }
         (Output::Delivery, "TEXCOORD") => Encoding::Float,
-        (Output::Delivery, "COLOR") if in_unit(0.0) => Encoding::Unorm8,
+        (Output::Delivery, "COLOR") if in_unit(stream) => Encoding::Unorm8,
         (Output::Delivery, "COLOR") => Encoding::Float,
         (Output::Plain, "POSITION" | "NORMAL" | "TANGENT") => Encoding::Float,
         (Output::Plain, "TEXCOORD" | "COLOR" | "WEIGHTS") if !core => Encoding::Float,
@@ -258,10 +309,11 @@ fn convert(encoding: Encoding, values: &mut [f64]) {
                 *v = (unit.clamp(-1.0, 1.0) * 127.0).round();
             }
         }
-        Encoding::Unorm16 { bits } => {
+        Encoding::Unorm16 { bits, offset } => {
             let levels = f64::from((1u32 << bits) - 1);
-            for v in values.iter_mut() {
-                let q = (v.clamp(0.0, 1.0) * levels).round() as u32;
+            for (c, v) in values.iter_mut().enumerate() {
+                let shifted = *v - offset.get(c).copied().unwrap_or(0.0);
+                let q = (shifted.clamp(0.0, 1.0) * levels).round() as u32;
                 // Replicate the top bits into the low ones, so 0 and the top level map to
                 // exactly 0 and 65535.
                 let mut wide = q << (16 - bits);
@@ -305,10 +357,54 @@ mod tests {
     #[test]
     fn twelve_bit_uvs_keep_both_ends_exact() {
         let mut values = [0.0, 1.0, 0.5];
-        convert(Encoding::Unorm16 { bits: 12 }, &mut values);
+        convert(
+            Encoding::Unorm16 {
+                bits: 12,
+                offset: [0.0; 2],
+            },
+            &mut values,
+        );
         assert_eq!(values[0], 0.0);
         assert_eq!(values[1], 65_535.0);
         assert!((values[2] / 65_535.0 - 0.5).abs() < 1.0 / 4095.0);
+    }
+
+    fn uvs(values: &[f64]) -> Stream {
+        Stream {
+            component: ComponentType::F32,
+            normalized: false,
+            element: ElementType::Vec2,
+            raw: values.to_vec(),
+        }
+    }
+
+    #[test]
+    fn coordinates_one_repeat_away_are_shifted_only_where_the_samplers_repeat() {
+        let stream = uvs(&[0.25, 1.0, 0.75, 1.5, 0.5, 2.0]);
+        let any = uv_grid(&stream, [Shift::Any; 2], 12);
+        assert_eq!(
+            any,
+            Some(Encoding::Unorm16 {
+                bits: 12,
+                offset: [0.0, 1.0]
+            })
+        );
+        assert_eq!(uv_grid(&stream, [Shift::Any, Shift::No], 12), None);
+        assert_eq!(uv_grid(&stream, [Shift::Any, Shift::Even], 12), None);
+        let wide = uvs(&[0.0, 0.0, 2.5, 0.0]);
+        assert_eq!(
+            uv_grid(&wide, [Shift::Any; 2], 12),
+            None,
+            "more than one repeat wide"
+        );
+        let noisy = uvs(&[-1e-9, 0.0, 1.0, 1.0]);
+        assert_eq!(
+            uv_grid(&noisy, [Shift::No; 2], 12),
+            Some(Encoding::Unorm16 {
+                bits: 12,
+                offset: [0.0; 2]
+            })
+        );
     }
 
     #[test]

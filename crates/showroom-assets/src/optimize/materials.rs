@@ -7,8 +7,13 @@
 //! extensions (any object with an `index` in a material is a texture reference). A removed
 //! emissive texture also zeroes `emissiveFactor`, as the scene decoder does: the factor alone
 //! would make the whole surface glow.
+//!
+//! [`uv_shifts`] tells the encoder how far texture coordinates may move by whole repeats
+//! without changing any texture lookup, from the samplers' wrap modes.
 
 use serde_json::{json, Map, Value};
+
+use super::encoding::Shift;
 
 const WEBP: &str = "EXT_texture_webp";
 
@@ -116,6 +121,86 @@ fn remap_infos(
                 }
             },
             None => remap_infos(child, textures, &at, warnings),
+        }
+    }
+}
+
+const REPEAT: u64 = 10_497;
+const MIRRORED_REPEAT: u64 = 33_648;
+
+/// For each texture coordinate set, how far the sets of `primitive` may be moved by whole
+/// repeats (see [`Shift`]): the strictest rule over every texture any of its materials
+/// (its own and its `KHR_materials_variants` mappings) reads from that set.
+pub(crate) fn uv_shifts(json: &Value, primitive: &Value) -> Vec<[Shift; 2]> {
+    let mut materials: Vec<usize> = primitive["material"]
+        .as_u64()
+        .into_iter()
+        .map(|m| m as usize)
+        .collect();
+    let mappings = primitive["extensions"]["KHR_materials_variants"]["mappings"].as_array();
+    materials.extend(
+        mappings
+            .into_iter()
+            .flatten()
+            .filter_map(|m| index(&m["material"])),
+    );
+    let mut shifts: Vec<[Shift; 2]> = Vec::new();
+    for material in materials {
+        let mut infos = Vec::new();
+        texture_infos(&json["materials"][material], &mut infos);
+        for info in infos {
+            let transform = &info["extensions"]["KHR_texture_transform"];
+            let set = transform["texCoord"]
+                .as_u64()
+                .or_else(|| info["texCoord"].as_u64())
+                .unwrap_or(0) as usize;
+            if set > 32 {
+                continue;
+            }
+            if shifts.len() <= set {
+                shifts.resize(set + 1, [Shift::Any; 2]);
+            }
+            let texture = index(&info["index"]).map(|t| &json["textures"][t]);
+            let sampler = texture
+                .and_then(|t| index(&t["sampler"]))
+                .map(|s| &json["samplers"][s]);
+            for (axis, key) in ["wrapS", "wrapT"].into_iter().enumerate() {
+                let wrap = sampler.and_then(|s| s[key].as_u64()).unwrap_or(REPEAT);
+                let rule = match wrap {
+                    _ if transform.is_object() => Shift::No,
+                    REPEAT => Shift::Any,
+                    MIRRORED_REPEAT => Shift::Even,
+                    _ => Shift::No,
+                };
+                let slot = &mut shifts[set][axis];
+                *slot = strictest(*slot, rule);
+            }
+        }
+    }
+    shifts
+}
+
+fn strictest(a: Shift, b: Shift) -> Shift {
+    match (a, b) {
+        (Shift::No, _) | (_, Shift::No) => Shift::No,
+        (Shift::Even, _) | (_, Shift::Even) => Shift::Even,
+        _ => Shift::Any,
+    }
+}
+
+/// Every texture reference (an object with an `index`) under a material, extensions included.
+fn texture_infos<'a>(value: &'a Value, out: &mut Vec<&'a Value>) {
+    let Some(object) = value.as_object() else {
+        return;
+    };
+    for (key, child) in object {
+        if key == "extras" || !child.is_object() {
+            continue;
+        }
+        if child.get("index").is_some() {
+            out.push(child);
+        } else {
+            texture_infos(child, out);
         }
     }
 }

@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use super::encoding::{self, Encoded, Encoding, Grid, Output};
+use super::encoding::{self, Context, Encoded, Encoding};
 use super::streams::{self, Stream};
 use super::OptimizeError;
 use crate::gltf::{Binary, Document, Primitive};
@@ -131,7 +131,7 @@ fn triangulate(order: &[u32], mode: u64, count: usize) -> Vec<u32> {
 }
 
 /// Encodes, welds and reorders one primitive for `output`.
-pub(crate) fn build(read: &Read, output: Output, grid: Option<Grid>, uv_bits: u32) -> Built {
+pub(crate) fn build(read: &Read, ctx: &Context<'_>) -> Built {
     let encode_all = |list: &[(String, Stream)], target: bool| -> Vec<(String, Encoded)> {
         list.iter()
             .map(|(name, stream)| {
@@ -139,7 +139,7 @@ pub(crate) fn build(read: &Read, output: Output, grid: Option<Grid>, uv_bits: u3
                     // Core glTF stores morph targets as floats; they stay so in both outputs.
                     Encoding::Float
                 } else {
-                    encoding::choose(name, stream, output, grid, uv_bits)
+                    encoding::choose(name, stream, ctx)
                 };
                 (name.clone(), encoding::encode(stream, encoding, true))
             })
