@@ -27,6 +27,7 @@ use sha2::{Digest, Sha256};
 use super::report::{OptimizeReport, TextureAction, TextureReport};
 use super::source::Source;
 use super::OptimizeOptions;
+use crate::gltf::limits::MAX_RESOURCE_BYTES;
 use crate::gltf::Resolver;
 use crate::scene::texture::{read_uri, MAX_TEXTURE_PIXELS, MAX_TEXTURE_SIDE};
 
@@ -60,11 +61,20 @@ pub(crate) fn prepare(
     report: &mut OptimizeReport,
 ) -> Prepared {
     let doc = input.doc();
+    // External images are read whole here (the validator read only their headers), under the
+    // same total as every other resource of the asset.
+    let mut remaining = MAX_RESOURCE_BYTES;
     let sources: Vec<Result<Vec<u8>, String>> = doc
         .images
         .iter()
         .map(|image| match (&image.uri, image.buffer_view) {
-            (Some(uri), _) => read_uri(uri, resolver),
+            (Some(uri), _) => {
+                let read = read_uri(uri, resolver, remaining);
+                if let Ok(bytes) = &read {
+                    remaining = remaining.saturating_sub(bytes.len() as u64);
+                }
+                read
+            }
             (None, Some(view)) => input
                 .parts
                 .binary

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::texture;
 use super::Scene;
-use crate::gltf::{Binary, Document, Resolver};
+use crate::gltf::{limits::MAX_RESOURCE_BYTES, Binary, Document, Resolver};
 
 /// How alpha is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -102,7 +102,7 @@ impl Images<'_, '_> {
     fn bytes(&self, image: usize) -> Result<Vec<u8>, String> {
         let source = self.doc.images.get(image).ok_or("no such image")?;
         match (&source.uri, source.buffer_view) {
-            (Some(uri), _) => texture::read_uri(uri, self.resolver),
+            (Some(uri), _) => texture::read_uri(uri, self.resolver, MAX_RESOURCE_BYTES),
             (None, Some(view)) => self
                 .binary
                 .view(view)

@@ -11,7 +11,7 @@ use std::io::Cursor;
 
 use image::{ImageFormat, ImageReader, Limits};
 
-use crate::gltf::{classify, decode_base64, limits::MAX_RESOURCE_BYTES, Resolver, Uri};
+use crate::gltf::{classify, decode_base64, Resolver, Uri};
 
 /// Longest side of a texture we decode.
 pub const MAX_TEXTURE_SIDE: u32 = 8192;
@@ -26,16 +26,29 @@ pub struct Texture {
     pub rgba: Vec<u8>,
 }
 
-/// Reads the encoded bytes of an image given by `uri`.
-pub(crate) fn read_uri(uri: &str, resolver: &dyn Resolver) -> Result<Vec<u8>, String> {
+/// Reads the encoded bytes of an image given by `uri`, refusing a file of more than
+/// `max_bytes` (which is then read no further than that).
+pub(crate) fn read_uri(
+    uri: &str,
+    resolver: &dyn Resolver,
+    max_bytes: u64,
+) -> Result<Vec<u8>, String> {
     match classify(uri) {
         Uri::Data { payload, .. } => {
             decode_base64(payload).ok_or_else(|| "invalid base64 data URI".to_owned())
         }
-        Uri::Relative(path) => resolver
-            .read(&path, MAX_RESOURCE_BYTES)
-            .map(|f| f.bytes)
-            .map_err(|e| format!("`{path}`: {e}")),
+        Uri::Relative(path) => {
+            let fetched = resolver
+                .read(&path, max_bytes)
+                .map_err(|e| format!("`{path}`: {e}"))?;
+            if fetched.total_len > fetched.bytes.len() as u64 {
+                return Err(format!(
+                    "`{path}` has {} bytes, more than the {max_bytes} left to read",
+                    fetched.total_len
+                ));
+            }
+            Ok(fetched.bytes)
+        }
         Uri::Refused(reason) | Uri::Invalid(reason) => Err(reason.to_owned()),
     }
 }
