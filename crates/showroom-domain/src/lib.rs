@@ -1,7 +1,9 @@
 #![doc = include_str!("../README.md")]
 
+mod address;
 mod email;
 mod error;
+mod idempotency;
 mod money;
 pub mod order;
 mod password;
@@ -12,8 +14,10 @@ mod slug;
 mod status;
 mod text;
 
+pub use address::{RawAddress, ShippingAddress, MAX_ADDRESS_FIELD};
 pub use email::{Email, MAX_EMAIL_LEN};
 pub use error::DomainError;
+pub use idempotency::IdempotencyKey;
 pub use money::{Currency, Money, MAX_MINOR_UNITS};
 pub use order::{
     transition, CustomerNotice, Effects, IllegalTransition, OrderEvent, OrderEventKind,

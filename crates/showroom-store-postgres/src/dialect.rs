@@ -1,5 +1,5 @@
-//! The PostgreSQL dialect: `tsvector` search, a table lock that serializes category moves, and
-//! `SKIP LOCKED` job claims.
+//! The PostgreSQL dialect: `tsvector` search, a table lock that serializes category moves,
+//! `SKIP LOCKED` job claims, and a sequence for order numbers.
 
 use showroom_store_sql::Dialect;
 
@@ -16,6 +16,11 @@ impl Dialect for PostgresDialect {
     /// a cycle; this lock mode conflicts with itself, so moves queue. Reads are not blocked.
     fn lock_category_tree(&self) -> Option<&'static str> {
         Some("LOCK TABLE categories IN SHARE ROW EXCLUSIVE MODE")
+    }
+
+    /// A sequence never blocks concurrent checkouts; a rolled-back one leaves a gap.
+    fn next_order_number(&self) -> &'static str {
+        "SELECT nextval('order_number_seq') AS n"
     }
 
     fn search_predicate(&self, param: &str) -> String {

@@ -39,4 +39,8 @@ pub trait Dialect: Send + Sync + 'static {
         let _ = alias;
         String::new()
     }
+
+    /// A statement, run inside the checkout transaction, that takes the next order sequence value
+    /// and returns it as the BIGINT column `n`. It must never return a value twice; gaps are fine.
+    fn next_order_number(&self) -> &'static str;
 }

@@ -2,11 +2,15 @@
 
 mod assets;
 mod categories;
+mod checkout;
 mod dialect;
 mod error;
 mod jobs;
 mod listing;
 mod media;
+mod order_rows;
+mod order_state;
+mod order_stock;
 mod products;
 mod read;
 mod rows;

@@ -4,12 +4,12 @@
 use std::sync::{Arc, Once};
 
 use async_trait::async_trait;
-use showroom_domain::{ProductStatus, Slug};
+use showroom_domain::{Email, OrderNumber, ProductStatus, Slug};
 use showroom_store::{
     AssetRecord, AssetStore, AssetVisibility, CatalogStore, Category, CategoryPatch, ClaimedJob,
-    ContentHash, FailureKind, Media, NewAsset, NewCategory, NewMedia, NewProduct, NewVariant, Page,
-    PoolStats, Product, ProductPatch, ProductQuery, ProductSummary, StoreError, Variant,
-    VariantPatch,
+    ContentHash, FailureKind, Media, NewAsset, NewCategory, NewMedia, NewOrder, NewProduct,
+    NewVariant, Order, OrderHistoryEntry, OrderStore, Page, PoolStats, Product, ProductPatch,
+    ProductQuery, ProductSummary, ReleaseReason, StoreError, Variant, VariantPatch,
 };
 use sqlx::any::Any;
 use sqlx::{AnyConnection, AnyPool, Row, Transaction};
@@ -276,5 +276,44 @@ impl AssetStore for SqlCatalog {
         report: Option<serde_json::Value>,
     ) -> Result<(), StoreError> {
         self.fail_job_impl(job, worker, reason, kind, report).await
+    }
+}
+
+#[async_trait]
+impl OrderStore for SqlCatalog {
+    async fn place_order(
+        &self,
+        new: NewOrder,
+        hold: std::time::Duration,
+    ) -> Result<(Order, bool), StoreError> {
+        self.place_order_impl(new, hold).await
+    }
+
+    async fn mark_paid(&self, order_id: Uuid, payment_ref: &str) -> Result<Order, StoreError> {
+        self.mark_paid_impl(order_id, payment_ref).await
+    }
+
+    async fn release(&self, order_id: Uuid, reason: ReleaseReason) -> Result<Order, StoreError> {
+        self.release_impl(order_id, reason).await
+    }
+
+    async fn expired_reservations(&self, now: i64, limit: u32) -> Result<Vec<Uuid>, StoreError> {
+        self.expired_reservations_impl(now, limit).await
+    }
+
+    async fn order_by_id(&self, id: Uuid) -> Result<Option<Order>, StoreError> {
+        self.order_by_id_impl(id).await
+    }
+
+    async fn order_by_number(&self, number: OrderNumber) -> Result<Option<Order>, StoreError> {
+        self.order_by_number_impl(number).await
+    }
+
+    async fn orders_for_email(&self, email: &Email, limit: u32) -> Result<Vec<Order>, StoreError> {
+        self.orders_for_email_impl(email, limit).await
+    }
+
+    async fn order_history(&self, id: Uuid) -> Result<Vec<OrderHistoryEntry>, StoreError> {
+        self.order_history_impl(id).await
     }
 }

@@ -15,6 +15,11 @@ impl Dialect for SqliteDialect {
         "BEGIN IMMEDIATE"
     }
 
+    /// One writer at a time, so a counter row is unique and never contended.
+    fn next_order_number(&self) -> &'static str {
+        "UPDATE order_counter SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value AS n"
+    }
+
     fn search_predicate(&self, param: &str) -> String {
         format!("p.id IN (SELECT product_id FROM products_fts WHERE products_fts MATCH {param})")
     }

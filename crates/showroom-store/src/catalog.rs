@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::{
     AssetStore, Category, CategoryPatch, ContentHash, Media, NewCategory, NewMedia, NewProduct,
-    NewVariant, Page, Product, ProductPatch, ProductQuery, ProductSummary, StoreError, Variant,
-    VariantPatch,
+    NewVariant, OrderStore, Page, Product, ProductPatch, ProductQuery, ProductSummary, StoreError,
+    Variant, VariantPatch,
 };
 
 /// Connection pool figures for `/metrics`.
@@ -53,9 +53,10 @@ impl AssetVisibility {
 }
 
 #[async_trait]
-/// Every backend also keeps the asset records and processing queue ([`AssetStore`]), so an
-/// `Arc<dyn CatalogStore>` upcasts to an `Arc<dyn AssetStore>`.
-pub trait CatalogStore: AssetStore + Send + Sync + 'static {
+/// Every backend also keeps the asset records and processing queue ([`AssetStore`]) and the
+/// orders ([`OrderStore`]), so an `Arc<dyn CatalogStore>` upcasts to an `Arc<dyn AssetStore>` or
+/// an `Arc<dyn OrderStore>`.
+pub trait CatalogStore: AssetStore + OrderStore + Send + Sync + 'static {
     /// A cheap round trip, for `/readyz`.
     async fn ping(&self) -> Result<(), StoreError>;
     fn pool_stats(&self) -> PoolStats;

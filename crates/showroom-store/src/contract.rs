@@ -15,21 +15,28 @@
 
 mod assets;
 mod categories;
+mod checkout_races;
+mod checkout_support;
 mod inventory;
 mod jobs;
 mod lifecycle;
 mod listing;
 mod material_variants;
+mod order_totals;
+mod orders;
 mod products;
 mod support;
 
 pub use assets::*;
 pub use categories::*;
+pub use checkout_races::*;
 pub use inventory::*;
 pub use jobs::*;
 pub use lifecycle::*;
 pub use listing::*;
 pub use material_variants::*;
+pub use order_totals::*;
+pub use orders::*;
 pub use products::*;
 pub use support::Fixture;
 
@@ -78,6 +85,17 @@ macro_rules! contract_suite {
             retryable_failures_back_off_and_permanent_ones_fail_at_once,
             concurrent_workers_never_claim_the_same_job,
             material_variants_are_matched_by_option_value_and_keep_a_merchants_choice,
+            flash_sale_sells_exactly_the_stock_and_never_oversells,
+            the_same_idempotency_key_sent_five_times_at_once_makes_one_order,
+            a_payment_and_an_expiry_racing_for_one_order_have_exactly_one_winner,
+            a_declined_payment_returns_the_stock_and_a_second_release_is_refused,
+            timed_out_payments_are_listed_for_the_sweeper_and_their_release_returns_the_stock,
+            illegal_transitions_are_refused_and_write_nothing,
+            cancelling_a_paid_order_puts_its_units_back_on_the_shelf,
+            line_snapshots_survive_later_price_and_title_changes,
+            a_refused_checkout_leaves_no_order_no_key_and_no_reservation,
+            orders_are_found_by_id_number_and_email_newest_first,
+            order_totals_equal_the_sum_of_their_parts_for_random_carts,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {

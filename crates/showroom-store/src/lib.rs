@@ -5,6 +5,7 @@ mod catalog;
 mod cursor;
 mod error;
 mod model;
+mod orders;
 mod query;
 mod tree;
 
@@ -18,6 +19,10 @@ pub use catalog::{AssetVisibility, CatalogStore, PoolStats};
 pub use cursor::{Cursor, CursorKey};
 pub use error::StoreError;
 pub use model::*;
+pub use orders::{
+    Actor, NewOrder, NewOrderLine, Order, OrderHistoryEntry, OrderLine, OrderStore, OrderTotals,
+    ReleaseReason, MAX_ORDER_LINES,
+};
 pub use query::{Page, ProductQuery, ProductSort, MAX_PAGE_SIZE};
 pub use tree::build_category_tree;
 
@@ -26,3 +31,6 @@ pub type DynCatalogStore = std::sync::Arc<dyn CatalogStore>;
 
 /// Shared handle to the asset records and processing queue of the same backend.
 pub type DynAssetStore = std::sync::Arc<dyn AssetStore>;
+
+/// Shared handle to the orders of the same backend.
+pub type DynOrderStore = std::sync::Arc<dyn OrderStore>;

@@ -1,0 +1,256 @@
+//! An order's life after checkout: payment, release, the sweeper's list, and the reads.
+//!
+//! Every state change is one write transaction that (1) locks the order row, (2) reads it and
+//! asks the domain's [`transition`] what the event does, (3) writes the new state with a
+//! condition on the state it read, (4) moves the stock the transition calls for (see
+//! `order_stock.rs`) and (5) appends a history entry. A refused transition is
+//! `Conflict { field: "state" }` and writes nothing, so a duplicated webhook or a second release
+//! cannot sell or release stock twice.
+
+use showroom_domain::{transition, Email, OrderEvent, OrderNumber, OrderProgress, OrderState};
+use showroom_store::{Actor, Order, OrderHistoryEntry, ReleaseReason, StoreError};
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+use crate::error::{corrupt, db};
+use crate::order_rows::{self, append_history, NewHistoryEntry, OrderKey, ORDER_COLUMNS};
+use crate::order_stock::{lock_products, move_stock, LineStock, StockMove};
+use crate::rows;
+use crate::sql::now_millis;
+use crate::SqlCatalog;
+
+/// The longest payment reference or note kept, in characters.
+const MAX_NOTE: usize = 500;
+
+/// One event to apply, with who sent it and what to remember about it.
+struct Step<'a> {
+    event: OrderEvent,
+    actor: Actor,
+    note: Option<&'a str>,
+    payment_ref: Option<&'a str>,
+}
+
+impl SqlCatalog {
+    pub(crate) async fn mark_paid_impl(
+        &self,
+        order_id: Uuid,
+        payment_ref: &str,
+    ) -> Result<Order, StoreError> {
+        let payment_ref = payment_ref.trim();
+        if payment_ref.is_empty()
+            || payment_ref.chars().count() > MAX_NOTE
+            || payment_ref.chars().any(char::is_control)
+        {
+            return Err(StoreError::invalid(
+                "payment_ref",
+                format!("a payment reference has 1 to {MAX_NOTE} characters on one line"),
+            ));
+        }
+        self.apply(
+            order_id,
+            Step {
+                event: OrderEvent::PaymentSucceeded,
+                actor: Actor::PaymentProvider,
+                note: Some(payment_ref),
+                payment_ref: Some(payment_ref),
+            },
+        )
+        .await
+    }
+
+    pub(crate) async fn release_impl(
+        &self,
+        order_id: Uuid,
+        reason: ReleaseReason,
+    ) -> Result<Order, StoreError> {
+        let (event, actor, note) = match &reason {
+            ReleaseReason::PaymentFailed { detail } => (
+                OrderEvent::PaymentFailed,
+                Actor::PaymentProvider,
+                Some(detail.as_str()),
+            ),
+            ReleaseReason::PaymentExpired => (OrderEvent::PaymentExpired, Actor::Sweeper, None),
+            ReleaseReason::Cancelled { by } => (OrderEvent::Cancel, by.clone(), None),
+        };
+        let note = note.map(|n| {
+            let end = n.char_indices().nth(MAX_NOTE).map_or(n.len(), |(i, _)| i);
+            &n[..end]
+        });
+        self.apply(
+            order_id,
+            Step {
+                event,
+                actor,
+                note,
+                payment_ref: None,
+            },
+        )
+        .await
+    }
+
+    async fn apply(&self, order_id: Uuid, step: Step<'_>) -> Result<Order, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let locked = sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
+            .bind(order_id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?
+            .rows_affected();
+        if locked == 0 {
+            return Err(StoreError::NotFound { what: "order" });
+        }
+        let current = order_rows::order_by_id(&mut tx, order_id)
+            .await?
+            .ok_or(StoreError::NotFound { what: "order" })?;
+        let progress = OrderProgress::restore(
+            current.state,
+            current.totals.grand_total,
+            current.refunded,
+            current.tracking.clone(),
+        )
+        .map_err(|e| corrupt("order progress", e))?;
+        let (next, effects) = transition(&progress, &step.event)
+            .map_err(|e| StoreError::conflict("state", e.to_string()))?;
+
+        let now = now_millis();
+        let written = sqlx::query(
+            "UPDATE orders SET state = $2, refunded_minor = $3, tracking_number = $4, \
+             payment_ref = COALESCE($5, payment_ref), reserved_until = NULL, updated_at = $6 \
+             WHERE id = $1 AND state = $7",
+        )
+        .bind(order_id.to_string())
+        .bind(next.state().as_str())
+        .bind(next.refunded().amount_minor)
+        .bind(next.shipment().map(|t| t.as_str().to_owned()))
+        .bind(step.payment_ref)
+        .bind(now)
+        .bind(current.state.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+        if written == 0 {
+            return Err(StoreError::conflict(
+                "state",
+                "the order changed meanwhile; try again",
+            ));
+        }
+
+        let how = match (current.state, &step.event) {
+            (OrderState::PendingPayment, OrderEvent::PaymentSucceeded) => Some(StockMove::Sell),
+            (OrderState::PendingPayment, _) if effects.release_stock => Some(StockMove::Unreserve),
+            (_, _) if effects.release_stock => Some(StockMove::Restock),
+            _ => None,
+        };
+        if let Some(how) = how {
+            let stock: Vec<LineStock> = current
+                .lines
+                .iter()
+                .map(|line| LineStock {
+                    product_id: line.product_id,
+                    variant_id: line.variant_id,
+                    quantity: i64::from(line.quantity),
+                })
+                .collect();
+            lock_products(&mut tx, stock.iter().map(|l| l.product_id)).await?;
+            if let Some(line) = move_stock(&mut tx, &stock, how).await? {
+                return Err(StoreError::Internal(
+                    format!(
+                        "stock of variant {} cannot take {how:?} of {} units: the reservation \
+                         bookkeeping is inconsistent",
+                        line.variant_id, line.quantity
+                    )
+                    .into(),
+                ));
+            }
+        }
+        append_history(
+            &mut tx,
+            NewHistoryEntry {
+                order_id,
+                at: now,
+                actor: &step.actor,
+                what: step.event.kind().as_str(),
+                from: Some(current.state),
+                to: next.state(),
+                note: step.note,
+            },
+        )
+        .await?;
+        let order = order_rows::order_by_id(&mut tx, order_id)
+            .await?
+            .ok_or(StoreError::NotFound { what: "order" })?;
+        tx.commit().await.map_err(db)?;
+        Ok(order)
+    }
+
+    pub(crate) async fn expired_reservations_impl(
+        &self,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let found = sqlx::query(
+            "SELECT o.id FROM orders o WHERE o.reserved_until IS NOT NULL \
+             AND o.reserved_until < $1 AND o.state = 'pending_payment' \
+             ORDER BY o.reserved_until, o.id LIMIT $2",
+        )
+        .bind(now)
+        .bind(i64::from(limit.clamp(1, 1_000)))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        found.iter().map(|row| rows::uuid(row, "id")).collect()
+    }
+
+    pub(crate) async fn order_by_id_impl(&self, id: Uuid) -> Result<Option<Order>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        order_rows::order_by(&mut conn, OrderKey::Id(id)).await
+    }
+
+    pub(crate) async fn order_by_number_impl(
+        &self,
+        number: OrderNumber,
+    ) -> Result<Option<Order>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        order_rows::order_by(&mut conn, OrderKey::Number(number)).await
+    }
+
+    pub(crate) async fn orders_for_email_impl(
+        &self,
+        email: &Email,
+        limit: u32,
+    ) -> Result<Vec<Order>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        orders_for_email(&mut conn, email, limit).await
+    }
+
+    pub(crate) async fn order_history_impl(
+        &self,
+        id: Uuid,
+    ) -> Result<Vec<OrderHistoryEntry>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        order_rows::history(&mut conn, id).await
+    }
+}
+
+async fn orders_for_email(
+    conn: &mut AnyConnection,
+    email: &Email,
+    limit: u32,
+) -> Result<Vec<Order>, StoreError> {
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.email_key = $1 \
+         ORDER BY o.number DESC LIMIT $2"
+    );
+    let found = sqlx::query(&sql)
+        .bind(email.normalized())
+        .bind(i64::from(limit.clamp(1, 100)))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?;
+    let mut orders = Vec::with_capacity(found.len());
+    for row in &found {
+        orders.push(order_rows::order(conn, row).await?);
+    }
+    Ok(orders)
+}
