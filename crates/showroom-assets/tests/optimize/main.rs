@@ -6,6 +6,7 @@
 //! Set `SHOWROOM_OPTIMIZE_OUT=DIR` to also write the optimized files there.
 
 mod demo;
+mod features;
 mod hostile;
 mod meshopt;
 mod models;

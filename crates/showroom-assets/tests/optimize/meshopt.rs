@@ -7,38 +7,13 @@ use showroom_assets::gltf::{self, Format, NoResources};
 use showroom_assets::optimize::{self, OptimizeOptions};
 use showroom_assets::scene;
 
-use crate::support::json_of;
+use crate::support::{bin_of, glb, json_of};
 
 fn optimized_chair() -> Vec<u8> {
     let glb = demo::generate(DemoKind::Chair, &[("Oak", [0.6, 0.4, 0.2, 1.0])]);
     optimize::optimize(&glb, Format::Glb, &NoResources, &OptimizeOptions::default())
         .unwrap()
         .glb
-}
-
-/// The BIN chunk of a GLB.
-fn bin_of(glb: &[u8]) -> Vec<u8> {
-    let len = u32::from_le_bytes(glb[12..16].try_into().unwrap()) as usize;
-    glb[20 + len + 8..].to_vec()
-}
-
-/// A GLB with `json` and `bin` as chunks.
-fn glb(json: &Value, bin: &[u8]) -> Vec<u8> {
-    let mut j = serde_json::to_vec(json).unwrap();
-    while !j.len().is_multiple_of(4) {
-        j.push(b' ');
-    }
-    let mut out = Vec::new();
-    out.extend_from_slice(b"glTF");
-    out.extend_from_slice(&2u32.to_le_bytes());
-    out.extend_from_slice(&((28 + j.len() + bin.len()) as u32).to_le_bytes());
-    out.extend_from_slice(&(j.len() as u32).to_le_bytes());
-    out.extend_from_slice(b"JSON");
-    out.extend_from_slice(&j);
-    out.extend_from_slice(&(bin.len() as u32).to_le_bytes());
-    out.extend_from_slice(b"BIN\0");
-    out.extend_from_slice(bin);
-    out
 }
 
 fn codes(glb: &[u8]) -> Vec<&'static str> {
