@@ -47,7 +47,7 @@ pub use image_header::ImageFormat;
 pub(crate) use inspect::build as build_inspection;
 pub use inspect::{Bounds, Inspection, TextureInfo};
 pub(crate) use nodes::world_matrices;
-pub use problem::{Problem, Severity, Validation};
+pub use problem::{Problem, Severity, Validation, REPAIRABLE};
 pub(crate) use resource::{classify, decode_base64, Uri};
 pub use resource::{DirResolver, Fetched, NoResources, ResolveError, Resolver};
 

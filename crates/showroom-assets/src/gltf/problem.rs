@@ -10,6 +10,10 @@ use serde::Serialize;
 
 use super::limits::MAX_PROBLEMS;
 
+/// Errors the scene decoder and the optimizer repair rather than refuse: a scene listing a
+/// node that is some node's child (drawn once, under its root ancestor).
+pub const REPAIRABLE: &[&str] = &["SCENE_NON_ROOT_NODE"];
+
 /// How bad a problem is. Only errors make an asset unusable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -57,6 +61,22 @@ impl Validation {
     /// True when at least one problem is an error.
     pub fn has_errors(&self) -> bool {
         self.errors > 0
+    }
+
+    /// The first error that makes the document unusable for drawing and optimizing: any error
+    /// but the [`REPAIRABLE`] ones; or, when errors were found beyond the listed problems
+    /// (which cannot be known to be repairable), the first listed problem.
+    pub fn blocking_error(&self) -> Option<&Problem> {
+        let listed = self
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .find(|p| !REPAIRABLE.contains(&p.code));
+        listed.or_else(|| {
+            self.problems
+                .first()
+                .filter(|_| self.truncated && self.errors > 0)
+        })
     }
 
     /// The listed problems with `code`.

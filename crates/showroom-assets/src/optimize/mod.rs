@@ -1,11 +1,18 @@
 //! The delivery optimizer: from a validated upload to the two GLBs a shop serves.
 //!
-//! [`optimize`] reads a document our validator accepts (see [`source`]), and writes:
+//! The tour: `source` accepts the input, `streams` reads accessors, `mesh` rebuilds each
+//! primitive (weld, vertex cache, fetch order) in the `encoding` of each output, `nodes`
+//! places the dequantization transforms and repairs scenes, `textures` and `materials`
+//! handle images, `glb` lays out buffers and compresses them, `extensions` declares what the
+//! output uses, `document` puts one output together, and `report` says what happened.
+//!
+//! [`optimize`] reads a document our validator accepts (see `source`), and writes:
 //!
 //! - [`Optimized::glb`], for the web viewer: every primitive welded (bit-identical vertices
 //!   merged), its triangles reordered for the vertex cache and its vertices for fetch order,
-//!   attributes quantized with `KHR_mesh_quantization` ([`encoding`]), and every vertex and index
-//!   stream compressed with `EXT_meshopt_compression` (codec version 0), both required;
+//!   attributes quantized with `KHR_mesh_quantization` (`encoding`: gltfpack's default bits,
+//!   normals through meshopt's octahedral filter), and every vertex and index stream compressed
+//!   with `EXT_meshopt_compression` (codec version 0), both required (`glb`);
 //! - [`Optimized::plain_glb`], for Android Scene Viewer: the same welded and reordered geometry
 //!   with core glTF formats only and no `EXT_*` extension anywhere;
 //! - [`Optimized::report`], what was done.
@@ -18,7 +25,8 @@
 //! recorded; any other validation error refuses the input.
 //!
 //! Guarantees: no panic on any input; memory bounded by the validator's limits (only ranges it
-//! located are read); the same input and options always give the same bytes; and both outputs
+//! located are read; external images are read under the same resource budget, decoded only
+//! within the scene decoder's pixel limits); the same input and options always give the same bytes; and both outputs
 //! are validated by our own validator before they are returned, so a file we could not read back
 //! without errors is never handed out ([`OptimizeError::Output`]).
 

@@ -12,9 +12,6 @@ use serde_json::Value;
 use super::OptimizeError;
 use crate::gltf::{self, Format, Inspection, Parts, Resolver, Severity, Validation};
 
-/// Errors we repair rather than refuse.
-const REPAIRABLE: &str = "SCENE_NON_ROOT_NODE";
-
 /// A validated input document.
 pub(crate) struct Source<'a> {
     pub parts: Parts<'a>,
@@ -36,20 +33,14 @@ impl<'a> Source<'a> {
         let Some(parts) = gltf::analyze_parts(bytes, format, resolver, &mut validation) else {
             return Err(OptimizeError::Unreadable(validation));
         };
-        let blocking = validation
-            .problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .find(|p| p.code != REPAIRABLE);
-        let unlisted = validation.truncated && validation.errors > 0;
-        if let Some(first) = blocking.or(validation.problems.first().filter(|_| unlisted)) {
+        if let Some(first) = validation.blocking_error() {
             let first = format!("{} {}: {}", first.code, first.pointer, first.message);
             return Err(OptimizeError::Invalid { validation, first });
         }
         let repairs = validation
             .problems
             .iter()
-            .filter(|p| p.code == REPAIRABLE)
+            .filter(|p| gltf::REPAIRABLE.contains(&p.code))
             .map(|p| {
                 format!(
                     "{} at {}: {}; the scene now lists the node's root ancestor",

@@ -98,9 +98,6 @@ pub enum SceneError {
     TooLarge,
 }
 
-/// Errors we repair rather than refuse (see the module docs).
-const REPAIRABLE: &[&str] = &["SCENE_NON_ROOT_NODE"];
-
 /// Validates, then decodes the default scene.
 pub fn decode(bytes: &[u8], format: Format, resolver: &dyn Resolver) -> Result<Scene, SceneError> {
     let mut validation = Validation::default();
@@ -108,24 +105,14 @@ pub fn decode(bytes: &[u8], format: Format, resolver: &dyn Resolver) -> Result<S
         return Err(SceneError::Unreadable(validation));
     };
     let mut scene = Scene::default();
-    let blocking = validation
-        .problems
-        .iter()
-        .filter(|p| p.severity == gltf::Severity::Error)
-        .find(|p| !REPAIRABLE.contains(&p.code));
-    // Listed problems are capped; when some were not listed we cannot know they are repairable.
-    if let Some(first) = blocking.or(validation
-        .problems
-        .iter()
-        .find(|_| validation.truncated && validation.errors > 0))
-    {
+    if let Some(first) = validation.blocking_error() {
         let first = format!("{} {}: {}", first.code, first.pointer, first.message);
         return Err(SceneError::Invalid { validation, first });
     }
     for problem in validation
         .problems
         .iter()
-        .filter(|p| p.code == REPAIRABLE[0])
+        .filter(|p| gltf::REPAIRABLE.contains(&p.code))
     {
         scene.warnings.push(format!(
             "repaired {} at {}: {}; it is drawn once, under its root ancestor",
