@@ -9,7 +9,7 @@
 //!
 //! Status, report and re-processing read and write the asset record; the worker fills it in.
 
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -148,6 +148,10 @@ fn default_poster(report: &serde_json::Value) -> Option<String> {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documentation of the query string, parsed by hand"
+)]
 pub struct UploadParams {
     /// The file's name as the merchant knows it, for display (`chair.glb`); default `upload`.
     #[param(max_length = 200)]
@@ -174,7 +178,7 @@ pub struct UploadParams {
 )]
 pub async fn upload_asset(
     State(state): State<AppState>,
-    Query(params): Query<UploadParams>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     request: Request,
 ) -> Result<Response, ApiError> {
@@ -227,8 +231,7 @@ pub async fn upload_asset(
     } else {
         UploadFormat::Glb
     };
-    let original_name = params
-        .name
+    let original_name = query_value(query.as_deref(), "name")
         .or(part_name)
         .map(|n| display_name(&n))
         .filter(|n| !n.is_empty())
@@ -309,6 +312,10 @@ fn upload_error(error: AssetError, limit: u64) -> ApiError {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "documentation of the query string, parsed by hand"
+)]
 pub struct ListParams {
     /// At most this many, newest first (default 50, at most 500).
     #[param(minimum = 1, maximum = 500)]
@@ -323,11 +330,29 @@ pub struct ListParams {
 )]
 pub async fn list_assets(
     State(state): State<AppState>,
-    Query(params): Query<ListParams>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<AssetDto>>, ApiError> {
-    let limit = params.limit.unwrap_or(50).clamp(1, 500);
+    let limit = match query_value(query.as_deref(), "limit") {
+        None => 50,
+        Some(raw) => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=500).contains(n))
+            .ok_or_else(|| ApiError::BadRequest {
+                code: "invalid_query",
+                detail: "`limit` must be a whole number from 1 to 500".into(),
+                field: Some("limit".into()),
+            })?,
+    };
     let records = state.catalog.list_assets(limit).await?;
     Ok(Json(records.into_iter().map(AssetDto::from).collect()))
+}
+
+/// The first value of `name` in a query string, percent-decoded (malformed escapes are kept).
+fn query_value(query: Option<&str>, name: &str) -> Option<String> {
+    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
 }
 
 fn parse_hash(raw: &str) -> Result<ContentHash, ApiError> {

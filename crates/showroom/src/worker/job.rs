@@ -44,7 +44,17 @@ pub async fn process_claimed(context: &WorkerContext, worker: &str, job: Claimed
 async fn finish(context: &WorkerContext, worker: &str, job: &ClaimedJob) {
     let started = Instant::now();
     let store = &context.store;
-    let recorded = match run(context, worker, job).await {
+    let outcome = run(context, worker, job).await;
+    let label = match &outcome {
+        Ok(Outcome::Ready(_)) => "ready",
+        Ok(Outcome::Failed(_, FailureKind::Retryable { .. }, _)) => "retry",
+        Ok(Outcome::Failed(..)) => "failed",
+        Err(LostLease) => "lost_lease",
+    };
+    metrics::counter!("showroom_asset_jobs_total", "outcome" => label).increment(1);
+    metrics::histogram!("showroom_asset_job_seconds", "outcome" => label)
+        .record(started.elapsed().as_secs_f64());
+    let recorded = match outcome {
         Ok(Outcome::Ready(processed)) => {
             let files = processed.files.len();
             let result = store.complete_job(job.id, worker, processed.report).await;

@@ -12,6 +12,9 @@
 //! - bad models fail at once with the pipeline's reason; storage failures are retried with
 //!   exponential backoff up to `assets.max_attempts`;
 //! - on shutdown, workers stop claiming; an unfinished job is left to its lease.
+//!
+//! `/metrics` counts jobs by outcome (`showroom_asset_jobs_total{outcome="ready|failed|retry|
+//! lost_lease"}`) with their durations (`showroom_asset_job_seconds`).
 
 mod job;
 

@@ -141,6 +141,17 @@ async fn a_demo_model_goes_from_upload_to_ready_with_every_derived_file() {
         (again["hash"].as_str(), again["status"].as_str()),
         (Some(hash.as_str()), Some("ready"))
     );
+    for bad in ["0", "501", "1.5", "ten"] {
+        let path = format!("/api/v1/admin/assets?limit={bad}");
+        let response = app.admin(Method::GET, &path, None).await;
+        assert_problem(
+            response,
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            Some("limit"),
+        )
+        .await;
+    }
     let listed = app
         .admin_json(
             Method::GET,
@@ -301,7 +312,7 @@ async fn a_broken_model_fails_with_its_first_error_and_can_be_reprocessed() {
     // A GLB header whose JSON chunk references a buffer view that does not exist.
     let json = br#"{"asset":{"version":"2.0"},"meshes":[{"primitives":[{"attributes":{"POSITION":3}}]}],"nodes":[{"mesh":0}],"scenes":[{"nodes":[0]}]}"#;
     let mut padded = json.to_vec();
-    while padded.len() % 4 != 0 {
+    while !padded.len().is_multiple_of(4) {
         padded.push(b' ');
     }
     let mut broken = b"glTF".to_vec();
