@@ -1,6 +1,8 @@
-//! A structure-aware fuzz test: valid GLBs (demo models, and a few fixture models when present)
-//! mutated by byte flips, truncation and JSON edits (numbers made huge, negative or fractional,
-//! keys removed or duplicated) must never make `check` (validate + inspect) panic.
+//! A structure-aware fuzz test: valid GLBs (demo models, the same optimized with
+//! `EXT_meshopt_compression`, and a few fixture models when present) mutated by byte flips,
+//! truncation and JSON edits (numbers made huge, negative or fractional, keys removed or
+//! duplicated) must never make `check` (validate + inspect, meshopt decoding included) or the
+//! optimizer panic, and the optimizer must never hand out a file our validator refuses.
 //!
 //! 300 cases keep it to seconds in a debug build; set `PROPTEST_CASES` for a longer run.
 
@@ -10,6 +12,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 use showroom_assets::demo::{self, DemoKind};
 use showroom_assets::gltf::{self, Format, NoResources};
+use showroom_assets::optimize::{self, OptimizeError, OptimizeOptions};
 
 /// A GLB split into its JSON text and BIN chunk, for rebuilding after an edit.
 struct Seed {
@@ -41,6 +44,16 @@ fn seeds() -> &'static [Seed] {
                 )
             })
             .collect();
+        // Compressed and quantized copies, so mutations reach the meshopt decoders.
+        let optimized: Vec<Vec<u8>> = glbs
+            .iter()
+            .map(|glb| {
+                optimize::optimize(glb, Format::Glb, &NoResources, &OptimizeOptions::default())
+                    .unwrap()
+                    .glb
+            })
+            .collect();
+        glbs.extend(optimized);
         let fixtures = std::env::var_os("SHOWROOM_FIXTURES").map_or_else(
             || {
                 std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -200,5 +213,7 @@ proptest! {
         prop_assert!(checked.inspection.is_some() || checked.validation.has_errors());
         let as_json = gltf::check(&input, Format::Gltf, &NoResources);
         prop_assert!(as_json.validation.has_errors() || as_json.inspection.is_some());
+        let optimized = optimize::optimize(&input, Format::Glb, &NoResources, &OptimizeOptions::default());
+        prop_assert!(!matches!(optimized, Err(OptimizeError::Output { .. })), "{optimized:?}");
     }
 }

@@ -5,7 +5,8 @@
 //! and the report records. When the problem list was truncated with errors in it, the input is
 //! refused, because an unlisted error cannot be known to be repairable. Everything later reads
 //! only through the [`Parts`] the validator built: accessor ranges it located, decoded meshopt
-//! views, and the JSON it type-checked.
+//! views, and the JSON it type-checked (with whole numbers written as floats turned into
+//! integers, as the validator reads them).
 
 use serde_json::Value;
 
@@ -21,6 +22,33 @@ pub(crate) struct Source<'a> {
     pub repairs: Vec<String>,
     /// Validation warnings of the input, carried into the report.
     pub warnings: Vec<String>,
+}
+
+/// Largest integer a JSON number carries exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// Rewrites whole numbers written as floats (`1.0`, `1e0`, which glTF allows for integer
+/// properties and the validator accepts) as integers, so every later `as_u64` reads an index
+/// the way the validator did. Non-integral numbers are left alone; glTF does not distinguish
+/// `1.0` from `1` anywhere.
+fn integers_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER)
+            {
+                *value = if f >= 0.0 {
+                    Value::from(f as u64)
+                } else {
+                    Value::from(f as i64)
+                };
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integers_as_integers),
+        Value::Object(map) => map.values_mut().for_each(integers_as_integers),
+        _ => {}
+    }
 }
 
 impl<'a> Source<'a> {
@@ -54,8 +82,9 @@ impl<'a> Source<'a> {
             .filter(|p| p.severity == Severity::Warning)
             .map(|p| format!("input {} at {}: {}", p.code, p.pointer, p.message))
             .collect();
-        let json: Value = serde_json::from_slice(parts.json)
+        let mut json: Value = serde_json::from_slice(parts.json)
             .map_err(|_| OptimizeError::Unreadable(validation.clone()))?;
+        integers_as_integers(&mut json);
         let inspection = gltf::build_inspection(&parts.analysis, format, validation.errors);
         Ok(Self {
             parts,
