@@ -32,3 +32,7 @@ pub const MAX_DECOMPRESSED_BYTES: u64 = 1024 * 1024 * 1024;
 /// meshopt codecs cannot go past about 64× (vertex data) or 12× (indices), so a stream claiming
 /// more is a bomb, refused before its output is allocated.
 pub const MAX_DECOMPRESSION_RATIO: u64 = 256;
+
+/// Elements an accessor without a bufferView (all zeros but its sparse values) may declare
+/// before a decoder allocates them: such a count is not backed by any bytes.
+pub const MAX_UNBACKED_ELEMENTS: usize = 32 * 1024 * 1024;

@@ -20,6 +20,7 @@ mod accessor_data;
 mod analyze;
 mod binary;
 mod document;
+pub(crate) mod elements;
 mod glb;
 mod image_header;
 mod images;
@@ -40,9 +41,7 @@ pub use analyze::Format;
 // For the scene decoder, which reads what the checks proved usable (crate-internal).
 pub(crate) use analyze::{analyze_parts, Parts};
 pub(crate) use binary::Binary;
-pub(crate) use document::{
-    Accessor, ComponentType, Document, ElementType, Primitive, Sparse, SparseRange,
-};
+pub(crate) use document::{ComponentType, Document, ElementType, Primitive};
 pub use image_header::ImageFormat;
 pub(crate) use inspect::build as build_inspection;
 pub use inspect::{Bounds, Inspection, TextureInfo};

@@ -19,7 +19,8 @@ use super::mesh::{self, Read};
 use super::report::OptimizeReport;
 use super::source::Source;
 use super::textures::Prepared;
-use super::{extensions, materials, nodes, streams, OptimizeError, OptimizeOptions};
+use super::{extensions, materials, nodes, OptimizeError, OptimizeOptions};
+use crate::gltf::elements as streams;
 
 /// Which GLB to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,7 +15,7 @@
 //! Every element is padded to a multiple of 4 bytes (a glTF rule for vertex attributes and a
 //! meshopt codec requirement), with zero padding so the padding compresses to nothing.
 
-use super::streams::Stream;
+use crate::gltf::elements::Stream;
 use crate::gltf::{ComponentType, ElementType};
 
 /// How one stream is written.

@@ -17,8 +17,8 @@
 use std::collections::HashMap;
 
 use super::encoding::{self, Context, Encoded, Encoding};
-use super::streams::{self, Stream};
 use super::OptimizeError;
+use crate::gltf::elements::{self as streams, Stream};
 use crate::gltf::{Binary, Document, Primitive};
 use crate::scene::MAX_DECODED_VERTICES;
 

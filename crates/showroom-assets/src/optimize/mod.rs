@@ -1,6 +1,6 @@
 //! The delivery optimizer: from a validated upload to the two GLBs a shop serves.
 //!
-//! The tour: `source` accepts the input, `streams` reads accessors, `mesh` rebuilds each
+//! The tour: `source` accepts the input, `mesh` rebuilds each
 //! primitive (weld, vertex cache, fetch order) in the `encoding` of each output, `nodes`
 //! places the dequantization transforms and repairs scenes, `textures` and `materials`
 //! handle images, `glb` lays out buffers and compresses them, `extensions` declares what the
@@ -39,7 +39,6 @@ mod mesh;
 mod nodes;
 mod report;
 mod source;
-mod streams;
 mod textures;
 
 use std::time::Instant;

@@ -1,13 +1,14 @@
 //! Accessor elements as raw component values (`f64` holds every glTF component type exactly),
 //! with interleaved strides, matrix column padding, missing bufferViews (zeros) and sparse
-//! substitution resolved.
+//! substitution resolved, for the decoders that read what the validator checked (the scene
+//! decoder, the optimizer).
 //!
 //! Only accessors the validator located are read, through bounds-checked slices, so a
 //! [`Stream`] never has more elements than the input's real bytes allow (or, for an accessor
-//! without a bufferView, than [`MAX_DECODED_VERTICES`]).
+//! without a bufferView, than [`MAX_UNBACKED_ELEMENTS`]).
 
-use crate::gltf::{Binary, ComponentType, Document, ElementType};
-use crate::scene::MAX_DECODED_VERTICES;
+use super::limits::MAX_UNBACKED_ELEMENTS;
+use super::{Binary, ComponentType, Document, ElementType};
 
 /// The elements of one accessor.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +59,7 @@ pub(crate) fn read(doc: &Document, binary: &Binary<'_>, index: usize) -> Option<
             }
             raw
         }
-        None if count <= MAX_DECODED_VERTICES => vec![0.0; count * n],
+        None if count <= MAX_UNBACKED_ELEMENTS => vec![0.0; count * n],
         None => return None,
     };
     if let Some(sparse) = &accessor.sparse {
