@@ -21,6 +21,7 @@ use super::source::Source;
 use super::textures::Prepared;
 use super::{extensions, materials, nodes, OptimizeError, OptimizeOptions};
 use crate::gltf::elements as streams;
+use crate::scene::MAX_DECODED_VERTICES;
 
 /// Which GLB to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,6 +140,9 @@ fn write_meshes(
     let mut built_before: HashMap<String, Value> = HashMap::new();
     let mut quantized = false;
     let mut all_reads = Vec::with_capacity(doc.meshes.len());
+    // Every primitive is held decoded at once (as `f64`s), so the total is bounded, as the
+    // scene decoder bounds its own.
+    let mut budget = MAX_DECODED_VERTICES;
     for (m, mesh) in doc.meshes.iter().enumerate() {
         let reads = mesh
             .primitives
@@ -156,6 +160,14 @@ fn write_meshes(
         let morphed = reads.iter().any(|r| !r.targets.is_empty());
         if output == Output::Delivery && quantizable[m] && !morphed {
             grids[m] = position_grid(&reads, options.position_bits);
+        }
+        for read in &reads {
+            let vertices = read.attributes.first().map_or(0, |(_, s)| s.count());
+            budget = budget.checked_sub(vertices).ok_or_else(|| {
+                OptimizeError::TooLarge(format!(
+                    "the meshes have more than {MAX_DECODED_VERTICES} vertices in all"
+                ))
+            })?;
         }
         all_reads.push(reads);
     }
