@@ -33,8 +33,9 @@ pub const PLAIN_GLB: &str = "model-plain.glb";
 pub const USDZ: &str = "model.usdz";
 pub const REPORT: &str = "report.json";
 
-/// Codes of validation errors the pipeline repairs instead of refusing the model.
-pub const REPAIRABLE: &[&str] = &["SCENE_NON_ROOT_NODE"];
+/// Codes of validation errors the pipeline repairs instead of refusing the model (the same
+/// policy as the scene decoder and the optimizer).
+pub use crate::gltf::REPAIRABLE;
 
 /// How to process a model.
 #[derive(Debug, Clone)]
@@ -136,13 +137,7 @@ pub fn process(
     let Some(inspection) = checked.inspection else {
         return Err(rejected(&checked.validation, validation_json));
     };
-    let blocking = checked
-        .validation
-        .problems
-        .iter()
-        .filter(|p| p.severity == Severity::Error)
-        .find(|p| !REPAIRABLE.contains(&p.code));
-    if blocking.is_some() || (checked.validation.truncated && checked.validation.errors > 0) {
+    if checked.validation.blocking_error().is_some() {
         return Err(rejected(&checked.validation, validation_json));
     }
     let repairs: Vec<String> = checked
@@ -236,9 +231,7 @@ fn derived(name: &str, bytes: Vec<u8>) -> DerivedFile {
 
 fn rejected(validation: &gltf::Validation, validation_json: serde_json::Value) -> ProcessError {
     let first = validation
-        .problems
-        .iter()
-        .find(|p| p.severity == Severity::Error && !REPAIRABLE.contains(&p.code))
+        .blocking_error()
         .or_else(|| validation.problems.first());
     let reason = match first {
         Some(p) if p.pointer.is_empty() => format!(
