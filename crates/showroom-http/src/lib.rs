@@ -1,16 +1,19 @@
 #![doc = include_str!("../README.md")]
 
 mod app;
+mod checkout;
 mod delivery;
 mod error;
 mod extract;
 mod middleware;
 mod openapi;
+pub mod payments;
 mod response_cache;
 mod routes;
 mod state;
 
 pub use app::router;
+pub use checkout::{order_token, CheckoutSettings};
 pub use delivery::{
     random_signing_key, signed_asset_path, Delivery, DeliverySettings, ORIGIN_SECRET_HEADER,
 };

@@ -12,6 +12,7 @@ use utoipa::{Modify, OpenApi};
     modifiers(&AdminToken),
     tags(
         (name = "storefront", description = "What shoppers see: published products and categories"),
+        (name = "checkout", description = "Guest checkout with an `Idempotency-Key`, and the guest's order read"),
         (name = "admin", description = "Catalog management; requires the admin API token"),
         (name = "assets", description = "Immutable, content-addressed files"),
         (name = "operations", description = "Health, readiness and metrics"),

@@ -14,6 +14,7 @@ use showroom_cache::Cache;
 use showroom_domain::Currency;
 use showroom_store::DynCatalogStore;
 
+use crate::checkout::CheckoutSettings;
 use crate::delivery::Delivery;
 
 /// Settings the HTTP layer needs, already parsed by the binary.
@@ -63,4 +64,6 @@ pub struct AppState {
     pub delivery: Arc<Delivery>,
     /// The web application firewall layer, built by the binary; `None` runs without it.
     pub shield: Option<showroom_shield::ShieldLayer>,
+    /// Checkout: the payment provider, the reservation hold and timeout, the pricing rules.
+    pub checkout: Arc<CheckoutSettings>,
 }

@@ -3,6 +3,7 @@
 //! separates nesting: `SHOWROOM_HTTP__REQUEST_TIMEOUT_SECS`), then command-line flags. Secrets
 //! are `SecretString`s and are redacted whenever the configuration is printed.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::Path;
 
@@ -100,6 +101,48 @@ impl Default for AssetsConfig {
     }
 }
 
+/// Checkout and payments (`[checkout]`, `SHOWROOM_CHECKOUT__*`). Amounts are integer minor
+/// units of the shop's `currency`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CheckoutConfig {
+    /// `test`: the built-in provider that answers by test card number (see the README).
+    pub payment_provider: String,
+    /// Stock stays reserved this long for a payment; then the sweeper returns it.
+    pub payment_hold_secs: u64,
+    /// A payment the provider has not confirmed after this long fails as `payment_timeout`.
+    /// Keep it below `http.request_timeout_secs`.
+    pub payment_timeout_secs: u64,
+    /// How often the sweeper looks for expired reservations.
+    pub sweep_interval_secs: u64,
+    /// Whether catalog prices already contain tax.
+    pub prices_include_tax: bool,
+    /// The tax rate in basis points (1 % = 100), for every destination.
+    pub tax_rate_basis_points: u32,
+    /// Flat rate per shipping method, in minor units.
+    pub shipping_rates: BTreeMap<String, i64>,
+    /// Goods worth at least this much (minor units) ship free; unset: never free.
+    pub free_shipping_from: Option<i64>,
+}
+
+impl Default for CheckoutConfig {
+    fn default() -> Self {
+        Self {
+            payment_provider: "test".into(),
+            payment_hold_secs: 900,
+            payment_timeout_secs: 10,
+            sweep_interval_secs: 5,
+            prices_include_tax: true,
+            tax_rate_basis_points: 0,
+            shipping_rates: BTreeMap::from([
+                ("standard".to_owned(), 500),
+                ("express".to_owned(), 1500),
+            ]),
+            free_shipping_from: Some(10_000),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
@@ -126,6 +169,7 @@ pub struct Config {
     pub http: HttpConfig,
     pub cache: CacheConfig,
     pub assets: AssetsConfig,
+    pub checkout: CheckoutConfig,
     /// Absolute URL of the CDN in front of `/assets` (`https://cdn.example.com`): media URLs
     /// point there and `/assets` answers only the CDN. Unset: this server serves and links assets.
     pub asset_base_url: Option<String>,
@@ -162,6 +206,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             cache: CacheConfig::default(),
             assets: AssetsConfig::default(),
+            checkout: CheckoutConfig::default(),
             asset_base_url: None,
             asset_origin_secret: None,
             asset_signing_key: None,

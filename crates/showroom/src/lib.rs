@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod demo_seed;
 pub mod server;
+pub mod sweeper;
 pub mod telemetry;
 pub mod worker;
 

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use clap::Parser;
 use showroom::assets_cli::AssetsCommand;
 use showroom::cli::{Cli, Command};
+use showroom::sweeper::Sweeper;
 use showroom::worker::{WorkerContext, WorkerSettings, Workers};
 use showroom::{backends, build_state, serve_with_listener, telemetry, Config};
 
@@ -90,8 +91,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         blobs: state.blobs.clone(),
         settings: Arc::new(WorkerSettings::from_config(&config)),
     });
+    let sweeper = Sweeper::start(
+        state.catalog.clone(),
+        Duration::from_secs(config.checkout.sweep_interval_secs.max(1)),
+    );
     let drain = Duration::from_secs(config.http.shutdown_drain_secs);
     serve_with_listener(listener, state, drain, showroom::server::shutdown_signal()).await?;
+    sweeper.stop().await;
     workers.stop(WORKER_GRACE).await;
     tracing::info!("stopped");
     Ok(())

@@ -9,8 +9,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
-use showroom_domain::Currency;
-use showroom_http::{AppState, Delivery, DeliverySettings, HttpSettings, Readiness};
+use showroom_domain::{
+    BasisPoints, Currency, Money, PriceMode, PricingRules, ShippingRates, Slug, TaxRates, TaxTable,
+};
+use showroom_http::payments::{PaymentProvider, TestProvider};
+use showroom_http::{
+    AppState, CheckoutSettings, Delivery, DeliverySettings, HttpSettings, Readiness,
+};
 use tokio::net::TcpListener;
 
 use crate::backends::{connect_cache, connect_catalog, open_blobs, BackendError};
@@ -58,6 +63,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
         shield: crate::backends::build_shield(config)
             .await
             .map_err(StartupError::Setting)?,
+        checkout: Arc::new(checkout_settings(config, currency)?),
     };
     if config.demo {
         crate::demo_seed::seed_if_empty(&state)
@@ -65,6 +71,63 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
             .map_err(|e| StartupError::Demo(e.to_string()))?;
     }
     Ok(state)
+}
+
+/// The payment provider and the pricing rules from `[checkout]`.
+fn checkout_settings(
+    config: &Config,
+    currency: Currency,
+) -> Result<CheckoutSettings, StartupError> {
+    let invalid = |key: &str, why: String| {
+        StartupError::Setting(format!(
+            "{}: {why}",
+            setting_name(&format!("checkout.{key}"))
+        ))
+    };
+    let checkout = &config.checkout;
+    let provider: Arc<dyn PaymentProvider> = match checkout.payment_provider.as_str() {
+        "test" => Arc::new(TestProvider::new()),
+        other => {
+            return Err(invalid(
+                "payment_provider",
+                format!("`{other}` is not a provider this build knows (known: `test`)"),
+            ))
+        }
+    };
+    let money = |key: &str, minor: i64| {
+        Money::new(minor, currency).map_err(|e| invalid(key, e.to_string()))
+    };
+    let mut methods = Vec::new();
+    for (name, minor) in &checkout.shipping_rates {
+        let slug = Slug::parse(name).map_err(|e| invalid("shipping_rates", e.to_string()))?;
+        methods.push((slug, money("shipping_rates", *minor)?));
+    }
+    let free_from = checkout
+        .free_shipping_from
+        .map(|minor| money("free_shipping_from", minor))
+        .transpose()?;
+    let shipping = ShippingRates::new(currency, methods, free_from)
+        .map_err(|e| invalid("shipping_rates", e.to_string()))?;
+    let rate = BasisPoints::new(checkout.tax_rate_basis_points)
+        .map_err(|e| invalid("tax_rate_basis_points", e.to_string()))?;
+    let tax = TaxTable {
+        mode: if checkout.prices_include_tax {
+            PriceMode::TaxInclusive
+        } else {
+            PriceMode::TaxExclusive
+        },
+        default: TaxRates {
+            standard: rate,
+            reduced: rate,
+        },
+        countries: Default::default(),
+    };
+    Ok(CheckoutSettings {
+        provider,
+        payment_hold: Duration::from_secs(checkout.payment_hold_secs.max(1)),
+        payment_timeout: Duration::from_secs(checkout.payment_timeout_secs.max(1)),
+        pricing: PricingRules { tax, shipping },
+    })
 }
 
 /// Validates the asset delivery settings: the CDN base URL, its origin secret, the CORS origins,

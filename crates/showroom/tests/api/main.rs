@@ -7,6 +7,7 @@ mod admin_writes;
 mod bad_input;
 mod cache;
 mod catalog_reads;
+mod checkout;
 mod delivery;
 mod demo;
 mod helpers;

@@ -1,0 +1,354 @@
+//! Guest checkout over HTTP: `POST /api/v1/checkout` and the guest's order read
+//! `GET /api/v1/orders/{id}?token=`. The handlers only translate: the JSON body becomes a
+//! [`NewOrder`] of domain types in one `TryFrom`-like step (every bad field is a 4xx naming it),
+//! and the flow itself lives in [`crate::checkout`].
+//!
+//! Prices never come from the client: the body has no field for one, and `deny_unknown_fields`
+//! refuses a body that tries (`422`, naming the field). Every response is
+//! `Cache-Control: private, no-store`: it carries a customer's address.
+//!
+//! Status codes: `201` for the checkout that created the order, `200` with the same body for a
+//! retry with the same `Idempotency-Key`; a retry of a failed payment gets the same `402`.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use showroom_domain::{Email, IdempotencyKey, Quantity, RawAddress, ShippingAddress, Slug};
+use showroom_store::{NewOrder, NewOrderLine, Order, MAX_ORDER_LINES};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::checkout::{order_token, run_checkout, verify_order_token};
+use crate::error::{ApiError, FieldContext, Problem};
+use crate::extract::ApiJson;
+use crate::payments::test_provider::card_digits;
+use crate::routes::dto::{rfc3339, MoneyDto};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(checkout))
+        .routes(routes!(guest_order))
+}
+
+const NO_STORE: HeaderValue = HeaderValue::from_static("private, no-store");
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckoutRequest {
+    /// Where the confirmation goes; also the guest's name for the order.
+    pub email: String,
+    pub shipping_address: AddressInput,
+    /// A configured shipping method (`standard`, `express`); absent ships nothing.
+    #[serde(default)]
+    pub shipping_method: Option<String>,
+    /// 1 to 100 lines. No prices: the server's current prices are used.
+    pub lines: Vec<LineInput>,
+    pub payment: PaymentInput,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressInput {
+    pub name: String,
+    pub line1: String,
+    #[serde(default)]
+    pub line2: Option<String>,
+    pub postal_code: String,
+    pub city: String,
+    /// ISO 3166-1 alpha-2 (`US`, `DE`).
+    pub country: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineInput {
+    pub variant_id: Uuid,
+    /// 1 to 1,000,000.
+    pub quantity: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentInput {
+    /// A card number (the `test` provider's test cards, see the README) or a provider token.
+    pub card_number: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderDto {
+    pub id: Uuid,
+    /// Human-friendly and sequential: `SR-000042`.
+    pub number: String,
+    /// `pending_payment`, `paid`, `fulfilled`, `cancelled`, `partially_refunded`, `refunded`.
+    pub state: String,
+    pub email: String,
+    pub shipping_address: AddressDto,
+    pub shipping_method: Option<String>,
+    pub lines: Vec<OrderLineDto>,
+    pub totals: TotalsDto,
+    /// Proof of ownership for `GET /api/v1/orders/{id}?token=`; keep it secret.
+    pub order_token: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AddressDto {
+    pub name: String,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
+}
+
+/// A line as sold: title, SKU and price are snapshots taken at checkout.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderLineDto {
+    pub variant_id: Uuid,
+    pub product_id: Uuid,
+    pub title: String,
+    pub sku: String,
+    pub unit_price: MoneyDto,
+    pub quantity: i64,
+    pub subtotal: MoneyDto,
+    pub discount: MoneyDto,
+    pub tax: MoneyDto,
+    pub total: MoneyDto,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotalsDto {
+    /// `tax_inclusive` (tax is contained in the prices) or `tax_exclusive` (added to them).
+    pub price_mode: String,
+    pub subtotal: MoneyDto,
+    pub discount: MoneyDto,
+    pub shipping: MoneyDto,
+    pub tax: MoneyDto,
+    pub grand_total: MoneyDto,
+}
+
+impl OrderDto {
+    fn new(order: Order, token: String) -> Self {
+        let address = &order.shipping_address;
+        Self {
+            id: order.id,
+            number: order.number.to_string(),
+            state: order.state.as_str().to_owned(),
+            email: order.email.to_string(),
+            shipping_address: AddressDto {
+                name: address.name().to_owned(),
+                line1: address.line1().to_owned(),
+                line2: address.line2().map(str::to_owned),
+                postal_code: address.postal_code().to_owned(),
+                city: address.city().to_owned(),
+                country: address.country().to_string(),
+            },
+            shipping_method: order.shipping_method.as_ref().map(|m| m.to_string()),
+            lines: order
+                .lines
+                .into_iter()
+                .map(|line| OrderLineDto {
+                    variant_id: line.variant_id,
+                    product_id: line.product_id,
+                    title: line.title,
+                    sku: line.sku.to_string(),
+                    unit_price: line.unit_price.into(),
+                    quantity: i64::from(line.quantity),
+                    subtotal: line.subtotal.into(),
+                    discount: line.discount.into(),
+                    tax: line.tax.into(),
+                    total: line.total.into(),
+                })
+                .collect(),
+            totals: TotalsDto {
+                price_mode: match order.totals.price_mode {
+                    showroom_domain::PriceMode::TaxInclusive => "tax_inclusive",
+                    showroom_domain::PriceMode::TaxExclusive => "tax_exclusive",
+                }
+                .to_owned(),
+                subtotal: order.totals.subtotal.into(),
+                discount: order.totals.discount.into(),
+                shipping: order.totals.shipping.into(),
+                tax: order.totals.tax.into(),
+                grand_total: order.totals.grand_total.into(),
+            },
+            order_token: token,
+            created_at: rfc3339(order.created_at),
+        }
+    }
+}
+
+/// Reads the `Idempotency-Key` header: required, 8–255 visible ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<IdempotencyKey, ApiError> {
+    let raw = headers.get("idempotency-key").ok_or(ApiError::BadRequest {
+        code: "missing_idempotency_key",
+        detail: "checkout requires an `Idempotency-Key` header, unique per attempt".into(),
+        field: Some("Idempotency-Key".into()),
+    })?;
+    raw.to_str()
+        .ok()
+        .and_then(|raw| IdempotencyKey::parse(raw).ok())
+        .ok_or_else(|| ApiError::BadRequest {
+            code: "invalid_idempotency_key",
+            detail: "an `Idempotency-Key` has 8 to 255 visible ASCII characters and no spaces"
+                .into(),
+            field: Some("Idempotency-Key".into()),
+        })
+}
+
+/// The body as domain types; the error names the first bad field.
+fn new_order(
+    state: &AppState,
+    key: IdempotencyKey,
+    body: CheckoutRequest,
+) -> Result<(NewOrder, String), ApiError> {
+    let email = Email::parse(&body.email).field("email")?;
+    let a = body.shipping_address;
+    let shipping_address = ShippingAddress::new(RawAddress {
+        name: a.name,
+        line1: a.line1,
+        line2: a.line2,
+        postal_code: a.postal_code,
+        city: a.city,
+        country: a.country,
+    })
+    .field("shipping_address")?;
+    let shipping_method = body
+        .shipping_method
+        .as_deref()
+        .map(Slug::parse)
+        .transpose()
+        .field("shipping_method")?;
+    if body.lines.is_empty() || body.lines.len() > MAX_ORDER_LINES {
+        return Err(ApiError::validation(
+            "lines",
+            format!("an order has 1 to {MAX_ORDER_LINES} lines"),
+        ));
+    }
+    let mut lines = Vec::with_capacity(body.lines.len());
+    for (i, line) in body.lines.iter().enumerate() {
+        let field = format!("lines[{i}].quantity");
+        if line.quantity < 1 {
+            return Err(ApiError::validation(field, "a quantity is at least 1"));
+        }
+        let quantity = Quantity::new(line.quantity).field(&field)?;
+        lines.push(NewOrderLine {
+            variant_id: line.variant_id,
+            quantity,
+        });
+    }
+    let card = card_digits(&body.payment.card_number);
+    if !(12..=19).contains(&card.len()) || !card.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::validation(
+            "payment.card_number",
+            "a card number has 12 to 19 digits",
+        ));
+    }
+    let new = NewOrder {
+        idempotency_key: key,
+        email,
+        shipping_address,
+        currency: state.settings.currency,
+        lines,
+        shipping_method,
+        pricing: state.checkout.pricing.clone(),
+    };
+    Ok((new, card))
+}
+
+fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, NO_STORE);
+    response
+}
+
+/// Place and pay an order as a guest.
+///
+/// One transaction reserves the stock (never below zero), snapshots the lines at the server's
+/// current prices and records the `Idempotency-Key`; the payment provider is called after it,
+/// with a timeout. A failed payment cancels the order and returns the stock. Retrying with the
+/// same key never charges twice: it answers `200` with the same order, or the same `402`.
+/// Test cards of the built-in `test` provider: `4242 4242 4242 4242` succeeds,
+/// `4000 0000 0000 0002` is declined, `4000 0000 0000 9995` has insufficient funds,
+/// `4000 0000 0000 0119` fails to process, `4000 0000 0000 3220` times out.
+#[utoipa::path(
+    post, path = "/api/v1/checkout", tag = "checkout",
+    request_body = CheckoutRequest,
+    params(("Idempotency-Key" = String, Header, description = "8–255 visible ASCII characters, unique per checkout attempt; reuse it to retry", min_length = 8, max_length = 255)),
+    responses(
+        (status = 201, description = "The order, paid", body = OrderDto),
+        (status = 200, description = "A retry with the same key: the same order and body", body = OrderDto),
+        (status = 400, description = "Missing or malformed `Idempotency-Key`, or malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 402, description = "The payment failed (`payment_declined`, `insufficient_funds`, `payment_error`, `payment_timeout`); the stock was released", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A line sold out (`sold_out`), the key was used for another checkout (`conflict`), or the first attempt is still paying (`checkout_in_progress`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid (named in `field`): an unknown field such as a price, a quantity, an unknown or unpublished variant, an email or address", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub async fn checkout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<ApiJson<CheckoutRequest>, ApiError>,
+) -> Response {
+    let result = async {
+        let key = idempotency_key(&headers)?;
+        let ApiJson(body) = body?;
+        let (new, card) = new_order(&state, key, body)?;
+        let placed = run_checkout(state.catalog.clone(), state.checkout.clone(), new, card).await?;
+        let status = if placed.created {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        };
+        let token = order_token(&state.delivery.settings.signing_key, placed.order.id);
+        Ok::<_, ApiError>((status, axum::Json(OrderDto::new(placed.order, token))).into_response())
+    }
+    .await;
+    no_store(result.unwrap_or_else(IntoResponse::into_response))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct TokenQuery {
+    /// The `order_token` from the checkout response.
+    pub token: Option<String>,
+}
+
+/// A guest's order, with the `order_token` from checkout as proof of ownership.
+///
+/// A wrong or missing token answers `404`, like an unknown id, so ids cannot be probed.
+#[utoipa::path(
+    get, path = "/api/v1/orders/{id}", tag = "checkout",
+    params(("id" = Uuid, Path, description = "The order's id"), TokenQuery),
+    responses(
+        (status = 200, description = "The order", body = OrderDto),
+        (status = 404, description = "No such order, or the token does not prove ownership", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub async fn guest_order(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<TokenQuery>,
+) -> Response {
+    let result = async {
+        let not_found = ApiError::NotFound { what: "order" };
+        let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound { what: "order" })?;
+        let key = &state.delivery.settings.signing_key;
+        let token = query.token.unwrap_or_default();
+        if !verify_order_token(key, id, &token) {
+            return Err(not_found);
+        }
+        let order = state.catalog.order_by_id(id).await?.ok_or(not_found)?;
+        Ok::<_, ApiError>(axum::Json(OrderDto::new(order, token)).into_response())
+    }
+    .await;
+    no_store(result.unwrap_or_else(IntoResponse::into_response))
+}

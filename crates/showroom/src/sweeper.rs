@@ -1,0 +1,69 @@
+//! The reservation sweeper: a background task that returns the stock of abandoned checkouts.
+//! Every `checkout.sweep_interval_secs` it asks the store for pending orders whose hold ran out
+//! and releases each with [`ReleaseReason::PaymentExpired`].
+//!
+//! Safe with many instances: releasing is a conditional state change in the store, so when two
+//! sweepers (or a sweeper and a late payment) race for one order, one wins and the other gets
+//! `Conflict { field: "state" }`, which is not an error here. A failed round is logged and
+//! retried at the next tick; the sweeper never stops on an error, only on [`Sweeper::stop`].
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use showroom_store::{DynCatalogStore, ReleaseReason, StoreError};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Orders released per round at most; the next round takes the rest.
+const BATCH: u32 = 100;
+
+pub struct Sweeper {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Sweeper {
+    /// Starts sweeping every `every`.
+    pub fn start(store: DynCatalogStore, every: Duration) -> Self {
+        let (stop, mut stopped) = watch::channel(false);
+        let task = tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = ticks.tick() => {}
+                    _ = stopped.changed() => break,
+                }
+                match sweep_once(&store).await {
+                    Ok(0) => {}
+                    Ok(released) => tracing::info!(released, "released expired reservations"),
+                    Err(error) => tracing::warn!(%error, "sweeping expired reservations failed"),
+                }
+            }
+        });
+        Self { stop, task }
+    }
+
+    /// Stops after the current round.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+/// Releases up to one batch of expired reservations; returns how many this call released.
+pub async fn sweep_once(store: &DynCatalogStore) -> Result<usize, StoreError> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    let mut released = 0;
+    for id in store.expired_reservations(now, BATCH).await? {
+        match store.release(id, ReleaseReason::PaymentExpired).await {
+            Ok(_) => released += 1,
+            // Paid or released by someone else in the meantime.
+            Err(StoreError::Conflict { field: "state", .. }) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(released)
+}
