@@ -85,6 +85,13 @@ fn checkout_settings(
         ))
     };
     let checkout = &config.checkout;
+    if checkout.payment_timeout_secs >= config.http.request_timeout_secs {
+        tracing::warn!(
+            "{} is not below {}: a slow payment may outlast its request (the outcome is still recorded)",
+            setting_name("checkout.payment_timeout_secs"),
+            setting_name("http.request_timeout_secs"),
+        );
+    }
     let provider: Arc<dyn PaymentProvider> = match checkout.payment_provider.as_str() {
         "test" => Arc::new(TestProvider::new()),
         other => {
