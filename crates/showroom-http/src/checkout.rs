@@ -16,6 +16,9 @@
 //! The flow runs in its own task, so a client that hangs up or a request deadline cannot leave
 //! an order half-paid: the payment outcome is always recorded.
 //!
+//! `/metrics` counts checkouts by outcome: `showroom_checkouts_total{outcome="paid|replayed|
+//! sold_out|payment_declined|insufficient_funds|payment_error|payment_timeout|refused"}`.
+//!
 //! [`order_token`] is the guest's proof of owning an order: HMAC-SHA256 of the order id under the
 //! server's signing key, domain-separated from signed asset URLs.
 
@@ -72,7 +75,15 @@ pub async fn run_checkout(
             replay(&store, &settings, order).await
         }
     });
-    task.await.map_err(ApiError::internal)?
+    let result = task.await.map_err(ApiError::internal)?;
+    let outcome = match &result {
+        Ok(Placed { created: true, .. }) => "paid",
+        Ok(Placed { created: false, .. }) => "replayed",
+        Err(ApiError::Refused { code, .. }) => code,
+        Err(_) => "refused",
+    };
+    metrics::counter!("showroom_checkouts_total", "outcome" => outcome).increment(1);
+    result
 }
 
 /// A sold-out line is its own answer: the shopper can change the cart.

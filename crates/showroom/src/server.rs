@@ -250,3 +250,29 @@ pub async fn shutdown_signal() {
         () = terminate => tracing::info!("SIGTERM received"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_checkout_settings_build_and_an_unknown_provider_is_refused() {
+        let usd = Currency::parse("USD").unwrap();
+        let settings = checkout_settings(&Config::default(), usd).expect("the defaults build");
+        assert_eq!(settings.provider.name(), "test");
+        assert_eq!(settings.payment_hold, Duration::from_secs(900));
+        let mut config = Config::default();
+        config.checkout.payment_provider = "paypal".into();
+        let error = checkout_settings(&config, usd)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(error.contains("checkout.payment_provider"), "{error}");
+        config = Config::default();
+        config
+            .checkout
+            .shipping_rates
+            .insert("Not A Slug".into(), 100);
+        assert!(checkout_settings(&config, usd).is_err());
+    }
+}

@@ -76,7 +76,7 @@ async fn stock(app: &TestApp, product_id: &str) -> (i64, i64, i64) {
 #[tokio::test]
 async fn a_paid_checkout_returns_the_order_with_server_prices_and_snapshots() {
     let app = spawn_app().await;
-    let (product_id, variant_id) = product_with_stock(&app, "lamp", 5).await;
+    let (product_id, variant_id) = product_with_stock(&app, "lamp", 6).await;
 
     let response = post_checkout(&app, "key-success-1", &body(&variant_id, 2, SUCCESS)).await;
     assert_eq!(response.status(), StatusCode::CREATED);
@@ -100,7 +100,14 @@ async fn a_paid_checkout_returns_the_order_with_server_prices_and_snapshots() {
     assert_eq!(order["totals"]["shipping"]["amount_minor"], 500);
     assert_eq!(order["totals"]["grand_total"]["amount_minor"], 5_500);
     assert_eq!(order["totals"]["grand_total"]["currency"], "USD");
-    assert_eq!(stock(&app, &product_id).await, (3, 3, 0));
+    assert_eq!(stock(&app, &product_id).await, (4, 4, 0));
+
+    // From 100.00 of goods, shipping is free.
+    let free = post_checkout(&app, "key-success-2", &body(&variant_id, 4, SUCCESS)).await;
+    assert_eq!(free.status(), StatusCode::CREATED);
+    let order: Value = free.json().await.unwrap();
+    assert_eq!(order["totals"]["shipping"]["amount_minor"], 0, "{order}");
+    assert_eq!(order["totals"]["grand_total"]["amount_minor"], 10_000);
     app.stop().await;
 }
 
