@@ -58,6 +58,19 @@ pub async fn authorize(
             ));
         }
     }
+    // A malformed expiry is refused on every asset, public or not, so a bad link fails loudly
+    // instead of working by accident until its asset turns private.
+    let (expires, sig) = signed_params(query.unwrap_or(""));
+    if expires
+        .as_deref()
+        .is_some_and(|e| e.parse::<u64>().is_err())
+    {
+        return Err(problem(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "`expires` must be a Unix time in whole seconds",
+        ));
+    }
     if visibility(state, address)
         .await
         .map_err(IntoResponse::into_response)?
@@ -68,7 +81,6 @@ pub async fn authorize(
     if presents_admin_token(state, headers) {
         return Ok(Grant::Private);
     }
-    let (expires, sig) = signed_params(query.unwrap_or(""));
     match (expires, sig) {
         (Some(expires), Some(sig)) => {
             let check = signing::verify(

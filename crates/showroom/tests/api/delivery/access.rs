@@ -116,6 +116,15 @@ async fn draft_assets_need_staff_or_a_signed_url_until_published() {
         header(&public, "cache-control"),
         "public, max-age=31536000, immutable"
     );
+    for bad in ["36893488147419103231", "-1", "soon"] {
+        assert_problem(
+            app.get(&format!("{path}?expires={bad}&sig=00")).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            None,
+        )
+        .await;
+    }
     set_status(&app, &id, "archive").await;
     assert_eq!(
         app.get(&path).await.status(),
