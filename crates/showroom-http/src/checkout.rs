@@ -135,7 +135,7 @@ async fn pay(
         .await
         .unwrap_or(Err(PaymentError::Timeout));
     match outcome {
-        Ok(settlement) => match store.mark_paid(order.id, &settlement.payment_ref).await {
+        Ok(settlement) => match record_paid(store, order.id, &settlement.payment_ref).await {
             Ok(order) => Ok(Placed {
                 order,
                 created: true,
@@ -153,7 +153,13 @@ async fn pay(
                 }
                 Err(payment_refused(&PaymentError::Timeout))
             }
-            Err(other) => Err(other.into()),
+            // Whether the write landed is unknown, so no automatic refund: leave a trail to
+            // reconcile with the provider.
+            Err(other) => {
+                tracing::error!(payment_ref = %settlement.payment_ref, error = %other,
+                    "a captured payment could not be recorded; reconcile it with the provider");
+                Err(other.into())
+            }
         },
         Err(failure) => {
             tracing::info!(code = failure.code(), "payment failed; releasing the stock");
@@ -168,6 +174,30 @@ async fn pay(
             Err(payment_refused(&failure))
         }
     }
+}
+
+/// Attempts at recording a captured payment while the database is briefly unavailable (a
+/// failover): the money has moved, so giving up at once would leave a charged customer with an
+/// order the sweeper later cancels.
+const RECORD_ATTEMPTS: u32 = 4;
+
+async fn record_paid(
+    store: &DynCatalogStore,
+    order_id: Uuid,
+    payment_ref: &str,
+) -> Result<Order, StoreError> {
+    let mut pause = Duration::from_millis(100);
+    for _ in 1..RECORD_ATTEMPTS {
+        match store.mark_paid(order_id, payment_ref).await {
+            Err(StoreError::Unavailable(cause)) => {
+                tracing::warn!(error = %cause, "recording a payment failed; retrying");
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+            }
+            done => return done,
+        }
+    }
+    store.mark_paid(order_id, payment_ref).await
 }
 
 /// Answers a retry from the order the first attempt created.
