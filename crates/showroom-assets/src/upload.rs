@@ -76,10 +76,8 @@ impl UploadKind {
 pub struct StoredUpload {
     pub address: ContentAddress,
     pub size: u64,
-    /// The first [`MAGIC_BYTES`] bytes of the upload.
-    pub magic: Vec<u8>,
-    /// False when these bytes were already stored (a repeated upload).
-    pub newly_stored: bool,
+    /// The name `name_for` gave it (`original.glb`, `original.zip`).
+    pub file_name: FileName,
 }
 
 impl BlobStore {
@@ -93,7 +91,7 @@ impl BlobStore {
         body: S,
         limit: u64,
         name_for: impl Fn(&[u8]) -> Result<FileName, String> + Send,
-    ) -> Result<(StoredUpload, FileName), AssetError>
+    ) -> Result<StoredUpload, AssetError>
     where
         S: Stream<Item = Result<Bytes, E>> + Send,
         E: std::fmt::Display,
@@ -139,23 +137,17 @@ impl BlobStore {
         }
         writer.finish().await?;
         let file_name = file_name.expect("named once the first bytes arrived");
-        let file_name = &file_name;
         let address = ContentAddress::from_digest(hasher.finalize().into());
-        let target = Path::from(address.key(file_name));
-        let newly_stored = self.head(&address, file_name).await?.is_none();
-        if newly_stored {
+        let target = Path::from(address.key(&file_name));
+        if self.head(&address, &file_name).await?.is_none() {
             self.inner.rename(&staging, &target).await?;
         } else {
             self.inner.delete(&staging).await.ok();
         }
-        Ok((
-            StoredUpload {
-                address,
-                size,
-                magic,
-                newly_stored,
-            },
-            file_name.clone(),
-        ))
+        Ok(StoredUpload {
+            address,
+            size,
+            file_name,
+        })
     }
 }

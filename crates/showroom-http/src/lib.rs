@@ -5,6 +5,7 @@ mod checkout;
 mod delivery;
 mod error;
 mod extract;
+pub mod ingest;
 mod middleware;
 mod openapi;
 pub mod payments;

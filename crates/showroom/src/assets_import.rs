@@ -18,11 +18,12 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use showroom_assets::{BlobStore, UploadKind};
+use showroom_assets::pipeline;
 use showroom_domain::Slug;
-use showroom_store::{
-    AssetRecord, AssetStatus, ContentHash, DynCatalogStore, MediaKind, NewAsset, UploadFormat,
-};
+use showroom_store::{AssetRecord, AssetStatus, ContentHash, DynCatalogStore, MediaKind};
+
+use showroom_http::ingest::ingest_upload;
+use showroom_http::AppState;
 
 use crate::worker::{WorkerContext, WorkerSettings, Workers};
 use crate::Config;
@@ -72,7 +73,7 @@ pub async fn run(config: &Config, args: &ImportArgs) -> anyhow::Result<ExitCode>
         );
         // A file that cannot be stored is reported and skipped; the others still come in.
         let registered = match read_upload(path) {
-            Ok(bytes) => register(&state.catalog, &state.blobs, config, &label, bytes).await,
+            Ok(bytes) => register(&state, config, &label, bytes).await,
             Err(e) => Err(e),
         };
         let record = match registered {
@@ -200,36 +201,22 @@ fn local_path(uri: &str) -> Option<String> {
 }
 
 async fn register(
-    store: &DynCatalogStore,
-    blobs: &BlobStore,
+    state: &AppState,
     config: &Config,
     label: &str,
     bytes: Vec<u8>,
 ) -> Result<AssetRecord, String> {
     let stream = futures::stream::iter([Ok::<_, std::convert::Infallible>(Bytes::from(bytes))]);
-    let (stored, file) = blobs
-        .put_upload(
-            stream,
-            config.assets.max_upload_bytes,
-            UploadKind::original_file_for,
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    let format = if file.as_str() == showroom_assets::ORIGINAL_ZIP {
-        UploadFormat::Zip
-    } else {
-        UploadFormat::Glb
-    };
-    let new = NewAsset {
-        hash: ContentHash::parse(stored.address.as_str()).map_err(|e| e.0)?,
-        original_name: label.to_owned(),
-        format,
-        byte_size: i64::try_from(stored.size).unwrap_or(i64::MAX),
-    };
-    let (record, _created) = store
-        .register_asset(new, config.assets.max_attempts.max(1))
-        .await
-        .map_err(|e| e.to_string())?;
+    let (record, _created) = ingest_upload(
+        &state.catalog,
+        &state.blobs,
+        stream,
+        config.assets.max_upload_bytes,
+        label.to_owned(),
+        config.assets.max_attempts.max(1),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     Ok(record)
 }
 
@@ -285,18 +272,9 @@ async fn attach(
     record: &AssetRecord,
 ) -> anyhow::Result<()> {
     let report = record.report.as_ref();
-    let poster = report
-        .and_then(|r| r.get("files"))
-        .and_then(|f| f.as_object())
-        .and_then(|files| {
-            files
-                .keys()
-                .filter(|k| k.starts_with("poster-default-") && k.ends_with(".png"))
-                .max_by_key(|k| k.len())
-                .cloned()
-        });
+    let poster = report.and_then(pipeline::report::default_poster);
     let alt = format!("{} in 3D", record.original_name);
-    let mut media = vec![(MediaKind::Model, "model.glb".to_owned())];
+    let mut media = vec![(MediaKind::Model, pipeline::DELIVERY_GLB.to_owned())];
     media.extend(poster.map(|p| (MediaKind::Image, p)));
     for (kind, file_name) in media {
         store
@@ -311,15 +289,7 @@ async fn attach(
             )
             .await?;
     }
-    let names: Vec<String> = report
-        .and_then(|r| r.get("variants"))
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|n| n.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let names = report.map(pipeline::report::variants).unwrap_or_default();
     if !names.is_empty() {
         store.link_material_variants(product_id, &names).await?;
     }

@@ -14,7 +14,7 @@
 //! geometry shoppers download; the same input and options always give the same bytes.
 
 mod posters;
-mod report;
+pub mod report;
 
 use std::time::Instant;
 

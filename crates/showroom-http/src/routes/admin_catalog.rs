@@ -238,7 +238,11 @@ pub async fn attach_media(
                 ),
             });
         }
-        Some(record) => material_variant_names(record.report.as_ref()),
+        Some(record) => record
+            .report
+            .as_ref()
+            .map(showroom_assets::pipeline::report::variants)
+            .unwrap_or_default(),
         None => Vec::new(),
     };
     let is_model = new.kind == MediaKind::Model;
@@ -248,20 +252,6 @@ pub async fn attach_media(
     }
     invalidate_catalog(&state).await;
     Ok((StatusCode::CREATED, Json(media.into())))
-}
-
-/// The `KHR_materials_variants` names a processing report lists.
-fn material_variant_names(report: Option<&serde_json::Value>) -> Vec<String> {
-    report
-        .and_then(|r| r.get("variants"))
-        .and_then(|v| v.as_array())
-        .map(|names| {
-            names
-                .iter()
-                .filter_map(|n| n.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Create a category, optionally under a parent.

@@ -15,8 +15,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
-use showroom_assets::{AssetError, UploadKind, ORIGINAL_GLB, ORIGINAL_ZIP};
-use showroom_store::{AssetRecord, AssetStatus, ContentHash, NewAsset, UploadFormat};
+use showroom_assets::{pipeline, AssetError, ORIGINAL_GLB, ORIGINAL_ZIP};
+
+use crate::ingest::{ingest_upload, IngestError};
+use showroom_store::{AssetRecord, AssetStatus, ContentHash, UploadFormat};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -89,32 +91,25 @@ impl From<AssetRecord> for AssetDto {
         let report = record.report.as_ref();
         let ready = record.status == AssetStatus::Ready;
         let derived = |file: &str| ready.then(|| asset_url(&hash, file));
-        let poster = report.and_then(default_poster).and_then(|f| derived(&f));
-        let list = |key: &str| -> Vec<String> {
-            report
-                .and_then(|r| r.get(key))
-                .and_then(|v| v.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|s| s.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
+        let poster = report
+            .and_then(pipeline::report::default_poster)
+            .and_then(|f| derived(&f));
         let dimensions_m = report
             .and_then(|r| r.get("dimensions_m"))
             .and_then(|d| serde_json::from_value(d.clone()).ok());
         Self {
             files: AssetFilesDto {
                 original: asset_url(&hash, original),
-                model: derived("model.glb"),
-                model_plain: derived("model-plain.glb"),
-                usdz: derived("model.usdz"),
+                model: derived(pipeline::DELIVERY_GLB),
+                model_plain: derived(pipeline::PLAIN_GLB),
+                usdz: derived(pipeline::USDZ),
                 poster,
-                report: derived("report.json"),
+                report: derived(pipeline::REPORT),
             },
-            variants: list("variants"),
-            warnings: list("warnings"),
+            variants: report.map(pipeline::report::variants).unwrap_or_default(),
+            warnings: report
+                .map(|r| pipeline::report::string_list(r, "warnings"))
+                .unwrap_or_default(),
             dimensions_m,
             hash,
             original_name: record.original_name,
@@ -129,21 +124,6 @@ impl From<AssetRecord> for AssetDto {
             updated_at: rfc3339(record.updated_at),
         }
     }
-}
-
-/// The largest default-look PNG poster named in a report.
-fn default_poster(report: &serde_json::Value) -> Option<String> {
-    let files = report.get("files")?.as_object()?;
-    files
-        .keys()
-        .filter(|f| f.starts_with("poster-default-") && f.ends_with(".png"))
-        .max_by_key(|f| {
-            f.trim_start_matches("poster-default-")
-                .trim_end_matches(".png")
-                .parse::<u32>()
-                .unwrap_or(0)
-        })
-        .cloned()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -193,7 +173,9 @@ pub async fn upload_asset(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let (stored, file_name, part_name) = if content_type.starts_with("multipart/form-data") {
+    let named = query_value(query.as_deref(), "name");
+    let attempts = state.settings.job_max_attempts;
+    let ingested = if content_type.starts_with("multipart/form-data") {
         let mut form = Multipart::from_request(request, &state)
             .await
             .map_err(|e| bad_upload(format!("unreadable multipart form: {e}")))?;
@@ -206,46 +188,23 @@ pub async fn upload_asset(
             let Some(part_name) = field.file_name().map(str::to_owned) else {
                 continue;
             };
+            let name = display_name(named.or(Some(part_name)));
             let stream = field.map_err(|e| e.to_string());
-            let (stored, name) = state
-                .blobs
-                .put_upload(stream, limit, UploadKind::original_file_for)
-                .await
-                .map_err(|e| upload_error(e, limit))?;
-            break (stored, name, Some(part_name));
+            break ingest_upload(&state.catalog, &state.blobs, stream, limit, name, attempts).await;
         }
     } else {
+        let name = display_name(named);
         let stream = request
             .into_body()
             .into_data_stream()
             .map_err(|e| e.to_string());
-        let (stored, name) = state
-            .blobs
-            .put_upload(stream, limit, UploadKind::original_file_for)
-            .await
-            .map_err(|e| upload_error(e, limit))?;
-        (stored, name, None)
+        ingest_upload(&state.catalog, &state.blobs, stream, limit, name, attempts).await
     };
-    let format = if file_name.as_str() == ORIGINAL_ZIP {
-        UploadFormat::Zip
-    } else {
-        UploadFormat::Glb
+    let (record, created) = match ingested {
+        Ok(done) => done,
+        Err(IngestError::Upload(error)) => return Err(upload_error(error, limit)),
+        Err(IngestError::Store(error)) => return Err(error.into()),
     };
-    let original_name = query_value(query.as_deref(), "name")
-        .or(part_name)
-        .map(|n| display_name(&n))
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "upload".to_owned());
-    let new = NewAsset {
-        hash: ContentHash::parse(stored.address.as_str()).map_err(ApiError::internal)?,
-        original_name,
-        format,
-        byte_size: i64::try_from(stored.size).unwrap_or(i64::MAX),
-    };
-    let (record, created) = state
-        .catalog
-        .register_asset(new, state.settings.job_max_attempts)
-        .await?;
     let status = if created {
         StatusCode::ACCEPTED
     } else {
@@ -259,14 +218,18 @@ pub async fn upload_asset(
     Ok(response)
 }
 
-/// A display name: control characters dropped, at most 200 characters.
-fn display_name(raw: &str) -> String {
-    raw.chars()
+/// A display name: control characters dropped, at most 200 characters; `upload` when none.
+fn display_name(raw: Option<String>) -> String {
+    let name = raw
+        .unwrap_or_default()
+        .chars()
         .filter(|c| !c.is_control())
         .take(200)
-        .collect::<String>()
-        .trim()
-        .to_owned()
+        .collect::<String>();
+    match name.trim() {
+        "" => "upload".to_owned(),
+        trimmed => trimmed.to_owned(),
+    }
 }
 
 fn content_length(headers: &HeaderMap) -> Option<u64> {
