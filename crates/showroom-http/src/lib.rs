@@ -9,6 +9,7 @@ pub mod ingest;
 mod middleware;
 mod openapi;
 pub mod payments;
+pub mod principal;
 mod response_cache;
 mod routes;
 mod state;

@@ -130,6 +130,8 @@ pub struct Order {
 pub enum Actor {
     Customer,
     Staff(Uuid),
+    /// Automation with an API token; `None` is the configured bootstrap `admin_token`.
+    ApiToken(Option<Uuid>),
     /// The payment provider's answer (or its webhook).
     PaymentProvider,
     /// The sweeper of abandoned checkouts.
@@ -137,11 +139,14 @@ pub enum Actor {
 }
 
 impl Actor {
-    /// The stored form: `customer`, `staff:<uuid>`, `payment_provider`, `sweeper`.
+    /// The stored form: `customer`, `staff:<uuid>`, `api_token`, `api_token:<uuid>`,
+    /// `payment_provider`, `sweeper`.
     pub fn to_stored(&self) -> String {
         match self {
             Self::Customer => "customer".into(),
             Self::Staff(id) => format!("staff:{id}"),
+            Self::ApiToken(None) => "api_token".into(),
+            Self::ApiToken(Some(id)) => format!("api_token:{id}"),
             Self::PaymentProvider => "payment_provider".into(),
             Self::Sweeper => "sweeper".into(),
         }
@@ -152,7 +157,12 @@ impl Actor {
             "customer" => Self::Customer,
             "payment_provider" => Self::PaymentProvider,
             "sweeper" => Self::Sweeper,
-            _ => Self::Staff(Uuid::parse_str(raw.strip_prefix("staff:")?).ok()?),
+            "api_token" => Self::ApiToken(None),
+            _ => match raw.split_once(':')? {
+                ("staff", id) => Self::Staff(Uuid::parse_str(id).ok()?),
+                ("api_token", id) => Self::ApiToken(Some(Uuid::parse_str(id).ok()?)),
+                _ => return None,
+            },
         })
     }
 }

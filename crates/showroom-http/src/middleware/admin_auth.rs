@@ -10,11 +10,12 @@ use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
+use crate::principal::Principal;
 use crate::state::AppState;
 
 pub async fn require_admin_token(
     State(state): State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let presented = request
@@ -28,6 +29,7 @@ pub async fn require_admin_token(
         _ => false,
     };
     if allowed {
+        request.extensions_mut().insert(Principal::BootstrapToken);
         next.run(request).await
     } else {
         ApiError::Unauthorized.into_response()
