@@ -346,8 +346,8 @@ async fn insert_order(
     sqlx::query(
         "INSERT INTO orders (id, number, state, email, email_key, shipping_address, shipping_method, \
          currency, price_mode, subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor, \
-         refunded_minor, reserved_until, created_at, updated_at) VALUES ($1, $2, 'pending_payment', \
-         $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15, $15)",
+         refunded_minor, reserved_until, created_at, updated_at, customer_id) VALUES ($1, $2, \
+         'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15, $15, $16)",
     )
     .bind(id.to_string())
     .bind(number)
@@ -364,6 +364,7 @@ async fn insert_order(
     .bind(totals.grand_total.amount_minor)
     .bind(reserved_until)
     .bind(now)
+    .bind(new.customer_id.map(|id| id.to_string()))
     .execute(conn)
     .await
     .map_err(db)?;

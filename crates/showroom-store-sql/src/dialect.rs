@@ -40,6 +40,12 @@ pub trait Dialect: Send + Sync + 'static {
         String::new()
     }
 
+    /// The clause that locks the rows a `SELECT` read until the transaction ends: ` FOR UPDATE`.
+    /// Empty when [`Dialect::begin_write`] already serializes writers (SQLite).
+    fn for_update(&self) -> &'static str {
+        " FOR UPDATE"
+    }
+
     /// A statement, run inside the checkout transaction, that takes the next order sequence value
     /// and returns it as the BIGINT column `n`. It must never return a value twice; gaps are fine.
     fn next_order_number(&self) -> &'static str;

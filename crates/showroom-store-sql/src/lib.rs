@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod accounts;
 mod assets;
 mod categories;
 mod checkout;
@@ -15,6 +16,7 @@ mod products;
 mod read;
 mod rows;
 mod search;
+mod sessions;
 mod sql;
 mod store;
 mod validate;

@@ -17,7 +17,7 @@ use crate::rows::{self, get};
 pub(crate) const ORDER_COLUMNS: &str = "o.id, o.number, o.state, o.email, o.shipping_address, \
      o.shipping_method, o.currency, o.price_mode, o.subtotal_minor, o.discount_minor, \
      o.shipping_minor, o.tax_minor, o.total_minor, o.refunded_minor, o.tracking_number, \
-     o.payment_ref, o.reserved_until, o.created_at, o.updated_at";
+     o.payment_ref, o.reserved_until, o.created_at, o.updated_at, o.customer_id";
 
 const LINE_COLUMNS: &str = "l.variant_id, l.product_id, l.title, l.sku, l.unit_price_minor, \
      l.quantity, l.subtotal_minor, l.discount_minor, l.tax_minor, l.total_minor";
@@ -98,6 +98,7 @@ pub(crate) async fn order(conn: &mut AnyConnection, row: &AnyRow) -> Result<Orde
         id,
         number: OrderNumber::from_sequence(number).map_err(|e| corrupt("order number", e))?,
         state: OrderState::parse(&state).map_err(|e| corrupt("order state", e))?,
+        customer_id: rows::opt_uuid(row, "customer_id")?,
         email: Email::parse(&email).map_err(|e| corrupt("order email", e))?,
         shipping_address: serde_json::from_str::<ShippingAddress>(&address)
             .map_err(|e| corrupt("shipping address", e))?,

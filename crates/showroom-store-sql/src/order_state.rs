@@ -221,7 +221,16 @@ impl SqlCatalog {
         limit: u32,
     ) -> Result<Vec<Order>, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
-        orders_for_email(&mut conn, email, limit).await
+        orders_where(&mut conn, "email_key", email.normalized().to_owned(), limit).await
+    }
+
+    pub(crate) async fn orders_for_customer_impl(
+        &self,
+        customer_id: Uuid,
+        limit: u32,
+    ) -> Result<Vec<Order>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        orders_where(&mut conn, "customer_id", customer_id.to_string(), limit).await
     }
 
     pub(crate) async fn order_history_impl(
@@ -233,17 +242,19 @@ impl SqlCatalog {
     }
 }
 
-async fn orders_for_email(
+/// The newest orders whose `column` equals `value`: an email key or a customer id.
+async fn orders_where(
     conn: &mut AnyConnection,
-    email: &Email,
+    column: &str,
+    value: String,
     limit: u32,
 ) -> Result<Vec<Order>, StoreError> {
     let sql = format!(
-        "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.email_key = $1 \
+        "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.{column} = $1 \
          ORDER BY o.number DESC LIMIT $2"
     );
     let found = sqlx::query(&sql)
-        .bind(email.normalized())
+        .bind(value)
         .bind(i64::from(limit.clamp(1, 100)))
         .fetch_all(&mut *conn)
         .await

@@ -6,10 +6,11 @@ use std::sync::{Arc, Once};
 use async_trait::async_trait;
 use showroom_domain::{Email, OrderNumber, ProductStatus, Slug};
 use showroom_store::{
-    AssetRecord, AssetStore, AssetVisibility, CatalogStore, Category, CategoryPatch, ClaimedJob,
-    ContentHash, FailureKind, Media, NewAsset, NewCategory, NewMedia, NewOrder, NewProduct,
-    NewVariant, Order, OrderHistoryEntry, OrderStore, Page, PoolStats, Product, ProductPatch,
-    ProductQuery, ProductSummary, ReleaseReason, StoreError, Variant, VariantPatch,
+    AccountStore, ApiTokenRecord, AssetRecord, AssetStore, AssetVisibility, CatalogStore, Category,
+    CategoryPatch, ClaimedJob, ContentHash, Customer, FailureKind, Media, NewApiToken, NewAsset,
+    NewCategory, NewMedia, NewOrder, NewProduct, NewVariant, Order, OrderHistoryEntry, OrderStore,
+    Page, PoolStats, Product, ProductPatch, ProductQuery, ProductSummary, ReleaseReason,
+    SessionRecord, StaffMember, StaffRole, StoreError, Variant, VariantPatch, WithPasswordHash,
 };
 use sqlx::any::Any;
 use sqlx::{AnyConnection, AnyPool, Row, Transaction};
@@ -313,7 +314,140 @@ impl OrderStore for SqlCatalog {
         self.orders_for_email_impl(email, limit).await
     }
 
+    async fn orders_for_customer(
+        &self,
+        customer_id: Uuid,
+        limit: u32,
+    ) -> Result<Vec<Order>, StoreError> {
+        self.orders_for_customer_impl(customer_id, limit).await
+    }
+
     async fn order_history(&self, id: Uuid) -> Result<Vec<OrderHistoryEntry>, StoreError> {
         self.order_history_impl(id).await
+    }
+}
+
+#[async_trait]
+impl AccountStore for SqlCatalog {
+    async fn create_customer(
+        &self,
+        email: &Email,
+        password_hash: &str,
+    ) -> Result<Customer, StoreError> {
+        self.create_customer_impl(email, password_hash).await
+    }
+
+    async fn customer(&self, id: Uuid) -> Result<Option<Customer>, StoreError> {
+        self.customer_impl(id).await
+    }
+
+    async fn customer_login(
+        &self,
+        email: &Email,
+    ) -> Result<Option<WithPasswordHash<Customer>>, StoreError> {
+        self.customer_login_impl(email).await
+    }
+
+    async fn customer_password_hash(&self, id: Uuid) -> Result<Option<String>, StoreError> {
+        self.customer_password_hash_impl(id).await
+    }
+
+    async fn set_customer_password(&self, id: Uuid, password_hash: &str) -> Result<(), StoreError> {
+        self.set_customer_password_impl(id, password_hash).await
+    }
+
+    async fn create_staff(
+        &self,
+        email: &Email,
+        password_hash: &str,
+        role: StaffRole,
+    ) -> Result<StaffMember, StoreError> {
+        self.create_staff_impl(email, password_hash, role).await
+    }
+
+    async fn staff_member(&self, id: Uuid) -> Result<Option<StaffMember>, StoreError> {
+        self.staff_member_impl(id).await
+    }
+
+    async fn staff_login(
+        &self,
+        email: &Email,
+    ) -> Result<Option<WithPasswordHash<StaffMember>>, StoreError> {
+        self.staff_login_impl(email).await
+    }
+
+    async fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError> {
+        self.list_staff_impl().await
+    }
+
+    async fn update_staff(
+        &self,
+        id: Uuid,
+        role: Option<StaffRole>,
+        active: Option<bool>,
+    ) -> Result<StaffMember, StoreError> {
+        self.update_staff_impl(id, role, active).await
+    }
+
+    async fn count_staff(&self) -> Result<i64, StoreError> {
+        self.count_staff_impl().await
+    }
+
+    async fn create_api_token(&self, new: NewApiToken) -> Result<ApiTokenRecord, StoreError> {
+        self.create_api_token_impl(new).await
+    }
+
+    async fn use_api_token(&self, token_hash: &str) -> Result<Option<ApiTokenRecord>, StoreError> {
+        self.use_api_token_impl(token_hash).await
+    }
+
+    async fn list_api_tokens(&self) -> Result<Vec<ApiTokenRecord>, StoreError> {
+        self.list_api_tokens_impl().await
+    }
+
+    async fn revoke_api_token(&self, id: Uuid) -> Result<ApiTokenRecord, StoreError> {
+        self.revoke_api_token_impl(id).await
+    }
+
+    async fn load_session(&self, id: &str, now: i64) -> Result<Option<SessionRecord>, StoreError> {
+        self.load_session_impl(id, now).await
+    }
+
+    async fn save_session(&self, id: &str, record: &SessionRecord) -> Result<(), StoreError> {
+        self.save_session_impl(id, record).await
+    }
+
+    async fn create_session(&self, id: &str, record: &SessionRecord) -> Result<bool, StoreError> {
+        self.create_session_impl(id, record).await
+    }
+
+    async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
+        self.delete_session_impl(id).await
+    }
+
+    async fn sweep_sessions(&self, now: i64) -> Result<u64, StoreError> {
+        self.sweep_sessions_impl(now).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        key: &str,
+        now: i64,
+        window: std::time::Duration,
+    ) -> Result<u32, StoreError> {
+        self.record_login_failure_impl(key, now, window).await
+    }
+
+    async fn login_failures(
+        &self,
+        key: &str,
+        now: i64,
+        window: std::time::Duration,
+    ) -> Result<(u32, i64), StoreError> {
+        self.login_failures_impl(key, now, window).await
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        self.clear_login_failures_impl(key).await
     }
 }

@@ -15,6 +15,11 @@ impl Dialect for SqliteDialect {
         "BEGIN IMMEDIATE"
     }
 
+    /// `BEGIN IMMEDIATE` already holds the database's write lock.
+    fn for_update(&self) -> &'static str {
+        ""
+    }
+
     /// One writer at a time, so a counter row is unique and never contended.
     fn next_order_number(&self) -> &'static str {
         "UPDATE order_counter SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value AS n"

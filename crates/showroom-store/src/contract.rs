@@ -13,6 +13,7 @@
 //! parallel and the concurrency tests really race. Every test function is public, so a backend
 //! may also call one directly against a store built another way.
 
+mod accounts;
 mod assets;
 mod categories;
 mod checkout_races;
@@ -27,6 +28,7 @@ mod orders;
 mod products;
 mod support;
 
+pub use accounts::*;
 pub use assets::*;
 pub use categories::*;
 pub use checkout_races::*;
@@ -96,6 +98,12 @@ macro_rules! contract_suite {
             a_refused_checkout_leaves_no_order_no_key_and_no_reservation,
             orders_are_found_by_id_number_and_email_newest_first,
             order_totals_equal_the_sum_of_their_parts_for_random_carts,
+            account_emails_are_unique_whatever_their_case,
+            the_last_active_admin_cannot_be_demoted_or_deactivated,
+            api_tokens_work_until_revoked,
+            sessions_expire_and_ids_are_never_reused,
+            login_failures_count_atomically_in_a_window,
+            a_customers_orders_are_listed_for_them_alone,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {

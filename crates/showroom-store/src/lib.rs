@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod accounts;
 mod assets;
 mod catalog;
 mod cursor;
@@ -12,6 +13,10 @@ mod tree;
 #[cfg(feature = "contract")]
 pub mod contract;
 
+pub use accounts::{
+    AccountStore, ApiTokenRecord, Customer, NewApiToken, SessionRecord, StaffMember, StaffRole,
+    WithPasswordHash,
+};
 pub use assets::{
     AssetRecord, AssetStatus, AssetStore, ClaimedJob, FailureKind, NewAsset, UploadFormat,
 };

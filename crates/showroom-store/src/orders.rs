@@ -57,6 +57,8 @@ pub struct NewOrderLine {
 #[derive(Debug, Clone)]
 pub struct NewOrder {
     pub idempotency_key: IdempotencyKey,
+    /// The logged-in customer placing it; `None` for a guest.
+    pub customer_id: Option<Uuid>,
     pub email: Email,
     pub shipping_address: ShippingAddress,
     /// The currency the shopper saw; every variant must sell in it (`Invalid { field: "currency" }`).
@@ -106,6 +108,8 @@ pub struct Order {
     pub id: Uuid,
     pub number: OrderNumber,
     pub state: OrderState,
+    /// The customer account that placed it; `None` for a guest checkout.
+    pub customer_id: Option<Uuid>,
     pub email: Email,
     pub shipping_address: ShippingAddress,
     pub shipping_method: Option<Slug>,
@@ -225,6 +229,12 @@ pub trait OrderStore: Send + Sync + 'static {
     /// The orders placed with this (normalized) email, newest (highest number) first, at most
     /// `limit`.
     async fn orders_for_email(&self, email: &Email, limit: u32) -> Result<Vec<Order>, StoreError>;
+    /// The orders of one customer account, newest (highest number) first, at most `limit`.
+    async fn orders_for_customer(
+        &self,
+        customer_id: Uuid,
+        limit: u32,
+    ) -> Result<Vec<Order>, StoreError>;
     /// Every state change of the order, oldest first; empty for an unknown order.
     async fn order_history(&self, id: Uuid) -> Result<Vec<OrderHistoryEntry>, StoreError>;
 }

@@ -248,6 +248,7 @@ fn new_order(
         ));
     }
     let new = NewOrder {
+        customer_id: None,
         idempotency_key: key,
         email,
         shipping_address,

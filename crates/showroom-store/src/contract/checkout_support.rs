@@ -62,6 +62,7 @@ pub(crate) fn line(variant_id: Uuid, quantity: i64) -> NewOrderLine {
 /// A checkout by `shopper@example.com` in EUR, tax added, standard shipping.
 pub(crate) fn checkout(key_raw: &str, lines: Vec<NewOrderLine>) -> NewOrder {
     NewOrder {
+        customer_id: None,
         idempotency_key: key(key_raw),
         email: email("Shopper@Example.com"),
         shipping_address: address(),

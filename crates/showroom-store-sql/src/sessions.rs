@@ -1,0 +1,152 @@
+//! Session records and the login throttle in SQL: short statements on small tables, each one
+//! atomic on its own.
+
+use std::time::Duration;
+
+use showroom_store::{SessionRecord, StoreError};
+
+use crate::error::db;
+use crate::rows::get;
+use crate::SqlCatalog;
+
+impl SqlCatalog {
+    pub(crate) async fn load_session_impl(
+        &self,
+        id: &str,
+        now: i64,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let row =
+            sqlx::query("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
+                .bind(id)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db)?;
+        row.map(|row| {
+            Ok(SessionRecord {
+                data: get(&row, "data")?,
+                expires_at: get(&row, "expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(crate) async fn save_session_impl(
+        &self,
+        id: &str,
+        record: &SessionRecord,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        )
+        .bind(id)
+        .bind(&record.data)
+        .bind(record.expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    pub(crate) async fn create_session_impl(
+        &self,
+        id: &str,
+        record: &SessionRecord,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(&record.data)
+        .bind(record.expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub(crate) async fn delete_session_impl(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    pub(crate) async fn sweep_sessions_impl(&self, now: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(done.rows_affected())
+    }
+
+    /// One upsert: a failure inside the window adds one, the first failure after it starts a
+    /// new window at one.
+    pub(crate) async fn record_login_failure_impl(
+        &self,
+        key: &str,
+        now: i64,
+        window: Duration,
+    ) -> Result<u32, StoreError> {
+        let window_start = now - window_millis(window);
+        let row = sqlx::query(
+            "INSERT INTO login_failures (key, failures, window_start_at) VALUES ($1, 1, $2) \
+             ON CONFLICT (key) DO UPDATE SET \
+               failures = CASE WHEN login_failures.window_start_at > $3 \
+                          THEN login_failures.failures + 1 ELSE 1 END, \
+               window_start_at = CASE WHEN login_failures.window_start_at > $3 \
+                          THEN login_failures.window_start_at ELSE $2 END \
+             RETURNING failures",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(window_start)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
+        let failures: i64 = get(&row, "failures")?;
+        Ok(u32::try_from(failures).unwrap_or(u32::MAX))
+    }
+
+    pub(crate) async fn login_failures_impl(
+        &self,
+        key: &str,
+        now: i64,
+        window: Duration,
+    ) -> Result<(u32, i64), StoreError> {
+        let row = sqlx::query(
+            "SELECT failures, window_start_at FROM login_failures \
+             WHERE key = $1 AND window_start_at > $2",
+        )
+        .bind(key)
+        .bind(now - window_millis(window))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        let Some(row) = row else { return Ok((0, now)) };
+        let failures: i64 = get(&row, "failures")?;
+        let started: i64 = get(&row, "window_start_at")?;
+        Ok((
+            u32::try_from(failures).unwrap_or(u32::MAX),
+            started + window_millis(window),
+        ))
+    }
+
+    pub(crate) async fn clear_login_failures_impl(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+}
+
+fn window_millis(window: Duration) -> i64 {
+    i64::try_from(window.as_millis()).unwrap_or(i64::MAX / 2)
+}
