@@ -23,6 +23,8 @@ pub mod tax;
 pub mod totals;
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
 
 pub use allocate::allocate;

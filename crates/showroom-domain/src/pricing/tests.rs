@@ -7,19 +7,19 @@ use proptest::prelude::*;
 use super::*;
 use crate::{Currency, Money, Quantity, Slug};
 
-fn eur_currency() -> Currency {
+pub(super) fn eur_currency() -> Currency {
     Currency::parse("EUR").unwrap()
 }
 
-fn eur(minor: i64) -> Money {
+pub(super) fn eur(minor: i64) -> Money {
     Money::new(minor, eur_currency()).unwrap()
 }
 
-fn bp(value: u32) -> BasisPoints {
+pub(super) fn bp(value: u32) -> BasisPoints {
     BasisPoints::new(value).unwrap()
 }
 
-fn line(unit: i64, quantity: i64, tax_class: TaxClass) -> PriceLine {
+pub(super) fn line(unit: i64, quantity: i64, tax_class: TaxClass) -> PriceLine {
     PriceLine {
         unit_price: eur(unit),
         quantity: Quantity::new(quantity).unwrap(),
@@ -27,7 +27,7 @@ fn line(unit: i64, quantity: i64, tax_class: TaxClass) -> PriceLine {
     }
 }
 
-fn slug(raw: &str) -> Slug {
+pub(super) fn slug(raw: &str) -> Slug {
     Slug::parse(raw).unwrap()
 }
 
@@ -167,7 +167,7 @@ fn unknown_shipping_methods_and_negative_prices_are_refused() {
     assert_eq!(error, PricingError::NegativePrice { line: 2 });
 }
 
-fn tax_class() -> impl Strategy<Value = TaxClass> {
+pub(super) fn tax_class() -> impl Strategy<Value = TaxClass> {
     prop_oneof![
         Just(TaxClass::Standard),
         Just(TaxClass::Reduced),
@@ -182,7 +182,7 @@ fn lines() -> impl Strategy<Value = Vec<PriceLine>> {
     )
 }
 
-fn mode() -> impl Strategy<Value = PriceMode> {
+pub(super) fn mode() -> impl Strategy<Value = PriceMode> {
     prop_oneof![Just(PriceMode::TaxInclusive), Just(PriceMode::TaxExclusive)]
 }
 

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Checkout benchmark on PostgreSQL: builds the release binary, starts it on a fresh database of
+# its own, seeds 1,000 published variants with plenty of stock through the admin API, then runs
+# 32 concurrent buyers posting `POST /api/v1/checkout` (a random variant and quantity, a unique
+# Idempotency-Key, the `test` provider's success card) for a fixed time with
+# bench/checkout_buyers.py. Every checkout is a real, distinct order: one stock transaction, the
+# payment, the transition to paid.
+# The reference, measured in the same run on the same PostgreSQL server: `pgbench -S`
+# (select-only, `pgbench -i` in a second database of its own, 32 clients, the same duration).
+# Prints orders/s, p50 and p99 next to pgbench's transactions/s. Fails when any checkout answers
+# 5xx or when the paid orders in the database differ from the 201s counted; other figures are
+# printed, never asserted. Both databases are dropped at the end.
+#
+#   bash bench/checkout.sh                 # 20 s per run
+#   BENCH_SMOKE=1 bash bench/checkout.sh   # 3 s per run (CI)
+#   SHOWROOM_BIN=path/to/showroom bash bench/checkout.sh   # skip the build
+#   SHOWROOM_BENCH_POSTGRES_URL=postgres://user@host:5432 bash bench/checkout.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${BENCH_DURATION:-$([ "${BENCH_SMOKE:-0}" = 1 ] && echo 3 || echo 20)}
+BUYERS=${BENCH_CONNECTIONS:-32}
+VARIANTS=${BENCH_VARIANTS:-1000}
+PORT=${BENCH_PORT:-18482}
+SERVER_URL=${SHOWROOM_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
+SERVER_URL=${SERVER_URL%/}
+case "$SERVER_URL" in */*/*/*) SERVER_URL=${SERVER_URL%/*} ;; esac  # drop a database name
+TOKEN=bench-admin-token
+
+# pgbench ships with the PostgreSQL server packages (Debian: postgresql-NN, also linked from
+# /usr/bin by postgresql-client-common); the newest installed one is used.
+PGBENCH=$(command -v pgbench || ls -1d /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -1)
+[ -x "$PGBENCH" ] || { echo "pgbench not found (Debian: apt-get install postgresql-contrib or postgresql-NN)" >&2; exit 1; }
+if [ -z "${SHOWROOM_BIN:-}" ]; then
+  cargo build --release -q -p showroom
+  SHOWROOM_BIN="${CARGO_TARGET_DIR:-target}/release/showroom"
+fi
+
+suffix="$(date +%s)_$$"
+shop_db="showroom_bench_checkout_$suffix"
+pgbench_db="showroom_bench_pgbench_$suffix"
+work=$(mktemp -d)
+server=
+cleanup() {
+  [ -n "$server" ] && { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
+  for db in "$shop_db" "$pgbench_db"; do
+    psql -q "$SERVER_URL/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+psql -q "$SERVER_URL/postgres" -c "CREATE DATABASE $shop_db" -c "CREATE DATABASE $pgbench_db" >/dev/null
+
+SHOWROOM_LOG_LEVEL=warn SHOWROOM_HTTP__SHUTDOWN_DRAIN_SECS=0 \
+  SHOWROOM_DATABASE_URL="$SERVER_URL/$shop_db" SHOWROOM_STORAGE_URL="file://$work/objects" \
+  SHOWROOM_ADMIN_TOKEN="$TOKEN" \
+  SHOWROOM_SHIELD__RATE_LIMIT__GENERAL_PER_SEC=10000000 SHOWROOM_SHIELD__RATE_LIMIT__GENERAL_BURST=10000000 \
+  SHOWROOM_SHIELD__RATE_LIMIT__STRICT_PER_SEC=10000000 SHOWROOM_SHIELD__RATE_LIMIT__STRICT_BURST=10000000 \
+  "$SHOWROOM_BIN" serve --listen "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 1000); do
+  curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { echo "server exited; log:" >&2; cat "$work/server.log" >&2; exit 1; }
+  sleep 0.02
+done
+curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null || { echo "server not ready; log:" >&2; cat "$work/server.log" >&2; exit 1; }
+
+t0=$(date +%s%3N)
+python3 bench/checkout_buyers.py seed "http://127.0.0.1:$PORT" "$TOKEN" "$VARIANTS" "$work/variants.txt"
+seed_ms=$(( $(date +%s%3N) - t0 ))
+
+read -r created others server_errors orders_per_s p50 p99 < <(
+  python3 bench/checkout_buyers.py buy "http://127.0.0.1:$PORT" "$work/variants.txt" "$BUYERS" "$DURATION")
+paid=$(psql -qtA "$SERVER_URL/$shop_db" -c "SELECT count(*) FROM orders WHERE state = 'paid'")
+orders=$(psql -qtA "$SERVER_URL/$shop_db" -c "SELECT count(*) FROM orders")
+
+# The reference: the same server, the same clients and duration, without the shop.
+"$PGBENCH" -q -i -s 1 "$SERVER_URL/$pgbench_db" >"$work/pgbench-init.txt" 2>&1
+"$PGBENCH" -n -S -c "$BUYERS" -j 2 -T "$DURATION" "$SERVER_URL/$pgbench_db" >"$work/pgbench.txt" 2>&1 \
+  || { cat "$work/pgbench.txt" >&2; exit 1; }
+tps=$(sed -nE 's/^tps = ([0-9.]+) \(without initial connection time\)/\1/p' "$work/pgbench.txt")
+pg_latency=$(sed -nE 's/^latency average = ([0-9.]+) ms/\1/p' "$work/pgbench.txt")
+
+echo
+echo "Checkout benchmark: $BUYERS buyers, ${DURATION}s, $VARIANTS variants, PostgreSQL $(psql -qtA "$SERVER_URL/postgres" -c 'SHOW server_version')"
+printf '%-40s %12s %10s %10s\n' run per_second p50_ms p99_ms
+printf '%-40s %12s %10s %10s\n' "POST /api/v1/checkout (orders)" "$orders_per_s" "$p50" "$p99"
+printf '%-40s %12s %10s %10s\n' "pgbench -S (reference, transactions)" "${tps%.*}" "avg $pg_latency" "-"
+python3 - "$orders_per_s" "$tps" <<'PY'
+import sys
+orders, tps = float(sys.argv[1]), float(sys.argv[2])
+print(f"orders/s / pgbench -S transactions/s: {100 * orders / tps:.1f} %")
+PY
+echo "201 answers: $created, other answers: $others (5xx: $server_errors); orders in the database: $orders, paid: $paid"
+echo "seeding $VARIANTS variants through the admin API: $seed_ms ms"
+
+if [ "$server_errors" != 0 ]; then
+  echo "FAIL: $server_errors checkouts answered 5xx; server log:" >&2; tail -50 "$work/server.log" >&2; exit 1
+fi
+if [ "$paid" != "$created" ]; then
+  echo "FAIL: $paid paid orders in the database, but $created checkouts answered 201" >&2; exit 1
+fi
