@@ -19,12 +19,13 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::delivery;
 use crate::error::ApiError;
-use crate::middleware::{admin_auth, panic, request_metrics, timeout};
+use crate::middleware::{admin_auth, csrf, panic, request_metrics, timeout};
 use crate::openapi::ApiDoc;
 use crate::routes::{
-    admin_assets, admin_catalog, admin_inventory, admin_uploads, assets, checkout, ops, pages,
-    storefront,
+    account, admin_assets, admin_catalog, admin_inventory, admin_uploads, assets, checkout, ops,
+    pages, staff, storefront,
 };
+use crate::sessions;
 use crate::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -32,6 +33,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The documented routers (API, assets, operations) and the document generated from them.
 pub(crate) fn api_routers() -> (Router<AppState>, OpenApiDoc, Router<AppState>) {
     let admin = OpenApiRouter::new()
+        .merge(staff::admin_router())
         .merge(admin_catalog::router())
         .merge(admin_inventory::router())
         .merge(admin_assets::router())
@@ -41,6 +43,8 @@ pub(crate) fn api_routers() -> (Router<AppState>, OpenApiDoc, Router<AppState>) 
     let (public_router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(storefront::router())
         .merge(checkout::router())
+        .merge(account::router())
+        .merge(staff::login_router())
         .merge(assets::router())
         .merge(ops::router())
         .split_for_parts();
@@ -53,7 +57,7 @@ pub fn router(state: AppState) -> Router {
     let (public_router, doc, admin_router) = api_routers();
     let admin_router = admin_router.route_layer(axum::middleware::from_fn_with_state(
         state.clone(),
-        admin_auth::require_admin_token,
+        admin_auth::require_admin,
     ));
     let document = std::sync::Arc::new(doc);
     let request_timeout: Duration = state.settings.request_timeout;
@@ -68,7 +72,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/openapi.json",
             get(move || async move { Json(document.as_ref().clone()) }),
-        );
+        )
+        // Inside the session layer: CSRF needs the session, the admin guard may use it.
+        .layer(axum::middleware::from_fn(csrf::require_csrf_token))
+        .layer(sessions::layer(
+            state.sessions.clone(),
+            time::Duration::try_from(state.settings.session_inactivity)
+                .unwrap_or(time::Duration::days(14)),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.settings.always_secure_cookies,
+            sessions::secure_cookie::mark_secure_over_https,
+        ));
     let app = delivery::with_cors(api, &state.delivery)
         .merge(pages::router())
         .fallback(|| async { ApiError::NotFound { what: "route" }.into_response() });

@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 
+mod accounts;
 mod app;
+mod cart_merge;
 mod checkout;
 mod delivery;
 mod error;
@@ -8,18 +10,24 @@ mod extract;
 pub mod ingest;
 mod middleware;
 mod openapi;
+mod passwords;
 pub mod payments;
 pub mod principal;
 mod response_cache;
 mod routes;
+pub mod sessions;
+pub mod shopper;
 mod state;
 
+pub use accounts::{create_staff, LoginThrottle};
 pub use app::router;
 pub use checkout::{order_token, CheckoutSettings};
 pub use delivery::{
     random_signing_key, signed_asset_path, Delivery, DeliverySettings, ORIGIN_SECRET_HEADER,
 };
 pub use error::ApiError;
+pub use middleware::admin_auth::token_digest;
 pub use openapi::openapi_document;
 pub use response_cache::invalidate_catalog;
+pub use routes::staff::new_token;
 pub use state::{AppState, HttpSettings, Readiness};

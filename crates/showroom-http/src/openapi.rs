@@ -12,6 +12,8 @@ use utoipa::{Modify, OpenApi};
     modifiers(&AdminToken),
     tags(
         (name = "storefront", description = "What shoppers see: published products and categories"),
+        (name = "account", description = "Customer sessions, accounts and their orders; cookie writes need `X-CSRF-Token`"),
+        (name = "staff", description = "Staff login, staff accounts and API tokens"),
         (name = "checkout", description = "Guest checkout with an `Idempotency-Key`, and the guest's order read"),
         (name = "admin", description = "Catalog management; requires the admin API token"),
         (name = "assets", description = "Immutable, content-addressed files"),

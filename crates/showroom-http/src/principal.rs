@@ -1,18 +1,69 @@
-//! Who is calling the admin API. The admin guard establishes a [`Principal`] before any admin
-//! handler runs and leaves it in the request's extensions; handlers that record *who* did
-//! something (an order event, say) take it with the [`AdminActor`] extractor.
+//! Who is calling the admin API and what they may do. The admin guard establishes a
+//! [`Principal`] before any admin handler runs and leaves it in the request's extensions;
+//! handlers that record *who* did something (an order event, say) take it with the
+//! [`AdminActor`] extractor.
+//!
+//! Permissions are per area of the admin API ([`Permission::for_path`]):
+//!
+//! | area                                   | admin | staff | API token        | bootstrap token |
+//! |----------------------------------------|-------|-------|------------------|-----------------|
+//! | catalog, inventory, assets, uploads    | yes   | yes   | scope `catalog`  | yes             |
+//! | orders                                 | yes   | yes   | scope `orders`   | yes             |
+//! | discount codes                         | yes   | no    | scope `discounts`| yes             |
+//! | staff accounts and API tokens (access) | yes   | no    | never            | yes             |
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use showroom_store::Actor;
+use showroom_store::{Actor, StaffRole};
+use uuid::Uuid;
 
 use crate::error::ApiError;
+
+/// An area of the admin API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    Catalog,
+    Orders,
+    Discounts,
+    /// Staff accounts and API tokens.
+    Access,
+}
+
+/// The scopes an API token may carry.
+pub const TOKEN_SCOPES: [&str; 3] = ["catalog", "orders", "discounts"];
+
+impl Permission {
+    /// The area a path under `/api/v1/admin` belongs to.
+    pub fn for_path(path: &str) -> Self {
+        let rest = path.strip_prefix("/api/v1/admin/").unwrap_or(path);
+        let area = rest.split('/').next().unwrap_or_default();
+        match area {
+            "staff" | "api-tokens" => Self::Access,
+            "orders" => Self::Orders,
+            "discount-codes" => Self::Discounts,
+            _ => Self::Catalog,
+        }
+    }
+
+    fn scope(self) -> Option<&'static str> {
+        match self {
+            Self::Catalog => Some("catalog"),
+            Self::Orders => Some("orders"),
+            Self::Discounts => Some("discounts"),
+            Self::Access => None,
+        }
+    }
+}
 
 /// An authenticated caller of `/api/v1/admin`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
     /// The configured bootstrap `admin_token`: every permission, for first set-up and scripts.
     BootstrapToken,
+    /// A member of staff logged in with the session cookie.
+    Staff { id: Uuid, role: StaffRole },
+    /// An API token with its scopes.
+    ApiToken { id: Uuid, scopes: Vec<String> },
 }
 
 impl Principal {
@@ -20,6 +71,33 @@ impl Principal {
     pub fn actor(&self) -> Actor {
         match self {
             Self::BootstrapToken => Actor::ApiToken(None),
+            Self::Staff { id, .. } => Actor::Staff(*id),
+            Self::ApiToken { id, .. } => Actor::ApiToken(Some(*id)),
+        }
+    }
+
+    pub fn may(&self, permission: Permission) -> bool {
+        match self {
+            Self::BootstrapToken => true,
+            Self::Staff {
+                role: StaffRole::Admin,
+                ..
+            } => true,
+            Self::Staff {
+                role: StaffRole::Staff,
+                ..
+            } => matches!(permission, Permission::Catalog | Permission::Orders),
+            Self::ApiToken { scopes, .. } => permission
+                .scope()
+                .is_some_and(|scope| scopes.iter().any(|s| s == scope)),
+        }
+    }
+
+    /// The member of staff behind the request, if it is one.
+    pub fn staff_id(&self) -> Option<Uuid> {
+        match self {
+            Self::Staff { id, .. } => Some(*id),
+            _ => None,
         }
     }
 }
@@ -37,5 +115,56 @@ impl<S: Send + Sync> FromRequestParts<S> for AdminActor {
             .get::<Principal>()
             .map(|principal| Self(principal.actor()))
             .ok_or(ApiError::Unauthorized)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .ok_or(ApiError::Unauthorized)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_their_area() {
+        assert_eq!(
+            Permission::for_path("/api/v1/admin/products/x"),
+            Permission::Catalog
+        );
+        assert_eq!(
+            Permission::for_path("/api/v1/admin/orders"),
+            Permission::Orders
+        );
+        assert_eq!(
+            Permission::for_path("/api/v1/admin/staff/1"),
+            Permission::Access
+        );
+        assert_eq!(
+            Permission::for_path("/api/v1/admin/api-tokens"),
+            Permission::Access
+        );
+        assert_eq!(
+            Permission::for_path("/api/v1/admin/discount-codes/A"),
+            Permission::Discounts
+        );
+    }
+
+    #[test]
+    fn tokens_never_manage_access() {
+        let token = Principal::ApiToken {
+            id: Uuid::nil(),
+            scopes: TOKEN_SCOPES.map(String::from).to_vec(),
+        };
+        assert!(token.may(Permission::Orders));
+        assert!(!token.may(Permission::Access));
     }
 }

@@ -33,6 +33,12 @@ pub struct HttpSettings {
     pub upload_limit_bytes: u64,
     /// Processing attempts per upload before it fails for good.
     pub job_max_attempts: u32,
+    /// Failed-login limits per account and per client IP.
+    pub login_throttle: crate::LoginThrottle,
+    /// A session ends after this long without a request.
+    pub session_inactivity: Duration,
+    /// Mark the session cookie `Secure` on every response, not only on HTTPS requests.
+    pub always_secure_cookies: bool,
 }
 
 /// Turned off when the process starts draining, so `/readyz` answers 503 before the listener
@@ -66,4 +72,6 @@ pub struct AppState {
     pub shield: Option<showroom_shield::ShieldLayer>,
     /// Checkout: the payment provider, the reservation hold and timeout, the pricing rules.
     pub checkout: Arc<CheckoutSettings>,
+    /// Where cookie sessions live: the database, or Redis.
+    pub sessions: crate::sessions::ShopSessionStore,
 }

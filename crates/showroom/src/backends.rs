@@ -139,3 +139,30 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     }
     out
 }
+
+/// Where cookie sessions live: in Redis when the cache is Redis (so they survive any instance
+/// and expire on their own), otherwise in the database.
+pub async fn session_store(
+    config: &Config,
+    catalog: DynCatalogStore,
+) -> Result<showroom_http::sessions::ShopSessionStore, BackendError> {
+    use showroom_http::sessions::{DbSessionStore, RedisSessionStore, ShopSessionStore};
+    match scheme_of(&config.cache_url) {
+        "redis" | "rediss" => {
+            let connecting = RedisSessionStore::connect(
+                &config.cache_url,
+                &config.accounts.redis_session_prefix,
+            );
+            match tokio::time::timeout(CONNECT_DEADLINE, connecting).await {
+                Ok(Ok(store)) => Ok(ShopSessionStore::Redis(store)),
+                Ok(Err(e)) => Err(backend_error("cache_url", &config.cache_url, e)),
+                Err(_) => Err(backend_error(
+                    "cache_url",
+                    &config.cache_url,
+                    "no answer within the connect deadline (sessions)",
+                )),
+            }
+        }
+        _ => Ok(ShopSessionStore::Database(DbSessionStore(catalog))),
+    }
+}

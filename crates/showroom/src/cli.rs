@@ -54,6 +54,11 @@ pub enum Command {
     Worker,
     /// Print the effective configuration (secrets redacted) and exit.
     Config,
+    /// Staff accounts and API tokens: `admin create --email E` makes the first admin.
+    Admin {
+        #[command(subcommand)]
+        command: crate::admin_cli::AdminCommand,
+    },
     /// Validate or inspect a glTF model (.glb, or .gltf beside its files). Needs no database.
     Assets {
         #[command(subcommand)]

@@ -143,6 +143,38 @@ impl Default for CheckoutConfig {
     }
 }
 
+/// Accounts and sessions (`[accounts]`, `SHOWROOM_ACCOUNTS__*`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AccountsConfig {
+    /// A session ends after this many days without a request.
+    pub session_inactivity_days: u64,
+    /// Mark the session cookie `Secure` always. Otherwise it is Secure on HTTPS requests
+    /// (directly, or `X-Forwarded-Proto: https` from the load balancer).
+    pub always_secure_cookies: bool,
+    /// Failed logins allowed per account in a window, then 429 until the window ends.
+    pub login_failures_per_account: u32,
+    /// Failed logins allowed per client IP in a window.
+    pub login_failures_per_ip: u32,
+    /// The throttle's window, in seconds.
+    pub login_window_secs: u64,
+    /// Prefix of session keys when sessions live in Redis (`cache_url = "redis://…"`).
+    pub redis_session_prefix: String,
+}
+
+impl Default for AccountsConfig {
+    fn default() -> Self {
+        Self {
+            session_inactivity_days: 14,
+            always_secure_cookies: false,
+            login_failures_per_account: 5,
+            login_failures_per_ip: 50,
+            login_window_secs: 900,
+            redis_session_prefix: "showroom:session:".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
@@ -170,6 +202,7 @@ pub struct Config {
     pub cache: CacheConfig,
     pub assets: AssetsConfig,
     pub checkout: CheckoutConfig,
+    pub accounts: AccountsConfig,
     /// Absolute URL of the CDN in front of `/assets` (`https://cdn.example.com`): media URLs
     /// point there and `/assets` answers only the CDN. Unset: this server serves and links assets.
     pub asset_base_url: Option<String>,
@@ -207,6 +240,7 @@ impl Default for Config {
             cache: CacheConfig::default(),
             assets: AssetsConfig::default(),
             checkout: CheckoutConfig::default(),
+            accounts: AccountsConfig::default(),
             asset_base_url: None,
             asset_origin_secret: None,
             asset_signing_key: None,

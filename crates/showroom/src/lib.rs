@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod admin_cli;
 pub mod assets_cli;
 pub mod assets_import;
 pub mod backends;

@@ -47,6 +47,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database schema is up to date ({})", store.backend_name());
             Ok(())
         }
+        Command::Admin { command } => {
+            telemetry::init_logging(config.log_format, &config.log_level);
+            showroom::admin_cli::run(&config, command).await
+        }
         Command::Serve { .. } => serve(config).await,
         Command::Worker => work(config).await,
         Command::Assets {

@@ -14,7 +14,7 @@ use showroom_domain::{
 };
 use showroom_http::payments::{PaymentProvider, TestProvider};
 use showroom_http::{
-    AppState, CheckoutSettings, Delivery, DeliverySettings, HttpSettings, Readiness,
+    AppState, CheckoutSettings, Delivery, DeliverySettings, HttpSettings, LoginThrottle, Readiness,
 };
 use tokio::net::TcpListener;
 
@@ -51,7 +51,17 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
         cache_ttl: Duration::from_secs(config.cache.ttl_secs),
         upload_limit_bytes: config.assets.max_upload_bytes,
         job_max_attempts: config.assets.max_attempts.max(1),
+        login_throttle: LoginThrottle {
+            per_account: config.accounts.login_failures_per_account.max(1),
+            per_ip: config.accounts.login_failures_per_ip.max(1),
+            window: Duration::from_secs(config.accounts.login_window_secs.max(1)),
+        },
+        session_inactivity: Duration::from_secs(
+            config.accounts.session_inactivity_days.max(1) * 24 * 3600,
+        ),
+        always_secure_cookies: config.accounts.always_secure_cookies,
     };
+    let sessions = crate::backends::session_store(config, catalog.clone()).await?;
     let state = AppState {
         catalog,
         cache,
@@ -64,6 +74,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
             .await
             .map_err(StartupError::Setting)?,
         checkout: Arc::new(checkout_settings(config, currency)?),
+        sessions,
     };
     if config.demo {
         crate::demo_seed::seed_if_empty(&state)

@@ -2,6 +2,7 @@
 //! in `app.rs`, in one place.
 
 pub mod admin_auth;
+pub mod csrf;
 pub mod panic;
 pub mod request_metrics;
 pub mod timeout;

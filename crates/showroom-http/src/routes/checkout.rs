@@ -25,6 +25,7 @@ use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
 use crate::payments::test_provider::card_digits;
 use crate::routes::dto::{rfc3339, MoneyDto};
+use crate::shopper::Shopper;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -131,7 +132,7 @@ pub struct TotalsDto {
 }
 
 impl OrderDto {
-    fn new(order: Order, token: String) -> Self {
+    pub(crate) fn new(order: Order, token: String) -> Self {
         let address = &order.shipping_address;
         Self {
             id: order.id,
@@ -260,7 +261,7 @@ fn new_order(
     Ok((new, card))
 }
 
-fn no_store(mut response: Response) -> Response {
+pub(crate) fn no_store(mut response: Response) -> Response {
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, NO_STORE);
@@ -295,13 +296,15 @@ fn no_store(mut response: Response) -> Response {
 #[tracing::instrument(skip_all)]
 pub async fn checkout(
     State(state): State<AppState>,
+    shopper: Shopper,
     headers: HeaderMap,
     body: Result<ApiJson<CheckoutRequest>, ApiError>,
 ) -> Response {
     let result = async {
         let key = idempotency_key(&headers)?;
         let ApiJson(body) = body?;
-        let (new, card) = new_order(&state, key, body)?;
+        let (mut new, card) = new_order(&state, key, body)?;
+        new.customer_id = shopper.customer;
         let placed = run_checkout(state.catalog.clone(), state.checkout.clone(), new, card).await?;
         let status = if placed.created {
             StatusCode::CREATED

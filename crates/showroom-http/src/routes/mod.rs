@@ -1,6 +1,7 @@
 //! One module per group of routes; each exposes an `OpenApiRouter` so the OpenAPI document is
 //! generated from the same handler list that serves requests.
 
+pub mod account;
 pub mod admin_assets;
 pub mod admin_catalog;
 pub mod admin_inventory;
@@ -12,6 +13,7 @@ pub mod input;
 pub mod ops;
 pub mod pages;
 pub mod refusals;
+pub mod staff;
 pub mod storefront;
 
 mod params;

@@ -1,0 +1,82 @@
+//! Cookie sessions through `tower-sessions`: the cookie is `HttpOnly; SameSite=Lax`, `Secure`
+//! when the request came over HTTPS (see [`secure_cookie`]), and holds only a random id; the
+//! session itself lives server-side, in the database by default ([`DbSessionStore`]) or in Redis
+//! when the cache is Redis ([`RedisSessionStore`]), so any instance can serve any request.
+//!
+//! Keys this crate keeps in a session are the constants below; nothing else is stored there.
+
+mod db_store;
+mod redis_store;
+pub mod secure_cookie;
+
+pub use db_store::DbSessionStore;
+pub use redis_store::RedisSessionStore;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// The name of the session cookie.
+pub const COOKIE_NAME: &str = "showroom_session";
+/// The logged-in customer's id.
+pub const CUSTOMER_ID: &str = "customer_id";
+/// The logged-in member of staff's id.
+pub const STAFF_ID: &str = "staff_id";
+/// A guest's cart id.
+pub const GUEST_CART_ID: &str = "guest_cart_id";
+/// The synchronizer token every cookie-authenticated write must echo in `X-CSRF-Token`.
+pub const CSRF_TOKEN: &str = "csrf_token";
+
+/// Where sessions live, chosen by the binary: the database, or Redis when the cache is Redis.
+#[derive(Clone, Debug)]
+pub enum ShopSessionStore {
+    Database(DbSessionStore),
+    Redis(RedisSessionStore),
+}
+
+#[async_trait::async_trait]
+impl SessionStore for ShopSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            Self::Database(store) => store.create(record).await,
+            Self::Redis(store) => store.create(record).await,
+        }
+    }
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            Self::Database(store) => store.save(record).await,
+            Self::Redis(store) => store.save(record).await,
+        }
+    }
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            Self::Database(store) => store.load(id).await,
+            Self::Redis(store) => store.load(id).await,
+        }
+    }
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            Self::Database(store) => store.delete(id).await,
+            Self::Redis(store) => store.delete(id).await,
+        }
+    }
+}
+
+/// The session layer: cookie flags and inactivity expiry.
+pub fn layer<S: SessionStore + Clone>(
+    store: S,
+    inactivity: time::Duration,
+) -> SessionManagerLayer<S> {
+    SessionManagerLayer::new(store)
+        .with_name(COOKIE_NAME)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        // Secure is added per request by `secure_cookie` when the request came over HTTPS.
+        .with_secure(false)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(inactivity))
+}
+
+pub(crate) fn backend_error(error: impl std::fmt::Display) -> tower_sessions::session_store::Error {
+    tower_sessions::session_store::Error::Backend(error.to_string())
+}
