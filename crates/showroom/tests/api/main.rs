@@ -3,8 +3,11 @@
 //! PostgreSQL database when `SHOWROOM_TEST_POSTGRES_URL` is set, and a Redis cache with its own
 //! key prefix when `SHOWROOM_TEST_REDIS_URL` is set. CI runs this binary both ways.
 
+mod accounts;
 mod admin_writes;
+mod authorization;
 mod bad_input;
+mod browser;
 mod cache;
 mod catalog_reads;
 mod checkout;
