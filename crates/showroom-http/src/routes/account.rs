@@ -188,13 +188,7 @@ pub async fn login(
     ip: Option<Extension<ClientIp>>,
     body: Result<ApiJson<Credentials>, ApiError>,
 ) -> Response {
-    let result = async {
-        let ApiJson(body) = body?;
-        let email = Email::parse(&body.email).field("email")?;
-        Ok::<_, ApiError>((email, body.password))
-    }
-    .await;
-    let (email, password) = match result {
+    let (email, password) = match parse_credentials(body) {
         Ok(parsed) => parsed,
         Err(error) => return answer(Err(error)),
     };
@@ -208,8 +202,21 @@ pub async fn login(
         client_ip(ip),
     )
     .await;
-    no_store(match logged_in {
-        Ok(customer) => axum::Json(customer_dto(&customer)).into_response(),
+    login_answer(logged_in.map(|customer| customer_dto(&customer)))
+}
+
+/// A login body as an email and the password typed.
+pub(crate) fn parse_credentials(
+    body: Result<ApiJson<Credentials>, ApiError>,
+) -> Result<(Email, String), ApiError> {
+    let ApiJson(body) = body?;
+    Ok((Email::parse(&body.email).field("email")?, body.password))
+}
+
+/// A login's answer: the account as JSON, or its failure.
+pub(crate) fn login_answer(result: Result<impl Serialize, LoginError>) -> Response {
+    no_store(match result {
+        Ok(account) => axum::Json(account).into_response(),
         Err(error) => login_failure(error),
     })
 }

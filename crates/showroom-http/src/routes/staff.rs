@@ -22,7 +22,7 @@ use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
 use crate::middleware::admin_auth::token_digest;
 use crate::principal::{Principal, TOKEN_SCOPES};
-use crate::routes::account::{client_ip, login_failure, Credentials};
+use crate::routes::account::{client_ip, login_answer, parse_credentials, Credentials};
 use crate::routes::checkout::no_store;
 use crate::routes::dto::rfc3339;
 use crate::shopper::Shopper;
@@ -140,9 +140,7 @@ pub async fn staff_login(
     ip: Option<Extension<ClientIp>>,
     body: Result<ApiJson<Credentials>, ApiError>,
 ) -> Response {
-    let parsed = body
-        .and_then(|ApiJson(body)| Ok((Email::parse(&body.email).field("email")?, body.password)));
-    let (email, password) = match parsed {
+    let (email, password) = match parse_credentials(body) {
         Ok(parsed) => parsed,
         Err(error) => return no_store(error.into_response()),
     };
@@ -156,10 +154,7 @@ pub async fn staff_login(
         client_ip(ip),
     )
     .await;
-    no_store(match result {
-        Ok(member) => axum::Json(StaffDto::from(member)).into_response(),
-        Err(error) => login_failure(error),
-    })
+    login_answer(result.map(StaffDto::from))
 }
 
 /// Every member of staff, oldest first.
