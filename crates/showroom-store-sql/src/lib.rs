@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod assets;
+mod carts;
 mod categories;
 mod checkout;
 mod dialect;

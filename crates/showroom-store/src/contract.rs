@@ -14,6 +14,7 @@
 //! may also call one directly against a store built another way.
 
 mod assets;
+mod carts;
 mod categories;
 mod checkout_races;
 mod checkout_support;
@@ -28,6 +29,7 @@ mod products;
 mod support;
 
 pub use assets::*;
+pub use carts::*;
 pub use categories::*;
 pub use checkout_races::*;
 pub use inventory::*;
@@ -96,6 +98,15 @@ macro_rules! contract_suite {
             a_refused_checkout_leaves_no_order_no_key_and_no_reservation,
             orders_are_found_by_id_number_and_email_newest_first,
             order_totals_equal_the_sum_of_their_parts_for_random_carts,
+            cart_lines_are_added_changed_and_removed,
+            cart_lines_are_checked_against_variant_status_and_stock,
+            cart_reads_join_the_current_price_and_status,
+            a_cart_holds_at_most_max_order_lines,
+            discount_codes_are_kept_and_clearing_empties_the_cart,
+            a_customer_has_one_cart_created_on_first_use,
+            merging_adds_quantities_capped_at_stock_and_deletes_the_guest_cart,
+            two_concurrent_merges_do_not_duplicate_lines,
+            sweeping_deletes_only_stale_guest_carts,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {

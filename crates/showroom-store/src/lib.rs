@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod assets;
+mod carts;
 mod catalog;
 mod cursor;
 mod error;
@@ -15,6 +16,7 @@ pub mod contract;
 pub use assets::{
     AssetRecord, AssetStatus, AssetStore, ClaimedJob, FailureKind, NewAsset, UploadFormat,
 };
+pub use carts::{Cart, CartLine, CartStore, LineChange};
 pub use catalog::{AssetVisibility, CatalogStore, PoolStats};
 pub use cursor::{Cursor, CursorKey};
 pub use error::StoreError;
