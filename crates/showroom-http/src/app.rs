@@ -22,8 +22,8 @@ use crate::error::ApiError;
 use crate::middleware::{admin_auth, panic, request_metrics, timeout};
 use crate::openapi::ApiDoc;
 use crate::routes::{
-    admin_assets, admin_catalog, admin_inventory, admin_uploads, assets, checkout, ops, pages,
-    storefront,
+    admin_assets, admin_catalog, admin_inventory, admin_uploads, assets, cart, checkout, ops,
+    pages, storefront,
 };
 use crate::state::AppState;
 
@@ -41,6 +41,7 @@ pub(crate) fn api_routers() -> (Router<AppState>, OpenApiDoc, Router<AppState>) 
     let (public_router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(storefront::router())
         .merge(checkout::router())
+        .merge(cart::router())
         .merge(assets::router())
         .merge(ops::router())
         .split_for_parts();

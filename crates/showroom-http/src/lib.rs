@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod app;
+pub mod cart;
 mod checkout;
 mod delivery;
 mod error;
@@ -12,6 +13,7 @@ pub mod payments;
 pub mod principal;
 mod response_cache;
 mod routes;
+mod shopper;
 mod state;
 
 pub use app::router;

@@ -11,13 +11,16 @@
 
 use std::collections::HashMap;
 
-use showroom_domain::{Currency, Money, ProductStatus, Quantity, Sku, MAX_QUANTITY};
-use showroom_store::{Cart, CartLine, LineChange, StoreError, MAX_ORDER_LINES};
+use showroom_domain::{
+    Currency, IdempotencyKey, Money, ProductStatus, Quantity, Sku, MAX_QUANTITY,
+};
+use showroom_store::{Cart, CartLine, LineChange, Order, StoreError, MAX_ORDER_LINES};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
 use crate::error::{corrupt, db};
+use crate::order_rows;
 use crate::rows::{self, get};
 use crate::sql::now_millis;
 use crate::SqlCatalog;
@@ -204,6 +207,22 @@ impl SqlCatalog {
         .map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(done.rows_affected())
+    }
+
+    pub(crate) async fn order_for_checkout_key_impl(
+        &self,
+        key: &IdempotencyKey,
+    ) -> Result<Option<Order>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        let row = sqlx::query("SELECT order_id FROM checkout_keys WHERE key = $1")
+            .bind(key.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
+        match row {
+            Some(row) => order_rows::order_by_id(&mut conn, rows::uuid(&row, "order_id")?).await,
+            None => Ok(None),
+        }
     }
 }
 

@@ -371,4 +371,11 @@ impl CartStore for SqlCatalog {
     async fn sweep_guest_carts(&self, before: i64, limit: u32) -> Result<u64, StoreError> {
         self.sweep_guest_carts_impl(before, limit).await
     }
+
+    async fn order_for_checkout_key(
+        &self,
+        key: &showroom_domain::IdempotencyKey,
+    ) -> Result<Option<Order>, StoreError> {
+        self.order_for_checkout_key_impl(key).await
+    }
 }

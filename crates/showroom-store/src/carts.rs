@@ -20,10 +20,10 @@
 //! a second merge (also one racing the first) changes nothing.
 
 use async_trait::async_trait;
-use showroom_domain::{Money, ProductStatus, Quantity, Sku};
+use showroom_domain::{IdempotencyKey, Money, ProductStatus, Quantity, Sku};
 use uuid::Uuid;
 
-use crate::StoreError;
+use crate::{Order, StoreError};
 
 /// One line of a cart, joined to the catalog as it is now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,4 +121,11 @@ pub trait CartStore: Send + Sync + 'static {
     /// Deletes guest carts last changed before `before` (Unix ms), at most `limit`; returns how
     /// many went. Customer carts are never swept.
     async fn sweep_guest_carts(&self, before: i64, limit: u32) -> Result<u64, StoreError>;
+
+    /// The order a checkout with this idempotency key created, if any: a retried checkout from
+    /// a cart that the first attempt already emptied replays that order's lines.
+    async fn order_for_checkout_key(
+        &self,
+        key: &IdempotencyKey,
+    ) -> Result<Option<Order>, StoreError>;
 }

@@ -5,7 +5,7 @@
 use showroom_domain::ProductStatus;
 use uuid::Uuid;
 
-use super::checkout_support::{checkout, line, stocked, HOLD};
+use super::checkout_support::{checkout, key, line, stocked, HOLD};
 use super::support::{eur, product, variant};
 use crate::{Cart, DynCatalogStore, LineChange, StoreError, VariantPatch, MAX_ORDER_LINES};
 
@@ -157,10 +157,20 @@ pub async fn cart_lines_are_checked_against_variant_status_and_stock(store: DynC
     );
 
     // Stock reserved by a checkout is not available to carts; the line stays but is unsellable.
-    store
+    let (order, _) = store
         .place_order(checkout("cart-stock-1", vec![line(vase.id, 2)]), HOLD)
         .await
         .unwrap();
+    let by_key = store
+        .order_for_checkout_key(&key("cart-stock-1"))
+        .await
+        .unwrap();
+    assert_eq!(by_key.map(|o| o.id), Some(order.id));
+    assert!(store
+        .order_for_checkout_key(&key("cart-stock-2"))
+        .await
+        .unwrap()
+        .is_none());
     let read = store.cart(cart.id).await.unwrap().unwrap();
     assert_eq!(read.lines[0].available, 1);
     assert!(!read.lines[0].sellable());

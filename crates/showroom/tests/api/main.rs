@@ -6,6 +6,7 @@
 mod admin_writes;
 mod bad_input;
 mod cache;
+mod cart;
 mod catalog_reads;
 mod checkout;
 mod delivery;
