@@ -13,6 +13,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "storefront", description = "What shoppers see: published products and categories"),
         (name = "checkout", description = "Guest checkout with an `Idempotency-Key`, and the guest's order read"),
+        (name = "cart", description = "The shopper's cart in their session: lines, totals preview and checkout"),
         (name = "admin", description = "Catalog management; requires the admin API token"),
         (name = "assets", description = "Immutable, content-addressed files"),
         (name = "operations", description = "Health, readiness and metrics"),
