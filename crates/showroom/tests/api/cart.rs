@@ -8,6 +8,8 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
+use showroom::sweeper::sweep_guest_carts_once;
+
 use crate::helpers::{assert_problem, spawn_app, TestApp};
 
 const SUCCESS: &str = "4242 4242 4242 4242";
@@ -477,5 +479,46 @@ async fn checkout_from_the_cart_creates_the_order_and_empties_the_cart() {
         .await;
     assert_eq!(product["variants"][0]["on_hand"], 4, "sold once");
     assert_eq!(product["variants"][0]["reserved"], 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_sweeper_deletes_stale_guest_carts_only() {
+    let app = spawn_app().await;
+    let (_, lamp) = stocked(&app, "lamp", 2_500, 10).await;
+    let guest = session();
+    cart(
+        &app,
+        &guest,
+        Method::POST,
+        "/api/v1/cart/lines",
+        Some(json!({"variant_id": lamp, "quantity": 1})),
+    )
+    .await;
+    let day = std::time::Duration::from_secs(86_400);
+    let kept = sweep_guest_carts_once(&app.state.catalog, day)
+        .await
+        .unwrap();
+    assert_eq!(kept, 0, "a fresh cart is not stale");
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let swept = sweep_guest_carts_once(&app.state.catalog, std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(swept, 1);
+    let read = cart(&app, &guest, Method::GET, "/api/v1/cart", None).await;
+    assert!(read["id"].is_null(), "{read}");
+    let again = cart(
+        &app,
+        &guest,
+        Method::POST,
+        "/api/v1/cart/lines",
+        Some(json!({"variant_id": lamp, "quantity": 1})),
+    )
+    .await;
+    assert_eq!(
+        quantity_of(&again, &lamp),
+        Some(1),
+        "a swept guest starts a new cart"
+    );
     app.stop().await;
 }
