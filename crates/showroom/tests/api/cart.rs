@@ -68,6 +68,12 @@ async fn cart(
     response.json().await.unwrap()
 }
 
+/// Adds `quantity` units of the variant to this session's cart; expects a 200.
+async fn add(app: &TestApp, client: &reqwest::Client, variant_id: &str, quantity: i64) -> Value {
+    let body = json!({"variant_id": variant_id, "quantity": quantity});
+    cart(app, client, Method::POST, "/api/v1/cart/lines", Some(body)).await
+}
+
 fn quantity_of(cart: &Value, variant_id: &str) -> Option<i64> {
     cart["lines"]
         .as_array()
@@ -114,14 +120,7 @@ async fn a_guest_adds_changes_and_removes_lines_at_the_servers_prices() {
     assert_eq!(line["sellable"], true);
     assert_eq!(line["available"], 8);
 
-    let more = cart(
-        &app,
-        &guest,
-        Method::POST,
-        "/api/v1/cart/lines",
-        Some(json!({"variant_id": lamp, "quantity": 3})),
-    )
-    .await;
+    let more = add(&app, &guest, &lamp, 3).await;
     assert_eq!(quantity_of(&more, &lamp), Some(5), "adding adds");
     assert_eq!(more["id"], added["id"], "the same cart, from the cookie");
 
@@ -178,14 +177,7 @@ async fn bad_lines_are_refused_and_change_nothing() {
     )
     .await;
     let guest = session();
-    cart(
-        &app,
-        &guest,
-        Method::POST,
-        "/api/v1/cart/lines",
-        Some(json!({"variant_id": vase, "quantity": 1})),
-    )
-    .await;
+    add(&app, &guest, &vase, 1).await;
     let post = |body: Value| send(&app, &guest, Method::POST, "/api/v1/cart/lines", Some(body));
 
     let unknown = post(json!({"variant_id": uuid::Uuid::now_v7(), "quantity": 1})).await;
@@ -252,14 +244,7 @@ async fn totals_equal_the_sum_of_their_parts_and_follow_the_shipping_method() {
     let (_, rug) = stocked(&app, "rug", 1_990, 10).await;
     let guest = session();
     for (variant, quantity) in [(&lamp, 1), (&rug, 2)] {
-        cart(
-            &app,
-            &guest,
-            Method::POST,
-            "/api/v1/cart/lines",
-            Some(json!({"variant_id": variant, "quantity": quantity})),
-        )
-        .await;
+        add(&app, &guest, variant, quantity).await;
     }
     let mut shipping_seen = Vec::new();
     for query in [
@@ -349,14 +334,7 @@ async fn another_session_can_neither_see_nor_change_this_cart() {
     let app = spawn_app().await;
     let (_, lamp) = stocked(&app, "lamp", 2_500, 10).await;
     let (alice, mallory) = (session(), session());
-    let mine = cart(
-        &app,
-        &alice,
-        Method::POST,
-        "/api/v1/cart/lines",
-        Some(json!({"variant_id": lamp, "quantity": 2})),
-    )
-    .await;
+    let mine = add(&app, &alice, &lamp, 2).await;
 
     let theirs = cart(&app, &mallory, Method::GET, "/api/v1/cart", None).await;
     assert!(theirs["id"].is_null(), "{theirs}");
@@ -423,14 +401,7 @@ async fn checkout_from_the_cart_creates_the_order_and_empties_the_cart() {
         Some("lines"),
     )
     .await;
-    cart(
-        &app,
-        &guest,
-        Method::POST,
-        "/api/v1/cart/lines",
-        Some(json!({"variant_id": lamp, "quantity": 2})),
-    )
-    .await;
+    add(&app, &guest, &lamp, 2).await;
     let missing_key = cart_checkout(&app, &guest, None, checkout_body(SUCCESS)).await;
     assert_eq!(missing_key.status(), StatusCode::BAD_REQUEST);
     let mut lines_sent = checkout_body(SUCCESS);
@@ -487,14 +458,7 @@ async fn the_sweeper_deletes_stale_guest_carts_only() {
     let app = spawn_app().await;
     let (_, lamp) = stocked(&app, "lamp", 2_500, 10).await;
     let guest = session();
-    cart(
-        &app,
-        &guest,
-        Method::POST,
-        "/api/v1/cart/lines",
-        Some(json!({"variant_id": lamp, "quantity": 1})),
-    )
-    .await;
+    add(&app, &guest, &lamp, 1).await;
     let day = std::time::Duration::from_secs(86_400);
     let kept = sweep_guest_carts_once(&app.state.catalog, day)
         .await
@@ -507,14 +471,7 @@ async fn the_sweeper_deletes_stale_guest_carts_only() {
     assert_eq!(swept, 1);
     let read = cart(&app, &guest, Method::GET, "/api/v1/cart", None).await;
     assert!(read["id"].is_null(), "{read}");
-    let again = cart(
-        &app,
-        &guest,
-        Method::POST,
-        "/api/v1/cart/lines",
-        Some(json!({"variant_id": lamp, "quantity": 1})),
-    )
-    .await;
+    let again = add(&app, &guest, &lamp, 1).await;
     assert_eq!(
         quantity_of(&again, &lamp),
         Some(1),
