@@ -106,6 +106,7 @@ macro_rules! contract_suite {
             a_customer_has_one_cart_created_on_first_use,
             merging_adds_quantities_capped_at_stock_and_deletes_the_guest_cart,
             two_concurrent_merges_do_not_duplicate_lines,
+            concurrent_adds_to_one_line_lose_no_update_and_never_exceed_stock,
             sweeping_deletes_only_stale_guest_carts,
         );
     };

@@ -369,6 +369,32 @@ pub async fn two_concurrent_merges_do_not_duplicate_lines(store: DynCatalogStore
     }
 }
 
+pub async fn concurrent_adds_to_one_line_lose_no_update_and_never_exceed_stock(
+    store: DynCatalogStore,
+) {
+    let mug = stocked(&store, "cart-race", "CART-RACE", 500, 12).await;
+    let cart = store.create_guest_cart().await.unwrap();
+    let adders: Vec<_> = (0..16)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                patiently(|| store.change_cart_line(cart.id, mug.id, LineChange::Add(1))).await
+            })
+        })
+        .collect();
+    let mut added = 0;
+    for adder in adders {
+        match adder.await.unwrap() {
+            Ok(_) => added += 1,
+            Err(StoreError::Conflict { field: "stock", .. }) => {}
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(added, 12, "every unit in stock was added, no more");
+    let read = store.cart(cart.id).await.unwrap().unwrap();
+    assert_eq!(quantity_of(&read, mug.id), Some(12), "no add was lost");
+}
+
 pub async fn sweeping_deletes_only_stale_guest_carts(store: DynCatalogStore) {
     let customer = store.customer_cart(Uuid::now_v7()).await.unwrap();
     let stale = store.create_guest_cart().await.unwrap();
