@@ -9,8 +9,9 @@
 //!   for the shopper to see, marked unsellable, and count for nothing.
 //! - [`merge_guest_cart`] is what login calls: the guest's lines move into the customer's cart.
 //! - [`checkout_cart`] places and pays the cart's lines through [`run_checkout`], and empties the
-//!   cart only once the order is paid. A retry with the same idempotency key after the cart was
-//!   emptied replays the first order.
+//!   cart only once the order is paid (also when a retry replays the paid order, in case the
+//!   first attempt was cut off before emptying it). A retry with the same idempotency key after
+//!   the cart was emptied replays the first order.
 //!
 //! Discount codes are stored with the cart but not applied yet: pricing them belongs to the
 //! discount service (branch `discounts`), which will be called from [`quote`] once it lands.
@@ -181,7 +182,9 @@ pub async fn checkout_cart(
         checkout.payment_method,
     )
     .await?;
-    if let Some(cart) = cart.filter(|_| placed.created) {
+    // Also on a replay: a retry whose first attempt paid but was cut off before emptying the cart
+    // sent the same lines (the key's fingerprint matched), so they are bought.
+    if let Some(cart) = cart {
         match store.clear_cart(cart.id).await {
             Ok(_) | Err(StoreError::NotFound { .. }) => {}
             // The order is paid; a cart left full is an annoyance, not a reason to fail.
