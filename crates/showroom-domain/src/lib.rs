@@ -29,7 +29,7 @@ pub use pricing::{
     PriceLine, PriceMode, PricingError, PricingRequest, PricingRules, ShippingRates, TaxClass,
     TaxRates, TaxTable, Totals, UnixTime,
 };
-pub use quantity::Quantity;
+pub use quantity::{Quantity, MAX_QUANTITY};
 pub use sku::Sku;
 pub use slug::Slug;
 pub use status::ProductStatus;

@@ -194,8 +194,12 @@ pub async fn login_customer(
         .await
         .map_err(session_failed)?;
     start_session(store, session, CUSTOMER_ID, id).await?;
-    if let Some(cart) = guest_cart {
-        crate::cart_merge::merge_guest_cart(store, cart, id).await?;
+    if guest_cart.is_some() {
+        crate::cart::merge_guest_cart(store, guest_cart, id).await?;
+        session
+            .remove_value(GUEST_CART_ID)
+            .await
+            .map_err(session_failed)?;
     }
     let customer = found
         .map(|f| f.account)

@@ -22,8 +22,8 @@ use crate::error::ApiError;
 use crate::middleware::{admin_auth, csrf, panic, request_metrics, timeout};
 use crate::openapi::ApiDoc;
 use crate::routes::{
-    account, admin_assets, admin_catalog, admin_inventory, admin_uploads, assets, checkout, ops,
-    pages, staff, storefront,
+    account, admin_assets, admin_catalog, admin_inventory, admin_uploads, assets, cart, checkout,
+    ops, pages, staff, storefront,
 };
 use crate::sessions;
 use crate::state::AppState;
@@ -45,6 +45,7 @@ pub(crate) fn api_routers() -> (Router<AppState>, OpenApiDoc, Router<AppState>) 
         .merge(checkout::router())
         .merge(account::router())
         .merge(staff::login_router())
+        .merge(cart::router())
         .merge(assets::router())
         .merge(ops::router())
         .split_for_parts();

@@ -2,7 +2,7 @@
 
 mod accounts;
 mod app;
-mod cart_merge;
+pub mod cart;
 mod checkout;
 mod delivery;
 mod error;

@@ -15,6 +15,7 @@ use utoipa::{Modify, OpenApi};
         (name = "account", description = "Customer sessions, accounts and their orders; cookie writes need `X-CSRF-Token`"),
         (name = "staff", description = "Staff login, staff accounts and API tokens"),
         (name = "checkout", description = "Guest checkout with an `Idempotency-Key`, and the guest's order read"),
+        (name = "cart", description = "The shopper's cart in their session: lines, totals preview and checkout"),
         (name = "admin", description = "Catalog management; requires the admin API token"),
         (name = "assets", description = "Immutable, content-addressed files"),
         (name = "operations", description = "Health, readiness and metrics"),

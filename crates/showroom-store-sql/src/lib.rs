@@ -2,6 +2,7 @@
 
 mod accounts;
 mod assets;
+mod carts;
 mod categories;
 mod checkout;
 mod dialect;

@@ -6,11 +6,12 @@ use std::sync::{Arc, Once};
 use async_trait::async_trait;
 use showroom_domain::{Email, OrderNumber, ProductStatus, Slug};
 use showroom_store::{
-    AccountStore, ApiTokenRecord, AssetRecord, AssetStore, AssetVisibility, CatalogStore, Category,
-    CategoryPatch, ClaimedJob, ContentHash, Customer, FailureKind, Media, NewApiToken, NewAsset,
-    NewCategory, NewMedia, NewOrder, NewProduct, NewVariant, Order, OrderHistoryEntry, OrderStore,
-    Page, PoolStats, Product, ProductPatch, ProductQuery, ProductSummary, ReleaseReason,
-    SessionRecord, StaffMember, StaffRole, StoreError, Variant, VariantPatch, WithPasswordHash,
+    AccountStore, ApiTokenRecord, AssetRecord, AssetStore, AssetVisibility, Cart, CartStore,
+    CatalogStore, Category, CategoryPatch, ClaimedJob, ContentHash, Customer, FailureKind,
+    LineChange, Media, NewApiToken, NewAsset, NewCategory, NewMedia, NewOrder, NewProduct,
+    NewVariant, Order, OrderHistoryEntry, OrderStore, Page, PoolStats, Product, ProductPatch,
+    ProductQuery, ProductSummary, ReleaseReason, SessionRecord, StaffMember, StaffRole, StoreError,
+    Variant, VariantPatch, WithPasswordHash,
 };
 use sqlx::any::Any;
 use sqlx::{AnyConnection, AnyPool, Row, Transaction};
@@ -449,5 +450,66 @@ impl AccountStore for SqlCatalog {
 
     async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
         self.clear_login_failures_impl(key).await
+    }
+}
+
+#[async_trait]
+impl CartStore for SqlCatalog {
+    async fn create_guest_cart(&self) -> Result<Cart, StoreError> {
+        self.create_guest_cart_impl().await
+    }
+
+    async fn customer_cart(&self, customer_id: Uuid) -> Result<Cart, StoreError> {
+        self.customer_cart_impl(customer_id).await
+    }
+
+    async fn cart(&self, cart_id: Uuid) -> Result<Option<Cart>, StoreError> {
+        self.cart_impl(cart_id).await
+    }
+
+    async fn change_cart_line(
+        &self,
+        cart_id: Uuid,
+        variant_id: Uuid,
+        change: LineChange,
+    ) -> Result<Cart, StoreError> {
+        self.change_cart_line_impl(cart_id, variant_id, change)
+            .await
+    }
+
+    async fn remove_cart_line(&self, cart_id: Uuid, variant_id: Uuid) -> Result<Cart, StoreError> {
+        self.remove_cart_line_impl(cart_id, variant_id).await
+    }
+
+    async fn clear_cart(&self, cart_id: Uuid) -> Result<Cart, StoreError> {
+        self.clear_cart_impl(cart_id).await
+    }
+
+    async fn set_cart_discount_code(
+        &self,
+        cart_id: Uuid,
+        code: Option<&str>,
+    ) -> Result<Cart, StoreError> {
+        self.set_cart_discount_code_impl(cart_id, code).await
+    }
+
+    async fn merge_into_customer(
+        &self,
+        guest_cart_id: Uuid,
+        customer_id: Uuid,
+    ) -> Result<Cart, StoreError> {
+        self.merge_into_customer_impl(guest_cart_id, customer_id)
+            .await
+    }
+
+    async fn sweep_guest_carts(&self, before: i64, limit: u32) -> Result<u64, StoreError> {
+        self.sweep_guest_carts_impl(before, limit).await
+    }
+
+    async fn order_for_checkout_key(
+        &self,
+        key: &showroom_domain::IdempotencyKey,
+    ) -> Result<Option<Order>, StoreError> {
+        self.order_for_checkout_key_impl(key).await
     }
 }

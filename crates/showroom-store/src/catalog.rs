@@ -8,9 +8,9 @@ use showroom_domain::{ProductStatus, Slug};
 use uuid::Uuid;
 
 use crate::{
-    AccountStore, AssetStore, Category, CategoryPatch, ContentHash, Media, NewCategory, NewMedia,
-    NewProduct, NewVariant, OrderStore, Page, Product, ProductPatch, ProductQuery, ProductSummary,
-    StoreError, Variant, VariantPatch,
+    AccountStore, AssetStore, CartStore, Category, CategoryPatch, ContentHash, Media, NewCategory,
+    NewMedia, NewProduct, NewVariant, OrderStore, Page, Product, ProductPatch, ProductQuery,
+    ProductSummary, StoreError, Variant, VariantPatch,
 };
 
 /// Connection pool figures for `/metrics`.
@@ -54,9 +54,11 @@ impl AssetVisibility {
 
 #[async_trait]
 /// Every backend also keeps the asset records and processing queue ([`AssetStore`]) and the
-/// orders ([`OrderStore`]), so an `Arc<dyn CatalogStore>` upcasts to an `Arc<dyn AssetStore>` or
+/// orders ([`OrderStore`]) and the carts ([`CartStore`]), so an `Arc<dyn CatalogStore>` upcasts to an `Arc<dyn AssetStore>` or
 /// an `Arc<dyn OrderStore>`.
-pub trait CatalogStore: AccountStore + AssetStore + OrderStore + Send + Sync + 'static {
+pub trait CatalogStore:
+    AccountStore + AssetStore + OrderStore + CartStore + Send + Sync + 'static
+{
     /// A cheap round trip, for `/readyz`.
     async fn ping(&self) -> Result<(), StoreError>;
     fn pool_stats(&self) -> PoolStats;

@@ -15,6 +15,7 @@
 
 mod accounts;
 mod assets;
+mod carts;
 mod categories;
 mod checkout_races;
 mod checkout_support;
@@ -30,6 +31,7 @@ mod support;
 
 pub use accounts::*;
 pub use assets::*;
+pub use carts::*;
 pub use categories::*;
 pub use checkout_races::*;
 pub use inventory::*;
@@ -104,6 +106,16 @@ macro_rules! contract_suite {
             sessions_expire_and_ids_are_never_reused,
             login_failures_count_atomically_in_a_window,
             a_customers_orders_are_listed_for_them_alone,
+            cart_lines_are_added_changed_and_removed,
+            cart_lines_are_checked_against_variant_status_and_stock,
+            cart_reads_join_the_current_price_and_status,
+            a_cart_holds_at_most_max_order_lines,
+            discount_codes_are_kept_and_clearing_empties_the_cart,
+            a_customer_has_one_cart_created_on_first_use,
+            merging_adds_quantities_capped_at_stock_and_deletes_the_guest_cart,
+            two_concurrent_merges_do_not_duplicate_lines,
+            concurrent_adds_to_one_line_lose_no_update_and_never_exceed_stock,
+            sweeping_deletes_only_stale_guest_carts,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {

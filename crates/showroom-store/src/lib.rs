@@ -2,6 +2,7 @@
 
 mod accounts;
 mod assets;
+mod carts;
 mod catalog;
 mod cursor;
 mod error;
@@ -20,6 +21,7 @@ pub use accounts::{
 pub use assets::{
     AssetRecord, AssetStatus, AssetStore, ClaimedJob, FailureKind, NewAsset, UploadFormat,
 };
+pub use carts::{Cart, CartLine, CartStore, LineChange};
 pub use catalog::{AssetVisibility, CatalogStore, PoolStats};
 pub use cursor::{Cursor, CursorKey};
 pub use error::StoreError;

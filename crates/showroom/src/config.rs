@@ -113,8 +113,10 @@ pub struct CheckoutConfig {
     /// A payment the provider has not confirmed after this long fails as `payment_timeout`.
     /// Keep it below `http.request_timeout_secs`.
     pub payment_timeout_secs: u64,
-    /// How often the sweeper looks for expired reservations.
+    /// How often the sweeper looks for expired reservations (and stale guest carts).
     pub sweep_interval_secs: u64,
+    /// Guest carts untouched for this many days are deleted by the sweeper (at least 1).
+    pub guest_cart_days: u32,
     /// Whether catalog prices already contain tax.
     pub prices_include_tax: bool,
     /// The tax rate in basis points (1 % = 100), for every destination.
@@ -132,6 +134,7 @@ impl Default for CheckoutConfig {
             payment_hold_secs: 900,
             payment_timeout_secs: 10,
             sweep_interval_secs: 5,
+            guest_cart_days: 30,
             prices_include_tax: true,
             tax_rate_basis_points: 0,
             shipping_rates: BTreeMap::from([

@@ -95,9 +95,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         blobs: state.blobs.clone(),
         settings: Arc::new(WorkerSettings::from_config(&config)),
     });
-    let sweeper = Sweeper::start(
+    let sweeper = Sweeper::start_with(
         state.catalog.clone(),
         Duration::from_secs(config.checkout.sweep_interval_secs.max(1)),
+        Some(Duration::from_secs(
+            u64::from(config.checkout.guest_cart_days.max(1)) * 86_400,
+        )),
     );
     let drain = Duration::from_secs(config.http.shutdown_drain_secs);
     serve_with_listener(listener, state, drain, showroom::server::shutdown_signal()).await?;

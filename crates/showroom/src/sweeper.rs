@@ -1,6 +1,7 @@
 //! The reservation sweeper: a background task that returns the stock of abandoned checkouts.
 //! Every `checkout.sweep_interval_secs` it asks the store for pending orders whose hold ran out
-//! and releases each with [`ReleaseReason::PaymentExpired`].
+//! and releases each with [`ReleaseReason::PaymentExpired`]. Started with a guest cart age, it
+//! also deletes guest carts untouched for that long ([`sweep_guest_carts_once`]).
 //!
 //! Safe with many instances: releasing is a conditional state change in the store, so when two
 //! sweepers (or a sweeper and a late payment) race for one order, one wins and the other gets
@@ -22,8 +23,18 @@ pub struct Sweeper {
 }
 
 impl Sweeper {
-    /// Starts sweeping every `every`.
+    /// Starts sweeping reservations every `every`.
     pub fn start(store: DynCatalogStore, every: Duration) -> Self {
+        Self::start_with(store, every, None)
+    }
+
+    /// Starts sweeping reservations, and guest carts older than `guest_carts` when given, every
+    /// `every`.
+    pub fn start_with(
+        store: DynCatalogStore,
+        every: Duration,
+        guest_carts: Option<Duration>,
+    ) -> Self {
         let (stop, mut stopped) = watch::channel(false);
         let task = tokio::spawn(async move {
             let mut ticks = tokio::time::interval(every);
@@ -38,6 +49,12 @@ impl Sweeper {
                     Ok(released) => tracing::info!(released, "released expired reservations"),
                     Err(error) => tracing::warn!(%error, "sweeping expired reservations failed"),
                 }
+                let Some(age) = guest_carts else { continue };
+                match sweep_guest_carts_once(&store, age).await {
+                    Ok(0) => {}
+                    Ok(deleted) => tracing::info!(deleted, "deleted stale guest carts"),
+                    Err(error) => tracing::warn!(%error, "sweeping guest carts failed"),
+                }
             }
         });
         Self { stop, task }
@@ -50,12 +67,27 @@ impl Sweeper {
     }
 }
 
-/// Releases up to one batch of expired reservations; returns how many this call released.
-pub async fn sweep_once(store: &DynCatalogStore) -> Result<usize, StoreError> {
-    let now = SystemTime::now()
+fn now_millis() -> i64 {
+    SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+/// Deletes up to one batch of guest carts untouched for `age`; returns how many went.
+pub async fn sweep_guest_carts_once(
+    store: &DynCatalogStore,
+    age: Duration,
+) -> Result<u64, StoreError> {
+    let age = i64::try_from(age.as_millis()).unwrap_or(i64::MAX);
+    store
+        .sweep_guest_carts(now_millis().saturating_sub(age), BATCH)
+        .await
+}
+
+/// Releases up to one batch of expired reservations; returns how many this call released.
+pub async fn sweep_once(store: &DynCatalogStore) -> Result<usize, StoreError> {
+    let now = now_millis();
     let mut released = 0;
     for id in store.expired_reservations(now, BATCH).await? {
         match store.release(id, ReleaseReason::PaymentExpired).await {

@@ -183,7 +183,7 @@ impl OrderDto {
 }
 
 /// Reads the `Idempotency-Key` header: required, 8–255 visible ASCII characters.
-fn idempotency_key(headers: &HeaderMap) -> Result<IdempotencyKey, ApiError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<IdempotencyKey, ApiError> {
     let raw = headers.get("idempotency-key").ok_or(ApiError::BadRequest {
         code: "missing_idempotency_key",
         detail: "checkout requires an `Idempotency-Key` header, unique per attempt".into(),
@@ -206,8 +206,45 @@ fn new_order(
     key: IdempotencyKey,
     body: CheckoutRequest,
 ) -> Result<(NewOrder, String), ApiError> {
-    let email = Email::parse(&body.email).field("email")?;
-    let a = body.shipping_address;
+    let (mut new, card) = order_without_lines(
+        state,
+        key,
+        body.email,
+        body.shipping_address,
+        body.shipping_method,
+        &body.payment,
+    )?;
+    if body.lines.is_empty() || body.lines.len() > MAX_ORDER_LINES {
+        return Err(ApiError::validation(
+            "lines",
+            format!("an order has 1 to {MAX_ORDER_LINES} lines"),
+        ));
+    }
+    for (i, line) in body.lines.iter().enumerate() {
+        let field = format!("lines[{i}].quantity");
+        if line.quantity < 1 {
+            return Err(ApiError::validation(field, "a quantity is at least 1"));
+        }
+        let quantity = Quantity::new(line.quantity).field(&field)?;
+        new.lines.push(NewOrderLine {
+            variant_id: line.variant_id,
+            quantity,
+        });
+    }
+    Ok((new, card))
+}
+
+/// Everything of a checkout but its lines, as domain types (also the cart's checkout); the
+/// error names the first bad field. Returns the order without lines and the card number.
+pub(crate) fn order_without_lines(
+    state: &AppState,
+    key: IdempotencyKey,
+    email: String,
+    a: AddressInput,
+    shipping_method: Option<String>,
+    payment: &PaymentInput,
+) -> Result<(NewOrder, String), ApiError> {
+    let email = Email::parse(&email).field("email")?;
     let shipping_address = ShippingAddress::new(RawAddress {
         name: a.name,
         line1: a.line1,
@@ -217,31 +254,12 @@ fn new_order(
         country: a.country,
     })
     .field("shipping_address")?;
-    let shipping_method = body
-        .shipping_method
+    let shipping_method = shipping_method
         .as_deref()
         .map(Slug::parse)
         .transpose()
         .field("shipping_method")?;
-    if body.lines.is_empty() || body.lines.len() > MAX_ORDER_LINES {
-        return Err(ApiError::validation(
-            "lines",
-            format!("an order has 1 to {MAX_ORDER_LINES} lines"),
-        ));
-    }
-    let mut lines = Vec::with_capacity(body.lines.len());
-    for (i, line) in body.lines.iter().enumerate() {
-        let field = format!("lines[{i}].quantity");
-        if line.quantity < 1 {
-            return Err(ApiError::validation(field, "a quantity is at least 1"));
-        }
-        let quantity = Quantity::new(line.quantity).field(&field)?;
-        lines.push(NewOrderLine {
-            variant_id: line.variant_id,
-            quantity,
-        });
-    }
-    let card = card_digits(&body.payment.card_number);
+    let card = card_digits(&payment.card_number);
     if !(12..=19).contains(&card.len()) || !card.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ApiError::validation(
             "payment.card_number",
@@ -254,7 +272,7 @@ fn new_order(
         email,
         shipping_address,
         currency: state.settings.currency,
-        lines,
+        lines: Vec::new(),
         shipping_method,
         pricing: state.checkout.pricing.clone(),
     };

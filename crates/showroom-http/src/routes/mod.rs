@@ -7,6 +7,7 @@ pub mod admin_catalog;
 pub mod admin_inventory;
 pub mod admin_uploads;
 pub mod assets;
+pub mod cart;
 pub mod checkout;
 pub mod dto;
 pub mod input;

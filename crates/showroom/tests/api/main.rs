@@ -9,6 +9,7 @@ mod authorization;
 mod bad_input;
 mod browser;
 mod cache;
+mod cart;
 mod catalog_reads;
 mod checkout;
 mod delivery;

@@ -1,0 +1,490 @@
+//! The shopper's cart over HTTP, `/api/v1/cart`: read it with its totals, add, change and remove
+//! lines, set or clear a discount code, and check out. The handlers only translate; the rules
+//! live in [`crate::cart`] and the store.
+//!
+//! Whose cart: a signed-in customer's (by account), else the guest's whose id the session holds
+//! (a guest cart is made on the first change). Nobody can name a cart id, so another session's
+//! cart can neither be read nor changed.
+//!
+//! Prices never come from the client: bodies have no field for one and `deny_unknown_fields`
+//! refuses a body that tries (`422`, naming the field). Every read and change answers the cart
+//! priced at the server's current prices; `?country=DE&shipping_method=standard` previews tax and
+//! shipping for a destination. Every response is `Cache-Control: private, no-store`.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use showroom_domain::{CountryCode, PriceMode, Slug, Totals};
+use showroom_store::{Cart, LineChange};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::cart::{
+    cart_to_change, checkout_cart, quote, shopper_cart, CartCheckout, CartOwner, CartQuote,
+    Destination,
+};
+use crate::checkout::order_token;
+use crate::error::{ApiError, FieldContext, Problem};
+use crate::extract::ApiJson;
+use crate::routes::checkout::{
+    idempotency_key, no_store, order_without_lines, AddressInput, OrderDto, PaymentInput, TotalsDto,
+};
+use crate::routes::dto::MoneyDto;
+use crate::shopper::Shopper;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_cart))
+        .routes(routes!(add_line))
+        .routes(routes!(set_line, remove_line))
+        .routes(routes!(set_discount_code, clear_discount_code))
+        .routes(routes!(checkout))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddLineRequest {
+    pub variant_id: Uuid,
+    /// Units to add to the line: 1 to 1,000,000, and no more than are available.
+    pub quantity: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetLineRequest {
+    /// The line's new quantity, 0 (removes it) to the units available.
+    pub quantity: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiscountCodeRequest {
+    /// 1 to 64 characters.
+    pub code: String,
+}
+
+/// A checkout of the cart: like `POST /api/v1/checkout`, without lines (the cart's are used).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CartCheckoutRequest {
+    pub email: String,
+    pub shipping_address: AddressInput,
+    /// A configured shipping method (`standard`, `express`); absent ships nothing.
+    #[serde(default)]
+    pub shipping_method: Option<String>,
+    pub payment: PaymentInput,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CartDto {
+    /// `null` until the first line is added.
+    pub id: Option<Uuid>,
+    /// Oldest first.
+    pub lines: Vec<CartLineDto>,
+    /// As entered; not applied to the totals yet.
+    pub discount_code: Option<String>,
+    /// The destination the totals were computed for, from the query.
+    pub country: Option<String>,
+    pub shipping_method: Option<String>,
+    /// Of the lines for sale only.
+    pub totals: TotalsDto,
+}
+
+/// A line at the server's current price and stock.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CartLineDto {
+    pub variant_id: Uuid,
+    pub product_id: Uuid,
+    pub title: String,
+    pub sku: String,
+    pub unit_price: MoneyDto,
+    pub quantity: i64,
+    /// Units available right now.
+    pub available: i64,
+    /// Whether checkout would accept the line as it is: the product is for sale and enough
+    /// units are available.
+    pub sellable: bool,
+    /// `null` when the product is no longer for sale (the line counts for nothing).
+    pub totals: Option<CartLineTotalsDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CartLineTotalsDto {
+    pub subtotal: MoneyDto,
+    pub discount: MoneyDto,
+    pub tax: MoneyDto,
+    pub total: MoneyDto,
+}
+
+pub(crate) fn totals_dto(totals: &Totals) -> TotalsDto {
+    TotalsDto {
+        price_mode: match totals.price_mode {
+            PriceMode::TaxInclusive => "tax_inclusive",
+            PriceMode::TaxExclusive => "tax_exclusive",
+        }
+        .to_owned(),
+        subtotal: totals.subtotal.into(),
+        discount: totals.discount.into(),
+        shipping: totals.shipping.into(),
+        tax: totals.tax.into(),
+        grand_total: totals.grand_total.into(),
+    }
+}
+
+impl CartDto {
+    fn new(quote: CartQuote, destination: &Destination) -> Self {
+        let cart = quote.cart;
+        let lines = cart
+            .as_ref()
+            .map(|c| c.lines.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .zip(quote.lines)
+            .map(|(line, priced)| CartLineDto {
+                variant_id: line.variant_id,
+                product_id: line.product_id,
+                sellable: line.sellable(),
+                title: line.title,
+                sku: line.sku.to_string(),
+                unit_price: line.unit_price.into(),
+                quantity: i64::from(line.quantity),
+                available: line.available,
+                totals: priced.map(|t| CartLineTotalsDto {
+                    subtotal: t.subtotal.into(),
+                    discount: t.discount.into(),
+                    tax: t.tax.into(),
+                    total: t.total.into(),
+                }),
+            })
+            .collect();
+        Self {
+            id: cart.as_ref().map(|c| c.id),
+            lines,
+            discount_code: cart.and_then(|c| c.discount_code),
+            country: destination.country.as_ref().map(ToString::to_string),
+            shipping_method: destination
+                .shipping_method
+                .as_ref()
+                .map(ToString::to_string),
+            totals: totals_dto(&quote.totals),
+        }
+    }
+}
+
+/// Documents the totals preview query; parsed by hand so a bad value is a 422 naming it.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(dead_code, reason = "only documents the query; `destination` reads it")]
+pub struct DestinationQuery {
+    /// ISO 3166-1 alpha-2 country whose tax rates apply (the default rates when absent).
+    pub country: Option<String>,
+    /// A configured shipping method to quote (no shipping when absent).
+    pub shipping_method: Option<String>,
+}
+
+fn destination(raw: Option<&str>) -> Result<Destination, ApiError> {
+    let mut destination = Destination::default();
+    for (name, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        if value.is_empty() {
+            continue;
+        }
+        match name.as_ref() {
+            "country" => {
+                destination.country = Some(CountryCode::parse(&value).field("country")?);
+            }
+            "shipping_method" => {
+                destination.shipping_method = Some(Slug::parse(&value).field("shipping_method")?);
+            }
+            _ => {}
+        }
+    }
+    Ok(destination)
+}
+
+async fn owner(shopper: &Shopper) -> Result<CartOwner, ApiError> {
+    Ok(match shopper.customer {
+        Some(id) => CartOwner::Customer(id),
+        None => CartOwner::Guest(shopper.guest_cart_id().await?),
+    })
+}
+
+/// The shopper's cart for a change; a new guest cart's id goes into the session.
+async fn changeable(state: &AppState, shopper: &Shopper) -> Result<Cart, ApiError> {
+    let (cart, created) = cart_to_change(&state.catalog, owner(shopper).await?).await?;
+    if created {
+        shopper.set_guest_cart_id(cart.id).await?;
+    }
+    Ok(cart)
+}
+
+/// The answer of every cart route but checkout: the cart, priced for the query's destination.
+fn answer(state: &AppState, query: Option<&str>, cart: Option<Cart>) -> Result<Response, ApiError> {
+    let destination = destination(query)?;
+    let quote = quote(
+        cart,
+        &state.checkout.pricing,
+        state.settings.currency,
+        &destination,
+    )?;
+    Ok(axum::Json(CartDto::new(quote, &destination)).into_response())
+}
+
+fn finish(result: Result<Response, ApiError>) -> Response {
+    no_store(result.unwrap_or_else(IntoResponse::into_response))
+}
+
+fn variant_path(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::validation("variant_id", "not a variant id (UUID)"))
+}
+
+/// The shopper's cart with its totals.
+///
+/// A guest without a cart gets an empty one (`id: null`). Totals count only lines whose product
+/// is for sale, at the server's current prices.
+#[utoipa::path(
+    get, path = "/api/v1/cart", tag = "cart",
+    params(DestinationQuery),
+    responses(
+        (status = 200, description = "The cart", body = CartDto),
+        (status = 422, description = "A malformed `country`, or an unknown `shipping_method`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub async fn get_cart(
+    State(state): State<AppState>,
+    shopper: Shopper,
+    RawQuery(query): RawQuery,
+) -> Response {
+    finish(
+        async {
+            let cart = shopper_cart(&state.catalog, owner(&shopper).await?).await?;
+            answer(&state, query.as_deref(), cart)
+        }
+        .await,
+    )
+}
+
+/// Add units of a variant to the cart (a line's quantity grows when it is already there).
+#[utoipa::path(
+    post, path = "/api/v1/cart/lines", tag = "cart",
+    params(DestinationQuery),
+    request_body = AddLineRequest,
+    responses(
+        (status = 200, description = "The cart after the change", body = CartDto),
+        (status = 409, description = "Not that many units are available (`field: stock`; the detail says how many are left)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown or unpublished variant, a quantity below 1 or absurd, more than 100 lines, or an unknown field such as a price", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub async fn add_line(
+    State(state): State<AppState>,
+    shopper: Shopper,
+    RawQuery(query): RawQuery,
+    body: Result<ApiJson<AddLineRequest>, ApiError>,
+) -> Response {
+    finish(
+        async {
+            let ApiJson(body) = body?;
+            let cart = changeable(&state, &shopper).await?;
+            let change = LineChange::Add(body.quantity);
+            let cart = state
+                .catalog
+                .change_cart_line(cart.id, body.variant_id, change)
+                .await?;
+            answer(&state, query.as_deref(), Some(cart))
+        }
+        .await,
+    )
+}
+
+/// Set a line's quantity; 0 removes the line.
+#[utoipa::path(
+    put, path = "/api/v1/cart/lines/{variant_id}", tag = "cart",
+    params(("variant_id" = Uuid, Path, description = "The variant of the line"), DestinationQuery),
+    request_body = SetLineRequest,
+    responses(
+        (status = 200, description = "The cart after the change", body = CartDto),
+        (status = 409, description = "Not that many units are available (`field: stock`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown or unpublished variant, a negative or absurd quantity, or an unknown field such as a price", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub async fn set_line(
+    State(state): State<AppState>,
+    shopper: Shopper,
+    Path(variant_id): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Result<ApiJson<SetLineRequest>, ApiError>,
+) -> Response {
+    finish(
+        async {
+            let variant_id = variant_path(&variant_id)?;
+            let ApiJson(body) = body?;
+            let cart = changeable(&state, &shopper).await?;
+            let change = LineChange::Set(body.quantity);
+            let cart = state
+                .catalog
+                .change_cart_line(cart.id, variant_id, change)
+                .await?;
+            answer(&state, query.as_deref(), Some(cart))
+        }
+        .await,
+    )
+}
+
+/// Remove a line; removing a line that is not there is not an error.
+#[utoipa::path(
+    delete, path = "/api/v1/cart/lines/{variant_id}", tag = "cart",
+    params(("variant_id" = Uuid, Path, description = "The variant of the line"), DestinationQuery),
+    responses(
+        (status = 200, description = "The cart after the change", body = CartDto),
+        (status = 422, description = "The path is not a variant id", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub async fn remove_line(
+    State(state): State<AppState>,
+    shopper: Shopper,
+    Path(variant_id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    finish(
+        async {
+            let variant_id = variant_path(&variant_id)?;
+            let cart = match shopper_cart(&state.catalog, owner(&shopper).await?).await? {
+                Some(cart) => Some(state.catalog.remove_cart_line(cart.id, variant_id).await?),
+                None => None,
+            };
+            answer(&state, query.as_deref(), cart)
+        }
+        .await,
+    )
+}
+
+/// Enter a discount code (replacing any other).
+#[utoipa::path(
+    put, path = "/api/v1/cart/discount-code", tag = "cart",
+    params(DestinationQuery),
+    request_body = DiscountCodeRequest,
+    responses(
+        (status = 200, description = "The cart after the change", body = CartDto),
+        (status = 422, description = "An empty or overlong code, or an unknown field", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub async fn set_discount_code(
+    State(state): State<AppState>,
+    shopper: Shopper,
+    RawQuery(query): RawQuery,
+    body: Result<ApiJson<DiscountCodeRequest>, ApiError>,
+) -> Response {
+    finish(
+        async {
+            let ApiJson(body) = body?;
+            let cart = changeable(&state, &shopper).await?;
+            let cart = state
+                .catalog
+                .set_cart_discount_code(cart.id, Some(&body.code))
+                .await?;
+            answer(&state, query.as_deref(), Some(cart))
+        }
+        .await,
+    )
+}
+
+/// Remove the discount code.
+#[utoipa::path(
+    delete, path = "/api/v1/cart/discount-code", tag = "cart",
+    params(DestinationQuery),
+    responses(
+        (status = 200, description = "The cart after the change", body = CartDto),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub async fn clear_discount_code(
+    State(state): State<AppState>,
+    shopper: Shopper,
+    RawQuery(query): RawQuery,
+) -> Response {
+    finish(
+        async {
+            let cart = match shopper_cart(&state.catalog, owner(&shopper).await?).await? {
+                Some(cart) => Some(state.catalog.set_cart_discount_code(cart.id, None).await?),
+                None => None,
+            };
+            answer(&state, query.as_deref(), cart)
+        }
+        .await,
+    )
+}
+
+/// Place and pay an order for the cart's lines.
+///
+/// Like `POST /api/v1/checkout` (same body without `lines`, same `Idempotency-Key` rules, same
+/// test cards), with the cart's lines at the server's current prices. The cart is emptied only
+/// when the order is paid; a retry with the same key answers the same order, also after that.
+#[utoipa::path(
+    post, path = "/api/v1/cart/checkout", tag = "cart",
+    request_body = CartCheckoutRequest,
+    params(("Idempotency-Key" = String, Header, description = "8–255 visible ASCII characters, unique per checkout attempt; reuse it to retry", min_length = 8, max_length = 255)),
+    responses(
+        (status = 201, description = "The order, paid; the cart is now empty", body = OrderDto),
+        (status = 200, description = "A retry with the same key: the same order and body", body = OrderDto),
+        (status = 400, description = "Missing or malformed `Idempotency-Key`, or malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 402, description = "The payment failed; the stock was released and the cart kept", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A line sold out (`sold_out`), or the key was used for another checkout", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An empty cart (`lines`), a line no longer for sale, or an invalid field", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub async fn checkout(
+    State(state): State<AppState>,
+    shopper: Shopper,
+    headers: HeaderMap,
+    body: Result<ApiJson<CartCheckoutRequest>, ApiError>,
+) -> Response {
+    finish(
+        async {
+            let key = idempotency_key(&headers)?;
+            let ApiJson(body) = body?;
+            let (order, payment_method) = order_without_lines(
+                &state,
+                key,
+                body.email,
+                body.shipping_address,
+                body.shipping_method,
+                &body.payment,
+            )?;
+            let cart = shopper_cart(&state.catalog, owner(&shopper).await?).await?;
+            let placed = checkout_cart(
+                state.catalog.clone(),
+                state.checkout.clone(),
+                cart,
+                CartCheckout {
+                    order,
+                    payment_method,
+                },
+            )
+            .await?;
+            let status = if placed.created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            let token = order_token(&state.delivery.settings.signing_key, placed.order.id);
+            let dto = OrderDto::new(placed.order, token);
+            Ok((status, axum::Json(dto)).into_response())
+        }
+        .await,
+    )
+}
