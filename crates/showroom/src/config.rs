@@ -119,8 +119,11 @@ pub struct CheckoutConfig {
     pub guest_cart_days: u32,
     /// Whether catalog prices already contain tax.
     pub prices_include_tax: bool,
-    /// The tax rate in basis points (1 % = 100), for every destination.
+    /// The tax rate in basis points (1 % = 100) for destinations not in `tax_rates`.
     pub tax_rate_basis_points: u32,
+    /// Tax rates per destination country (ISO 3166-1 alpha-2 → basis points):
+    /// `{ DE = 1900, FR = 2000 }`.
+    pub tax_rates: BTreeMap<String, u32>,
     /// Flat rate per shipping method, in minor units.
     pub shipping_rates: BTreeMap<String, i64>,
     /// Goods worth at least this much (minor units) ship free; unset: never free.
@@ -137,6 +140,7 @@ impl Default for CheckoutConfig {
             guest_cart_days: 30,
             prices_include_tax: true,
             tax_rate_basis_points: 0,
+            tax_rates: BTreeMap::new(),
             shipping_rates: BTreeMap::from([
                 ("standard".to_owned(), 500),
                 ("express".to_owned(), 1500),

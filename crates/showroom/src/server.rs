@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 use showroom_domain::{
-    BasisPoints, Currency, Money, PriceMode, PricingRules, ShippingRates, Slug, TaxRates, TaxTable,
+    BasisPoints, CountryCode, Currency, Money, PriceMode, PricingRules, ShippingRates, Slug,
+    TaxRates, TaxTable,
 };
 use showroom_http::payments::{PaymentProvider, TestProvider};
 use showroom_http::{
@@ -84,6 +85,28 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
     Ok(state)
 }
 
+/// `[checkout] tax_rates`: a known country code and a rate of at most 100 % each.
+fn country_tax_rates(
+    checkout: &crate::config::CheckoutConfig,
+    invalid: &impl Fn(&str, String) -> StartupError,
+) -> Result<std::collections::BTreeMap<CountryCode, TaxRates>, StartupError> {
+    let mut countries = std::collections::BTreeMap::new();
+    for (code, basis_points) in &checkout.tax_rates {
+        let country =
+            CountryCode::parse(code).map_err(|e| invalid("tax_rates", format!("`{code}`: {e}")))?;
+        let rate = BasisPoints::new(*basis_points)
+            .map_err(|e| invalid("tax_rates", format!("`{code}`: {e}")))?;
+        countries.insert(
+            country,
+            TaxRates {
+                standard: rate,
+                reduced: rate,
+            },
+        );
+    }
+    Ok(countries)
+}
+
 /// The payment provider and the pricing rules from `[checkout]`.
 fn checkout_settings(
     config: &Config,
@@ -138,7 +161,7 @@ fn checkout_settings(
             standard: rate,
             reduced: rate,
         },
-        countries: Default::default(),
+        countries: country_tax_rates(checkout, &invalid)?,
     };
     Ok(CheckoutSettings {
         provider,

@@ -20,4 +20,5 @@ mod openapi;
 mod ops;
 mod pipeline_fixtures;
 mod shield;
+mod tax;
 mod uploads;
