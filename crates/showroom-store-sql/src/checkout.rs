@@ -20,13 +20,17 @@ use std::time::Duration;
 
 use serde::Serialize;
 use showroom_domain::{
-    Money, PriceLine, PricingError, PricingRequest, ProductStatus, Quantity, Sku, TaxClass, Totals,
+    DiscountCode, DiscountUse, Money, PriceLine, PricingError, PricingRequest, ProductStatus,
+    Quantity, Sku, TaxClass, Totals, UnixTime,
 };
-use showroom_store::{Actor, NewOrder, NewOrderLine, Order, StoreError, MAX_ORDER_LINES};
+use showroom_store::{
+    Actor, DiscountRecord, NewOrder, NewOrderLine, Order, StoreError, MAX_ORDER_LINES,
+};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
+use crate::discounts;
 use crate::error::{corrupt, db};
 use crate::order_rows::{self, append_history, price_mode_str, NewHistoryEntry};
 use crate::order_stock::{lock_products, move_stock, units_left, LineStock, StockMove};
@@ -75,7 +79,24 @@ impl SqlCatalog {
                 format!("{name} sold out ({} left)", left.max(0)),
             ));
         }
-        let totals = price(&new, &sold)?;
+        let discount = match &new.discount_code {
+            Some(code) => Some(usable_discount(&mut tx, self.dialect.as_ref(), code).await?),
+            None => None,
+        };
+        let discount_use = discount.as_ref().map(|record| DiscountUse {
+            discount: &record.discount,
+            now: UnixTime(now / 1000),
+            times_used: record.times_used,
+        });
+        let totals = price(&new, &sold, discount_use)?;
+        if let Some(code) = &new.discount_code {
+            if !discounts::count_use(&mut tx, code).await? {
+                return Err(StoreError::invalid(
+                    "discount_code",
+                    format!("discount code {code} has been used up"),
+                ));
+            }
+        }
         let number = self.next_order_number(&mut tx).await?;
         let reserved_until =
             now.saturating_add(i64::try_from(hold.as_millis()).unwrap_or(i64::MAX / 4));
@@ -117,6 +138,24 @@ impl SqlCatalog {
             .map_err(db)?;
         get(&row, "n")
     }
+}
+
+/// The code's record if it can be used at all (exists and is active), its row locked so
+/// concurrent checkouts count its uses one after another.
+async fn usable_discount(
+    conn: &mut AnyConnection,
+    dialect: &dyn crate::Dialect,
+    code: &DiscountCode,
+) -> Result<DiscountRecord, StoreError> {
+    discounts::locked_discount(conn, dialect, code)
+        .await?
+        .filter(|record| record.active)
+        .ok_or_else(|| {
+            StoreError::invalid(
+                "discount_code",
+                format!("discount code {code} does not exist or is no longer active"),
+            )
+        })
 }
 
 /// One to [`MAX_ORDER_LINES`] lines of positive quantities, a variant named twice merged into
@@ -161,6 +200,7 @@ fn fingerprint(new: &NewOrder, lines: &[NewOrderLine]) -> Result<String, StoreEr
         method: Option<&'a str>,
         currency: &'a str,
         lines: BTreeMap<String, i64>,
+        discount_code: Option<&'a str>,
     }
     let print = Fingerprint {
         email: new.email.normalized(),
@@ -171,6 +211,7 @@ fn fingerprint(new: &NewOrder, lines: &[NewOrderLine]) -> Result<String, StoreEr
             .iter()
             .map(|l| (l.variant_id.to_string(), i64::from(l.quantity)))
             .collect(),
+        discount_code: new.discount_code.as_ref().map(DiscountCode::as_str),
     };
     serde_json::to_string(&print).map_err(|e| StoreError::Internal(Box::new(e)))
 }
@@ -306,7 +347,11 @@ async fn variant_rows(
 
 /// The domain's totals for the snapshot. Every line is taxed at the standard rate of the
 /// destination: the catalog has no tax classes yet.
-fn price(new: &NewOrder, sold: &[Snapshot]) -> Result<Totals, StoreError> {
+fn price(
+    new: &NewOrder,
+    sold: &[Snapshot],
+    discount: Option<DiscountUse<'_>>,
+) -> Result<Totals, StoreError> {
     let lines: Vec<PriceLine> = sold
         .iter()
         .map(|s| PriceLine {
@@ -319,13 +364,16 @@ fn price(new: &NewOrder, sold: &[Snapshot]) -> Result<Totals, StoreError> {
     let request = PricingRequest {
         currency: new.currency,
         lines: &lines,
-        discount: None,
+        discount,
         shipping_method: new.shipping_method.as_ref(),
         country: Some(&country),
     };
     new.pricing.price(&request).map_err(|e| {
         let field = match e {
             PricingError::UnknownShippingMethod { .. } => "shipping_method",
+            PricingError::DiscountExpired { .. }
+            | PricingError::DiscountExhausted { .. }
+            | PricingError::DiscountBelowMinimum { .. } => "discount_code",
             _ => "pricing",
         };
         StoreError::invalid(field, e.to_string())
@@ -346,8 +394,9 @@ async fn insert_order(
     sqlx::query(
         "INSERT INTO orders (id, number, state, email, email_key, shipping_address, shipping_method, \
          currency, price_mode, subtotal_minor, discount_minor, shipping_minor, tax_minor, total_minor, \
-         refunded_minor, reserved_until, created_at, updated_at, customer_id) VALUES ($1, $2, \
-         'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15, $15, $16)",
+         refunded_minor, reserved_until, created_at, updated_at, customer_id, discount_code) VALUES \
+         ($1, $2, 'pending_payment', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15, \
+         $15, $16, $17)",
     )
     .bind(id.to_string())
     .bind(number)
@@ -365,6 +414,7 @@ async fn insert_order(
     .bind(reserved_until)
     .bind(now)
     .bind(new.customer_id.map(|id| id.to_string()))
+    .bind(new.discount_code.as_ref().map(|c| c.as_str().to_owned()))
     .execute(conn)
     .await
     .map_err(db)?;

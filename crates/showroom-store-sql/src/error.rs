@@ -41,6 +41,8 @@ fn unique_conflict(db: &dyn DatabaseError) -> StoreError {
     let text = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
     if text.contains("sku") {
         StoreError::conflict("sku", "that SKU is already taken")
+    } else if text.contains("discount_codes") {
+        StoreError::conflict("code", "that discount code already exists")
     } else if text.contains("email") {
         StoreError::conflict("email", "an account with that email address already exists")
     } else if text.contains("slug") {

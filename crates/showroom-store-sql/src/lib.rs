@@ -6,6 +6,7 @@ mod carts;
 mod categories;
 mod checkout;
 mod dialect;
+mod discounts;
 mod error;
 mod jobs;
 mod listing;

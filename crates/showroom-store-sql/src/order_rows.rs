@@ -3,8 +3,8 @@
 //! is `Internal`, because the store wrote it.
 
 use showroom_domain::{
-    Currency, Email, Money, OrderNumber, OrderState, PriceMode, ShippingAddress, Sku, Slug,
-    TrackingNumber,
+    Currency, DiscountCode, Email, Money, OrderNumber, OrderState, PriceMode, ShippingAddress, Sku,
+    Slug, TrackingNumber,
 };
 use showroom_store::{Actor, Order, OrderHistoryEntry, OrderLine, OrderTotals, StoreError};
 use sqlx::any::AnyRow;
@@ -17,7 +17,7 @@ use crate::rows::{self, get};
 pub(crate) const ORDER_COLUMNS: &str = "o.id, o.number, o.state, o.email, o.shipping_address, \
      o.shipping_method, o.currency, o.price_mode, o.subtotal_minor, o.discount_minor, \
      o.shipping_minor, o.tax_minor, o.total_minor, o.refunded_minor, o.tracking_number, \
-     o.payment_ref, o.reserved_until, o.created_at, o.updated_at, o.customer_id";
+     o.payment_ref, o.reserved_until, o.created_at, o.updated_at, o.customer_id, o.discount_code";
 
 const LINE_COLUMNS: &str = "l.variant_id, l.product_id, l.title, l.sku, l.unit_price_minor, \
      l.quantity, l.subtotal_minor, l.discount_minor, l.tax_minor, l.total_minor";
@@ -99,6 +99,9 @@ pub(crate) async fn order(conn: &mut AnyConnection, row: &AnyRow) -> Result<Orde
         number: OrderNumber::from_sequence(number).map_err(|e| corrupt("order number", e))?,
         state: OrderState::parse(&state).map_err(|e| corrupt("order state", e))?,
         customer_id: rows::opt_uuid(row, "customer_id")?,
+        discount_code: get::<Option<String>>(row, "discount_code")?
+            .map(|c| DiscountCode::parse(&c).map_err(|e| corrupt("order discount code", e)))
+            .transpose()?,
         email: Email::parse(&email).map_err(|e| corrupt("order email", e))?,
         shipping_address: serde_json::from_str::<ShippingAddress>(&address)
             .map_err(|e| corrupt("shipping address", e))?,

@@ -7,11 +7,11 @@ use async_trait::async_trait;
 use showroom_domain::{Email, OrderNumber, ProductStatus, Slug};
 use showroom_store::{
     AccountStore, ApiTokenRecord, AssetRecord, AssetStore, AssetVisibility, Cart, CartStore,
-    CatalogStore, Category, CategoryPatch, ClaimedJob, ContentHash, Customer, FailureKind,
-    LineChange, Media, NewApiToken, NewAsset, NewCategory, NewMedia, NewOrder, NewProduct,
-    NewVariant, Order, OrderHistoryEntry, OrderStore, Page, PoolStats, Product, ProductPatch,
-    ProductQuery, ProductSummary, ReleaseReason, SessionRecord, StaffMember, StaffRole, StoreError,
-    Variant, VariantPatch, WithPasswordHash,
+    CatalogStore, Category, CategoryPatch, ClaimedJob, ContentHash, Customer, DiscountRecord,
+    DiscountStore, FailureKind, LineChange, Media, NewApiToken, NewAsset, NewCategory, NewMedia,
+    NewOrder, NewProduct, NewVariant, Order, OrderHistoryEntry, OrderStore, Page, PoolStats,
+    Product, ProductPatch, ProductQuery, ProductSummary, ReleaseReason, SessionRecord, StaffMember,
+    StaffRole, StoreError, Variant, VariantPatch, WithPasswordHash,
 };
 use sqlx::any::Any;
 use sqlx::{AnyConnection, AnyPool, Row, Transaction};
@@ -511,5 +511,34 @@ impl CartStore for SqlCatalog {
         key: &showroom_domain::IdempotencyKey,
     ) -> Result<Option<Order>, StoreError> {
         self.order_for_checkout_key_impl(key).await
+    }
+}
+
+#[async_trait]
+impl DiscountStore for SqlCatalog {
+    async fn create_discount(
+        &self,
+        discount: showroom_domain::Discount,
+    ) -> Result<DiscountRecord, StoreError> {
+        self.create_discount_impl(discount).await
+    }
+
+    async fn list_discounts(&self) -> Result<Vec<DiscountRecord>, StoreError> {
+        self.list_discounts_impl().await
+    }
+
+    async fn discount_by_code(
+        &self,
+        code: &showroom_domain::DiscountCode,
+    ) -> Result<Option<DiscountRecord>, StoreError> {
+        self.discount_by_code_impl(code).await
+    }
+
+    async fn set_discount_active(
+        &self,
+        code: &showroom_domain::DiscountCode,
+        active: bool,
+    ) -> Result<DiscountRecord, StoreError> {
+        self.set_discount_active_impl(code, active).await
     }
 }

@@ -8,9 +8,9 @@ use showroom_domain::{ProductStatus, Slug};
 use uuid::Uuid;
 
 use crate::{
-    AccountStore, AssetStore, CartStore, Category, CategoryPatch, ContentHash, Media, NewCategory,
-    NewMedia, NewProduct, NewVariant, OrderStore, Page, Product, ProductPatch, ProductQuery,
-    ProductSummary, StoreError, Variant, VariantPatch,
+    AccountStore, AssetStore, CartStore, Category, CategoryPatch, ContentHash, DiscountStore,
+    Media, NewCategory, NewMedia, NewProduct, NewVariant, OrderStore, Page, Product, ProductPatch,
+    ProductQuery, ProductSummary, StoreError, Variant, VariantPatch,
 };
 
 /// Connection pool figures for `/metrics`.
@@ -57,7 +57,7 @@ impl AssetVisibility {
 /// orders ([`OrderStore`]) and the carts ([`CartStore`]), so an `Arc<dyn CatalogStore>` upcasts to an `Arc<dyn AssetStore>` or
 /// an `Arc<dyn OrderStore>`.
 pub trait CatalogStore:
-    AccountStore + AssetStore + OrderStore + CartStore + Send + Sync + 'static
+    AccountStore + AssetStore + OrderStore + CartStore + DiscountStore + Send + Sync + 'static
 {
     /// A cheap round trip, for `/readyz`.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -19,6 +19,7 @@ mod carts;
 mod categories;
 mod checkout_races;
 mod checkout_support;
+mod discounts;
 mod inventory;
 mod jobs;
 mod lifecycle;
@@ -34,6 +35,7 @@ pub use assets::*;
 pub use carts::*;
 pub use categories::*;
 pub use checkout_races::*;
+pub use discounts::*;
 pub use inventory::*;
 pub use jobs::*;
 pub use lifecycle::*;
@@ -116,6 +118,9 @@ macro_rules! contract_suite {
             two_concurrent_merges_do_not_duplicate_lines,
             concurrent_adds_to_one_line_lose_no_update_and_never_exceed_stock,
             sweeping_deletes_only_stale_guest_carts,
+            discount_codes_are_unique_listed_and_switched_off,
+            a_checkout_applies_and_counts_a_code_and_refusals_write_nothing,
+            concurrent_checkouts_never_use_a_code_past_its_limit,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {

@@ -5,6 +5,7 @@ mod assets;
 mod carts;
 mod catalog;
 mod cursor;
+mod discounts;
 mod error;
 mod model;
 mod orders;
@@ -24,6 +25,7 @@ pub use assets::{
 pub use carts::{Cart, CartLine, CartStore, LineChange};
 pub use catalog::{AssetVisibility, CatalogStore, PoolStats};
 pub use cursor::{Cursor, CursorKey};
+pub use discounts::{DiscountRecord, DiscountStore};
 pub use error::StoreError;
 pub use model::*;
 pub use orders::{

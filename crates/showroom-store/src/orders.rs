@@ -36,8 +36,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use showroom_domain::{
-    Currency, Email, IdempotencyKey, Money, OrderNumber, OrderState, PriceMode, PricingRules,
-    Quantity, ShippingAddress, Sku, Slug, TrackingNumber,
+    Currency, DiscountCode, Email, IdempotencyKey, Money, OrderNumber, OrderState, PriceMode,
+    PricingRules, Quantity, ShippingAddress, Sku, Slug, TrackingNumber,
 };
 use uuid::Uuid;
 
@@ -68,6 +68,9 @@ pub struct NewOrder {
     pub lines: Vec<NewOrderLine>,
     /// `None` ships nothing (zero shipping).
     pub shipping_method: Option<Slug>,
+    /// A discount code to apply: checked (active, not expired, not exhausted, minimum met) and
+    /// counted in the checkout transaction; any failure is `Invalid { field: "discount_code" }`.
+    pub discount_code: Option<DiscountCode>,
     /// The shop's tax and shipping configuration, applied to the variants' current prices. Every
     /// line is taxed at the standard rate of the address's country (the catalog has no tax
     /// classes yet).
@@ -113,6 +116,8 @@ pub struct Order {
     pub email: Email,
     pub shipping_address: ShippingAddress,
     pub shipping_method: Option<Slug>,
+    /// The discount code the order used.
+    pub discount_code: Option<DiscountCode>,
     pub lines: Vec<OrderLine>,
     pub totals: OrderTotals,
     /// What went back to the customer so far.

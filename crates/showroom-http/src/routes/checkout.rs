@@ -268,6 +268,7 @@ pub(crate) fn order_without_lines(
     }
     let new = NewOrder {
         customer_id: None,
+        discount_code: None,
         idempotency_key: key,
         email,
         shipping_address,

@@ -63,6 +63,7 @@ pub(crate) fn line(variant_id: Uuid, quantity: i64) -> NewOrderLine {
 pub(crate) fn checkout(key_raw: &str, lines: Vec<NewOrderLine>) -> NewOrder {
     NewOrder {
         customer_id: None,
+        discount_code: None,
         idempotency_key: key(key_raw),
         email: email("Shopper@Example.com"),
         shipping_address: address(),

@@ -457,6 +457,7 @@ async fn the_sweeper_releases_a_reservation_whose_hold_ran_out() {
         .place_order(
             NewOrder {
                 customer_id: None,
+                discount_code: None,
                 idempotency_key: IdempotencyKey::parse("abandoned-1").unwrap(),
                 email: Email::parse("guest@example.com").unwrap(),
                 shipping_address: ShippingAddress::new(RawAddress {
