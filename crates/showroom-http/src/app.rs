@@ -22,8 +22,8 @@ use crate::error::ApiError;
 use crate::middleware::{admin_auth, csrf, panic, request_metrics, timeout};
 use crate::openapi::ApiDoc;
 use crate::routes::{
-    account, admin_assets, admin_catalog, admin_inventory, admin_uploads, assets, cart, checkout,
-    ops, pages, staff, storefront,
+    account, admin_assets, admin_catalog, admin_discounts, admin_inventory, admin_uploads, assets,
+    cart, checkout, ops, pages, staff, storefront,
 };
 use crate::sessions;
 use crate::state::AppState;
@@ -35,6 +35,7 @@ pub(crate) fn api_routers() -> (Router<AppState>, OpenApiDoc, Router<AppState>) 
     let admin = OpenApiRouter::new()
         .merge(staff::admin_router())
         .merge(admin_catalog::router())
+        .merge(admin_discounts::router())
         .merge(admin_inventory::router())
         .merge(admin_assets::router())
         // Uploads stream past the JSON body limit; their own limit is enforced while streaming.

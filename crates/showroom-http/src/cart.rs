@@ -19,14 +19,16 @@
 use std::sync::Arc;
 
 use showroom_domain::{
-    CountryCode, Currency, IdempotencyKey, LineTotals, PriceLine, PricingError, PricingRequest,
-    PricingRules, ProductStatus, Slug, TaxClass, Totals,
+    CountryCode, Currency, DiscountCode, DiscountUse, IdempotencyKey, LineTotals, PriceLine,
+    PricingError, PricingRequest, PricingRules, ProductStatus, Slug, TaxClass, Totals, UnixTime,
 };
-use showroom_store::{Cart, CartLine, DynCatalogStore, NewOrder, NewOrderLine, StoreError};
+use showroom_store::{
+    Cart, CartLine, DiscountRecord, DynCatalogStore, NewOrder, NewOrderLine, StoreError,
+};
 use uuid::Uuid;
 
 use crate::checkout::{run_checkout, CheckoutSettings, Placed};
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldContext};
 
 /// Whose cart a request is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +53,37 @@ pub struct CartQuote {
     pub cart: Option<Cart>,
     pub lines: Vec<Option<LineTotals>>,
     pub totals: Totals,
+    /// Why the cart's discount code was left out of the totals, if it was.
+    pub discount_problem: Option<String>,
+}
+
+/// The cart's discount code as the checkout will judge it: `Ok(record)` when it exists and is
+/// active, `Err(why)` otherwise, `None` without a code.
+pub type CartDiscount = Option<Result<DiscountRecord, String>>;
+
+/// Looks up the cart's code for a preview (the checkout checks it again in its transaction).
+pub async fn cart_discount(
+    store: &DynCatalogStore,
+    code: Option<&str>,
+) -> Result<CartDiscount, ApiError> {
+    let Some(raw) = code else { return Ok(None) };
+    let Ok(code) = DiscountCode::parse(raw) else {
+        return Ok(Some(Err(format!("`{raw}` is not a discount code"))));
+    };
+    Ok(Some(
+        store
+            .discount_by_code(&code)
+            .await?
+            .filter(|record| record.active)
+            .ok_or_else(|| format!("discount code {code} does not exist or is no longer active")),
+    ))
+}
+
+fn unix_now() -> UnixTime {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    UnixTime(i64::try_from(since.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// The shopper's cart for reading; `None` for a guest without one (an empty cart).
@@ -89,6 +122,7 @@ pub fn quote(
     rules: &PricingRules,
     currency: Currency,
     destination: &Destination,
+    discount: Option<&Result<DiscountRecord, String>>,
 ) -> Result<CartQuote, ApiError> {
     let cart_lines = cart.as_ref().map_or(&[][..], |c| c.lines.as_slice());
     let price_lines: Vec<PriceLine> = cart_lines
@@ -100,14 +134,44 @@ pub fn quote(
             tax_class: TaxClass::Standard,
         })
         .collect();
+    let mut discount_problem = None;
+    let discount_use = match discount {
+        Some(Ok(record)) => Some(DiscountUse {
+            discount: &record.discount,
+            now: unix_now(),
+            times_used: record.times_used,
+        }),
+        Some(Err(why)) => {
+            discount_problem = Some(why.clone());
+            None
+        }
+        None => None,
+    };
     let request = PricingRequest {
         currency,
         lines: &price_lines,
-        discount: None,
+        discount: discount_use,
         shipping_method: destination.shipping_method.as_ref(),
         country: destination.country.as_ref(),
     };
-    let totals = rules.price(&request).map_err(pricing_error)?;
+    // A code that does not fit this cart (expired, used up, below its minimum) is shown as a
+    // problem beside the totals without it, rather than making the cart unreadable.
+    let totals = match rules.price(&request) {
+        Err(
+            error @ (PricingError::DiscountExpired { .. }
+            | PricingError::DiscountExhausted { .. }
+            | PricingError::DiscountBelowMinimum { .. }),
+        ) => {
+            discount_problem = Some(error.to_string());
+            rules
+                .price(&PricingRequest {
+                    discount: None,
+                    ..request
+                })
+                .map_err(pricing_error)?
+        }
+        other => other.map_err(pricing_error)?,
+    };
     let mut priced_totals = totals.lines.iter().copied();
     let lines = cart_lines
         .iter()
@@ -121,6 +185,7 @@ pub fn quote(
         cart,
         lines,
         totals,
+        discount_problem,
     })
 }
 
@@ -170,6 +235,9 @@ pub async fn checkout_cart(
             quantity: line.quantity,
         })
         .collect();
+    if let Some(raw) = cart.as_ref().and_then(|c| c.discount_code.as_deref()) {
+        checkout.order.discount_code = Some(DiscountCode::parse(raw).field("discount_code")?);
+    }
     checkout.order.lines = if lines.is_empty() {
         earlier_lines(&store, &checkout.order.idempotency_key).await?
     } else {
@@ -284,6 +352,7 @@ mod tests {
             &rules(),
             eur_code,
             &Destination::default(),
+            None,
         )
         .unwrap();
         assert_eq!(home.totals.subtotal, eur(2_000));
@@ -296,7 +365,7 @@ mod tests {
             country: Some(CountryCode::parse("FR").unwrap()),
             shipping_method: Some(Slug::parse("standard").unwrap()),
         };
-        let abroad = quote(cart(lines), &rules(), eur_code, &france).unwrap();
+        let abroad = quote(cart(lines), &rules(), eur_code, &france, None).unwrap();
         assert_eq!(abroad.totals.tax, eur(400));
         assert_eq!(abroad.totals.shipping, eur(500));
         assert_eq!(abroad.totals.grand_total, eur(2_000 + 400 + 500));
@@ -305,7 +374,7 @@ mod tests {
             country: None,
             shipping_method: Some(Slug::parse("teleport").unwrap()),
         };
-        let err = quote(cart(vec![]), &rules(), eur_code, &unknown);
+        let err = quote(cart(vec![]), &rules(), eur_code, &unknown, None);
         assert!(
             err.is_ok(),
             "an empty cart ships nothing, whatever the method"
@@ -315,6 +384,7 @@ mod tests {
             &rules(),
             eur_code,
             &unknown,
+            None,
         )
         .unwrap_err();
         assert!(

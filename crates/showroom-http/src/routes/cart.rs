@@ -22,8 +22,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::cart::{
-    cart_to_change, checkout_cart, quote, shopper_cart, CartCheckout, CartOwner, CartQuote,
-    Destination,
+    cart_discount, cart_to_change, checkout_cart, quote, shopper_cart, CartCheckout, CartOwner,
+    CartQuote, Destination,
 };
 use crate::checkout::order_token;
 use crate::error::{ApiError, FieldContext, Problem};
@@ -84,8 +84,11 @@ pub struct CartDto {
     pub id: Option<Uuid>,
     /// Oldest first.
     pub lines: Vec<CartLineDto>,
-    /// As entered; not applied to the totals yet.
+    /// As entered.
     pub discount_code: Option<String>,
+    /// Why the code does not apply to this cart right now (unknown, expired, used up, below its
+    /// minimum); `null` when it applies or there is none. The checkout refuses such a code.
+    pub discount_problem: Option<String>,
     /// The destination the totals were computed for, from the query.
     pub country: Option<String>,
     pub shipping_method: Option<String>,
@@ -164,6 +167,7 @@ impl CartDto {
             id: cart.as_ref().map(|c| c.id),
             lines,
             discount_code: cart.and_then(|c| c.discount_code),
+            discount_problem: quote.discount_problem,
             country: destination.country.as_ref().map(ToString::to_string),
             shipping_method: destination
                 .shipping_method
@@ -221,13 +225,20 @@ async fn changeable(state: &AppState, shopper: &Shopper) -> Result<Cart, ApiErro
 }
 
 /// The answer of every cart route but checkout: the cart, priced for the query's destination.
-fn answer(state: &AppState, query: Option<&str>, cart: Option<Cart>) -> Result<Response, ApiError> {
+async fn answer(
+    state: &AppState,
+    query: Option<&str>,
+    cart: Option<Cart>,
+) -> Result<Response, ApiError> {
     let destination = destination(query)?;
+    let code = cart.as_ref().and_then(|c| c.discount_code.clone());
+    let discount = cart_discount(&state.catalog, code.as_deref()).await?;
     let quote = quote(
         cart,
         &state.checkout.pricing,
         state.settings.currency,
         &destination,
+        discount.as_ref(),
     )?;
     Ok(axum::Json(CartDto::new(quote, &destination)).into_response())
 }
@@ -262,7 +273,7 @@ pub async fn get_cart(
     finish(
         async {
             let cart = shopper_cart(&state.catalog, owner(&shopper).await?).await?;
-            answer(&state, query.as_deref(), cart)
+            answer(&state, query.as_deref(), cart).await
         }
         .await,
     )
@@ -296,7 +307,7 @@ pub async fn add_line(
                 .catalog
                 .change_cart_line(cart.id, body.variant_id, change)
                 .await?;
-            answer(&state, query.as_deref(), Some(cart))
+            answer(&state, query.as_deref(), Some(cart)).await
         }
         .await,
     )
@@ -332,7 +343,7 @@ pub async fn set_line(
                 .catalog
                 .change_cart_line(cart.id, variant_id, change)
                 .await?;
-            answer(&state, query.as_deref(), Some(cart))
+            answer(&state, query.as_deref(), Some(cart)).await
         }
         .await,
     )
@@ -362,7 +373,7 @@ pub async fn remove_line(
                 Some(cart) => Some(state.catalog.remove_cart_line(cart.id, variant_id).await?),
                 None => None,
             };
-            answer(&state, query.as_deref(), cart)
+            answer(&state, query.as_deref(), cart).await
         }
         .await,
     )
@@ -394,7 +405,7 @@ pub async fn set_discount_code(
                 .catalog
                 .set_cart_discount_code(cart.id, Some(&body.code))
                 .await?;
-            answer(&state, query.as_deref(), Some(cart))
+            answer(&state, query.as_deref(), Some(cart)).await
         }
         .await,
     )
@@ -421,7 +432,7 @@ pub async fn clear_discount_code(
                 Some(cart) => Some(state.catalog.set_cart_discount_code(cart.id, None).await?),
                 None => None,
             };
-            answer(&state, query.as_deref(), cart)
+            answer(&state, query.as_deref(), cart).await
         }
         .await,
     )
@@ -457,7 +468,7 @@ pub async fn checkout(
         async {
             let key = idempotency_key(&headers)?;
             let ApiJson(body) = body?;
-            let (order, payment_method) = order_without_lines(
+            let (mut order, payment_method) = order_without_lines(
                 &state,
                 key,
                 body.email,
@@ -465,6 +476,7 @@ pub async fn checkout(
                 body.shipping_method,
                 &body.payment,
             )?;
+            order.customer_id = shopper.customer;
             let cart = shopper_cart(&state.catalog, owner(&shopper).await?).await?;
             let placed = checkout_cart(
                 state.catalog.clone(),

@@ -14,7 +14,9 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use showroom_domain::{Email, IdempotencyKey, Quantity, RawAddress, ShippingAddress, Slug};
+use showroom_domain::{
+    DiscountCode, Email, IdempotencyKey, Quantity, RawAddress, ShippingAddress, Slug,
+};
 use showroom_store::{NewOrder, NewOrderLine, Order, MAX_ORDER_LINES};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -47,6 +49,10 @@ pub struct CheckoutRequest {
     pub shipping_method: Option<String>,
     /// 1 to 100 lines. No prices: the server's current prices are used.
     pub lines: Vec<LineInput>,
+    /// A discount code; refused (422 on `discount_code`) when unknown, inactive, expired, used
+    /// up or when the goods are below its minimum.
+    #[serde(default)]
+    pub discount_code: Option<String>,
     pub payment: PaymentInput,
 }
 
@@ -206,6 +212,12 @@ fn new_order(
     key: IdempotencyKey,
     body: CheckoutRequest,
 ) -> Result<(NewOrder, String), ApiError> {
+    let discount_code = body
+        .discount_code
+        .as_deref()
+        .map(DiscountCode::parse)
+        .transpose()
+        .field("discount_code")?;
     let (mut new, card) = order_without_lines(
         state,
         key,
@@ -231,6 +243,7 @@ fn new_order(
             quantity,
         });
     }
+    new.discount_code = discount_code;
     Ok((new, card))
 }
 

@@ -14,6 +14,7 @@ mod catalog_reads;
 mod checkout;
 mod delivery;
 mod demo;
+mod discounts;
 mod helpers;
 mod import_cli;
 mod openapi;
