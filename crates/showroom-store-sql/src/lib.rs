@@ -11,6 +11,7 @@ mod error;
 mod jobs;
 mod listing;
 mod media;
+mod order_list;
 mod order_rows;
 mod order_state;
 mod order_stock;

@@ -1,4 +1,5 @@
-//! An order's life after checkout: payment, release, the sweeper's list, and the reads.
+//! An order's life after checkout: payment, fulfilment, release, the sweeper's list, and the
+//! reads.
 //!
 //! Every state change is one write transaction that (1) locks the order row, (2) reads it and
 //! asks the domain's [`transition`] what the event does, (3) writes the new state with a
@@ -7,7 +8,9 @@
 //! `Conflict { field: "state" }` and writes nothing, so a duplicated webhook or a second release
 //! cannot sell or release stock twice.
 
-use showroom_domain::{transition, Email, OrderEvent, OrderNumber, OrderProgress, OrderState};
+use showroom_domain::{
+    transition, Email, OrderEvent, OrderNumber, OrderProgress, OrderState, TrackingNumber,
+};
 use showroom_store::{Actor, Order, OrderHistoryEntry, ReleaseReason, StoreError};
 use sqlx::AnyConnection;
 use uuid::Uuid;
@@ -82,6 +85,25 @@ impl SqlCatalog {
                 event,
                 actor,
                 note,
+                payment_ref: None,
+            },
+        )
+        .await
+    }
+
+    pub(crate) async fn fulfil_impl(
+        &self,
+        order_id: Uuid,
+        tracking: TrackingNumber,
+        actor: Actor,
+    ) -> Result<Order, StoreError> {
+        let note = tracking.as_str().to_owned();
+        self.apply(
+            order_id,
+            Step {
+                event: OrderEvent::Fulfill { tracking },
+                actor,
+                note: Some(&note),
                 payment_ref: None,
             },
         )

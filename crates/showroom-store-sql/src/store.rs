@@ -4,14 +4,14 @@
 use std::sync::{Arc, Once};
 
 use async_trait::async_trait;
-use showroom_domain::{Email, OrderNumber, ProductStatus, Slug};
+use showroom_domain::{Email, OrderNumber, ProductStatus, Slug, TrackingNumber};
 use showroom_store::{
-    AccountStore, ApiTokenRecord, AssetRecord, AssetStore, AssetVisibility, Cart, CartStore,
+    AccountStore, Actor, ApiTokenRecord, AssetRecord, AssetStore, AssetVisibility, Cart, CartStore,
     CatalogStore, Category, CategoryPatch, ClaimedJob, ContentHash, Customer, DiscountRecord,
     DiscountStore, FailureKind, LineChange, Media, NewApiToken, NewAsset, NewCategory, NewMedia,
-    NewOrder, NewProduct, NewVariant, Order, OrderHistoryEntry, OrderStore, Page, PoolStats,
-    Product, ProductPatch, ProductQuery, ProductSummary, ReleaseReason, SessionRecord, StaffMember,
-    StaffRole, StoreError, Variant, VariantPatch, WithPasswordHash,
+    NewOrder, NewProduct, NewVariant, Order, OrderHistoryEntry, OrderQuery, OrderStore, Page,
+    PoolStats, Product, ProductPatch, ProductQuery, ProductSummary, ReleaseReason, SessionRecord,
+    StaffMember, StaffRole, StoreError, Variant, VariantPatch, WithPasswordHash,
 };
 use sqlx::any::Any;
 use sqlx::{AnyConnection, AnyPool, Row, Transaction};
@@ -321,6 +321,19 @@ impl OrderStore for SqlCatalog {
         limit: u32,
     ) -> Result<Vec<Order>, StoreError> {
         self.orders_for_customer_impl(customer_id, limit).await
+    }
+
+    async fn list_orders(&self, query: &OrderQuery) -> Result<Vec<Order>, StoreError> {
+        self.list_orders_impl(query).await
+    }
+
+    async fn fulfil(
+        &self,
+        order_id: Uuid,
+        tracking: TrackingNumber,
+        actor: Actor,
+    ) -> Result<Order, StoreError> {
+        self.fulfil_impl(order_id, tracking, actor).await
     }
 
     async fn order_history(&self, id: Uuid) -> Result<Vec<OrderHistoryEntry>, StoreError> {

@@ -25,6 +25,7 @@ mod jobs;
 mod lifecycle;
 mod listing;
 mod material_variants;
+mod order_admin;
 mod order_totals;
 mod orders;
 mod products;
@@ -41,6 +42,7 @@ pub use jobs::*;
 pub use lifecycle::*;
 pub use listing::*;
 pub use material_variants::*;
+pub use order_admin::*;
 pub use order_totals::*;
 pub use orders::*;
 pub use products::*;
@@ -121,6 +123,8 @@ macro_rules! contract_suite {
             discount_codes_are_unique_listed_and_switched_off,
             a_checkout_applies_and_counts_a_code_and_refusals_write_nothing,
             concurrent_checkouts_never_use_a_code_past_its_limit,
+            staff_list_orders_filtered_searched_and_paged_newest_first,
+            fulfilling_ships_a_paid_order_once_and_records_the_staff_member,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {

@@ -29,8 +29,8 @@ pub use discounts::{DiscountRecord, DiscountStore};
 pub use error::StoreError;
 pub use model::*;
 pub use orders::{
-    Actor, NewOrder, NewOrderLine, Order, OrderHistoryEntry, OrderLine, OrderStore, OrderTotals,
-    ReleaseReason, MAX_ORDER_LINES,
+    Actor, NewOrder, NewOrderLine, Order, OrderHistoryEntry, OrderLine, OrderQuery, OrderStore,
+    OrderTotals, ReleaseReason, MAX_ORDER_LINES,
 };
 pub use query::{Page, ProductQuery, ProductSort, MAX_PAGE_SIZE};
 pub use tree::build_category_tree;

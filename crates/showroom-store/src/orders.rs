@@ -208,6 +208,19 @@ pub enum ReleaseReason {
     Cancelled { by: Actor },
 }
 
+/// Which orders staff want to see: [`OrderStore::list_orders`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrderQuery {
+    /// Only orders in this state.
+    pub state: Option<OrderState>,
+    /// An order number (`SR-000042`, `42`) or part of the customer's email, any case.
+    pub search: Option<String>,
+    /// Only orders numbered below this one: the keyset cursor of the next page.
+    pub before_number: Option<OrderNumber>,
+    /// Clamped to 1..=100.
+    pub limit: u32,
+}
+
 #[async_trait]
 pub trait OrderStore: Send + Sync + 'static {
     /// The checkout (see the module docs). Returns the order and whether this call created it.
@@ -240,6 +253,21 @@ pub trait OrderStore: Send + Sync + 'static {
         customer_id: Uuid,
         limit: u32,
     ) -> Result<Vec<Order>, StoreError>;
+    /// Staff's order list: newest (highest number) first, filtered by `query`, at most
+    /// `query.limit` (clamped to 1..=100); the next page passes the last number as
+    /// `before_number`.
+    async fn list_orders(&self, query: &OrderQuery) -> Result<Vec<Order>, StoreError>;
+
+    /// `paid → fulfilled` (or a partially refunded, unshipped order records its shipment): the
+    /// tracking number is kept and the history names `actor`, in one transaction. An order that
+    /// cannot ship (pending, cancelled, already fulfilled) is `Conflict { field: "state" }`.
+    async fn fulfil(
+        &self,
+        order_id: Uuid,
+        tracking: TrackingNumber,
+        actor: Actor,
+    ) -> Result<Order, StoreError>;
+
     /// Every state change of the order, oldest first; empty for an unknown order.
     async fn order_history(&self, id: Uuid) -> Result<Vec<OrderHistoryEntry>, StoreError>;
 }
