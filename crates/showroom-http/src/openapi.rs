@@ -78,7 +78,18 @@ pub(crate) fn document_shield_responses(document: &mut OpenApiDoc) {
             &mut item.trace,
         ];
         for operation in operations.into_iter().flatten() {
-            for (status, description) in shield_statuses {
+            // Any JSON body goes through `ApiJson`, which can refuse it before the handler.
+            let body_statuses: &[(&str, &str)] = if operation.request_body.is_some() {
+                &[
+                    ("400", "The body is not well-formed JSON"),
+                    ("413", "The body is too large"),
+                    ("415", "The body is not `application/json`"),
+                    ("422", "A field is invalid (named in `field`)"),
+                ]
+            } else {
+                &[]
+            };
+            for &(status, description) in shield_statuses.iter().chain(body_statuses) {
                 operation
                     .responses
                     .responses

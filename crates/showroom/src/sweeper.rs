@@ -1,7 +1,8 @@
 //! The reservation sweeper: a background task that returns the stock of abandoned checkouts.
 //! Every `checkout.sweep_interval_secs` it asks the store for pending orders whose hold ran out
 //! and releases each with [`ReleaseReason::PaymentExpired`]. Started with a guest cart age, it
-//! also deletes guest carts untouched for that long ([`sweep_guest_carts_once`]).
+//! also deletes guest carts untouched for that long ([`sweep_guest_carts_once`]). Each round also
+//! deletes expired session rows from the database.
 //!
 //! Safe with many instances: releasing is a conditional state change in the store, so when two
 //! sweepers (or a sweeper and a late payment) race for one order, one wins and the other gets
@@ -48,6 +49,13 @@ impl Sweeper {
                     Ok(0) => {}
                     Ok(released) => tracing::info!(released, "released expired reservations"),
                     Err(error) => tracing::warn!(%error, "sweeping expired reservations failed"),
+                }
+                // Sessions in the database expire by time but their rows stay until deleted
+                // (Redis expires its own).
+                match store.sweep_sessions(now_millis()).await {
+                    Ok(0) => {}
+                    Ok(deleted) => tracing::debug!(deleted, "deleted expired sessions"),
+                    Err(error) => tracing::warn!(%error, "sweeping expired sessions failed"),
                 }
                 let Some(age) = guest_carts else { continue };
                 match sweep_guest_carts_once(&store, age).await {

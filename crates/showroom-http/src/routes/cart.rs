@@ -417,6 +417,7 @@ pub async fn set_discount_code(
     params(DestinationQuery),
     responses(
         (status = 200, description = "The cart after the change", body = CartDto),
+        (status = 422, description = "A malformed `country`, or an unknown `shipping_method`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )
 )]
