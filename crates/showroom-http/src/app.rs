@@ -22,8 +22,8 @@ use crate::error::ApiError;
 use crate::middleware::{admin_auth, csrf, panic, request_metrics, timeout};
 use crate::openapi::ApiDoc;
 use crate::routes::{
-    account, admin_assets, admin_catalog, admin_discounts, admin_inventory, admin_uploads, assets,
-    cart, checkout, ops, pages, staff, storefront,
+    account, admin_assets, admin_catalog, admin_discounts, admin_inventory, admin_orders,
+    admin_uploads, assets, cart, checkout, ops, pages, staff, storefront,
 };
 use crate::sessions;
 use crate::state::AppState;
@@ -37,6 +37,7 @@ pub(crate) fn api_routers() -> (Router<AppState>, OpenApiDoc, Router<AppState>) 
         .merge(admin_catalog::router())
         .merge(admin_discounts::router())
         .merge(admin_inventory::router())
+        .merge(admin_orders::router())
         .merge(admin_assets::router())
         // Uploads stream past the JSON body limit; their own limit is enforced while streaming.
         .merge(admin_uploads::router().layer(axum::extract::DefaultBodyLimit::disable()));

@@ -10,6 +10,7 @@ mod extract;
 pub mod ingest;
 mod middleware;
 mod openapi;
+mod order_admin;
 mod passwords;
 pub mod payments;
 pub mod principal;

@@ -6,6 +6,7 @@ pub mod admin_assets;
 pub mod admin_catalog;
 pub mod admin_discounts;
 pub mod admin_inventory;
+pub mod admin_orders;
 pub mod admin_uploads;
 pub mod assets;
 pub mod cart;

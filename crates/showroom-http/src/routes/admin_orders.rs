@@ -1,0 +1,194 @@
+//! Orders in the admin API (staff, admins and `orders`-scoped tokens): list and search, read one
+//! with its history, fulfil with a tracking number, cancel. Every change is recorded in the
+//! order's history under the acting principal; the logic lives in `order_admin.rs` and the store.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use showroom_domain::TrackingNumber;
+use showroom_store::{Order, OrderHistoryEntry};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::checkout::order_token;
+use crate::error::{ApiError, FieldContext, Problem};
+use crate::extract::ApiJson;
+use crate::order_admin;
+use crate::principal::AdminActor;
+use crate::routes::checkout::{no_store, OrderDto};
+use crate::routes::dto::{rfc3339, MoneyDto};
+use crate::routes::params::parse_id;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_orders))
+        .routes(routes!(get_order))
+        .routes(routes!(fulfil_order))
+        .routes(routes!(cancel_order))
+}
+
+/// An order as staff see it: the customer's view plus payment, shipment and refunds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminOrderDto {
+    #[serde(flatten)]
+    pub order: OrderDto,
+    pub payment_ref: Option<String>,
+    pub tracking_number: Option<String>,
+    pub refunded: MoneyDto,
+}
+
+/// One step of an order's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderEventDto {
+    pub at: String,
+    /// `customer`, `staff:<uuid>`, `api_token`, `api_token:<uuid>`, `payment_provider`, `sweeper`.
+    pub actor: String,
+    /// `placed`, `payment_succeeded`, `fulfill`, `cancel`, …
+    pub what: String,
+    pub from: Option<String>,
+    pub to: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminOrderDetailDto {
+    #[serde(flatten)]
+    pub order: AdminOrderDto,
+    /// Oldest first.
+    pub history: Vec<OrderEventDto>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FulfilInput {
+    /// 1–64 characters on one line.
+    pub tracking_number: String,
+}
+
+fn admin_dto(state: &AppState, order: Order) -> AdminOrderDto {
+    let token = order_token(&state.delivery.settings.signing_key, order.id);
+    AdminOrderDto {
+        payment_ref: order.payment_ref.clone(),
+        tracking_number: order.tracking.as_ref().map(|t| t.as_str().to_owned()),
+        refunded: order.refunded.into(),
+        order: OrderDto::new(order, token),
+    }
+}
+
+fn event_dto(entry: OrderHistoryEntry) -> OrderEventDto {
+    OrderEventDto {
+        at: rfc3339(entry.at),
+        actor: entry.actor.to_stored(),
+        what: entry.what,
+        from: entry.from.map(|s| s.as_str().to_owned()),
+        to: entry.to.as_str().to_owned(),
+        note: entry.note,
+    }
+}
+
+fn json<T: Serialize>(body: T) -> Response {
+    no_store(axum::Json(body).into_response())
+}
+
+/// Orders, newest first: filter by `state`, search by order number or email (`q`), page with
+/// `before` (the last number of the previous page).
+#[utoipa::path(get, path = "/api/v1/admin/orders", tag = "admin",
+    params(
+        ("state" = Option<String>, Query, description = "`pending_payment`, `paid`, `fulfilled`, `cancelled`, `partially_refunded`, `refunded`"),
+        ("q" = Option<String>, Query, description = "An order number (`SR-000042`, `42`) or part of the email, any case"),
+        ("limit" = Option<u32>, Query, description = "1–100, default 50"),
+        ("before" = Option<String>, Query, description = "Only orders numbered below this one"),
+    ),
+    responses(
+        (status = 200, description = "The orders", body = [AdminOrderDto]),
+        (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed to see orders", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad parameter value", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_orders(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let query = order_admin::parse_list_query(raw.as_deref().unwrap_or_default())?;
+    let orders = state.catalog.list_orders(&query).await?;
+    let body: Vec<AdminOrderDto> = orders.into_iter().map(|o| admin_dto(&state, o)).collect();
+    Ok(json(body))
+}
+
+/// One order with its history.
+#[utoipa::path(get, path = "/api/v1/admin/orders/{id}", tag = "admin",
+    params(("id" = String, Path, description = "The order's id")),
+    responses(
+        (status = 200, description = "The order", body = AdminOrderDetailDto),
+        (status = 400, description = "A malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed to see orders", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_order(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id, "id")?;
+    let order = state
+        .catalog
+        .order_by_id(id)
+        .await?
+        .ok_or(ApiError::NotFound { what: "order" })?;
+    let history = state.catalog.order_history(id).await?;
+    Ok(json(AdminOrderDetailDto {
+        order: admin_dto(&state, order),
+        history: history.into_iter().map(event_dto).collect(),
+    }))
+}
+
+/// Ships a paid order: `paid → fulfilled`, keeping the tracking number.
+#[utoipa::path(post, path = "/api/v1/admin/orders/{id}/fulfil", tag = "admin",
+    params(("id" = String, Path, description = "The order's id")),
+    request_body = FulfilInput,
+    responses(
+        (status = 200, description = "The shipped order", body = AdminOrderDto),
+        (status = 400, description = "A malformed id or body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed to change orders", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The order cannot ship (unpaid, cancelled, already shipped)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad tracking number", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn fulfil_order(
+    State(state): State<AppState>,
+    AdminActor(actor): AdminActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<FulfilInput>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id, "id")?;
+    let tracking = TrackingNumber::parse(&body.tracking_number).field("tracking_number")?;
+    let order = state.catalog.fulfil(id, tracking, actor).await?;
+    Ok(json(admin_dto(&state, order)))
+}
+
+/// Cancels a pending or paid, unshipped order; a paid one is refunded in full first.
+#[utoipa::path(post, path = "/api/v1/admin/orders/{id}/cancel", tag = "admin",
+    params(("id" = String, Path, description = "The order's id")),
+    responses(
+        (status = 200, description = "The cancelled order", body = AdminOrderDto),
+        (status = 400, description = "A malformed id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed to change orders", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The order cannot be cancelled (shipped, already cancelled)", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "The payment provider refused the refund; nothing changed", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn cancel_order(
+    State(state): State<AppState>,
+    AdminActor(actor): AdminActor,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id, "id")?;
+    let order = order_admin::cancel(&state, id, actor).await?;
+    Ok(json(admin_dto(&state, order)))
+}
