@@ -115,7 +115,7 @@ pub async fn register_customer(
 ) -> Result<Customer, ApiError> {
     let hash = hash_password(&password).await?;
     let customer = store.create_customer(&email, &hash).await?;
-    start_session(store, session, CUSTOMER_ID, customer.id).await?;
+    start_session(session, CUSTOMER_ID, customer.id).await?;
     Ok(customer)
 }
 
@@ -193,7 +193,7 @@ pub async fn login_customer(
         .get::<Uuid>(GUEST_CART_ID)
         .await
         .map_err(session_failed)?;
-    start_session(store, session, CUSTOMER_ID, id).await?;
+    start_session(session, CUSTOMER_ID, id).await?;
     if guest_cart.is_some() {
         crate::cart::merge_guest_cart(store, guest_cart, id).await?;
         session
@@ -230,19 +230,14 @@ pub async fn login_staff(
         stored,
     )
     .await?;
-    start_session(store, session, STAFF_ID, id).await?;
+    start_session(session, STAFF_ID, id).await?;
     found
         .map(|f| f.account)
         .ok_or(LoginError::InvalidCredentials)
 }
 
 /// A new session id and CSRF token, then the account's id under `key`.
-async fn start_session(
-    _store: &DynCatalogStore,
-    session: &Session,
-    key: &str,
-    id: Uuid,
-) -> Result<(), ApiError> {
+async fn start_session(session: &Session, key: &str, id: Uuid) -> Result<(), ApiError> {
     session.cycle_id().await.map_err(session_failed)?;
     session
         .remove_value(CSRF_TOKEN)
