@@ -17,6 +17,7 @@ mod order_state;
 mod order_stock;
 mod products;
 mod read;
+mod refunds;
 mod rows;
 mod search;
 mod sessions;

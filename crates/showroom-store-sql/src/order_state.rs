@@ -26,11 +26,11 @@ use crate::SqlCatalog;
 const MAX_NOTE: usize = 500;
 
 /// One event to apply, with who sent it and what to remember about it.
-struct Step<'a> {
-    event: OrderEvent,
-    actor: Actor,
-    note: Option<&'a str>,
-    payment_ref: Option<&'a str>,
+pub(crate) struct Step<'a> {
+    pub(crate) event: OrderEvent,
+    pub(crate) actor: Actor,
+    pub(crate) note: Option<&'a str>,
+    pub(crate) payment_ref: Option<&'a str>,
 }
 
 impl SqlCatalog {
@@ -39,16 +39,7 @@ impl SqlCatalog {
         order_id: Uuid,
         payment_ref: &str,
     ) -> Result<Order, StoreError> {
-        let payment_ref = payment_ref.trim();
-        if payment_ref.is_empty()
-            || payment_ref.chars().count() > MAX_NOTE
-            || payment_ref.chars().any(char::is_control)
-        {
-            return Err(StoreError::invalid(
-                "payment_ref",
-                format!("a payment reference has 1 to {MAX_NOTE} characters on one line"),
-            ));
-        }
+        let payment_ref = valid_payment_ref(payment_ref)?;
         self.apply(
             order_id,
             Step {
@@ -112,98 +103,58 @@ impl SqlCatalog {
 
     async fn apply(&self, order_id: Uuid, step: Step<'_>) -> Result<Order, StoreError> {
         let mut tx = self.begin_write().await?;
-        let locked = sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
-            .bind(order_id.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?
-            .rows_affected();
-        if locked == 0 {
-            return Err(StoreError::NotFound { what: "order" });
-        }
-        let current = order_rows::order_by_id(&mut tx, order_id)
-            .await?
-            .ok_or(StoreError::NotFound { what: "order" })?;
-        let progress = OrderProgress::restore(
-            current.state,
-            current.totals.grand_total,
-            current.refunded,
-            current.tracking.clone(),
-        )
-        .map_err(|e| corrupt("order progress", e))?;
-        let (next, effects) = transition(&progress, &step.event)
-            .map_err(|e| StoreError::conflict("state", e.to_string()))?;
+        let order = apply_in(&mut tx, order_id, step).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(order)
+    }
 
-        let now = now_millis();
+    pub(crate) async fn record_authorization_impl(
+        &self,
+        order_id: Uuid,
+        payment_ref: &str,
+    ) -> Result<(), StoreError> {
+        let payment_ref = valid_payment_ref(payment_ref)?;
         let written = sqlx::query(
-            "UPDATE orders SET state = $2, refunded_minor = $3, tracking_number = $4, \
-             payment_ref = COALESCE($5, payment_ref), reserved_until = NULL, updated_at = $6 \
-             WHERE id = $1 AND state = $7",
+            "UPDATE orders SET payment_ref = $2, updated_at = $3 \
+             WHERE id = $1 AND state = 'pending_payment'",
         )
         .bind(order_id.to_string())
-        .bind(next.state().as_str())
-        .bind(next.refunded().amount_minor)
-        .bind(next.shipment().map(|t| t.as_str().to_owned()))
-        .bind(step.payment_ref)
-        .bind(now)
-        .bind(current.state.as_str())
-        .execute(&mut *tx)
+        .bind(payment_ref)
+        .bind(now_millis())
+        .execute(&self.pool)
         .await
         .map_err(db)?
         .rows_affected();
         if written == 0 {
-            return Err(StoreError::conflict(
-                "state",
-                "the order changed meanwhile; try again",
-            ));
+            return match self.order_by_id_impl(order_id).await? {
+                None => Err(StoreError::NotFound { what: "order" }),
+                Some(order) => Err(StoreError::conflict(
+                    "state",
+                    format!("the order is {}, no longer awaiting payment", order.state),
+                )),
+            };
         }
+        Ok(())
+    }
 
-        let how = match (current.state, &step.event) {
-            (OrderState::PendingPayment, OrderEvent::PaymentSucceeded) => Some(StockMove::Sell),
-            (OrderState::PendingPayment, _) if effects.release_stock => Some(StockMove::Unreserve),
-            (_, _) if effects.release_stock => Some(StockMove::Restock),
-            _ => None,
+    pub(crate) async fn order_by_payment_ref_impl(
+        &self,
+        payment_ref: &str,
+    ) -> Result<Option<Order>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        let sql = format!(
+            "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.payment_ref = $1 \
+             ORDER BY o.number DESC LIMIT 1"
+        );
+        let Some(row) = sqlx::query(&sql)
+            .bind(payment_ref.trim())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?
+        else {
+            return Ok(None);
         };
-        if let Some(how) = how {
-            let stock: Vec<LineStock> = current
-                .lines
-                .iter()
-                .map(|line| LineStock {
-                    product_id: line.product_id,
-                    variant_id: line.variant_id,
-                    quantity: i64::from(line.quantity),
-                })
-                .collect();
-            lock_products(&mut tx, stock.iter().map(|l| l.product_id)).await?;
-            if let Some(line) = move_stock(&mut tx, &stock, how).await? {
-                return Err(StoreError::Internal(
-                    format!(
-                        "stock of variant {} cannot take {how:?} of {} units: the reservation \
-                         bookkeeping is inconsistent",
-                        line.variant_id, line.quantity
-                    )
-                    .into(),
-                ));
-            }
-        }
-        append_history(
-            &mut tx,
-            NewHistoryEntry {
-                order_id,
-                at: now,
-                actor: &step.actor,
-                what: step.event.kind().as_str(),
-                from: Some(current.state),
-                to: next.state(),
-                note: step.note,
-            },
-        )
-        .await?;
-        let order = order_rows::order_by_id(&mut tx, order_id)
-            .await?
-            .ok_or(StoreError::NotFound { what: "order" })?;
-        tx.commit().await.map_err(db)?;
-        Ok(order)
+        order_rows::order(&mut conn, &row).await.map(Some)
     }
 
     pub(crate) async fn expired_reservations_impl(
@@ -286,4 +237,131 @@ async fn orders_where(
         orders.push(order_rows::order(conn, row).await?);
     }
     Ok(orders)
+}
+
+/// Applies `step` inside the caller's write transaction (see the module docs); the caller
+/// commits. Returns the order as it now stands.
+pub(crate) async fn apply_in(
+    tx: &mut AnyConnection,
+    order_id: Uuid,
+    step: Step<'_>,
+) -> Result<Order, StoreError> {
+    let current = lock_order(tx, order_id).await?;
+    let progress = progress_of(&current)?;
+    let (next, effects) = transition(&progress, &step.event)
+        .map_err(|e| StoreError::conflict("state", e.to_string()))?;
+
+    let now = now_millis();
+    let written = sqlx::query(
+        "UPDATE orders SET state = $2, refunded_minor = $3, tracking_number = $4, \
+             payment_ref = COALESCE($5, payment_ref), reserved_until = NULL, updated_at = $6 \
+             WHERE id = $1 AND state = $7",
+    )
+    .bind(order_id.to_string())
+    .bind(next.state().as_str())
+    .bind(next.refunded().amount_minor)
+    .bind(next.shipment().map(|t| t.as_str().to_owned()))
+    .bind(step.payment_ref)
+    .bind(now)
+    .bind(current.state.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?
+    .rows_affected();
+    if written == 0 {
+        return Err(StoreError::conflict(
+            "state",
+            "the order changed meanwhile; try again",
+        ));
+    }
+
+    let how = match (current.state, &step.event) {
+        (OrderState::PendingPayment, OrderEvent::PaymentSucceeded) => Some(StockMove::Sell),
+        (OrderState::PendingPayment, _) if effects.release_stock => Some(StockMove::Unreserve),
+        (_, _) if effects.release_stock => Some(StockMove::Restock),
+        _ => None,
+    };
+    if let Some(how) = how {
+        let stock: Vec<LineStock> = current
+            .lines
+            .iter()
+            .map(|line| LineStock {
+                product_id: line.product_id,
+                variant_id: line.variant_id,
+                quantity: i64::from(line.quantity),
+            })
+            .collect();
+        lock_products(tx, stock.iter().map(|l| l.product_id)).await?;
+        if let Some(line) = move_stock(tx, &stock, how).await? {
+            return Err(StoreError::Internal(
+                format!(
+                    "stock of variant {} cannot take {how:?} of {} units: the reservation \
+                         bookkeeping is inconsistent",
+                    line.variant_id, line.quantity
+                )
+                .into(),
+            ));
+        }
+    }
+    append_history(
+        tx,
+        NewHistoryEntry {
+            order_id,
+            at: now,
+            actor: &step.actor,
+            what: step.event.kind().as_str(),
+            from: Some(current.state),
+            to: next.state(),
+            note: step.note,
+        },
+    )
+    .await?;
+    order_rows::order_by_id(tx, order_id)
+        .await?
+        .ok_or(StoreError::NotFound { what: "order" })
+}
+
+/// Takes the order's row lock (a no-op update, so concurrent changes to one order queue) and
+/// reads it. `NotFound` when there is no such order.
+pub(crate) async fn lock_order(
+    tx: &mut AnyConnection,
+    order_id: Uuid,
+) -> Result<Order, StoreError> {
+    let locked = sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
+        .bind(order_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+    if locked == 0 {
+        return Err(StoreError::NotFound { what: "order" });
+    }
+    order_rows::order_by_id(tx, order_id)
+        .await?
+        .ok_or(StoreError::NotFound { what: "order" })
+}
+
+/// The domain's view of a stored order.
+pub(crate) fn progress_of(order: &Order) -> Result<OrderProgress, StoreError> {
+    OrderProgress::restore(
+        order.state,
+        order.totals.grand_total,
+        order.refunded,
+        order.tracking.clone(),
+    )
+    .map_err(|e| corrupt("order progress", e))
+}
+
+fn valid_payment_ref(raw: &str) -> Result<&str, StoreError> {
+    let payment_ref = raw.trim();
+    if payment_ref.is_empty()
+        || payment_ref.chars().count() > MAX_NOTE
+        || payment_ref.chars().any(char::is_control)
+    {
+        return Err(StoreError::invalid(
+            "payment_ref",
+            format!("a payment reference has 1 to {MAX_NOTE} characters on one line"),
+        ));
+    }
+    Ok(payment_ref)
 }

@@ -9,9 +9,9 @@ use showroom_store::{
     AccountStore, Actor, ApiTokenRecord, AssetRecord, AssetStore, AssetVisibility, Cart, CartStore,
     CatalogStore, Category, CategoryPatch, ClaimedJob, ContentHash, Customer, DiscountRecord,
     DiscountStore, FailureKind, LineChange, Media, NewApiToken, NewAsset, NewCategory, NewMedia,
-    NewOrder, NewProduct, NewVariant, Order, OrderHistoryEntry, OrderQuery, OrderStore, Page,
-    PoolStats, Product, ProductPatch, ProductQuery, ProductSummary, ReleaseReason, SessionRecord,
-    StaffMember, StaffRole, StoreError, Variant, VariantPatch, WithPasswordHash,
+    NewOrder, NewProduct, NewRefund, NewVariant, Order, OrderHistoryEntry, OrderQuery, OrderStore,
+    Page, PoolStats, Product, ProductPatch, ProductQuery, ProductSummary, Refund, ReleaseReason,
+    SessionRecord, StaffMember, StaffRole, StoreError, Variant, VariantPatch, WithPasswordHash,
 };
 use sqlx::any::Any;
 use sqlx::{AnyConnection, AnyPool, Row, Transaction};
@@ -338,6 +338,42 @@ impl OrderStore for SqlCatalog {
 
     async fn order_history(&self, id: Uuid) -> Result<Vec<OrderHistoryEntry>, StoreError> {
         self.order_history_impl(id).await
+    }
+
+    async fn record_authorization(
+        &self,
+        order_id: Uuid,
+        payment_ref: &str,
+    ) -> Result<(), StoreError> {
+        self.record_authorization_impl(order_id, payment_ref).await
+    }
+
+    async fn order_by_payment_ref(&self, payment_ref: &str) -> Result<Option<Order>, StoreError> {
+        self.order_by_payment_ref_impl(payment_ref).await
+    }
+
+    async fn begin_refund(
+        &self,
+        order_id: Uuid,
+        refund: NewRefund,
+    ) -> Result<(Refund, bool), StoreError> {
+        self.begin_refund_impl(order_id, refund).await
+    }
+
+    async fn complete_refund(
+        &self,
+        refund_id: Uuid,
+        provider_ref: &str,
+    ) -> Result<(Refund, Order), StoreError> {
+        self.complete_refund_impl(refund_id, provider_ref).await
+    }
+
+    async fn fail_refund(&self, refund_id: Uuid, failure: &str) -> Result<Refund, StoreError> {
+        self.fail_refund_impl(refund_id, failure).await
+    }
+
+    async fn refunds_for_order(&self, order_id: Uuid) -> Result<Vec<Refund>, StoreError> {
+        self.refunds_for_order_impl(order_id).await
     }
 }
 

@@ -29,6 +29,7 @@ mod order_admin;
 mod order_totals;
 mod orders;
 mod products;
+mod refunds;
 mod support;
 
 pub use accounts::*;
@@ -46,6 +47,7 @@ pub use order_admin::*;
 pub use order_totals::*;
 pub use orders::*;
 pub use products::*;
+pub use refunds::*;
 pub use support::Fixture;
 
 /// Expands to one `#[tokio::test]` per contract behaviour. `$fresh` is evaluated anew in every
@@ -125,6 +127,11 @@ macro_rules! contract_suite {
             concurrent_checkouts_never_use_a_code_past_its_limit,
             staff_list_orders_filtered_searched_and_paged_newest_first,
             fulfilling_ships_a_paid_order_once_and_records_the_staff_member,
+            partial_refunds_add_up_to_the_paid_total_and_keys_replay,
+            concurrent_refunds_never_exceed_the_paid_total,
+            a_failed_refund_changes_nothing_and_frees_its_amount,
+            a_cancellation_refunds_the_rest_and_returns_the_stock,
+            a_pending_order_is_found_by_its_authorized_payment_ref,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {

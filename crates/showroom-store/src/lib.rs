@@ -10,6 +10,7 @@ mod error;
 mod model;
 mod orders;
 mod query;
+pub mod refunds;
 mod tree;
 
 #[cfg(feature = "contract")]
@@ -33,6 +34,7 @@ pub use orders::{
     OrderTotals, ReleaseReason, MAX_ORDER_LINES,
 };
 pub use query::{Page, ProductQuery, ProductSort, MAX_PAGE_SIZE};
+pub use refunds::{NewRefund, Refund, RefundKind, RefundState};
 pub use tree::build_category_tree;
 
 /// Shared handle to whichever catalog backend the binary chose.

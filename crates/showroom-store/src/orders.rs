@@ -41,6 +41,7 @@ use showroom_domain::{
 };
 use uuid::Uuid;
 
+use crate::refunds::{NewRefund, Refund};
 use crate::StoreError;
 
 /// Most lines one order may have; more is an input error, not a cart.
@@ -270,4 +271,45 @@ pub trait OrderStore: Send + Sync + 'static {
 
     /// Every state change of the order, oldest first; empty for an unknown order.
     async fn order_history(&self, id: Uuid) -> Result<Vec<OrderHistoryEntry>, StoreError>;
+
+    /// Remembers the provider's payment reference of a pending order as soon as the payment is
+    /// authorized, so the provider's webhook can find the order even when checkout never learns
+    /// the outcome. `Conflict { field: "state" }` once the order has left `pending_payment`.
+    async fn record_authorization(
+        &self,
+        order_id: Uuid,
+        payment_ref: &str,
+    ) -> Result<(), StoreError>;
+
+    /// The order paid (or being paid) under this provider reference.
+    async fn order_by_payment_ref(&self, payment_ref: &str) -> Result<Option<Order>, StoreError>;
+
+    /// Step 1 of a refund (see [`crate::refunds`]): a pending refund row, or the existing one
+    /// for the same key (`created = false`). Errors, with nothing written: `NotFound` (order);
+    /// `Conflict { field: "state" }` when the order was never paid, is cancelled or fully
+    /// refunded, or (for a cancellation) has shipped or has another refund pending;
+    /// `Invalid { field: "amount" }` for an amount that is not positive, in another currency or
+    /// more than what is left after pending refunds; `Conflict { field: "idempotency_key" }`
+    /// for a key already used with another amount or kind.
+    async fn begin_refund(
+        &self,
+        order_id: Uuid,
+        refund: NewRefund,
+    ) -> Result<(Refund, bool), StoreError>;
+
+    /// Step 3: the provider refunded. Marks the refund succeeded and moves the order (refunded or
+    /// cancelled) with a history entry, in one transaction. Completing a succeeded refund again
+    /// returns it unchanged; a failed one is `Conflict { field: "state" }`.
+    async fn complete_refund(
+        &self,
+        refund_id: Uuid,
+        provider_ref: &str,
+    ) -> Result<(Refund, Order), StoreError>;
+
+    /// Step 3, the other way: the provider refused. The order is untouched. Failing a refund
+    /// that is no longer pending is `Conflict { field: "state" }`.
+    async fn fail_refund(&self, refund_id: Uuid, failure: &str) -> Result<Refund, StoreError>;
+
+    /// The order's refunds, oldest first.
+    async fn refunds_for_order(&self, order_id: Uuid) -> Result<Vec<Refund>, StoreError>;
 }
