@@ -23,7 +23,7 @@ use crate::middleware::{admin_auth, csrf, panic, request_metrics, timeout};
 use crate::openapi::ApiDoc;
 use crate::routes::{
     account, admin_assets, admin_catalog, admin_discounts, admin_inventory, admin_orders,
-    admin_uploads, assets, cart, checkout, ops, pages, staff, storefront,
+    admin_uploads, assets, cart, checkout, ops, pages, payments, staff, storefront,
 };
 use crate::sessions;
 use crate::state::AppState;
@@ -45,6 +45,7 @@ pub(crate) fn api_routers() -> (Router<AppState>, OpenApiDoc, Router<AppState>) 
     let (public_router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(storefront::router())
         .merge(checkout::router())
+        .merge(payments::router())
         .merge(account::router())
         .merge(staff::login_router())
         .merge(cart::router())

@@ -6,7 +6,10 @@
 //! - paid → [`OrderStore::mark_paid`](showroom_store::OrderStore::mark_paid): the stock is sold;
 //! - declined, insufficient funds, processing error or timeout →
 //!   [`ReleaseReason::PaymentFailed`] with the failure's stable code at the start of its detail,
-//!   so the stock goes back and a retry can answer with the same failure.
+//!   so the stock goes back and a retry can answer with the same failure;
+//! - the provider's webhook decided first (see [`crate::payment_webhook`]; checkout records the
+//!   payment reference at authorization so the webhook can find the order): checkout answers
+//!   with what the webhook recorded, paid or failed.
 //!
 //! A retry with the same idempotency key never charges again: the store hands back the existing
 //! order (`created = false`), and [`replay`] answers from it — paid: the order; cancelled: the
@@ -34,6 +37,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::payments::{AuthorizeRequest, PaymentError, PaymentProvider};
+use crate::retry::while_unavailable;
 
 /// How checkout runs, built by the binary from `[checkout]`.
 #[derive(Clone)]
@@ -129,6 +133,14 @@ async fn pay(
                 idempotency_key: &idempotency_key,
             })
             .await?;
+        // Remembered before the capture, so the provider's webhook finds the order even if this
+        // task never learns the outcome. Best effort: the capture's own record is what counts.
+        if let Err(error) = store
+            .record_authorization(order.id, &authorization.payment_ref)
+            .await
+        {
+            tracing::warn!(%error, "could not record the payment's authorization");
+        }
         provider.capture(&authorization).await
     };
     let outcome = tokio::time::timeout(settings.payment_timeout, charge)
@@ -167,8 +179,19 @@ async fn pay(
                 detail: format!("{}: {failure}", failure.code()),
             };
             match store.release(order.id, reason).await {
-                // Already released (by the sweeper): the stock is back either way.
-                Ok(_) | Err(StoreError::Conflict { field: "state", .. }) => {}
+                Ok(_) => {}
+                // The order moved meanwhile: released by the sweeper (the stock is back either
+                // way), or paid by the provider's webhook while this call waited.
+                Err(StoreError::Conflict { field: "state", .. }) => {
+                    let now = store.order_by_id(order.id).await?;
+                    if let Some(paid) = now.filter(|o| o.state != OrderState::Cancelled) {
+                        return Ok(Placed {
+                            order: paid,
+                            created: true,
+                        });
+                    }
+                    return Err(payment_refused(&recorded_failure(store, order.id).await?));
+                }
                 Err(other) => return Err(other.into()),
             }
             Err(payment_refused(&failure))
@@ -176,28 +199,15 @@ async fn pay(
     }
 }
 
-/// Attempts at recording a captured payment while the database is briefly unavailable (a
+/// Records a captured payment, retrying while the database is briefly unavailable (a
 /// failover): the money has moved, so giving up at once would leave a charged customer with an
 /// order the sweeper later cancels.
-const RECORD_ATTEMPTS: u32 = 4;
-
 async fn record_paid(
     store: &DynCatalogStore,
     order_id: Uuid,
     payment_ref: &str,
 ) -> Result<Order, StoreError> {
-    let mut pause = Duration::from_millis(100);
-    for _ in 1..RECORD_ATTEMPTS {
-        match store.mark_paid(order_id, payment_ref).await {
-            Err(StoreError::Unavailable(cause)) => {
-                tracing::warn!(error = %cause, "recording a payment failed; retrying");
-                tokio::time::sleep(pause).await;
-                pause *= 2;
-            }
-            done => return done,
-        }
-    }
-    store.mark_paid(order_id, payment_ref).await
+    while_unavailable(|| store.mark_paid(order_id, payment_ref)).await
 }
 
 /// Answers a retry from the order the first attempt created.

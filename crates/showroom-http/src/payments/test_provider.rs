@@ -10,10 +10,14 @@
 //! | `4000 0000 0000 0119` | processing error (`payment_error`)                              |
 //! | `4000 0000 0000 3220` | never answers in time: sleeps an hour, so checkout's            |
 //! |                       | `payment_timeout_secs` cuts it (`payment_timeout`)              |
+//! | `4000 0000 0000 5126` | succeeds, but every refund of it fails (`payment_error`)        |
+//! | `4000 0000 0000 3063` | authorized, then waits for the cardholder (3-D Secure): the     |
+//! |                       | capture never answers, the outcome comes only by webhook        |
 //! | any other number      | declined (`payment_declined`)                                   |
 //!
-//! Payment references are derived from the idempotency key (`pi_test_<24 hex>`), so the same
-//! key authorizes the same payment again, as a provider that honours keys would. Webhooks carry
+//! Payment references are derived from the idempotency key (`pi_test_<24 hex>`, or
+//! `pi_test_norefund_<24 hex>` for the card whose refunds fail), so the same key authorizes the
+//! same payment again, as a provider that honours keys would. Webhooks carry
 //! `{"type": "...", "payment_ref": "..."}` signed with HMAC-SHA256 under [`WEBHOOK_SECRET`] in
 //! the `showroom-test-signature` header (hex).
 
@@ -33,6 +37,15 @@ pub const CARD_DECLINED: &str = "4000000000000002";
 pub const CARD_INSUFFICIENT_FUNDS: &str = "4000000000009995";
 pub const CARD_PROCESSING_ERROR: &str = "4000000000000119";
 pub const CARD_TIMEOUT: &str = "4000000000003220";
+pub const CARD_REFUND_FAILS: &str = "4000000000005126";
+pub const CARD_AWAITS_CONFIRMATION: &str = "4000000000003063";
+
+/// The prefix of payments made with [`CARD_AWAITS_CONFIRMATION`].
+const AWAITING_PREFIX: &str = "pi_test_3ds_";
+
+/// The prefix of payments made with [`CARD_REFUND_FAILS`]: the provider remembers the card by
+/// its payment, as a real one does.
+const NO_REFUND_PREFIX: &str = "pi_test_norefund_";
 
 /// The shared secret of the test provider's webhooks (public on purpose: it is for tests).
 pub const WEBHOOK_SECRET: &str = "whsec_showroom_test";
@@ -87,6 +100,14 @@ impl PaymentProvider for TestProvider {
                 payment_ref: derived_ref("pi_test_", request.idempotency_key),
                 amount: request.amount,
             }),
+            CARD_REFUND_FAILS => Ok(Authorization {
+                payment_ref: derived_ref(NO_REFUND_PREFIX, request.idempotency_key),
+                amount: request.amount,
+            }),
+            CARD_AWAITS_CONFIRMATION => Ok(Authorization {
+                payment_ref: derived_ref(AWAITING_PREFIX, request.idempotency_key),
+                amount: request.amount,
+            }),
             CARD_INSUFFICIENT_FUNDS => Err(PaymentError::InsufficientFunds),
             CARD_PROCESSING_ERROR => Err(PaymentError::Processing),
             CARD_TIMEOUT => {
@@ -98,6 +119,10 @@ impl PaymentProvider for TestProvider {
     }
 
     async fn capture(&self, authorization: &Authorization) -> Result<Settlement, PaymentError> {
+        if authorization.payment_ref.starts_with(AWAITING_PREFIX) {
+            tokio::time::sleep(HANG).await;
+            return Err(PaymentError::Timeout);
+        }
         Ok(Settlement {
             payment_ref: authorization.payment_ref.clone(),
             amount: authorization.amount,
@@ -106,10 +131,13 @@ impl PaymentProvider for TestProvider {
 
     async fn refund(
         &self,
-        _payment_ref: &str,
+        payment_ref: &str,
         amount: Money,
         idempotency_key: &str,
     ) -> Result<Settlement, PaymentError> {
+        if payment_ref.starts_with(NO_REFUND_PREFIX) {
+            return Err(PaymentError::Processing);
+        }
         Ok(Settlement {
             payment_ref: derived_ref("re_test_", idempotency_key),
             amount,
@@ -181,6 +209,20 @@ mod tests {
         ] {
             assert_eq!(provider.authorize(request(card)).await, Err(error));
         }
+        let no_refund = provider
+            .authorize(request(CARD_REFUND_FAILS))
+            .await
+            .unwrap();
+        assert_eq!(
+            provider
+                .refund(&no_refund.payment_ref, no_refund.amount, "r-1")
+                .await,
+            Err(PaymentError::Processing)
+        );
+        assert!(provider
+            .refund(&ok.payment_ref, ok.amount, "r-2")
+            .await
+            .is_ok());
         let slow = tokio::time::timeout(
             Duration::from_millis(50),
             provider.authorize(request(CARD_TIMEOUT)),

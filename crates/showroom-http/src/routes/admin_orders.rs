@@ -1,21 +1,23 @@
 //! Orders in the admin API (staff, admins and `orders`-scoped tokens): list and search, read one
-//! with its history, fulfil with a tracking number, cancel. Every change is recorded in the
+//! with its history and refunds, fulfil with a tracking number, refund all or part, cancel. Every change is recorded in the
 //! order's history under the acting principal; the logic lives in `order_admin.rs` and the store.
 
 use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use showroom_domain::TrackingNumber;
-use showroom_store::{Order, OrderHistoryEntry};
+use showroom_store::{Order, OrderHistoryEntry, Refund};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
 
 use crate::checkout::order_token;
 use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
 use crate::order_admin;
 use crate::principal::AdminActor;
-use crate::routes::checkout::{no_store, OrderDto};
+use crate::routes::checkout::{idempotency_key, no_store, OrderDto};
 use crate::routes::dto::{rfc3339, MoneyDto};
 use crate::routes::params::parse_id;
 use crate::state::AppState;
@@ -26,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_order))
         .routes(routes!(fulfil_order))
         .routes(routes!(cancel_order))
+        .routes(routes!(refund_order))
 }
 
 /// An order as staff see it: the customer's view plus payment, shipment and refunds.
@@ -57,6 +60,60 @@ pub struct AdminOrderDetailDto {
     pub order: AdminOrderDto,
     /// Oldest first.
     pub history: Vec<OrderEventDto>,
+    /// Every refund and cancellation refund, pending, succeeded or failed, oldest first.
+    pub refunds: Vec<RefundDto>,
+}
+
+/// A refund of some or all of an order's payment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefundDto {
+    pub id: Uuid,
+    /// `refund`, or `cancellation` (the full refund that cancelled the order).
+    pub kind: String,
+    pub amount: MoneyDto,
+    /// `pending` (the provider has not confirmed yet), `succeeded`, `failed`.
+    pub state: String,
+    pub reason: Option<String>,
+    pub actor: String,
+    /// The provider's id of the refund, once it succeeded.
+    pub provider_ref: Option<String>,
+    /// The provider's reason, when it failed.
+    pub failure: Option<String>,
+    pub created_at: String,
+}
+
+impl From<Refund> for RefundDto {
+    fn from(refund: Refund) -> Self {
+        Self {
+            id: refund.id,
+            kind: refund.kind.as_str().to_owned(),
+            amount: refund.amount.into(),
+            state: refund.state.as_str().to_owned(),
+            reason: refund.reason,
+            actor: refund.actor.to_stored(),
+            provider_ref: refund.provider_ref,
+            failure: refund.failure,
+            created_at: rfc3339(refund.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefundInput {
+    /// Minor units of the order's currency; absent refunds everything still refundable.
+    #[serde(default)]
+    pub amount: Option<i64>,
+    /// Why, for the order's history: 1–500 characters on one line.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The refund and the order as it now stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefundResultDto {
+    pub refund: RefundDto,
+    pub order: AdminOrderDto,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -138,9 +195,11 @@ pub async fn get_order(
         .await?
         .ok_or(ApiError::NotFound { what: "order" })?;
     let history = state.catalog.order_history(id).await?;
+    let refunds = state.catalog.refunds_for_order(id).await?;
     Ok(json(AdminOrderDetailDto {
         order: admin_dto(&state, order),
         history: history.into_iter().map(event_dto).collect(),
+        refunds: refunds.into_iter().map(RefundDto::from).collect(),
     }))
 }
 
@@ -180,8 +239,9 @@ pub async fn fulfil_order(
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed to change orders", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The order cannot be cancelled (shipped, already cancelled)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The order cannot be cancelled (shipped, already cancelled, a refund in progress)", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The payment provider refused the refund; nothing changed", body = Problem, content_type = "application/problem+json"),
+        (status = 504, description = "The payment provider did not answer; cancel again to finish", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn cancel_order(
     State(state): State<AppState>,
@@ -191,4 +251,59 @@ pub async fn cancel_order(
     let id = parse_id(&id, "id")?;
     let order = order_admin::cancel(&state, id, actor).await?;
     Ok(json(admin_dto(&state, order)))
+}
+
+/// Refunds some or all of a paid order through the payment provider. The `Idempotency-Key`
+/// names the refund: the same key answers with the same refund (`200`) instead of refunding
+/// twice, and finishes one the provider had not confirmed.
+#[utoipa::path(post, path = "/api/v1/admin/orders/{id}/refunds", tag = "admin",
+    params(
+        ("id" = String, Path, description = "The order's id"),
+        ("Idempotency-Key" = String, Header, description = "8–255 visible ASCII characters, unique per refund"),
+    ),
+    request_body = RefundInput,
+    responses(
+        (status = 201, description = "Refunded", body = RefundResultDto),
+        (status = 200, description = "The same key again: the refund it made", body = RefundResultDto),
+        (status = 400, description = "A malformed id or body, or no Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed to change orders", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Nothing to refund (unpaid, cancelled, fully refunded) or the key was used for another refund", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad amount (not positive, more than is left) or reason", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "The payment provider refused the refund; nothing changed", body = Problem, content_type = "application/problem+json"),
+        (status = 504, description = "The payment provider did not answer; send the same request again to finish", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn refund_order(
+    State(state): State<AppState>,
+    AdminActor(actor): AdminActor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<RefundInput>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id, "id")?;
+    let key = idempotency_key(&headers)?;
+    let done = order_admin::refund(
+        &state,
+        id,
+        order_admin::RefundRequest {
+            key,
+            amount_minor: body.amount,
+            reason: body.reason,
+        },
+        actor,
+    )
+    .await?;
+    let status = if done.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let body = RefundResultDto {
+        refund: done.refund.into(),
+        order: admin_dto(&state, done.order),
+    };
+    Ok(no_store((status, axum::Json(body)).into_response()))
 }

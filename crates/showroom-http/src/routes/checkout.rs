@@ -192,7 +192,7 @@ impl OrderDto {
 pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<IdempotencyKey, ApiError> {
     let raw = headers.get("idempotency-key").ok_or(ApiError::BadRequest {
         code: "missing_idempotency_key",
-        detail: "checkout requires an `Idempotency-Key` header, unique per attempt".into(),
+        detail: "this request requires an `Idempotency-Key` header, unique per attempt".into(),
         field: Some("Idempotency-Key".into()),
     })?;
     raw.to_str()

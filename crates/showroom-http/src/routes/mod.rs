@@ -15,6 +15,7 @@ pub mod dto;
 pub mod input;
 pub mod ops;
 pub mod pages;
+pub mod payments;
 pub mod refusals;
 pub mod staff;
 pub mod storefront;

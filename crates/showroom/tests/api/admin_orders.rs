@@ -10,7 +10,13 @@ use crate::helpers::{assert_problem, spawn_app, TestApp};
 const SUCCESS: &str = "4242 4242 4242 4242";
 const DECLINED: &str = "4000 0000 0000 0002";
 
-async fn place(app: &TestApp, key: &str, email: &str, variant_id: &str, card: &str) -> Value {
+pub(crate) async fn place(
+    app: &TestApp,
+    key: &str,
+    email: &str,
+    variant_id: &str,
+    card: &str,
+) -> Value {
     let response = app
         .client
         .post(app.url("/api/v1/checkout"))
@@ -46,7 +52,28 @@ async fn list(app: &TestApp, query: &str) -> Vec<String> {
         .collect()
 }
 
-async fn on_hand(app: &TestApp, product_id: &str) -> i64 {
+/// Staff's view of one order, with its history and refunds.
+pub(crate) async fn order_detail(app: &TestApp, order_id: &str) -> Value {
+    app.admin_json(
+        Method::GET,
+        &format!("/api/v1/admin/orders/{order_id}"),
+        Value::Null,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The `what` of each history entry of an order's detail, oldest first.
+pub(crate) fn history_whats(detail: &Value) -> Vec<String> {
+    detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["what"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+pub(crate) async fn on_hand(app: &TestApp, product_id: &str) -> i64 {
     let product = app
         .admin_json(
             Method::GET,

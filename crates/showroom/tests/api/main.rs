@@ -21,6 +21,8 @@ mod import_cli;
 mod openapi;
 mod ops;
 mod pipeline_fixtures;
+mod refunds;
 mod shield;
 mod tax;
 mod uploads;
+mod webhooks;

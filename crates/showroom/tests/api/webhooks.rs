@@ -1,0 +1,262 @@
+//! The payment provider's webhooks over HTTP: only signed deliveries count; a payment confirmed
+//! by webhook while checkout still waits makes the order paid (and checkout answers 201); a
+//! payment confirmed after checkout gave up is refunded; a failure reported by webhook releases
+//! the stock; repeated deliveries change nothing.
+
+use std::sync::Arc;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use showroom_http::payments::test_provider::{sign_webhook, SIGNATURE_HEADER};
+use tempfile::TempDir;
+
+use crate::admin_orders::{history_whats, on_hand, order_detail, place};
+use crate::helpers::{
+    assert_problem, fresh_database_url, spawn_app, spawn_with, test_config, TestApp,
+};
+
+/// Authorized, then waits for the cardholder: the outcome comes only by webhook.
+const AWAITS_CONFIRMATION: &str = "4000 0000 0000 3063";
+const SUCCESS: &str = "4242 4242 4242 4242";
+
+async fn deliver(app: &TestApp, body: &Value, signature: Option<String>) -> reqwest::Response {
+    let raw = serde_json::to_vec(body).unwrap();
+    let signature = signature.unwrap_or_else(|| sign_webhook(&raw));
+    app.client
+        .post(app.url("/api/v1/payments/webhook"))
+        .header("content-type", "application/json")
+        .header(SIGNATURE_HEADER, signature)
+        .body(raw)
+        .send()
+        .await
+        .expect("POST webhook")
+}
+
+async fn outcome(app: &TestApp, kind: &str, payment_ref: &str) -> String {
+    let response = deliver(
+        app,
+        &json!({"type": kind, "payment_ref": payment_ref}),
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let ack: Value = response.json().await.unwrap();
+    assert_eq!(ack["received"], true);
+    ack["outcome"].as_str().unwrap().to_owned()
+}
+
+async fn app_with_payment_timeout(secs: u64) -> TestApp {
+    let dir = TempDir::new().unwrap();
+    let url = fresh_database_url(&dir).await;
+    let mut config = test_config(
+        &dir,
+        url,
+        &format!("showroom-test:{}:", uuid::Uuid::new_v4().simple()),
+    );
+    config.checkout.payment_timeout_secs = secs;
+    spawn_with(config, Arc::new(dir)).await
+}
+
+/// The only order's admin view, once it has a payment reference (checkout records it at
+/// authorization, before the capture).
+async fn awaiting_order(app: &TestApp) -> Value {
+    for _ in 0..200 {
+        let orders = app
+            .admin_json(
+                Method::GET,
+                "/api/v1/admin/orders",
+                Value::Null,
+                StatusCode::OK,
+            )
+            .await;
+        if let Some(order) = orders.as_array().unwrap().first() {
+            if order["payment_ref"].is_string() {
+                return order.clone();
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("no order with a payment reference appeared");
+}
+
+/// A checkout with the card that waits for confirmation, running in the background.
+fn awaiting_checkout(
+    app: &Arc<TestApp>,
+    key: &str,
+    variant_id: &str,
+) -> tokio::task::JoinHandle<Value> {
+    let (app, key, variant_id) = (app.clone(), key.to_owned(), variant_id.to_owned());
+    tokio::spawn(async move {
+        place(
+            &app,
+            &key,
+            "buyer@example.com",
+            &variant_id,
+            AWAITS_CONFIRMATION,
+        )
+        .await
+    })
+}
+
+async fn product(app: &TestApp, slug: &str) -> (String, String) {
+    let product = app
+        .published_product(slug, "Chair", &[(&format!("{slug}-1"), "Red", 4_000, 5)])
+        .await;
+    (
+        product["id"].as_str().unwrap().to_owned(),
+        product["variants"][0]["id"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn unsigned_or_forged_webhooks_are_refused_and_unknown_payments_acknowledged() {
+    let app = spawn_app().await;
+    let body = json!({"type": "payment_intent.succeeded", "payment_ref": "pi_test_nobody"});
+    let forged = deliver(&app, &body, Some(sign_webhook(b"something else"))).await;
+    assert_problem(forged, StatusCode::BAD_REQUEST, "invalid_webhook", None).await;
+    let garbage = deliver(&app, &body, Some("not-hex".into())).await;
+    assert_problem(garbage, StatusCode::BAD_REQUEST, "invalid_webhook", None).await;
+    let malformed = deliver(&app, &json!({"hello": 1}), None).await;
+    assert_problem(malformed, StatusCode::BAD_REQUEST, "invalid_webhook", None).await;
+    assert_eq!(
+        outcome(&app, "payment_intent.succeeded", "pi_test_nobody").await,
+        "unknown_payment"
+    );
+    assert_eq!(
+        outcome(&app, "charge.dispute.created", "pi_test_nobody").await,
+        "ignored"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_payment_confirmed_by_webhook_while_checkout_waits_is_paid_once() {
+    let app = Arc::new(app_with_payment_timeout(5).await);
+    let (product_id, variant_id) = product(&app, "hook-paid").await;
+    let buyer = awaiting_checkout(&app, "hook-paid-1", &variant_id);
+    let pending = awaiting_order(&app).await;
+    assert_eq!(pending["state"], "pending_payment");
+    let payment_ref = pending["payment_ref"].as_str().unwrap().to_owned();
+
+    assert_eq!(
+        outcome(&app, "payment_intent.succeeded", &payment_ref).await,
+        "paid"
+    );
+    let answer = buyer.await.unwrap();
+    assert_eq!(
+        answer["state"], "paid",
+        "checkout answers with the paid order: {answer}"
+    );
+    assert_eq!(
+        outcome(&app, "payment_intent.succeeded", &payment_ref).await,
+        "already_recorded"
+    );
+    assert_eq!(
+        outcome(&app, "payment_intent.payment_failed", &payment_ref).await,
+        "already_recorded"
+    );
+    assert_eq!(on_hand(&app, &product_id).await, 3, "two units sold, once");
+    let id = answer["id"].as_str().unwrap();
+    assert_eq!(
+        history_whats(&order_detail(&app, id).await),
+        ["placed", "payment_succeeded"]
+    );
+    Arc::into_inner(app).unwrap().stop().await;
+}
+
+#[tokio::test]
+async fn a_failure_reported_by_webhook_releases_the_stock() {
+    let app = Arc::new(app_with_payment_timeout(5).await);
+    let (product_id, variant_id) = product(&app, "hook-failed").await;
+    let buyer = awaiting_checkout(&app, "hook-failed-1", &variant_id);
+    let pending = awaiting_order(&app).await;
+    let payment_ref = pending["payment_ref"].as_str().unwrap().to_owned();
+    assert_eq!(
+        outcome(&app, "payment_intent.payment_failed", &payment_ref).await,
+        "released"
+    );
+    let answer = buyer.await.unwrap();
+    assert_eq!(
+        answer["code"], "payment_declined",
+        "checkout answers with the failure the webhook recorded: {answer}"
+    );
+    let orders = app
+        .admin_json(
+            Method::GET,
+            "/api/v1/admin/orders",
+            Value::Null,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(orders[0]["state"], "cancelled");
+    let stock = app
+        .admin_json(
+            Method::GET,
+            &format!("/api/v1/admin/products/{product_id}"),
+            Value::Null,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(
+        (
+            stock["variants"][0]["on_hand"].as_i64(),
+            stock["variants"][0]["reserved"].as_i64()
+        ),
+        (Some(5), Some(0))
+    );
+    Arc::into_inner(app).unwrap().stop().await;
+}
+
+#[tokio::test]
+async fn a_payment_confirmed_after_checkout_gave_up_is_refunded() {
+    let app = app_with_payment_timeout(1).await;
+    let (product_id, variant_id) = product(&app, "hook-late").await;
+    let answer = place(
+        &app,
+        "hook-late-1",
+        "buyer@example.com",
+        &variant_id,
+        AWAITS_CONFIRMATION,
+    )
+    .await;
+    assert_eq!(answer["code"], "payment_timeout", "{answer}");
+    let order = awaiting_order(&app).await;
+    assert_eq!(order["state"], "cancelled");
+    let payment_ref = order["payment_ref"].as_str().unwrap().to_owned();
+    assert_eq!(
+        outcome(&app, "payment_intent.succeeded", &payment_ref).await,
+        "refunded_late_payment"
+    );
+    let after = app
+        .admin_json(
+            Method::GET,
+            "/api/v1/admin/orders",
+            Value::Null,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(
+        after[0]["state"], "cancelled",
+        "a released order stays released"
+    );
+    assert_eq!(on_hand(&app, &product_id).await, 5, "nothing was sold");
+
+    // A normal paid order's webhook is a repeat of what checkout recorded.
+    let paid = place(
+        &app,
+        "hook-late-2",
+        "buyer@example.com",
+        &variant_id,
+        SUCCESS,
+    )
+    .await;
+    let paid_ref = order_detail(&app, paid["id"].as_str().unwrap()).await["payment_ref"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        outcome(&app, "payment_intent.succeeded", &paid_ref).await,
+        "already_recorded"
+    );
+    app.stop().await;
+}
