@@ -28,6 +28,7 @@ mod material_variants;
 mod order_admin;
 mod order_totals;
 mod orders;
+mod outbox;
 mod products;
 mod support;
 
@@ -45,6 +46,7 @@ pub use material_variants::*;
 pub use order_admin::*;
 pub use order_totals::*;
 pub use orders::*;
+pub use outbox::*;
 pub use products::*;
 pub use support::Fixture;
 
@@ -125,6 +127,12 @@ macro_rules! contract_suite {
             concurrent_checkouts_never_use_a_code_past_its_limit,
             staff_list_orders_filtered_searched_and_paged_newest_first,
             fulfilling_ships_a_paid_order_once_and_records_the_staff_member,
+            paying_an_order_queues_exactly_one_confirmation,
+            an_unpaid_order_cancelled_queues_no_mail_but_a_paid_one_does,
+            fulfilling_queues_a_shipped_mail_with_the_tracking_number,
+            a_refused_transition_queues_no_mail,
+            concurrent_mail_claims_never_hand_out_the_same_row,
+            failed_mail_comes_back_at_its_retry_time_and_sent_mail_never,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {
