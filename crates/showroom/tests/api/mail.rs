@@ -315,3 +315,25 @@ async fn a_refusing_smtp_server_leaves_the_mail_unsent_with_its_error_and_the_sh
     mailer.stop().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn without_an_smtp_url_mail_is_logged_and_marked_sent() {
+    let app = crate::helpers::spawn_app().await;
+    let settings = MailSettings::from_config(&app.config).expect("the default mail settings");
+    assert!(settings.smtp.is_none());
+    let (status, order) = checkout(&app, "mail-logged", SUCCESS).await;
+    assert_eq!(status, StatusCode::CREATED, "{order}");
+
+    let handled = showroom::mailer::dispatch_once(&app.state.catalog, &settings)
+        .await
+        .unwrap();
+    assert_eq!(handled, 1);
+    let mail = mail_of(&app, &order).await;
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].sent_at.is_some(), "{mail:?}");
+    let again = showroom::mailer::dispatch_once(&app.state.catalog, &settings)
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "a logged mail is not handled twice");
+    app.stop().await;
+}
