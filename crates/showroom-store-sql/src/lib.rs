@@ -15,6 +15,7 @@ mod order_list;
 mod order_rows;
 mod order_state;
 mod order_stock;
+mod outbox;
 mod products;
 mod read;
 mod refunds;

@@ -4,9 +4,10 @@
 //! Every state change is one write transaction that (1) locks the order row, (2) reads it and
 //! asks the domain's [`transition`] what the event does, (3) writes the new state with a
 //! condition on the state it read, (4) moves the stock the transition calls for (see
-//! `order_stock.rs`) and (5) appends a history entry. A refused transition is
-//! `Conflict { field: "state" }` and writes nothing, so a duplicated webhook or a second release
-//! cannot sell or release stock twice.
+//! `order_stock.rs`), (5) appends a history entry and (6) queues the customer's mail when the
+//! transition asks for one (see `outbox.rs`), so a mail exists exactly when the change
+//! committed. A refused transition is `Conflict { field: "state" }` and writes nothing, so a
+//! duplicated webhook or a second release cannot sell or release stock twice.
 
 use showroom_domain::{
     transition, Email, OrderEvent, OrderNumber, OrderProgress, OrderState, TrackingNumber,
@@ -18,6 +19,7 @@ use uuid::Uuid;
 use crate::error::{corrupt, db};
 use crate::order_rows::{self, append_history, NewHistoryEntry, OrderKey, ORDER_COLUMNS};
 use crate::order_stock::{lock_products, move_stock, LineStock, StockMove};
+use crate::outbox;
 use crate::rows;
 use crate::sql::now_millis;
 use crate::SqlCatalog;
@@ -316,9 +318,13 @@ pub(crate) async fn apply_in(
         },
     )
     .await?;
-    order_rows::order_by_id(tx, order_id)
+    let order = order_rows::order_by_id(tx, order_id)
         .await?
-        .ok_or(StoreError::NotFound { what: "order" })
+        .ok_or(StoreError::NotFound { what: "order" })?;
+    if let Some(notice) = effects.notify {
+        outbox::enqueue(tx, notice, &order, &current).await?;
+    }
+    Ok(order)
 }
 
 /// Takes the order's row lock (a no-op update, so concurrent changes to one order queue) and

@@ -10,8 +10,9 @@ use showroom_store::{
     CatalogStore, Category, CategoryPatch, ClaimedJob, ContentHash, Customer, DiscountRecord,
     DiscountStore, FailureKind, LineChange, Media, NewApiToken, NewAsset, NewCategory, NewMedia,
     NewOrder, NewProduct, NewRefund, NewVariant, Order, OrderHistoryEntry, OrderQuery, OrderStore,
-    Page, PoolStats, Product, ProductPatch, ProductQuery, ProductSummary, Refund, ReleaseReason,
-    SessionRecord, StaffMember, StaffRole, StoreError, Variant, VariantPatch, WithPasswordHash,
+    OutboxMail, OutboxStore, Page, PoolStats, Product, ProductPatch, ProductQuery, ProductSummary,
+    Refund, ReleaseReason, SessionRecord, StaffMember, StaffRole, StoreError, Variant,
+    VariantPatch, WithPasswordHash,
 };
 use sqlx::any::Any;
 use sqlx::{AnyConnection, AnyPool, Row, Transaction};
@@ -589,5 +590,34 @@ impl DiscountStore for SqlCatalog {
         active: bool,
     ) -> Result<DiscountRecord, StoreError> {
         self.set_discount_active_impl(code, active).await
+    }
+}
+
+#[async_trait]
+impl OutboxStore for SqlCatalog {
+    async fn claim_mail(
+        &self,
+        now: i64,
+        lease: std::time::Duration,
+        limit: u32,
+    ) -> Result<Vec<OutboxMail>, StoreError> {
+        self.claim_mail_impl(now, lease, limit).await
+    }
+
+    async fn mark_mail_sent(&self, id: Uuid) -> Result<(), StoreError> {
+        self.mark_mail_sent_impl(id).await
+    }
+
+    async fn mark_mail_failed(
+        &self,
+        id: Uuid,
+        error: &str,
+        retry_at: Option<i64>,
+    ) -> Result<(), StoreError> {
+        self.mark_mail_failed_impl(id, error, retry_at).await
+    }
+
+    async fn mail_for_order(&self, order_id: Uuid) -> Result<Vec<OutboxMail>, StoreError> {
+        self.mail_for_order_impl(order_id).await
     }
 }

@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::{
     AccountStore, AssetStore, CartStore, Category, CategoryPatch, ContentHash, DiscountStore,
-    Media, NewCategory, NewMedia, NewProduct, NewVariant, OrderStore, Page, Product, ProductPatch,
-    ProductQuery, ProductSummary, StoreError, Variant, VariantPatch,
+    Media, NewCategory, NewMedia, NewProduct, NewVariant, OrderStore, OutboxStore, Page, Product,
+    ProductPatch, ProductQuery, ProductSummary, StoreError, Variant, VariantPatch,
 };
 
 /// Connection pool figures for `/metrics`.
@@ -54,10 +54,18 @@ impl AssetVisibility {
 
 #[async_trait]
 /// Every backend also keeps the asset records and processing queue ([`AssetStore`]) and the
-/// orders ([`OrderStore`]) and the carts ([`CartStore`]), so an `Arc<dyn CatalogStore>` upcasts to an `Arc<dyn AssetStore>` or
-/// an `Arc<dyn OrderStore>`.
+/// orders ([`OrderStore`]) and the carts ([`CartStore`]) and the mail outbox ([`OutboxStore`]),
+/// so an `Arc<dyn CatalogStore>` upcasts to an `Arc<dyn AssetStore>` or an `Arc<dyn OrderStore>`.
 pub trait CatalogStore:
-    AccountStore + AssetStore + OrderStore + CartStore + DiscountStore + Send + Sync + 'static
+    AccountStore
+    + AssetStore
+    + OrderStore
+    + CartStore
+    + DiscountStore
+    + OutboxStore
+    + Send
+    + Sync
+    + 'static
 {
     /// A cheap round trip, for `/readyz`.
     async fn ping(&self) -> Result<(), StoreError>;

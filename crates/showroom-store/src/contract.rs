@@ -28,6 +28,7 @@ mod material_variants;
 mod order_admin;
 mod order_totals;
 mod orders;
+mod outbox;
 mod products;
 mod refunds;
 mod support;
@@ -46,6 +47,7 @@ pub use material_variants::*;
 pub use order_admin::*;
 pub use order_totals::*;
 pub use orders::*;
+pub use outbox::*;
 pub use products::*;
 pub use refunds::*;
 pub use support::Fixture;
@@ -132,6 +134,12 @@ macro_rules! contract_suite {
             a_failed_refund_changes_nothing_and_frees_its_amount,
             a_cancellation_refunds_the_rest_and_returns_the_stock,
             a_pending_order_is_found_by_its_authorized_payment_ref,
+            paying_an_order_queues_exactly_one_confirmation,
+            an_unpaid_order_cancelled_queues_no_mail_but_a_paid_one_does,
+            fulfilling_queues_a_shipped_mail_with_the_tracking_number,
+            a_refused_transition_queues_no_mail,
+            concurrent_mail_claims_never_hand_out_the_same_row,
+            failed_mail_comes_back_at_its_retry_time_and_sent_mail_never,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {

@@ -8,7 +8,9 @@ mod cursor;
 mod discounts;
 mod error;
 mod model;
+mod order_mail;
 mod orders;
+mod outbox;
 mod query;
 pub mod refunds;
 mod tree;
@@ -29,10 +31,12 @@ pub use cursor::{Cursor, CursorKey};
 pub use discounts::{DiscountRecord, DiscountStore};
 pub use error::StoreError;
 pub use model::*;
+pub use order_mail::{render_order_mail, RenderedMail};
 pub use orders::{
     Actor, NewOrder, NewOrderLine, Order, OrderHistoryEntry, OrderLine, OrderQuery, OrderStore,
     OrderTotals, ReleaseReason, MAX_ORDER_LINES,
 };
+pub use outbox::{OutboxMail, OutboxStore};
 pub use query::{Page, ProductQuery, ProductSort, MAX_PAGE_SIZE};
 pub use refunds::{NewRefund, Refund, RefundKind, RefundState};
 pub use tree::build_category_tree;

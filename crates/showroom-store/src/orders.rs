@@ -14,8 +14,9 @@
 //! replay of someone else's order.
 //!
 //! Afterwards the payment layer moves the order through the domain's state machine
-//! ([`showroom_domain::transition`]); the store persists each step together with its stock effect
-//! and a history entry, in one transaction, and refuses an illegal step with
+//! ([`showroom_domain::transition`]); the store persists each step together with its stock effect,
+//! a history entry and the customer's mail when there is one ([`crate::OutboxStore`]), in one
+//! transaction, and refuses an illegal step with
 //! `Conflict { field: "state" }` (also when two calls race for the same step: one wins):
 //!
 //! - [`OrderStore::mark_paid`]: the reserved units leave the shelf (`on_hand -= q`,

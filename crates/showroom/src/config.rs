@@ -182,6 +182,34 @@ impl Default for AccountsConfig {
     }
 }
 
+/// Customer mail about orders (`[mail]`, `SHOWROOM_MAIL__*`): queued in the database with the
+/// order change, sent by a background dispatcher in `serve` and `showroom worker`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MailConfig {
+    /// `smtp://host:25` (plain), `smtp://user:pass@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:pass@host:465`; unset: mail is logged instead of sent.
+    #[serde(serialize_with = "redacted_secret")]
+    pub smtp_url: Option<SecretString>,
+    /// The sender: `Showroom <shop@example.com>`.
+    pub from: String,
+    /// How often the dispatcher looks for mail to send, in seconds.
+    pub poll_secs: u64,
+    /// Attempts per mail (retried after 30 s, 2 min, 10 min, then hourly) before giving up.
+    pub max_attempts: u32,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: "Showroom <shop@localhost>".into(),
+            poll_secs: 5,
+            max_attempts: 5,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
@@ -210,6 +238,7 @@ pub struct Config {
     pub assets: AssetsConfig,
     pub checkout: CheckoutConfig,
     pub accounts: AccountsConfig,
+    pub mail: MailConfig,
     /// Absolute URL of the CDN in front of `/assets` (`https://cdn.example.com`): media URLs
     /// point there and `/assets` answers only the CDN. Unset: this server serves and links assets.
     pub asset_base_url: Option<String>,
@@ -248,6 +277,7 @@ impl Default for Config {
             assets: AssetsConfig::default(),
             checkout: CheckoutConfig::default(),
             accounts: AccountsConfig::default(),
+            mail: MailConfig::default(),
             asset_base_url: None,
             asset_origin_secret: None,
             asset_signing_key: None,
@@ -385,11 +415,17 @@ mod tests {
         let config = Config {
             admin_token: Some(SecretString::from("tok-123")),
             database_url: "postgres://u:pw@h/db".into(),
+            mail: MailConfig {
+                smtp_url: Some(SecretString::from("smtps://shop:mailpw@mail.example.com")),
+                ..MailConfig::default()
+            },
             ..Config::default()
         };
         let printed = config.to_redacted_toml();
         assert!(
-            !printed.contains("tok-123") && !printed.contains(":pw@"),
+            !printed.contains("tok-123")
+                && !printed.contains(":pw@")
+                && !printed.contains("mailpw"),
             "{printed}"
         );
         assert!(printed.contains("[redacted]"));

@@ -7,6 +7,7 @@ pub mod backends;
 pub mod cli;
 pub mod config;
 pub mod demo_seed;
+pub mod mailer;
 pub mod server;
 pub mod sweeper;
 pub mod telemetry;

@@ -9,9 +9,10 @@ use std::sync::Arc;
 use clap::Parser;
 use showroom::assets_cli::AssetsCommand;
 use showroom::cli::{Cli, Command};
+use showroom::mailer::{MailSettings, Mailer};
 use showroom::sweeper::Sweeper;
 use showroom::worker::{WorkerContext, WorkerSettings, Workers};
-use showroom::{backends, build_state, serve_with_listener, telemetry, Config};
+use showroom::{backends, build_state, serve_with_listener, telemetry, Config, StartupError};
 
 /// How long shutdown waits for running asset jobs before leaving them to their leases.
 const WORKER_GRACE: Duration = Duration::from_secs(10);
@@ -78,6 +79,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 config.listen
             )
         })?;
+    let mail = MailSettings::from_config(&config).map_err(StartupError::Setting)?;
     let state = build_state(&config).await?;
     let address = listener.local_addr()?;
     tracing::info!(
@@ -102,29 +104,35 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             u64::from(config.checkout.guest_cart_days.max(1)) * 86_400,
         )),
     );
+    let mailer = Mailer::start(state.catalog.clone(), mail);
     let drain = Duration::from_secs(config.http.shutdown_drain_secs);
     serve_with_listener(listener, state, drain, showroom::server::shutdown_signal()).await?;
     sweeper.stop().await;
+    mailer.stop().await;
     workers.stop(WORKER_GRACE).await;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// `showroom worker`: only the processing workers, no HTTP (at least one worker).
+/// `showroom worker`: only the background work, no HTTP: the processing workers (at least one)
+/// and the mail dispatcher.
 async fn work(config: Config) -> anyhow::Result<()> {
     telemetry::init_logging(config.log_format, &config.log_level);
+    let mail = MailSettings::from_config(&config).map_err(StartupError::Setting)?;
     let (store, blobs) = tokio::try_join!(
         backends::connect_catalog(&config.database_url),
         backends::open_blobs(&config.storage_url),
     )?;
     let mut settings = WorkerSettings::from_config(&config);
     settings.concurrency = settings.concurrency.max(1);
+    let mailer = Mailer::start(store.clone(), mail);
     let workers = Workers::start(WorkerContext {
         store,
         blobs: Arc::new(blobs),
         settings: Arc::new(settings),
     });
     showroom::server::shutdown_signal().await;
+    mailer.stop().await;
     workers.stop(WORKER_GRACE).await;
     tracing::info!("stopped");
     Ok(())

@@ -150,6 +150,74 @@ fn cancelling_a_paid_order_refunds_what_is_left_and_releases_stock() {
 }
 
 #[test]
+fn an_order_that_was_never_paid_is_cancelled_without_a_mail() {
+    for event in [
+        OrderEvent::PaymentFailed,
+        OrderEvent::PaymentExpired,
+        OrderEvent::Cancel,
+    ] {
+        let (next, effects) =
+            transition(&at(OrderState::PendingPayment, 0, false), &event).unwrap();
+        assert_eq!(next.state(), OrderState::Cancelled);
+        assert_eq!(
+            effects,
+            Effects {
+                release_stock: true,
+                refund: None,
+                notify: None,
+            },
+            "{:?}",
+            event.kind()
+        );
+    }
+}
+
+#[test]
+fn every_step_the_customer_should_hear_about_names_its_notice() {
+    for kind in [
+        "order_confirmed",
+        "order_shipped",
+        "order_cancelled",
+        "refund_issued",
+    ] {
+        assert_eq!(
+            CustomerNotice::parse(kind).map(CustomerNotice::as_str),
+            Some(kind)
+        );
+    }
+    assert_eq!(CustomerNotice::parse("welcome"), None);
+    let notice =
+        |order: OrderProgress, event: OrderEvent| transition(&order, &event).unwrap().1.notify;
+    assert_eq!(
+        notice(
+            at(OrderState::PendingPayment, 0, false),
+            OrderEvent::PaymentSucceeded
+        ),
+        Some(CustomerNotice::OrderConfirmed)
+    );
+    assert_eq!(
+        notice(
+            at(OrderState::Paid, 0, false),
+            OrderEvent::Fulfill {
+                tracking: tracking()
+            }
+        ),
+        Some(CustomerNotice::OrderShipped)
+    );
+    assert_eq!(
+        notice(at(OrderState::Paid, 0, false), OrderEvent::Cancel),
+        Some(CustomerNotice::OrderCancelled)
+    );
+    assert_eq!(
+        notice(
+            at(OrderState::Fulfilled, 0, true),
+            OrderEvent::Refund { amount: eur(1_000) }
+        ),
+        Some(CustomerNotice::RefundIssued)
+    );
+}
+
+#[test]
 fn refunds_add_up_to_refunded_and_never_exceed_the_paid_total() {
     let order = at(OrderState::Fulfilled, 0, true);
     let refund = |order: &OrderProgress, minor| {

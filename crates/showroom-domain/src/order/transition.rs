@@ -10,6 +10,9 @@
 //!
 //! - A failed, expired or cancelled payment cancels the order and **releases the stock**. Stock
 //!   is released only on entering `Cancelled`, which is final, so at most once per order.
+//! - The customer is mailed ([`Effects::notify`]) when an order is confirmed, ships, is refunded,
+//!   or is cancelled **after it was paid**. An order that was never paid is cancelled silently:
+//!   the shopper already saw the decline at checkout, or walked away from it.
 //! - Cancelling a paid order that has not shipped refunds everything not yet refunded and
 //!   releases the stock. A shipped order cannot be cancelled, only refunded.
 //! - A refund is a positive amount in the order's currency, at most what was paid and not yet
@@ -149,6 +152,29 @@ pub enum CustomerNotice {
     RefundIssued,
 }
 
+impl CustomerNotice {
+    /// The stored name: `order_confirmed`, `order_shipped`, `order_cancelled`, `refund_issued`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OrderConfirmed => "order_confirmed",
+            Self::OrderShipped => "order_shipped",
+            Self::OrderCancelled => "order_cancelled",
+            Self::RefundIssued => "refund_issued",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            Self::OrderConfirmed,
+            Self::OrderShipped,
+            Self::OrderCancelled,
+            Self::RefundIssued,
+        ]
+        .into_iter()
+        .find(|notice| notice.as_str() == raw)
+    }
+}
+
 /// Why an event cannot apply to an order.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IllegalTransition {
@@ -186,14 +212,23 @@ pub fn transition(
             PendingPayment,
             OrderEvent::PaymentFailed | OrderEvent::PaymentExpired | OrderEvent::Cancel,
         ) => {
+            // Nothing was paid: the shopper saw the decline (or walked away), so there is
+            // nothing to tell them by mail.
             next.state = Cancelled;
-            cancellation(None)
+            Effects {
+                release_stock: true,
+                ..Effects::default()
+            }
         }
         (Paid | PartiallyRefunded, OrderEvent::Cancel) if unshipped => {
             let remaining = order.refundable();
             next.refunded = order.total;
             next.state = Cancelled;
-            cancellation(Some(remaining).filter(|m| m.amount_minor > 0))
+            Effects {
+                release_stock: true,
+                refund: Some(remaining).filter(|m| m.amount_minor > 0),
+                notify: Some(CustomerNotice::OrderCancelled),
+            }
         }
         (Paid | PartiallyRefunded, OrderEvent::Fulfill { tracking }) if unshipped => {
             next.shipment = Some(tracking.clone());
@@ -269,13 +304,5 @@ fn notice(notice: CustomerNotice) -> Effects {
     Effects {
         notify: Some(notice),
         ..Effects::default()
-    }
-}
-
-fn cancellation(refund: Option<Money>) -> Effects {
-    Effects {
-        release_stock: true,
-        refund,
-        notify: Some(CustomerNotice::OrderCancelled),
     }
 }

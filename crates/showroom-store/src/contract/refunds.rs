@@ -3,7 +3,7 @@
 //! failed refund changes nothing; a cancellation refunds the rest and returns the stock; a
 //! pending order is found by the reference recorded at authorization.
 
-use showroom_domain::{Money, OrderState, TrackingNumber};
+use showroom_domain::{CustomerNotice, Money, OrderState, TrackingNumber};
 use uuid::Uuid;
 
 use super::checkout_support::{checkout, key, line, stock_of, stocked, HOLD};
@@ -150,6 +150,17 @@ pub async fn partial_refunds_add_up_to_the_paid_total_and_keys_replay(store: Dyn
         .note
         .as_deref()
         .is_some_and(|n| n.contains("re_1") && n.contains("scratched")));
+    let mail = store.mail_for_order(order.id).await.unwrap();
+    let refund_mail: Vec<_> = mail
+        .iter()
+        .filter(|m| m.kind == CustomerNotice::RefundIssued)
+        .collect();
+    assert_eq!(refund_mail.len(), 2, "one mail per completed refund");
+    assert!(
+        refund_mail[0].text_body.contains("10.00"),
+        "{}",
+        refund_mail[0].text_body
+    );
     let listed = store.refunds_for_order(order.id).await.unwrap();
     assert_eq!(
         listed.iter().map(|r| r.id).collect::<Vec<_>>(),

@@ -18,6 +18,7 @@ mod demo;
 mod discounts;
 mod helpers;
 mod import_cli;
+mod mail;
 mod openapi;
 mod ops;
 mod pipeline_fixtures;

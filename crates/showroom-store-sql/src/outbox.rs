@@ -1,0 +1,179 @@
+//! The mail outbox in SQL: [`enqueue`], called by the order state change inside its
+//! transaction, and the sender's side of [`showroom_store::OutboxStore`].
+//!
+//! Claiming is one write transaction, like the asset job queue's (`jobs.rs`): on PostgreSQL the
+//! due rows are selected `FOR UPDATE … SKIP LOCKED` (from the dialect), so two senders claiming
+//! at once each get different rows without waiting; SQLite's `BEGIN IMMEDIATE` serializes claims
+//! instead. Each claimed row's `next_attempt_at` moves to the end of the lease before the
+//! transaction commits, so a later claim does not see it as due until the lease runs out.
+
+use std::time::Duration;
+
+use showroom_domain::{CustomerNotice, Money};
+use showroom_store::{render_order_mail, Order, OutboxMail, StoreError};
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+use crate::error::{corrupt, db};
+use crate::rows;
+use crate::sql::now_millis;
+use crate::SqlCatalog;
+
+const COLUMNS: &str = "id, order_id, kind, recipient, subject, text_body, html_body, created_at, \
+                       attempts, next_attempt_at, sent_at, last_error";
+
+/// The longest error text kept per row, in characters: an SMTP server's answer, not its essay.
+const MAX_ERROR: usize = 1_000;
+
+/// Renders `notice` about `after` (the order as the change left it; `before` as it was) and
+/// queues it, due at once. Call it inside the transaction that made the change, so the mail
+/// commits or rolls back with it. The amount refunded by this change is named in the mail.
+pub(crate) async fn enqueue(
+    conn: &mut AnyConnection,
+    notice: CustomerNotice,
+    after: &Order,
+    before: &Order,
+) -> Result<(), StoreError> {
+    let refunded_now = after.refunded.amount_minor - before.refunded.amount_minor;
+    let refund = (refunded_now > 0).then_some(Money {
+        amount_minor: refunded_now,
+        currency: after.refunded.currency,
+    });
+    let mail = render_order_mail(notice, after, refund);
+    let now = now_millis();
+    sqlx::query(
+        "INSERT INTO outbox (id, order_id, kind, recipient, subject, text_body, html_body, \
+         created_at, attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $8)",
+    )
+    .bind(Uuid::now_v7().to_string())
+    .bind(after.id.to_string())
+    .bind(notice.as_str())
+    .bind(mail.to)
+    .bind(mail.subject)
+    .bind(mail.text)
+    .bind(mail.html)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+impl SqlCatalog {
+    pub(crate) async fn claim_mail_impl(
+        &self,
+        now: i64,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<OutboxMail>, StoreError> {
+        let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 4);
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "SELECT m.id FROM outbox m WHERE m.sent_at IS NULL AND m.next_attempt_at IS NOT NULL \
+             AND m.next_attempt_at <= $1 ORDER BY m.next_attempt_at, m.id LIMIT $2{}",
+            self.dialect.skip_locked("m")
+        );
+        let due = sqlx::query(&sql)
+            .bind(now)
+            .bind(i64::from(limit.clamp(1, 100)))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?;
+        let mut claimed = Vec::with_capacity(due.len());
+        for row in &due {
+            let id: String = rows::get(row, "id")?;
+            let row = sqlx::query(&format!(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2 \
+                 WHERE id = $1 RETURNING {COLUMNS}"
+            ))
+            .bind(id)
+            .bind(now.saturating_add(lease_ms))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?;
+            claimed.push(mail(&row)?);
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(claimed)
+    }
+
+    pub(crate) async fn mark_mail_sent_impl(&self, id: Uuid) -> Result<(), StoreError> {
+        // COALESCE keeps the first success when a mail whose lease ran out was sent twice.
+        let done = sqlx::query(
+            "UPDATE outbox SET sent_at = COALESCE(sent_at, $2), next_attempt_at = NULL \
+             WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .bind(now_millis())
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        found(done.rows_affected())
+    }
+
+    pub(crate) async fn mark_mail_failed_impl(
+        &self,
+        id: Uuid,
+        error: &str,
+        retry_at: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let end = error
+            .char_indices()
+            .nth(MAX_ERROR)
+            .map_or(error.len(), |(i, _)| i);
+        let done = sqlx::query(
+            "UPDATE outbox SET \
+             last_error = CASE WHEN sent_at IS NULL THEN $2 ELSE last_error END, \
+             next_attempt_at = CASE WHEN sent_at IS NULL THEN $3 ELSE NULL END \
+             WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .bind(&error[..end])
+        .bind(retry_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        found(done.rows_affected())
+    }
+
+    pub(crate) async fn mail_for_order_impl(
+        &self,
+        order_id: Uuid,
+    ) -> Result<Vec<OutboxMail>, StoreError> {
+        let found = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM outbox WHERE order_id = $1 ORDER BY created_at, id"
+        ))
+        .bind(order_id.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        found.iter().map(mail).collect()
+    }
+}
+
+fn found(rows_affected: u64) -> Result<(), StoreError> {
+    if rows_affected == 0 {
+        return Err(StoreError::NotFound { what: "mail" });
+    }
+    Ok(())
+}
+
+fn mail(row: &AnyRow) -> Result<OutboxMail, StoreError> {
+    let kind: String = rows::get(row, "kind")?;
+    let attempts: i64 = rows::get(row, "attempts")?;
+    Ok(OutboxMail {
+        id: rows::uuid(row, "id")?,
+        order_id: rows::uuid(row, "order_id")?,
+        kind: CustomerNotice::parse(&kind).ok_or_else(|| corrupt("mail kind", &kind))?,
+        recipient: rows::get(row, "recipient")?,
+        subject: rows::get(row, "subject")?,
+        text_body: rows::get(row, "text_body")?,
+        html_body: rows::get(row, "html_body")?,
+        created_at: rows::get(row, "created_at")?,
+        attempts: u32::try_from(attempts).map_err(|e| corrupt("mail attempts", e))?,
+        next_attempt_at: rows::get(row, "next_attempt_at")?,
+        sent_at: rows::get(row, "sent_at")?,
+        last_error: rows::get(row, "last_error")?,
+    })
+}
