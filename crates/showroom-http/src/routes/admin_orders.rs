@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use showroom_domain::TrackingNumber;
-use showroom_store::{Order, OrderHistoryEntry, Refund};
+use showroom_store::{Order, OrderHistoryEntry, OutboxMail, Refund};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -62,6 +62,37 @@ pub struct AdminOrderDetailDto {
     pub history: Vec<OrderEventDto>,
     /// Every refund and cancellation refund, pending, succeeded or failed, oldest first.
     pub refunds: Vec<RefundDto>,
+    /// The mail sent (or waiting to be sent) to the customer about this order, oldest first.
+    pub mail: Vec<OrderMailDto>,
+}
+
+/// One mail to the customer, as queued in the outbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderMailDto {
+    /// `order_confirmed`, `order_shipped`, `order_cancelled`, `refund_issued`.
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub created_at: String,
+    /// When it went out (or was logged, without SMTP); absent while queued or given up.
+    pub sent_at: Option<String>,
+    pub attempts: u32,
+    /// The last delivery failure.
+    pub last_error: Option<String>,
+}
+
+impl From<OutboxMail> for OrderMailDto {
+    fn from(mail: OutboxMail) -> Self {
+        Self {
+            kind: mail.kind.as_str().to_owned(),
+            recipient: mail.recipient,
+            subject: mail.subject,
+            created_at: rfc3339(mail.created_at),
+            sent_at: mail.sent_at.map(rfc3339),
+            attempts: mail.attempts,
+            last_error: mail.last_error,
+        }
+    }
 }
 
 /// A refund of some or all of an order's payment.
@@ -174,7 +205,7 @@ pub async fn list_orders(
     Ok(json(body))
 }
 
-/// One order with its history.
+/// One order with its history, refunds and the mail its customer was sent.
 #[utoipa::path(get, path = "/api/v1/admin/orders/{id}", tag = "admin",
     params(("id" = String, Path, description = "The order's id")),
     responses(
@@ -196,10 +227,12 @@ pub async fn get_order(
         .ok_or(ApiError::NotFound { what: "order" })?;
     let history = state.catalog.order_history(id).await?;
     let refunds = state.catalog.refunds_for_order(id).await?;
+    let mail = state.catalog.mail_for_order(id).await?;
     Ok(json(AdminOrderDetailDto {
         order: admin_dto(&state, order),
         history: history.into_iter().map(event_dto).collect(),
         refunds: refunds.into_iter().map(RefundDto::from).collect(),
+        mail: mail.into_iter().map(OrderMailDto::from).collect(),
     }))
 }
 

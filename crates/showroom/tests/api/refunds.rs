@@ -164,6 +164,18 @@ async fn staff_refund_part_then_the_rest_and_a_key_replays_its_refund() {
     assert_eq!(refunds.len(), 2);
     assert_eq!(refunds[0]["reason"], "scratched lampshade");
     assert_eq!(refunds[0]["actor"], "api_token");
+    let mail_kinds: Vec<&str> = read["mail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        mail_kinds,
+        ["order_confirmed", "refund_issued", "refund_issued"],
+        "staff see what the customer was told"
+    );
+    assert_eq!(read["mail"][0]["recipient"], "buyer@example.com");
     assert_eq!(
         history_whats(&read),
         ["placed", "payment_succeeded", "refund", "refund"]
