@@ -86,13 +86,6 @@ impl Realm {
     }
 }
 
-fn now_millis() -> i64 {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
-}
-
 /// The policy's check of a new password, as a 422 on `field`.
 pub fn new_password(candidate: &str, email: &Email, field: &str) -> Result<Password, ApiError> {
     Password::parse(candidate, email).map_err(|e| ApiError::Validation {
@@ -129,7 +122,7 @@ async fn check_login(
     client_ip: Option<IpAddr>,
     stored: Option<(Uuid, String)>,
 ) -> Result<Uuid, LoginError> {
-    let now = now_millis();
+    let now = showroom_store::unix_millis();
     let account_key = realm.account_key(email);
     let ip_key = client_ip.map(|ip| format!("ip:{ip}"));
     let mut limits = vec![(account_key.clone(), throttle.per_account)];

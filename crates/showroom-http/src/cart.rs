@@ -80,10 +80,7 @@ pub async fn cart_discount(
 }
 
 fn unix_now() -> UnixTime {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    UnixTime(i64::try_from(since.as_secs()).unwrap_or(i64::MAX))
+    UnixTime(showroom_store::unix_millis() / 1_000)
 }
 
 /// The shopper's cart for reading; `None` for a guest without one (an empty cart).

@@ -50,8 +50,5 @@ pub(crate) fn in_list(sql: &mut Sql, values: impl IntoIterator<Item = String>) -
 
 /// Unix milliseconds now; the clock of every `created_at` / `updated_at` this store writes.
 pub(crate) fn now_millis() -> i64 {
-    let since_epoch = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
+    showroom_store::unix_millis()
 }

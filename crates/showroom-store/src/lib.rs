@@ -4,6 +4,7 @@ mod accounts;
 mod assets;
 mod carts;
 mod catalog;
+mod clock;
 mod cursor;
 mod discounts;
 mod error;
@@ -27,6 +28,7 @@ pub use assets::{
 };
 pub use carts::{Cart, CartLine, CartStore, LineChange};
 pub use catalog::{AssetVisibility, CatalogStore, PoolStats};
+pub use clock::unix_millis;
 pub use cursor::{Cursor, CursorKey};
 pub use discounts::{DiscountRecord, DiscountStore};
 pub use error::StoreError;

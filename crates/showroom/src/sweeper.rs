@@ -9,9 +9,9 @@
 //! `Conflict { field: "state" }`, which is not an error here. A failed round is logged and
 //! retried at the next tick; the sweeper never stops on an error, only on [`Sweeper::stop`].
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use showroom_store::{DynCatalogStore, ReleaseReason, StoreError};
+use showroom_store::{unix_millis, DynCatalogStore, ReleaseReason, StoreError};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -52,7 +52,7 @@ impl Sweeper {
                 }
                 // Sessions in the database expire by time but their rows stay until deleted
                 // (Redis expires its own).
-                match store.sweep_sessions(now_millis()).await {
+                match store.sweep_sessions(unix_millis()).await {
                     Ok(0) => {}
                     Ok(deleted) => tracing::debug!(deleted, "deleted expired sessions"),
                     Err(error) => tracing::warn!(%error, "sweeping expired sessions failed"),
@@ -75,13 +75,6 @@ impl Sweeper {
     }
 }
 
-fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
 /// Deletes up to one batch of guest carts untouched for `age`; returns how many went.
 pub async fn sweep_guest_carts_once(
     store: &DynCatalogStore,
@@ -89,13 +82,13 @@ pub async fn sweep_guest_carts_once(
 ) -> Result<u64, StoreError> {
     let age = i64::try_from(age.as_millis()).unwrap_or(i64::MAX);
     store
-        .sweep_guest_carts(now_millis().saturating_sub(age), BATCH)
+        .sweep_guest_carts(unix_millis().saturating_sub(age), BATCH)
         .await
 }
 
 /// Releases up to one batch of expired reservations; returns how many this call released.
 pub async fn sweep_once(store: &DynCatalogStore) -> Result<usize, StoreError> {
-    let now = now_millis();
+    let now = unix_millis();
     let mut released = 0;
     for id in store.expired_reservations(now, BATCH).await? {
         match store.release(id, ReleaseReason::PaymentExpired).await {

@@ -11,12 +11,14 @@
 //! priced at the server's current prices; `?country=DE&shipping_method=standard` previews tax and
 //! shipping for a destination. Every response is `Cache-Control: private, no-store`.
 
+use std::future::Future;
+
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use showroom_domain::{CountryCode, PriceMode, Slug, Totals};
-use showroom_store::{Cart, LineChange};
+use showroom_store::{Cart, LineChange, StoreError};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -243,6 +245,42 @@ async fn answer(
     Ok(axum::Json(CartDto::new(quote, &destination)).into_response())
 }
 
+/// Applies `change` to the shopper's cart (a guest's first change creates it) and answers with
+/// the cart after it.
+async fn change_cart<F, Fut>(
+    state: &AppState,
+    shopper: &Shopper,
+    query: Option<&str>,
+    change: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce(Uuid) -> Fut,
+    Fut: Future<Output = Result<Cart, StoreError>>,
+{
+    let cart = changeable(state, shopper).await?;
+    let cart = change(cart.id).await?;
+    answer(state, query, Some(cart)).await
+}
+
+/// Like [`change_cart`] for a change that means nothing without a cart (removing something):
+/// a guest without a cart gets the empty cart and none is created.
+async fn change_existing_cart<F, Fut>(
+    state: &AppState,
+    shopper: &Shopper,
+    query: Option<&str>,
+    change: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce(Uuid) -> Fut,
+    Fut: Future<Output = Result<Cart, StoreError>>,
+{
+    let cart = match shopper_cart(&state.catalog, owner(shopper).await?).await? {
+        Some(cart) => Some(change(cart.id).await?),
+        None => None,
+    };
+    answer(state, query, cart).await
+}
+
 fn finish(result: Result<Response, ApiError>) -> Response {
     no_store(result.unwrap_or_else(IntoResponse::into_response))
 }
@@ -301,13 +339,13 @@ pub async fn add_line(
     finish(
         async {
             let ApiJson(body) = body?;
-            let cart = changeable(&state, &shopper).await?;
             let change = LineChange::Add(body.quantity);
-            let cart = state
-                .catalog
-                .change_cart_line(cart.id, body.variant_id, change)
-                .await?;
-            answer(&state, query.as_deref(), Some(cart)).await
+            change_cart(&state, &shopper, query.as_deref(), |cart| {
+                state
+                    .catalog
+                    .change_cart_line(cart, body.variant_id, change)
+            })
+            .await
         }
         .await,
     )
@@ -337,13 +375,11 @@ pub async fn set_line(
         async {
             let variant_id = variant_path(&variant_id)?;
             let ApiJson(body) = body?;
-            let cart = changeable(&state, &shopper).await?;
             let change = LineChange::Set(body.quantity);
-            let cart = state
-                .catalog
-                .change_cart_line(cart.id, variant_id, change)
-                .await?;
-            answer(&state, query.as_deref(), Some(cart)).await
+            change_cart(&state, &shopper, query.as_deref(), |cart| {
+                state.catalog.change_cart_line(cart, variant_id, change)
+            })
+            .await
         }
         .await,
     )
@@ -369,11 +405,10 @@ pub async fn remove_line(
     finish(
         async {
             let variant_id = variant_path(&variant_id)?;
-            let cart = match shopper_cart(&state.catalog, owner(&shopper).await?).await? {
-                Some(cart) => Some(state.catalog.remove_cart_line(cart.id, variant_id).await?),
-                None => None,
-            };
-            answer(&state, query.as_deref(), cart).await
+            change_existing_cart(&state, &shopper, query.as_deref(), |cart| {
+                state.catalog.remove_cart_line(cart, variant_id)
+            })
+            .await
         }
         .await,
     )
@@ -400,12 +435,11 @@ pub async fn set_discount_code(
     finish(
         async {
             let ApiJson(body) = body?;
-            let cart = changeable(&state, &shopper).await?;
-            let cart = state
-                .catalog
-                .set_cart_discount_code(cart.id, Some(&body.code))
-                .await?;
-            answer(&state, query.as_deref(), Some(cart)).await
+            let catalog = &state.catalog;
+            change_cart(&state, &shopper, query.as_deref(), |cart| async move {
+                catalog.set_cart_discount_code(cart, Some(&body.code)).await
+            })
+            .await
         }
         .await,
     )
@@ -429,11 +463,10 @@ pub async fn clear_discount_code(
 ) -> Response {
     finish(
         async {
-            let cart = match shopper_cart(&state.catalog, owner(&shopper).await?).await? {
-                Some(cart) => Some(state.catalog.set_cart_discount_code(cart.id, None).await?),
-                None => None,
-            };
-            answer(&state, query.as_deref(), cart).await
+            change_existing_cart(&state, &shopper, query.as_deref(), |cart| {
+                state.catalog.set_cart_discount_code(cart, None)
+            })
+            .await
         }
         .await,
     )

@@ -4,7 +4,7 @@
 //! failed mail comes back at its retry time, a given-up or sent one never.
 
 use std::collections::HashSet;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use showroom_domain::{CustomerNotice, TrackingNumber};
 use uuid::Uuid;
@@ -13,13 +13,6 @@ use super::checkout_support::{checkout, line, stocked, HOLD};
 use crate::{Actor, DynCatalogStore, Order, ReleaseReason, StoreError};
 
 const LEASE: Duration = Duration::from_secs(60);
-
-fn now_ms() -> i64 {
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(since.as_millis()).expect("a sane clock")
-}
 
 fn kinds(mail: &[crate::OutboxMail]) -> Vec<CustomerNotice> {
     mail.iter().map(|m| m.kind).collect()
@@ -176,7 +169,7 @@ pub async fn concurrent_mail_claims_never_hand_out_the_same_row(store: DynCatalo
         }
     }
     assert_eq!(expected.len(), 8);
-    let now = now_ms();
+    let now = crate::unix_millis();
     let mut senders = Vec::new();
     for _ in 0..4 {
         let store = store.clone();
@@ -207,7 +200,7 @@ pub async fn concurrent_mail_claims_never_hand_out_the_same_row(store: DynCatalo
 pub async fn failed_mail_comes_back_at_its_retry_time_and_sent_mail_never(store: DynCatalogStore) {
     let first = paid(&store, "retry-a").await;
     let second = paid(&store, "retry-b").await;
-    let now = now_ms();
+    let now = crate::unix_millis();
 
     let claimed = store.claim_mail(now, LEASE, 10).await.unwrap();
     assert_eq!(claimed.len(), 2);

@@ -16,11 +16,11 @@
 
 mod settings;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncTransport, Message};
-use showroom_store::{DynCatalogStore, OutboxMail, StoreError};
+use showroom_store::{unix_millis, DynCatalogStore, OutboxMail, StoreError};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -80,7 +80,7 @@ pub async fn dispatch_once(
     store: &DynCatalogStore,
     settings: &MailSettings,
 ) -> Result<usize, StoreError> {
-    let claimed = store.claim_mail(now_millis(), LEASE, BATCH).await?;
+    let claimed = store.claim_mail(unix_millis(), LEASE, BATCH).await?;
     for mail in &claimed {
         let recorded = match deliver(settings, mail).await {
             Ok(how) => {
@@ -92,7 +92,7 @@ pub async fn dispatch_once(
                     .retryable
                     .then(|| settings.retry_after(mail.attempts))
                     .flatten();
-                let retry_at = retry.map(|wait| now_millis().saturating_add(millis(wait)));
+                let retry_at = retry.map(|wait| unix_millis().saturating_add(millis(wait)));
                 count(if retry.is_some() { "failed" } else { "gave_up" });
                 tracing::warn!(
                     mail = %mail.id,
@@ -166,10 +166,4 @@ fn count(outcome: &'static str) {
 
 fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX / 4)
-}
-
-fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, millis)
 }

@@ -1,0 +1,13 @@
+//! The one clock of stored times: every `created_at`, `updated_at`, lease and expiry the stores
+//! write or compare is Unix milliseconds from [`unix_millis`], so the binary, the HTTP layer and
+//! the backends agree on what "now" means.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Unix milliseconds now; 0 for a clock before 1970, saturated far in the future.
+pub fn unix_millis() -> i64 {
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
+}
