@@ -134,8 +134,13 @@ impl SqlCatalog {
             },
         )
         .await?;
-        let refund = refund_by_id(&mut tx, refund_id).await?;
         tx.commit().await.map_err(db)?;
+        let refund = Refund {
+            state: RefundState::Succeeded,
+            provider_ref: Some(provider_ref),
+            updated_at: now,
+            ..refund
+        };
         Ok((refund, order))
     }
 
