@@ -133,6 +133,22 @@ async fn staff_refund_part_then_the_rest_and_a_key_replays_its_refund() {
         .await;
         assert!(body["detail"].as_str().is_some(), "{why}: {body}");
     }
+    for reason in ["two\nlines", "   ", &"x".repeat(501)] {
+        let refused = post_refund(
+            &app,
+            id,
+            Some("refund-bad-3"),
+            json!({"amount": 5, "reason": reason}),
+        )
+        .await;
+        assert_problem(
+            refused,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Some("reason"),
+        )
+        .await;
+    }
     let price_sent = post_refund(
         &app,
         id,
