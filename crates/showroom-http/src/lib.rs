@@ -11,6 +11,7 @@ pub mod ingest;
 mod middleware;
 mod openapi;
 mod order_admin;
+pub mod pages;
 mod passwords;
 mod payment_webhook;
 pub mod payments;

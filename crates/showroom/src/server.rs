@@ -61,6 +61,9 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
             config.accounts.session_inactivity_days.max(1) * 24 * 3600,
         ),
         always_secure_cookies: config.accounts.always_secure_cookies,
+        public_url: absolute_base(config.public_url.trim()).map_err(|why| {
+            StartupError::Setting(format!("{}: {why}", setting_name("public_url")))
+        })?,
     };
     let sessions = crate::backends::session_store(config, catalog.clone()).await?;
     let state = AppState {
@@ -76,6 +79,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
             .map_err(StartupError::Setting)?,
         checkout: Arc::new(checkout_settings(config, currency)?),
         sessions,
+        pages: Default::default(),
     };
     if config.demo {
         crate::demo_seed::seed_if_empty(&state)
