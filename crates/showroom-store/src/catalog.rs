@@ -8,9 +8,9 @@ use showroom_domain::{ProductStatus, Slug};
 use uuid::Uuid;
 
 use crate::{
-    AccountStore, AssetStore, CartStore, Category, CategoryPatch, ContentHash, DiscountStore,
-    Media, NewCategory, NewMedia, NewProduct, NewVariant, OrderStore, OutboxStore, Page, Product,
-    ProductPatch, ProductQuery, ProductSummary, StoreError, Variant, VariantPatch,
+    AccountStore, AssetStore, CartStore, Category, CategoryPatch, ContentHash, DashboardStore,
+    DiscountStore, Media, NewCategory, NewMedia, NewProduct, NewVariant, OrderStore, OutboxStore,
+    Page, Product, ProductPatch, ProductQuery, ProductSummary, StoreError, Variant, VariantPatch,
 };
 
 /// Connection pool figures for `/metrics`.
@@ -54,7 +54,8 @@ impl AssetVisibility {
 
 #[async_trait]
 /// Every backend also keeps the asset records and processing queue ([`AssetStore`]) and the
-/// orders ([`OrderStore`]) and the carts ([`CartStore`]) and the mail outbox ([`OutboxStore`]),
+/// orders ([`OrderStore`]) and the carts ([`CartStore`]) and the mail outbox ([`OutboxStore`])
+/// and the dashboard's figures ([`DashboardStore`]),
 /// so an `Arc<dyn CatalogStore>` upcasts to an `Arc<dyn AssetStore>` or an `Arc<dyn OrderStore>`.
 pub trait CatalogStore:
     AccountStore
@@ -62,6 +63,7 @@ pub trait CatalogStore:
     + OrderStore
     + CartStore
     + DiscountStore
+    + DashboardStore
     + OutboxStore
     + Send
     + Sync

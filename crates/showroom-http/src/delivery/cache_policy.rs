@@ -18,8 +18,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 /// Path prefixes whose responses belong to one person or one merchant.
-const PERSONAL_PREFIXES: [&str; 9] = [
+const PERSONAL_PREFIXES: [&str; 10] = [
     "/api/v1/admin",
+    "/admin",
     "/api/v1/cart",
     "/api/v1/account",
     "/api/v1/checkout",
@@ -66,6 +67,8 @@ mod tests {
         assert!(is_personal("/api/v1/admin/products"));
         assert!(is_personal("/api/v1/admin"));
         assert!(is_personal("/checkout"));
+        assert!(is_personal("/admin/orders.csv"));
+        assert!(!is_personal("/administration"));
         assert!(!is_personal("/api/v1/administrators"));
         assert!(!is_personal("/api/v1/products"));
         assert!(!is_personal("/assets/ab/model.glb"));

@@ -219,7 +219,7 @@ pub async fn upload_asset(
 }
 
 /// A display name: control characters dropped, at most 200 characters; `upload` when none.
-fn display_name(raw: Option<String>) -> String {
+pub(crate) fn display_name(raw: Option<String>) -> String {
     let name = raw
         .unwrap_or_default()
         .chars()
@@ -257,7 +257,7 @@ fn bad_upload(detail: String) -> ApiError {
     }
 }
 
-fn upload_error(error: AssetError, limit: u64) -> ApiError {
+pub(crate) fn upload_error(error: AssetError, limit: u64) -> ApiError {
     match error {
         AssetError::TooLarge { .. } => too_large(limit),
         AssetError::Unsupported(detail) => ApiError::Refused {

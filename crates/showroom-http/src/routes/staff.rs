@@ -241,8 +241,20 @@ pub async fn list_tokens(State(state): State<AppState>) -> Result<Response, ApiE
     Ok(no_store(axum::Json(tokens).into_response()))
 }
 
+/// A token's name, trimmed: 1 to 100 characters, no control characters.
+pub(crate) fn token_name(raw: &str) -> Result<String, ApiError> {
+    let name = raw.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(ApiError::validation(
+            "name",
+            "a token name has 1 to 100 characters and no control characters",
+        ));
+    }
+    Ok(name)
+}
+
 /// The scopes as given, checked: at least one, each known.
-fn scopes(raw: Vec<String>) -> Result<Vec<String>, ApiError> {
+pub(crate) fn scopes(raw: Vec<String>) -> Result<Vec<String>, ApiError> {
     if raw.is_empty() {
         return Err(ApiError::validation(
             "scopes",
@@ -277,13 +289,7 @@ pub async fn create_token(
     body: Result<ApiJson<NewTokenInput>, ApiError>,
 ) -> Result<Response, ApiError> {
     let ApiJson(body) = body?;
-    let name = body.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::validation(
-            "name",
-            "a token name has 1 to 100 characters and no control characters",
-        ));
-    }
+    let name = token_name(&body.name)?;
     let token = new_token();
     let record = state
         .catalog
