@@ -16,6 +16,7 @@ mod passwords;
 mod payment_webhook;
 pub mod payments;
 pub mod principal;
+mod process_metrics;
 mod response_cache;
 mod retry;
 mod routes;

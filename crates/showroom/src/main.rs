@@ -26,6 +26,19 @@ async fn main() -> ExitCode {
             return showroom::assets_cli::run(command);
         }
     }
+    // The advisor reads other instances' metrics and needs no configuration of its own.
+    if let Command::Advisor(args) = &cli.command {
+        return match showroom::advisor::run(args).await {
+            Ok(report) => {
+                print!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -63,7 +76,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 _ => Err(anyhow::anyhow!("some models could not be imported")),
             }
         }
-        Command::Assets { .. } => unreachable!("handled in main before configuration is loaded"),
+        Command::Assets { .. } | Command::Advisor(_) => {
+            unreachable!("handled in main before configuration is loaded")
+        }
     }
 }
 
