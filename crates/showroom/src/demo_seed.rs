@@ -1,7 +1,13 @@
 //! Seeds the demo shop: three top-level categories (furniture, gadgets, fashion) and every
 //! product of `showroom_assets::demo::demo_catalog()`, each with a Color option (one variant per
 //! colour of its procedurally generated model, whose `KHR_materials_variants` carry the same
-//! names), stock, prices, and the GLB stored content-addressed and attached as its 3D media.
+//! names), stock, prices, and its GLB taken in like a merchant's upload (stored under its SHA-256
+//! with a processing job) and attached as its 3D media.
+//!
+//! Seeding writes rows and originals only, so start-up stays quick; the asset workers then run
+//! each model through the pipeline in the background (posters per colour, optimized GLBs, USDZ)
+//! and the pages show the pictures as jobs finish. [`log_progress`] says how far it is. A second
+//! start finds the catalog seeded and its assets processed, and does nothing again.
 //!
 //! Seeding happens only when the catalog is empty, so restarting with `--demo` never duplicates
 //! or overwrites a merchant's edits. If two instances seed at once, the loser's writes fail on
@@ -11,11 +17,12 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 use showroom_assets::demo::{demo_catalog, DemoCategory, DemoProduct};
-use showroom_assets::FileName;
+use showroom_assets::pipeline;
 use showroom_domain::{Description, Money, ProductStatus, Quantity, Sku, Slug, Title};
+use showroom_http::ingest::{ingest_upload, IngestError};
 use showroom_http::AppState;
 use showroom_store::{
-    ContentHash, MediaKind, NewCategory, NewMedia, NewProduct, NewVariant, ProductOption,
+    AssetStatus, MediaKind, NewCategory, NewMedia, NewProduct, NewVariant, ProductOption,
     StoreError,
 };
 use uuid::Uuid;
@@ -26,6 +33,8 @@ pub enum SeedError {
     Store(#[from] StoreError),
     #[error("object storage: {0}")]
     Blobs(#[from] showroom_assets::AssetError),
+    #[error("storing a demo model: {0}")]
+    Ingest(#[from] IngestError),
     #[error("demo data is invalid: {0}")]
     Data(String),
 }
@@ -140,17 +149,26 @@ async fn seed_product(
     })
     .await
     .map_err(|e| SeedError::Data(e.to_string()))?;
-    let file_name = FileName::parse("model.glb")?;
-    let address = state.blobs.put_asset(&file_name, Bytes::from(glb)).await?;
+    let upload = futures::stream::iter([Ok::<_, std::convert::Infallible>(Bytes::from(glb))]);
+    let (record, _) = ingest_upload(
+        &state.catalog,
+        &state.blobs,
+        upload,
+        u64::MAX,
+        format!("{}.glb", demo.slug),
+        state.settings.job_max_attempts,
+    )
+    .await?;
+    // The optimized GLB appears under the upload's address once its job is done; the pages
+    // show a placeholder until then.
     state
         .catalog
         .add_media(
             product.id,
             NewMedia {
                 kind: MediaKind::Model,
-                asset_hash: ContentHash::parse(address.as_str())
-                    .map_err(|e| SeedError::Data(e.0))?,
-                file_name: file_name.as_str().to_owned(),
+                asset_hash: record.hash,
+                file_name: pipeline::DELIVERY_GLB.to_owned(),
                 alt: format!("3D model of the {}", demo.title),
             },
         )
@@ -168,4 +186,43 @@ fn slug(raw: &str) -> Result<Slug, SeedError> {
 
 fn title(raw: &str) -> Result<Title, SeedError> {
     Title::parse(raw).map_err(|e| SeedError::Data(format!("{raw}: {e}")))
+}
+
+/// Logs how many uploaded models are processed, every few seconds while any is waiting or
+/// being processed, and once more when all are done. Runs until then (or until the process
+/// stops).
+pub async fn log_progress(state: AppState) {
+    let mut last = None;
+    loop {
+        let assets = match state.catalog.list_assets(1000).await {
+            Ok(assets) => assets,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the demo models' progress");
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                continue;
+            }
+        };
+        let count = |status: AssetStatus| assets.iter().filter(|a| a.status == status).count();
+        let (ready, failed) = (count(AssetStatus::Ready), count(AssetStatus::Failed));
+        let pending = assets.len() - ready - failed;
+        if last != Some((ready, failed)) {
+            if pending == 0 {
+                tracing::info!(
+                    ready,
+                    failed,
+                    "demo models processed: all pictures and AR files are ready"
+                );
+                return;
+            }
+            tracing::info!(
+                ready,
+                failed,
+                pending,
+                "demo models: {ready} of {} processed (posters, optimized GLB, USDZ)",
+                assets.len()
+            );
+            last = Some((ready, failed));
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    }
 }

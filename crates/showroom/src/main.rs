@@ -112,6 +112,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         blobs: state.blobs.clone(),
         settings: Arc::new(WorkerSettings::from_config(&config)),
     });
+    if config.demo {
+        tokio::spawn(showroom::demo_seed::log_progress(state.clone()));
+    }
+    // Compress the web front end's files once, off the request path.
+    tokio::task::spawn_blocking(showroom_http::pages::static_files::warm_up);
     let sweeper = Sweeper::start_with(
         state.catalog.clone(),
         Duration::from_secs(config.checkout.sweep_interval_secs.max(1)),

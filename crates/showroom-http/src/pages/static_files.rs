@@ -35,6 +35,7 @@ macro_rules! web_files {
 
 static FILES: &[(&str, &[u8])] = web_files![
     "css/site.css",
+    "img/icon.svg",
     "js/site.js",
     "js/product.js",
     "js/viewer.js",
