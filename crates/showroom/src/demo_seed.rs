@@ -12,13 +12,14 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use showroom_assets::demo::{demo_catalog, DemoCategory, DemoProduct};
 use showroom_assets::FileName;
-use showroom_domain::{Description, Money, ProductStatus, Quantity, Sku, Slug, Title};
-use showroom_http::AppState;
+use showroom_domain::{Currency, Description, Money, ProductStatus, Quantity, Sku, Slug, Title};
 use showroom_store::{
     ContentHash, MediaKind, NewCategory, NewMedia, NewProduct, NewVariant, ProductOption,
     StoreError,
 };
 use uuid::Uuid;
+
+use crate::backends::Backends;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -31,12 +32,12 @@ pub enum SeedError {
 }
 
 /// Returns the number of products created (0 when the catalog already had products).
-pub async fn seed_if_empty(state: &AppState) -> Result<usize, SeedError> {
-    if state.catalog.count_products().await? > 0 {
+pub async fn seed_if_empty(backends: &Backends, currency: Currency) -> Result<usize, SeedError> {
+    if backends.store.count_products().await? > 0 {
         tracing::info!("catalog is not empty: demo seeding skipped");
         return Ok(0);
     }
-    match seed(state).await {
+    match seed(backends, currency).await {
         Err(SeedError::Store(StoreError::Conflict { .. })) => {
             tracing::info!("another instance is seeding the demo catalog; leaving it to it");
             Ok(0)
@@ -45,7 +46,7 @@ pub async fn seed_if_empty(state: &AppState) -> Result<usize, SeedError> {
     }
 }
 
-async fn seed(state: &AppState) -> Result<usize, SeedError> {
+async fn seed(backends: &Backends, currency: Currency) -> Result<usize, SeedError> {
     let started = std::time::Instant::now();
     let mut category_ids = BTreeMap::new();
     for (category, name) in [
@@ -53,8 +54,8 @@ async fn seed(state: &AppState) -> Result<usize, SeedError> {
         (DemoCategory::Gadgets, "Gadgets"),
         (DemoCategory::Fashion, "Fashion"),
     ] {
-        let created = state
-            .catalog
+        let created = backends
+            .store
             .create_category(NewCategory {
                 slug: slug(category.slug())?,
                 name: title(name)?,
@@ -66,14 +67,15 @@ async fn seed(state: &AppState) -> Result<usize, SeedError> {
     let products = demo_catalog();
     for (index, product) in products.iter().enumerate() {
         seed_product(
-            state,
+            backends,
+            currency,
             product,
             category_ids[product.category().slug()],
             index,
         )
         .await?;
     }
-    state.cache.invalidate_namespace("products").await.ok();
+    backends.cache.invalidate_namespace("products").await.ok();
     tracing::info!(
         products = products.len(),
         elapsed_ms = started.elapsed().as_millis() as u64,
@@ -83,7 +85,8 @@ async fn seed(state: &AppState) -> Result<usize, SeedError> {
 }
 
 async fn seed_product(
-    state: &AppState,
+    backends: &Backends,
+    currency: Currency,
     demo: &DemoProduct,
     category_id: Uuid,
     index: usize,
@@ -93,8 +96,8 @@ async fn seed_product(
         .iter()
         .map(|(name, _)| (*name).to_owned())
         .collect();
-    let product = state
-        .catalog
+    let product = backends
+        .store
         .create_product(NewProduct {
             slug: slug(demo.slug)?,
             title: title(demo.title)?,
@@ -108,14 +111,13 @@ async fn seed_product(
             }],
         })
         .await?;
-    let currency = state.settings.currency;
     for (color_index, color) in colors.iter().enumerate() {
         // Deterministic variety: a few colours cost more, some are low or sold out.
         let price = demo.price_minor + (color_index as i64) * (demo.price_minor / 20);
         let on_hand = ((index * 7 + color_index * 5) % 23) as i64;
         let compare_at = index.is_multiple_of(4).then(|| price + price / 5);
-        state
-            .catalog
+        backends
+            .store
             .add_variant(
                 product.id,
                 NewVariant {
@@ -141,9 +143,12 @@ async fn seed_product(
     .await
     .map_err(|e| SeedError::Data(e.to_string()))?;
     let file_name = FileName::parse("model.glb")?;
-    let address = state.blobs.put_asset(&file_name, Bytes::from(glb)).await?;
-    state
-        .catalog
+    let address = backends
+        .blobs
+        .put_asset(&file_name, Bytes::from(glb))
+        .await?;
+    backends
+        .store
         .add_media(
             product.id,
             NewMedia {
@@ -155,8 +160,8 @@ async fn seed_product(
             },
         )
         .await?;
-    state
-        .catalog
+    backends
+        .store
         .set_product_status(product.id, ProductStatus::Published)
         .await?;
     Ok(())
