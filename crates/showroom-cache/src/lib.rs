@@ -11,6 +11,7 @@ mod options;
 mod redact;
 mod redis_cache;
 mod redis_scripts;
+mod redis_sessions;
 mod stats;
 
 pub use cache::{Cache, FillFailed, FillFuture};
@@ -20,4 +21,5 @@ pub use fill::get_or_fill;
 pub use memory::MemoryCache;
 pub use options::CacheOptions;
 pub use redis_cache::RedisCache;
+pub use redis_sessions::RedisSessionStore;
 pub use stats::CacheStats;

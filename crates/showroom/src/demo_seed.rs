@@ -19,13 +19,14 @@ use bytes::Bytes;
 use showroom_assets::demo::{demo_catalog, DemoCategory, DemoProduct};
 use showroom_assets::pipeline;
 use showroom_domain::{Description, Money, ProductStatus, Quantity, Sku, Slug, Title};
-use showroom_http::ingest::{ingest_upload, IngestError};
-use showroom_http::AppState;
+use showroom_shop::{Shop, ShopError};
 use showroom_store::{
-    AssetStatus, MediaKind, NewCategory, NewMedia, NewProduct, NewVariant, ProductOption,
-    StoreError,
+    AssetStatus, DynCatalogStore, MediaKind, NewCategory, NewMedia, NewProduct, NewVariant,
+    ProductOption, StoreError,
 };
 use uuid::Uuid;
+
+use crate::backends::Backends;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -34,18 +35,18 @@ pub enum SeedError {
     #[error("object storage: {0}")]
     Blobs(#[from] showroom_assets::AssetError),
     #[error("storing a demo model: {0}")]
-    Ingest(#[from] IngestError),
+    Ingest(#[from] ShopError),
     #[error("demo data is invalid: {0}")]
     Data(String),
 }
 
 /// Returns the number of products created (0 when the catalog already had products).
-pub async fn seed_if_empty(state: &AppState) -> Result<usize, SeedError> {
-    if state.catalog.count_products().await? > 0 {
+pub async fn seed_if_empty(backends: &Backends, shop: &Shop) -> Result<usize, SeedError> {
+    if backends.store.count_products().await? > 0 {
         tracing::info!("catalog is not empty: demo seeding skipped");
         return Ok(0);
     }
-    match seed(state).await {
+    match seed(backends, shop).await {
         Err(SeedError::Store(StoreError::Conflict { .. })) => {
             tracing::info!("another instance is seeding the demo catalog; leaving it to it");
             Ok(0)
@@ -54,7 +55,7 @@ pub async fn seed_if_empty(state: &AppState) -> Result<usize, SeedError> {
     }
 }
 
-async fn seed(state: &AppState) -> Result<usize, SeedError> {
+async fn seed(backends: &Backends, shop: &Shop) -> Result<usize, SeedError> {
     let started = std::time::Instant::now();
     let mut category_ids = BTreeMap::new();
     for (category, name) in [
@@ -62,8 +63,8 @@ async fn seed(state: &AppState) -> Result<usize, SeedError> {
         (DemoCategory::Gadgets, "Gadgets"),
         (DemoCategory::Fashion, "Fashion"),
     ] {
-        let created = state
-            .catalog
+        let created = backends
+            .store
             .create_category(NewCategory {
                 slug: slug(category.slug())?,
                 name: title(name)?,
@@ -75,14 +76,15 @@ async fn seed(state: &AppState) -> Result<usize, SeedError> {
     let products = demo_catalog();
     for (index, product) in products.iter().enumerate() {
         seed_product(
-            state,
+            backends,
+            shop,
             product,
             category_ids[product.category().slug()],
             index,
         )
         .await?;
     }
-    state.cache.invalidate_namespace("products").await.ok();
+    backends.cache.invalidate_namespace("products").await.ok();
     tracing::info!(
         products = products.len(),
         elapsed_ms = started.elapsed().as_millis() as u64,
@@ -92,7 +94,8 @@ async fn seed(state: &AppState) -> Result<usize, SeedError> {
 }
 
 async fn seed_product(
-    state: &AppState,
+    backends: &Backends,
+    shop: &Shop,
     demo: &DemoProduct,
     category_id: Uuid,
     index: usize,
@@ -102,8 +105,8 @@ async fn seed_product(
         .iter()
         .map(|(name, _)| (*name).to_owned())
         .collect();
-    let product = state
-        .catalog
+    let product = backends
+        .store
         .create_product(NewProduct {
             slug: slug(demo.slug)?,
             title: title(demo.title)?,
@@ -117,14 +120,14 @@ async fn seed_product(
             }],
         })
         .await?;
-    let currency = state.settings.currency;
+    let currency = shop.currency();
     for (color_index, color) in colors.iter().enumerate() {
         // Deterministic variety: a few colours cost more, some are low or sold out.
         let price = demo.price_minor + (color_index as i64) * (demo.price_minor / 20);
         let on_hand = ((index * 7 + color_index * 5) % 23) as i64;
         let compare_at = index.is_multiple_of(4).then(|| price + price / 5);
-        state
-            .catalog
+        backends
+            .store
             .add_variant(
                 product.id,
                 NewVariant {
@@ -150,19 +153,14 @@ async fn seed_product(
     .await
     .map_err(|e| SeedError::Data(e.to_string()))?;
     let upload = futures::stream::iter([Ok::<_, std::convert::Infallible>(Bytes::from(glb))]);
-    let (record, _) = ingest_upload(
-        &state.catalog,
-        &state.blobs,
-        upload,
-        u64::MAX,
-        format!("{}.glb", demo.slug),
-        state.settings.job_max_attempts,
-    )
-    .await?;
+    let (record, _) = shop
+        .uploads
+        .ingest(upload, format!("{}.glb", demo.slug))
+        .await?;
     // The optimized GLB appears under the upload's address once its job is done; the pages
     // show a placeholder until then.
-    state
-        .catalog
+    backends
+        .store
         .add_media(
             product.id,
             NewMedia {
@@ -173,8 +171,8 @@ async fn seed_product(
             },
         )
         .await?;
-    state
-        .catalog
+    backends
+        .store
         .set_product_status(product.id, ProductStatus::Published)
         .await?;
     Ok(())
@@ -191,10 +189,10 @@ fn title(raw: &str) -> Result<Title, SeedError> {
 /// Logs how many uploaded models are processed, every few seconds while any is waiting or
 /// being processed, and once more when all are done. Runs until then (or until the process
 /// stops).
-pub async fn log_progress(state: AppState) {
+pub async fn log_progress(store: DynCatalogStore) {
     let mut last = None;
     loop {
-        let assets = match state.catalog.list_assets(1000).await {
+        let assets = match store.list_assets(1000).await {
             Ok(assets) => assets,
             Err(error) => {
                 tracing::warn!(%error, "cannot read the demo models' progress");

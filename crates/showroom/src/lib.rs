@@ -10,9 +10,11 @@ pub mod config;
 pub mod demo_seed;
 pub mod mailer;
 pub mod server;
+pub mod shop_setup;
 pub mod sweeper;
 pub mod telemetry;
 pub mod worker;
 
 pub use config::Config;
-pub use server::{build_state, serve_with_listener, StartupError};
+pub use server::{build_state, serve_with_listener};
+pub use shop_setup::{build_shop, StartupError};

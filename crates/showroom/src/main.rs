@@ -113,7 +113,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         settings: Arc::new(WorkerSettings::from_config(&config)),
     });
     if config.demo {
-        tokio::spawn(showroom::demo_seed::log_progress(state.clone()));
+        tokio::spawn(showroom::demo_seed::log_progress(state.catalog.clone()));
     }
     // Compress the web front end's files once, off the request path.
     tokio::task::spawn_blocking(showroom_http::pages::static_files::warm_up);

@@ -15,9 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
-use showroom_assets::{pipeline, AssetError, ORIGINAL_GLB, ORIGINAL_ZIP};
-
-use crate::ingest::{ingest_upload, IngestError};
+use showroom_assets::{pipeline, ORIGINAL_GLB, ORIGINAL_ZIP};
+use showroom_shop::ShopError;
 use showroom_store::{AssetRecord, AssetStatus, ContentHash, UploadFormat};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -162,10 +161,11 @@ pub async fn upload_asset(
     headers: HeaderMap,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let limit = state.settings.upload_limit_bytes;
+    let uploads = &state.shop.uploads;
+    let limit = uploads.settings().limit_bytes;
     if let Some(length) = content_length(&headers) {
         if length > limit {
-            return Err(too_large(limit));
+            return Err(ShopError::UploadTooLarge { limit }.into());
         }
     }
     let content_type = headers
@@ -174,8 +174,7 @@ pub async fn upload_asset(
         .unwrap_or("")
         .to_ascii_lowercase();
     let named = query_value(query.as_deref(), "name");
-    let attempts = state.settings.job_max_attempts;
-    let ingested = if content_type.starts_with("multipart/form-data") {
+    let (record, created) = if content_type.starts_with("multipart/form-data") {
         let mut form = Multipart::from_request(request, &state)
             .await
             .map_err(|e| bad_upload(format!("unreadable multipart form: {e}")))?;
@@ -190,7 +189,7 @@ pub async fn upload_asset(
             };
             let name = display_name(named.or(Some(part_name)));
             let stream = field.map_err(|e| e.to_string());
-            break ingest_upload(&state.catalog, &state.blobs, stream, limit, name, attempts).await;
+            break uploads.ingest(stream, name).await?;
         }
     } else {
         let name = display_name(named);
@@ -198,12 +197,7 @@ pub async fn upload_asset(
             .into_body()
             .into_data_stream()
             .map_err(|e| e.to_string());
-        ingest_upload(&state.catalog, &state.blobs, stream, limit, name, attempts).await
-    };
-    let (record, created) = match ingested {
-        Ok(done) => done,
-        Err(IngestError::Upload(error)) => return Err(upload_error(error, limit)),
-        Err(IngestError::Store(error)) => return Err(error.into()),
+        uploads.ingest(stream, name).await?
     };
     let status = if created {
         StatusCode::ACCEPTED
@@ -241,36 +235,8 @@ fn content_length(headers: &HeaderMap) -> Option<u64> {
         .ok()
 }
 
-fn too_large(limit: u64) -> ApiError {
-    ApiError::Refused {
-        status: StatusCode::PAYLOAD_TOO_LARGE,
-        code: "upload_too_large",
-        detail: format!("the upload is larger than the limit of {limit} bytes"),
-    }
-}
-
 fn bad_upload(detail: String) -> ApiError {
-    ApiError::BadRequest {
-        code: "invalid_upload",
-        detail,
-        field: None,
-    }
-}
-
-fn upload_error(error: AssetError, limit: u64) -> ApiError {
-    match error {
-        AssetError::TooLarge { .. } => too_large(limit),
-        AssetError::Unsupported(detail) => ApiError::Refused {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            code: "unsupported_model_format",
-            detail,
-        },
-        AssetError::Empty => bad_upload("the upload is empty".into()),
-        AssetError::Interrupted(why) => bad_upload(format!("the upload was interrupted: {why}")),
-        other => ApiError::Unavailable {
-            detail: format!("object storage: {other}"),
-        },
-    }
+    ShopError::BadUpload { detail }.into()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -378,9 +344,6 @@ pub async fn reprocess_asset(
     State(state): State<AppState>,
     Path(hash): Path<String>,
 ) -> Result<(StatusCode, Json<AssetDto>), ApiError> {
-    let record = state
-        .catalog
-        .reprocess_asset(&parse_hash(&hash)?, state.settings.job_max_attempts)
-        .await?;
+    let record = state.shop.uploads.reprocess(&parse_hash(&hash)?).await?;
     Ok((StatusCode::ACCEPTED, Json(record.into())))
 }

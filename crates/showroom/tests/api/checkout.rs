@@ -475,7 +475,7 @@ async fn the_sweeper_releases_a_reservation_whose_hold_ran_out() {
                     quantity: Quantity::new(3).unwrap(),
                 }],
                 shipping_method: None,
-                pricing: app.state.checkout.pricing.clone(),
+                pricing: app.state.shop.checkout.settings().pricing.clone(),
             },
             Duration::from_millis(300),
         )

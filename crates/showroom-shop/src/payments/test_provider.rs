@@ -63,11 +63,6 @@ impl TestProvider {
     }
 }
 
-/// The digits of a card number, without the spaces and dashes people type.
-pub fn card_digits(raw: &str) -> String {
-    raw.chars().filter(|c| !matches!(c, ' ' | '-')).collect()
-}
-
 fn derived_ref(prefix: &str, key: &str) -> String {
     let digest = Sha256::digest(key.as_bytes());
     format!("{prefix}{}", &hex::encode(digest)[..24])
@@ -95,7 +90,7 @@ impl PaymentProvider for TestProvider {
         &self,
         request: AuthorizeRequest<'_>,
     ) -> Result<Authorization, PaymentError> {
-        match card_digits(request.payment_method).as_str() {
+        match request.card.digits() {
             CARD_SUCCESS => Ok(Authorization {
                 payment_ref: derived_ref("pi_test_", request.idempotency_key),
                 amount: request.amount,
@@ -175,42 +170,47 @@ impl PaymentProvider for TestProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::payments::CardNumber;
     use showroom_domain::Currency;
 
-    fn request(card: &str) -> AuthorizeRequest<'_> {
+    fn request(card: &CardNumber) -> AuthorizeRequest<'_> {
         AuthorizeRequest {
             order_ref: "SR-000001",
             amount: Money::new(1000, Currency::parse("USD").unwrap()).unwrap(),
-            payment_method: card,
+            card,
             idempotency_key: "order-1",
         }
+    }
+
+    fn card(raw: &str) -> CardNumber {
+        CardNumber::parse(raw).unwrap()
     }
 
     #[tokio::test]
     async fn each_test_card_gives_its_documented_outcome() {
         let provider = TestProvider::new();
         let ok = provider
-            .authorize(request("4242 4242 4242 4242"))
+            .authorize(request(&card("4242 4242 4242 4242")))
             .await
             .unwrap();
         assert!(ok.payment_ref.starts_with("pi_test_"));
         assert_eq!(
             provider
-                .authorize(request("4242-4242-4242-4242"))
+                .authorize(request(&card("4242-4242-4242-4242")))
                 .await
                 .unwrap(),
             ok
         );
-        for (card, error) in [
+        for (number, error) in [
             (CARD_DECLINED, PaymentError::Declined),
             (CARD_INSUFFICIENT_FUNDS, PaymentError::InsufficientFunds),
             (CARD_PROCESSING_ERROR, PaymentError::Processing),
             ("4111111111111111", PaymentError::Declined),
         ] {
-            assert_eq!(provider.authorize(request(card)).await, Err(error));
+            assert_eq!(provider.authorize(request(&card(number))).await, Err(error));
         }
         let no_refund = provider
-            .authorize(request(CARD_REFUND_FAILS))
+            .authorize(request(&card(CARD_REFUND_FAILS)))
             .await
             .unwrap();
         assert_eq!(
@@ -225,7 +225,7 @@ mod tests {
             .is_ok());
         let slow = tokio::time::timeout(
             Duration::from_millis(50),
-            provider.authorize(request(CARD_TIMEOUT)),
+            provider.authorize(request(&card(CARD_TIMEOUT))),
         )
         .await;
         assert!(

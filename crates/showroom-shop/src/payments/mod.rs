@@ -1,9 +1,9 @@
 //! Payments through a [`PaymentProvider`]: the one seam between checkout and whoever moves the
 //! money. The trait follows the shape of Stripe's PaymentIntents so that provider fits later:
-//! [`authorize`](PaymentProvider::authorize) an amount on a payment method (a card token in
-//! production, a test card number here), [`capture`](PaymentProvider::capture) it,
-//! [`refund`](PaymentProvider::refund) some or all of it, and
-//! [`verify_webhook`](PaymentProvider::verify_webhook) the provider's asynchronous notices.
+//! [`authorize`](PaymentProvider::authorize) an amount on a card ([`CardNumber`]),
+//! [`capture`](PaymentProvider::capture) it, [`refund`](PaymentProvider::refund) some or all of
+//! it, and [`verify_webhook`](PaymentProvider::verify_webhook) the provider's asynchronous
+//! notices.
 //!
 //! Nothing here knows HTTP or the database: checkout calls the provider *outside* the stock
 //! transaction, bounded by its own timeout, and records the outcome through the order store.
@@ -13,6 +13,7 @@
 //! The built-in [`TestProvider`] (`checkout.payment_provider = "test"`) answers by card number,
 //! like Stripe's test mode; its cards are listed in [`test_provider`].
 
+mod card;
 pub mod test_provider;
 
 use std::fmt;
@@ -20,6 +21,7 @@ use std::fmt;
 use async_trait::async_trait;
 use showroom_domain::Money;
 
+pub use card::CardNumber;
 pub use test_provider::TestProvider;
 
 /// What checkout asks the provider to authorize.
@@ -28,8 +30,8 @@ pub struct AuthorizeRequest<'a> {
     /// The shop's reference of the order (its number), shown in the provider's dashboard.
     pub order_ref: &'a str,
     pub amount: Money,
-    /// A card token (Stripe: a PaymentMethod id); the test provider takes a test card number.
-    pub payment_method: &'a str,
+    /// The card to charge (the test provider answers by its number, see [`test_provider`]).
+    pub card: &'a CardNumber,
     /// The same key for every attempt at paying the same order.
     pub idempotency_key: &'a str,
 }

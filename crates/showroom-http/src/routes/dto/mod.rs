@@ -2,6 +2,8 @@
 //! change without changing the contract. Money always travels as integer minor units plus its
 //! currency, with a display string for convenience; times as RFC 3339.
 
+mod cart;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -10,6 +12,8 @@ use showroom_store::{Category, CategoryNode, Media, Product, ProductSummary, Var
 use time::format_description::well_known::Rfc3339;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+pub use cart::CartDto;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MoneyDto {

@@ -1,14 +1,21 @@
-//! Sessions in Redis: one key per session (`<prefix><id>`) holding the JSON record, expiring
-//! with the session (`PXAT`), created with `NX` so a new session never takes a live one's id.
+//! Cookie sessions in Redis, for `tower-sessions`: one key per session (`<prefix><id>`) holding
+//! the JSON record, expiring with the session (`PXAT`), created with `NX` so a new session never
+//! takes a live one's id. The binary hands it to the HTTP layer when the cache is Redis, so
+//! sessions survive any instance and expire on their own.
 
 use async_trait::async_trait;
 use redis::aio::ConnectionManager;
 use time::OffsetDateTime;
-use tower_sessions::session::{Id, Record};
-use tower_sessions::session_store::{self, SessionStore};
+use tower_sessions_core::session::{Id, Record};
+use tower_sessions_core::session_store::{self, SessionStore};
 
-use super::backend_error;
-use super::db_store::unix_millis;
+fn backend_error(error: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(error.to_string())
+}
+
+fn unix_millis(at: OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
 
 #[derive(Clone)]
 pub struct RedisSessionStore {
@@ -25,6 +32,7 @@ impl std::fmt::Debug for RedisSessionStore {
 }
 
 impl RedisSessionStore {
+    /// Connects to `url`; session keys start with `prefix`.
     pub async fn connect(url: &str, prefix: &str) -> Result<Self, redis::RedisError> {
         let client = redis::Client::open(url)?;
         // Bounded like the cache's connection: while Redis is down a request that needs its

@@ -18,22 +18,19 @@
 //! state changes are conditional, and the refund of a late payment uses a key derived from the
 //! order, so a second delivery refunds nothing more at a provider that honours keys.
 //!
-//! A webhook that does not verify is a `400`; one that verifies is always acknowledged with
-//! `200` and the [`WebhookOutcome`], so the provider stops resending it.
+//! A webhook that does not verify is [`ShopError::InvalidWebhook`]; one that verifies always
+//! answers with its [`WebhookOutcome`], so the provider can be told to stop resending it.
 
-use serde::Serialize;
 use showroom_domain::OrderState;
-use showroom_store::{DynCatalogStore, Order, ReleaseReason, StoreError};
-use utoipa::ToSchema;
+use showroom_store::{Order, OrderStore, ReleaseReason, StoreError};
 
-use crate::checkout::CheckoutSettings;
-use crate::error::ApiError;
+use crate::checkout::{Checkout, CheckoutSettings};
+use crate::error::ShopError;
 use crate::payments::{PaymentError, WebhookEvent};
 use crate::retry::while_unavailable;
 
 /// What a verified webhook did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WebhookOutcome {
     /// A pending order is now paid.
     Paid,
@@ -52,27 +49,27 @@ pub enum WebhookOutcome {
 pub const PAYMENT_SUCCEEDED: &str = "payment_intent.succeeded";
 pub const PAYMENT_FAILED: &str = "payment_intent.payment_failed";
 
-/// Verifies and applies one webhook delivery.
-#[tracing::instrument(skip_all, fields(provider = settings.provider.name()))]
-pub async fn handle_webhook(
-    store: &DynCatalogStore,
-    settings: &CheckoutSettings,
-    headers: &[(String, String)],
-    body: &[u8],
-) -> Result<WebhookOutcome, ApiError> {
-    let event = settings
-        .provider
-        .verify_webhook(headers, body)
-        .map_err(|error| ApiError::BadRequest {
-            code: error.code(),
-            detail: "the webhook's signature does not verify, or its body is malformed".into(),
-            field: None,
-        })?;
-    let outcome = apply(store, settings, &event).await?;
-    tracing::info!(kind = %event.kind, payment_ref = %event.payment_ref, ?outcome, "webhook");
-    metrics::counter!("showroom_payment_webhooks_total", "outcome" => outcome.as_str())
-        .increment(1);
-    Ok(outcome)
+impl Checkout {
+    /// Verifies and applies one webhook delivery: `headers` as received (names lowercase) and
+    /// the raw body, exactly as the provider signed it. A refund of a late payment that the
+    /// provider refuses is [`ShopError::RefundFailed`]: the provider should resend later.
+    #[tracing::instrument(skip_all, fields(provider = self.settings().provider.name()))]
+    pub async fn handle_payment_webhook(
+        &self,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<WebhookOutcome, ShopError> {
+        let settings = self.settings();
+        let event = settings
+            .provider
+            .verify_webhook(headers, body)
+            .map_err(|_| ShopError::InvalidWebhook)?;
+        let outcome = apply(self.orders(), settings, &event).await?;
+        tracing::info!(kind = %event.kind, payment_ref = %event.payment_ref, ?outcome, "webhook");
+        metrics::counter!("showroom_payment_webhooks_total", "outcome" => outcome.as_str())
+            .increment(1);
+        Ok(outcome)
+    }
 }
 
 impl WebhookOutcome {
@@ -89,10 +86,10 @@ impl WebhookOutcome {
 }
 
 async fn apply(
-    store: &DynCatalogStore,
+    store: &dyn OrderStore,
     settings: &CheckoutSettings,
     event: &WebhookEvent,
-) -> Result<WebhookOutcome, ApiError> {
+) -> Result<WebhookOutcome, ShopError> {
     let succeeded = match event.kind.as_str() {
         PAYMENT_SUCCEEDED => true,
         PAYMENT_FAILED => false,
@@ -127,7 +124,7 @@ async fn apply(
             let now = store
                 .order_by_id(order.id)
                 .await?
-                .ok_or(ApiError::NotFound { what: "order" })?;
+                .ok_or(ShopError::NotFound { what: "order" })?;
             if succeeded && never_paid(&now) {
                 refund_late_payment(settings, &now, &event.payment_ref).await
             } else {
@@ -149,7 +146,7 @@ async fn refund_late_payment(
     settings: &CheckoutSettings,
     order: &Order,
     payment_ref: &str,
-) -> Result<WebhookOutcome, ApiError> {
+) -> Result<WebhookOutcome, ShopError> {
     tracing::warn!(order = %order.number, "a payment arrived for a cancelled order; refunding");
     settings
         .provider
@@ -162,9 +159,7 @@ async fn refund_late_payment(
         .map_err(|error| {
             tracing::error!(%error, order = %order.number,
                 "refunding a late payment failed; the provider will resend the webhook");
-            ApiError::Refused {
-                status: axum::http::StatusCode::BAD_GATEWAY,
-                code: "refund_failed",
+            ShopError::RefundFailed {
                 detail: format!("refunding the late payment failed ({error}); resend later"),
             }
         })?;

@@ -12,7 +12,7 @@ const ATTEMPTS: u32 = 4;
 
 /// Runs `write` until it succeeds or fails with anything but [`StoreError::Unavailable`], at
 /// most [`ATTEMPTS`] times.
-pub(crate) async fn while_unavailable<T, F, Fut>(mut write: F) -> Result<T, StoreError>
+pub async fn while_unavailable<T, F, Fut>(mut write: F) -> Result<T, StoreError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, StoreError>>,

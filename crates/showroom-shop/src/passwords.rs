@@ -10,7 +10,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::ApiError;
+use crate::ShopError;
 
 /// A valid hash of a password nobody has, checked when the account does not exist.
 static DUMMY_HASH: LazyLock<String> =
@@ -24,16 +24,16 @@ fn hash_now(plaintext: &str) -> Result<String, argon2::password_hash::Error> {
 }
 
 /// The PHC string of `plaintext` (`$argon2id$v=19$m=19456,t=2,p=1$…`).
-pub async fn hash(plaintext: SecretString) -> Result<String, ApiError> {
+pub async fn hash(plaintext: SecretString) -> Result<String, ShopError> {
     tokio::task::spawn_blocking(move || hash_now(plaintext.expose_secret()))
         .await
-        .map_err(ApiError::internal)?
-        .map_err(|e| ApiError::internal(e.to_string()))
+        .map_err(ShopError::internal)?
+        .map_err(|e| ShopError::internal(e.to_string()))
 }
 
 /// Whether `plaintext` matches `stored`; `None` (no such account) is checked against the dummy
 /// hash and is always `false`.
-pub async fn verify(plaintext: SecretString, stored: Option<String>) -> Result<bool, ApiError> {
+pub async fn verify(plaintext: SecretString, stored: Option<String>) -> Result<bool, ShopError> {
     tokio::task::spawn_blocking(move || {
         let exists = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
@@ -45,7 +45,7 @@ pub async fn verify(plaintext: SecretString, stored: Option<String>) -> Result<b
         exists && matches
     })
     .await
-    .map_err(ApiError::internal)
+    .map_err(ShopError::internal)
 }
 
 #[cfg(test)]
