@@ -35,8 +35,15 @@ impl RedisSessionStore {
     /// Connects to `url`; session keys start with `prefix`.
     pub async fn connect(url: &str, prefix: &str) -> Result<Self, redis::RedisError> {
         let client = redis::Client::open(url)?;
+        // Bounded like the cache's connection: while Redis is down a request that needs its
+        // session fails within about a second instead of waiting through long reconnects.
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(std::time::Duration::from_secs(1))
+            .set_response_timeout(std::time::Duration::from_secs(1))
+            .set_number_of_retries(1)
+            .set_max_delay(500);
         Ok(Self {
-            connection: ConnectionManager::new(client).await?,
+            connection: ConnectionManager::new_with_config(client, config).await?,
             prefix: prefix.to_owned(),
         })
     }

@@ -35,6 +35,9 @@ pub struct HttpSettings {
     pub session_inactivity: Duration,
     /// Mark the session cookie `Secure` on every response, not only on HTTPS requests.
     pub always_secure_cookies: bool,
+    /// The shop's public origin (`https://shop.example`, no trailing slash): canonical URLs,
+    /// the sitemap, Open Graph and structured data are built on it, never on the `Host` header.
+    pub public_url: String,
 }
 
 /// Turned off when the process starts draining, so `/readyz` answers 503 before the listener
@@ -71,4 +74,6 @@ pub struct AppState {
     pub shield: Option<showroom_shield::ShieldLayer>,
     /// Where cookie sessions live: the database, or Redis.
     pub sessions: crate::sessions::ShopSessionStore,
+    /// What the HTML pages keep in memory (model facts).
+    pub pages: Arc<crate::pages::PageState>,
 }

@@ -230,6 +230,8 @@ pub struct Config {
     pub currency: String,
     /// Seed the demo catalog when the catalog is empty.
     pub demo: bool,
+    /// The shop's public address: canonical URLs, the sitemap and sharing links are built on it.
+    pub public_url: String,
     pub log_format: LogFormat,
     /// A tracing filter, e.g. `info` or `showroom=debug,sqlx=warn`; `RUST_LOG` wins when set.
     pub log_level: String,
@@ -270,6 +272,7 @@ impl Default for Config {
             admin_token: None,
             currency: "USD".into(),
             demo: false,
+            public_url: "http://127.0.0.1:8080".into(),
             log_format: LogFormat::Human,
             log_level: "info".into(),
             http: HttpConfig::default(),

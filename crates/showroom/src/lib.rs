@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod admin_cli;
+pub mod advisor;
 pub mod assets_cli;
 pub mod assets_import;
 pub mod backends;

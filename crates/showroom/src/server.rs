@@ -34,6 +34,9 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
             config.accounts.session_inactivity_days.max(1) * 24 * 3600,
         ),
         always_secure_cookies: config.accounts.always_secure_cookies,
+        public_url: absolute_base(config.public_url.trim()).map_err(|why| {
+            StartupError::Setting(format!("{}: {why}", setting_name("public_url")))
+        })?,
     };
     let sessions = session_store(config, &backends).await?;
     let state = AppState {
@@ -49,9 +52,10 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
             .await
             .map_err(StartupError::Setting)?,
         sessions,
+        pages: Default::default(),
     };
     if config.demo {
-        crate::demo_seed::seed_if_empty(&backends, state.shop.currency())
+        crate::demo_seed::seed_if_empty(&state.shop, &backends)
             .await
             .map_err(|e| StartupError::Demo(e.to_string()))?;
     }
