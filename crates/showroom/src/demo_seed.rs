@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use showroom_assets::demo::{demo_catalog, DemoCategory, DemoProduct};
 use showroom_assets::pipeline;
-use showroom_domain::{Description, Money, ProductStatus, Quantity, Sku, Slug, Title};
+use showroom_domain::{Currency, Description, Money, ProductStatus, Quantity, Sku, Slug, Title};
 use showroom_shop::{Shop, ShopError};
 use showroom_store::{
     AssetStatus, DynCatalogStore, MediaKind, NewCategory, NewMedia, NewProduct, NewVariant,
@@ -41,12 +41,12 @@ pub enum SeedError {
 }
 
 /// Returns the number of products created (0 when the catalog already had products).
-pub async fn seed_if_empty(backends: &Backends, shop: &Shop) -> Result<usize, SeedError> {
+pub async fn seed_if_empty(shop: &Shop, backends: &Backends) -> Result<usize, SeedError> {
     if backends.store.count_products().await? > 0 {
         tracing::info!("catalog is not empty: demo seeding skipped");
         return Ok(0);
     }
-    match seed(backends, shop).await {
+    match seed(shop, backends).await {
         Err(SeedError::Store(StoreError::Conflict { .. })) => {
             tracing::info!("another instance is seeding the demo catalog; leaving it to it");
             Ok(0)
@@ -55,7 +55,7 @@ pub async fn seed_if_empty(backends: &Backends, shop: &Shop) -> Result<usize, Se
     }
 }
 
-async fn seed(backends: &Backends, shop: &Shop) -> Result<usize, SeedError> {
+async fn seed(shop: &Shop, backends: &Backends) -> Result<usize, SeedError> {
     let started = std::time::Instant::now();
     let mut category_ids = BTreeMap::new();
     for (category, name) in [
@@ -76,8 +76,8 @@ async fn seed(backends: &Backends, shop: &Shop) -> Result<usize, SeedError> {
     let products = demo_catalog();
     for (index, product) in products.iter().enumerate() {
         seed_product(
-            backends,
             shop,
+            &backends.store,
             product,
             category_ids[product.category().slug()],
             index,
@@ -94,8 +94,8 @@ async fn seed(backends: &Backends, shop: &Shop) -> Result<usize, SeedError> {
 }
 
 async fn seed_product(
-    backends: &Backends,
     shop: &Shop,
+    store: &DynCatalogStore,
     demo: &DemoProduct,
     category_id: Uuid,
     index: usize,
@@ -105,8 +105,7 @@ async fn seed_product(
         .iter()
         .map(|(name, _)| (*name).to_owned())
         .collect();
-    let product = backends
-        .store
+    let product = store
         .create_product(NewProduct {
             slug: slug(demo.slug)?,
             title: title(demo.title)?,
@@ -120,14 +119,13 @@ async fn seed_product(
             }],
         })
         .await?;
-    let currency = shop.currency();
+    let currency: Currency = shop.currency();
     for (color_index, color) in colors.iter().enumerate() {
         // Deterministic variety: a few colours cost more, some are low or sold out.
         let price = demo.price_minor + (color_index as i64) * (demo.price_minor / 20);
         let on_hand = ((index * 7 + color_index * 5) % 23) as i64;
         let compare_at = index.is_multiple_of(4).then(|| price + price / 5);
-        backends
-            .store
+        store
             .add_variant(
                 product.id,
                 NewVariant {
@@ -159,8 +157,7 @@ async fn seed_product(
         .await?;
     // The optimized GLB appears under the upload's address once its job is done; the pages
     // show a placeholder until then.
-    backends
-        .store
+    store
         .add_media(
             product.id,
             NewMedia {
@@ -171,8 +168,7 @@ async fn seed_product(
             },
         )
         .await?;
-    backends
-        .store
+    store
         .set_product_status(product.id, ProductStatus::Published)
         .await?;
     Ok(())

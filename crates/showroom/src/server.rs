@@ -61,7 +61,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
         pages: Default::default(),
     };
     if config.demo {
-        crate::demo_seed::seed_if_empty(&backends, &state.shop)
+        crate::demo_seed::seed_if_empty(&state.shop, &backends)
             .await
             .map_err(|e| StartupError::Demo(e.to_string()))?;
     }
