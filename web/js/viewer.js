@@ -71,7 +71,6 @@ export function startViewer(stage) {
       'touch-action': 'pan-y',
       'interaction-prompt': 'none',
       'shadow-intensity': '1',
-      'environment-image': 'neutral',
       loading: 'eager',
       reveal: 'auto',
       ar: '',
@@ -83,13 +82,14 @@ export function startViewer(stage) {
       if (value !== undefined && value !== '') viewer.setAttribute(name, value);
     }
     viewer.className = 'viewer';
-    viewer.setAttribute('aria-hidden', 'true');
+    // Invisible until it has drawn: keep it out of the tab order and the accessibility tree.
+    viewer.inert = true;
     viewer.addEventListener('load', () => {
       // model-viewer fires `load` before the first frame is on screen; wait two frames so the
       // swap never shows an empty canvas.
       requestAnimationFrame(() => requestAnimationFrame(() => {
         stage.classList.add('viewer-live');
-        viewer.removeAttribute('aria-hidden');
+        viewer.inert = false;
         note(stage, 'Drag to turn, pinch or scroll to zoom.');
         stage.dispatchEvent(new CustomEvent('viewer:live', { bubbles: true }));
       }));

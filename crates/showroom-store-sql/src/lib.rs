@@ -23,6 +23,7 @@ mod refunds;
 mod rows;
 mod search;
 mod sessions;
+mod shared_keys;
 mod sql;
 mod store;
 mod validate;

@@ -152,12 +152,12 @@ async fn listing(
     facet_values: Vec<(String, Vec<String>)>,
 ) -> Result<Response, PageError> {
     let mut form = ListingForm::parse(raw);
-    let mut query = form.query(state.settings.currency);
+    let mut query = form.query(state.shop.currency());
     query.category = category;
     let page = state.catalog.list_products(&query).await?;
     let count = page.items.len();
     let next = page.next.as_ref().map(|c| c.encode());
-    let currency = state.settings.currency;
+    let currency = state.shop.currency();
     let facets = facet_values
         .into_iter()
         .map(|(name, values)| Facet {

@@ -37,6 +37,7 @@ pub struct Chrome {
     /// The search box's text.
     pub search: String,
     pub css: &'static str,
+    pub icon: &'static str,
     pub site_js: &'static str,
     /// Extra ES modules this page loads.
     pub modules: Vec<&'static str>,
@@ -59,6 +60,7 @@ impl Chrome {
             noindex: false,
             search: String::new(),
             css: static_files::url("css/site.css"),
+            icon: static_files::url("img/icon.svg"),
             site_js: static_files::url("js/site.js"),
             modules: Vec::new(),
         })

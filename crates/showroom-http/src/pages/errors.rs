@@ -56,6 +56,7 @@ fn bare_chrome(title: &str) -> Chrome {
         noindex: true,
         search: String::new(),
         css: static_files::url("css/site.css"),
+        icon: static_files::url("img/icon.svg"),
         site_js: static_files::url("js/site.js"),
         modules: Vec::new(),
     }

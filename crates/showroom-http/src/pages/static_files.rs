@@ -36,6 +36,7 @@ macro_rules! web_files {
 static FILES: &[(&str, &[u8])] = web_files![
     "css/site.css",
     "css/admin.css",
+    "img/icon.svg",
     "js/site.js",
     "js/admin/admin.js",
     "js/admin/model.js",

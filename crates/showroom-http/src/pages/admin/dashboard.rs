@@ -101,7 +101,7 @@ pub fn bytes(count: u64) -> String {
 }
 
 pub async fn page(State(state): State<AppState>, user: SignedIn) -> Result<Response, Response> {
-    let currency = state.settings.currency;
+    let currency = state.shop.currency();
     let now = showroom_store::unix_millis();
     let today = now / DAY_MS;
     let figures = state

@@ -91,7 +91,7 @@ impl DiscountForm {
 
     /// The admin API's input for this form.
     fn input(&self, state: &AppState) -> Result<NewDiscountInput, Refusal> {
-        let currency = state.settings.currency;
+        let currency = state.shop.currency();
         let money = |raw: &str, field: &str| -> Result<MoneyInput, Refusal> {
             let amount_minor = parse_amount(raw, currency).map_err(|m| Refusal::field(field, m))?;
             Ok(MoneyInput {
@@ -186,7 +186,7 @@ async fn render(
         rows,
         form,
         errors,
-        currency: state.settings.currency.code(),
+        currency: state.shop.currency().code(),
     };
     page_with_status(status, &page)
 }

@@ -14,6 +14,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use showroom_domain::Currency;
+use showroom_shop::ShopError;
 
 use super::csrf::FORM_LIMIT_BYTES;
 use super::layout::message_page;
@@ -212,6 +213,40 @@ impl From<ApiError> for Refusal {
                 }
             }
             other => Self::Page(PageError(other)),
+        }
+    }
+}
+
+/// A use case's refusal in shop terms: next to the field it names, else for the whole form;
+/// what the merchant cannot act on (a dependency down, a bug) is an error page.
+impl From<ShopError> for Refusal {
+    fn from(error: ShopError) -> Self {
+        let status = match &error {
+            ShopError::NotFound { .. } | ShopError::Unavailable { .. } | ShopError::Internal(_) => {
+                return Self::Page(PageError(error.into()))
+            }
+            ShopError::Conflict { .. }
+            | ShopError::SoldOut { .. }
+            | ShopError::CheckoutInProgress => StatusCode::CONFLICT,
+            ShopError::RefundFailed { .. } => StatusCode::BAD_GATEWAY,
+            ShopError::RefundPending => StatusCode::GATEWAY_TIMEOUT,
+            ShopError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ShopError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ShopError::PaymentFailed { .. } => StatusCode::PAYMENT_REQUIRED,
+            ShopError::UploadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ShopError::UnsupportedModel { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ShopError::BadUpload { .. } | ShopError::InvalidWebhook => StatusCode::BAD_REQUEST,
+            ShopError::Invalid { .. } | ShopError::WrongPassword => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+        };
+        let message = capitalize(&error.to_string());
+        match error.field() {
+            Some(field) if field != "state" => Self::Field {
+                field: field.to_owned(),
+                message,
+            },
+            _ => Self::Form { status, message },
         }
     }
 }

@@ -19,7 +19,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
 use futures::TryStreamExt;
-use showroom_assets::pipeline;
+use showroom_assets::pipeline::{self, report::PipelineReport};
+use showroom_shop::ShopError;
 use showroom_store::{
     AssetRecord, AssetStatus, ContentHash, MediaKind, NewMedia, Product, VariantPatch,
 };
@@ -34,14 +35,12 @@ use super::model_report::{
 use super::orders::date_time;
 use super::product_edit::load_product;
 use super::signed_in::{done, Flash, SignedIn};
-use crate::error::ApiError;
-use crate::ingest::{ingest_upload, IngestError};
 use crate::pages::camera::poster_camera;
 use crate::pages::errors::PageError;
 use crate::pages::static_files;
 use crate::principal::Permission;
 use crate::response_cache::invalidate_catalog;
-use crate::routes::admin_uploads::{display_name, upload_error};
+use crate::routes::admin_uploads::display_name;
 use crate::state::AppState;
 
 pub struct UploadRow {
@@ -114,7 +113,7 @@ async fn render_upload(
         title: product.title.as_str().to_owned(),
         current,
         uploads,
-        limit: bytes(state.settings.upload_limit_bytes),
+        limit: bytes(state.shop.uploads.settings().limit_bytes),
         problem,
     };
     page_with_status(status, &page)
@@ -130,22 +129,26 @@ pub async fn page(
     Ok(render_upload(&state, &user, product, None, StatusCode::OK).await?)
 }
 
-/// An upload refusal in a merchant's words.
-fn upload_refusal(error: ApiError, limit: u64) -> Result<(StatusCode, String), PageError> {
-    let status = match &error {
-        ApiError::Refused { status, .. } => *status,
-        ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-        _ => return Err(PageError(error)),
-    };
-    let message = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => format!(
-            "This file is larger than the {} the shop takes. Shrink its textures (2048 pixels is plenty for a product) or simplify the mesh, then upload it again.",
-            bytes(limit)
+/// An upload refusal in a merchant's words; `Err` for what is not about the file.
+fn upload_refusal(error: ShopError) -> Result<(StatusCode, String), PageError> {
+    Ok(match error {
+        ShopError::UploadTooLarge { limit } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "This file is larger than the {} the shop takes. Shrink its textures (2048 pixels is plenty for a product) or simplify the mesh, then upload it again.",
+                bytes(limit)
+            ),
         ),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "This is not a 3D model the shop can read. Upload a .glb file, or a .zip holding a .gltf file with its .bin and texture files.".to_owned(),
-        _ => format!("{error}. Choose the file again and upload it."),
-    };
-    Ok((status, message))
+        ShopError::UnsupportedModel { .. } => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "This is not a 3D model the shop can read. Upload a .glb file, or a .zip holding a .gltf file with its .bin and texture files.".to_owned(),
+        ),
+        ShopError::BadUpload { detail } => (
+            StatusCode::BAD_REQUEST,
+            format!("The file did not arrive whole ({detail}). Choose it again and upload it."),
+        ),
+        other => return Err(PageError(other.into())),
+    })
 }
 
 pub async fn upload(
@@ -157,7 +160,6 @@ pub async fn upload(
 ) -> Result<Response, Response> {
     user.require(Permission::Catalog)?;
     let product = load_product(&state, &id).await?;
-    let limit = state.settings.upload_limit_bytes;
     let refuse = |message: String, status: StatusCode| {
         render_upload(&state, &user, product.clone(), Some(message), status)
     };
@@ -204,23 +206,14 @@ pub async fn upload(
         }
         let name = display_name(Some(file_name));
         let stream = field.map_err(|e| e.to_string());
-        break ingest_upload(
-            &state.catalog,
-            &state.blobs,
-            stream,
-            limit,
-            name,
-            state.settings.job_max_attempts,
-        )
-        .await;
+        break state.shop.uploads.ingest(stream, name).await;
     };
     let (record, created) = match ingested {
         Ok(done) => done,
-        Err(IngestError::Upload(error)) => {
-            let (status, message) = upload_refusal(upload_error(error, limit), limit)?;
+        Err(error) => {
+            let (status, message) = upload_refusal(error)?;
             return Ok(refuse(message, status).await?);
         }
-        Err(IngestError::Store(error)) => return Err(PageError::from(error).into()),
     };
     tracing::info!(asset = %record.hash.as_str(), created, staff = %user.member.id, "model uploaded in the back office");
     let text = if created {
@@ -394,7 +387,7 @@ pub async fn report(
         },
         report,
         attached,
-        limit: bytes(state.settings.upload_limit_bytes),
+        limit: bytes(state.shop.uploads.settings().limit_bytes),
         problem: None,
     };
     Ok(page_with_status(StatusCode::OK, &page)?)
@@ -429,13 +422,14 @@ pub async fn attach(
         )
         .await?);
     }
-    let report = record.report.as_ref();
+    let report = record.report.as_ref().and_then(PipelineReport::from_stored);
     let alt = format!("{} in 3D", product.title.as_str());
     let mut media = vec![(MediaKind::Model, pipeline::DELIVERY_GLB.to_owned())];
     media.extend(
         report
-            .and_then(pipeline::report::default_poster)
-            .map(|p| (MediaKind::Image, p)),
+            .as_ref()
+            .and_then(PipelineReport::default_poster)
+            .map(|p| (MediaKind::Image, p.to_owned())),
     );
     for (kind, file_name) in media {
         let new = NewMedia {
@@ -450,7 +444,7 @@ pub async fn attach(
             .await
             .map_err(PageError::from)?;
     }
-    let looks = report.map(pipeline::report::variants).unwrap_or_default();
+    let looks = report.map(|r| r.variants).unwrap_or_default();
     let linked = if looks.is_empty() {
         0
     } else {
@@ -494,7 +488,8 @@ pub async fn save_looks(
     let looks = record
         .report
         .as_ref()
-        .map(pipeline::report::variants)
+        .and_then(PipelineReport::from_stored)
+        .map(|r| r.variants)
         .unwrap_or_default();
     // Check every row before writing any.
     let mut changes = Vec::new();
@@ -545,16 +540,12 @@ pub async fn reprocess(
         product.id,
         record.hash.as_str()
     );
-    let flash = match state
-        .catalog
-        .reprocess_asset(&record.hash, state.settings.job_max_attempts)
-        .await
-    {
+    let flash = match state.shop.uploads.reprocess(&record.hash).await {
         Ok(_) => Flash::ok("The model is queued to be processed again."),
-        Err(showroom_store::StoreError::Conflict { .. }) => {
+        Err(ShopError::Conflict { .. }) => {
             Flash::ok("The model is already waiting or being processed.")
         }
-        Err(error) => return Err(PageError::from(error).into()),
+        Err(error) => return Err(PageError(error.into()).into()),
     };
     Ok(done(&user, flash, &back).await?)
 }

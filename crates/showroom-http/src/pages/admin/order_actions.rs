@@ -20,10 +20,10 @@ use super::confirm::{confirmation_page, Confirmation};
 use super::form::{parse_amount, top_field, FormData, Refusal};
 use super::orders::{load_order, render_detail, ActionForms};
 use super::signed_in::{done, Flash, SignedIn};
-use crate::order_admin::{self, RefundRequest};
 use crate::pages::format;
 use crate::principal::Permission;
 use crate::state::AppState;
+use showroom_shop::RefundRequest;
 
 #[derive(Debug, Deserialize)]
 pub struct ActionQuery {
@@ -193,7 +193,12 @@ pub async fn cancel(
         let flash = Flash::ok(format!("Order {} was already cancelled.", order.number));
         return Ok(done(&user, flash, &order_href(&order)).await?);
     }
-    match order_admin::cancel(&state, order.id, Actor::Staff(user.member.id)).await {
+    match state
+        .shop
+        .order_desk
+        .cancel(order.id, Actor::Staff(user.member.id))
+        .await
+    {
         Ok(cancelled) => {
             let flash = Flash::ok(format!("Order {} is cancelled.", cancelled.number));
             Ok(done(&user, flash, &order_href(&cancelled)).await?)
@@ -329,7 +334,8 @@ pub async fn refund(
         amount_minor: amount_minor.and_then(Result::ok),
         reason: form.opt("reason").map(str::to_owned),
     };
-    match order_admin::refund(&state, order.id, request, Actor::Staff(user.member.id)).await {
+    let actor = Actor::Staff(user.member.id);
+    match state.shop.order_desk.refund(order.id, request, actor).await {
         Ok(refunded) => {
             let amount = format::money(refunded.refund.amount);
             let text = if refunded.created {

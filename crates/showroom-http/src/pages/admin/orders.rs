@@ -14,10 +14,10 @@ use uuid::Uuid;
 use super::form::FieldErrors;
 use super::layout::{page_with_status, AdminChrome};
 use super::signed_in::SignedIn;
-use crate::order_admin::parse_list_query;
 use crate::pages::errors::PageError;
 use crate::pages::format;
 use crate::principal::Permission;
+use crate::routes::params::parse_order_query;
 use crate::state::AppState;
 
 /// `2025-12-03 17:50 UTC` for Unix milliseconds.
@@ -126,7 +126,7 @@ pub fn order_query(raw: &str) -> Result<OrderQuery, crate::error::ApiError> {
             kept.append_pair(name, &value);
         }
     }
-    parse_list_query(&kept.finish())
+    parse_order_query(&kept.finish())
 }
 
 pub async fn list(

@@ -160,7 +160,7 @@ pub async fn render_editor(
     overlay: Overlay,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let currency = state.settings.currency;
+    let currency = state.shop.currency();
     let mut form = ProductForm::from_product(&product);
     let mut errors = FieldErrors::default();
     let mut problem = None;

@@ -11,17 +11,17 @@ use axum::Extension;
 use serde::Deserialize;
 use showroom_domain::Email;
 use showroom_shield::ClientIp;
+use showroom_shop::ShopError;
 use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::form::FormData;
 use super::layout::{page_with_status, AdminChrome};
 use super::signed_in::safe_next;
-use crate::accounts::{self, LoginError};
 use crate::pages::errors::PageError;
 use crate::routes::account::client_ip;
 use crate::sessions::STAFF_ID;
-use crate::shopper::{csrf_token, session_failed};
+use crate::shopper::{csrf_token, end_session, session_failed, start_account_session};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -104,39 +104,35 @@ pub async fn submit(
         )
         .await;
     };
-    let throttle = state.settings.login_throttle;
-    let result = accounts::login_staff(
-        &state.catalog,
-        &throttle,
-        &session,
-        &email,
-        form.get("password"),
-        client_ip(ip),
-    )
-    .await;
+    let result = state
+        .shop
+        .accounts
+        .login_staff(&email, form.get("password"), client_ip(ip))
+        .await;
     let (status, problem) = match result {
         Ok(member) => {
+            start_account_session(&session, STAFF_ID, member.id).await?;
             tracing::info!(staff = %member.id, "staff signed in to the back office");
             return Ok(Redirect::to(&next).into_response());
         }
-        Err(LoginError::InvalidCredentials) => (
+        Err(ShopError::InvalidCredentials) => (
             StatusCode::UNAUTHORIZED,
             "The email or the password is not right.".to_owned(),
         ),
-        Err(LoginError::Throttled { retry_after_secs }) => (
+        Err(ShopError::Throttled { retry_after_secs }) => (
             StatusCode::TOO_MANY_REQUESTS,
             format!(
                 "Too many failed sign-ins. For your safety, try again in {} minute(s).",
                 retry_after_secs.div_ceil(60)
             ),
         ),
-        Err(LoginError::Other(error)) => return Err(PageError(error)),
+        Err(error) => return Err(PageError(error.into())),
     };
     render(&session, status, next, typed, None, Some(problem)).await
 }
 
 /// Ends the session (its record is deleted) and shows the sign-in page.
 pub async fn sign_out(session: Session) -> Result<Response, PageError> {
-    accounts::logout(&session).await?;
+    end_session(&session).await?;
     Ok(Redirect::to("/admin/login?signed_out=1").into_response())
 }

@@ -19,7 +19,6 @@ use super::form::{top_field, FieldErrors, FormData, Refusal};
 use super::layout::{page_with_status, AdminChrome};
 use super::orders::date_time;
 use super::signed_in::{done, Flash, SignedIn};
-use crate::accounts;
 use crate::error::FieldContext;
 use crate::pages::errors::PageError;
 use crate::principal::Permission;
@@ -121,7 +120,11 @@ pub async fn add(
         let email = Email::parse(form.get("email").trim()).field("email")?;
         let role = role(form.get("role"))?;
         Ok::<_, Refusal>(
-            accounts::create_staff(&state.catalog, email, form.get("password"), role).await?,
+            state
+                .shop
+                .accounts
+                .create_staff(email, form.get("password"), role)
+                .await?,
         )
     }
     .await;

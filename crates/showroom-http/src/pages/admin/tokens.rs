@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use showroom_store::{ApiTokenRecord, NewApiToken};
+use showroom_store::ApiTokenRecord;
 use uuid::Uuid;
 
 use super::confirm::{confirmation_page, Confirmation};
@@ -15,10 +15,8 @@ use super::form::{top_field, FieldErrors, FormData, Refusal};
 use super::layout::{page_with_status, AdminChrome};
 use super::orders::date_time;
 use super::signed_in::{done, Flash, SignedIn};
-use crate::middleware::admin_auth::token_digest;
 use crate::pages::errors::PageError;
 use crate::principal::{Permission, TOKEN_SCOPES};
-use crate::routes::staff::{new_token, scopes, token_name};
 use crate::state::AppState;
 
 pub struct TokenRow {
@@ -114,26 +112,18 @@ pub async fn create(
     form: FormData,
 ) -> Result<Response, Response> {
     user.require(Permission::Access)?;
-    let token = new_token();
-    let created = async {
-        let name = token_name(form.get("name"))?;
-        let scopes = scopes(form.all("scope").into_iter().map(str::to_owned).collect())?;
-        let record = state
-            .catalog
-            .create_api_token(NewApiToken {
-                name,
-                token_hash: token_digest(&token),
-                scopes,
-                created_by: Some(user.member.id),
-            })
-            .await?;
-        Ok::<_, Refusal>(record)
-    }
-    .await;
+    let scopes = form.all("scope").into_iter().map(str::to_owned).collect();
+    let created = state
+        .shop
+        .accounts
+        .create_api_token(form.get("name"), scopes, Some(user.member.id))
+        .await
+        .map_err(Refusal::from);
     match created {
-        Ok(record) => {
+        Ok(issued) => {
+            let record = issued.record;
             let flash = Flash {
-                secret: Some(token),
+                secret: Some(issued.token),
                 ..Flash::ok(format!(
                     "Token “{}” created with {}. Send it as `Authorization: Bearer …`.",
                     record.name,

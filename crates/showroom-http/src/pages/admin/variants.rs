@@ -240,7 +240,7 @@ pub async fn add(
 ) -> Result<Response, Response> {
     user.require(Permission::Catalog)?;
     let product = load_product(&state, &id).await?;
-    let currency = state.settings.currency;
+    let currency = state.shop.currency();
     let added = async {
         let input = CreateVariantInput {
             sku: form.get("sku").trim().to_owned(),
@@ -331,7 +331,7 @@ pub async fn save_grid(
 ) -> Result<Response, Response> {
     user.require(Permission::Catalog)?;
     let product = load_product(&state, &id).await?;
-    let currency = state.settings.currency;
+    let currency = state.shop.currency();
     let mut patches = Vec::new();
     let mut errors = BTreeMap::new();
     for variant in &product.variants {
