@@ -91,26 +91,34 @@ pub fn nice_ceiling(max: f64) -> f64 {
 }
 
 const WIDTH: f64 = 720.0;
-const LEFT: f64 = 56.0;
+const LEFT: f64 = 84.0;
 const RIGHT: f64 = 8.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 26.0;
 
+/// How a column chart's axis reads.
+pub struct Axis<F: Fn(f64) -> String> {
+    /// The value at the top of an empty or nearly empty chart (2 orders, 1.00 of money), so its
+    /// gridlines never read `0, 0, 1`.
+    pub min_top: f64,
+    pub format: F,
+}
+
 /// Vertical bars over time: one per point, an x label every `label_every` points, gridlines at
 /// 0, half and the rounded maximum labelled with `axis`.
-pub fn columns(
+pub fn columns<F: Fn(f64) -> String>(
     id: &'static str,
     title: String,
     summary: String,
     points: &[Point],
     label_every: usize,
-    axis: impl Fn(f64) -> String,
+    axis: Axis<F>,
     headings: (&str, &str),
 ) -> Chart {
     let height = 220.0;
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = height - TOP - BOTTOM;
-    let top = nice_ceiling(points.iter().map(|p| p.value).fold(0.0, f64::max));
+    let top = nice_ceiling(points.iter().map(|p| p.value).fold(axis.min_top, f64::max));
     let slot = plot_w / points.len().max(1) as f64;
     let bar_w = (slot * 0.7).max(1.0);
     let bars = points
@@ -148,7 +156,7 @@ pub fn columns(
                 label: Label {
                     x: n(LEFT - 6.0),
                     y: n(y + 4.0),
-                    text: axis(top * share),
+                    text: (axis.format)(top * share),
                     anchor: "end",
                 },
             }
@@ -177,9 +185,9 @@ pub fn rows(
     points: &[Point],
     headings: (&str, &str),
 ) -> Chart {
-    let label_w = 220.0;
+    let label_w = 240.0;
     let value_w = 90.0;
-    let row_h = 30.0;
+    let row_h = 34.0;
     let height = (points.len().max(1) as f64) * row_h + 8.0;
     let plot_w = WIDTH - label_w - value_w;
     let top = points
@@ -199,8 +207,8 @@ pub fn rows(
             h: n(row_h - 10.0),
             tip: format!("{}: {}", p.label, p.text),
         });
-        let short: String = if p.label.chars().count() > 30 {
-            p.label.chars().take(29).chain(['…']).collect()
+        let short: String = if p.label.chars().count() > 24 {
+            p.label.chars().take(23).chain(['…']).collect()
         } else {
             p.label.clone()
         };
@@ -261,7 +269,10 @@ mod tests {
             "s".into(),
             &[point("a", 0.0), point("b", 10.0), point("c", 5.0)],
             1,
-            |v| format!("{v}"),
+            Axis {
+                min_top: 2.0,
+                format: |v| format!("{v}"),
+            },
             ("Day", "Orders"),
         );
         let heights: Vec<f64> = chart.bars.iter().map(|b| b.h.parse().unwrap()).collect();

@@ -10,7 +10,7 @@ use axum::response::Response;
 use showroom_domain::{Currency, Money};
 use showroom_store::{DashboardQuery, DaySales};
 
-use super::charts::{columns, rows, Chart, Point};
+use super::charts::{columns, rows, Axis, Chart, Point};
 use super::layout::{page_with_status, AdminChrome};
 use super::signed_in::SignedIn;
 use crate::pages::errors::PageError;
@@ -178,7 +178,10 @@ pub async fn page(State(state): State<AppState>, user: SignedIn) -> Result<Respo
             },
             &order_points,
             5,
-            |v| format!("{v:.0}"),
+            Axis {
+                min_top: 2.0,
+                format: |v| format!("{v:.0}"),
+            },
             ("Day", "Orders"),
         ),
         columns(
@@ -190,7 +193,10 @@ pub async fn page(State(state): State<AppState>, user: SignedIn) -> Result<Respo
             ),
             &revenue_points,
             5,
-            |v| money(v.round() as i64, currency),
+            Axis {
+                min_top: 10f64.powi(i32::from(currency.minor_digits())),
+                format: |v| money(v.round() as i64, currency),
+            },
             ("Day", "Revenue"),
         ),
     ];

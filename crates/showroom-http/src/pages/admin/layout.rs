@@ -41,6 +41,7 @@ pub struct AdminChrome {
     /// The session's CSRF token, for every form on the page.
     pub csrf: String,
     pub flash: Option<Flash>,
+    pub icon: &'static str,
     pub site_css: &'static str,
     pub admin_css: &'static str,
     pub admin_js: &'static str,
@@ -85,6 +86,7 @@ impl AdminChrome {
             role: user.map(|u| u.member.role.as_str()).unwrap_or(""),
             csrf: user.map(|u| u.csrf.clone()).unwrap_or_default(),
             flash: None,
+            icon: static_files::url("img/icon.svg"),
             site_css: static_files::url("css/site.css"),
             admin_css: static_files::url("css/admin.css"),
             admin_js: static_files::url("js/admin/admin.js"),

@@ -123,10 +123,12 @@ pub async fn export(
             }
         }
     });
-    let body = futures::StreamExt::chain(
+    // Fused: the compression layer may poll once more after the end, which a bare `unfold`
+    // does not allow.
+    let body = futures::StreamExt::fuse(futures::StreamExt::chain(
         futures::stream::once(async { Ok(Bytes::from_static(HEADER.as_bytes())) }),
         pages,
-    );
+    ));
     let mut response = Body::from_stream(body).into_response();
     let headers = response.headers_mut();
     headers.insert(
