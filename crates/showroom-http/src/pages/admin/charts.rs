@@ -139,11 +139,19 @@ pub fn columns<F: Fn(f64) -> String>(
         .iter()
         .enumerate()
         .filter(|(i, _)| i % label_every.max(1) == 0 || *i == points.len() - 1)
-        .map(|(i, p)| Label {
-            x: n(LEFT + slot * i as f64 + slot / 2.0),
-            y: n(height - 8.0),
-            text: p.label.clone(),
-            anchor: "middle",
+        .map(|(i, p)| {
+            // The last label ends at the plot's edge rather than running past it.
+            let last = i + 1 == points.len();
+            Label {
+                x: n(if last {
+                    WIDTH - RIGHT
+                } else {
+                    LEFT + slot * i as f64 + slot / 2.0
+                }),
+                y: n(height - 8.0),
+                text: p.label.clone(),
+                anchor: if last { "end" } else { "middle" },
+            }
         })
         .collect();
     let grid = [0.0, 0.5, 1.0]

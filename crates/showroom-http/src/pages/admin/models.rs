@@ -366,7 +366,8 @@ pub async fn report(
             "/admin/products",
         )
         .await?
-        .with_module("js/admin/model.js"),
+        .with_module("js/admin/model.js")
+        .with_module("js/admin/upload.js"),
         id: product.id.to_string(),
         title: product.title.as_str().to_owned(),
         hash: record.hash.as_str().to_owned(),
