@@ -128,8 +128,16 @@ fn methods(state: &AppState, chosen: &str) -> Vec<MethodChoice> {
         })
         .collect();
     if !list.iter().any(|m| m.checked) {
-        if let Some(first) = list.first_mut() {
-            first.checked = true;
+        // The cheapest method is the default.
+        let cheapest = state
+            .checkout
+            .pricing
+            .shipping
+            .methods()
+            .min_by_key(|(_, rate)| rate.amount_minor)
+            .map(|(slug, _)| slug.as_str().to_owned());
+        for method in &mut list {
+            method.checked = Some(&method.value) == cheapest.as_ref();
         }
     }
     list
