@@ -259,8 +259,13 @@ async fn attach(
     product_id: uuid::Uuid,
     record: &AssetRecord,
 ) -> anyhow::Result<()> {
-    let report = record.report.as_ref();
-    let poster = report.and_then(pipeline::report::default_poster);
+    let report = record
+        .report
+        .as_ref()
+        .and_then(pipeline::PipelineReport::from_stored);
+    let poster = report
+        .as_ref()
+        .and_then(|r| r.default_poster().map(str::to_owned));
     let alt = format!("{} in 3D", record.original_name);
     let mut media = vec![(MediaKind::Model, pipeline::DELIVERY_GLB.to_owned())];
     media.extend(poster.map(|p| (MediaKind::Image, p)));
@@ -277,7 +282,7 @@ async fn attach(
             )
             .await?;
     }
-    let names = report.map(pipeline::report::variants).unwrap_or_default();
+    let names = report.map(|r| r.variants).unwrap_or_default();
     if !names.is_empty() {
         store.link_material_variants(product_id, &names).await?;
     }
@@ -285,17 +290,16 @@ async fn attach(
 }
 
 fn summary(record: &AssetRecord) -> String {
-    let report = record.report.as_ref();
-    let triangles = report
-        .and_then(|r| r.pointer("/inspection/triangles"))
-        .and_then(|t| t.as_u64())
-        .unwrap_or(0);
+    let report = record
+        .report
+        .as_ref()
+        .and_then(pipeline::PipelineReport::from_stored);
+    let triangles = report.as_ref().map_or(0, |r| r.inspection.triangles);
     let dims = report
-        .and_then(|r| r.get("dimensions_m"))
-        .and_then(|d| d.as_array())
-        .map(|d| {
-            d.iter()
-                .map(|v| format!("{:.1}", v.as_f64().unwrap_or(0.0) * 100.0))
+        .map(|r| {
+            r.dimensions_m
+                .iter()
+                .map(|v| format!("{:.1}", v * 100.0))
                 .collect::<Vec<_>>()
                 .join(" × ")
         })

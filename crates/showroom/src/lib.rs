@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo_seed;
 pub mod mailer;
 pub mod server;
+pub mod shared_keys;
 pub mod shop_setup;
 pub mod sweeper;
 pub mod telemetry;

@@ -39,6 +39,8 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
         })?,
     };
     let sessions = session_store(config, &backends).await?;
+    let (signing_key, order_link_key) =
+        crate::shared_keys::signing_keys(config, &backends.store).await?;
     let state = AppState {
         shop,
         catalog: backends.store.clone(),
@@ -47,7 +49,11 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
         settings: Arc::new(settings),
         readiness: Readiness::new_ready(),
         metrics: crate::telemetry::metrics_handle(),
-        delivery: Arc::new(Delivery::new(delivery_settings(config)?)),
+        delivery: Arc::new(Delivery::new(delivery_settings(
+            config,
+            signing_key,
+            order_link_key,
+        )?)),
         shield: crate::backends::build_shield(config)
             .await
             .map_err(StartupError::Setting)?,
@@ -90,9 +96,13 @@ async fn session_store(
     }
 }
 
-/// Validates the asset delivery settings: the CDN base URL, its origin secret, the CORS origins,
-/// and the signing key (random when unset; `serve_with_listener` warns about it).
-fn delivery_settings(config: &Config) -> Result<DeliverySettings, StartupError> {
+/// Validates the asset delivery settings: the CDN base URL, its origin secret and the CORS
+/// origins; the signing keys come from [`crate::shared_keys`].
+fn delivery_settings(
+    config: &Config,
+    signing_key: SecretString,
+    order_link_key: SecretString,
+) -> Result<DeliverySettings, StartupError> {
     let invalid =
         |key: &str, why: String| StartupError::Setting(format!("{}: {why}", setting_name(key)));
     let non_empty = |secret: &Option<SecretString>| {
@@ -123,14 +133,11 @@ fn delivery_settings(config: &Config) -> Result<DeliverySettings, StartupError> 
         }
         cors_origins.push(normalized.to_owned());
     }
-    let configured_key = non_empty(&config.asset_signing_key);
-    let signing_key_generated = configured_key.is_none();
-    let signing_key = configured_key.unwrap_or_else(showroom_http::random_signing_key);
     Ok(DeliverySettings {
         asset_base_url,
         origin_secret,
         signing_key,
-        signing_key_generated,
+        order_link_key,
         cors_origins,
         memory_cache_bytes: config.cache.asset_memory_mib.saturating_mul(1024 * 1024),
     })
@@ -161,9 +168,6 @@ pub async fn serve_with_listener(
     drain: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    if state.delivery.settings.signing_key_generated {
-        tracing::warn!("asset_signing_key (SHOWROOM_ASSET_SIGNING_KEY) is not set: signed asset URLs use a random key, so they work only on this instance until it restarts");
-    }
     let readiness = state.readiness.clone();
     let app = showroom_http::router(state);
     let stop = async move {

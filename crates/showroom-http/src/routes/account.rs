@@ -228,7 +228,7 @@ pub async fn my_orders(
     shopper: Shopper,
 ) -> Result<Response, ApiError> {
     let customer = current_customer(&state, &shopper).await?;
-    let key = &state.delivery.settings.signing_key;
+    let key = &state.delivery.settings.order_link_key;
     let orders: Vec<OrderDto> = state
         .catalog
         .orders_for_customer(customer.id, 100)
@@ -264,6 +264,6 @@ pub async fn my_order(
         .await?
         .filter(|order| order.customer_id == Some(customer.id))
         .ok_or_else(not_found)?;
-    let token = order_token(&state.delivery.settings.signing_key, order.id);
+    let token = order_token(&state.delivery.settings.order_link_key, order.id);
     Ok(axum::Json(OrderDto::new(order, token)).into_response())
 }

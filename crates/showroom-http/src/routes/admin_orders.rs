@@ -154,7 +154,7 @@ pub struct FulfilInput {
 }
 
 fn admin_dto(state: &AppState, order: Order) -> AdminOrderDto {
-    let token = order_token(&state.delivery.settings.signing_key, order.id);
+    let token = order_token(&state.delivery.settings.order_link_key, order.id);
     AdminOrderDto {
         payment_ref: order.payment_ref.clone(),
         tracking_number: order.tracking.as_ref().map(|t| t.as_str().to_owned()),

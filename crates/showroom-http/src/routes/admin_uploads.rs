@@ -60,10 +60,24 @@ pub struct AssetDto {
     pub variants: Vec<String>,
     /// Warnings a merchant may want to fix (3D Commerce guidelines, undecodable textures).
     pub warnings: Vec<String>,
+    /// Where the posters were taken from, once processed: open `<model-viewer>` here and it
+    /// starts on the poster's view.
+    pub camera: Option<PosterCameraDto>,
     /// URLs of the stored files (the original at once; derived files once ready).
     pub files: AssetFilesDto,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// The posters' camera as `<model-viewer>` attribute values.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PosterCameraDto {
+    /// `camera-orbit`: azimuth, polar angle and distance, e.g. `35deg 73deg 2.41m`.
+    pub camera_orbit: String,
+    /// `camera-target`: the point looked at, e.g. `0m 0.42m 0m`.
+    pub camera_target: String,
+    /// `field-of-view`: the vertical field of view, e.g. `30deg`.
+    pub field_of_view: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -87,15 +101,26 @@ impl From<AssetRecord> for AssetDto {
             UploadFormat::Glb => ORIGINAL_GLB,
             UploadFormat::Zip => ORIGINAL_ZIP,
         };
-        let report = record.report.as_ref();
+        let report = record
+            .report
+            .as_ref()
+            .and_then(pipeline::PipelineReport::from_stored);
         let ready = record.status == AssetStatus::Ready;
         let derived = |file: &str| ready.then(|| asset_url(&hash, file));
         let poster = report
-            .and_then(pipeline::report::default_poster)
-            .and_then(|f| derived(&f));
-        let dimensions_m = report
-            .and_then(|r| r.get("dimensions_m"))
-            .and_then(|d| serde_json::from_value(d.clone()).ok());
+            .as_ref()
+            .and_then(|r| r.default_poster())
+            .and_then(derived);
+        let dimensions_m = report.as_ref().map(|r| r.dimensions_m);
+        let camera = report
+            .as_ref()
+            .and_then(|r| r.camera.clone())
+            .map(|c| PosterCameraDto {
+                camera_orbit: c.camera_orbit,
+                camera_target: c.camera_target,
+                field_of_view: c.field_of_view,
+            });
+        let (variants, warnings) = report.map(|r| (r.variants, r.warnings)).unwrap_or_default();
         Self {
             files: AssetFilesDto {
                 original: asset_url(&hash, original),
@@ -105,10 +130,9 @@ impl From<AssetRecord> for AssetDto {
                 poster,
                 report: derived(pipeline::REPORT),
             },
-            variants: report.map(pipeline::report::variants).unwrap_or_default(),
-            warnings: report
-                .map(|r| pipeline::report::string_list(r, "warnings"))
-                .unwrap_or_default(),
+            variants,
+            warnings,
+            camera,
             dimensions_m,
             hash,
             original_name: record.original_name,

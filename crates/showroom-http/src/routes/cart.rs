@@ -357,7 +357,7 @@ pub async fn checkout(
     } else {
         StatusCode::OK
     };
-    let token = order_token(&state.delivery.settings.signing_key, placed.order.id);
+    let token = order_token(&state.delivery.settings.order_link_key, placed.order.id);
     let dto = OrderDto::new(placed.order, token);
     Ok((status, axum::Json(dto)).into_response())
 }

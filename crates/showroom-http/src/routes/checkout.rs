@@ -287,7 +287,7 @@ pub async fn checkout(
     } else {
         StatusCode::OK
     };
-    let token = order_token(&state.delivery.settings.signing_key, placed.order.id);
+    let token = order_token(&state.delivery.settings.order_link_key, placed.order.id);
     Ok((status, axum::Json(OrderDto::new(placed.order, token))).into_response())
 }
 
@@ -329,7 +329,7 @@ pub async fn guest_order(
 ) -> Result<Response, ApiError> {
     let not_found = ApiError::NotFound { what: "order" };
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound { what: "order" })?;
-    let key = &state.delivery.settings.signing_key;
+    let key = &state.delivery.settings.order_link_key;
     let token = token_of(query.as_deref());
     if !verify_order_token(key, id, &token) {
         return Err(not_found);

@@ -25,6 +25,7 @@ mod openapi;
 mod ops;
 mod pipeline_fixtures;
 mod refunds;
+mod shared_keys;
 mod shield;
 mod tax;
 mod uploads;
