@@ -89,6 +89,27 @@ impl Drop for PrivateRedis {
     }
 }
 
+/// The first `Ok` of `operation`, tried every 100 ms for at most 5 s (Redis coming back).
+async fn eventually<T, F, Fut>(operation: F) -> T
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, CacheError>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match operation().await {
+            Ok(value) => return value,
+            Err(_) => {
+                assert!(
+                    Instant::now() < deadline,
+                    "the cache never used Redis again"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
 fn options(cooldown_ms: u64) -> CacheOptions {
     CacheOptions {
         key_prefix: "breaker-test:".into(),
@@ -147,21 +168,7 @@ async fn a_dead_redis_is_skipped_instead_of_waited_on_and_used_again_when_it_ret
     redis.spawn();
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     // After the cool-down a probe goes through, finds Redis back, and the cache works again.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        if cache
-            .put("product", "chair", Bytes::from_static(b"v2"), None)
-            .await
-            .is_ok()
-        {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the cache never used Redis again"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually(|| cache.put("product", "chair", Bytes::from_static(b"v2"), None)).await;
     assert_eq!(
         cache.get("product", "chair").await.unwrap().as_deref(),
         Some(&b"v2"[..])
@@ -200,19 +207,7 @@ async fn an_invalidation_that_failed_while_redis_was_down_is_replayed_before_the
     );
 
     redis.spawn();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let found = loop {
-        match cache.get("product", "lamp").await {
-            Ok(found) => break found,
-            Err(_) => {
-                assert!(
-                    Instant::now() < deadline,
-                    "the cache never used Redis again"
-                );
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-    };
+    let found = eventually(|| cache.get("product", "lamp")).await;
     assert_eq!(
         found, None,
         "the entry from before the edit must not come back with Redis"
