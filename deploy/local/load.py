@@ -1,8 +1,8 @@
 """Load for the topology failure tests: browsing, guest carts and checkouts through the edge,
 from threads that retry like real clients, counted per phase.
 
-A request is retried (same Idempotency-Key for checkouts) on a connection error, 429, 502, 503
-or 504 until its deadline; every failed attempt is counted as an error by kind, and a request
+A request is retried (same Idempotency-Key for checkouts) on a connection error, 429, 502, 503,
+504 or a 409 `checkout_in_progress` until its deadline; every failed attempt is counted as an error by kind, and a request
 that still failed at its deadline as a final failure. Standard library only.
 """
 
@@ -17,6 +17,7 @@ from collections import Counter
 CATALOG = "catalog"
 CHECKOUT = "checkout"
 CART = "cart"
+ASSET = "asset"
 RETRYABLE = {429, 502, 503, 504}
 
 
@@ -88,7 +89,7 @@ class Client:
         self.host, self.port = host, port
         self.connection = None
 
-    def request(self, method, path, body=None, headers=None, timeout=10):
+    def request(self, method, path, body=None, headers=None, timeout=5):
         if self.connection is None:
             self.connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         data = json.dumps(body).encode() if body is not None else None
@@ -117,8 +118,10 @@ def send(recorder, client, kind, method, path, body=None, headers=None, deadline
             recorder.attempt(kind, "connection")
             status, hdrs, payload = None, None, None
         else:
-            if status in RETRYABLE:
-                recorder.attempt(kind, str(status))
+            # The first attempt of this checkout is still paying: ask again, as a client should.
+            in_progress = status == 409 and b"checkout_in_progress" in payload
+            if status in RETRYABLE or in_progress:
+                recorder.attempt(kind, "409-in-progress" if in_progress else str(status))
             elif status >= 500:
                 recorder.attempt(kind, str(status))
                 recorder.final_failure(kind)
@@ -147,10 +150,11 @@ def checkout_body(run_id, variant_id):
 class Load:
     """Starts the workers; `stop()` ends them and returns what the clients saw."""
 
-    def __init__(self, host, port, slugs, variants, run_id, browsers=6, buyers=2, carts=1):
+    def __init__(self, host, port, slugs, variants, run_id, assets=(), browsers=6, buyers=2, carts=1):
         self.recorder = Recorder()
         self.host, self.port = host, port
         self.slugs, self.variants, self.run_id = slugs, variants, run_id
+        self.assets = list(assets)  # /assets/… paths of published models, fetched through the edge
         self.stop_event = threading.Event()
         self.confirmed = {}  # idempotency key -> order id, from 201/200 answers
         self.unconfirmed = set()
@@ -171,7 +175,7 @@ class Load:
     def stop(self):
         self.stop_event.set()
         for thread in self.threads:
-            thread.join(timeout=30)
+            thread.join(timeout=75)
         self.recorder.end()
 
     def browse(self, seed):
@@ -179,6 +183,10 @@ class Load:
         client = Client(self.host, self.port)
         while not self.stop_event.is_set():
             roll = rng.random()
+            if self.assets and roll < 0.05:
+                kind, path = ASSET, rng.choice(self.assets)
+                send(self.recorder, client, kind, "GET", path, deadline_secs=5, stop=self.stop_event)
+                continue
             if roll < 0.6:
                 path = f"/api/v1/products/{rng.choice(self.slugs)}"
             elif roll < 0.9:
@@ -193,8 +201,10 @@ class Load:
         while not self.stop_event.is_set():
             key = f"load-{self.run_id}-{uuid.uuid4().hex}"
             body = checkout_body(self.run_id, rng.choice(self.variants))
+            # A real client keeps its key and tries for a minute: an attempt caught in a database
+            # restart can hold the key until the server's request timeout (15 s) ends it.
             answer = send(self.recorder, client, CHECKOUT, "POST", "/api/v1/checkout", body,
-                          {"Idempotency-Key": key}, deadline_secs=30)
+                          {"Idempotency-Key": key}, deadline_secs=60)
             if answer and answer[0] in (200, 201):
                 order = json.loads(answer[2])
                 with self.confirmed_lock:

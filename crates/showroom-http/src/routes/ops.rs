@@ -83,7 +83,8 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     // load balancer.
     let cache_down = !matches!(cache, Ok(Ok(())));
     if cache_down {
-        tracing::warn!("ready without the cache: it does not answer; serving from the database");
+        // Probes come every second; the cache's circuit breaker already said so once.
+        tracing::debug!("ready without the cache: it does not answer; serving from the database");
     }
     if !failed.is_empty() {
         tracing::warn!(failed = ?failed, "not ready");
