@@ -210,3 +210,10 @@ impl<T> FieldContext<T> for Result<T, DomainError> {
         self.map_err(|e| ApiError::validation(field, e.0))
     }
 }
+
+/// An address names its own bad field: `shipping_address` becomes `shipping_address.country`.
+impl<T> FieldContext<T> for Result<T, showroom_domain::AddressError> {
+    fn field(self, field: &str) -> Result<T, ApiError> {
+        self.map_err(|e| ApiError::validation(format!("{field}.{}", e.field), e.message))
+    }
+}

@@ -16,6 +16,7 @@ mod checkout;
 mod delivery;
 mod demo;
 mod discounts;
+mod hardening;
 mod helpers;
 mod import_cli;
 mod mail;
