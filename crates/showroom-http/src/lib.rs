@@ -33,4 +33,4 @@ pub use middleware::admin_auth::token_digest;
 pub use openapi::openapi_document;
 pub use response_cache::invalidate_catalog;
 pub use routes::staff::new_token;
-pub use state::{AppState, HttpSettings, Readiness};
+pub use state::{AppState, ConnectionLimits, HttpSettings, Readiness};

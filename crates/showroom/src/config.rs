@@ -32,6 +32,14 @@ pub struct HttpConfig {
     /// After SIGTERM, `/readyz` answers 503 for this many seconds before the listener closes,
     /// so a load balancer stops routing here; in-flight requests then finish.
     pub shutdown_drain_secs: u64,
+    /// A connection that has not sent a whole request head within this many seconds is closed;
+    /// the same limit applies to a kept-alive connection waiting for its next request.
+    pub header_read_timeout_secs: u64,
+    /// A connection on which no byte moved either way for this many seconds is closed (a client
+    /// that stops reading a download, or stops sending a body).
+    pub idle_timeout_secs: u64,
+    /// Open connections at most; past it new ones wait in the listen queue until one closes.
+    pub max_connections: usize,
 }
 
 impl Default for HttpConfig {
@@ -40,6 +48,9 @@ impl Default for HttpConfig {
             request_timeout_secs: 15,
             body_limit_bytes: 256 * 1024,
             shutdown_drain_secs: 2,
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: 4096,
         }
     }
 }

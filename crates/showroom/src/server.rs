@@ -2,7 +2,8 @@
 //! named setting); [`serve_with_listener`] serves until `shutdown` resolves, then drains:
 //! `/readyz` turns 503 first, the listener stays open for the drain period so a load balancer can
 //! notice, then it closes and in-flight requests run to completion. Tests and production start
-//! the server the same way, on a listener they bound themselves.
+//! the server the same way, on a listener they bound themselves; [`crate::connections`] holds
+//! the accept loop and its per-connection limits.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -15,7 +16,8 @@ use showroom_domain::{
 };
 use showroom_http::payments::{PaymentProvider, TestProvider};
 use showroom_http::{
-    AppState, CheckoutSettings, Delivery, DeliverySettings, HttpSettings, LoginThrottle, Readiness,
+    AppState, CheckoutSettings, ConnectionLimits, Delivery, DeliverySettings, HttpSettings,
+    LoginThrottle, Readiness,
 };
 use tokio::net::TcpListener;
 
@@ -61,6 +63,11 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
             config.accounts.session_inactivity_days.max(1) * 24 * 3600,
         ),
         always_secure_cookies: config.accounts.always_secure_cookies,
+        connections: ConnectionLimits {
+            header_read_timeout: Duration::from_secs(config.http.header_read_timeout_secs.max(1)),
+            idle_timeout: Duration::from_secs(config.http.idle_timeout_secs.max(1)),
+            max_connections: config.http.max_connections.max(1),
+        },
     };
     let sessions = crate::backends::session_store(config, catalog.clone()).await?;
     let state = AppState {
@@ -246,6 +253,7 @@ pub async fn serve_with_listener(
         tracing::warn!("asset_signing_key (SHOWROOM_ASSET_SIGNING_KEY) is not set: signed asset URLs use a random key, so they work only on this instance until it restarts");
     }
     let readiness = state.readiness.clone();
+    let limits = state.settings.connections;
     let app = showroom_http::router(state);
     let stop = async move {
         shutdown.await;
@@ -256,11 +264,7 @@ pub async fn serve_with_listener(
         );
         tokio::time::sleep(drain).await;
     };
-    // The shield needs the TCP peer's address to find the real client IP.
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(stop)
-        .await
+    crate::connections::serve(listener, app, limits, stop).await
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
