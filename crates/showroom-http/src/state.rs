@@ -41,6 +41,8 @@ pub struct HttpSettings {
     pub always_secure_cookies: bool,
     /// What one connection may hold: the binary's accept loop enforces these.
     pub connections: ConnectionLimits,
+    /// Who may read `/metrics` and why `/readyz` fails; `None`: everyone.
+    pub ops_trusted: Option<showroom_shield::IpList>,
 }
 
 /// Limits per connection and on their number, for the server's accept loop.

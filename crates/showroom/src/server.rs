@@ -68,6 +68,12 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
             idle_timeout: Duration::from_secs(config.http.idle_timeout_secs.max(1)),
             max_connections: config.http.max_connections.max(1),
         },
+        ops_trusted: match config.http.ops_trusted_ips.as_slice() {
+            [] => None,
+            items => Some(showroom_shield::IpList::parse(items).map_err(|why| {
+                StartupError::Setting(format!("{}: {why}", setting_name("http.ops_trusted_ips")))
+            })?),
+        },
     };
     let sessions = crate::backends::session_store(config, catalog.clone()).await?;
     let state = AppState {
@@ -249,6 +255,13 @@ pub async fn serve_with_listener(
     drain: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    if let Some(warning) = listener
+        .local_addr()
+        .ok()
+        .and_then(|address| test_provider_exposure(state.checkout.provider.name(), address))
+    {
+        tracing::warn!("{warning}");
+    }
     if state.delivery.settings.signing_key_generated {
         tracing::warn!("asset_signing_key (SHOWROOM_ASSET_SIGNING_KEY) is not set: signed asset URLs use a random key, so they work only on this instance until it restarts");
     }
@@ -265,6 +278,18 @@ pub async fn serve_with_listener(
         tokio::time::sleep(drain).await;
     };
     crate::connections::serve(listener, app, limits, stop).await
+}
+
+/// The `test` payment provider accepts made-up cards and trusts webhooks signed with a secret
+/// printed in the README: fine on a laptop, a gift to anyone who can reach a public address.
+fn test_provider_exposure(provider: &str, address: std::net::SocketAddr) -> Option<String> {
+    (provider == "test" && !address.ip().is_loopback()).then(|| {
+        format!(
+            "checkout.payment_provider (SHOWROOM_CHECKOUT__PAYMENT_PROVIDER) is `test` on {address}, \
+             which is not a loopback address: anyone who can reach it pays with test cards, and its \
+             webhook secret is public; configure a real provider before taking orders"
+        )
+    })
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
@@ -292,6 +317,16 @@ pub async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_test_provider_is_flagged_only_off_loopback() {
+        let public = "0.0.0.0:8080".parse().unwrap();
+        let warning = test_provider_exposure("test", public).expect("a warning");
+        assert!(warning.contains("checkout.payment_provider"), "{warning}");
+        assert!(test_provider_exposure("test", "127.0.0.1:8080".parse().unwrap()).is_none());
+        assert!(test_provider_exposure("test", "[::1]:8080".parse().unwrap()).is_none());
+        assert!(test_provider_exposure("stripe", public).is_none());
+    }
 
     #[test]
     fn the_default_checkout_settings_build_and_an_unknown_provider_is_refused() {

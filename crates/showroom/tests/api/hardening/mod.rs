@@ -4,3 +4,4 @@
 mod connections;
 mod countries;
 mod downloads;
+mod exposure;
