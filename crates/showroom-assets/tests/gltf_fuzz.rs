@@ -54,19 +54,14 @@ fn seeds() -> &'static [Seed] {
             })
             .collect();
         glbs.extend(optimized);
-        let fixtures = std::env::var_os("SHOWROOM_FIXTURES").map_or_else(
-            || {
-                std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                    .join("../../../shared/fixtures")
-            },
-            std::path::PathBuf::from,
-        );
         for model in [
             "Box/Box.glb",
             "BoxTextured/BoxTextured.glb",
             "KenneyCakeBirthday/KenneyCakeBirthday.glb",
         ] {
-            if let Ok(bytes) = std::fs::read(fixtures.join("gltf/models").join(model)) {
+            if let Some(bytes) =
+                showroom_test_support::read_fixture(&format!("gltf/models/{model}"))
+            {
                 glbs.push(bytes);
             }
         }

@@ -60,6 +60,14 @@ pub enum CacheError {
         timeout: Duration,
     },
 
+    /// The backend failed a moment ago and its circuit breaker is open: the command was not
+    /// sent. Treated like any other error (a miss, "not stored"), but not logged per request.
+    #[error("{backend} cache skipped: it failed recently and is being given time to recover")]
+    CircuitOpen {
+        /// [`crate::Cache::backend_name`] of the skipped backend.
+        backend: &'static str,
+    },
+
     /// A command against a connected backend failed (network error, timeout, server error).
     #[error("{backend} cache command `{operation}` failed")]
     Backend {

@@ -88,6 +88,10 @@ pub(crate) async fn put_or_log<C: Cache + ?Sized>(
 }
 
 pub(crate) fn warn_lookup_failed(backend: &str, ns: &str, err: &CacheError) {
+    // The breaker logs once when it opens and once when it closes; not every skipped request.
+    if matches!(err, CacheError::CircuitOpen { .. }) {
+        return;
+    }
     tracing::warn!(
         namespace = ns,
         backend,
@@ -97,6 +101,9 @@ pub(crate) fn warn_lookup_failed(backend: &str, ns: &str, err: &CacheError) {
 }
 
 pub(crate) fn warn_store_failed(backend: &str, ns: &str, err: &CacheError) {
+    if matches!(err, CacheError::CircuitOpen { .. }) {
+        return;
+    }
     tracing::warn!(
         namespace = ns,
         backend,

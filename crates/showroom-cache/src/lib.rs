@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod breaker;
 mod cache;
 mod connect;
 mod error;
@@ -10,6 +11,7 @@ mod options;
 mod redact;
 mod redis_cache;
 mod redis_scripts;
+mod redis_sessions;
 mod stats;
 
 pub use cache::{Cache, FillFailed, FillFuture};
@@ -19,4 +21,5 @@ pub use fill::get_or_fill;
 pub use memory::MemoryCache;
 pub use options::CacheOptions;
 pub use redis_cache::RedisCache;
+pub use redis_sessions::RedisSessionStore;
 pub use stats::CacheStats;

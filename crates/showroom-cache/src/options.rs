@@ -18,6 +18,9 @@ pub struct CacheOptions {
     /// Redis backend: the bound on each command, so a stalled Redis slows a request by at most
     /// this much before it is treated as a miss. Default 1 s.
     pub command_timeout: Duration,
+    /// Redis backend: after a failed command, Redis is skipped this long (every lookup is a
+    /// miss, nothing is stored) before one probe tries it again. Default 2 s.
+    pub breaker_cooldown: Duration,
 }
 
 impl Default for CacheOptions {
@@ -28,6 +31,7 @@ impl Default for CacheOptions {
             key_prefix: "showroom:cache:".to_owned(),
             connect_timeout: Duration::from_secs(2),
             command_timeout: Duration::from_secs(1),
+            breaker_cooldown: Duration::from_secs(2),
         }
     }
 }

@@ -16,6 +16,9 @@
 //! newer, and a single Redis (or a primary with replicas) rather than Redis Cluster, since a
 //! script touches keys it computes itself.
 
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -25,6 +28,7 @@ use redis::{
     RedisError,
 };
 
+use crate::breaker::{Breaker, Permit};
 use crate::{
     fill, namespace, redact::redact_url, redis_scripts, stats::Counters, Cache, CacheError,
     CacheOptions, CacheStats, FillFailed, FillFuture,
@@ -38,6 +42,10 @@ pub struct RedisCache {
     prefix: String,
     default_ttl: Duration,
     counters: Counters,
+    breaker: Breaker,
+    /// Namespaces whose invalidation failed while Redis was unreachable; replayed before Redis
+    /// is read again, so an edit made during the outage cannot be hidden by an older entry.
+    pending_invalidations: Mutex<BTreeSet<String>>,
 }
 
 impl RedisCache {
@@ -76,7 +84,75 @@ impl RedisCache {
             prefix: options.key_prefix.clone(),
             default_ttl: options.default_ttl,
             counters: Counters::new(BACKEND),
+            breaker: Breaker::new(BACKEND, options.breaker_cooldown),
+            pending_invalidations: Mutex::default(),
         })
+    }
+
+    /// Runs one command through the circuit breaker: skipped while it is open, the half-open
+    /// probe first replays pending invalidations, and the outcome opens or closes it.
+    async fn guarded<T>(
+        &self,
+        operation: &'static str,
+        command: impl Future<Output = Result<T, RedisError>>,
+    ) -> Result<T, CacheError> {
+        let permit = self.breaker.permit();
+        if permit == Permit::Skip {
+            return Err(CacheError::CircuitOpen { backend: BACKEND });
+        }
+        if permit == Permit::Probe {
+            if let Err(err) = self.replay_invalidations().await {
+                self.breaker.failed(permit);
+                return Err(self.failed("invalidate_namespace", err));
+            }
+        }
+        match command.await {
+            Ok(value) => {
+                self.breaker.succeeded(permit);
+                Ok(value)
+            }
+            Err(err) => {
+                self.breaker.failed(permit);
+                Err(self.failed(operation, err))
+            }
+        }
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
+        self.pending_invalidations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Invalidates every namespace whose invalidation failed earlier; those that fail again
+    /// stay pending.
+    async fn replay_invalidations(&self) -> Result<(), RedisError> {
+        let namespaces = std::mem::take(&mut *self.pending());
+        let mut namespaces = namespaces.into_iter();
+        while let Some(ns) = namespaces.next() {
+            if let Err(err) = self.invalidate_now(&ns).await {
+                let mut pending = self.pending();
+                pending.insert(ns);
+                pending.extend(namespaces);
+                return Err(err);
+            }
+            tracing::info!(namespace = %ns, "cache: replayed an invalidation that failed while Redis was down");
+        }
+        Ok(())
+    }
+
+    async fn invalidate_now(&self, ns: &str) -> Result<(), RedisError> {
+        redis_scripts::INVALIDATE
+            .key(self.version_key(ns))
+            .arg(format!("{}invalidate", self.prefix))
+            .arg(ns)
+            .invoke_async::<()>(&mut self.connection.clone())
+            .await
+    }
+
+    /// Commands skipped by the open circuit breaker since start.
+    pub fn breaker_skips(&self) -> u64 {
+        self.breaker.skips()
     }
 
     fn version_key(&self, ns: &str) -> String {
@@ -105,13 +181,15 @@ impl RedisCache {
         key: &str,
     ) -> Result<(String, Option<Bytes>), CacheError> {
         namespace::check(ns)?;
-        let (version, value): (String, Option<Vec<u8>>) = redis_scripts::GET
+        let mut connection = self.connection.clone();
+        let mut invocation = redis_scripts::GET.prepare_invoke();
+        invocation
             .key(self.version_key(ns))
             .arg(self.entry_prefix(ns))
-            .arg(key)
-            .invoke_async(&mut self.connection.clone())
-            .await
-            .map_err(|err| self.failed("get", err))?;
+            .arg(key);
+        let (version, value): (String, Option<Vec<u8>>) = self
+            .guarded("get", invocation.invoke_async(&mut connection))
+            .await?;
         self.counters.lookup(ns, value.is_some());
         Ok((version, value.map(Bytes::from)))
     }
@@ -126,14 +204,15 @@ impl RedisCache {
         ttl: Duration,
     ) -> Result<(), CacheError> {
         let entry_key = format!("{}{version}:{key}", self.entry_prefix(ns));
-        redis::cmd("SET")
+        let mut connection = self.connection.clone();
+        let mut command = redis::cmd("SET");
+        command
             .arg(entry_key)
             .arg(value)
             .arg("PX")
-            .arg(ttl_millis(ttl))
-            .query_async::<()>(&mut self.connection.clone())
+            .arg(ttl_millis(ttl));
+        self.guarded("put", command.query_async::<()>(&mut connection))
             .await
-            .map_err(|err| self.failed("put", err))
     }
 }
 
@@ -160,28 +239,39 @@ impl Cache for RedisCache {
         if ttl.is_zero() {
             return Ok(());
         }
-        redis_scripts::PUT
+        let mut connection = self.connection.clone();
+        let mut invocation = redis_scripts::PUT.prepare_invoke();
+        invocation
             .key(self.version_key(ns))
             .arg(self.entry_prefix(ns))
             .arg(key)
             .arg(value.as_ref())
-            .arg(ttl_millis(ttl))
-            .invoke_async::<()>(&mut self.connection.clone())
+            .arg(ttl_millis(ttl));
+        self.guarded("put", invocation.invoke_async::<()>(&mut connection))
             .await
-            .map_err(|err| self.failed("put", err))
     }
 
+    /// Never skipped by the breaker (admin writes are rare and must not leave stale entries):
+    /// a failed invalidation is remembered and replayed before Redis is read again.
     async fn invalidate_namespace(&self, ns: &str) -> Result<(), CacheError> {
         namespace::check(ns)?;
-        redis_scripts::INVALIDATE
-            .key(self.version_key(ns))
-            .arg(format!("{}invalidate", self.prefix))
-            .arg(ns)
-            .invoke_async::<()>(&mut self.connection.clone())
-            .await
-            .map_err(|err| self.failed("invalidate_namespace", err))
+        self.pending().insert(ns.to_owned());
+        match self.replay_invalidations().await {
+            Ok(()) => {
+                if self.breaker.is_open() {
+                    // Redis answered: the breaker's probe would only repeat what just worked.
+                    self.breaker.succeeded(Permit::Probe);
+                }
+                Ok(())
+            }
+            Err(err) => {
+                self.breaker.failed(Permit::Closed);
+                Err(self.failed("invalidate_namespace", err))
+            }
+        }
     }
 
+    /// Asks Redis itself, past the breaker: readiness reports what is true now.
     async fn ping(&self) -> Result<(), CacheError> {
         redis::cmd("PING")
             .query_async::<()>(&mut self.connection.clone())
@@ -194,7 +284,10 @@ impl Cache for RedisCache {
     }
 
     fn stats(&self) -> CacheStats {
-        self.counters.snapshot()
+        CacheStats {
+            skipped: self.breaker.skips(),
+            ..self.counters.snapshot()
+        }
     }
 
     async fn get_or_fill_boxed(

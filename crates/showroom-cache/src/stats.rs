@@ -8,6 +8,7 @@
 //! - `showroom_cache_hits_total{namespace, backend}`
 //! - `showroom_cache_misses_total{namespace, backend}`
 //! - `showroom_cache_errors_total{operation, backend}`
+//! - `showroom_cache_breaker_{open,trips_total,skips_total}{backend}` (see `breaker.rs`)
 //!
 //! The `namespace` label is bounded because namespaces are code constants, never user input.
 
@@ -22,6 +23,8 @@ pub struct CacheStats {
     pub misses: u64,
     /// Backend operations that failed; a failed lookup counts here, not as a miss.
     pub errors: u64,
+    /// Operations the circuit breaker did not send to a failing backend (Redis only).
+    pub skipped: u64,
 }
 
 /// The live counters behind [`CacheStats`], tagged with the backend name for the metrics.
@@ -71,6 +74,7 @@ impl Counters {
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
             errors: self.errors.load(Ordering::Relaxed),
+            skipped: 0,
         }
     }
 }

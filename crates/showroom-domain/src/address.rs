@@ -28,7 +28,7 @@ pub struct ShippingAddress {
 }
 
 /// The unchecked shape, as it travels in JSON; every way in goes through [`ShippingAddress::new`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct RawAddress {
     pub name: String,
     pub line1: String,

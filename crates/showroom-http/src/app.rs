@@ -24,7 +24,7 @@ use crate::middleware::{admin_auth, content_length, csrf, host, panic, request_m
 use crate::openapi::ApiDoc;
 use crate::routes::{
     account, admin_assets, admin_catalog, admin_discounts, admin_inventory, admin_orders,
-    admin_uploads, assets, cart, checkout, ops, pages, payments, staff, storefront,
+    admin_uploads, assets, cart, checkout, ops, payments, staff, storefront,
 };
 use crate::sessions;
 use crate::state::AppState;
@@ -58,6 +58,17 @@ pub(crate) fn api_routers() -> (Router<AppState>, OpenApiDoc, Router<AppState>) 
     (public_router, doc, admin_router)
 }
 
+/// Unknown API and asset paths get problem+json; anything else is a page address, so a person
+/// sees the HTML 404 page.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    let path = uri.path();
+    if path.starts_with("/api/") || path.starts_with("/assets/") || path == "/api" {
+        ApiError::NotFound { what: "route" }.into_response()
+    } else {
+        crate::pages::errors::not_found_page()
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     let (public_router, doc, admin_router) = api_routers();
     let admin_router = admin_router.route_layer(axum::middleware::from_fn_with_state(
@@ -89,9 +100,22 @@ pub fn router(state: AppState) -> Router {
             state.settings.always_secure_cookies,
             sessions::secure_cookie::mark_secure_over_https,
         ));
+    // Pages share the session layer (the cart, checkout and account pages use it; catalog pages
+    // only read it when the shopper already has a session cookie) but not the API's CSRF header
+    // rule: page forms carry their token in a field, checked by the form handlers.
+    let pages = crate::pages::router()
+        .layer(sessions::layer(
+            state.sessions.clone(),
+            time::Duration::try_from(state.settings.session_inactivity)
+                .unwrap_or(time::Duration::days(14)),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.settings.always_secure_cookies,
+            sessions::secure_cookie::mark_secure_over_https,
+        ));
     let app = delivery::with_cors(api, &state.delivery)
-        .merge(pages::router())
-        .fallback(|| async { ApiError::NotFound { what: "route" }.into_response() });
+        .merge(pages)
+        .fallback(not_found);
     delivery::with_response_layers(app, &state.delivery)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn_with_state(

@@ -7,6 +7,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use showroom_domain::DomainError;
+use showroom_shop::{error_chain, ShopError};
 use showroom_store::StoreError;
 use utoipa::ToSchema;
 
@@ -61,6 +62,13 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("{detail}")]
     Unavailable { detail: String },
+    /// 429 with `Retry-After`.
+    #[error("{detail}")]
+    TooManyRequests {
+        code: &'static str,
+        detail: String,
+        retry_after_secs: u64,
+    },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -88,6 +96,7 @@ impl ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -103,6 +112,7 @@ impl ApiError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Unavailable { .. } => "unavailable",
+            Self::TooManyRequests { code, .. } => code,
             Self::Internal(_) => "internal",
         }
     }
@@ -160,42 +170,65 @@ impl IntoResponse for ApiError {
                 HeaderValue::from_static("Bearer realm=\"showroom-admin\""),
             );
         }
-        if matches!(self, Self::Unavailable { .. }) {
+        let retry_after = match &self {
+            Self::Unavailable { .. } => Some(5),
+            Self::TooManyRequests {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
 }
 
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        out.push_str(": ");
-        out.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    out
-}
-
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
+        ShopError::from(error).into()
+    }
+}
+
+/// The one place a shop refusal becomes an HTTP answer: its status, and the same stable code
+/// and field the shop gives it.
+impl From<ShopError> for ApiError {
+    fn from(error: ShopError) -> Self {
+        let refused = |status: StatusCode, error: &ShopError| Self::Refused {
+            status,
+            code: error.code(),
+            detail: error.to_string(),
+        };
         match error {
-            StoreError::NotFound { what } => Self::NotFound { what },
-            StoreError::Conflict { field, message } => Self::Conflict {
-                field: Some(field.to_owned()),
-                detail: message,
+            ShopError::Invalid { field, detail } => Self::Validation { field, detail },
+            ShopError::NotFound { what } => Self::NotFound { what },
+            ShopError::Conflict { field, detail } => Self::Conflict { field, detail },
+            ShopError::Unavailable { detail } => Self::Unavailable { detail },
+            ShopError::Internal(cause) => Self::Internal(cause),
+            ShopError::Throttled { retry_after_secs } => Self::TooManyRequests {
+                code: error.code(),
+                detail: error.to_string(),
+                retry_after_secs,
             },
-            StoreError::Invalid { field, message } => Self::validation(field, message),
-            StoreError::Unavailable(cause) => {
-                tracing::warn!(error = %error_chain(cause.as_ref()), "database unavailable");
-                Self::Unavailable {
-                    detail: "the database is unavailable, try again shortly".into(),
-                }
+            ShopError::InvalidWebhook | ShopError::BadUpload { .. } => Self::BadRequest {
+                code: error.code(),
+                detail: error.to_string(),
+                field: None,
+            },
+            ShopError::SoldOut { .. } | ShopError::CheckoutInProgress => {
+                refused(StatusCode::CONFLICT, &error)
             }
-            StoreError::Internal(cause) => Self::Internal(cause),
+            ShopError::PaymentFailed { .. } => refused(StatusCode::PAYMENT_REQUIRED, &error),
+            ShopError::InvalidCredentials => refused(StatusCode::UNAUTHORIZED, &error),
+            ShopError::WrongPassword => refused(StatusCode::UNPROCESSABLE_ENTITY, &error),
+            ShopError::RefundFailed { .. } => refused(StatusCode::BAD_GATEWAY, &error),
+            ShopError::RefundPending => refused(StatusCode::GATEWAY_TIMEOUT, &error),
+            ShopError::UploadTooLarge { .. } => refused(StatusCode::PAYLOAD_TOO_LARGE, &error),
+            ShopError::UnsupportedModel { .. } => {
+                refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, &error)
+            }
         }
     }
 }
@@ -208,12 +241,5 @@ pub trait FieldContext<T> {
 impl<T> FieldContext<T> for Result<T, DomainError> {
     fn field(self, field: &str) -> Result<T, ApiError> {
         self.map_err(|e| ApiError::validation(field, e.0))
-    }
-}
-
-/// An address names its own bad field: `shipping_address` becomes `shipping_address.country`.
-impl<T> FieldContext<T> for Result<T, showroom_domain::AddressError> {
-    fn field(self, field: &str) -> Result<T, ApiError> {
-        self.map_err(|e| ApiError::validation(format!("{field}.{}", e.field), e.message))
     }
 }

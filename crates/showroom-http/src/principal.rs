@@ -32,8 +32,7 @@ pub enum Permission {
     Access,
 }
 
-/// The scopes an API token may carry.
-pub const TOKEN_SCOPES: [&str; 3] = ["catalog", "orders", "discounts"];
+pub use showroom_shop::api_tokens::TOKEN_SCOPES;
 
 impl Permission {
     /// The area a path under `/api/v1/admin` belongs to.

@@ -16,33 +16,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// Groups of cached responses that are invalidated together.
-#[derive(Debug, Clone, Copy)]
-pub enum Namespace {
-    Products,
-    ProductLists,
-    Categories,
-    /// Who may fetch each asset address (see `delivery::access`).
-    AssetVisibility,
-}
-
-impl Namespace {
-    pub const ALL: [Namespace; 4] = [
-        Self::Products,
-        Self::ProductLists,
-        Self::Categories,
-        Self::AssetVisibility,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Products => "product",
-            Self::ProductLists => "products",
-            Self::Categories => "categories",
-            Self::AssetVisibility => "asset-visibility",
-        }
-    }
-}
+/// Groups of cached responses that are invalidated together (named by the shop, whose writes
+/// invalidate them too).
+pub use showroom_shop::CacheNamespace as Namespace;
 
 /// A JSON body in the encoding the client accepts, and whether it came from the cache (sent as
 /// `X-Cache: hit|miss`).
@@ -126,9 +102,5 @@ where
 /// Called after every admin write, before the response is sent, so the writer's next read (on
 /// any instance) sees the change.
 pub async fn invalidate_catalog(state: &AppState) {
-    for namespace in Namespace::ALL {
-        if let Err(error) = state.cache.invalidate_namespace(namespace.as_str()).await {
-            tracing::error!(%error, namespace = namespace.as_str(), "cache invalidation failed");
-        }
-    }
+    showroom_shop::invalidate_catalog(state.cache.as_ref()).await;
 }

@@ -1,9 +1,16 @@
 //! [`Shopper`]: the person behind a storefront request, as their session says: a guest (maybe
 //! with a cart) or a logged-in customer. Handlers take it as an extractor; it needs the session
 //! layer, which wraps every `/api` route.
+//!
+//! What the session holds for the shop lives here too, so the API and the pages keep it the same
+//! way: [`Shopper::cart_owner`] and [`Shopper::cart_to_change`] (a guest's first change keeps the
+//! new cart's id in the session), and [`start_account_session`], which every login calls — a new
+//! session id and CSRF token, so a session id planted before login is worth nothing after it.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use showroom_shop::{CartOwner, Carts};
+use showroom_store::Cart;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -53,6 +60,29 @@ impl Shopper {
             .map_err(session_failed)
     }
 
+    /// Whose cart this shopper's requests are about.
+    pub async fn cart_owner(&self) -> Result<CartOwner, ApiError> {
+        Ok(match self.customer {
+            Some(id) => CartOwner::Customer(id),
+            None => CartOwner::Guest(self.guest_cart_id().await?),
+        })
+    }
+
+    /// The shopper's cart for reading; `None` for a guest without one.
+    pub async fn cart(&self, carts: &Carts) -> Result<Option<Cart>, ApiError> {
+        Ok(carts.shopper_cart(self.cart_owner().await?).await?)
+    }
+
+    /// The shopper's cart for a change, made when there is none; a new guest cart's id goes into
+    /// the session.
+    pub async fn cart_to_change(&self, carts: &Carts) -> Result<Cart, ApiError> {
+        let (cart, created) = carts.cart_to_change(self.cart_owner().await?).await?;
+        if created {
+            self.set_guest_cart_id(cart.id).await?;
+        }
+        Ok(cart)
+    }
+
     /// The session's CSRF token, made on first use.
     pub async fn csrf_token(&self) -> Result<String, ApiError> {
         csrf_token(&self.session).await
@@ -64,6 +94,35 @@ impl Shopper {
             .await
             .map_err(session_failed)
     }
+}
+
+/// Logs the session in as account `id` under `key` ([`CUSTOMER_ID`] or [`STAFF_ID`]): a new
+/// session id and CSRF token first. A customer's guest cart id goes: its lines were merged.
+pub async fn start_account_session(session: &Session, key: &str, id: Uuid) -> Result<(), ApiError> {
+    session.cycle_id().await.map_err(session_failed)?;
+    session
+        .remove_value(CSRF_TOKEN)
+        .await
+        .map_err(session_failed)?;
+    session.insert(key, id).await.map_err(session_failed)?;
+    csrf_token(session).await?;
+    if key == CUSTOMER_ID {
+        session
+            .remove_value(GUEST_CART_ID)
+            .await
+            .map_err(session_failed)?;
+    }
+    Ok(())
+}
+
+/// Ends the session entirely (its record is deleted, the cookie cleared).
+pub async fn end_session(session: &Session) -> Result<(), ApiError> {
+    session.flush().await.map_err(session_failed)
+}
+
+/// Gives the session a new id (after a password change), keeping what it holds.
+pub async fn rotate_session_id(session: &Session) -> Result<(), ApiError> {
+    session.cycle_id().await.map_err(session_failed)
 }
 
 /// The session's CSRF token, made (32 random bytes, hex) on first use.

@@ -1,5 +1,10 @@
-//! What every handler can reach: the catalog, the cache, the blob store, settings, and the
-//! readiness switch that graceful shutdown turns off before the server stops accepting.
+//! What every handler can reach: the shop's use cases ([`Shop`]), the catalog for reads, the
+//! cache, the blob store, settings, and the readiness switch that graceful shutdown turns off
+//! before the server stops accepting.
+//!
+//! Reads of the catalog go straight to the store (through the response cache); everything that
+//! changes the shop on a shopper's or merchant's behalf goes through [`Shop`], so the API and
+//! the pages share one set of rules.
 
 use std::sync::{
     atomic::{AtomicBool, Ordering},
@@ -11,10 +16,9 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use secrecy::SecretString;
 use showroom_assets::BlobStore;
 use showroom_cache::Cache;
-use showroom_domain::Currency;
+use showroom_shop::Shop;
 use showroom_store::DynCatalogStore;
 
-use crate::checkout::CheckoutSettings;
 use crate::delivery::Delivery;
 
 /// Settings the HTTP layer needs, already parsed by the binary.
@@ -22,19 +26,11 @@ use crate::delivery::Delivery;
 pub struct HttpSettings {
     /// Bearer token for `/api/v1/admin`; `None` disables the admin API (every call is 401).
     pub admin_token: Option<SecretString>,
-    /// The shop's currency: every price written must be in it.
-    pub currency: Currency,
     pub request_timeout: Duration,
     /// Largest accepted JSON body.
     pub body_limit_bytes: usize,
     /// How long cached API responses live at most (invalidation usually comes first).
     pub cache_ttl: Duration,
-    /// Largest model upload (streamed to object storage, never held in memory).
-    pub upload_limit_bytes: u64,
-    /// Processing attempts per upload before it fails for good.
-    pub job_max_attempts: u32,
-    /// Failed-login limits per account and per client IP.
-    pub login_throttle: crate::LoginThrottle,
     /// A session ends after this long without a request.
     pub session_inactivity: Duration,
     /// Mark the session cookie `Secure` on every response, not only on HTTPS requests.
@@ -43,6 +39,9 @@ pub struct HttpSettings {
     pub connections: ConnectionLimits,
     /// Who may read `/metrics` and why `/readyz` fails; `None`: everyone.
     pub ops_trusted: Option<showroom_shield::IpList>,
+    /// The shop's public origin (`https://shop.example`, no trailing slash): canonical URLs,
+    /// the sitemap, Open Graph and structured data are built on it, never on the `Host` header.
+    pub public_url: String,
 }
 
 /// Limits per connection and on their number, for the server's accept loop.
@@ -75,6 +74,9 @@ impl Readiness {
 
 #[derive(Clone)]
 pub struct AppState {
+    /// The use cases: accounts, carts, checkout, the order desk, uploads.
+    pub shop: Shop,
+    /// The same store the shop uses, for catalog reads.
     pub catalog: DynCatalogStore,
     pub cache: Arc<dyn Cache>,
     pub blobs: Arc<BlobStore>,
@@ -85,8 +87,8 @@ pub struct AppState {
     pub delivery: Arc<Delivery>,
     /// The web application firewall layer, built by the binary; `None` runs without it.
     pub shield: Option<showroom_shield::ShieldLayer>,
-    /// Checkout: the payment provider, the reservation hold and timeout, the pricing rules.
-    pub checkout: Arc<CheckoutSettings>,
     /// Where cookie sessions live: the database, or Redis.
     pub sessions: crate::sessions::ShopSessionStore,
+    /// What the HTML pages keep in memory (model facts).
+    pub pages: Arc<crate::pages::PageState>,
 }

@@ -158,11 +158,18 @@ impl Default for ShieldConfig {
             rate_limit: RateLimitConfig::default(),
             assume_https: false,
             hsts_max_age_secs: 31_536_000,
-            // Pages carry a small inline stylesheet; scripts must come from the site itself.
-            content_security_policy: "default-src 'self'; script-src 'self'; object-src 'none'; \
+            // Scripts come from the site itself only. Two deliberate additions serve the 3D
+            // viewer (model-viewer, vendored and served by us): 'wasm-unsafe-eval' lets its
+            // meshopt, Draco and KTX2 decoders compile their WebAssembly (it allows WebAssembly
+            // only, not `eval` of JavaScript), and `worker-src blob:` lets three.js run the Draco
+            // and KTX2 decoders in workers it builds from blob URLs. Styles may be inline because
+            // model-viewer's shadow DOM carries its own <style>; glTF textures arrive as blob:
+            // and data: URLs.
+            content_security_policy: "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+                 worker-src 'self' blob:; object-src 'none'; \
                  base-uri 'self'; frame-ancestors 'none'; form-action 'self'; \
                  style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
-                 connect-src 'self' blob:"
+                 connect-src 'self' blob: data:"
                 .into(),
             permissions_policy: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), \
                  xr-spatial-tracking=(self)"

@@ -22,6 +22,7 @@ mod refunds;
 mod rows;
 mod search;
 mod sessions;
+mod shared_keys;
 mod sql;
 mod store;
 mod validate;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::{
     AccountStore, AssetStore, CartStore, Category, CategoryPatch, ContentHash, DiscountStore,
     Media, NewCategory, NewMedia, NewProduct, NewVariant, OrderStore, OutboxStore, Page, Product,
-    ProductPatch, ProductQuery, ProductSummary, StoreError, Variant, VariantPatch,
+    ProductPatch, ProductQuery, ProductSummary, SharedKeyStore, StoreError, Variant, VariantPatch,
 };
 
 /// Connection pool figures for `/metrics`.
@@ -54,7 +54,8 @@ impl AssetVisibility {
 
 #[async_trait]
 /// Every backend also keeps the asset records and processing queue ([`AssetStore`]) and the
-/// orders ([`OrderStore`]) and the carts ([`CartStore`]) and the mail outbox ([`OutboxStore`]),
+/// orders ([`OrderStore`]) and the carts ([`CartStore`]) and the mail outbox ([`OutboxStore`])
+/// and the keys all instances share ([`SharedKeyStore`]),
 /// so an `Arc<dyn CatalogStore>` upcasts to an `Arc<dyn AssetStore>` or an `Arc<dyn OrderStore>`.
 pub trait CatalogStore:
     AccountStore
@@ -63,6 +64,7 @@ pub trait CatalogStore:
     + CartStore
     + DiscountStore
     + OutboxStore
+    + SharedKeyStore
     + Send
     + Sync
     + 'static

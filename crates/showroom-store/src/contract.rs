@@ -31,6 +31,7 @@ mod orders;
 mod outbox;
 mod products;
 mod refunds;
+mod shared_keys;
 mod support;
 
 pub use accounts::*;
@@ -50,6 +51,7 @@ pub use orders::*;
 pub use outbox::*;
 pub use products::*;
 pub use refunds::*;
+pub use shared_keys::*;
 pub use support::Fixture;
 
 /// Expands to one `#[tokio::test]` per contract behaviour. `$fresh` is evaluated anew in every
@@ -138,6 +140,7 @@ macro_rules! contract_suite {
             an_unpaid_order_cancelled_queues_no_mail_but_a_paid_one_does,
             fulfilling_queues_a_shipped_mail_with_the_tracking_number,
             a_refused_transition_queues_no_mail,
+            the_first_key_stored_under_a_name_is_the_one_every_caller_gets,
             concurrent_mail_claims_never_hand_out_the_same_row,
             failed_mail_comes_back_at_its_retry_time_and_sent_mail_never,
         );

@@ -14,6 +14,7 @@ mod orders;
 mod outbox;
 mod query;
 pub mod refunds;
+mod shared_keys;
 mod tree;
 
 #[cfg(feature = "contract")]
@@ -41,6 +42,7 @@ pub use orders::{
 pub use outbox::{OutboxMail, OutboxStore};
 pub use query::{Page, ProductQuery, ProductSort, MAX_PAGE_SIZE};
 pub use refunds::{NewRefund, Refund, RefundKind, RefundState};
+pub use shared_keys::SharedKeyStore;
 pub use tree::build_category_tree;
 
 /// Shared handle to whichever catalog backend the binary chose.

@@ -8,7 +8,9 @@ use std::io::BufRead;
 use anyhow::{anyhow, Context};
 use clap::Subcommand;
 use showroom_domain::Email;
-use showroom_store::{NewApiToken, StaffRole};
+use showroom_shop::api_tokens::TOKEN_SCOPES;
+use showroom_shop::{Accounts, LoginThrottle};
+use showroom_store::StaffRole;
 
 use crate::backends;
 use crate::config::Config;
@@ -50,6 +52,7 @@ fn read_password() -> anyhow::Result<String> {
 
 pub async fn run(config: &Config, command: AdminCommand) -> anyhow::Result<()> {
     let store = backends::connect_catalog(&config.database_url).await?;
+    let accounts = Accounts::new(store.clone(), store, LoginThrottle::default());
     match command {
         AdminCommand::Create { email, role } => {
             let email = Email::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
@@ -57,7 +60,8 @@ pub async fn run(config: &Config, command: AdminCommand) -> anyhow::Result<()> {
                 .parse()
                 .map_err(|_| anyhow!("--role: a role is `admin` or `staff`"))?;
             let password = read_password()?;
-            let member = showroom_http::create_staff(&store, email, &password, role)
+            let member = accounts
+                .create_staff(email, &password, role)
                 .await
                 .map_err(|e| anyhow!("{e}"))?;
             println!(
@@ -68,24 +72,19 @@ pub async fn run(config: &Config, command: AdminCommand) -> anyhow::Result<()> {
             );
         }
         AdminCommand::Token { name, scopes } => {
-            if let Some(unknown) = scopes
-                .iter()
-                .find(|s| !showroom_http::principal::TOKEN_SCOPES.contains(&s.as_str()))
-            {
+            if let Some(unknown) = scopes.iter().find(|s| !TOKEN_SCOPES.contains(&s.as_str())) {
                 return Err(anyhow!(
                     "--scope: unknown scope `{unknown}` (known: catalog, orders, discounts)"
                 ));
             }
-            let token = showroom_http::new_token();
-            let record = store
-                .create_api_token(NewApiToken {
-                    name,
-                    token_hash: showroom_http::token_digest(&token),
-                    scopes,
-                    created_by: None,
-                })
+            let issued = accounts
+                .create_api_token(&name, scopes, None)
                 .await
-                .map_err(|e| anyhow!("{e}"))?;
+                .map_err(|e| match e.field() {
+                    Some(field) => anyhow!("--{field}: {e}"),
+                    None => anyhow!("{e}"),
+                })?;
+            let (record, token) = (issued.record, issued.token);
             eprintln!(
                 "created API token {} with scopes {}; it is shown only now:",
                 record.id,

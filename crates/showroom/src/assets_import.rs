@@ -20,10 +20,8 @@ use bytes::Bytes;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use showroom_assets::pipeline;
 use showroom_domain::Slug;
+use showroom_shop::Shop;
 use showroom_store::{AssetRecord, AssetStatus, ContentHash, DynCatalogStore, MediaKind};
-
-use showroom_http::ingest::ingest_upload;
-use showroom_http::AppState;
 
 use crate::worker::{WorkerContext, WorkerSettings, Workers};
 use crate::Config;
@@ -47,11 +45,11 @@ struct Item {
 }
 
 pub async fn run(config: &Config, args: &ImportArgs) -> anyhow::Result<ExitCode> {
-    let state = crate::build_state(config).await?;
+    let (shop, backends) = crate::build_shop(config).await?;
     let product = match &args.product {
         Some(raw) => {
             let slug = Slug::parse(raw).map_err(|e| anyhow::anyhow!("--product: {}", e.0))?;
-            let found = state.catalog.product_by_slug(&slug).await?;
+            let found = backends.store.product_by_slug(&slug).await?;
             Some(
                 found
                     .ok_or_else(|| anyhow::anyhow!("--product: no product has the slug `{raw}`"))?,
@@ -73,7 +71,7 @@ pub async fn run(config: &Config, args: &ImportArgs) -> anyhow::Result<ExitCode>
         );
         // A file that cannot be stored is reported and skipped; the others still come in.
         let registered = match read_upload(path) {
-            Ok(bytes) => register(&state, config, &label, bytes).await,
+            Ok(bytes) => register(&shop, &label, bytes).await,
             Err(e) => Err(e),
         };
         let record = match registered {
@@ -100,11 +98,11 @@ pub async fn run(config: &Config, args: &ImportArgs) -> anyhow::Result<ExitCode>
     let mut settings = WorkerSettings::from_config(config);
     settings.concurrency = settings.concurrency.max(1);
     let workers = Workers::start(WorkerContext {
-        store: state.catalog.clone(),
-        blobs: state.blobs.clone(),
+        store: backends.store.clone(),
+        blobs: backends.blobs.clone(),
         settings: Arc::new(settings),
     });
-    let records = watch(&state.catalog, &mut items, interactive).await;
+    let records = watch(&backends.store, &mut items, interactive).await;
     workers.stop(Duration::from_secs(10)).await;
     let records = records?;
 
@@ -126,12 +124,12 @@ pub async fn run(config: &Config, args: &ImportArgs) -> anyhow::Result<ExitCode>
             summary(record)
         );
         if let Some(product) = &product {
-            attach(&state.catalog, product.id, record).await?;
+            attach(&backends.store, product.id, record).await?;
             println!("  attached to {}", product.slug.as_str());
         }
     }
     if product.is_some() {
-        showroom_http::invalidate_catalog(&state).await;
+        showroom_shop::invalidate_catalog(backends.cache.as_ref()).await;
     }
     Ok(if all_ready {
         ExitCode::SUCCESS
@@ -200,23 +198,13 @@ fn local_path(uri: &str) -> Option<String> {
     (!text.is_empty() && !text.split('/').any(|s| s == "..")).then_some(text)
 }
 
-async fn register(
-    state: &AppState,
-    config: &Config,
-    label: &str,
-    bytes: Vec<u8>,
-) -> Result<AssetRecord, String> {
+async fn register(shop: &Shop, label: &str, bytes: Vec<u8>) -> Result<AssetRecord, String> {
     let stream = futures::stream::iter([Ok::<_, std::convert::Infallible>(Bytes::from(bytes))]);
-    let (record, _created) = ingest_upload(
-        &state.catalog,
-        &state.blobs,
-        stream,
-        config.assets.max_upload_bytes,
-        label.to_owned(),
-        config.assets.max_attempts.max(1),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let (record, _created) = shop
+        .uploads
+        .ingest(stream, label.to_owned())
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(record)
 }
 
@@ -271,8 +259,13 @@ async fn attach(
     product_id: uuid::Uuid,
     record: &AssetRecord,
 ) -> anyhow::Result<()> {
-    let report = record.report.as_ref();
-    let poster = report.and_then(pipeline::report::default_poster);
+    let report = record
+        .report
+        .as_ref()
+        .and_then(pipeline::PipelineReport::from_stored);
+    let poster = report
+        .as_ref()
+        .and_then(|r| r.default_poster().map(str::to_owned));
     let alt = format!("{} in 3D", record.original_name);
     let mut media = vec![(MediaKind::Model, pipeline::DELIVERY_GLB.to_owned())];
     media.extend(poster.map(|p| (MediaKind::Image, p)));
@@ -289,7 +282,7 @@ async fn attach(
             )
             .await?;
     }
-    let names = report.map(pipeline::report::variants).unwrap_or_default();
+    let names = report.map(|r| r.variants).unwrap_or_default();
     if !names.is_empty() {
         store.link_material_variants(product_id, &names).await?;
     }
@@ -297,17 +290,16 @@ async fn attach(
 }
 
 fn summary(record: &AssetRecord) -> String {
-    let report = record.report.as_ref();
-    let triangles = report
-        .and_then(|r| r.pointer("/inspection/triangles"))
-        .and_then(|t| t.as_u64())
-        .unwrap_or(0);
+    let report = record
+        .report
+        .as_ref()
+        .and_then(pipeline::PipelineReport::from_stored);
+    let triangles = report.as_ref().map_or(0, |r| r.inspection.triangles);
     let dims = report
-        .and_then(|r| r.get("dimensions_m"))
-        .and_then(|d| d.as_array())
-        .map(|d| {
-            d.iter()
-                .map(|v| format!("{:.1}", v.as_f64().unwrap_or(0.0) * 100.0))
+        .map(|r| {
+            r.dimensions_m
+                .iter()
+                .map(|v| format!("{:.1}", v * 100.0))
                 .collect::<Vec<_>>()
                 .join(" × ")
         })

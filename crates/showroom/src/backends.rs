@@ -12,7 +12,29 @@ use showroom_store::DynCatalogStore;
 use crate::config::{redact_url, setting_name, Config};
 
 /// How long start-up waits for a database or cache to answer.
-const CONNECT_DEADLINE: Duration = Duration::from_secs(10);
+pub(crate) const CONNECT_DEADLINE: Duration = Duration::from_secs(10);
+
+/// The engines behind one shop, chosen by URL scheme: the database, the cache, object storage.
+#[derive(Clone)]
+pub struct Backends {
+    pub store: DynCatalogStore,
+    pub cache: Arc<dyn Cache>,
+    pub blobs: Arc<BlobStore>,
+}
+
+/// Connects the database, the cache and object storage at once.
+pub async fn connect_all(config: &Config) -> Result<Backends, BackendError> {
+    let (store, cache, blobs) = tokio::try_join!(
+        connect_catalog(&config.database_url),
+        connect_cache(config),
+        open_blobs(&config.storage_url),
+    )?;
+    Ok(Backends {
+        store,
+        cache,
+        blobs: Arc::new(blobs),
+    })
+}
 
 /// A backend that could not be opened: which setting, which URL, why.
 #[derive(Debug, thiserror::Error)]
@@ -23,7 +45,7 @@ pub struct BackendError {
     pub reason: String,
 }
 
-fn backend_error(key: &str, url: &str, reason: impl std::fmt::Display) -> BackendError {
+pub(crate) fn backend_error(key: &str, url: &str, reason: impl std::fmt::Display) -> BackendError {
     BackendError {
         setting: setting_name(key),
         url: redact_url(url),
@@ -31,7 +53,7 @@ fn backend_error(key: &str, url: &str, reason: impl std::fmt::Display) -> Backen
     }
 }
 
-fn scheme_of(url: &str) -> &str {
+pub(crate) fn scheme_of(url: &str) -> &str {
     url.split_once(':').map(|(scheme, _)| scheme).unwrap_or("")
 }
 
@@ -138,31 +160,4 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     out
-}
-
-/// Where cookie sessions live: in Redis when the cache is Redis (so they survive any instance
-/// and expire on their own), otherwise in the database.
-pub async fn session_store(
-    config: &Config,
-    catalog: DynCatalogStore,
-) -> Result<showroom_http::sessions::ShopSessionStore, BackendError> {
-    use showroom_http::sessions::{DbSessionStore, RedisSessionStore, ShopSessionStore};
-    match scheme_of(&config.cache_url) {
-        "redis" | "rediss" => {
-            let connecting = RedisSessionStore::connect(
-                &config.cache_url,
-                &config.accounts.redis_session_prefix,
-            );
-            match tokio::time::timeout(CONNECT_DEADLINE, connecting).await {
-                Ok(Ok(store)) => Ok(ShopSessionStore::Redis(store)),
-                Ok(Err(e)) => Err(backend_error("cache_url", &config.cache_url, e)),
-                Err(_) => Err(backend_error(
-                    "cache_url",
-                    &config.cache_url,
-                    "no answer within the connect deadline (sessions)",
-                )),
-            }
-        }
-        _ => Ok(ShopSessionStore::Database(DbSessionStore(catalog))),
-    }
 }

@@ -59,6 +59,8 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::admin_cli::AdminCommand,
     },
+    /// Capacity and cost report from instances' /metrics (or a recording of them).
+    Advisor(crate::advisor::AdvisorArgs),
     /// Validate or inspect a glTF model (.glb, or .gltf beside its files). Needs no database.
     Assets {
         #[command(subcommand)]

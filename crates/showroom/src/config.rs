@@ -246,6 +246,8 @@ pub struct Config {
     pub currency: String,
     /// Seed the demo catalog when the catalog is empty.
     pub demo: bool,
+    /// The shop's public address: canonical URLs, the sitemap and sharing links are built on it.
+    pub public_url: String,
     pub log_format: LogFormat,
     /// A tracing filter, e.g. `info` or `showroom=debug,sqlx=warn`; `RUST_LOG` wins when set.
     pub log_level: String,
@@ -262,10 +264,14 @@ pub struct Config {
     /// `asset_base_url`.
     #[serde(serialize_with = "redacted_secret")]
     pub asset_origin_secret: Option<SecretString>,
-    /// HMAC key of signed asset URLs; unset: a random key per process (URLs then work only on
-    /// the instance that minted them).
+    /// HMAC key of signed asset URLs; unset: generated once and kept in the database, shared
+    /// by every instance.
     #[serde(serialize_with = "redacted_secret")]
     pub asset_signing_key: Option<SecretString>,
+    /// HMAC key of guest order links (`order_token`); unset: generated once and kept in the
+    /// database, shared by every instance. Must differ from `asset_signing_key`.
+    #[serde(serialize_with = "redacted_secret")]
+    pub order_link_key: Option<SecretString>,
     /// Origins allowed to call `/api` and load `/assets` from a browser: a TOML array, or a
     /// comma-separated string (`SHOWROOM_CORS_ORIGINS=https://a.example,https://b.example`).
     #[serde(deserialize_with = "list_or_comma_separated")]
@@ -286,6 +292,7 @@ impl Default for Config {
             admin_token: None,
             currency: "USD".into(),
             demo: false,
+            public_url: "http://127.0.0.1:8080".into(),
             log_format: LogFormat::Human,
             log_level: "info".into(),
             http: HttpConfig::default(),
@@ -297,6 +304,7 @@ impl Default for Config {
             asset_base_url: None,
             asset_origin_secret: None,
             asset_signing_key: None,
+            order_link_key: None,
             cors_origins: Vec::new(),
             shield: showroom_shield::ShieldConfig::default(),
         }

@@ -26,6 +26,19 @@ async fn main() -> ExitCode {
             return showroom::assets_cli::run(command);
         }
     }
+    // The advisor reads other instances' metrics and needs no configuration of its own.
+    if let Command::Advisor(args) = &cli.command {
+        return match showroom::advisor::run(args).await {
+            Ok(report) => {
+                print!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -63,7 +76,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 _ => Err(anyhow::anyhow!("some models could not be imported")),
             }
         }
-        Command::Assets { .. } => unreachable!("handled in main before configuration is loaded"),
+        Command::Assets { .. } | Command::Advisor(_) => {
+            unreachable!("handled in main before configuration is loaded")
+        }
     }
 }
 
@@ -97,6 +112,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         blobs: state.blobs.clone(),
         settings: Arc::new(WorkerSettings::from_config(&config)),
     });
+    if config.demo {
+        tokio::spawn(showroom::demo_seed::log_progress(state.catalog.clone()));
+    }
+    // Compress the web front end's files once, off the request path.
+    tokio::task::spawn_blocking(showroom_http::pages::static_files::warm_up);
     let sweeper = Sweeper::start_with(
         state.catalog.clone(),
         Duration::from_secs(config.checkout.sweep_interval_secs.max(1)),

@@ -10,59 +10,36 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
-use showroom_domain::{
-    BasisPoints, CountryCode, Currency, Money, PriceMode, PricingRules, ShippingRates, Slug,
-    TaxRates, TaxTable,
-};
-use showroom_http::payments::{PaymentProvider, TestProvider};
+use showroom_http::sessions::{DbSessionStore, ShopSessionStore};
 use showroom_http::{
-    AppState, CheckoutSettings, ConnectionLimits, Delivery, DeliverySettings, HttpSettings,
-    LoginThrottle, Readiness,
+    AppState, ConnectionLimits, Delivery, DeliverySettings, HttpSettings, Readiness,
 };
 use tokio::net::TcpListener;
 
-use crate::backends::{connect_cache, connect_catalog, open_blobs, BackendError};
+use crate::backends::{backend_error, scheme_of, BackendError, Backends, CONNECT_DEADLINE};
 use crate::config::{setting_name, Config};
+use crate::shop_setup::{build_shop, StartupError};
 
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    #[error(transparent)]
-    Backend(#[from] BackendError),
-    #[error("{0}")]
-    Setting(String),
-    #[error("demo catalog: {0}")]
-    Demo(String),
-}
-
+/// Everything `serve` needs: the shop ([`build_shop`]), seeded with the demo catalog when
+/// `demo` is on, and the HTTP layer's settings, sessions, asset delivery and shield.
 pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
-    let currency = Currency::parse(&config.currency)
-        .map_err(|e| StartupError::Setting(format!("{}: {e}", setting_name("currency"))))?;
-    let (catalog, cache, blobs) = tokio::try_join!(
-        connect_catalog(&config.database_url),
-        connect_cache(config),
-        open_blobs(&config.storage_url),
-    )?;
+    let (shop, backends) = build_shop(config).await?;
     let admin_token = config
         .admin_token
         .clone()
         .filter(|t| !secrecy::ExposeSecret::expose_secret(t).is_empty());
     let settings = HttpSettings {
         admin_token: admin_token.map(|t: SecretString| t),
-        currency,
         request_timeout: Duration::from_secs(config.http.request_timeout_secs.max(1)),
         body_limit_bytes: config.http.body_limit_bytes,
         cache_ttl: Duration::from_secs(config.cache.ttl_secs),
-        upload_limit_bytes: config.assets.max_upload_bytes,
-        job_max_attempts: config.assets.max_attempts.max(1),
-        login_throttle: LoginThrottle {
-            per_account: config.accounts.login_failures_per_account.max(1),
-            per_ip: config.accounts.login_failures_per_ip.max(1),
-            window: Duration::from_secs(config.accounts.login_window_secs.max(1)),
-        },
         session_inactivity: Duration::from_secs(
             config.accounts.session_inactivity_days.max(1) * 24 * 3600,
         ),
         always_secure_cookies: config.accounts.always_secure_cookies,
+        public_url: absolute_base(config.public_url.trim()).map_err(|why| {
+            StartupError::Setting(format!("{}: {why}", setting_name("public_url")))
+        })?,
         connections: ConnectionLimits {
             header_read_timeout: Duration::from_secs(config.http.header_read_timeout_secs.max(1)),
             idle_timeout: Duration::from_secs(config.http.idle_timeout_secs.max(1)),
@@ -75,118 +52,75 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
             })?),
         },
     };
-    let sessions = crate::backends::session_store(config, catalog.clone()).await?;
+    if let Some(warning) = test_provider_exposure(&config.checkout.payment_provider, config.listen)
+    {
+        tracing::warn!("{warning}");
+    }
+    let sessions = session_store(config, &backends).await?;
+    let (signing_key, order_link_key) =
+        crate::shared_keys::signing_keys(config, &backends.store).await?;
     let state = AppState {
-        catalog,
-        cache,
-        blobs: Arc::new(blobs),
+        shop,
+        catalog: backends.store.clone(),
+        cache: backends.cache.clone(),
+        blobs: backends.blobs.clone(),
         settings: Arc::new(settings),
         readiness: Readiness::new_ready(),
         metrics: crate::telemetry::metrics_handle(),
-        delivery: Arc::new(Delivery::new(delivery_settings(config)?)),
+        delivery: Arc::new(Delivery::new(delivery_settings(
+            config,
+            signing_key,
+            order_link_key,
+        )?)),
         shield: crate::backends::build_shield(config)
             .await
             .map_err(StartupError::Setting)?,
-        checkout: Arc::new(checkout_settings(config, currency)?),
         sessions,
+        pages: Default::default(),
     };
     if config.demo {
-        crate::demo_seed::seed_if_empty(&state)
+        crate::demo_seed::seed_if_empty(&state.shop, &backends)
             .await
             .map_err(|e| StartupError::Demo(e.to_string()))?;
     }
     Ok(state)
 }
 
-/// `[checkout] tax_rates`: a known country code and a rate of at most 100 % each.
-fn country_tax_rates(
-    checkout: &crate::config::CheckoutConfig,
-    invalid: &impl Fn(&str, String) -> StartupError,
-) -> Result<std::collections::BTreeMap<CountryCode, TaxRates>, StartupError> {
-    let mut countries = std::collections::BTreeMap::new();
-    for (code, basis_points) in &checkout.tax_rates {
-        let country =
-            CountryCode::parse(code).map_err(|e| invalid("tax_rates", format!("`{code}`: {e}")))?;
-        let rate = BasisPoints::new(*basis_points)
-            .map_err(|e| invalid("tax_rates", format!("`{code}`: {e}")))?;
-        countries.insert(
-            country,
-            TaxRates {
-                standard: rate,
-                reduced: rate,
-            },
-        );
-    }
-    Ok(countries)
-}
-
-/// The payment provider and the pricing rules from `[checkout]`.
-fn checkout_settings(
+/// Where cookie sessions live: in Redis when the cache is Redis (so they survive any instance
+/// and expire on their own), otherwise in the database.
+async fn session_store(
     config: &Config,
-    currency: Currency,
-) -> Result<CheckoutSettings, StartupError> {
-    let invalid = |key: &str, why: String| {
-        StartupError::Setting(format!(
-            "{}: {why}",
-            setting_name(&format!("checkout.{key}"))
-        ))
-    };
-    let checkout = &config.checkout;
-    if checkout.payment_timeout_secs >= config.http.request_timeout_secs {
-        tracing::warn!(
-            "{} is not below {}: a slow payment may outlast its request (the outcome is still recorded)",
-            setting_name("checkout.payment_timeout_secs"),
-            setting_name("http.request_timeout_secs"),
-        );
-    }
-    let provider: Arc<dyn PaymentProvider> = match checkout.payment_provider.as_str() {
-        "test" => Arc::new(TestProvider::new()),
-        other => {
-            return Err(invalid(
-                "payment_provider",
-                format!("`{other}` is not a provider this build knows (known: `test`)"),
-            ))
+    backends: &Backends,
+) -> Result<ShopSessionStore, BackendError> {
+    match scheme_of(&config.cache_url) {
+        "redis" | "rediss" => {
+            let connecting = showroom_cache::RedisSessionStore::connect(
+                &config.cache_url,
+                &config.accounts.redis_session_prefix,
+            );
+            match tokio::time::timeout(CONNECT_DEADLINE, connecting).await {
+                Ok(Ok(store)) => Ok(ShopSessionStore::new(store)),
+                Ok(Err(e)) => Err(backend_error("cache_url", &config.cache_url, e)),
+                Err(_) => Err(backend_error(
+                    "cache_url",
+                    &config.cache_url,
+                    "no answer within the connect deadline (sessions)",
+                )),
+            }
         }
-    };
-    let money = |key: &str, minor: i64| {
-        Money::new(minor, currency).map_err(|e| invalid(key, e.to_string()))
-    };
-    let mut methods = Vec::new();
-    for (name, minor) in &checkout.shipping_rates {
-        let slug = Slug::parse(name).map_err(|e| invalid("shipping_rates", e.to_string()))?;
-        methods.push((slug, money("shipping_rates", *minor)?));
+        _ => Ok(ShopSessionStore::new(DbSessionStore(
+            backends.store.clone(),
+        ))),
     }
-    let free_from = checkout
-        .free_shipping_from
-        .map(|minor| money("free_shipping_from", minor))
-        .transpose()?;
-    let shipping = ShippingRates::new(currency, methods, free_from)
-        .map_err(|e| invalid("shipping_rates", e.to_string()))?;
-    let rate = BasisPoints::new(checkout.tax_rate_basis_points)
-        .map_err(|e| invalid("tax_rate_basis_points", e.to_string()))?;
-    let tax = TaxTable {
-        mode: if checkout.prices_include_tax {
-            PriceMode::TaxInclusive
-        } else {
-            PriceMode::TaxExclusive
-        },
-        default: TaxRates {
-            standard: rate,
-            reduced: rate,
-        },
-        countries: country_tax_rates(checkout, &invalid)?,
-    };
-    Ok(CheckoutSettings {
-        provider,
-        payment_hold: Duration::from_secs(checkout.payment_hold_secs.max(1)),
-        payment_timeout: Duration::from_secs(checkout.payment_timeout_secs.max(1)),
-        pricing: PricingRules { tax, shipping },
-    })
 }
 
-/// Validates the asset delivery settings: the CDN base URL, its origin secret, the CORS origins,
-/// and the signing key (random when unset; `serve_with_listener` warns about it).
-fn delivery_settings(config: &Config) -> Result<DeliverySettings, StartupError> {
+/// Validates the asset delivery settings: the CDN base URL, its origin secret and the CORS
+/// origins; the signing keys come from [`crate::shared_keys`].
+fn delivery_settings(
+    config: &Config,
+    signing_key: SecretString,
+    order_link_key: SecretString,
+) -> Result<DeliverySettings, StartupError> {
     let invalid =
         |key: &str, why: String| StartupError::Setting(format!("{}: {why}", setting_name(key)));
     let non_empty = |secret: &Option<SecretString>| {
@@ -217,14 +151,11 @@ fn delivery_settings(config: &Config) -> Result<DeliverySettings, StartupError> 
         }
         cors_origins.push(normalized.to_owned());
     }
-    let configured_key = non_empty(&config.asset_signing_key);
-    let signing_key_generated = configured_key.is_none();
-    let signing_key = configured_key.unwrap_or_else(showroom_http::random_signing_key);
     Ok(DeliverySettings {
         asset_base_url,
         origin_secret,
         signing_key,
-        signing_key_generated,
+        order_link_key,
         cors_origins,
         memory_cache_bytes: config.cache.asset_memory_mib.saturating_mul(1024 * 1024),
     })
@@ -255,16 +186,6 @@ pub async fn serve_with_listener(
     drain: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    if let Some(warning) = listener
-        .local_addr()
-        .ok()
-        .and_then(|address| test_provider_exposure(state.checkout.provider.name(), address))
-    {
-        tracing::warn!("{warning}");
-    }
-    if state.delivery.settings.signing_key_generated {
-        tracing::warn!("asset_signing_key (SHOWROOM_ASSET_SIGNING_KEY) is not set: signed asset URLs use a random key, so they work only on this instance until it restarts");
-    }
     let readiness = state.readiness.clone();
     let limits = state.settings.connections;
     let app = showroom_http::router(state);
@@ -326,26 +247,5 @@ mod tests {
         assert!(test_provider_exposure("test", "127.0.0.1:8080".parse().unwrap()).is_none());
         assert!(test_provider_exposure("test", "[::1]:8080".parse().unwrap()).is_none());
         assert!(test_provider_exposure("stripe", public).is_none());
-    }
-
-    #[test]
-    fn the_default_checkout_settings_build_and_an_unknown_provider_is_refused() {
-        let usd = Currency::parse("USD").unwrap();
-        let settings = checkout_settings(&Config::default(), usd).expect("the defaults build");
-        assert_eq!(settings.provider.name(), "test");
-        assert_eq!(settings.payment_hold, Duration::from_secs(900));
-        let mut config = Config::default();
-        config.checkout.payment_provider = "paypal".into();
-        let error = checkout_settings(&config, usd)
-            .err()
-            .expect("refused")
-            .to_string();
-        assert!(error.contains("checkout.payment_provider"), "{error}");
-        config = Config::default();
-        config
-            .checkout
-            .shipping_rates
-            .insert("Not A Slug".into(), 100);
-        assert!(checkout_settings(&config, usd).is_err());
     }
 }

@@ -13,7 +13,7 @@ use super::resource::{Budget, Resolver};
 use super::{accessor_data, glb, mesh, nodes, parse};
 
 /// The container of the main file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Binary glTF: a 12-byte header, a JSON chunk and an optional BIN chunk.

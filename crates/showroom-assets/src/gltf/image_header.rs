@@ -5,10 +5,10 @@
 //! `UnexpectedEnd`, otherwise the image is only `Unknown` size. JPEG markers are walked segment
 //! by segment to the first frame header, in one pass bounded by the bytes given.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The encodings we recognise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ImageFormat {
     Png,

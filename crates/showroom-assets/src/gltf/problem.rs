@@ -6,7 +6,9 @@
 //! [`MAX_PROBLEMS`](super::limits::MAX_PROBLEMS) problems in memory, so a hostile file with a
 //! million bad references cannot grow the report without bound; the counts stay exact.
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use super::limits::MAX_PROBLEMS;
 
@@ -15,7 +17,7 @@ use super::limits::MAX_PROBLEMS;
 pub const REPAIRABLE: &[&str] = &["SCENE_NON_ROOT_NODE"];
 
 /// How bad a problem is. Only errors make an asset unusable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -35,18 +37,26 @@ impl Severity {
 }
 
 /// One finding about an asset.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
-    /// Stable machine-readable code, e.g. `ACCESSOR_INDEX_OOB`.
-    pub code: &'static str,
+    /// Stable machine-readable code, e.g. `ACCESSOR_INDEX_OOB` (borrowed when we found the
+    /// problem, owned when it was read back from a stored report).
+    pub code: Cow<'static, str>,
     pub severity: Severity,
     /// JSON pointer to the offending value, e.g. `/meshes/0/primitives/1/indices`.
     pub pointer: String,
     pub message: String,
 }
 
+impl Problem {
+    /// True for the codes in [`REPAIRABLE`].
+    pub fn is_repairable(&self) -> bool {
+        REPAIRABLE.contains(&self.code.as_ref())
+    }
+}
+
 /// The outcome of validating one asset.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Validation {
     /// The problems found, in the order they were found (at most `MAX_PROBLEMS`).
     pub problems: Vec<Problem>,
@@ -71,7 +81,7 @@ impl Validation {
             .problems
             .iter()
             .filter(|p| p.severity == Severity::Error)
-            .find(|p| !REPAIRABLE.contains(&p.code));
+            .find(|p| !p.is_repairable());
         listed.or_else(|| {
             self.problems
                 .first()
@@ -101,7 +111,7 @@ impl Validation {
             return;
         }
         self.problems.push(Problem {
-            code,
+            code: Cow::Borrowed(code),
             severity,
             pointer: pointer.to_owned(),
             message,

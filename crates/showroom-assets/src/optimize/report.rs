@@ -5,13 +5,13 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::source::Source;
 use crate::gltf::Inspection;
 
 /// The optimizer's report (serialized as JSON into the asset record).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OptimizeReport {
     /// The input: main file plus every resource it names.
     pub bytes_in: u64,
@@ -37,7 +37,7 @@ pub struct OptimizeReport {
 }
 
 /// What happened to one image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TextureAction {
     /// Stored byte for byte.
@@ -53,7 +53,7 @@ pub enum TextureAction {
 }
 
 /// One input image.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TextureReport {
     pub image: usize,
     pub name: Option<String>,

@@ -68,7 +68,7 @@ impl<'a> Source<'a> {
         let repairs = validation
             .problems
             .iter()
-            .filter(|p| gltf::REPAIRABLE.contains(&p.code))
+            .filter(|p| p.is_repairable())
             .map(|p| {
                 format!(
                     "{} at {}: {}; the scene now lists the node's root ancestor",

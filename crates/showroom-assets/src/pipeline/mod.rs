@@ -18,14 +18,13 @@ pub mod report;
 
 use std::time::Instant;
 
-use serde_json::json;
-
 use crate::gltf::{self, Format, NoResources, Resolver, Severity};
 use crate::optimize::{self, OptimizeError, OptimizeOptions};
 use crate::render::{Background, PosterFormat};
 use crate::{scene, usdz, FileName};
 
 pub use posters::{poster_file_name, PosterStats};
+pub use report::{PipelineReport, RejectionReport};
 
 /// File names of the derived files, stored next to the original under its content address.
 pub const DELIVERY_GLB: &str = "model.glb";
@@ -73,7 +72,7 @@ pub struct Processed {
     /// Optimized GLBs, USDZ, posters, and `report.json`.
     pub files: Vec<DerivedFile>,
     /// The report as stored with the asset record (also in `report.json`).
-    pub report: serde_json::Value,
+    pub report: PipelineReport,
 }
 
 /// Why processing stopped.
@@ -83,7 +82,7 @@ pub enum ProcessError {
     #[error("{reason}")]
     Rejected {
         reason: String,
-        report: serde_json::Value,
+        report: RejectionReport,
     },
     /// Our own code failed (e.g. an output did not validate): a bug to fix, not the merchant's.
     #[error("{0}")]
@@ -133,18 +132,17 @@ pub fn process(
     let started = Instant::now();
     progress(Step::Validate, Step::Validate.percent());
     let checked = gltf::check(bytes, format, resolver);
-    let validation_json = report::validation(&checked.validation);
+    let validation = checked.validation;
     let Some(inspection) = checked.inspection else {
-        return Err(rejected(&checked.validation, validation_json));
+        return Err(rejected(validation));
     };
-    if checked.validation.blocking_error().is_some() {
-        return Err(rejected(&checked.validation, validation_json));
+    if validation.blocking_error().is_some() {
+        return Err(rejected(validation));
     }
-    let repairs: Vec<String> = checked
-        .validation
+    let repairs: Vec<String> = validation
         .problems
         .iter()
-        .filter(|p| REPAIRABLE.contains(&p.code))
+        .filter(|p| p.is_repairable())
         .map(|p| {
             format!(
                 "{} at {}: {} — repaired by listing the node's root ancestor in the scene",
@@ -155,17 +153,18 @@ pub fn process(
 
     progress(Step::Optimize, Step::Optimize.percent());
     let optimized = optimize::optimize(bytes, format, resolver, &options.optimize)
-        .map_err(|e| optimize_failed(e, &validation_json))?;
+        .map_err(|e| optimize_failed(e, &validation))?;
 
     progress(Step::Posters, Step::Posters.percent());
     let drawn = scene::decode(&optimized.plain_glb, Format::Glb, &NoResources)
         .map_err(|e| ProcessError::Internal(format!("the optimized model cannot be drawn: {e}")))?;
     let mut files = Vec::new();
-    let poster_stats = posters::render_all(&drawn, options, &mut files, &mut |done, total| {
-        let span = Step::Usdz.percent() - Step::Posters.percent();
-        let share = (u32::from(span) * done as u32 / total.max(1) as u32) as u8;
-        progress(Step::Posters, Step::Posters.percent() + share);
-    })?;
+    let (poster_stats, camera) =
+        posters::render_all(&drawn, options, &mut files, &mut |done, total| {
+            let span = Step::Usdz.percent() - Step::Posters.percent();
+            let share = (u32::from(span) * done as u32 / total.max(1) as u32) as u8;
+            progress(Step::Posters, Step::Posters.percent() + share);
+        })?;
 
     progress(Step::Usdz, Step::Usdz.percent());
     let usdz_bytes = usdz::from_scene(&drawn, &options.usdz)
@@ -177,16 +176,13 @@ pub fn process(
         .map(|w| format!("{}: {}", w.code, w.message))
         .collect();
     warnings.extend(
-        checked
-            .validation
+        validation
             .problems
             .iter()
             .filter(|p| p.severity == Severity::Warning)
             .map(|p| format!("{} at {}: {}", p.code, p.pointer, p.message)),
     );
-    let optimization = serde_json::to_value(&optimized.report)
-        .map_err(|e| ProcessError::Internal(format!("optimization report: {e}")))?;
-    warnings.extend(report::string_list(&optimization, "warnings"));
+    warnings.extend(optimized.report.warnings.iter().cloned());
     warnings.extend(
         drawn
             .warnings
@@ -200,22 +196,22 @@ pub fn process(
     files.push(derived(PLAIN_GLB, optimized.plain_glb));
     files.push(derived(USDZ, usdz_bytes));
     files.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
-    let listed: serde_json::Map<String, serde_json::Value> = files
-        .iter()
-        .map(|f| (f.name.as_str().to_owned(), json!(f.bytes.len())))
-        .collect();
-    let report = json!({
-        "validation": validation_json,
-        "inspection": inspection,
-        "dimensions_m": inspection.dimensions_m,
-        "variants": inspection.variants,
-        "repairs": repairs,
-        "warnings": warnings,
-        "optimization": optimization,
-        "posters": poster_stats,
-        "files": listed,
-        "processing_ms": started.elapsed().as_millis() as u64,
-    });
+    let report = PipelineReport {
+        validation,
+        dimensions_m: inspection.dimensions_m,
+        variants: inspection.variants.clone(),
+        inspection,
+        repairs,
+        warnings,
+        optimization: optimized.report,
+        posters: poster_stats,
+        camera,
+        files: files
+            .iter()
+            .map(|f| (f.name.as_str().to_owned(), f.bytes.len() as u64))
+            .collect(),
+        processing_ms: started.elapsed().as_millis() as u64,
+    };
     let report_bytes = serde_json::to_vec_pretty(&report)
         .map_err(|e| ProcessError::Internal(format!("report: {e}")))?;
     files.push(derived(REPORT, report_bytes));
@@ -229,7 +225,7 @@ fn derived(name: &str, bytes: Vec<u8>) -> DerivedFile {
     }
 }
 
-fn rejected(validation: &gltf::Validation, validation_json: serde_json::Value) -> ProcessError {
+fn rejected(validation: gltf::Validation) -> ProcessError {
     let first = validation
         .blocking_error()
         .or_else(|| validation.problems.first());
@@ -251,15 +247,15 @@ fn rejected(validation: &gltf::Validation, validation_json: serde_json::Value) -
     };
     ProcessError::Rejected {
         reason,
-        report: json!({ "validation": validation_json }),
+        report: RejectionReport::invalid(validation),
     }
 }
 
-fn optimize_failed(error: OptimizeError, validation_json: &serde_json::Value) -> ProcessError {
+fn optimize_failed(error: OptimizeError, validation: &gltf::Validation) -> ProcessError {
     if error.is_client_error() {
         ProcessError::Rejected {
             reason: error.to_string(),
-            report: json!({ "validation": validation_json }),
+            report: RejectionReport::invalid(validation.clone()),
         }
     } else {
         ProcessError::Internal(error.to_string())

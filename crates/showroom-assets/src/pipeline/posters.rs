@@ -8,15 +8,15 @@
 //! the report, so a blank or cropped poster is visible without opening it.
 
 use image::imageops::FilterType;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{DerivedFile, PipelineOptions, ProcessError};
-use crate::render::{self, RenderOptions};
+use crate::render::{self, PosterCamera, RenderOptions};
 use crate::scene::Scene;
 use crate::FileName;
 
 /// What one look's poster measured.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PosterStats {
     /// `default` or the variant's name.
     pub look: String,
@@ -55,12 +55,14 @@ pub(super) fn label(name: &str, index: usize) -> String {
     }
 }
 
+/// Every look's posters and their measures, and the camera they were taken from (the same for
+/// every look: variants change materials, not geometry).
 pub(super) fn render_all(
     scene: &Scene,
     options: &PipelineOptions,
     files: &mut Vec<DerivedFile>,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<Vec<PosterStats>, ProcessError> {
+) -> Result<(Vec<PosterStats>, Option<PosterCamera>), ProcessError> {
     let mut sizes: Vec<u32> = options
         .poster_sizes
         .iter()
@@ -69,7 +71,7 @@ pub(super) fn render_all(
     sizes.sort_unstable();
     sizes.dedup();
     let Some(&largest) = sizes.last() else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), render::poster_camera(scene)));
     };
     let mut looks = vec![(None, "default".to_owned(), "default".to_owned())];
     let mut used = std::collections::HashSet::new();
@@ -81,6 +83,7 @@ pub(super) fn render_all(
         looks.push((Some(index), name.clone(), l));
     }
     let mut stats = Vec::with_capacity(looks.len());
+    let mut camera = None;
     for (done, (variant, look, label)) in looks.iter().enumerate() {
         progress(done, looks.len());
         let started = std::time::Instant::now();
@@ -94,6 +97,7 @@ pub(super) fn render_all(
         );
         let render_ms = started.elapsed().as_millis() as u64;
         let (image, coverage, inside_frame) = (poster.image, poster.coverage, poster.inside_frame);
+        camera = camera.or(poster.camera);
         for &size in &sizes {
             let scaled = if size == largest {
                 image.clone()
@@ -119,5 +123,5 @@ pub(super) fn render_all(
         });
     }
     progress(looks.len(), looks.len());
-    Ok(stats)
+    Ok((stats, camera))
 }

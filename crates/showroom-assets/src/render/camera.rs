@@ -8,8 +8,13 @@
 //! re-centred on the projected extents. Because a triangle's projection is the hull of its
 //! projected vertices, the whole product (and its shadow) is guaranteed to lie inside the
 //! frame.
+//!
+//! [`PosterCamera`] states the same camera in `<model-viewer>`'s own attribute units
+//! (`camera-orbit`, `camera-target`, `field-of-view`), so the live viewer can open exactly where
+//! the poster was taken.
 
 use glam::{Mat4, Vec3, Vec4};
+use serde::{Deserialize, Serialize};
 
 /// Vertical (and, the poster being square, horizontal) field of view.
 const FOV_Y_DEGREES: f32 = 30.0;
@@ -20,7 +25,61 @@ const FLAT_ELEVATION_DEGREES: f32 = 40.0;
 /// Fraction of the half-frame left empty on the tightest side.
 const MARGIN: f32 = 0.05;
 
-#[derive(Debug, Clone, Copy)]
+/// The poster's camera as `<model-viewer>` takes it: an orbit around a target (`theta` from +Z
+/// towards +X around +Y, `phi` down from +Y, the distance from the target), and a vertical field
+/// of view. Numbers are in degrees and metres (glTF units); the three `camera_*`/`field_of_view`
+/// strings are ready-made attribute values, e.g. `camera-orbit="35deg 73deg 2.41m"`.
+///
+/// The poster is square: in a square or landscape viewer the same vertical field of view shows
+/// the poster's frame (wider viewers see more at the sides). `<model-viewer>` keeps the radius
+/// within `min-camera-orbit` (by default 2.2 × the model's bounding-sphere radius) and
+/// `max-camera-orbit`; a viewer that wants exactly this view sets
+/// `min-camera-orbit="auto auto <radius_m>m"` (or less) as well.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PosterCamera {
+    /// Azimuth, degrees.
+    pub theta_deg: f64,
+    /// Polar angle from straight above, degrees (90° is level with the target).
+    pub phi_deg: f64,
+    /// Distance from the target to the eye, metres.
+    pub radius_m: f64,
+    /// Vertical field of view, degrees.
+    pub field_of_view_deg: f64,
+    /// The point looked at, world metres.
+    pub target_m: [f64; 3],
+    /// `camera-orbit` attribute value: `"<theta>deg <phi>deg <radius>m"`.
+    pub camera_orbit: String,
+    /// `camera-target` attribute value: `"<x>m <y>m <z>m"`.
+    pub camera_target: String,
+    /// `field-of-view` attribute value: `"<fov>deg"`.
+    pub field_of_view: String,
+}
+
+impl PosterCamera {
+    fn new(theta: f32, phi: f32, radius: f32, field_of_view: f32, target: Vec3) -> Self {
+        let [x, y, z] = target.to_array().map(decimal);
+        let (theta_deg, phi_deg, radius_m) = (decimal(theta), decimal(phi), decimal(radius));
+        let field_of_view_deg = decimal(field_of_view);
+        Self {
+            theta_deg,
+            phi_deg,
+            radius_m,
+            field_of_view_deg,
+            target_m: [x, y, z],
+            camera_orbit: format!("{theta_deg}deg {phi_deg}deg {radius_m}m"),
+            camera_target: format!("{x}m {y}m {z}m"),
+            field_of_view: format!("{field_of_view_deg}deg"),
+        }
+    }
+}
+
+/// The shortest decimal that reads back as `value` in `f32` (the precision the camera is
+/// computed in), as `f64`: the JSON number and the attribute string then say the same digits.
+fn decimal(value: f32) -> f64 {
+    value.to_string().parse().unwrap_or(0.0)
+}
+
+#[derive(Debug, Clone)]
 pub(crate) struct Camera {
     pub eye: Vec3,
     pub view_proj: Mat4,
@@ -29,6 +88,8 @@ pub(crate) struct Camera {
     pub right: Vec3,
     pub up: Vec3,
     pub back: Vec3,
+    /// The same camera in `<model-viewer>`'s terms.
+    pub orbit: PosterCamera,
 }
 
 impl Camera {
@@ -39,6 +100,7 @@ impl Camera {
         let flatness = size.y / size.x.max(size.z).max(1e-6);
         let t = ((0.6 - flatness) / 0.45).clamp(0.0, 1.0);
         let elevation = ELEVATION_DEGREES + (FLAT_ELEVATION_DEGREES - ELEVATION_DEGREES) * t;
+        let elevation_degrees = elevation;
         let (azimuth, elevation) = (AZIMUTH_DEGREES.to_radians(), elevation.to_radians());
         let back = Vec3::new(
             azimuth.sin() * elevation.cos(),
@@ -83,6 +145,13 @@ impl Camera {
             right,
             up,
             back,
+            orbit: PosterCamera::new(
+                AZIMUTH_DEGREES,
+                90.0 - elevation_degrees,
+                distance,
+                FOV_Y_DEGREES,
+                target,
+            ),
         }
     }
 
@@ -117,4 +186,73 @@ fn fit_distance(
             q.dot(back) + (spread / half).max(radius * 0.1)
         })
         .fold(radius * 0.1, f32::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `<model-viewer>` places its camera at `target + radius × (sin φ sin θ, cos φ, sin φ cos θ)`
+    /// (three.js spherical coordinates) and looks at the target with +Y up.
+    fn model_viewer_eye(orbit: &PosterCamera) -> Vec3 {
+        let (theta, phi) = (orbit.theta_deg.to_radians(), orbit.phi_deg.to_radians());
+        let target = glam::DVec3::from_array(orbit.target_m);
+        let eye = target
+            + orbit.radius_m
+                * glam::DVec3::new(phi.sin() * theta.sin(), phi.cos(), phi.sin() * theta.cos());
+        eye.as_vec3()
+    }
+
+    fn numbers(attribute: &str, unit: &str) -> Vec<f64> {
+        attribute
+            .split(' ')
+            .map(|term| term.trim_end_matches(unit).trim_end_matches("deg"))
+            .map(|n| n.parse().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_orbit_puts_model_viewers_eye_where_the_poster_was_taken() {
+        for (points, size) in [
+            (
+                vec![Vec3::new(-0.3, 0.0, -0.2), Vec3::new(0.3, 0.9, 0.2)],
+                Vec3::new(0.6, 0.9, 0.4),
+            ),
+            // Flat: seen from higher up.
+            (
+                vec![Vec3::new(-0.5, 0.0, -0.2), Vec3::new(0.5, 0.03, 0.2)],
+                Vec3::new(1.0, 0.03, 0.4),
+            ),
+        ] {
+            let camera = Camera::frame(&points, size);
+            let orbit = &camera.orbit;
+            let eye = model_viewer_eye(orbit);
+            assert!(
+                f64::from(eye.distance(camera.eye)) < 1e-4 * orbit.radius_m,
+                "{eye} vs {}",
+                camera.eye
+            );
+            let target = glam::DVec3::from_array(orbit.target_m).as_vec3();
+            let looking = (target - camera.eye).normalize();
+            assert!(looking.dot(-camera.back) > 0.99999);
+            assert_eq!(orbit.field_of_view_deg, f64::from(FOV_Y_DEGREES));
+            assert!(orbit.phi_deg > 0.0 && orbit.phi_deg < 90.0);
+        }
+    }
+
+    #[test]
+    fn the_attribute_strings_say_the_same_numbers() {
+        let camera = Camera::frame(
+            &[Vec3::new(-1.0, 0.0, -1.0), Vec3::new(1.0, 0.5, 1.0)],
+            Vec3::new(2.0, 0.5, 2.0),
+        );
+        let orbit = camera.orbit;
+        assert_eq!(
+            numbers(&orbit.camera_orbit, "m"),
+            vec![orbit.theta_deg, orbit.phi_deg, orbit.radius_m]
+        );
+        assert!(orbit.camera_orbit.ends_with('m') && orbit.camera_orbit.contains("deg "));
+        assert_eq!(numbers(&orbit.camera_target, "m"), orbit.target_m.to_vec());
+        assert_eq!(orbit.field_of_view, "30deg");
+    }
 }

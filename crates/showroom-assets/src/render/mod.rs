@@ -29,6 +29,7 @@ use image::RgbaImage;
 
 use crate::scene::{Material, Scene};
 
+pub use camera::PosterCamera;
 pub use encode::{encode, PosterFormat};
 
 /// Samples per pixel along each axis: 3 × 3 up to 512 px, 2 × 2 above, where pixels are
@@ -82,11 +83,36 @@ pub struct Poster {
     pub coverage: f64,
     /// True when no product pixel lies on the outermost row or column.
     pub inside_frame: bool,
+    /// Where the poster was taken from; `None` for an empty scene.
+    pub camera: Option<PosterCamera>,
 }
 
 /// Draws one poster. An empty scene gives an empty (background-only) image.
 pub fn render(scene: &Scene, options: &RenderOptions) -> RgbaImage {
     render_measured(scene, options).image
+}
+
+/// The camera [`render`] takes every poster of `scene` from (the same for every variant and
+/// size); `None` for an empty scene.
+pub fn poster_camera(scene: &Scene) -> Option<PosterCamera> {
+    let default_material = Material::default();
+    let geometry = geometry::flatten(scene, None, &default_material);
+    let (lo, hi) = scene.bounds()?;
+    let shadow = shadow::Shadow::build(&geometry, lo, hi);
+    Some(frame(&geometry, &shadow, lo, hi).orbit)
+}
+
+/// Every vertex (not just the box corners, which would leave round products small) and the
+/// visible shadow: what the camera must keep inside the frame.
+fn frame(
+    geometry: &geometry::Geometry,
+    shadow: &shadow::Shadow,
+    lo: Vec3,
+    hi: Vec3,
+) -> camera::Camera {
+    let mut points = geometry.positions.clone();
+    points.extend(shadow.footprint());
+    camera::Camera::frame(&points, hi - lo)
 }
 
 /// [`render`], measuring the product's coverage from the visibility buffer.
@@ -99,14 +125,11 @@ pub fn render_measured(scene: &Scene, options: &RenderOptions) -> Poster {
             image: background_only(size, options.background),
             coverage: 0.0,
             inside_frame: true,
+            camera: None,
         };
     };
     let shadow = shadow::Shadow::build(&geometry, lo, hi);
-    // Every vertex (not just the box corners, which would leave round products small) and
-    // the visible shadow: what the camera must keep inside the frame.
-    let mut points = geometry.positions.clone();
-    points.extend(shadow.footprint());
-    let camera = camera::Camera::frame(&points, hi - lo);
+    let camera = frame(&geometry, &shadow, lo, hi);
     let ss = supersample(size as u32);
     let side = size * ss;
     let screen: Vec<Option<raster::ScreenTriangle>> = geometry
@@ -207,6 +230,7 @@ pub fn render_measured(scene: &Scene, options: &RenderOptions) -> Poster {
             .expect("buffer matches the size"),
         coverage: covered as f64 / (size * size) as f64,
         inside_frame: !touches_edge,
+        camera: Some(camera.orbit.clone()),
     }
 }
 

@@ -109,11 +109,7 @@ pub fn decode(bytes: &[u8], format: Format, resolver: &dyn Resolver) -> Result<S
         let first = format!("{} {}: {}", first.code, first.pointer, first.message);
         return Err(SceneError::Invalid { validation, first });
     }
-    for problem in validation
-        .problems
-        .iter()
-        .filter(|p| gltf::REPAIRABLE.contains(&p.code))
-    {
+    for problem in validation.problems.iter().filter(|p| p.is_repairable()) {
         scene.warnings.push(format!(
             "repaired {} at {}: {}; it is drawn once, under its root ancestor",
             problem.code, problem.pointer, problem.message

@@ -36,7 +36,11 @@ fn every_demo_model_validates_without_errors_and_inspects_to_its_promises() {
             product.slug,
             inspection.dimensions_m
         );
-        let codes: Vec<_> = inspection.warnings.iter().map(|w| w.code).collect();
+        let codes: Vec<_> = inspection
+            .warnings
+            .iter()
+            .map(|w| w.code.as_ref())
+            .collect();
         assert!(
             !codes.contains(&"ORIGIN_NOT_BOTTOM_CENTER"),
             "{}: {codes:?}",

@@ -16,8 +16,12 @@ fn validate_glb(json: &Value, bin: &[u8]) -> Validation {
     gltf::validate(&glb(json, bin), Format::Glb, &NoResources)
 }
 
-fn codes(validation: &Validation) -> Vec<&'static str> {
-    validation.problems.iter().map(|p| p.code).collect()
+fn codes(validation: &Validation) -> Vec<&str> {
+    validation
+        .problems
+        .iter()
+        .map(|p| p.code.as_ref())
+        .collect()
 }
 
 /// A valid triangle: 3 float positions and `indices` as u16.
@@ -314,7 +318,11 @@ fn unit_errors_and_misplaced_origins_are_guideline_warnings() {
     json["nodes"][0]["scale"] = json!([100, 100, 100]);
     json["nodes"][0]["translation"] = json!([5, 5, 5]);
     let inspection = gltf::inspect(&glb(&json, &bin), Format::Glb, &NoResources).unwrap();
-    let codes: Vec<_> = inspection.warnings.iter().map(|w| w.code).collect();
+    let codes: Vec<_> = inspection
+        .warnings
+        .iter()
+        .map(|w| w.code.as_ref())
+        .collect();
     assert!(codes.contains(&"DIMENSION_TOO_LARGE"), "{codes:?}");
     assert!(codes.contains(&"ORIGIN_NOT_BOTTOM_CENTER"), "{codes:?}");
 }

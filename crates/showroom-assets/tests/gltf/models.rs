@@ -71,7 +71,7 @@ fn every_fixture_model_inspects_with_manifest_triangles_and_plausible_size() {
             inspection.materials,
             inspection.textures.len(),
             validation.errors,
-            inspection.warnings.iter().map(|w| w.code).collect::<Vec<_>>()
+            inspection.warnings.iter().map(|w| w.code.as_ref()).collect::<Vec<_>>()
         );
         assert_eq!(inspection.triangles, *triangles, "{name}: triangles");
         let largest = x.max(y).max(z);

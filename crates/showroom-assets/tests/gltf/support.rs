@@ -1,24 +1,8 @@
 //! Shared helpers: where the shared fixtures are, and how to build a small GLB in a test.
 
-use std::path::PathBuf;
-
 use serde_json::Value;
 
-/// `$SHOWROOM_FIXTURES/<sub>` or `<repo>/../shared/fixtures/<sub>`; `None` (after printing
-/// `skipping: …`) when it does not exist, so the suite runs on machines without fixtures.
-pub fn fixtures(sub: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("SHOWROOM_FIXTURES").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"),
-        PathBuf::from,
-    );
-    let dir = root.join(sub);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipping: fixtures not found at {}", dir.display());
-        None
-    }
-}
+pub use showroom_test_support::fixtures;
 
 /// A GLB with `json` (space-padded) and, when not empty, `bin` (zero-padded) as chunks.
 pub fn glb(json: &Value, bin: &[u8]) -> Vec<u8> {

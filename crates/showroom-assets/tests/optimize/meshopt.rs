@@ -16,12 +16,12 @@ fn optimized_chair() -> Vec<u8> {
         .glb
 }
 
-fn codes(glb: &[u8]) -> Vec<&'static str> {
+fn codes(glb: &[u8]) -> Vec<String> {
     gltf::validate(glb, Format::Glb, &NoResources)
         .problems
-        .iter()
+        .into_iter()
         .filter(|p| p.severity == gltf::Severity::Error)
-        .map(|p| p.code)
+        .map(|p| p.code.into_owned())
         .collect()
 }
 
@@ -61,7 +61,10 @@ fn a_corrupt_compressed_stream_is_an_error_not_a_panic() {
         *b = 0xff;
     }
     let problems = codes(&glb(&json, &bin));
-    assert!(problems.contains(&"MESHOPT_DECODE_FAILED"), "{problems:?}");
+    assert!(
+        problems.iter().any(|c| c == "MESHOPT_DECODE_FAILED"),
+        "{problems:?}"
+    );
     assert!(scene::decode(&glb(&json, &bin), Format::Glb, &NoResources).is_err());
 }
 
@@ -76,7 +79,9 @@ fn vertex_codec_version_1_is_refused_as_ext_meshopt_compression_allows_only_vers
         .unwrap() as usize;
     assert_eq!(bin[start], 0xa0, "our encoder writes version 0");
     bin[start] = 0xa1;
-    assert!(codes(&glb(&json, &bin)).contains(&"MESHOPT_UNSUPPORTED_VERSION"));
+    assert!(codes(&glb(&json, &bin))
+        .iter()
+        .any(|c| c == "MESHOPT_UNSUPPORTED_VERSION"));
 }
 
 #[test]
@@ -91,7 +96,10 @@ fn a_decompression_bomb_is_refused_before_anything_is_allocated() {
     json["bufferViews"][view]["extensions"]["EXT_meshopt_compression"]["count"] = json!(count);
     json["buffers"][1]["byteLength"] = json!(count * stride + 1_000_000);
     let problems = codes(&glb(&json, &bin));
-    assert!(problems.contains(&"RESOURCE_TOO_LARGE"), "{problems:?}");
+    assert!(
+        problems.iter().any(|c| c == "RESOURCE_TOO_LARGE"),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -126,7 +134,9 @@ fn a_view_into_a_fallback_buffer_without_bytes_must_be_compressed() {
         .as_object_mut()
         .unwrap()
         .remove("extensions");
-    assert!(codes(&glb(&json, &bin)).contains(&"MESHOPT_FALLBACK_READ"));
+    assert!(codes(&glb(&json, &bin))
+        .iter()
+        .any(|c| c == "MESHOPT_FALLBACK_READ"));
 }
 
 #[test]

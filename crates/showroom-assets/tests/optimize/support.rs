@@ -7,21 +7,7 @@ use showroom_assets::optimize::Optimized;
 use showroom_assets::render::{self, Background, RenderOptions};
 use showroom_assets::scene;
 
-/// `$SHOWROOM_FIXTURES/<sub>` or `<repo>/../shared/fixtures/<sub>`; `None` (after printing
-/// `skipping: …`) when it does not exist.
-pub fn fixtures(sub: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("SHOWROOM_FIXTURES").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"),
-        PathBuf::from,
-    );
-    let dir = root.join(sub);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: fixtures not found at {}", dir.display());
-        None
-    }
-}
+pub use showroom_test_support::fixtures;
 
 /// Writes both outputs to `$SHOWROOM_OPTIMIZE_OUT` when that variable is set.
 pub fn keep(name: &str, optimized: &Optimized) {

@@ -7,4 +7,5 @@
 
 mod demo;
 mod models;
+mod report;
 mod support;

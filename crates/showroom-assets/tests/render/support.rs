@@ -4,21 +4,7 @@ use std::path::PathBuf;
 
 use image::RgbaImage;
 
-/// `$SHOWROOM_FIXTURES/<sub>` or `<repo>/../shared/fixtures/<sub>`; `None` (after printing
-/// `skipping: …`) when it does not exist.
-pub fn fixtures(sub: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("SHOWROOM_FIXTURES").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"),
-        PathBuf::from,
-    );
-    let dir = root.join(sub);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipping: fixtures not found at {}", dir.display());
-        None
-    }
-}
+pub use showroom_test_support::fixtures;
 
 /// Writes `image` to `$SHOWROOM_RENDER_OUT/<name>.png` when that variable is set.
 pub fn keep(name: &str, image: &RgbaImage) {

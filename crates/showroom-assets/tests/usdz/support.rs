@@ -12,21 +12,7 @@ use showroom_assets::gltf::AssetFile;
 use showroom_assets::scene::{self, Scene};
 use showroom_assets::usdz::{self, UsdzOptions};
 
-/// `$SHOWROOM_FIXTURES/<sub>` or `<repo>/../shared/fixtures/<sub>`; `None` (after printing
-/// `skipping: …`) when it does not exist.
-pub fn fixtures(sub: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("SHOWROOM_FIXTURES").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"),
-        PathBuf::from,
-    );
-    let dir = root.join(sub);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: fixtures not found at {}", dir.display());
-        None
-    }
-}
+pub use showroom_test_support::fixtures;
 
 /// Every fixture model's main file, from `MANIFEST.tsv`.
 pub fn fixture_models() -> Option<Vec<PathBuf>> {

@@ -7,6 +7,7 @@
 mod support;
 
 mod behaviour;
+mod breaker;
 mod connect;
 mod memory_only;
 mod redis_only;

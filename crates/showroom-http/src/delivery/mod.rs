@@ -51,8 +51,9 @@ pub struct DeliverySettings {
     pub origin_secret: Option<SecretString>,
     /// HMAC-SHA256 key of signed asset URLs.
     pub signing_key: SecretString,
-    /// True when no key was configured and `signing_key` is random to this process.
-    pub signing_key_generated: bool,
+    /// HMAC-SHA256 key of guest order links (`order_token`); never the asset key, so a leaked
+    /// asset URL key cannot open orders.
+    pub order_link_key: SecretString,
     /// Origins allowed to call `/api` and `/assets` from a browser (`*` allows any).
     pub cors_origins: Vec<String>,
     /// Memory kept for recently served assets, in bytes (0 turns the in-memory copy off).

@@ -15,6 +15,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
+use showroom_shop::api_tokens::token_digest;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -23,11 +24,6 @@ use crate::principal::{Permission, Principal};
 use crate::sessions::STAFF_ID;
 use crate::shopper::session_failed;
 use crate::state::AppState;
-
-/// The SHA-256 (hex) under which an API token is stored.
-pub fn token_digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 async fn authenticate(
     state: &AppState,

@@ -1,27 +1,28 @@
 //! The shopper's session and account over HTTP: `GET /api/v1/session` (starts the session and
 //! hands out the CSRF token), register, login, logout, password change, and the customer's own
-//! orders. Handlers translate; the rules live in [`crate::accounts`]. Every answer is
-//! `Cache-Control: private, no-store`.
+//! orders. Handlers translate; the rules live in the shop's [`Accounts`](showroom_shop::Accounts)
+//! and the session's part in [`crate::shopper`]. Every answer is `Cache-Control: private,
+//! no-store`.
 //!
 //! Another customer's order, like an unknown one, is a 404: ids cannot be probed.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde::{Deserialize, Serialize};
 use showroom_domain::Email;
 use showroom_shield::ClientIp;
+use showroom_shop::order_token;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use crate::accounts::{self, LoginError};
-use crate::checkout::order_token;
 use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
 use crate::routes::checkout::{no_store, OrderDto};
-use crate::shopper::Shopper;
+use crate::sessions::CUSTOMER_ID;
+use crate::shopper::{end_session, rotate_session_id, start_account_session, Shopper};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -80,31 +81,6 @@ pub(crate) fn client_ip(ip: Option<Extension<ClientIp>>) -> Option<std::net::IpA
     ip.map(|Extension(ClientIp(ip))| ip)
 }
 
-/// A login failure as its HTTP answer: 401, or 429 with `Retry-After`.
-pub(crate) fn login_failure(error: LoginError) -> Response {
-    match error {
-        LoginError::InvalidCredentials => ApiError::Refused {
-            status: StatusCode::UNAUTHORIZED,
-            code: "invalid_credentials",
-            detail: "the email or the password is not right".into(),
-        }
-        .into_response(),
-        LoginError::Throttled { retry_after_secs } => {
-            let mut response = ApiError::Refused {
-                status: StatusCode::TOO_MANY_REQUESTS,
-                code: "too_many_login_attempts",
-                detail: format!("too many failed logins; try again in {retry_after_secs} seconds"),
-            }
-            .into_response();
-            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            response
-        }
-        LoginError::Other(error) => error.into_response(),
-    }
-}
-
 async fn current_customer(
     state: &AppState,
     shopper: &Shopper,
@@ -121,7 +97,7 @@ async fn current_customer(
     })
 }
 
-fn answer(result: Result<Response, ApiError>) -> Response {
+pub(crate) fn answer(result: Result<Response, ApiError>) -> Response {
     no_store(result.unwrap_or_else(IntoResponse::into_response))
 }
 
@@ -163,10 +139,9 @@ pub async fn register(
         async {
             let ApiJson(body) = body?;
             let email = Email::parse(&body.email).field("email")?;
-            let password = accounts::new_password(&body.password, &email, "password")?;
-            let customer =
-                accounts::register_customer(&state.catalog, &shopper.session, email, password)
-                    .await?;
+            let accounts = &state.shop.accounts;
+            let customer = accounts.register_customer(email, &body.password).await?;
+            start_account_session(&shopper.session, CUSTOMER_ID, customer.id).await?;
             Ok((StatusCode::CREATED, axum::Json(customer_dto(&customer))).into_response())
         }
         .await,
@@ -188,21 +163,20 @@ pub async fn login(
     ip: Option<Extension<ClientIp>>,
     body: Result<ApiJson<Credentials>, ApiError>,
 ) -> Response {
-    let (email, password) = match parse_credentials(body) {
-        Ok(parsed) => parsed,
-        Err(error) => return answer(Err(error)),
-    };
-    let throttle = state.settings.login_throttle;
-    let logged_in = accounts::login_customer(
-        &state.catalog,
-        &throttle,
-        &shopper.session,
-        &email,
-        &password,
-        client_ip(ip),
+    answer(
+        async {
+            let (email, password) = parse_credentials(body)?;
+            let guest_cart = shopper.guest_cart_id().await?;
+            let customer = state
+                .shop
+                .accounts
+                .login_customer(&email, &password, client_ip(ip), guest_cart)
+                .await?;
+            start_account_session(&shopper.session, CUSTOMER_ID, customer.id).await?;
+            Ok(axum::Json(customer_dto(&customer)).into_response())
+        }
+        .await,
     )
-    .await;
-    login_answer(logged_in.map(|customer| customer_dto(&customer)))
 }
 
 /// A login body as an email and the password typed.
@@ -211,14 +185,6 @@ pub(crate) fn parse_credentials(
 ) -> Result<(Email, String), ApiError> {
     let ApiJson(body) = body?;
     Ok((Email::parse(&body.email).field("email")?, body.password))
-}
-
-/// A login's answer: the account as JSON, or its failure.
-pub(crate) fn login_answer(result: Result<impl Serialize, LoginError>) -> Response {
-    no_store(match result {
-        Ok(account) => axum::Json(account).into_response(),
-        Err(error) => login_failure(error),
-    })
 }
 
 /// End the session (customer or staff).
@@ -230,7 +196,7 @@ pub(crate) fn login_answer(result: Result<impl Serialize, LoginError>) -> Respon
 pub async fn logout(shopper: Shopper) -> Response {
     answer(
         async {
-            accounts::logout(&shopper.session).await?;
+            end_session(&shopper.session).await?;
             Ok(StatusCode::NO_CONTENT.into_response())
         }
         .await,
@@ -270,14 +236,12 @@ pub async fn change_password(
         async {
             let customer = current_customer(&state, &shopper).await?;
             let ApiJson(body) = body?;
-            accounts::change_customer_password(
-                &state.catalog,
-                &shopper.session,
-                &customer,
-                &body.current_password,
-                &body.new_password,
-            )
-            .await?;
+            state
+                .shop
+                .accounts
+                .change_customer_password(&customer, &body.current_password, &body.new_password)
+                .await?;
+            rotate_session_id(&shopper.session).await?;
             Ok(StatusCode::NO_CONTENT.into_response())
         }
         .await,
@@ -294,7 +258,7 @@ pub async fn my_orders(State(state): State<AppState>, shopper: Shopper) -> Respo
     answer(
         async {
             let customer = current_customer(&state, &shopper).await?;
-            let key = &state.delivery.settings.signing_key;
+            let key = &state.delivery.settings.order_link_key;
             let orders: Vec<OrderDto> = state
                 .catalog
                 .orders_for_customer(customer.id, 100)
@@ -335,7 +299,7 @@ pub async fn my_order(
                 .await?
                 .filter(|order| order.customer_id == Some(customer.id))
                 .ok_or_else(not_found)?;
-            let token = order_token(&state.delivery.settings.signing_key, order.id);
+            let token = order_token(&state.delivery.settings.order_link_key, order.id);
             Ok(axum::Json(OrderDto::new(order, token)).into_response())
         }
         .await,

@@ -241,7 +241,8 @@ pub async fn attach_media(
         Some(record) => record
             .report
             .as_ref()
-            .map(showroom_assets::pipeline::report::variants)
+            .and_then(showroom_assets::pipeline::PipelineReport::from_stored)
+            .map(|report| report.variants)
             .unwrap_or_default(),
         None => Vec::new(),
     };

@@ -98,7 +98,7 @@ fn parse_code(raw: &str) -> Result<DiscountCode, ApiError> {
 /// The body as a domain [`Discount`]; the error names the first bad field.
 fn discount(state: &AppState, body: NewDiscountInput) -> Result<Discount, ApiError> {
     let code = parse_code(&body.code)?;
-    let currency = state.settings.currency;
+    let currency = state.shop.currency();
     let mut discount = match (body.percent_basis_points, &body.amount) {
         (Some(bp), None) => {
             let rate = BasisPoints::new(bp).field("percent_basis_points")?;

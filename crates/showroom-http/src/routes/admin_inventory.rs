@@ -39,7 +39,7 @@ pub async fn create_variant(
     ApiJson(input): ApiJson<CreateVariantInput>,
 ) -> Result<(StatusCode, Json<VariantDto>), ApiError> {
     let product_id = parse_id(&id, "id")?;
-    let new = input.parse(state.settings.currency)?;
+    let new = input.parse(state.shop.currency())?;
     let variant = state.catalog.add_variant(product_id, new).await?;
     invalidate_catalog(&state).await;
     Ok((StatusCode::CREATED, Json(VariantDto::new(variant, true))))
@@ -61,7 +61,7 @@ pub async fn update_variant(
     ApiJson(input): ApiJson<UpdateVariantInput>,
 ) -> Result<Json<VariantDto>, ApiError> {
     let id = parse_id(&id, "id")?;
-    let patch = input.parse(state.settings.currency)?;
+    let patch = input.parse(state.shop.currency())?;
     let variant = state.catalog.update_variant(id, patch).await?;
     invalidate_catalog(&state).await;
     Ok(Json(VariantDto::new(variant, true)))

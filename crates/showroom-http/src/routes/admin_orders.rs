@@ -1,25 +1,24 @@
 //! Orders in the admin API (staff, admins and `orders`-scoped tokens): list and search, read one
-//! with its history and refunds, fulfil with a tracking number, refund all or part, cancel. Every change is recorded in the
-//! order's history under the acting principal; the logic lives in `order_admin.rs` and the store.
+//! with its history and refunds, fulfil with a tracking number, refund all or part, cancel. Every
+//! change is recorded in the order's history under the acting principal; the rules live in the
+//! shop's [`OrderDesk`](showroom_shop::OrderDesk) and the store.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use showroom_domain::TrackingNumber;
+use showroom_shop::{order_token, RefundRequest};
 use showroom_store::{Order, OrderHistoryEntry, OutboxMail, Refund};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use crate::checkout::order_token;
-use crate::error::{ApiError, FieldContext, Problem};
+use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
-use crate::order_admin;
 use crate::principal::AdminActor;
 use crate::routes::checkout::{idempotency_key, no_store, OrderDto};
 use crate::routes::dto::{rfc3339, MoneyDto};
-use crate::routes::params::parse_id;
+use crate::routes::params::{parse_id, parse_order_query};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -155,7 +154,7 @@ pub struct FulfilInput {
 }
 
 fn admin_dto(state: &AppState, order: Order) -> AdminOrderDto {
-    let token = order_token(&state.delivery.settings.signing_key, order.id);
+    let token = order_token(&state.delivery.settings.order_link_key, order.id);
     AdminOrderDto {
         payment_ref: order.payment_ref.clone(),
         tracking_number: order.tracking.as_ref().map(|t| t.as_str().to_owned()),
@@ -199,7 +198,7 @@ pub async fn list_orders(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let query = order_admin::parse_list_query(raw.as_deref().unwrap_or_default())?;
+    let query = parse_order_query(raw.as_deref().unwrap_or_default())?;
     let orders = state.catalog.list_orders(&query).await?;
     let body: Vec<AdminOrderDto> = orders.into_iter().map(|o| admin_dto(&state, o)).collect();
     Ok(json(body))
@@ -258,8 +257,11 @@ pub async fn fulfil_order(
     ApiJson(body): ApiJson<FulfilInput>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id, "id")?;
-    let tracking = TrackingNumber::parse(&body.tracking_number).field("tracking_number")?;
-    let order = state.catalog.fulfil(id, tracking, actor).await?;
+    let order = state
+        .shop
+        .order_desk
+        .fulfil(id, &body.tracking_number, actor)
+        .await?;
     Ok(json(admin_dto(&state, order)))
 }
 
@@ -282,7 +284,7 @@ pub async fn cancel_order(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id, "id")?;
-    let order = order_admin::cancel(&state, id, actor).await?;
+    let order = state.shop.order_desk.cancel(id, actor).await?;
     Ok(json(admin_dto(&state, order)))
 }
 
@@ -318,17 +320,12 @@ pub async fn refund_order(
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id, "id")?;
     let key = idempotency_key(&headers)?;
-    let done = order_admin::refund(
-        &state,
-        id,
-        order_admin::RefundRequest {
-            key,
-            amount_minor: body.amount,
-            reason: body.reason,
-        },
-        actor,
-    )
-    .await?;
+    let request = RefundRequest {
+        key,
+        amount_minor: body.amount,
+        reason: body.reason,
+    };
+    let done = state.shop.order_desk.refund(id, request, actor).await?;
     let status = if done.created {
         StatusCode::CREATED
     } else {

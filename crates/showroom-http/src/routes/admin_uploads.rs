@@ -15,9 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
-use showroom_assets::{pipeline, AssetError, ORIGINAL_GLB, ORIGINAL_ZIP};
-
-use crate::ingest::{ingest_upload, IngestError};
+use showroom_assets::{pipeline, ORIGINAL_GLB, ORIGINAL_ZIP};
+use showroom_shop::ShopError;
 use showroom_store::{AssetRecord, AssetStatus, ContentHash, UploadFormat};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -61,10 +60,24 @@ pub struct AssetDto {
     pub variants: Vec<String>,
     /// Warnings a merchant may want to fix (3D Commerce guidelines, undecodable textures).
     pub warnings: Vec<String>,
+    /// Where the posters were taken from, once processed: open `<model-viewer>` here and it
+    /// starts on the poster's view.
+    pub camera: Option<PosterCameraDto>,
     /// URLs of the stored files (the original at once; derived files once ready).
     pub files: AssetFilesDto,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// The posters' camera as `<model-viewer>` attribute values.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PosterCameraDto {
+    /// `camera-orbit`: azimuth, polar angle and distance, e.g. `35deg 73deg 2.41m`.
+    pub camera_orbit: String,
+    /// `camera-target`: the point looked at, e.g. `0m 0.42m 0m`.
+    pub camera_target: String,
+    /// `field-of-view`: the vertical field of view, e.g. `30deg`.
+    pub field_of_view: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -88,15 +101,26 @@ impl From<AssetRecord> for AssetDto {
             UploadFormat::Glb => ORIGINAL_GLB,
             UploadFormat::Zip => ORIGINAL_ZIP,
         };
-        let report = record.report.as_ref();
+        let report = record
+            .report
+            .as_ref()
+            .and_then(pipeline::PipelineReport::from_stored);
         let ready = record.status == AssetStatus::Ready;
         let derived = |file: &str| ready.then(|| asset_url(&hash, file));
         let poster = report
-            .and_then(pipeline::report::default_poster)
-            .and_then(|f| derived(&f));
-        let dimensions_m = report
-            .and_then(|r| r.get("dimensions_m"))
-            .and_then(|d| serde_json::from_value(d.clone()).ok());
+            .as_ref()
+            .and_then(|r| r.default_poster())
+            .and_then(derived);
+        let dimensions_m = report.as_ref().map(|r| r.dimensions_m);
+        let camera = report
+            .as_ref()
+            .and_then(|r| r.camera.clone())
+            .map(|c| PosterCameraDto {
+                camera_orbit: c.camera_orbit,
+                camera_target: c.camera_target,
+                field_of_view: c.field_of_view,
+            });
+        let (variants, warnings) = report.map(|r| (r.variants, r.warnings)).unwrap_or_default();
         Self {
             files: AssetFilesDto {
                 original: asset_url(&hash, original),
@@ -106,10 +130,9 @@ impl From<AssetRecord> for AssetDto {
                 poster,
                 report: derived(pipeline::REPORT),
             },
-            variants: report.map(pipeline::report::variants).unwrap_or_default(),
-            warnings: report
-                .map(|r| pipeline::report::string_list(r, "warnings"))
-                .unwrap_or_default(),
+            variants,
+            warnings,
+            camera,
             dimensions_m,
             hash,
             original_name: record.original_name,
@@ -162,10 +185,11 @@ pub async fn upload_asset(
     headers: HeaderMap,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let limit = state.settings.upload_limit_bytes;
+    let uploads = &state.shop.uploads;
+    let limit = uploads.settings().limit_bytes;
     if let Some(length) = content_length(&headers) {
         if length > limit {
-            return Err(too_large(limit));
+            return Err(ShopError::UploadTooLarge { limit }.into());
         }
     }
     let content_type = headers
@@ -174,8 +198,7 @@ pub async fn upload_asset(
         .unwrap_or("")
         .to_ascii_lowercase();
     let named = query_value(query.as_deref(), "name");
-    let attempts = state.settings.job_max_attempts;
-    let ingested = if content_type.starts_with("multipart/form-data") {
+    let (record, created) = if content_type.starts_with("multipart/form-data") {
         let mut form = Multipart::from_request(request, &state)
             .await
             .map_err(|e| bad_upload(format!("unreadable multipart form: {e}")))?;
@@ -190,7 +213,7 @@ pub async fn upload_asset(
             };
             let name = display_name(named.or(Some(part_name)));
             let stream = field.map_err(|e| e.to_string());
-            break ingest_upload(&state.catalog, &state.blobs, stream, limit, name, attempts).await;
+            break uploads.ingest(stream, name).await?;
         }
     } else {
         let name = display_name(named);
@@ -198,12 +221,7 @@ pub async fn upload_asset(
             .into_body()
             .into_data_stream()
             .map_err(|e| e.to_string());
-        ingest_upload(&state.catalog, &state.blobs, stream, limit, name, attempts).await
-    };
-    let (record, created) = match ingested {
-        Ok(done) => done,
-        Err(IngestError::Upload(error)) => return Err(upload_error(error, limit)),
-        Err(IngestError::Store(error)) => return Err(error.into()),
+        uploads.ingest(stream, name).await?
     };
     let status = if created {
         StatusCode::ACCEPTED
@@ -241,36 +259,8 @@ fn content_length(headers: &HeaderMap) -> Option<u64> {
         .ok()
 }
 
-fn too_large(limit: u64) -> ApiError {
-    ApiError::Refused {
-        status: StatusCode::PAYLOAD_TOO_LARGE,
-        code: "upload_too_large",
-        detail: format!("the upload is larger than the limit of {limit} bytes"),
-    }
-}
-
 fn bad_upload(detail: String) -> ApiError {
-    ApiError::BadRequest {
-        code: "invalid_upload",
-        detail,
-        field: None,
-    }
-}
-
-fn upload_error(error: AssetError, limit: u64) -> ApiError {
-    match error {
-        AssetError::TooLarge { .. } => too_large(limit),
-        AssetError::Unsupported(detail) => ApiError::Refused {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            code: "unsupported_model_format",
-            detail,
-        },
-        AssetError::Empty => bad_upload("the upload is empty".into()),
-        AssetError::Interrupted(why) => bad_upload(format!("the upload was interrupted: {why}")),
-        other => ApiError::Unavailable {
-            detail: format!("object storage: {other}"),
-        },
-    }
+    ShopError::BadUpload { detail }.into()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -378,9 +368,6 @@ pub async fn reprocess_asset(
     State(state): State<AppState>,
     Path(hash): Path<String>,
 ) -> Result<(StatusCode, Json<AssetDto>), ApiError> {
-    let record = state
-        .catalog
-        .reprocess_asset(&parse_hash(&hash)?, state.settings.job_max_attempts)
-        .await?;
+    let record = state.shop.uploads.reprocess(&parse_hash(&hash)?).await?;
     Ok((StatusCode::ACCEPTED, Json(record.into())))
 }

@@ -1,6 +1,6 @@
 //! The shopper's cart over HTTP, `/api/v1/cart`: read it with its totals, add, change and remove
 //! lines, set or clear a discount code, and check out. The handlers only translate; the rules
-//! live in [`crate::cart`] and the store.
+//! live in the shop's [`Carts`] and [`Checkout`](showroom_shop::Checkout), and the store.
 //!
 //! Whose cart: a signed-in customer's (by account), else the guest's whose id the session holds
 //! (a guest cart is made on the first change). Nobody can name a cart id, so another session's
@@ -16,24 +16,20 @@ use std::future::Future;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use showroom_domain::{CountryCode, PriceMode, Slug, Totals};
-use showroom_store::{Cart, LineChange, StoreError};
+use serde::Deserialize;
+use showroom_domain::{CountryCode, Slug};
+use showroom_shop::{order_token, CartCheckout, Carts, Destination, ShopError};
+use showroom_store::{Cart, LineChange};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use crate::cart::{
-    cart_discount, cart_to_change, checkout_cart, quote, shopper_cart, CartCheckout, CartOwner,
-    CartQuote, Destination,
-};
-use crate::checkout::order_token;
 use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
 use crate::routes::checkout::{
-    idempotency_key, no_store, order_without_lines, AddressInput, OrderDto, PaymentInput, TotalsDto,
+    checkout_details, idempotency_key, no_store, AddressInput, OrderDto, PaymentInput,
 };
-use crate::routes::dto::MoneyDto;
+use crate::routes::dto::CartDto;
 use crate::shopper::Shopper;
 use crate::state::AppState;
 
@@ -80,106 +76,6 @@ pub struct CartCheckoutRequest {
     pub payment: PaymentInput,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CartDto {
-    /// `null` until the first line is added.
-    pub id: Option<Uuid>,
-    /// Oldest first.
-    pub lines: Vec<CartLineDto>,
-    /// As entered.
-    pub discount_code: Option<String>,
-    /// Why the code does not apply to this cart right now (unknown, expired, used up, below its
-    /// minimum); `null` when it applies or there is none. The checkout refuses such a code.
-    pub discount_problem: Option<String>,
-    /// The destination the totals were computed for, from the query.
-    pub country: Option<String>,
-    pub shipping_method: Option<String>,
-    /// Of the lines for sale only.
-    pub totals: TotalsDto,
-}
-
-/// A line at the server's current price and stock.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CartLineDto {
-    pub variant_id: Uuid,
-    pub product_id: Uuid,
-    pub title: String,
-    pub sku: String,
-    pub unit_price: MoneyDto,
-    pub quantity: i64,
-    /// Units available right now.
-    pub available: i64,
-    /// Whether checkout would accept the line as it is: the product is for sale and enough
-    /// units are available.
-    pub sellable: bool,
-    /// `null` when the product is no longer for sale (the line counts for nothing).
-    pub totals: Option<CartLineTotalsDto>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CartLineTotalsDto {
-    pub subtotal: MoneyDto,
-    pub discount: MoneyDto,
-    pub tax: MoneyDto,
-    pub total: MoneyDto,
-}
-
-pub(crate) fn totals_dto(totals: &Totals) -> TotalsDto {
-    TotalsDto {
-        price_mode: match totals.price_mode {
-            PriceMode::TaxInclusive => "tax_inclusive",
-            PriceMode::TaxExclusive => "tax_exclusive",
-        }
-        .to_owned(),
-        subtotal: totals.subtotal.into(),
-        discount: totals.discount.into(),
-        shipping: totals.shipping.into(),
-        tax: totals.tax.into(),
-        grand_total: totals.grand_total.into(),
-    }
-}
-
-impl CartDto {
-    fn new(quote: CartQuote, destination: &Destination) -> Self {
-        let cart = quote.cart;
-        let lines = cart
-            .as_ref()
-            .map(|c| c.lines.clone())
-            .unwrap_or_default()
-            .into_iter()
-            .zip(quote.lines)
-            .map(|(line, priced)| CartLineDto {
-                variant_id: line.variant_id,
-                product_id: line.product_id,
-                sellable: line.sellable(),
-                title: line.title,
-                sku: line.sku.to_string(),
-                unit_price: line.unit_price.into(),
-                quantity: i64::from(line.quantity),
-                available: line.available,
-                totals: priced.map(|t| CartLineTotalsDto {
-                    subtotal: t.subtotal.into(),
-                    discount: t.discount.into(),
-                    tax: t.tax.into(),
-                    total: t.total.into(),
-                }),
-            })
-            .collect();
-        Self {
-            id: cart.as_ref().map(|c| c.id),
-            lines,
-            discount_code: cart.and_then(|c| c.discount_code),
-            discount_problem: quote.discount_problem,
-            country: destination.country.as_ref().map(ToString::to_string),
-            shipping_method: destination
-                .shipping_method
-                .as_ref()
-                .map(ToString::to_string),
-            totals: totals_dto(&quote.totals),
-        }
-    }
-}
-
 /// Documents the totals preview query; parsed by hand so a bad value is a 422 naming it.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -210,75 +106,51 @@ fn destination(raw: Option<&str>) -> Result<Destination, ApiError> {
     Ok(destination)
 }
 
-async fn owner(shopper: &Shopper) -> Result<CartOwner, ApiError> {
-    Ok(match shopper.customer {
-        Some(id) => CartOwner::Customer(id),
-        None => CartOwner::Guest(shopper.guest_cart_id().await?),
-    })
-}
-
-/// The shopper's cart for a change; a new guest cart's id goes into the session.
-async fn changeable(state: &AppState, shopper: &Shopper) -> Result<Cart, ApiError> {
-    let (cart, created) = cart_to_change(&state.catalog, owner(shopper).await?).await?;
-    if created {
-        shopper.set_guest_cart_id(cart.id).await?;
-    }
-    Ok(cart)
-}
-
 /// The answer of every cart route but checkout: the cart, priced for the query's destination.
 async fn answer(
-    state: &AppState,
+    carts: &Carts,
     query: Option<&str>,
     cart: Option<Cart>,
 ) -> Result<Response, ApiError> {
     let destination = destination(query)?;
-    let code = cart.as_ref().and_then(|c| c.discount_code.clone());
-    let discount = cart_discount(&state.catalog, code.as_deref()).await?;
-    let quote = quote(
-        cart,
-        &state.checkout.pricing,
-        state.settings.currency,
-        &destination,
-        discount.as_ref(),
-    )?;
+    let quote = carts.quote(cart, &destination).await?;
     Ok(axum::Json(CartDto::new(quote, &destination)).into_response())
 }
 
 /// Applies `change` to the shopper's cart (a guest's first change creates it) and answers with
 /// the cart after it.
 async fn change_cart<F, Fut>(
-    state: &AppState,
+    carts: &Carts,
     shopper: &Shopper,
     query: Option<&str>,
     change: F,
 ) -> Result<Response, ApiError>
 where
     F: FnOnce(Uuid) -> Fut,
-    Fut: Future<Output = Result<Cart, StoreError>>,
+    Fut: Future<Output = Result<Cart, ShopError>>,
 {
-    let cart = changeable(state, shopper).await?;
+    let cart = shopper.cart_to_change(carts).await?;
     let cart = change(cart.id).await?;
-    answer(state, query, Some(cart)).await
+    answer(carts, query, Some(cart)).await
 }
 
 /// Like [`change_cart`] for a change that means nothing without a cart (removing something):
 /// a guest without a cart gets the empty cart and none is created.
 async fn change_existing_cart<F, Fut>(
-    state: &AppState,
+    carts: &Carts,
     shopper: &Shopper,
     query: Option<&str>,
     change: F,
 ) -> Result<Response, ApiError>
 where
     F: FnOnce(Uuid) -> Fut,
-    Fut: Future<Output = Result<Cart, StoreError>>,
+    Fut: Future<Output = Result<Cart, ShopError>>,
 {
-    let cart = match shopper_cart(&state.catalog, owner(shopper).await?).await? {
+    let cart = match shopper.cart(carts).await? {
         Some(cart) => Some(change(cart.id).await?),
         None => None,
     };
-    answer(state, query, cart).await
+    answer(carts, query, cart).await
 }
 
 fn finish(result: Result<Response, ApiError>) -> Response {
@@ -310,8 +182,8 @@ pub async fn get_cart(
 ) -> Response {
     finish(
         async {
-            let cart = shopper_cart(&state.catalog, owner(&shopper).await?).await?;
-            answer(&state, query.as_deref(), cart).await
+            let carts = &state.shop.carts;
+            answer(carts, query.as_deref(), shopper.cart(carts).await?).await
         }
         .await,
     )
@@ -340,10 +212,9 @@ pub async fn add_line(
         async {
             let ApiJson(body) = body?;
             let change = LineChange::Add(body.quantity);
-            change_cart(&state, &shopper, query.as_deref(), |cart| {
-                state
-                    .catalog
-                    .change_cart_line(cart, body.variant_id, change)
+            let carts = &state.shop.carts;
+            change_cart(carts, &shopper, query.as_deref(), |cart| {
+                carts.change_line(cart, body.variant_id, change)
             })
             .await
         }
@@ -376,8 +247,9 @@ pub async fn set_line(
             let variant_id = variant_path(&variant_id)?;
             let ApiJson(body) = body?;
             let change = LineChange::Set(body.quantity);
-            change_cart(&state, &shopper, query.as_deref(), |cart| {
-                state.catalog.change_cart_line(cart, variant_id, change)
+            let carts = &state.shop.carts;
+            change_cart(carts, &shopper, query.as_deref(), |cart| {
+                carts.change_line(cart, variant_id, change)
             })
             .await
         }
@@ -405,8 +277,9 @@ pub async fn remove_line(
     finish(
         async {
             let variant_id = variant_path(&variant_id)?;
-            change_existing_cart(&state, &shopper, query.as_deref(), |cart| {
-                state.catalog.remove_cart_line(cart, variant_id)
+            let carts = &state.shop.carts;
+            change_existing_cart(carts, &shopper, query.as_deref(), |cart| {
+                carts.remove_line(cart, variant_id)
             })
             .await
         }
@@ -435,9 +308,9 @@ pub async fn set_discount_code(
     finish(
         async {
             let ApiJson(body) = body?;
-            let catalog = &state.catalog;
-            change_cart(&state, &shopper, query.as_deref(), |cart| async move {
-                catalog.set_cart_discount_code(cart, Some(&body.code)).await
+            let carts = &state.shop.carts;
+            change_cart(carts, &shopper, query.as_deref(), |cart| async move {
+                carts.set_discount_code(cart, Some(&body.code)).await
             })
             .await
         }
@@ -463,8 +336,9 @@ pub async fn clear_discount_code(
 ) -> Response {
     finish(
         async {
-            change_existing_cart(&state, &shopper, query.as_deref(), |cart| {
-                state.catalog.set_cart_discount_code(cart, None)
+            let carts = &state.shop.carts;
+            change_existing_cart(carts, &shopper, query.as_deref(), |cart| {
+                carts.set_discount_code(cart, None)
             })
             .await
         }
@@ -502,32 +376,24 @@ pub async fn checkout(
         async {
             let key = idempotency_key(&headers)?;
             let ApiJson(body) = body?;
-            let (mut order, payment_method) = order_without_lines(
-                &state,
-                key,
+            let checkout = &state.shop.checkout;
+            let details = checkout_details(
                 body.email,
                 body.shipping_address,
                 body.shipping_method,
-                &body.payment,
-            )?;
-            order.customer_id = shopper.customer;
-            let cart = shopper_cart(&state.catalog, owner(&shopper).await?).await?;
-            let placed = checkout_cart(
-                state.catalog.clone(),
-                state.checkout.clone(),
-                cart,
-                CartCheckout {
-                    order,
-                    payment_method,
-                },
-            )
-            .await?;
+                body.payment,
+            );
+            let (order, card) = checkout.order_details(key, shopper.customer, details)?;
+            let cart = shopper.cart(&state.shop.carts).await?;
+            let placed = checkout
+                .checkout_cart(cart, CartCheckout { order, card })
+                .await?;
             let status = if placed.created {
                 StatusCode::CREATED
             } else {
                 StatusCode::OK
             };
-            let token = order_token(&state.delivery.settings.signing_key, placed.order.id);
+            let token = order_token(&state.delivery.settings.order_link_key, placed.order.id);
             let dto = OrderDto::new(placed.order, token);
             Ok((status, axum::Json(dto)).into_response())
         }

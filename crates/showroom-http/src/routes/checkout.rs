@@ -1,7 +1,7 @@
 //! Guest checkout over HTTP: `POST /api/v1/checkout` and the guest's order read
 //! `GET /api/v1/orders/{id}?token=`. The handlers only translate: the JSON body becomes a
-//! [`NewOrder`] of domain types in one `TryFrom`-like step (every bad field is a 4xx naming it),
-//! and the flow itself lives in [`crate::checkout`].
+//! checkout's details, which the shop's [`Checkout`] parses into an order in one step (every bad
+//! field is a 4xx naming it); the flow itself lives there too.
 //!
 //! Prices never come from the client: the body has no field for one, and `deny_unknown_fields`
 //! refuses a body that tries (`422`, naming the field). Every response is
@@ -14,18 +14,15 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use showroom_domain::{
-    DiscountCode, Email, IdempotencyKey, Quantity, RawAddress, ShippingAddress, Slug,
-};
-use showroom_store::{NewOrder, NewOrderLine, Order, MAX_ORDER_LINES};
+use showroom_domain::{IdempotencyKey, RawAddress};
+use showroom_shop::{order_token, verify_order_token, Checkout, CheckoutDetails, RequestedLine};
+use showroom_store::Order;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use crate::checkout::{order_token, run_checkout, verify_order_token};
-use crate::error::{ApiError, FieldContext, Problem};
+use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
-use crate::payments::test_provider::card_digits;
 use crate::routes::dto::{rfc3339, MoneyDto};
 use crate::shopper::Shopper;
 use crate::state::AppState;
@@ -206,91 +203,32 @@ pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<IdempotencyKey, Api
         })
 }
 
-/// The body as domain types; the error names the first bad field.
-fn new_order(
-    state: &AppState,
-    key: IdempotencyKey,
-    body: CheckoutRequest,
-) -> Result<(NewOrder, String), ApiError> {
-    let discount_code = body
-        .discount_code
-        .as_deref()
-        .map(DiscountCode::parse)
-        .transpose()
-        .field("discount_code")?;
-    let (mut new, card) = order_without_lines(
-        state,
-        key,
-        body.email,
-        body.shipping_address,
-        body.shipping_method,
-        &body.payment,
-    )?;
-    if body.lines.is_empty() || body.lines.len() > MAX_ORDER_LINES {
-        return Err(ApiError::validation(
-            "lines",
-            format!("an order has 1 to {MAX_ORDER_LINES} lines"),
-        ));
-    }
-    for (i, line) in body.lines.iter().enumerate() {
-        let field = format!("lines[{i}].quantity");
-        if line.quantity < 1 {
-            return Err(ApiError::validation(field, "a quantity is at least 1"));
+impl AddressInput {
+    fn into_raw(self) -> RawAddress {
+        RawAddress {
+            name: self.name,
+            line1: self.line1,
+            line2: self.line2,
+            postal_code: self.postal_code,
+            city: self.city,
+            country: self.country,
         }
-        let quantity = Quantity::new(line.quantity).field(&field)?;
-        new.lines.push(NewOrderLine {
-            variant_id: line.variant_id,
-            quantity,
-        });
     }
-    new.discount_code = discount_code;
-    Ok((new, card))
 }
 
-/// Everything of a checkout but its lines, as domain types (also the cart's checkout); the
-/// error names the first bad field. Returns the order without lines and the card number.
-pub(crate) fn order_without_lines(
-    state: &AppState,
-    key: IdempotencyKey,
+/// A checkout body's details for the shop (also the cart's checkout).
+pub(crate) fn checkout_details(
     email: String,
-    a: AddressInput,
+    address: AddressInput,
     shipping_method: Option<String>,
-    payment: &PaymentInput,
-) -> Result<(NewOrder, String), ApiError> {
-    let email = Email::parse(&email).field("email")?;
-    let shipping_address = ShippingAddress::new(RawAddress {
-        name: a.name,
-        line1: a.line1,
-        line2: a.line2,
-        postal_code: a.postal_code,
-        city: a.city,
-        country: a.country,
-    })
-    .field("shipping_address")?;
-    let shipping_method = shipping_method
-        .as_deref()
-        .map(Slug::parse)
-        .transpose()
-        .field("shipping_method")?;
-    let card = card_digits(&payment.card_number);
-    if !(12..=19).contains(&card.len()) || !card.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::validation(
-            "payment.card_number",
-            "a card number has 12 to 19 digits",
-        ));
-    }
-    let new = NewOrder {
-        customer_id: None,
-        discount_code: None,
-        idempotency_key: key,
+    payment: PaymentInput,
+) -> CheckoutDetails {
+    CheckoutDetails {
         email,
-        shipping_address,
-        currency: state.settings.currency,
-        lines: Vec::new(),
+        shipping_address: address.into_raw(),
         shipping_method,
-        pricing: state.checkout.pricing.clone(),
-    };
-    Ok((new, card))
+        card_number: payment.card_number,
+    }
 }
 
 pub(crate) fn no_store(mut response: Response) -> Response {
@@ -335,15 +273,31 @@ pub async fn checkout(
     let result = async {
         let key = idempotency_key(&headers)?;
         let ApiJson(body) = body?;
-        let (mut new, card) = new_order(&state, key, body)?;
-        new.customer_id = shopper.customer;
-        let placed = run_checkout(state.catalog.clone(), state.checkout.clone(), new, card).await?;
+        let checkout: &Checkout = &state.shop.checkout;
+        let lines: Vec<RequestedLine> = body
+            .lines
+            .iter()
+            .map(|line| RequestedLine {
+                variant_id: line.variant_id,
+                quantity: line.quantity,
+            })
+            .collect();
+        let details = checkout_details(
+            body.email,
+            body.shipping_address,
+            body.shipping_method,
+            body.payment,
+        );
+        let discount_code = body.discount_code.as_deref();
+        let (new, card) =
+            checkout.guest_order(key, shopper.customer, details, discount_code, &lines)?;
+        let placed = checkout.place_order(new, card).await?;
         let status = if placed.created {
             StatusCode::CREATED
         } else {
             StatusCode::OK
         };
-        let token = order_token(&state.delivery.settings.signing_key, placed.order.id);
+        let token = order_token(&state.delivery.settings.order_link_key, placed.order.id);
         Ok::<_, ApiError>((status, axum::Json(OrderDto::new(placed.order, token))).into_response())
     }
     .await;
@@ -389,7 +343,7 @@ pub async fn guest_order(
     let result = async {
         let not_found = ApiError::NotFound { what: "order" };
         let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound { what: "order" })?;
-        let key = &state.delivery.settings.signing_key;
+        let key = &state.delivery.settings.order_link_key;
         let token = token_of(query.as_deref());
         if !verify_order_token(key, id, &token) {
             return Err(not_found);

@@ -14,7 +14,6 @@ pub mod checkout;
 pub mod dto;
 pub mod input;
 pub mod ops;
-pub mod pages;
 pub mod payments;
 pub mod refusals;
 pub mod staff;

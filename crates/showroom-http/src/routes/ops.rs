@@ -54,7 +54,8 @@ pub struct Readiness {
     pub checks: std::collections::BTreeMap<String, String>,
 }
 
-/// Readiness: database, cache and object storage all reachable, and not draining.
+/// Readiness: database and object storage reachable, and not draining. An unreachable cache is
+/// named in `checks` but does not make the instance unready.
 #[utoipa::path(
     get, path = "/readyz", tag = "operations",
     responses(
@@ -83,8 +84,14 @@ pub async fn readyz(State(state): State<AppState>, caller: Caller) -> Response {
             )),
         };
     note("database", database.map(|r| r.map_err(|e| e.to_string())));
-    note("cache", cache.map(|r| r.map_err(|e| e.to_string())));
     note("storage", storage.map(|r| r.map_err(|e| e.to_string())));
+    // The cache is optional (a failure is a miss and the database answers), so an unreachable
+    // Redis is reported but does not take the instance, and with it the whole fleet, out of the
+    // load balancer.
+    let cache_down = !matches!(cache, Ok(Ok(())));
+    if cache_down {
+        tracing::warn!("ready without the cache: it does not answer; serving from the database");
+    }
     if !failed.is_empty() {
         tracing::warn!(failed = ?failed, "not ready");
         if !caller.is_trusted(&state) {
@@ -97,7 +104,17 @@ pub async fn readyz(State(state): State<AppState>, caller: Caller) -> Response {
             "database".to_owned(),
             state.catalog.backend_name().to_owned(),
         ),
-        ("cache".to_owned(), state.cache.backend_name().to_owned()),
+        (
+            "cache".to_owned(),
+            if cache_down {
+                format!(
+                    "{} (unreachable: serving from the database)",
+                    state.cache.backend_name()
+                )
+            } else {
+                state.cache.backend_name().to_owned()
+            },
+        ),
         ("storage".to_owned(), state.blobs.backend_name().to_owned()),
     ]
     .into_iter()
@@ -137,6 +154,7 @@ pub async fn metrics(State(state): State<AppState>, caller: Caller) -> Response 
     let pool = state.catalog.pool_stats();
     metrics::gauge!("showroom_db_pool_connections").set(f64::from(pool.size));
     metrics::gauge!("showroom_db_pool_idle_connections").set(f64::from(pool.idle));
+    crate::process_metrics::record();
     let body = state
         .metrics
         .as_ref()

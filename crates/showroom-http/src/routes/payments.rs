@@ -1,22 +1,47 @@
 //! `POST /api/v1/payments/webhook`: where the payment provider reports on payments. The raw body
 //! and headers go to the provider's signature check untouched (a re-serialized body would not
-//! verify); the logic lives in [`crate::payment_webhook`].
+//! verify); the logic lives in the shop ([`showroom_shop::payment_webhook`]).
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use showroom_shop::WebhookOutcome as Outcome;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::{ApiError, Problem};
-use crate::payment_webhook::{handle_webhook, WebhookOutcome};
 use crate::routes::checkout::no_store;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(payment_webhook))
+}
+
+/// What a verified webhook did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookOutcome {
+    Paid,
+    Released,
+    RefundedLatePayment,
+    AlreadyRecorded,
+    UnknownPayment,
+    Ignored,
+}
+
+impl From<Outcome> for WebhookOutcome {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Paid => Self::Paid,
+            Outcome::Released => Self::Released,
+            Outcome::RefundedLatePayment => Self::RefundedLatePayment,
+            Outcome::AlreadyRecorded => Self::AlreadyRecorded,
+            Outcome::UnknownPayment => Self::UnknownPayment,
+            Outcome::Ignored => Self::Ignored,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -46,10 +71,14 @@ pub async fn payment_webhook(
             Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
         })
         .collect();
-    let outcome = handle_webhook(&state.catalog, &state.checkout, &headers, &body).await?;
+    let outcome = state
+        .shop
+        .checkout
+        .handle_payment_webhook(&headers, &body)
+        .await?;
     let ack = WebhookAck {
         received: true,
-        outcome,
+        outcome: outcome.into(),
     };
     Ok(no_store(axum::Json(ack).into_response()))
 }

@@ -12,20 +12,19 @@ use axum::Extension;
 use serde::{Deserialize, Serialize};
 use showroom_domain::Email;
 use showroom_shield::ClientIp;
-use showroom_store::{ApiTokenRecord, NewApiToken, StaffMember, StaffRole};
+use showroom_store::{ApiTokenRecord, StaffMember, StaffRole};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use crate::accounts;
 use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
-use crate::middleware::admin_auth::token_digest;
-use crate::principal::{Principal, TOKEN_SCOPES};
-use crate::routes::account::{client_ip, login_answer, parse_credentials, Credentials};
+use crate::principal::Principal;
+use crate::routes::account::{answer, client_ip, parse_credentials, Credentials};
 use crate::routes::checkout::no_store;
 use crate::routes::dto::rfc3339;
-use crate::shopper::Shopper;
+use crate::sessions::STAFF_ID;
+use crate::shopper::{start_account_session, Shopper};
 use crate::state::AppState;
 
 /// Staff login: public (it is how staff get in).
@@ -140,21 +139,19 @@ pub async fn staff_login(
     ip: Option<Extension<ClientIp>>,
     body: Result<ApiJson<Credentials>, ApiError>,
 ) -> Response {
-    let (email, password) = match parse_credentials(body) {
-        Ok(parsed) => parsed,
-        Err(error) => return no_store(error.into_response()),
-    };
-    let throttle = state.settings.login_throttle;
-    let result = accounts::login_staff(
-        &state.catalog,
-        &throttle,
-        &shopper.session,
-        &email,
-        &password,
-        client_ip(ip),
+    answer(
+        async {
+            let (email, password) = parse_credentials(body)?;
+            let member = state
+                .shop
+                .accounts
+                .login_staff(&email, &password, client_ip(ip))
+                .await?;
+            start_account_session(&shopper.session, STAFF_ID, member.id).await?;
+            Ok(axum::Json(StaffDto::from(member)).into_response())
+        }
+        .await,
     )
-    .await;
-    login_answer(result.map(StaffDto::from))
 }
 
 /// Every member of staff, oldest first.
@@ -191,7 +188,11 @@ pub async fn create_staff(
     let ApiJson(body) = body?;
     let email = Email::parse(&body.email).field("email")?;
     let role = role(&body.role)?;
-    let member = accounts::create_staff(&state.catalog, email, &body.password, role).await?;
+    let member = state
+        .shop
+        .accounts
+        .create_staff(email, &body.password, role)
+        .await?;
     Ok(no_store(
         (StatusCode::CREATED, axum::Json(StaffDto::from(member))).into_response(),
     ))
@@ -241,28 +242,6 @@ pub async fn list_tokens(State(state): State<AppState>) -> Result<Response, ApiE
     Ok(no_store(axum::Json(tokens).into_response()))
 }
 
-/// The scopes as given, checked: at least one, each known.
-fn scopes(raw: Vec<String>) -> Result<Vec<String>, ApiError> {
-    if raw.is_empty() {
-        return Err(ApiError::validation(
-            "scopes",
-            "give at least one scope: catalog, orders or discounts",
-        ));
-    }
-    if let Some(unknown) = raw.iter().find(|s| !TOKEN_SCOPES.contains(&s.as_str())) {
-        return Err(ApiError::validation(
-            "scopes",
-            format!("unknown scope `{unknown}`; scopes are catalog, orders and discounts"),
-        ));
-    }
-    Ok(raw)
-}
-
-/// A new random token: `srt_` and 64 hex digits (256 bits).
-pub fn new_token() -> String {
-    format!("srt_{}", hex::encode(rand::random::<[u8; 32]>()))
-}
-
 /// Create an API token. The answer is the only time the token is shown.
 #[utoipa::path(post, path = "/api/v1/admin/api-tokens", tag = "staff", request_body = NewTokenInput,
     responses(
@@ -277,29 +256,14 @@ pub async fn create_token(
     body: Result<ApiJson<NewTokenInput>, ApiError>,
 ) -> Result<Response, ApiError> {
     let ApiJson(body) = body?;
-    let name = body.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::validation(
-            "name",
-            "a token name has 1 to 100 characters and no control characters",
-        ));
-    }
-    let token = new_token();
-    let record = state
-        .catalog
-        .create_api_token(NewApiToken {
-            name,
-            token_hash: token_digest(&token),
-            scopes: scopes(body.scopes)?,
-            created_by: principal.staff_id(),
-        })
+    let issued = state
+        .shop
+        .accounts
+        .create_api_token(&body.name, body.scopes, principal.staff_id())
         .await?;
+    let dto = ApiTokenDto::new(issued.record, Some(issued.token));
     Ok(no_store(
-        (
-            StatusCode::CREATED,
-            axum::Json(ApiTokenDto::new(record, Some(token))),
-        )
-            .into_response(),
+        (StatusCode::CREATED, axum::Json(dto)).into_response(),
     ))
 }
 

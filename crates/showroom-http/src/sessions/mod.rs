@@ -1,16 +1,17 @@
 //! Cookie sessions through `tower-sessions`: the cookie is `HttpOnly; SameSite=Lax`, `Secure`
 //! when the request came over HTTPS (see [`secure_cookie`]), and holds only a random id; the
-//! session itself lives server-side, in the database by default ([`DbSessionStore`]) or in Redis
-//! when the cache is Redis ([`RedisSessionStore`]), so any instance can serve any request.
+//! session itself lives server-side — in the database by default ([`DbSessionStore`]), or in
+//! whatever store the binary hands over ([`ShopSessionStore::new`]; Redis when the cache is
+//! Redis) — so any instance can serve any request.
 //!
 //! Keys this crate keeps in a session are the constants below; nothing else is stored there.
 
 mod db_store;
-mod redis_store;
 pub mod secure_cookie;
 
+use std::sync::Arc;
+
 pub use db_store::DbSessionStore;
-pub use redis_store::RedisSessionStore;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -28,37 +29,29 @@ pub const GUEST_CART_ID: &str = "guest_cart_id";
 pub const CSRF_TOKEN: &str = "csrf_token";
 
 /// Where sessions live, chosen by the binary: the database, or Redis when the cache is Redis.
+/// This crate names no engine: any [`SessionStore`] fits.
 #[derive(Clone, Debug)]
-pub enum ShopSessionStore {
-    Database(DbSessionStore),
-    Redis(RedisSessionStore),
+pub struct ShopSessionStore(Arc<dyn SessionStore>);
+
+impl ShopSessionStore {
+    pub fn new(store: impl SessionStore) -> Self {
+        Self(Arc::new(store))
+    }
 }
 
 #[async_trait::async_trait]
 impl SessionStore for ShopSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            Self::Database(store) => store.create(record).await,
-            Self::Redis(store) => store.create(record).await,
-        }
+        self.0.create(record).await
     }
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            Self::Database(store) => store.save(record).await,
-            Self::Redis(store) => store.save(record).await,
-        }
+        self.0.save(record).await
     }
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Self::Database(store) => store.load(id).await,
-            Self::Redis(store) => store.load(id).await,
-        }
+        self.0.load(id).await
     }
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match self {
-            Self::Database(store) => store.delete(id).await,
-            Self::Redis(store) => store.delete(id).await,
-        }
+        self.0.delete(id).await
     }
 }
 

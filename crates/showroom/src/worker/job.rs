@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use showroom_assets::bundle::GltfBundle;
 use showroom_assets::gltf::{Format, NoResources};
-use showroom_assets::pipeline::{self, ProcessError, Processed, Step};
+use showroom_assets::pipeline::{self, ProcessError, Processed, RejectionReport, Step};
 use showroom_assets::{ContentAddress, UploadKind};
 use showroom_store::{ClaimedJob, FailureKind, StoreError, UploadFormat};
 use tokio::sync::mpsc;
@@ -16,7 +16,7 @@ use super::WorkerContext;
 
 /// How a job ended, for the log.
 enum Outcome {
-    Ready(Processed),
+    Ready(Box<Processed>),
     Failed(String, FailureKind, Option<serde_json::Value>),
 }
 
@@ -57,7 +57,9 @@ async fn finish(context: &WorkerContext, worker: &str, job: &ClaimedJob) {
     let recorded = match outcome {
         Ok(Outcome::Ready(processed)) => {
             let files = processed.files.len();
-            let result = store.complete_job(job.id, worker, processed.report).await;
+            let result = store
+                .complete_job(job.id, worker, processed.report.to_stored())
+                .await;
             if result.is_ok() {
                 let elapsed_ms = started.elapsed().as_millis() as u64;
                 tracing::info!(files, elapsed_ms, "asset ready");
@@ -135,7 +137,7 @@ async fn run(
                 }
                 Err(e) => Err(ProcessError::Rejected {
                     reason: e.to_string(),
-                    report: serde_json::json!({ "bundle": e.to_string() }),
+                    report: RejectionReport::unreadable_bundle(e.to_string()),
                 }),
             },
         }
@@ -159,7 +161,7 @@ async fn run(
             return Ok(Outcome::Failed(
                 reason,
                 FailureKind::Permanent,
-                Some(report),
+                Some(report.to_stored()),
             ))
         }
         Ok(Err(ProcessError::Internal(why))) => {
@@ -194,7 +196,7 @@ async fn run(
             return Ok(retry(job.attempt, format!("object storage: {e}")));
         }
     }
-    Ok(Outcome::Ready(processed))
+    Ok(Outcome::Ready(Box::new(processed)))
 }
 
 async fn report(

@@ -1,23 +1,19 @@
 //! The cart over HTTP: a guest's cart lives in their session cookie; lines are checked against
 //! the variant, its product's status and the stock; prices and totals are always the server's;
-//! another session sees nothing of it; checkout from the cart creates the order and empties it.
-//!
-//! Not here yet: the merge at login (it needs the account routes; the store's contract tests
-//! prove the merge itself).
+//! another session sees nothing of it. Checkout from the cart, the guest-cart sweeper and the
+//! merge at login are in `cart_checkout`.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use showroom::sweeper::sweep_guest_carts_once;
-
 use crate::helpers::{assert_problem, spawn_app, TestApp};
 
-const SUCCESS: &str = "4242 4242 4242 4242";
-const DECLINED: &str = "4000 0000 0000 0002";
+pub(crate) const SUCCESS: &str = "4242 4242 4242 4242";
+pub(crate) const DECLINED: &str = "4000 0000 0000 0002";
 
 /// A client with its own cookie jar: one shopper's session, sending its CSRF token with every
 /// request as a shop page would.
-async fn session(app: &TestApp) -> reqwest::Client {
+pub(crate) async fn session(app: &TestApp) -> reqwest::Client {
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
     let opener = reqwest::Client::builder()
         .cookie_provider(jar.clone())
@@ -45,7 +41,7 @@ async fn session(app: &TestApp) -> reqwest::Client {
 
 /// A published product with one variant of `stock` units at `price` cents; returns
 /// (product id, variant id).
-async fn stocked(app: &TestApp, slug: &str, price: i64, stock: i64) -> (String, String) {
+pub(crate) async fn stocked(app: &TestApp, slug: &str, price: i64, stock: i64) -> (String, String) {
     let product = app
         .published_product(
             slug,
@@ -59,7 +55,7 @@ async fn stocked(app: &TestApp, slug: &str, price: i64, stock: i64) -> (String, 
     )
 }
 
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     client: &reqwest::Client,
     method: Method,
@@ -75,7 +71,7 @@ async fn send(
 }
 
 /// Sends and expects a 200 with a private cart body.
-async fn cart(
+pub(crate) async fn cart(
     app: &TestApp,
     client: &reqwest::Client,
     method: Method,
@@ -89,12 +85,17 @@ async fn cart(
 }
 
 /// Adds `quantity` units of the variant to this session's cart; expects a 200.
-async fn add(app: &TestApp, client: &reqwest::Client, variant_id: &str, quantity: i64) -> Value {
+pub(crate) async fn add(
+    app: &TestApp,
+    client: &reqwest::Client,
+    variant_id: &str,
+    quantity: i64,
+) -> Value {
     let body = json!({"variant_id": variant_id, "quantity": quantity});
     cart(app, client, Method::POST, "/api/v1/cart/lines", Some(body)).await
 }
 
-fn quantity_of(cart: &Value, variant_id: &str) -> Option<i64> {
+pub(crate) fn quantity_of(cart: &Value, variant_id: &str) -> Option<i64> {
     cart["lines"]
         .as_array()
         .unwrap()
@@ -103,7 +104,7 @@ fn quantity_of(cart: &Value, variant_id: &str) -> Option<i64> {
         .map(|l| l["quantity"].as_i64().unwrap())
 }
 
-fn minor(value: &Value) -> i64 {
+pub(crate) fn minor(value: &Value) -> i64 {
     value["amount_minor"].as_i64().unwrap()
 }
 
@@ -380,180 +381,5 @@ async fn another_session_can_neither_see_nor_change_this_cart() {
     let still = cart(&app, &alice, Method::GET, "/api/v1/cart", None).await;
     assert_eq!(still["id"], mine["id"]);
     assert_eq!(quantity_of(&still, &lamp), Some(2));
-    app.stop().await;
-}
-
-fn checkout_body(card: &str) -> Value {
-    json!({
-        "email": "Guest@Example.com",
-        "shipping_address": {"name": "Ada Lovelace", "line1": "1 Analytical St", "postal_code": "10001",
-                             "city": "New York", "country": "US"},
-        "shipping_method": "standard",
-        "payment": {"card_number": card},
-    })
-}
-
-async fn cart_checkout(
-    app: &TestApp,
-    client: &reqwest::Client,
-    key: Option<&str>,
-    body: Value,
-) -> reqwest::Response {
-    let request = client.post(app.url("/api/v1/cart/checkout")).json(&body);
-    let request = match key {
-        Some(key) => request.header("Idempotency-Key", key),
-        None => request,
-    };
-    request.send().await.expect("POST /api/v1/cart/checkout")
-}
-
-#[tokio::test]
-async fn checkout_from_the_cart_creates_the_order_and_empties_the_cart() {
-    let app = spawn_app().await;
-    let (product_id, lamp) = stocked(&app, "lamp", 2_500, 6).await;
-    let guest = session(&app).await;
-
-    let empty = cart_checkout(&app, &guest, Some("cart-key-empty"), checkout_body(SUCCESS)).await;
-    assert_problem(
-        empty,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("lines"),
-    )
-    .await;
-    add(&app, &guest, &lamp, 2).await;
-    let missing_key = cart_checkout(&app, &guest, None, checkout_body(SUCCESS)).await;
-    assert_eq!(missing_key.status(), StatusCode::BAD_REQUEST);
-    let mut lines_sent = checkout_body(SUCCESS);
-    lines_sent["lines"] = json!([{"variant_id": lamp, "quantity": 1}]);
-    let refused = cart_checkout(&app, &guest, Some("cart-key-lines"), lines_sent).await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-
-    let declined = cart_checkout(
-        &app,
-        &guest,
-        Some("cart-key-declined"),
-        checkout_body(DECLINED),
-    )
-    .await;
-    assert_eq!(declined.status(), StatusCode::PAYMENT_REQUIRED);
-    let kept = cart(&app, &guest, Method::GET, "/api/v1/cart", None).await;
-    assert_eq!(
-        quantity_of(&kept, &lamp),
-        Some(2),
-        "a failed payment keeps the cart"
-    );
-
-    let paid = cart_checkout(&app, &guest, Some("cart-key-paid"), checkout_body(SUCCESS)).await;
-    assert_eq!(paid.status(), StatusCode::CREATED);
-    assert_eq!(paid.headers()["cache-control"], "private, no-store");
-    let order: Value = paid.json().await.unwrap();
-    assert_eq!(order["state"], "paid");
-    assert_eq!(order["lines"][0]["variant_id"], lamp.as_str());
-    assert_eq!(order["lines"][0]["quantity"], 2);
-    assert_eq!(minor(&order["totals"]["grand_total"]), 5_000 + 500);
-    let after = cart(&app, &guest, Method::GET, "/api/v1/cart", None).await;
-    assert!(after["lines"].as_array().unwrap().is_empty(), "{after}");
-
-    let retry = cart_checkout(&app, &guest, Some("cart-key-paid"), checkout_body(SUCCESS)).await;
-    assert_eq!(retry.status(), StatusCode::OK, "a retry replays the order");
-    let again: Value = retry.json().await.unwrap();
-    assert_eq!(again["id"], order["id"]);
-
-    let product = app
-        .admin_json(
-            Method::GET,
-            &format!("/api/v1/admin/products/{product_id}"),
-            Value::Null,
-            StatusCode::OK,
-        )
-        .await;
-    assert_eq!(product["variants"][0]["on_hand"], 4, "sold once");
-    assert_eq!(product["variants"][0]["reserved"], 0);
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn the_sweeper_deletes_stale_guest_carts_only() {
-    let app = spawn_app().await;
-    let (_, lamp) = stocked(&app, "lamp", 2_500, 10).await;
-    let guest = session(&app).await;
-    add(&app, &guest, &lamp, 1).await;
-    let day = std::time::Duration::from_secs(86_400);
-    let kept = sweep_guest_carts_once(&app.state.catalog, day)
-        .await
-        .unwrap();
-    assert_eq!(kept, 0, "a fresh cart is not stale");
-    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    let swept = sweep_guest_carts_once(&app.state.catalog, std::time::Duration::ZERO)
-        .await
-        .unwrap();
-    assert_eq!(swept, 1);
-    let read = cart(&app, &guest, Method::GET, "/api/v1/cart", None).await;
-    assert!(read["id"].is_null(), "{read}");
-    let again = add(&app, &guest, &lamp, 1).await;
-    assert_eq!(
-        quantity_of(&again, &lamp),
-        Some(1),
-        "a swept guest starts a new cart"
-    );
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn a_guest_cart_is_merged_into_the_customer_cart_at_login() {
-    use crate::accounts::PASSWORD;
-    use crate::browser::Browser;
-    let app = spawn_app().await;
-    let (_, lamp) = stocked(&app, "merge-lamp", 2_500, 10).await;
-    let (_, vase) = stocked(&app, "merge-vase", 1_000, 10).await;
-    let line = |variant: &str, quantity: i64| json!({"variant_id": variant, "quantity": quantity});
-
-    let mut earlier = Browser::open(&app).await;
-    earlier.register("ada@example.com", PASSWORD).await;
-    let added = earlier
-        .send(Method::POST, "/api/v1/cart/lines", Some(line(&lamp, 1)))
-        .await;
-    assert_eq!(added.status(), StatusCode::OK);
-    earlier
-        .send(Method::POST, "/api/v1/account/logout", None)
-        .await;
-
-    let mut guest = Browser::open(&app).await;
-    for (variant, quantity) in [(&lamp, 2), (&vase, 1)] {
-        let added = guest
-            .send(
-                Method::POST,
-                "/api/v1/cart/lines",
-                Some(line(variant, quantity)),
-            )
-            .await;
-        assert_eq!(added.status(), StatusCode::OK);
-    }
-    let login = guest
-        .login("/api/v1/account/login", "ada@example.com", PASSWORD)
-        .await;
-    assert_eq!(login.status(), StatusCode::OK);
-    let merged: Value = guest
-        .send(Method::GET, "/api/v1/cart", None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(quantity_of(&merged, &lamp), Some(3), "{merged}");
-    assert_eq!(quantity_of(&merged, &vase), Some(1), "{merged}");
-
-    // The customer's cart follows them to another device.
-    let mut phone = Browser::open(&app).await;
-    phone
-        .login("/api/v1/account/login", "ada@example.com", PASSWORD)
-        .await;
-    let same: Value = phone
-        .send(Method::GET, "/api/v1/cart", None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(quantity_of(&same, &lamp), Some(3));
     app.stop().await;
 }

@@ -127,15 +127,29 @@ pub async fn spawn_app() -> TestApp {
     spawn_with(test_config(&dir, url, &prefix), std::sync::Arc::new(dir)).await
 }
 
+/// The demo shop with its models processed (one worker, small posters), as a shopper finds it
+/// once the background jobs of `serve --demo` are done.
 pub async fn spawn_demo_app() -> TestApp {
     let dir = TempDir::new().unwrap();
     let url = fresh_database_url(&dir).await;
     let prefix = format!("showroom-test:{}:", uuid::Uuid::new_v4().simple());
-    let config = Config {
+    let config = demo_config(test_config(&dir, url, &prefix));
+    let app = spawn_with(config, std::sync::Arc::new(dir)).await;
+    app.wait_for_assets().await;
+    app
+}
+
+/// `config` seeding the demo catalog and processing its models in the background.
+pub fn demo_config(config: Config) -> Config {
+    Config {
         demo: true,
-        ..test_config(&dir, url, &prefix)
-    };
-    spawn_with(config, std::sync::Arc::new(dir)).await
+        assets: AssetsConfig {
+            workers: 1,
+            poster_sizes: vec![64],
+            ..config.assets.clone()
+        },
+        ..config
+    }
 }
 
 /// Starts a server for `config`; `dir` is kept alive as long as the app.
@@ -175,6 +189,31 @@ pub async fn spawn_with(config: Config, dir: std::sync::Arc<TempDir>) -> TestApp
 }
 
 impl TestApp {
+    /// Waits until no uploaded model is waiting or processing; panics if one failed.
+    pub async fn wait_for_assets(&self) {
+        let started = std::time::Instant::now();
+        loop {
+            let assets = self.state.catalog.list_assets(1000).await.unwrap();
+            let failed: Vec<_> = assets
+                .iter()
+                .filter(|a| a.status == showroom_store::AssetStatus::Failed)
+                .map(|a| (a.original_name.clone(), a.failure.clone()))
+                .collect();
+            assert!(failed.is_empty(), "models failed: {failed:?}");
+            if assets
+                .iter()
+                .all(|a| a.status == showroom_store::AssetStatus::Ready)
+            {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(300),
+                "models still processing after 5 minutes"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -26,8 +26,12 @@ async fn spawn_shielded(shield: ShieldConfig, prefix: Option<&str>, demo: bool) 
     let cache_prefix = format!("showroom-test:{}:", uuid::Uuid::new_v4().simple());
     let base = test_config(&dir, url, &cache_prefix);
     let key_prefix = prefix.map_or_else(|| format!("{cache_prefix}shield:"), str::to_owned);
+    let base = if demo {
+        crate::helpers::demo_config(base)
+    } else {
+        base
+    };
     let config = Config {
-        demo,
         shield: ShieldConfig {
             rate_limit: RateLimitConfig {
                 redis_key_prefix: key_prefix,
@@ -37,7 +41,11 @@ async fn spawn_shielded(shield: ShieldConfig, prefix: Option<&str>, demo: bool) 
         },
         ..base
     };
-    spawn_with(config, std::sync::Arc::new(dir)).await
+    let app = spawn_with(config, std::sync::Arc::new(dir)).await;
+    if demo {
+        app.wait_for_assets().await;
+    }
+    app
 }
 
 fn limits(general_per_sec: f64, general_burst: u32, strict_burst: u32) -> RateLimitConfig {

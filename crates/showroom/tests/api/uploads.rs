@@ -103,6 +103,21 @@ async fn a_demo_model_goes_from_upload_to_ready_with_every_derived_file() {
     assert_eq!(asset["variants"], serde_json::json!(["Red", "Navy"]));
     let dims = asset["dimensions_m"].as_array().unwrap();
     assert!(dims.iter().all(|d| d.as_f64().unwrap() > 0.01), "{asset}");
+    // The posters' camera, ready for <model-viewer>'s attributes.
+    let orbit = asset["camera"]["camera_orbit"].as_str().unwrap();
+    assert!(
+        orbit.starts_with("35deg ") && orbit.ends_with('m'),
+        "{asset}"
+    );
+    assert_eq!(asset["camera"]["field_of_view"], "30deg");
+    assert_eq!(
+        asset["camera"]["camera_target"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .count(),
+        3
+    );
 
     let delivery = fetch(&app, asset["files"]["model"].as_str().unwrap()).await;
     let validation = gltf::validate(&delivery, Format::Glb, &NoResources);
@@ -132,6 +147,10 @@ async fn a_demo_model_goes_from_upload_to_ready_with_every_derived_file() {
     assert_eq!(report["validation"]["errors"], 0);
     assert!(report["inspection"]["triangles"].as_u64().unwrap() > 100);
     assert_eq!(report["posters"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        report["camera"]["camera_orbit"],
+        asset["camera"]["camera_orbit"]
+    );
 
     // The same bytes again: the existing asset, nothing queued.
     let again = upload(&app, "copy.glb", glb).await;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use showroom_http::payments::test_provider::{sign_webhook, SIGNATURE_HEADER};
+use showroom_shop::payments::test_provider::{sign_webhook, SIGNATURE_HEADER};
 use tempfile::TempDir;
 
 use crate::admin_orders::{history_whats, on_hand, order_detail, place};

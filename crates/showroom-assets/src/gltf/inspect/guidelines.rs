@@ -16,7 +16,7 @@ pub const MIN_SIDE_M: f64 = 0.01;
 
 fn warning(code: &'static str, pointer: String, message: String) -> Problem {
     Problem {
-        code,
+        code: code.into(),
         severity: Severity::Warning,
         pointer,
         message,

@@ -11,7 +11,7 @@
 mod bounds;
 mod guidelines;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::analyze::{Analysis, Format};
 use super::image_header::ImageFormat;
@@ -21,7 +21,7 @@ use super::problem::Problem;
 const METRES_PER_INCH: f64 = 0.0254;
 
 /// The inspection report of one asset.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Inspection {
     pub format: Format,
     /// The main file plus every external resource it names.
@@ -51,7 +51,7 @@ pub struct Inspection {
 }
 
 /// One image used as a texture source.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TextureInfo {
     pub image: usize,
     pub uri: Option<String>,
@@ -63,7 +63,7 @@ pub struct TextureInfo {
 }
 
 /// An axis-aligned box in metres.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Bounds {
     pub min: [f64; 3],
     pub max: [f64; 3],

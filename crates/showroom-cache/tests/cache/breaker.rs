@@ -1,0 +1,220 @@
+//! The Redis circuit breaker against a real Redis: a private `redis-server` this test starts on
+//! a free port (never the shared one, which others use), stalls with `CLIENT PAUSE`, kills and
+//! starts again. Skipped, saying so, where `redis-server` is not installed.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use showroom_cache::{get_or_fill, Cache, CacheError, CacheOptions, RedisCache};
+
+/// A `redis-server` of this test's own, persisting only when told to (`SAVE`) into its own
+/// folder; killed when dropped.
+struct PrivateRedis {
+    port: u16,
+    dir: std::path::PathBuf,
+    child: Option<Child>,
+}
+
+impl PrivateRedis {
+    fn start() -> Option<Self> {
+        if Command::new("redis-server")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            eprintln!("skipping: redis-server is not installed");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let dir =
+            std::env::temp_dir().join(format!("showroom-breaker-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a folder for redis-server");
+        let mut redis = Self {
+            port,
+            dir,
+            child: None,
+        };
+        redis.spawn();
+        Some(redis)
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    fn spawn(&mut self) {
+        let child = Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .arg("--dir")
+            .arg(&self.dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server starts");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "redis-server did not listen");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Writes everything to disk now, so that a restart finds it again.
+    async fn save(&self) {
+        let client = redis::Client::open(self.url()).unwrap();
+        let mut raw = client.get_multiplexed_async_connection().await.unwrap();
+        redis::cmd("SAVE")
+            .query_async::<()>(&mut raw)
+            .await
+            .unwrap();
+    }
+}
+
+impl Drop for PrivateRedis {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn options(cooldown_ms: u64) -> CacheOptions {
+    CacheOptions {
+        key_prefix: "breaker-test:".into(),
+        command_timeout: Duration::from_millis(500),
+        connect_timeout: Duration::from_millis(500),
+        breaker_cooldown: Duration::from_millis(cooldown_ms),
+        ..CacheOptions::default()
+    }
+}
+
+#[tokio::test]
+async fn a_dead_redis_is_skipped_instead_of_waited_on_and_used_again_when_it_returns() {
+    let Some(mut redis) = PrivateRedis::start() else {
+        return;
+    };
+    let cache = RedisCache::connect(&redis.url(), &options(1_000))
+        .await
+        .unwrap();
+    cache
+        .put("product", "chair", Bytes::from_static(b"v1"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        cache.get("product", "chair").await.unwrap().as_deref(),
+        Some(&b"v1"[..])
+    );
+
+    redis.kill();
+    // The first command meets the failure and opens the breaker…
+    assert!(matches!(
+        cache.get("product", "chair").await,
+        Err(CacheError::Backend { .. })
+    ));
+    // …and the next requests do not wait on Redis at all: they fill from the source at once.
+    let started = Instant::now();
+    for _ in 0..200 {
+        let value: Result<Bytes, std::convert::Infallible> =
+            get_or_fill(&cache, "product", "chair", None, || async {
+                Ok(Bytes::from_static(b"db"))
+            })
+            .await;
+        assert_eq!(value.unwrap(), Bytes::from_static(b"db"));
+    }
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < Duration::from_millis(300),
+        "200 lookups took {elapsed:?} with Redis down"
+    );
+    let stats = cache.stats();
+    assert!(stats.skipped >= 200, "{stats:?}");
+    assert!(matches!(
+        cache.get("product", "chair").await,
+        Err(CacheError::CircuitOpen { .. })
+    ));
+
+    redis.spawn();
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    // After the cool-down a probe goes through, finds Redis back, and the cache works again.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if cache
+            .put("product", "chair", Bytes::from_static(b"v2"), None)
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the cache never used Redis again"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        cache.get("product", "chair").await.unwrap().as_deref(),
+        Some(&b"v2"[..])
+    );
+}
+
+#[tokio::test]
+async fn an_invalidation_that_failed_while_redis_was_down_is_replayed_before_the_next_read() {
+    let Some(mut redis) = PrivateRedis::start() else {
+        return;
+    };
+    let cache = RedisCache::connect(&redis.url(), &options(300))
+        .await
+        .unwrap();
+    cache
+        .put("product", "lamp", Bytes::from_static(b"old price"), None)
+        .await
+        .unwrap();
+    // Redis will come back from this snapshot, old entry and all.
+    redis.save().await;
+    redis.kill();
+
+    let started = Instant::now();
+    assert!(
+        cache.invalidate_namespace("product").await.is_err(),
+        "Redis is down"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "bounded: {:?}",
+        started.elapsed()
+    );
+    assert!(
+        cache.get("product", "lamp").await.is_err(),
+        "a miss while the breaker is open"
+    );
+
+    redis.spawn();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let found = loop {
+        match cache.get("product", "lamp").await {
+            Ok(found) => break found,
+            Err(_) => {
+                assert!(
+                    Instant::now() < deadline,
+                    "the cache never used Redis again"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    };
+    assert_eq!(
+        found, None,
+        "the entry from before the edit must not come back with Redis"
+    );
+}

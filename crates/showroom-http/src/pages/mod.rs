@@ -1,0 +1,51 @@
+//! The storefront's HTML pages, rendered on the server from askama templates
+//! (`crates/showroom-http/templates/`) compiled into the binary. A guided tour:
+//!
+//! - [`chrome`] is what every page's layout needs (title, description, canonical URL, Open
+//!   Graph, JSON-LD, navigation) and the absolute URLs built from `public_url`;
+//! - [`render`] turns a template into a response with its cache policy; [`errors`] renders 404,
+//!   400, 500 and 503 as pages;
+//! - [`catalog`] (home, category, search) with [`listing`] (the filter form) and [`cards`];
+//! - [`product`] (the product page) with [`model_facts`] (what the asset report says about the
+//!   model), [`camera`] (the poster's camera for the viewer), [`format`] and
+//!   [`structured_data`];
+//! - [`seo`] (`robots.txt`, `sitemap.xml`) and [`static_files`] (`web/` under hashed URLs).
+//!
+//! Every page works without JavaScript: links and GET forms for browsing, POST → redirect → GET
+//! forms for the cart and checkout. Our scripts (`web/js`) only enhance.
+
+pub mod camera;
+mod cards;
+mod catalog;
+pub mod chrome;
+pub mod errors;
+pub mod format;
+mod listing;
+pub mod model_facts;
+mod product;
+pub mod render;
+mod seo;
+pub mod static_files;
+mod structured_data;
+
+use axum::routing::get;
+use axum::Router;
+
+use crate::state::AppState;
+
+/// State the pages keep per process.
+#[derive(Default)]
+pub struct PageState {
+    pub facts: model_facts::FactsCache,
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(catalog::home))
+        .route("/c/{slug}", get(catalog::category))
+        .route("/search", get(catalog::search))
+        .route("/products/{slug}", get(product::product_page))
+        .route("/robots.txt", get(seo::robots))
+        .route("/sitemap.xml", get(seo::sitemap))
+        .route("/static/{hash}/{*path}", get(static_files::serve))
+}

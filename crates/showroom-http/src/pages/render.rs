@@ -1,0 +1,33 @@
+//! Turning a template into a response: `text/html; charset=utf-8`, and the cache policy —
+//! catalog pages are shared-cacheable for a short time like the storefront API; pages that
+//! belong to one shopper (carrying their CSRF token, their cart) are `private, no-store`.
+
+use askama::Template;
+use axum::http::{header, HeaderValue};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::errors::PageError;
+use crate::error::ApiError;
+
+pub const PUBLIC_PAGE: &str = "public, max-age=0, s-maxage=30, stale-while-revalidate=60";
+pub const PRIVATE_PAGE: &str = "private, no-store";
+
+fn html(page: &impl Template, cache_control: &'static str) -> Result<Response, PageError> {
+    let body = page.render().map_err(ApiError::internal)?;
+    let mut response = Html(body).into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    Ok(response)
+}
+
+/// A page that is the same for everyone.
+pub fn public_page(page: &impl Template) -> Result<Response, PageError> {
+    html(page, PUBLIC_PAGE)
+}
+
+/// A page for one shopper.
+pub fn private_page(page: &impl Template) -> Result<Response, PageError> {
+    html(page, PRIVATE_PAGE)
+}

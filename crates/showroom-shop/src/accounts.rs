@@ -1,0 +1,268 @@
+//! [`Accounts`]: customers and staff. Registration, login with the throttle, password change,
+//! staff creation and API tokens — for the API, the pages and `showroom admin` alike. Sessions
+//! are the caller's business: a login answers with the account, and the caller starts a fresh
+//! session for it (a new session id and CSRF token).
+//!
+//! - Passwords pass the domain's policy ([`Password::parse`]) and are hashed with Argon2id off
+//!   the async threads ([`crate::passwords`]).
+//! - Failed logins are throttled per account and per client IP in a fixed window shared by every
+//!   instance (the database): past the limit, even the right password is refused
+//!   ([`ShopError::Throttled`]) until the window ends. A success clears the account's count.
+//! - Wrong email and wrong password are the same [`ShopError::InvalidCredentials`], in the same
+//!   time.
+//! - A customer's login moves the guest cart they filled before logging in into their own cart.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use showroom_domain::{Email, Password};
+use showroom_store::{
+    AccountStore, ApiTokenRecord, CartStore, Customer, NewApiToken, StaffMember, StaffRole,
+};
+use uuid::Uuid;
+
+use crate::api_tokens::{check_scopes, check_token_name, new_token, token_digest};
+use crate::error::ShopError;
+use crate::passwords;
+
+/// Limits of the login throttle.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginThrottle {
+    /// Failed logins per account per window.
+    pub per_account: u32,
+    /// Failed logins per client IP per window (many accounts behind one address).
+    pub per_ip: u32,
+    pub window: Duration,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        Self {
+            per_account: 5,
+            per_ip: 50,
+            window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// Which kind of account a login is for; the throttle keeps them apart.
+#[derive(Debug, Clone, Copy)]
+enum Realm {
+    Customer,
+    Staff,
+}
+
+impl Realm {
+    fn account_key(self, email: &Email) -> String {
+        match self {
+            Self::Customer => format!("customer:{}", email.normalized()),
+            Self::Staff => format!("staff:{}", email.normalized()),
+        }
+    }
+}
+
+/// A new API token: its record, and the secret itself, shown this once.
+#[derive(Debug)]
+pub struct IssuedToken {
+    pub record: ApiTokenRecord,
+    pub token: String,
+}
+
+/// The accounts service: the account store, the carts (a login merges the guest cart) and the
+/// throttle's limits.
+#[derive(Clone)]
+pub struct Accounts {
+    accounts: Arc<dyn AccountStore>,
+    carts: Arc<dyn CartStore>,
+    throttle: LoginThrottle,
+}
+
+/// The policy's check of a new password, as [`ShopError::Invalid`] on `field`.
+pub fn new_password(candidate: &str, email: &Email, field: &str) -> Result<Password, ShopError> {
+    Password::parse(candidate, email).map_err(|e| ShopError::invalid(field, e.to_string()))
+}
+
+async fn hash_password(password: &Password) -> Result<String, ShopError> {
+    passwords::hash(SecretString::from(password.expose().to_owned())).await
+}
+
+impl Accounts {
+    pub fn new(
+        accounts: Arc<dyn AccountStore>,
+        carts: Arc<dyn CartStore>,
+        throttle: LoginThrottle,
+    ) -> Self {
+        Self {
+            accounts,
+            carts,
+            throttle,
+        }
+    }
+
+    /// Creates a customer account. The password must pass the policy (`Invalid` on
+    /// `password`); a taken email is a `Conflict`. The caller logs the session in as it.
+    pub async fn register_customer(
+        &self,
+        email: Email,
+        password: &str,
+    ) -> Result<Customer, ShopError> {
+        let password = new_password(password, &email, "password")?;
+        let hash = hash_password(&password).await?;
+        Ok(self.accounts.create_customer(&email, &hash).await?)
+    }
+
+    /// Checks a customer's email and password (throttled), then moves `guest_cart` (the cart the
+    /// shopper filled as a guest, if any) into the customer's cart. The caller starts a fresh
+    /// session for the customer.
+    pub async fn login_customer(
+        &self,
+        email: &Email,
+        password: &str,
+        client_ip: Option<IpAddr>,
+        guest_cart: Option<Uuid>,
+    ) -> Result<Customer, ShopError> {
+        let found = self.accounts.customer_login(email).await?;
+        let stored = found
+            .as_ref()
+            .map(|f| (f.account.id, f.password_hash.clone()));
+        let id = self
+            .check_login(Realm::Customer, email, password, client_ip, stored)
+            .await?;
+        if let Some(guest) = guest_cart {
+            self.carts.merge_into_customer(guest, id).await?;
+        }
+        found
+            .map(|f| f.account)
+            .ok_or(ShopError::InvalidCredentials)
+    }
+
+    /// Checks a member of staff's email and password (throttled like customers); a deactivated
+    /// member fails like a wrong password. The caller starts a fresh session for them.
+    pub async fn login_staff(
+        &self,
+        email: &Email,
+        password: &str,
+        client_ip: Option<IpAddr>,
+    ) -> Result<StaffMember, ShopError> {
+        let found = self
+            .accounts
+            .staff_login(email)
+            .await?
+            .filter(|f| f.account.active);
+        let stored = found
+            .as_ref()
+            .map(|f| (f.account.id, f.password_hash.clone()));
+        self.check_login(Realm::Staff, email, password, client_ip, stored)
+            .await?;
+        found
+            .map(|f| f.account)
+            .ok_or(ShopError::InvalidCredentials)
+    }
+
+    /// Throttled password check shared by both realms: the account's id when it matched.
+    async fn check_login(
+        &self,
+        realm: Realm,
+        email: &Email,
+        password: &str,
+        client_ip: Option<IpAddr>,
+        stored: Option<(Uuid, String)>,
+    ) -> Result<Uuid, ShopError> {
+        let throttle = &self.throttle;
+        let now = showroom_store::unix_millis();
+        let account_key = realm.account_key(email);
+        let mut limits = vec![(account_key.clone(), throttle.per_account)];
+        if let Some(ip) = client_ip {
+            limits.push((format!("ip:{ip}"), throttle.per_ip));
+        }
+        for (key, limit) in &limits {
+            let (failures, window_ends) = self
+                .accounts
+                .login_failures(key, now, throttle.window)
+                .await?;
+            if failures >= *limit {
+                let wait_ms = u64::try_from(window_ends - now).unwrap_or(0);
+                return Err(ShopError::Throttled {
+                    retry_after_secs: wait_ms.div_ceil(1000).max(1),
+                });
+            }
+        }
+        let (id, hash) = stored.unzip();
+        let matched = passwords::verify(SecretString::from(password.to_owned()), hash).await?;
+        match (matched, id) {
+            (true, Some(id)) => {
+                self.accounts.clear_login_failures(&account_key).await?;
+                Ok(id)
+            }
+            _ => {
+                for (key, _) in &limits {
+                    self.accounts
+                        .record_login_failure(key, now, throttle.window)
+                        .await?;
+                }
+                Err(ShopError::InvalidCredentials)
+            }
+        }
+    }
+
+    /// Changes a customer's password: the current one must match ([`ShopError::WrongPassword`]),
+    /// the new one pass the policy (`Invalid` on `new_password`). The caller rotates the
+    /// session id afterwards.
+    pub async fn change_customer_password(
+        &self,
+        customer: &Customer,
+        current: &str,
+        new: &str,
+    ) -> Result<(), ShopError> {
+        let stored = self.accounts.customer_password_hash(customer.id).await?;
+        if !passwords::verify(SecretString::from(current.to_owned()), stored).await? {
+            return Err(ShopError::WrongPassword);
+        }
+        let password = new_password(new, &customer.email, "new_password")?;
+        let hash = hash_password(&password).await?;
+        Ok(self
+            .accounts
+            .set_customer_password(customer.id, &hash)
+            .await?)
+    }
+
+    /// Creates a member of staff (`showroom admin create`, and admins through the API). The
+    /// password must pass the policy (`Invalid` on `password`); a taken email is a `Conflict`.
+    pub async fn create_staff(
+        &self,
+        email: Email,
+        password: &str,
+        role: StaffRole,
+    ) -> Result<StaffMember, ShopError> {
+        let password = new_password(password, &email, "password")?;
+        let hash = hash_password(&password).await?;
+        Ok(self.accounts.create_staff(&email, &hash, role).await?)
+    }
+
+    /// Creates an API token named `name` (1–100 characters, no control characters: `Invalid` on
+    /// `name`) with `scopes` (at least one of [`TOKEN_SCOPES`](crate::api_tokens::TOKEN_SCOPES):
+    /// `Invalid` on `scopes`). Only the token's SHA-256 is stored; the token is in the answer,
+    /// once.
+    pub async fn create_api_token(
+        &self,
+        name: &str,
+        scopes: Vec<String>,
+        created_by: Option<Uuid>,
+    ) -> Result<IssuedToken, ShopError> {
+        let name = check_token_name(name)?;
+        let scopes = check_scopes(scopes)?;
+        let token = new_token();
+        let record = self
+            .accounts
+            .create_api_token(NewApiToken {
+                name,
+                token_hash: token_digest(&token),
+                scopes,
+                created_by,
+            })
+            .await?;
+        Ok(IssuedToken { record, token })
+    }
+}

@@ -1,0 +1,105 @@
+//! A checkout's input, as the shopper typed it (an API body, a form), parsed into a
+//! [`NewOrder`] of domain types in one step. Each refusal is [`ShopError::Invalid`] naming the
+//! field the way the API's JSON names it — `email`, `shipping_address`, `shipping_method`,
+//! `discount_code`, `payment.card_number`, `lines`, `lines[2].quantity` — so an API answer and a
+//! re-filled form point at the same place. Prices never come from the shopper: there is no field
+//! for one.
+
+use showroom_domain::{
+    DiscountCode, Email, IdempotencyKey, Quantity, RawAddress, ShippingAddress, Slug,
+};
+use showroom_store::{NewOrder, NewOrderLine, MAX_ORDER_LINES};
+use uuid::Uuid;
+
+use super::Checkout;
+use crate::error::{FieldContext, ShopError};
+use crate::payments::CardNumber;
+
+/// Who pays and where it goes, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct CheckoutDetails {
+    /// Where the confirmation goes; also the guest's name for the order.
+    pub email: String,
+    pub shipping_address: RawAddress,
+    /// A configured shipping method (`standard`, `express`); `None` ships nothing.
+    pub shipping_method: Option<String>,
+    /// A test card number (see [`crate::payments::test_provider`]) or a real one.
+    pub card_number: String,
+}
+
+/// One line of a guest checkout, as asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestedLine {
+    pub variant_id: Uuid,
+    pub quantity: i64,
+}
+
+impl Checkout {
+    /// Everything of an order but its lines (the cart's checkout takes the cart's), for the
+    /// signed-in `customer` if any, with the card to pay with. The first bad field is the error.
+    pub fn order_details(
+        &self,
+        key: IdempotencyKey,
+        customer: Option<Uuid>,
+        details: CheckoutDetails,
+    ) -> Result<(NewOrder, CardNumber), ShopError> {
+        let email = Email::parse(&details.email).field("email")?;
+        let shipping_address =
+            ShippingAddress::new(details.shipping_address).field("shipping_address")?;
+        let shipping_method = details
+            .shipping_method
+            .as_deref()
+            .map(Slug::parse)
+            .transpose()
+            .field("shipping_method")?;
+        let card = CardNumber::parse(&details.card_number).field("payment.card_number")?;
+        let new = NewOrder {
+            customer_id: customer,
+            discount_code: None,
+            idempotency_key: key,
+            email,
+            shipping_address,
+            currency: self.currency,
+            lines: Vec::new(),
+            shipping_method,
+            pricing: self.settings.pricing.clone(),
+        };
+        Ok((new, card))
+    }
+
+    /// A guest checkout's order: the discount code, the details, then 1 to 100 lines of at least
+    /// one unit each. The first bad field is the error.
+    pub fn guest_order(
+        &self,
+        key: IdempotencyKey,
+        customer: Option<Uuid>,
+        details: CheckoutDetails,
+        discount_code: Option<&str>,
+        lines: &[RequestedLine],
+    ) -> Result<(NewOrder, CardNumber), ShopError> {
+        let discount_code = discount_code
+            .map(DiscountCode::parse)
+            .transpose()
+            .field("discount_code")?;
+        let (mut new, card) = self.order_details(key, customer, details)?;
+        if lines.is_empty() || lines.len() > MAX_ORDER_LINES {
+            return Err(ShopError::invalid(
+                "lines",
+                format!("an order has 1 to {MAX_ORDER_LINES} lines"),
+            ));
+        }
+        for (i, line) in lines.iter().enumerate() {
+            let field = format!("lines[{i}].quantity");
+            if line.quantity < 1 {
+                return Err(ShopError::invalid(field, "a quantity is at least 1"));
+            }
+            let quantity = Quantity::new(line.quantity).field(&field)?;
+            new.lines.push(NewOrderLine {
+                variant_id: line.variant_id,
+                quantity,
+            });
+        }
+        new.discount_code = discount_code;
+        Ok((new, card))
+    }
+}

@@ -1,0 +1,159 @@
+//! Paying a placed order, and answering a retry from the order the first attempt placed (see
+//! the module docs of [`crate::checkout`]).
+
+use std::time::Duration;
+
+use showroom_domain::OrderState;
+use showroom_store::{Order, OrderStore, ReleaseReason, StoreError};
+use uuid::Uuid;
+
+use super::{CheckoutSettings, Placed};
+use crate::error::ShopError;
+use crate::payments::{AuthorizeRequest, CardNumber, PaymentError};
+use crate::retry::while_unavailable;
+
+/// How often a retry looks whether the first attempt has finished paying.
+const REPLAY_POLL: Duration = Duration::from_millis(50);
+
+fn payment_failed(failure: PaymentError) -> ShopError {
+    ShopError::PaymentFailed { failure }
+}
+
+#[tracing::instrument(skip_all, fields(order = %order.number, provider = settings.provider.name()))]
+pub(super) async fn pay(
+    store: &dyn OrderStore,
+    settings: &CheckoutSettings,
+    order: Order,
+    card: &CardNumber,
+) -> Result<Placed, ShopError> {
+    let order_ref = order.number.to_string();
+    // One key per order: a retried call to the provider is the same payment.
+    let idempotency_key = format!("order-{}", order.id);
+    let provider = &settings.provider;
+    let charge = async {
+        let authorization = provider
+            .authorize(AuthorizeRequest {
+                order_ref: &order_ref,
+                amount: order.totals.grand_total,
+                card,
+                idempotency_key: &idempotency_key,
+            })
+            .await?;
+        // Remembered before the capture, so the provider's webhook finds the order even if this
+        // task never learns the outcome. Best effort: the capture's own record is what counts.
+        if let Err(error) = store
+            .record_authorization(order.id, &authorization.payment_ref)
+            .await
+        {
+            tracing::warn!(%error, "could not record the payment's authorization");
+        }
+        provider.capture(&authorization).await
+    };
+    let outcome = tokio::time::timeout(settings.payment_timeout, charge)
+        .await
+        .unwrap_or(Err(PaymentError::Timeout));
+    match outcome {
+        Ok(settlement) => match record_paid(store, order.id, &settlement.payment_ref).await {
+            Ok(order) => Ok(Placed {
+                order,
+                created: true,
+            }),
+            // The sweeper released the order between the hold's end and the payment: give the
+            // money back rather than sell stock that is no longer reserved.
+            Err(StoreError::Conflict { field: "state", .. }) => {
+                tracing::warn!("payment arrived after the reservation was released; refunding");
+                let refund_key = format!("refund-{}", order.id);
+                if let Err(error) = provider
+                    .refund(&settlement.payment_ref, settlement.amount, &refund_key)
+                    .await
+                {
+                    tracing::error!(%error, "refund of a late payment failed");
+                }
+                Err(payment_failed(PaymentError::Timeout))
+            }
+            // Whether the write landed is unknown, so no automatic refund: leave a trail to
+            // reconcile with the provider.
+            Err(other) => {
+                tracing::error!(payment_ref = %settlement.payment_ref, error = %other,
+                    "a captured payment could not be recorded; reconcile it with the provider");
+                Err(other.into())
+            }
+        },
+        Err(failure) => {
+            tracing::info!(code = failure.code(), "payment failed; releasing the stock");
+            let reason = ReleaseReason::PaymentFailed {
+                detail: format!("{}: {failure}", failure.code()),
+            };
+            match store.release(order.id, reason).await {
+                Ok(_) => {}
+                // The order moved meanwhile: released by the sweeper (the stock is back either
+                // way), or paid by the provider's webhook while this call waited.
+                Err(StoreError::Conflict { field: "state", .. }) => {
+                    let now = store.order_by_id(order.id).await?;
+                    if let Some(paid) = now.filter(|o| o.state != OrderState::Cancelled) {
+                        return Ok(Placed {
+                            order: paid,
+                            created: true,
+                        });
+                    }
+                    return Err(payment_failed(recorded_failure(store, order.id).await?));
+                }
+                Err(other) => return Err(other.into()),
+            }
+            Err(payment_failed(failure))
+        }
+    }
+}
+
+/// Records a captured payment, retrying while the database is briefly unavailable (a
+/// failover): the money has moved, so giving up at once would leave a charged customer with an
+/// order the sweeper later cancels.
+async fn record_paid(
+    store: &dyn OrderStore,
+    order_id: Uuid,
+    payment_ref: &str,
+) -> Result<Order, StoreError> {
+    while_unavailable(|| store.mark_paid(order_id, payment_ref)).await
+}
+
+/// Answers a retry from the order the first attempt created.
+pub(super) async fn replay(
+    store: &dyn OrderStore,
+    settings: &CheckoutSettings,
+    mut order: Order,
+) -> Result<Placed, ShopError> {
+    // The first attempt is paying: it finishes within the payment timeout (and its own store
+    // writes), so wait a little longer than that.
+    let deadline = tokio::time::Instant::now() + settings.payment_timeout + Duration::from_secs(5);
+    while order.state == OrderState::PendingPayment && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(REPLAY_POLL).await;
+        order = store
+            .order_by_id(order.id)
+            .await?
+            .ok_or(ShopError::NotFound { what: "order" })?;
+    }
+    match order.state {
+        OrderState::PendingPayment => Err(ShopError::CheckoutInProgress),
+        OrderState::Cancelled => Err(payment_failed(recorded_failure(store, order.id).await?)),
+        _ => Ok(Placed {
+            order,
+            created: false,
+        }),
+    }
+}
+
+/// The payment failure recorded when the order was released; an expired hold reads as a
+/// timeout.
+async fn recorded_failure(store: &dyn OrderStore, id: Uuid) -> Result<PaymentError, ShopError> {
+    let history = store.order_history(id).await?;
+    let release = history
+        .iter()
+        .rev()
+        .find(|entry| entry.to == OrderState::Cancelled);
+    let code = release
+        .and_then(|entry| entry.note.as_deref())
+        .and_then(|note| note.split(':').next());
+    Ok(code
+        .and_then(PaymentError::from_code)
+        .unwrap_or(PaymentError::Timeout))
+}

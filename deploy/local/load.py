@@ -1,0 +1,236 @@
+"""Load for the topology failure tests: browsing, guest carts and checkouts through the edge,
+from threads that retry like real clients, counted per phase.
+
+A request is retried (same Idempotency-Key for checkouts) on a connection error, 429, 502, 503
+or 504 until its deadline; every failed attempt is counted as an error by kind, and a request
+that still failed at its deadline as a final failure. Standard library only.
+"""
+
+import http.client
+import json
+import random
+import threading
+import time
+import uuid
+from collections import Counter
+
+CATALOG = "catalog"
+CHECKOUT = "checkout"
+CART = "cart"
+RETRYABLE = {429, 502, 503, 504}
+
+
+class Tally:
+    """Counts of one phase, shared by every worker thread."""
+
+    def __init__(self, name):
+        self.name = name
+        self.lock = threading.Lock()
+        self.started = time.monotonic()
+        self.ended = None
+        self.attempts = 0
+        self.ok = Counter()  # kind -> successful requests
+        self.errors = Counter()  # "kind:reason" -> failed attempts
+        self.final_failures = Counter()  # kind -> requests that failed at their deadline
+        self.notes = []
+
+    def seconds(self):
+        return (self.ended or time.monotonic()) - self.started
+
+    def rate(self, kind):
+        return self.ok[kind] / max(self.seconds(), 1e-9)
+
+
+class Recorder:
+    """The current phase's tally; workers record into whatever phase is running."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.phases = []
+        self.current = None
+
+    def begin(self, name):
+        with self.lock:
+            if self.current:
+                self.current.ended = time.monotonic()
+            self.current = Tally(name)
+            self.phases.append(self.current)
+            return self.current
+
+    def end(self):
+        with self.lock:
+            if self.current:
+                self.current.ended = time.monotonic()
+            self.current = None
+
+    def attempt(self, kind, error=None):
+        tally = self.current
+        if tally is None:
+            return
+        with tally.lock:
+            tally.attempts += 1
+            if error is None:
+                tally.ok[kind] += 1
+            else:
+                tally.errors[f"{kind}:{error}"] += 1
+
+    def final_failure(self, kind):
+        tally = self.current
+        if tally is not None:
+            with tally.lock:
+                tally.final_failures[kind] += 1
+
+
+class Client:
+    """One keep-alive connection to the edge, reopened after any error."""
+
+    def __init__(self, host, port):
+        self.host, self.port = host, port
+        self.connection = None
+
+    def request(self, method, path, body=None, headers=None, timeout=10):
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        data = json.dumps(body).encode() if body is not None else None
+        hdrs = {"Accept": "application/json", **(headers or {})}
+        if data is not None:
+            hdrs["Content-Type"] = "application/json"
+        try:
+            self.connection.request(method, path, body=data, headers=hdrs)
+            response = self.connection.getresponse()
+            payload = response.read()
+            return response.status, response.getheaders(), payload
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            self.connection = None
+            raise
+
+
+def send(recorder, client, kind, method, path, body=None, headers=None, deadline_secs=20, stop=None):
+    """One logical request with retries; returns (status, headers, body) or None on failure."""
+    deadline = time.monotonic() + deadline_secs
+    pause = 0.05
+    while True:
+        try:
+            status, hdrs, payload = client.request(method, path, body, headers)
+        except (OSError, http.client.HTTPException) as error:
+            recorder.attempt(kind, "connection")
+            status, hdrs, payload = None, None, None
+        else:
+            if status in RETRYABLE:
+                recorder.attempt(kind, str(status))
+            elif status >= 500:
+                recorder.attempt(kind, str(status))
+                recorder.final_failure(kind)
+                return status, hdrs, payload
+            else:
+                recorder.attempt(kind, None if status < 400 else str(status))
+                return status, hdrs, payload
+        if time.monotonic() >= deadline or (stop is not None and stop.is_set() and deadline_secs < 20):
+            recorder.final_failure(kind)
+            return None
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
+
+def checkout_body(run_id, variant_id):
+    return {
+        "email": f"load+{run_id}@example.com",
+        "shipping_address": {"name": "Load Test", "line1": "1 Loop Rd", "postal_code": "10001",
+                             "city": "New York", "country": "US"},
+        "shipping_method": "standard",
+        "lines": [{"variant_id": variant_id, "quantity": 1}],
+        "payment": {"card_number": "4242424242424242"},
+    }
+
+
+class Load:
+    """Starts the workers; `stop()` ends them and returns what the clients saw."""
+
+    def __init__(self, host, port, slugs, variants, run_id, browsers=6, buyers=2, carts=1):
+        self.recorder = Recorder()
+        self.host, self.port = host, port
+        self.slugs, self.variants, self.run_id = slugs, variants, run_id
+        self.stop_event = threading.Event()
+        self.confirmed = {}  # idempotency key -> order id, from 201/200 answers
+        self.unconfirmed = set()
+        self.unconfirmed_answers = Counter()  # what the client got instead of an order
+        self.confirmed_lock = threading.Lock()
+        self.threads = []
+        for i in range(browsers):
+            self.threads.append(threading.Thread(target=self.browse, args=(i,), daemon=True))
+        for i in range(buyers):
+            self.threads.append(threading.Thread(target=self.buy, args=(i,), daemon=True))
+        for i in range(carts):
+            self.threads.append(threading.Thread(target=self.shop_with_cart, args=(i,), daemon=True))
+
+    def start(self):
+        for thread in self.threads:
+            thread.start()
+
+    def stop(self):
+        self.stop_event.set()
+        for thread in self.threads:
+            thread.join(timeout=30)
+        self.recorder.end()
+
+    def browse(self, seed):
+        rng = random.Random(seed)
+        client = Client(self.host, self.port)
+        while not self.stop_event.is_set():
+            roll = rng.random()
+            if roll < 0.6:
+                path = f"/api/v1/products/{rng.choice(self.slugs)}"
+            elif roll < 0.9:
+                path = f"/api/v1/products?limit=12&sort={rng.choice(['newest', 'price_asc', 'title'])}"
+            else:
+                path = "/api/v1/categories"
+            send(self.recorder, client, CATALOG, "GET", path, deadline_secs=5, stop=self.stop_event)
+
+    def buy(self, seed):
+        rng = random.Random(1000 + seed)
+        client = Client(self.host, self.port)
+        while not self.stop_event.is_set():
+            key = f"load-{self.run_id}-{uuid.uuid4().hex}"
+            body = checkout_body(self.run_id, rng.choice(self.variants))
+            answer = send(self.recorder, client, CHECKOUT, "POST", "/api/v1/checkout", body,
+                          {"Idempotency-Key": key}, deadline_secs=30)
+            if answer and answer[0] in (200, 201):
+                order = json.loads(answer[2])
+                with self.confirmed_lock:
+                    self.confirmed[key] = order["id"]
+            else:
+                with self.confirmed_lock:
+                    self.unconfirmed.add(key)
+                    self.unconfirmed_answers[str(answer[0]) if answer else "no answer"] += 1
+                    if answer and answer[0] < 500:
+                        print(f"checkout {key}: {answer[0]} {answer[2][:200]!r}", flush=True)
+
+    def shop_with_cart(self, seed):
+        """A guest with a session: start it, add a line, read the cart, remove the line."""
+        rng = random.Random(2000 + seed)
+        client = Client(self.host, self.port)
+        cookie, csrf = None, None
+        while not self.stop_event.is_set():
+            if cookie is None:
+                answer = send(self.recorder, client, CART, "GET", "/api/v1/session", deadline_secs=3,
+                              stop=self.stop_event)
+                if not answer or answer[0] != 200:
+                    time.sleep(0.1)
+                    continue
+                cookie = next((v.split(";")[0] for k, v in answer[1] if k.lower() == "set-cookie"), None)
+                csrf = json.loads(answer[2]).get("csrf_token")
+                if cookie is None:
+                    continue
+            headers = {"Cookie": cookie, "X-CSRF-Token": csrf}
+            variant = rng.choice(self.variants)
+            steps = [("POST", "/api/v1/cart/lines", {"variant_id": variant, "quantity": 1}),
+                     ("GET", "/api/v1/cart", None),
+                     ("DELETE", f"/api/v1/cart/lines/{variant}", None)]
+            for method, path, body in steps:
+                answer = send(self.recorder, client, CART, method, path, body, headers, deadline_secs=3,
+                              stop=self.stop_event)
+                if not answer or answer[0] in (401, 403):
+                    # The session was lost (Redis restarted empty): start a new one.
+                    cookie = None
+                    break
