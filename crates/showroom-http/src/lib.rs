@@ -14,6 +14,8 @@ mod routes;
 pub mod sessions;
 pub mod shopper;
 mod state;
+#[cfg(test)]
+mod strict_routes_tests;
 
 pub use app::router;
 pub use delivery::{

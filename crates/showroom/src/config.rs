@@ -181,6 +181,9 @@ pub struct AccountsConfig {
     pub login_failures_per_ip: u32,
     /// The throttle's window, in seconds.
     pub login_window_secs: u64,
+    /// Password hashes (Argon2id, 19 MiB each) running at once; past it a registration or login
+    /// waits half a second for a turn, then gets 503 with `Retry-After`. 0: one per CPU core.
+    pub concurrent_password_hashes: usize,
     /// Prefix of session keys when sessions live in Redis (`cache_url = "redis://…"`).
     pub redis_session_prefix: String,
 }
@@ -193,6 +196,7 @@ impl Default for AccountsConfig {
             login_failures_per_account: 5,
             login_failures_per_ip: 50,
             login_window_secs: 900,
+            concurrent_password_hashes: 0,
             redis_session_prefix: "showroom:session:".into(),
         }
     }
