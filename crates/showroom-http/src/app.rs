@@ -90,7 +90,10 @@ pub fn router(state: AppState) -> Router {
             get(move || async move { Json(document.as_ref().clone()) }),
         )
         // Inside the session layer: CSRF needs the session, the admin guard may use it.
-        .layer(axum::middleware::from_fn(csrf::require_csrf_token))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::require_csrf_token,
+        ))
         .layer(sessions::layer(
             state.sessions.clone(),
             time::Duration::try_from(state.settings.session_inactivity)

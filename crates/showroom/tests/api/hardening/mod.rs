@@ -4,5 +4,6 @@
 mod abuse;
 mod connections;
 mod countries;
+mod csrf;
 mod downloads;
 mod exposure;
