@@ -18,6 +18,7 @@ mod checkout_orders;
 mod delivery;
 mod demo;
 mod discounts;
+mod hardening;
 mod helpers;
 mod import_cli;
 mod mail;
