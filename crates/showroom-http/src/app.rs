@@ -118,7 +118,11 @@ pub fn router(state: AppState) -> Router {
         ));
     let app = delivery::with_cors(api, &state.delivery)
         .merge(pages)
-        .fallback(not_found);
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.delivery.clone(),
+            delivery::traffic::count_asset_bytes,
+        ));
     delivery::with_response_layers(app, &state.delivery)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn_with_state(

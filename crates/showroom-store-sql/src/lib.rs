@@ -5,6 +5,7 @@ mod assets;
 mod carts;
 mod categories;
 mod checkout;
+mod dashboard;
 mod dialect;
 mod discounts;
 mod error;

@@ -7,12 +7,12 @@ use async_trait::async_trait;
 use showroom_domain::{Email, OrderNumber, ProductStatus, Slug, TrackingNumber};
 use showroom_store::{
     AccountStore, Actor, ApiTokenRecord, AssetRecord, AssetStore, AssetVisibility, Cart, CartStore,
-    CatalogStore, Category, CategoryPatch, ClaimedJob, ContentHash, Customer, DiscountRecord,
-    DiscountStore, FailureKind, LineChange, Media, NewApiToken, NewAsset, NewCategory, NewMedia,
-    NewOrder, NewProduct, NewRefund, NewVariant, Order, OrderHistoryEntry, OrderQuery, OrderStore,
-    OutboxMail, OutboxStore, Page, PoolStats, Product, ProductPatch, ProductQuery, ProductSummary,
-    Refund, ReleaseReason, SessionRecord, StaffMember, StaffRole, StoreError, Variant,
-    VariantPatch, WithPasswordHash,
+    CatalogStore, Category, CategoryPatch, ClaimedJob, ContentHash, Customer, DashboardFigures,
+    DashboardQuery, DashboardStore, DiscountRecord, DiscountStore, FailureKind, LineChange, Media,
+    NewApiToken, NewAsset, NewCategory, NewMedia, NewOrder, NewProduct, NewRefund, NewVariant,
+    Order, OrderHistoryEntry, OrderQuery, OrderStore, OutboxMail, OutboxStore, Page, PoolStats,
+    Product, ProductPatch, ProductQuery, ProductSummary, Refund, ReleaseReason, SessionRecord,
+    StaffMember, StaffRole, StoreError, Variant, VariantPatch, WithPasswordHash,
 };
 use sqlx::any::Any;
 use sqlx::{AnyConnection, AnyPool, Row, Transaction};
@@ -561,6 +561,13 @@ impl CartStore for SqlCatalog {
         key: &showroom_domain::IdempotencyKey,
     ) -> Result<Option<Order>, StoreError> {
         self.order_for_checkout_key_impl(key).await
+    }
+}
+
+#[async_trait]
+impl DashboardStore for SqlCatalog {
+    async fn dashboard(&self, query: &DashboardQuery) -> Result<DashboardFigures, StoreError> {
+        self.dashboard_impl(query).await
     }
 }
 

@@ -19,6 +19,7 @@ mod carts;
 mod categories;
 mod checkout_races;
 mod checkout_support;
+mod dashboard;
 mod discounts;
 mod inventory;
 mod jobs;
@@ -39,6 +40,7 @@ pub use assets::*;
 pub use carts::*;
 pub use categories::*;
 pub use checkout_races::*;
+pub use dashboard::*;
 pub use discounts::*;
 pub use inventory::*;
 pub use jobs::*;
@@ -143,6 +145,7 @@ macro_rules! contract_suite {
             the_first_key_stored_under_a_name_is_the_one_every_caller_gets,
             concurrent_mail_claims_never_hand_out_the_same_row,
             failed_mail_comes_back_at_its_retry_time_and_sent_mail_never,
+            dashboard_counts_paid_sales_net_of_refunds_and_lists_low_stock,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {

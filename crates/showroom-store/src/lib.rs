@@ -6,6 +6,7 @@ mod carts;
 mod catalog;
 mod clock;
 mod cursor;
+mod dashboard;
 mod discounts;
 mod error;
 mod model;
@@ -31,6 +32,9 @@ pub use carts::{Cart, CartLine, CartStore, LineChange};
 pub use catalog::{AssetVisibility, CatalogStore, PoolStats};
 pub use clock::unix_millis;
 pub use cursor::{Cursor, CursorKey};
+pub use dashboard::{
+    DashboardFigures, DashboardQuery, DashboardStore, DaySales, LowStock, PipelineQueue, TopProduct,
+};
 pub use discounts::{DiscountRecord, DiscountStore};
 pub use error::StoreError;
 pub use model::*;

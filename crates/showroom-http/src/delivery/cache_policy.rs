@@ -19,8 +19,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 /// Path prefixes whose responses belong to one person or one merchant.
-const PERSONAL_PREFIXES: [&str; 12] = [
+const PERSONAL_PREFIXES: [&str; 13] = [
     "/api/v1/admin",
+    "/admin",
     "/api/v1/cart",
     "/api/v1/account",
     "/api/v1/checkout",
@@ -91,6 +92,8 @@ mod tests {
         assert!(is_personal("/api/v1/session"));
         assert!(is_personal("/api/v1/staff/login"));
         assert!(is_personal("/api/v1/payments/webhook"));
+        assert!(is_personal("/admin/orders.csv"));
+        assert!(!is_personal("/administration"));
         assert!(!is_personal("/api/v1/administrators"));
         assert!(!is_personal("/api/v1/products"));
         assert!(!is_personal("/assets/ab/model.glb"));

@@ -11,7 +11,8 @@
 //! - [`links`] decides where media URLs point (this server, or the CDN named by
 //!   `asset_base_url`);
 //! - [`compression`], [`cache_policy`] and [`cors`] are the response layers: brotli/gzip for
-//!   text, `Cache-Control` for what the handlers leave open, and the origin allow-list.
+//!   text, `Cache-Control` for what the handlers leave open, and the origin allow-list;
+//!   [`traffic`] counts the asset bytes sent.
 //!
 //! [`Delivery`] holds the settings and the in-memory state; the binary builds it once.
 
@@ -25,6 +26,7 @@ pub mod links;
 pub mod precompressed;
 pub mod range;
 pub mod signing;
+pub mod traffic;
 
 use std::sync::Arc;
 
@@ -64,12 +66,18 @@ pub struct DeliverySettings {
 pub struct Delivery {
     pub settings: DeliverySettings,
     pub hot: hot::HotAssets,
+    /// Asset bytes this process has sent (for the dashboard and `/metrics`).
+    pub traffic: traffic::AssetTraffic,
 }
 
 impl Delivery {
     pub fn new(settings: DeliverySettings) -> Self {
         let hot = hot::HotAssets::new(settings.memory_cache_bytes);
-        Self { settings, hot }
+        Self {
+            settings,
+            hot,
+            traffic: traffic::AssetTraffic::default(),
+        }
     }
 }
 

@@ -9,11 +9,13 @@
 //! - [`product`] (the product page) with [`model_facts`] (what the asset report says about the
 //!   model), [`camera`] (the poster's camera for the viewer), [`format`] and
 //!   [`structured_data`];
-//! - [`seo`] (`robots.txt`, `sitemap.xml`) and [`static_files`] (`web/` under hashed URLs).
+//! - [`seo`] (`robots.txt`, `sitemap.xml`) and [`static_files`] (`web/` under hashed URLs);
+//! - [`admin`]: the merchant's back office at `/admin`, on the same templates and static files.
 //!
 //! Every page works without JavaScript: links and GET forms for browsing, POST → redirect → GET
 //! forms for the cart and checkout. Our scripts (`web/js`) only enhance.
 
+pub mod admin;
 pub mod camera;
 mod cards;
 mod cart;
@@ -60,4 +62,5 @@ pub fn router() -> Router<AppState> {
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/static/{hash}/{*path}", get(static_files::serve))
+        .merge(admin::router())
 }

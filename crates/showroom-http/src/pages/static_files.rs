@@ -35,8 +35,12 @@ macro_rules! web_files {
 
 static FILES: &[(&str, &[u8])] = web_files![
     "css/site.css",
+    "css/admin.css",
     "img/icon.svg",
     "js/site.js",
+    "js/admin/admin.js",
+    "js/admin/model.js",
+    "js/admin/upload.js",
     "js/product.js",
     "js/viewer.js",
     "vendor/model-viewer/model-viewer.min.js",

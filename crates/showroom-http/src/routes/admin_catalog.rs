@@ -66,10 +66,20 @@ pub async fn admin_list_products(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<ProductPageDto>, ApiError> {
-    let raw = raw.unwrap_or_default();
-    let mut query = parse_list_query(&raw)?;
+    let query = admin_product_query(&raw.unwrap_or_default())?;
+    let page = state.catalog.list_products(&query).await?;
+    Ok(Json(ProductPageDto {
+        next_cursor: page.next.map(|c| c.encode()),
+        items: page.items.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// The query string of an admin product list (the storefront's parameters plus `status`, where
+/// an empty value means every status), shared by the API and the back office.
+pub(crate) fn admin_product_query(raw: &str) -> Result<showroom_store::ProductQuery, ApiError> {
+    let mut query = parse_list_query(raw)?;
     query.status = url::form_urlencoded::parse(raw.as_bytes())
-        .find(|(k, _)| k == "status")
+        .find(|(k, v)| k == "status" && !v.is_empty())
         .map(|(_, v)| {
             ProductStatus::parse(&v).map_err(|e| ApiError::BadRequest {
                 code: "invalid_query",
@@ -78,11 +88,7 @@ pub async fn admin_list_products(
             })
         })
         .transpose()?;
-    let page = state.catalog.list_products(&query).await?;
-    Ok(Json(ProductPageDto {
-        next_cursor: page.next.map(|c| c.encode()),
-        items: page.items.into_iter().map(Into::into).collect(),
-    }))
+    Ok(query)
 }
 
 /// Create a product (a draft unless `status` says otherwise).

@@ -95,7 +95,7 @@ fn parse_code(raw: &str) -> Result<DiscountCode, ApiError> {
 }
 
 /// The body as a domain [`Discount`]; the error names the first bad field.
-fn discount(state: &AppState, body: NewDiscountInput) -> Result<Discount, ApiError> {
+pub(crate) fn discount(state: &AppState, body: NewDiscountInput) -> Result<Discount, ApiError> {
     let code = parse_code(&body.code)?;
     let currency = state.shop.currency();
     let mut discount = match (body.percent_basis_points, &body.amount) {

@@ -237,7 +237,7 @@ pub async fn upload_asset(
 }
 
 /// A display name: control characters dropped, at most 200 characters; `upload` when none.
-fn display_name(raw: Option<String>) -> String {
+pub(crate) fn display_name(raw: Option<String>) -> String {
     let name = raw
         .unwrap_or_default()
         .chars()

@@ -19,4 +19,4 @@ pub mod refusals;
 pub mod staff;
 pub mod storefront;
 
-mod params;
+pub(crate) mod params;

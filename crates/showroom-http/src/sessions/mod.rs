@@ -27,6 +27,8 @@ pub const STAFF_ID: &str = "staff_id";
 pub const GUEST_CART_ID: &str = "guest_cart_id";
 /// The synchronizer token every cookie-authenticated write must echo in `X-CSRF-Token`.
 pub const CSRF_TOKEN: &str = "csrf_token";
+/// The back office's one-shot message for the page after a form (POST → redirect → GET).
+pub const ADMIN_FLASH: &str = "admin_flash";
 
 /// Where sessions live, chosen by the binary: the database, or Redis when the cache is Redis.
 /// This crate names no engine: any [`SessionStore`] fits.
