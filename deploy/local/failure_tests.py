@@ -247,9 +247,15 @@ def main():
     recovery["2 PostgreSQL stop/start"] = pg_recovery
     check("instances recover by themselves within 10 s of PostgreSQL's return", pg_recovery <= 10,
           f"ready after {ready or 99:.1f} s, first checkout after {served or 99:.1f} s")
-    # Requests caught in the restart end by the server's request timeout (15 s); let them finish
-    # so that the next phase measures Redis, not the tail of this one.
-    time.sleep(12)
+    # Checkouts caught in the restart may hang on until the server gives up on them; wait (60 s at
+    # most) until every checkout begun before PostgreSQL's return has an answer, so that the next
+    # phase measures Redis, not the tail of this one. The tail is reported.
+    tail = wait_until("checkouts begun during the outage end", 60, lambda: (
+        load.oldest_checkout_began() is None or load.oldest_checkout_began() > returned), step=0.2)
+    tally.notes.append(f"last checkout begun during the outage answered {tail or 60:.1f} s after its return")
+    check("checkouts begun during the PostgreSQL outage get an answer within 60 s", tail is not None,
+          tally.notes[-1])
+    time.sleep(2)
 
     # 3. Redis stopped for 10 s.
     hits_before = metric_sum("showroom_cache_hits_total")
@@ -280,7 +286,7 @@ def main():
     recovery["4 rolling restart (SIGTERM)"] = time.monotonic() - started
     time.sleep(1)
     failed = sum(roll.final_failures.values())
-    check("rolling restart: zero failed requests", failed == 0, f"{failed} failed, "
+    check("rolling restart: zero failed requests (of those it began)", failed == 0, f"{failed} failed, "
           f"{sum(roll.errors.values())} retried attempts")
 
     # 5. An edit through instance 1 is visible through 2 and 3 at once.
@@ -335,6 +341,9 @@ def print_table(rec, recovery, expected, found, load):
               f"{tally.rate(CHECKOUT):>10.1f} {tally.rate(CART):>7.1f} {tally.rate(ASSET):>7.1f} "
               f"{sum(tally.final_failures.values()):>6} "
               f"{(f'{rec_s:.1f}' if rec_s is not None else '-'):>10}  {errors}")
+    for tally in rec.phases:
+        for note in tally.notes:
+            print(f"{tally.name}: {note}")
     finals = sum((t.final_failures for t in rec.phases), start=__import__("collections").Counter())
     print("failed requests by kind (after retries): "
           + (", ".join(f"{k} {v}" for k, v in sorted(finals.items())) or "none"))
