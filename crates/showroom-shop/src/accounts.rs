@@ -13,14 +13,12 @@
 //! - A customer's login moves the guest cart they filled before logging in into their own cart.
 
 use std::net::IpAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
 use showroom_domain::{Email, Password};
-use showroom_store::{
-    AccountStore, ApiTokenRecord, CartStore, Customer, NewApiToken, StaffMember, StaffRole,
-};
+use showroom_store::{ApiTokenRecord, Customer, NewApiToken, StaffMember, StaffRole};
+use showroom_store::{DynAccountStore, DynCartStore};
 use uuid::Uuid;
 
 use crate::api_tokens::{check_scopes, check_token_name, new_token, token_digest};
@@ -77,8 +75,8 @@ pub struct IssuedToken {
 /// throttle's limits.
 #[derive(Clone)]
 pub struct Accounts {
-    accounts: Arc<dyn AccountStore>,
-    carts: Arc<dyn CartStore>,
+    accounts: DynAccountStore,
+    carts: DynCartStore,
     throttle: LoginThrottle,
     /// Shared by every clone: the bound on password hashes running at once.
     hashes: HashGate,
@@ -97,11 +95,7 @@ async fn hash_password(gate: &HashGate, password: &Password) -> Result<String, S
 }
 
 impl Accounts {
-    pub fn new(
-        accounts: Arc<dyn AccountStore>,
-        carts: Arc<dyn CartStore>,
-        throttle: LoginThrottle,
-    ) -> Self {
+    pub fn new(accounts: DynAccountStore, carts: DynCartStore, throttle: LoginThrottle) -> Self {
         Self {
             accounts,
             carts,

@@ -24,6 +24,7 @@ mod import_cli;
 mod mail;
 mod openapi;
 mod ops;
+mod pages;
 mod pipeline_fixtures;
 mod refunds;
 mod shared_keys;
