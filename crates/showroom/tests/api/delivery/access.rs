@@ -2,7 +2,7 @@
 //! expire, and with a CDN configured media URLs point there and only the CDN may fetch.
 
 use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use serde_json::Value;
 use tempfile::TempDir;
 
 use super::{
@@ -192,15 +192,6 @@ async fn with_a_cdn_media_urls_point_there_and_only_the_cdn_may_fetch() {
         list["items"][0]["cover"]["url"],
         format!("https://cdn.example.com{model}")
     );
-    // The storefront's product page shows a product that has something to buy.
-    let product_id = product["id"].as_str().unwrap().to_owned();
-    app.admin_json(
-        Method::POST,
-        &format!("/api/v1/admin/products/{product_id}/variants"),
-        json!({"sku": "ranged-1", "price": {"amount_minor": 1000, "currency": "USD"}}),
-        StatusCode::CREATED,
-    )
-    .await;
     let page = app
         .get("/products/ranged-chair")
         .await
