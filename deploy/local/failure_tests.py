@@ -25,7 +25,7 @@ import urllib.request
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from load import CART, CATALOG, CHECKOUT, Load  # noqa: E402
+from load import ASSET, CART, CATALOG, CHECKOUT, Load  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -112,7 +112,9 @@ def metric_sum(name):
 def setup():
     status, body = http("GET", f"{EDGE}/api/v1/products?limit=24")
     assert status == 200, f"product list: {status} {body[:200]!r}"
-    slugs = [p["slug"] for p in json.loads(body)["items"]]
+    items = json.loads(body)["items"]
+    slugs = [p["slug"] for p in items]
+    assets = [p["cover"]["url"].split(str(SETTINGS["edge"]), 1)[1] for p in items if p.get("cover")]
     variants = []
     for slug in slugs[:6]:
         product = json.loads(http("GET", f"{EDGE}/api/v1/products/{slug}")[1])
@@ -121,7 +123,7 @@ def setup():
                             {"delta": 100000, "reason": "restock"}, ADMIN)
         assert status in (200, 201), f"restock: {status} {body[:200]!r}"
         variants.append(variant)
-    return slugs, variants
+    return slugs, variants, assets
 
 
 def stock_of(variants):
@@ -188,7 +190,7 @@ def links_work(order_path, signed_path, where):
 
 def main():
     run_id = uuid.uuid4().hex[:10]
-    slugs, variants = setup()
+    slugs, variants, assets = setup()
     stock_before = stock_of(variants)
     order_path, signed_path, unsigned_path = mint_links(variants[0])
     stock_before -= 1  # the link test's own order
@@ -196,7 +198,7 @@ def main():
     check("the unpublished upload is refused without a signature", status == 404, f"status {status}")
     links_work(order_path, signed_path, "at once")
 
-    load = Load("127.0.0.1", int(SETTINGS["edge"]), slugs, variants, run_id)
+    load = Load("127.0.0.1", int(SETTINGS["edge"]), slugs, variants, run_id, assets)
     rec = load.recorder
     recovery = {}
     load.start()
@@ -245,6 +247,14 @@ def main():
     recovery["2 PostgreSQL stop/start"] = pg_recovery
     check("instances recover by themselves within 10 s of PostgreSQL's return", pg_recovery <= 10,
           f"ready after {ready or 99:.1f} s, first checkout after {served or 99:.1f} s")
+    # Checkouts caught in the restart may hang on until the server gives up on them; wait (60 s at
+    # most) until every checkout begun before PostgreSQL's return has an answer, so that the next
+    # phase measures Redis, not the tail of this one. The tail is reported.
+    tail = wait_until("checkouts begun during the outage end", 60, lambda: (
+        load.oldest_checkout_began() is None or load.oldest_checkout_began() > returned), step=0.2)
+    tally.notes.append(f"last checkout begun during the outage answered {tail or 60:.1f} s after its return")
+    check("checkouts begun during the PostgreSQL outage get an answer within 60 s", tail is not None,
+          tally.notes[-1])
     time.sleep(2)
 
     # 3. Redis stopped for 10 s.
@@ -276,7 +286,7 @@ def main():
     recovery["4 rolling restart (SIGTERM)"] = time.monotonic() - started
     time.sleep(1)
     failed = sum(roll.final_failures.values())
-    check("rolling restart: zero failed requests", failed == 0, f"{failed} failed, "
+    check("rolling restart: zero failed requests (of those it began)", failed == 0, f"{failed} failed, "
           f"{sum(roll.errors.values())} retried attempts")
 
     # 5. An edit through instance 1 is visible through 2 and 3 at once.
@@ -321,15 +331,19 @@ def main():
 def print_table(rec, recovery, expected, found, load):
     print("\nTopology failure tests (3 instances, HAProxy, nginx edge, PostgreSQL, Redis, S3)")
     header = f"{'phase':<30} {'s':>5} {'requests':>8} {'catalog/s':>9} {'checkout/s':>10} " \
-             f"{'cart/s':>7} {'failed':>6} {'recovery s':>10}  errors by kind (retried attempts)"
+             f"{'cart/s':>7} {'asset/s':>7} {'failed':>6} {'recovery s':>10}  errors by kind (retried attempts)"
     print(header)
     print("-" * len(header))
     for tally in rec.phases:
         errors = ", ".join(f"{k} {v}" for k, v in sorted(tally.errors.items())) or "-"
         rec_s = recovery.get(tally.name)
         print(f"{tally.name:<30} {tally.seconds():>5.1f} {tally.attempts:>8} {tally.rate(CATALOG):>9.0f} "
-              f"{tally.rate(CHECKOUT):>10.1f} {tally.rate(CART):>7.1f} {sum(tally.final_failures.values()):>6} "
+              f"{tally.rate(CHECKOUT):>10.1f} {tally.rate(CART):>7.1f} {tally.rate(ASSET):>7.1f} "
+              f"{sum(tally.final_failures.values()):>6} "
               f"{(f'{rec_s:.1f}' if rec_s is not None else '-'):>10}  {errors}")
+    for tally in rec.phases:
+        for note in tally.notes:
+            print(f"{tally.name}: {note}")
     finals = sum((t.final_failures for t in rec.phases), start=__import__("collections").Counter())
     print("failed requests by kind (after retries): "
           + (", ".join(f"{k} {v}" for k, v in sorted(finals.items())) or "none"))

@@ -1,8 +1,8 @@
 """Load for the topology failure tests: browsing, guest carts and checkouts through the edge,
 from threads that retry like real clients, counted per phase.
 
-A request is retried (same Idempotency-Key for checkouts) on a connection error, 429, 502, 503
-or 504 until its deadline; every failed attempt is counted as an error by kind, and a request
+A request is retried (same Idempotency-Key for checkouts) on a connection error, 429, 502, 503,
+504 or a 409 `checkout_in_progress` until its deadline; every failed attempt is counted as an error by kind, and a request
 that still failed at its deadline as a final failure. Standard library only.
 """
 
@@ -17,6 +17,7 @@ from collections import Counter
 CATALOG = "catalog"
 CHECKOUT = "checkout"
 CART = "cart"
+ASSET = "asset"
 RETRYABLE = {429, 502, 503, 504}
 
 
@@ -74,8 +75,9 @@ class Recorder:
             else:
                 tally.errors[f"{kind}:{error}"] += 1
 
-    def final_failure(self, kind):
-        tally = self.current
+    def final_failure(self, kind, tally=None):
+        """Counted in the phase the request started in (`tally`), not the one it gave up in."""
+        tally = tally or self.current
         if tally is not None:
             with tally.lock:
                 tally.final_failures[kind] += 1
@@ -88,7 +90,7 @@ class Client:
         self.host, self.port = host, port
         self.connection = None
 
-    def request(self, method, path, body=None, headers=None, timeout=10):
+    def request(self, method, path, body=None, headers=None, timeout=5):
         if self.connection is None:
             self.connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         data = json.dumps(body).encode() if body is not None else None
@@ -109,6 +111,7 @@ class Client:
 def send(recorder, client, kind, method, path, body=None, headers=None, deadline_secs=20, stop=None):
     """One logical request with retries; returns (status, headers, body) or None on failure."""
     deadline = time.monotonic() + deadline_secs
+    started_in = recorder.current
     pause = 0.05
     while True:
         try:
@@ -117,17 +120,19 @@ def send(recorder, client, kind, method, path, body=None, headers=None, deadline
             recorder.attempt(kind, "connection")
             status, hdrs, payload = None, None, None
         else:
-            if status in RETRYABLE:
-                recorder.attempt(kind, str(status))
+            # The first attempt of this checkout is still paying: ask again, as a client should.
+            in_progress = status == 409 and b"checkout_in_progress" in payload
+            if status in RETRYABLE or in_progress:
+                recorder.attempt(kind, "409-in-progress" if in_progress else str(status))
             elif status >= 500:
                 recorder.attempt(kind, str(status))
-                recorder.final_failure(kind)
+                recorder.final_failure(kind, started_in)
                 return status, hdrs, payload
             else:
                 recorder.attempt(kind, None if status < 400 else str(status))
                 return status, hdrs, payload
         if time.monotonic() >= deadline or (stop is not None and stop.is_set() and deadline_secs < 20):
-            recorder.final_failure(kind)
+            recorder.final_failure(kind, started_in)
             return None
         time.sleep(pause)
         pause = min(pause * 2, 0.5)
@@ -147,15 +152,17 @@ def checkout_body(run_id, variant_id):
 class Load:
     """Starts the workers; `stop()` ends them and returns what the clients saw."""
 
-    def __init__(self, host, port, slugs, variants, run_id, browsers=6, buyers=2, carts=1):
+    def __init__(self, host, port, slugs, variants, run_id, assets=(), browsers=6, buyers=4, carts=1):
         self.recorder = Recorder()
         self.host, self.port = host, port
         self.slugs, self.variants, self.run_id = slugs, variants, run_id
+        self.assets = list(assets)  # /assets/… paths of published models, fetched through the edge
         self.stop_event = threading.Event()
         self.confirmed = {}  # idempotency key -> order id, from 201/200 answers
         self.unconfirmed = set()
         self.unconfirmed_answers = Counter()  # what the client got instead of an order
         self.confirmed_lock = threading.Lock()
+        self.in_flight = {}  # buyer -> when its current checkout began (monotonic)
         self.threads = []
         for i in range(browsers):
             self.threads.append(threading.Thread(target=self.browse, args=(i,), daemon=True))
@@ -171,14 +178,23 @@ class Load:
     def stop(self):
         self.stop_event.set()
         for thread in self.threads:
-            thread.join(timeout=30)
+            thread.join(timeout=75)
         self.recorder.end()
+
+    def oldest_checkout_began(self):
+        """When the longest-running checkout in flight began, or None."""
+        began = list(self.in_flight.values())
+        return min(began) if began else None
 
     def browse(self, seed):
         rng = random.Random(seed)
         client = Client(self.host, self.port)
         while not self.stop_event.is_set():
             roll = rng.random()
+            if self.assets and roll < 0.05:
+                kind, path = ASSET, rng.choice(self.assets)
+                send(self.recorder, client, kind, "GET", path, deadline_secs=5, stop=self.stop_event)
+                continue
             if roll < 0.6:
                 path = f"/api/v1/products/{rng.choice(self.slugs)}"
             elif roll < 0.9:
@@ -192,9 +208,13 @@ class Load:
         client = Client(self.host, self.port)
         while not self.stop_event.is_set():
             key = f"load-{self.run_id}-{uuid.uuid4().hex}"
+            self.in_flight[seed] = time.monotonic()
             body = checkout_body(self.run_id, rng.choice(self.variants))
+            # A real client keeps its key and tries for a minute: an attempt caught in a database
+            # restart can hold the key until the server's request timeout (15 s) ends it.
             answer = send(self.recorder, client, CHECKOUT, "POST", "/api/v1/checkout", body,
-                          {"Idempotency-Key": key}, deadline_secs=30)
+                          {"Idempotency-Key": key}, deadline_secs=60)
+            self.in_flight.pop(seed, None)
             if answer and answer[0] in (200, 201):
                 order = json.loads(answer[2])
                 with self.confirmed_lock:

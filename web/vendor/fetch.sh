@@ -6,7 +6,7 @@
 #   web/vendor/fetch.sh --check   verify that the committed files are exactly the registry's
 #                                 (CI runs this; exit 1 names the first file that differs)
 #
-# Needs `npm` (for `npm pack`), `sha512sum`, `base64` and `tar`. `cargo run` never needs them:
+# Needs `npm` (for `npm pack`), `sha512sum`, `python3` and `tar`. `cargo run` never needs them:
 # the files are committed and compiled into the binary.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,7 +25,7 @@ while read -r package version integrity source arrow target; do
     dir="$work/${#unpacked[@]}"
     mkdir -p "$dir"
     tarball="$(cd "$dir" && npm pack --silent "$key")"
-    actual="sha512-$(sha512sum "$dir/$tarball" | cut -d' ' -f1 | xxd -r -p | base64 -w0)"
+    actual="sha512-$(sha512sum "$dir/$tarball" | cut -d' ' -f1 | python3 -c 'import base64, sys; print(base64.b64encode(bytes.fromhex(sys.stdin.read().strip())).decode())')"
     if [[ "$actual" != "$integrity" ]]; then
       echo "fetch.sh: $key: integrity mismatch (expected $integrity, got $actual)" >&2
       exit 1

@@ -10,6 +10,8 @@
 //!   so readers see the old object, the new one, or nothing — never half of one;
 //! - putting the same bytes twice yields the same address and writes once;
 //! - "not found" is `Ok(None)`, not an error, so the HTTP layer can answer 404 without guessing;
+//! - [`BlobStore::get_stream`] reads an object (or a range of it) chunk by chunk as it is
+//!   consumed, so serving a large file holds one chunk in memory, not the file;
 //! - on backends that keep metadata (S3, memory) objects carry their `Content-Type` and an
 //!   immutable `Cache-Control`, so a CDN in front of the bucket serves them right.
 
@@ -18,8 +20,12 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use bytes::Bytes;
+use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt};
 use object_store::path::Path;
-use object_store::{Attribute, Attributes, ObjectStore, PutOptions, PutPayload};
+use object_store::{
+    Attribute, Attributes, GetOptions, GetRange, ObjectStore, PutOptions, PutPayload,
+};
 
 use crate::store_url::{self, Backend};
 use crate::{content_type_for, AssetError, ContentAddress, FileName};
@@ -29,6 +35,9 @@ pub const IMMUTABLE_CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
 
 /// A prefix nothing is ever written under; listing it is the readiness probe.
 const PING_PREFIX: &str = "health";
+
+/// An object's bytes, chunk by chunk, from [`BlobStore::get_stream`].
+pub type BlobStream = BoxStream<'static, Result<Bytes, AssetError>>;
 
 /// What `head` tells about a stored object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +147,35 @@ impl BlobStore {
             .await
         {
             Ok(bytes) => Ok(Some(bytes)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The object's bytes `range` (the whole object when `None`) as a stream of chunks read as
+    /// they are consumed, or `None` if there is no object: a reader holds one chunk at a time,
+    /// whatever the object's size. `range` must lie inside the object (resolve it against
+    /// [`BlobStore::head`] first); an empty one is [`AssetError::InvalidRange`].
+    pub async fn get_stream(
+        &self,
+        address: &ContentAddress,
+        file_name: &FileName,
+        range: Option<Range<u64>>,
+    ) -> Result<Option<BlobStream>, AssetError> {
+        if let Some(range) = &range {
+            if range.start >= range.end {
+                return Err(AssetError::InvalidRange {
+                    range: range.clone(),
+                    size: 0,
+                });
+            }
+        }
+        let options = GetOptions {
+            range: range.map(GetRange::Bounded),
+            ..GetOptions::default()
+        };
+        match self.inner.get_opts(&key(address, file_name), options).await {
+            Ok(result) => Ok(Some(result.into_stream().map_err(AssetError::from).boxed())),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(e.into()),
         }

@@ -16,7 +16,7 @@ mod upload;
 pub mod usdz;
 
 pub use address::{ContentAddress, FileName};
-pub use blob_store::{BlobMeta, BlobStore, IMMUTABLE_CACHE_CONTROL};
+pub use blob_store::{BlobMeta, BlobStore, BlobStream, IMMUTABLE_CACHE_CONTROL};
 pub use content_type::content_type_for;
 pub use error::AssetError;
 pub use upload::{StoredUpload, UploadKind, MAGIC_BYTES, ORIGINAL_GLB, ORIGINAL_ZIP};

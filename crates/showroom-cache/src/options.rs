@@ -21,6 +21,11 @@ pub struct CacheOptions {
     /// Redis backend: after a failed command, Redis is skipped this long (every lookup is a
     /// miss, nothing is stored) before one probe tries it again. Default 2 s.
     pub breaker_cooldown: Duration,
+    /// Redis backend, while its breaker is open: responses are kept in process this long at
+    /// most (so an edit made on another instance during the outage shows within it). 5 s.
+    pub breaker_fallback_ttl: Duration,
+    /// Redis backend: the memory of that in-process copy. Default 16 MiB.
+    pub breaker_fallback_capacity_bytes: u64,
 }
 
 impl Default for CacheOptions {
@@ -32,6 +37,8 @@ impl Default for CacheOptions {
             connect_timeout: Duration::from_secs(2),
             command_timeout: Duration::from_secs(1),
             breaker_cooldown: Duration::from_secs(2),
+            breaker_fallback_ttl: Duration::from_secs(5),
+            breaker_fallback_capacity_bytes: 16 * 1024 * 1024,
         }
     }
 }

@@ -31,7 +31,7 @@ use redis::{
 use crate::breaker::{Breaker, Permit};
 use crate::{
     fill, namespace, redact::redact_url, redis_scripts, stats::Counters, Cache, CacheError,
-    CacheOptions, CacheStats, FillFailed, FillFuture,
+    CacheOptions, CacheStats, FillFailed, FillFuture, MemoryCache,
 };
 
 const BACKEND: &str = "redis";
@@ -43,6 +43,9 @@ pub struct RedisCache {
     default_ttl: Duration,
     counters: Counters,
     breaker: Breaker,
+    /// Used only while the breaker is open; entries live at most `fallback_ttl`.
+    fallback: MemoryCache,
+    fallback_ttl: Duration,
     /// Namespaces whose invalidation failed while Redis was unreachable; replayed before Redis
     /// is read again, so an edit made during the outage cannot be hidden by an older entry.
     pending_invalidations: Mutex<BTreeSet<String>>,
@@ -85,6 +88,11 @@ impl RedisCache {
             default_ttl: options.default_ttl,
             counters: Counters::new(BACKEND),
             breaker: Breaker::new(BACKEND, options.breaker_cooldown),
+            fallback: MemoryCache::new(&CacheOptions {
+                memory_capacity_bytes: options.breaker_fallback_capacity_bytes,
+                ..options.clone()
+            }),
+            fallback_ttl: options.breaker_fallback_ttl,
             pending_invalidations: Mutex::default(),
         })
     }
@@ -255,6 +263,8 @@ impl Cache for RedisCache {
     /// a failed invalidation is remembered and replayed before Redis is read again.
     async fn invalidate_namespace(&self, ns: &str) -> Result<(), CacheError> {
         namespace::check(ns)?;
+        // This instance's own outage copies go at once, whatever Redis answers.
+        self.fallback.invalidate_namespace(ns).await?;
         self.pending().insert(ns.to_owned());
         match self.replay_invalidations().await {
             Ok(()) => {
@@ -300,6 +310,15 @@ impl Cache for RedisCache {
         let version = match self.versioned_get(ns, key).await {
             Ok((_, Some(hit))) => return Ok(hit),
             Ok((version, None)) => Some(version),
+            Err(CacheError::CircuitOpen { .. }) => {
+                // Redis is being skipped: a small in-process cache with a short life keeps the
+                // database from answering every request alone (and coalesces equal fills).
+                let ttl = ttl.unwrap_or(self.default_ttl).min(self.fallback_ttl);
+                return self
+                    .fallback
+                    .get_or_fill_boxed(ns, key, Some(ttl), fill)
+                    .await;
+            }
             Err(err) => {
                 fill::warn_lookup_failed(BACKEND, ns, &err);
                 None

@@ -14,7 +14,7 @@ mod slug;
 mod status;
 mod text;
 
-pub use address::{RawAddress, ShippingAddress, MAX_ADDRESS_FIELD};
+pub use address::{AddressError, RawAddress, ShippingAddress, MAX_ADDRESS_FIELD};
 pub use email::{Email, MAX_EMAIL_LEN};
 pub use error::DomainError;
 pub use idempotency::IdempotencyKey;

@@ -1,7 +1,8 @@
 //! Assembles the router and its middleware stack. Path groups are separate routers (`/api`,
 //! `/assets`, pages, operations) so a load balancer can route them apart. Layers, outermost first:
-//! request id → trace span → panic catcher → metrics → shield → deadline → body limit →
-//! compression → cache policy → asset base URL → (CORS, on the API and asset routes only) → router.
+//! request id → trace span → Host check → panic catcher → metrics → shield → deadline →
+//! declared body size → body limit → compression → cache policy → asset base URL → (CORS, on
+//! the API and asset routes only) → router.
 
 use std::time::Duration;
 
@@ -19,7 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::delivery;
 use crate::error::ApiError;
-use crate::middleware::{admin_auth, csrf, panic, request_metrics, timeout};
+use crate::middleware::{admin_auth, content_length, csrf, host, panic, request_metrics, timeout};
 use crate::openapi::ApiDoc;
 use crate::routes::{
     account, admin_assets, admin_catalog, admin_discounts, admin_inventory, admin_orders,
@@ -89,7 +90,10 @@ pub fn router(state: AppState) -> Router {
             get(move || async move { Json(document.as_ref().clone()) }),
         )
         // Inside the session layer: CSRF needs the session, the admin guard may use it.
-        .layer(axum::middleware::from_fn(csrf::require_csrf_token))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::require_csrf_token,
+        ))
         .layer(sessions::layer(
             state.sessions.clone(),
             time::Duration::try_from(state.settings.session_inactivity)
@@ -121,6 +125,10 @@ pub fn router(state: AppState) -> Router {
         ));
     delivery::with_response_layers(app, &state.delivery)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            body_limit,
+            content_length::refuse_declared_oversize,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -129,6 +137,7 @@ pub fn router(state: AppState) -> Router {
                     tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %request_id)
                 }))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(axum::middleware::from_fn(host::require_valid_host))
                 .layer(CatchPanicLayer::custom(panic::panic_to_problem))
                 .layer(axum::middleware::from_fn(request_metrics::record_request_metrics))
                 .option_layer(shield)

@@ -205,7 +205,9 @@ impl From<ShopError> for ApiError {
             ShopError::Invalid { field, detail } => Self::Validation { field, detail },
             ShopError::NotFound { what } => Self::NotFound { what },
             ShopError::Conflict { field, detail } => Self::Conflict { field, detail },
-            ShopError::Unavailable { detail } => Self::Unavailable { detail },
+            ShopError::Unavailable { detail } | ShopError::Busy { detail } => {
+                Self::Unavailable { detail }
+            }
             ShopError::Internal(cause) => Self::Internal(cause),
             ShopError::Throttled { retry_after_secs } => Self::TooManyRequests {
                 code: error.code(),

@@ -14,6 +14,8 @@ mod routes;
 pub mod sessions;
 pub mod shopper;
 mod state;
+#[cfg(test)]
+mod strict_routes_tests;
 
 pub use app::router;
 pub use delivery::{
@@ -21,4 +23,4 @@ pub use delivery::{
 };
 pub use error::ApiError;
 pub use openapi::openapi_document;
-pub use state::{AppState, HttpSettings, Readiness};
+pub use state::{AppState, ConnectionLimits, HttpSettings, Readiness};

@@ -11,6 +11,9 @@
 //! | orders                                 | yes   | yes   | scope `orders`   | yes             |
 //! | discount codes                         | yes   | no    | scope `discounts`| yes             |
 //! | staff accounts and API tokens (access) | yes   | no    | never            | yes             |
+//!
+//! A path in no known area counts as access, the strictest: a route added without a decision
+//! about who may use it is closed to everyone but admins, never open to every member of staff.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -37,10 +40,10 @@ impl Permission {
         let rest = path.strip_prefix("/api/v1/admin/").unwrap_or(path);
         let area = rest.split('/').next().unwrap_or_default();
         match area {
-            "staff" | "api-tokens" => Self::Access,
+            "products" | "variants" | "categories" | "assets" | "inventory" => Self::Catalog,
             "orders" => Self::Orders,
             "discount-codes" => Self::Discounts,
-            _ => Self::Catalog,
+            _ => Self::Access,
         }
     }
 
@@ -155,6 +158,40 @@ mod tests {
             Permission::for_path("/api/v1/admin/discount-codes/A"),
             Permission::Discounts
         );
+    }
+
+    #[test]
+    fn an_unknown_area_needs_the_strictest_permission() {
+        for path in [
+            "/api/v1/admin/reports",
+            "/api/v1/admin/",
+            "/api/v1/admin/Products/x",
+            "/api/v1/admin/settings/payments",
+        ] {
+            assert_eq!(Permission::for_path(path), Permission::Access, "{path}");
+        }
+        let staff = Principal::Staff {
+            id: Uuid::nil(),
+            role: StaffRole::Staff,
+        };
+        assert!(!staff.may(Permission::for_path("/api/v1/admin/reports")));
+    }
+
+    #[test]
+    fn every_admin_route_has_a_decided_area() {
+        let (_, document, _) = crate::app::api_routers();
+        for path in document.paths.paths.keys() {
+            let Some(rest) = path.strip_prefix("/api/v1/admin/") else {
+                continue;
+            };
+            let area = rest.split('/').next().unwrap_or_default();
+            let access = matches!(area, "staff" | "api-tokens");
+            assert_eq!(
+                Permission::for_path(path) == Permission::Access,
+                access,
+                "{path}: add its area to Permission::for_path"
+            );
+        }
     }
 
     #[test]

@@ -35,9 +35,24 @@ pub struct HttpSettings {
     pub session_inactivity: Duration,
     /// Mark the session cookie `Secure` on every response, not only on HTTPS requests.
     pub always_secure_cookies: bool,
+    /// What one connection may hold: the binary's accept loop enforces these.
+    pub connections: ConnectionLimits,
+    /// Who may read `/metrics` and why `/readyz` fails; `None`: everyone.
+    pub ops_trusted: Option<showroom_shield::IpList>,
     /// The shop's public origin (`https://shop.example`, no trailing slash): canonical URLs,
     /// the sitemap, Open Graph and structured data are built on it, never on the `Host` header.
     pub public_url: String,
+}
+
+/// Limits per connection and on their number, for the server's accept loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Longest wait for a whole request head (also between kept-alive requests).
+    pub header_read_timeout: Duration,
+    /// Longest time with no byte read or written before the connection is closed.
+    pub idle_timeout: Duration,
+    /// Open connections at most.
+    pub max_connections: usize,
 }
 
 /// Turned off when the process starts draining, so `/readyz` answers 503 before the listener

@@ -57,7 +57,7 @@ pub struct RateLimitConfig {
     /// The same for the strict class: writes (POST, PUT, PATCH, DELETE) under `strict_paths`.
     pub strict_per_sec: f64,
     pub strict_burst: u32,
-    /// Path prefixes of the strict class: login, register, checkout, uploads.
+    /// Path prefixes of the strict class: register, login, password change, checkout, uploads.
     #[serde(deserialize_with = "crate::list::deserialize")]
     pub strict_paths: Vec<String>,
     /// Name of the session cookie: when a request carries it, the session gets its own bucket
@@ -75,11 +75,15 @@ impl Default for RateLimitConfig {
             general_burst: 100,
             strict_per_sec: 0.5,
             strict_burst: 10,
+            // The real routes that hash a password, take a payment or store an upload; a test in
+            // showroom-http proves each prefix matches a route.
             strict_paths: vec![
-                "/api/v1/auth/".into(),
-                "/api/v1/login".into(),
-                "/api/v1/register".into(),
+                "/api/v1/account/register".into(),
+                "/api/v1/account/login".into(),
+                "/api/v1/account/password".into(),
+                "/api/v1/staff/login".into(),
                 "/api/v1/checkout".into(),
+                "/api/v1/cart/checkout".into(),
                 "/api/v1/admin/assets".into(),
             ],
             session_cookie: "showroom_session".into(),

@@ -18,5 +18,6 @@ mod shield;
 pub use client_ip::ClientIp;
 pub use config::{ForwardedHeader, Mode, RateLimitConfig, RuleModes, ShieldConfig};
 pub use headers::csp_with_asset_origin;
+pub use ip_list::IpList;
 pub use layer::{ShieldLayer, ShieldService};
 pub use shield::{Shield, ShieldError};

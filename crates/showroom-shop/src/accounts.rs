@@ -13,19 +13,17 @@
 //! - A customer's login moves the guest cart they filled before logging in into their own cart.
 
 use std::net::IpAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
 use showroom_domain::{Email, Password};
-use showroom_store::{
-    AccountStore, ApiTokenRecord, CartStore, Customer, NewApiToken, StaffMember, StaffRole,
-};
+use showroom_store::{ApiTokenRecord, Customer, NewApiToken, StaffMember, StaffRole};
+use showroom_store::{DynAccountStore, DynCartStore};
 use uuid::Uuid;
 
 use crate::api_tokens::{check_scopes, check_token_name, new_token, token_digest};
 use crate::error::ShopError;
-use crate::passwords;
+use crate::passwords::{self, HashGate};
 
 /// Limits of the login throttle.
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +33,8 @@ pub struct LoginThrottle {
     /// Failed logins per client IP per window (many accounts behind one address).
     pub per_ip: u32,
     pub window: Duration,
+    /// Password hashes (registrations, logins, changes) running at once; 0: one per CPU core.
+    pub concurrent_hashes: usize,
 }
 
 impl Default for LoginThrottle {
@@ -43,6 +43,7 @@ impl Default for LoginThrottle {
             per_account: 5,
             per_ip: 50,
             window: Duration::from_secs(15 * 60),
+            concurrent_hashes: 0,
         }
     }
 }
@@ -74,29 +75,31 @@ pub struct IssuedToken {
 /// throttle's limits.
 #[derive(Clone)]
 pub struct Accounts {
-    accounts: Arc<dyn AccountStore>,
-    carts: Arc<dyn CartStore>,
+    accounts: DynAccountStore,
+    carts: DynCartStore,
     throttle: LoginThrottle,
+    /// Shared by every clone: the bound on password hashes running at once.
+    hashes: HashGate,
 }
+
+/// How long a registration or login waits for a free hashing turn before it is refused as busy.
+const HASH_TURN_WAIT: Duration = Duration::from_millis(500);
 
 /// The policy's check of a new password, as [`ShopError::Invalid`] on `field`.
 pub fn new_password(candidate: &str, email: &Email, field: &str) -> Result<Password, ShopError> {
     Password::parse(candidate, email).map_err(|e| ShopError::invalid(field, e.to_string()))
 }
 
-async fn hash_password(password: &Password) -> Result<String, ShopError> {
-    passwords::hash(SecretString::from(password.expose().to_owned())).await
+async fn hash_password(gate: &HashGate, password: &Password) -> Result<String, ShopError> {
+    passwords::hash(gate, SecretString::from(password.expose().to_owned())).await
 }
 
 impl Accounts {
-    pub fn new(
-        accounts: Arc<dyn AccountStore>,
-        carts: Arc<dyn CartStore>,
-        throttle: LoginThrottle,
-    ) -> Self {
+    pub fn new(accounts: DynAccountStore, carts: DynCartStore, throttle: LoginThrottle) -> Self {
         Self {
             accounts,
             carts,
+            hashes: HashGate::new(throttle.concurrent_hashes, HASH_TURN_WAIT),
             throttle,
         }
     }
@@ -109,7 +112,7 @@ impl Accounts {
         password: &str,
     ) -> Result<Customer, ShopError> {
         let password = new_password(password, &email, "password")?;
-        let hash = hash_password(&password).await?;
+        let hash = hash_password(&self.hashes, &password).await?;
         Ok(self.accounts.create_customer(&email, &hash).await?)
     }
 
@@ -190,7 +193,8 @@ impl Accounts {
             }
         }
         let (id, hash) = stored.unzip();
-        let matched = passwords::verify(SecretString::from(password.to_owned()), hash).await?;
+        let matched =
+            passwords::verify(&self.hashes, SecretString::from(password.to_owned()), hash).await?;
         match (matched, id) {
             (true, Some(id)) => {
                 self.accounts.clear_login_failures(&account_key).await?;
@@ -217,11 +221,11 @@ impl Accounts {
         new: &str,
     ) -> Result<(), ShopError> {
         let stored = self.accounts.customer_password_hash(customer.id).await?;
-        if !passwords::verify(SecretString::from(current.to_owned()), stored).await? {
+        if !passwords::verify(&self.hashes, SecretString::from(current.to_owned()), stored).await? {
             return Err(ShopError::WrongPassword);
         }
         let password = new_password(new, &customer.email, "new_password")?;
-        let hash = hash_password(&password).await?;
+        let hash = hash_password(&self.hashes, &password).await?;
         Ok(self
             .accounts
             .set_customer_password(customer.id, &hash)
@@ -237,7 +241,7 @@ impl Accounts {
         role: StaffRole,
     ) -> Result<StaffMember, ShopError> {
         let password = new_password(password, &email, "password")?;
-        let hash = hash_password(&password).await?;
+        let hash = hash_password(&self.hashes, &password).await?;
         Ok(self.accounts.create_staff(&email, &hash, role).await?)
     }
 

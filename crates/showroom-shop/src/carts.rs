@@ -18,7 +18,8 @@ use showroom_domain::{
     CountryCode, Currency, DiscountCode, DiscountUse, LineTotals, PriceLine, PricingError,
     PricingRequest, PricingRules, ProductStatus, Slug, TaxClass, Totals, UnixTime,
 };
-use showroom_store::{Cart, CartLine, CartStore, DiscountRecord, DiscountStore, LineChange};
+use showroom_store::DynCartStore;
+use showroom_store::{Cart, CartLine, DiscountRecord, DiscountStore, LineChange};
 use uuid::Uuid;
 
 use crate::error::ShopError;
@@ -57,7 +58,7 @@ pub type CartDiscount = Option<Result<DiscountRecord, String>>;
 /// The cart service: carts, the discount codes they name, and the shop's pricing.
 #[derive(Clone)]
 pub struct Carts {
-    carts: Arc<dyn CartStore>,
+    carts: DynCartStore,
     discounts: Arc<dyn DiscountStore>,
     pricing: Arc<PricingRules>,
     currency: Currency,
@@ -65,7 +66,7 @@ pub struct Carts {
 
 impl Carts {
     pub fn new(
-        carts: Arc<dyn CartStore>,
+        carts: DynCartStore,
         discounts: Arc<dyn DiscountStore>,
         pricing: Arc<PricingRules>,
         currency: Currency,

@@ -71,6 +71,9 @@ pub enum ShopError {
     /// An empty, interrupted or unreadable upload.
     #[error("{detail}")]
     BadUpload { detail: String },
+    /// Too much of a costly kind of work (password hashing) is running; retry in a few seconds.
+    #[error("{detail}")]
+    Busy { detail: String },
     /// A dependency (the database, object storage) cannot be reached; retrying later may work.
     #[error("{detail}")]
     Unavailable { detail: String },
@@ -111,7 +114,7 @@ impl ShopError {
             Self::UploadTooLarge { .. } => "upload_too_large",
             Self::UnsupportedModel { .. } => "unsupported_model_format",
             Self::BadUpload { .. } => "invalid_upload",
-            Self::Unavailable { .. } => "unavailable",
+            Self::Unavailable { .. } | Self::Busy { .. } => "unavailable",
             Self::Internal(_) => "internal",
         }
     }
@@ -157,6 +160,13 @@ pub trait FieldContext<T> {
 impl<T> FieldContext<T> for Result<T, showroom_domain::DomainError> {
     fn field(self, field: &str) -> Result<T, ShopError> {
         self.map_err(|e| ShopError::invalid(field, e.0))
+    }
+}
+
+/// An address names its own bad field: `shipping_address` becomes `shipping_address.country`.
+impl<T> FieldContext<T> for Result<T, showroom_domain::AddressError> {
+    fn field(self, field: &str) -> Result<T, ShopError> {
+        self.map_err(|e| ShopError::invalid(format!("{field}.{}", e.field), e.message))
     }
 }
 

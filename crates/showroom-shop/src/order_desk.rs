@@ -12,8 +12,9 @@
 use std::sync::Arc;
 
 use showroom_domain::{IdempotencyKey, Money, OrderState, TrackingNumber};
+use showroom_store::DynOrderStore;
 use showroom_store::{
-    Actor, NewRefund, Order, OrderStore, Refund, RefundKind, RefundState, ReleaseReason, StoreError,
+    Actor, NewRefund, Order, Refund, RefundKind, RefundState, ReleaseReason, StoreError,
 };
 use uuid::Uuid;
 
@@ -43,12 +44,12 @@ pub struct Refunded {
 /// The order desk: the orders, and the payment provider that gives money back.
 #[derive(Clone)]
 pub struct OrderDesk {
-    orders: Arc<dyn OrderStore>,
+    orders: DynOrderStore,
     settings: Arc<CheckoutSettings>,
 }
 
 impl OrderDesk {
-    pub fn new(orders: Arc<dyn OrderStore>, settings: Arc<CheckoutSettings>) -> Self {
+    pub fn new(orders: DynOrderStore, settings: Arc<CheckoutSettings>) -> Self {
         Self { orders, settings }
     }
 

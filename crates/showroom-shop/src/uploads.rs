@@ -9,7 +9,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures::Stream;
 use showroom_assets::{AssetError, BlobStore, UploadKind, ORIGINAL_ZIP};
-use showroom_store::{AssetRecord, AssetStore, ContentHash, NewAsset, UploadFormat};
+use showroom_store::DynAssetStore;
+use showroom_store::{AssetRecord, ContentHash, NewAsset, UploadFormat};
 
 use crate::error::ShopError;
 
@@ -25,17 +26,13 @@ pub struct UploadSettings {
 /// The uploads service: the asset records and their queue, and object storage.
 #[derive(Clone)]
 pub struct Uploads {
-    assets: Arc<dyn AssetStore>,
+    assets: DynAssetStore,
     blobs: Arc<BlobStore>,
     settings: UploadSettings,
 }
 
 impl Uploads {
-    pub fn new(
-        assets: Arc<dyn AssetStore>,
-        blobs: Arc<BlobStore>,
-        settings: UploadSettings,
-    ) -> Self {
+    pub fn new(assets: DynAssetStore, blobs: Arc<BlobStore>, settings: UploadSettings) -> Self {
         Self {
             assets,
             blobs,

@@ -49,11 +49,21 @@ pub use refunds::{NewRefund, Refund, RefundKind, RefundState};
 pub use shared_keys::SharedKeyStore;
 pub use tree::build_category_tree;
 
-/// Shared handle to whichever catalog backend the binary chose.
+/// Shared handle to whichever backend the binary chose: every area at once. Services that need
+/// one area take the narrow handle below instead (a `DynCatalogStore` coerces to each).
 pub type DynCatalogStore = std::sync::Arc<dyn CatalogStore>;
 
-/// Shared handle to the asset records and processing queue of the same backend.
+/// The asset records and their processing queue: what the workers need.
 pub type DynAssetStore = std::sync::Arc<dyn AssetStore>;
 
-/// Shared handle to the orders of the same backend.
+/// The orders: what checkout, the order desk and the webhooks need.
 pub type DynOrderStore = std::sync::Arc<dyn OrderStore>;
+
+/// The mail outbox: what the mail dispatcher needs.
+pub type DynOutboxStore = std::sync::Arc<dyn OutboxStore>;
+
+/// Customers, staff, tokens, sessions and the login throttle's counters.
+pub type DynAccountStore = std::sync::Arc<dyn AccountStore>;
+
+/// Carts.
+pub type DynCartStore = std::sync::Arc<dyn CartStore>;

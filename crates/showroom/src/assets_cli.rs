@@ -18,6 +18,7 @@ use clap::Subcommand;
 use serde::Serialize;
 use showroom_assets::gltf::{AssetFile, Format, Inspection, Problem, Validation};
 use showroom_assets::optimize::{self as optimizer, OptimizeOptions};
+use showroom_assets::pipeline::{self, Look};
 use showroom_assets::render::{self as poster, Background, PosterFormat, RenderOptions};
 use showroom_assets::scene;
 
@@ -43,7 +44,9 @@ pub enum AssetsCommand {
         json: bool,
     },
     /// Draw product posters: the default look and one per material variant, for each size and
-    /// format, named `poster-<variant-or-default>-<size>.<ext>`.
+    /// format, named `poster-<look>-<size>.<ext>` (`default`, or the variant's name in lowercase
+    /// letters, digits and `-`, as the pipeline names them), and `posters.json`: the looks and
+    /// the camera they are taken from, in `<model-viewer>`'s units.
     Render {
         /// A .glb, or a .gltf beside its .bin and images.
         file: PathBuf,
@@ -193,26 +196,6 @@ fn optimize(
     ExitCode::SUCCESS
 }
 
-/// A variant name as a file-name segment: `[A-Za-z0-9._-]`, anything else becomes `-`.
-fn file_segment(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let cleaned = cleaned.trim_start_matches('.');
-    if cleaned.is_empty() {
-        "variant".to_owned()
-    } else {
-        cleaned.chars().take(64).collect()
-    }
-}
-
 /// `render`: decodes once, then draws every (look, size) and encodes it in every format.
 /// Prints one line per file written, with the times the poster took to draw and to encode.
 fn render(
@@ -243,14 +226,16 @@ fn render(
         eprintln!("error: cannot create {}: {e}", out.display());
         return ExitCode::FAILURE;
     }
-    let looks = std::iter::once((None, "default".to_owned())).chain(
-        scene
-            .variants
-            .iter()
-            .enumerate()
-            .map(|(i, name)| (Some(i), file_segment(name))),
-    );
-    for (variant, label) in looks {
+    let looks = pipeline::looks(&scene);
+    // The looks and the camera every poster is taken from, in <model-viewer>'s units.
+    let listing = serde_json::json!({ "looks": looks, "camera": poster::poster_camera(&scene) });
+    let path = out.join("posters.json");
+    let json = serde_json::to_vec_pretty(&listing).expect("plain data serializes");
+    if let Err(e) = std::fs::write(&path, json) {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return ExitCode::FAILURE;
+    }
+    for Look { variant, label, .. } in looks {
         for &size in sizes {
             let started = std::time::Instant::now();
             let options = RenderOptions {

@@ -32,6 +32,18 @@ pub struct HttpConfig {
     /// After SIGTERM, `/readyz` answers 503 for this many seconds before the listener closes,
     /// so a load balancer stops routing here; in-flight requests then finish.
     pub shutdown_drain_secs: u64,
+    /// A connection that has not sent a whole request head within this many seconds is closed;
+    /// the same limit applies to a kept-alive connection waiting for its next request.
+    pub header_read_timeout_secs: u64,
+    /// A connection on which no byte moved either way for this many seconds is closed (a client
+    /// that stops reading a download, or stops sending a body).
+    pub idle_timeout_secs: u64,
+    /// Open connections at most; past it new ones wait in the listen queue until one closes.
+    pub max_connections: usize,
+    /// Addresses or CIDRs that may read `/metrics` and the causes named by a failing `/readyz`
+    /// (a TOML array or a comma-separated string); empty: everyone may.
+    #[serde(deserialize_with = "list_or_comma_separated")]
+    pub ops_trusted_ips: Vec<String>,
 }
 
 impl Default for HttpConfig {
@@ -40,6 +52,10 @@ impl Default for HttpConfig {
             request_timeout_secs: 15,
             body_limit_bytes: 256 * 1024,
             shutdown_drain_secs: 2,
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: 4096,
+            ops_trusted_ips: Vec::new(),
         }
     }
 }
@@ -165,6 +181,9 @@ pub struct AccountsConfig {
     pub login_failures_per_ip: u32,
     /// The throttle's window, in seconds.
     pub login_window_secs: u64,
+    /// Password hashes (Argon2id, 19 MiB each) running at once; past it a registration or login
+    /// waits half a second for a turn, then gets 503 with `Retry-After`. 0: one per CPU core.
+    pub concurrent_password_hashes: usize,
     /// Prefix of session keys when sessions live in Redis (`cache_url = "redis://…"`).
     pub redis_session_prefix: String,
 }
@@ -177,6 +196,7 @@ impl Default for AccountsConfig {
             login_failures_per_account: 5,
             login_failures_per_ip: 50,
             login_window_secs: 900,
+            concurrent_password_hashes: 0,
             redis_session_prefix: "showroom:session:".into(),
         }
     }
@@ -395,15 +415,48 @@ fn redacted_url<S: serde::Serializer>(raw: &str, s: S) -> Result<S::Ok, S::Error
     s.serialize_str(&redact_url(raw))
 }
 
-/// Replaces the password of a URL with `***`; URLs without one are unchanged.
+/// Replaces the password of a URL with `***`, in its user part and in any query parameter that
+/// names a secret (`?password=`, `sslpassword`, `token`, `secret`, `key`...); a URL that does
+/// not parse is hidden whole when it could hold one. URLs without secrets are unchanged.
 pub fn redact_url(raw: &str) -> String {
-    match url::Url::parse(raw) {
-        Ok(mut url) if url.password().is_some() => {
-            let _ = url.set_password(Some("***"));
-            url.to_string()
-        }
-        _ => raw.to_owned(),
+    let Ok(mut url) = url::Url::parse(raw) else {
+        return if raw.contains('@') || raw.contains('?') {
+            "[unparseable URL, redacted]".to_owned()
+        } else {
+            raw.to_owned()
+        };
+    };
+    if url.password().is_some() {
+        let _ = url.set_password(Some("***"));
     }
+    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    if pairs.iter().any(|(name, _)| names_a_secret(name)) {
+        let redacted = pairs.into_iter().map(|(name, value)| {
+            let value = if names_a_secret(&name) {
+                "***".to_owned()
+            } else {
+                value
+            };
+            (name, value)
+        });
+        url.query_pairs_mut().clear().extend_pairs(redacted);
+    }
+    url.to_string()
+}
+
+fn names_a_secret(parameter: &str) -> bool {
+    let name = parameter.to_ascii_lowercase();
+    [
+        "pass",
+        "pwd",
+        "secret",
+        "token",
+        "key",
+        "auth",
+        "credential",
+    ]
+    .iter()
+    .any(|secret| name.contains(secret))
 }
 
 #[cfg(test)]
@@ -419,6 +472,20 @@ mod tests {
         assert_eq!(
             redact_url("sqlite://data/showroom.db"),
             "sqlite://data/showroom.db"
+        );
+        assert_eq!(
+            redact_url("postgres://db/shop?user=shop&password=hunter2&sslmode=require"),
+            "postgres://db/shop?user=shop&password=***&sslmode=require"
+        );
+        let redis = redact_url("rediss://cache:6380/0?Password=s3cret&sslkey=k&protocol=resp3");
+        assert!(
+            !redis.contains("s3cret") && !redis.contains("=k&"),
+            "{redis}"
+        );
+        assert!(redis.contains("protocol=resp3"), "{redis}");
+        assert_eq!(
+            redact_url("postgres://u:p@w@"),
+            "[unparseable URL, redacted]"
         );
         let config = Config {
             admin_token: Some(SecretString::from("tok-123")),

@@ -7,6 +7,7 @@ pub mod assets_import;
 pub mod backends;
 pub mod cli;
 pub mod config;
+pub mod connections;
 pub mod demo_seed;
 pub mod mailer;
 pub mod server;

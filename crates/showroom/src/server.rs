@@ -2,7 +2,8 @@
 //! named setting); [`serve_with_listener`] serves until `shutdown` resolves, then drains:
 //! `/readyz` turns 503 first, the listener stays open for the drain period so a load balancer can
 //! notice, then it closes and in-flight requests run to completion. Tests and production start
-//! the server the same way, on a listener they bound themselves.
+//! the server the same way, on a listener they bound themselves; [`crate::connections`] holds
+//! the accept loop and its per-connection limits.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -10,7 +11,9 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 use showroom_http::sessions::{DbSessionStore, ShopSessionStore};
-use showroom_http::{AppState, Delivery, DeliverySettings, HttpSettings, Readiness};
+use showroom_http::{
+    AppState, ConnectionLimits, Delivery, DeliverySettings, HttpSettings, Readiness,
+};
 use tokio::net::TcpListener;
 
 use crate::backends::{backend_error, scheme_of, BackendError, Backends, CONNECT_DEADLINE};
@@ -37,7 +40,22 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
         public_url: absolute_base(config.public_url.trim()).map_err(|why| {
             StartupError::Setting(format!("{}: {why}", setting_name("public_url")))
         })?,
+        connections: ConnectionLimits {
+            header_read_timeout: Duration::from_secs(config.http.header_read_timeout_secs.max(1)),
+            idle_timeout: Duration::from_secs(config.http.idle_timeout_secs.max(1)),
+            max_connections: config.http.max_connections.max(1),
+        },
+        ops_trusted: match config.http.ops_trusted_ips.as_slice() {
+            [] => None,
+            items => Some(showroom_shield::IpList::parse(items).map_err(|why| {
+                StartupError::Setting(format!("{}: {why}", setting_name("http.ops_trusted_ips")))
+            })?),
+        },
     };
+    if let Some(warning) = test_provider_exposure(&config.checkout.payment_provider, config.listen)
+    {
+        tracing::warn!("{warning}");
+    }
     let sessions = session_store(config, &backends).await?;
     let (signing_key, order_link_key) =
         crate::shared_keys::signing_keys(config, &backends.store).await?;
@@ -169,6 +187,7 @@ pub async fn serve_with_listener(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let readiness = state.readiness.clone();
+    let limits = state.settings.connections;
     let app = showroom_http::router(state);
     let stop = async move {
         shutdown.await;
@@ -179,11 +198,19 @@ pub async fn serve_with_listener(
         );
         tokio::time::sleep(drain).await;
     };
-    // The shield needs the TCP peer's address to find the real client IP.
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(stop)
-        .await
+    crate::connections::serve(listener, app, limits, stop).await
+}
+
+/// The `test` payment provider accepts made-up cards and trusts webhooks signed with a secret
+/// printed in the README: fine on a laptop, a gift to anyone who can reach a public address.
+fn test_provider_exposure(provider: &str, address: std::net::SocketAddr) -> Option<String> {
+    (provider == "test" && !address.ip().is_loopback()).then(|| {
+        format!(
+            "checkout.payment_provider (SHOWROOM_CHECKOUT__PAYMENT_PROVIDER) is `test` on {address}, \
+             which is not a loopback address: anyone who can reach it pays with test cards, and its \
+             webhook secret is public; configure a real provider before taking orders"
+        )
+    })
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
@@ -205,5 +232,20 @@ pub async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => tracing::info!("interrupt received"),
         () = terminate => tracing::info!("SIGTERM received"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_test_provider_is_flagged_only_off_loopback() {
+        let public = "0.0.0.0:8080".parse().unwrap();
+        let warning = test_provider_exposure("test", public).expect("a warning");
+        assert!(warning.contains("checkout.payment_provider"), "{warning}");
+        assert!(test_provider_exposure("test", "127.0.0.1:8080".parse().unwrap()).is_none());
+        assert!(test_provider_exposure("test", "[::1]:8080".parse().unwrap()).is_none());
+        assert!(test_provider_exposure("stripe", public).is_none());
     }
 }

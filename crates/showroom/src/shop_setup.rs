@@ -52,6 +52,7 @@ pub fn shop_settings(config: &Config) -> Result<ShopSettings, StartupError> {
             per_account: config.accounts.login_failures_per_account.max(1),
             per_ip: config.accounts.login_failures_per_ip.max(1),
             window: Duration::from_secs(config.accounts.login_window_secs.max(1)),
+            concurrent_hashes: config.accounts.concurrent_password_hashes,
         },
         uploads: UploadSettings {
             limit_bytes: config.assets.max_upload_bytes,

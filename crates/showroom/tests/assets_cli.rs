@@ -186,7 +186,7 @@ fn render_writes_one_poster_per_look_size_and_format_and_lists_them() {
     );
     assert!(output.status.success(), "{output:?}");
     let text = stdout(&output);
-    for look in ["default", "Oak", "Ash"] {
+    for look in ["default", "oak", "ash"] {
         for ext in ["png", "webp"] {
             let name = format!("poster-{look}-256.{ext}");
             let bytes = std::fs::read(out.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -194,8 +194,17 @@ fn render_writes_one_poster_per_look_size_and_format_and_lists_them() {
             assert!(text.contains(&name), "{name} not listed in:\n{text}");
         }
     }
-    let png = std::fs::read(out.join("poster-Oak-256.png")).unwrap();
+    let png = std::fs::read(out.join("poster-oak-256.png")).unwrap();
     assert_eq!(&png[1..4], b"PNG");
+    let listing: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("posters.json")).unwrap()).unwrap();
+    assert_eq!(listing["looks"][1]["name"], "Oak");
+    assert_eq!(listing["looks"][1]["label"], "oak");
+    assert_eq!(listing["looks"][1]["variant"], 0);
+    assert!(listing["camera"]["camera_orbit"]
+        .as_str()
+        .unwrap()
+        .starts_with("35deg "));
 }
 
 #[test]

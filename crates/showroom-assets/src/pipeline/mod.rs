@@ -23,7 +23,7 @@ use crate::optimize::{self, OptimizeError, OptimizeOptions};
 use crate::render::{Background, PosterFormat};
 use crate::{scene, usdz, FileName};
 
-pub use posters::{poster_file_name, PosterStats};
+pub use posters::{looks, poster_file_name, Look, PosterStats};
 pub use report::{PipelineReport, RejectionReport};
 
 /// File names of the derived files, stored next to the original under its content address.

@@ -36,6 +36,39 @@ pub fn poster_file_name(label: &str, size: u32, extension: &str) -> FileName {
         .expect("labels are file segments and sizes are digits")
 }
 
+/// One look of a model: the default materials, or one `KHR_materials_variants` variant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Look {
+    /// The variant's index in the scene; `None` for the default look.
+    pub variant: Option<usize>,
+    /// `default` or the variant's name.
+    pub name: String,
+    /// The variant's name as a file segment, unique among the looks (`poster-<label>-…`).
+    pub label: String,
+}
+
+/// The default look, then one look per variant, with unique file labels.
+pub fn looks(scene: &Scene) -> Vec<Look> {
+    let mut looks = vec![Look {
+        variant: None,
+        name: "default".to_owned(),
+        label: "default".to_owned(),
+    }];
+    let mut used = std::collections::HashSet::new();
+    for (index, name) in scene.variants.iter().enumerate() {
+        let mut l = label(name, index);
+        if !used.insert(l.clone()) {
+            l = format!("{l}-{index}");
+        }
+        looks.push(Look {
+            variant: Some(index),
+            name: name.clone(),
+            label: l,
+        });
+    }
+    looks
+}
+
 /// A variant name as a file-name segment: ASCII letters and digits kept, lowercased, anything
 /// else one `-`, at most 48 characters; an empty result becomes `variant-<index>`.
 pub(super) fn label(name: &str, index: usize) -> String {
@@ -73,18 +106,18 @@ pub(super) fn render_all(
     let Some(&largest) = sizes.last() else {
         return Ok((Vec::new(), render::poster_camera(scene)));
     };
-    let mut looks = vec![(None, "default".to_owned(), "default".to_owned())];
-    let mut used = std::collections::HashSet::new();
-    for (index, name) in scene.variants.iter().enumerate() {
-        let mut l = label(name, index);
-        if !used.insert(l.clone()) {
-            l = format!("{l}-{index}");
-        }
-        looks.push((Some(index), name.clone(), l));
-    }
+    let looks = looks(scene);
     let mut stats = Vec::with_capacity(looks.len());
     let mut camera = None;
-    for (done, (variant, look, label)) in looks.iter().enumerate() {
+    for (
+        done,
+        Look {
+            variant,
+            name: look,
+            label,
+        },
+    ) in looks.iter().enumerate()
+    {
         progress(done, looks.len());
         let started = std::time::Instant::now();
         let poster = render::render_measured(

@@ -102,6 +102,47 @@ async fn file_store_keeps_the_blob_contract_and_the_key_layout() {
     );
 }
 
+/// Collects a stream, returning its bytes and its largest chunk.
+async fn drain(mut stream: showroom_assets::BlobStream) -> (Vec<u8>, usize) {
+    use futures::StreamExt;
+    let (mut all, mut largest) = (Vec::new(), 0);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.expect("a chunk");
+        largest = largest.max(chunk.len());
+        all.extend_from_slice(&chunk);
+    }
+    (all, largest)
+}
+
+#[tokio::test]
+async fn streams_hand_out_a_large_file_and_its_ranges_in_small_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = BlobStore::from_url(&format!("file://{}", dir.path().display())).unwrap();
+    let model = name("model.glb");
+    let bytes: Bytes = (0..8 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    let address = store.put_asset(&model, bytes.clone()).await.unwrap();
+
+    let whole = store.get_stream(&address, &model, None).await.unwrap();
+    let (all, largest) = drain(whole.expect("stored")).await;
+    assert_eq!(all, bytes);
+    assert!(largest <= 1024 * 1024, "a {largest}-byte chunk");
+
+    let range = 3_000_000..7_000_001;
+    let part = store
+        .get_stream(&address, &model, Some(range.clone()))
+        .await;
+    let (some, largest) = drain(part.unwrap().expect("stored")).await;
+    assert_eq!(some, &bytes[3_000_000..7_000_001]);
+    assert!(largest <= 1024 * 1024, "a {largest}-byte chunk");
+
+    assert!(matches!(
+        store.get_stream(&address, &model, Some(5..5)).await,
+        Err(AssetError::InvalidRange { .. })
+    ));
+    let missing = store.get_stream(&address, &name("poster.png"), None).await;
+    assert!(missing.unwrap().is_none());
+}
+
 #[tokio::test]
 async fn file_url_without_leading_slash_is_relative_to_the_working_directory() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,7 +3,9 @@
 //! 1. With an origin secret configured (a CDN in front), a request without the right
 //!    `X-Showroom-Origin-Secret` is refused with 403: the assets are reachable only through the
 //!    CDN, as an S3 bucket behind Origin Access Control would be.
-//! 2. An asset shown by a published product is public.
+//! 2. An asset shown by a published product is public — its delivery files (models, posters,
+//!    USDZ), never the merchant's original upload or the pipeline's report, which are served
+//!    only as in 3.
 //! 3. Anything else — used only by drafts or archived products, or by no product — is served only
 //!    to staff (the admin token) or with a valid signed URL. An expired or wrong signature is 403;
 //!    with no credentials at all the answer is the same 404 as for a missing asset, so a
@@ -16,7 +18,7 @@
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use secrecy::ExposeSecret;
-use showroom_assets::{ContentAddress, FileName};
+use showroom_assets::{ContentAddress, FileName, ORIGINAL_GLB, ORIGINAL_ZIP};
 use showroom_cache::get_or_fill;
 use showroom_store::{AssetVisibility, ContentHash};
 
@@ -71,10 +73,11 @@ pub async fn authorize(
             "`expires` must be a Unix time in whole seconds",
         ));
     }
-    if visibility(state, address)
-        .await
-        .map_err(IntoResponse::into_response)?
-        == AssetVisibility::Public
+    if !always_private(file)
+        && visibility(state, address)
+            .await
+            .map_err(IntoResponse::into_response)?
+            == AssetVisibility::Public
     {
         return Ok(Grant::Public);
     }
@@ -107,6 +110,15 @@ pub async fn authorize(
         }
         _ => Err(ApiError::NotFound { what: "asset" }.into_response()),
     }
+}
+
+/// Files under an address that no product makes public: the original upload (the merchant's
+/// full source, up to the upload limit) and the processing report.
+fn always_private(file: &FileName) -> bool {
+    matches!(
+        file.as_str(),
+        ORIGINAL_GLB | ORIGINAL_ZIP | showroom_assets::pipeline::REPORT
+    )
 }
 
 async fn visibility(

@@ -3,10 +3,13 @@
 //! [`super::access`] before this cache is consulted. Bodies are `Bytes`, shared by reference:
 //! serving a cached 5 MB model costs no storage read and no copy in user space.
 //!
-//! The cache is bounded by total bytes (TinyLFU admission, LRU eviction); an object larger than a
-//! quarter of the budget is never kept, so one huge file cannot flush every popular one. Range
-//! requests read only their bytes from storage and never fill the cache.
+//! The cache is bounded by total bytes (TinyLFU admission, LRU eviction) and keeps only small
+//! files: at most [`LARGEST_HOT_FILE`] and a quarter of the budget, so one huge file cannot flush
+//! every popular one. Larger files, and ranges of files not in memory, are streamed from storage
+//! chunk by chunk. Concurrent misses for one file share a single read ([`HotAssets::load`]), so a
+//! burst of requests for a cold file holds one copy, not one per request.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -19,6 +22,9 @@ pub struct HotAsset {
     pub meta: BlobMeta,
 }
 
+/// The largest file read whole into memory; anything larger is streamed.
+pub const LARGEST_HOT_FILE: u64 = 4 * 1024 * 1024;
+
 pub struct HotAssets {
     cache: Option<moka::future::Cache<String, Arc<HotAsset>>>,
     largest: u64,
@@ -27,7 +33,7 @@ pub struct HotAssets {
 impl HotAssets {
     /// A cache holding at most `capacity_bytes` of bodies; 0 disables it.
     pub fn new(capacity_bytes: u64) -> Self {
-        let largest = (capacity_bytes / 4).min(u64::from(u32::MAX));
+        let largest = (capacity_bytes / 4).min(LARGEST_HOT_FILE);
         let cache = (capacity_bytes > 0).then(|| {
             moka::future::Cache::builder()
                 .max_capacity(capacity_bytes)
@@ -43,13 +49,21 @@ impl HotAssets {
         self.cache.as_ref()?.get(&address.key(file)).await
     }
 
-    /// Keeps `asset` if it is small enough to be worth it.
-    pub async fn offer(&self, address: &ContentAddress, file: &FileName, asset: HotAsset) {
-        if let Some(cache) = &self.cache {
-            if asset.bytes.len() as u64 <= self.largest {
-                cache.insert(address.key(file), Arc::new(asset)).await;
-            }
-        }
+    /// The cached copy, or the result of `read`, kept for the next request. Concurrent calls
+    /// for the same file wait for one `read` instead of each running their own. Only for files
+    /// that [`HotAssets::would_keep`]; `None` when the cache is off.
+    pub async fn load<E>(
+        &self,
+        address: &ContentAddress,
+        file: &FileName,
+        read: impl Future<Output = Result<HotAsset, E>>,
+    ) -> Option<Result<Arc<HotAsset>, Arc<E>>>
+    where
+        E: Send + Sync + 'static,
+    {
+        let cache = self.cache.as_ref()?;
+        let read = async { read.await.map(Arc::new) };
+        Some(cache.try_get_with(address.key(file), read).await)
     }
 
     /// Whether an object of `size` bytes would be kept, so a full GET should read it whole.

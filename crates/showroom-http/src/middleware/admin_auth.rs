@@ -10,7 +10,7 @@
 //! ([`Principal::may`]): 403. The [`Principal`] is left in the request's extensions.
 
 use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use secrecy::ExposeSecret;
@@ -64,17 +64,30 @@ async fn authenticate(
         }))
 }
 
+/// The token of an `Authorization: Bearer <token>` header; any other scheme is no token.
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|v| v.trim().to_owned())
+}
+
+/// Whether `token` is the bootstrap admin token or a live API token, for the CSRF check: only a
+/// request that such a token authenticates is an API client exempt from it.
+pub(crate) async fn bearer_authenticates(state: &AppState, token: &str) -> bool {
+    matches!(
+        authenticate(state, Some(token.to_owned()), None).await,
+        Ok(Some(_))
+    )
+}
+
 pub async fn require_admin(
     State(state): State<AppState>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let bearer = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|v| v.trim().to_owned());
+    let bearer = bearer_token(request.headers());
     let session = request.extensions().get::<Session>().cloned();
     let principal = match authenticate(&state, bearer, session).await {
         Ok(Some(principal)) => principal,

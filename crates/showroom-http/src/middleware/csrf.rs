@@ -2,33 +2,23 @@
 //! PATCH or DELETE that carries the session cookie must also carry `X-CSRF-Token` equal to the
 //! session's token (from `GET /api/v1/session`), compared in constant time. A forged request from
 //! another site cannot read that token, and `SameSite=Lax` already keeps the cookie off most
-//! cross-site writes; this closes the rest. Requests without the session cookie (API clients
-//! with a bearer token, a first guest checkout) carry no ambient authority and pass.
+//! cross-site writes; this closes the rest. Requests without a session (a first guest checkout)
+//! carry no ambient authority and pass, and so do requests that a bearer token (the admin token
+//! or a live API token) authenticates: any other `Authorization` header is ignored, since the
+//! admin guard would then fall back to the cookie.
 
-use axum::extract::Request;
-use axum::http::{header, Method, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
 use crate::error::ApiError;
-use crate::sessions::{COOKIE_NAME, CSRF_TOKEN};
+use crate::middleware::admin_auth::{bearer_authenticates, bearer_token};
+use crate::sessions::CSRF_TOKEN;
+use crate::state::AppState;
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
-
-fn has_session_cookie(request: &Request) -> bool {
-    request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|pair| {
-            pair.trim()
-                .split_once('=')
-                .is_some_and(|(name, _)| name == COOKIE_NAME)
-        })
-}
 
 fn refused(detail: &str) -> Response {
     ApiError::Refused {
@@ -39,16 +29,28 @@ fn refused(detail: &str) -> Response {
     .into_response()
 }
 
-pub async fn require_csrf_token(session: Session, request: Request, next: Next) -> Response {
+pub async fn require_csrf_token(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+    next: Next,
+) -> Response {
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
     );
-    // A request with `Authorization` is an API client: a browser cannot add that header to a
-    // cross-site request without a CORS preflight, which only configured origins pass.
-    let api_client = request.headers().contains_key(header::AUTHORIZATION);
-    if safe || api_client || !has_session_cookie(&request) {
+    // The session layer's own reading of the cookie: an id it would load. A cookie it cannot
+    // read carries no session, and so no ambient authority.
+    if safe || session.id().is_none() {
         return next.run(request).await;
+    }
+    // An API client is exempt only when its bearer token really authenticates it; otherwise
+    // (no token, another scheme, a wrong token) the session cookie is what would authorize the
+    // write, and that needs the token.
+    if let Some(token) = bearer_token(request.headers()) {
+        if bearer_authenticates(&state, &token).await {
+            return next.run(request).await;
+        }
     }
     let presented = request
         .headers()

@@ -2,7 +2,9 @@
 //! in `app.rs`, in one place.
 
 pub mod admin_auth;
+pub mod content_length;
 pub mod csrf;
+pub mod host;
 pub mod panic;
 pub mod request_metrics;
 pub mod timeout;

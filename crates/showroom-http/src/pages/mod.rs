@@ -18,10 +18,13 @@
 pub mod admin;
 pub mod camera;
 mod cards;
+mod cart;
 mod catalog;
+mod checkout;
 pub mod chrome;
 pub mod errors;
 pub mod format;
+mod forms;
 mod listing;
 pub mod model_facts;
 mod product;
@@ -30,7 +33,7 @@ mod seo;
 pub mod static_files;
 mod structured_data;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::state::AppState;
@@ -47,6 +50,15 @@ pub fn router() -> Router<AppState> {
         .route("/c/{slug}", get(catalog::category))
         .route("/search", get(catalog::search))
         .route("/products/{slug}", get(product::product_page))
+        .route("/cart", get(cart::cart_page))
+        .route("/cart/add", post(cart::add))
+        .route("/cart/update", post(cart::update))
+        .route("/cart/remove", post(cart::remove))
+        .route(
+            "/checkout",
+            get(checkout::checkout_page).post(checkout::place_order),
+        )
+        .route("/orders/{id}", get(checkout::order_page))
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/static/{hash}/{*path}", get(static_files::serve))

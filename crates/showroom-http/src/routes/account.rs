@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
-use crate::routes::checkout::{no_store, OrderDto};
+use crate::routes::checkout::OrderDto;
 use crate::sessions::CUSTOMER_ID;
 use crate::shopper::{end_session, rotate_session_id, start_account_session, Shopper};
 use crate::state::AppState;
@@ -97,29 +97,23 @@ async fn current_customer(
     })
 }
 
-pub(crate) fn answer(result: Result<Response, ApiError>) -> Response {
-    no_store(result.unwrap_or_else(IntoResponse::into_response))
-}
-
 /// Start (or read) the session: the CSRF token and who is logged in.
 #[utoipa::path(get, path = "/api/v1/session", tag = "account",
     responses((status = 200, description = "The session; sets the session cookie", body = SessionDto)))]
-pub async fn session(State(state): State<AppState>, shopper: Shopper) -> Response {
-    answer(
-        async {
-            let customer = match shopper.customer {
-                Some(id) => state.catalog.customer(id).await?,
-                None => None,
-            };
-            Ok(axum::Json(SessionDto {
-                csrf_token: shopper.csrf_token().await?,
-                customer: customer.as_ref().map(customer_dto),
-                staff_id: shopper.staff_id().await?,
-            })
-            .into_response())
-        }
-        .await,
-    )
+pub async fn session(
+    State(state): State<AppState>,
+    shopper: Shopper,
+) -> Result<Response, ApiError> {
+    let customer = match shopper.customer {
+        Some(id) => state.catalog.customer(id).await?,
+        None => None,
+    };
+    Ok(axum::Json(SessionDto {
+        csrf_token: shopper.csrf_token().await?,
+        customer: customer.as_ref().map(customer_dto),
+        staff_id: shopper.staff_id().await?,
+    })
+    .into_response())
 }
 
 /// Create a customer account and log in as it.
@@ -134,18 +128,13 @@ pub async fn register(
     State(state): State<AppState>,
     shopper: Shopper,
     body: Result<ApiJson<Credentials>, ApiError>,
-) -> Response {
-    answer(
-        async {
-            let ApiJson(body) = body?;
-            let email = Email::parse(&body.email).field("email")?;
-            let accounts = &state.shop.accounts;
-            let customer = accounts.register_customer(email, &body.password).await?;
-            start_account_session(&shopper.session, CUSTOMER_ID, customer.id).await?;
-            Ok((StatusCode::CREATED, axum::Json(customer_dto(&customer))).into_response())
-        }
-        .await,
-    )
+) -> Result<Response, ApiError> {
+    let ApiJson(body) = body?;
+    let email = Email::parse(&body.email).field("email")?;
+    let accounts = &state.shop.accounts;
+    let customer = accounts.register_customer(email, &body.password).await?;
+    start_account_session(&shopper.session, CUSTOMER_ID, customer.id).await?;
+    Ok((StatusCode::CREATED, axum::Json(customer_dto(&customer))).into_response())
 }
 
 /// Log in as a customer. Throttled per account and per client address.
@@ -162,21 +151,16 @@ pub async fn login(
     shopper: Shopper,
     ip: Option<Extension<ClientIp>>,
     body: Result<ApiJson<Credentials>, ApiError>,
-) -> Response {
-    answer(
-        async {
-            let (email, password) = parse_credentials(body)?;
-            let guest_cart = shopper.guest_cart_id().await?;
-            let customer = state
-                .shop
-                .accounts
-                .login_customer(&email, &password, client_ip(ip), guest_cart)
-                .await?;
-            start_account_session(&shopper.session, CUSTOMER_ID, customer.id).await?;
-            Ok(axum::Json(customer_dto(&customer)).into_response())
-        }
-        .await,
-    )
+) -> Result<Response, ApiError> {
+    let (email, password) = parse_credentials(body)?;
+    let guest_cart = shopper.guest_cart_id().await?;
+    let customer = state
+        .shop
+        .accounts
+        .login_customer(&email, &password, client_ip(ip), guest_cart)
+        .await?;
+    start_account_session(&shopper.session, CUSTOMER_ID, customer.id).await?;
+    Ok(axum::Json(customer_dto(&customer)).into_response())
 }
 
 /// A login body as an email and the password typed.
@@ -193,14 +177,9 @@ pub(crate) fn parse_credentials(
         (status = 204, description = "Logged out; the session is deleted"),
         (status = 403, description = "Missing or wrong `X-CSRF-Token`", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn logout(shopper: Shopper) -> Response {
-    answer(
-        async {
-            end_session(&shopper.session).await?;
-            Ok(StatusCode::NO_CONTENT.into_response())
-        }
-        .await,
-    )
+pub async fn logout(shopper: Shopper) -> Result<Response, ApiError> {
+    end_session(&shopper.session).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// The logged-in customer.
@@ -209,14 +188,9 @@ pub async fn logout(shopper: Shopper) -> Response {
         (status = 200, description = "The account", body = CustomerDto),
         (status = 401, description = "Not logged in (`login_required`)", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn me(State(state): State<AppState>, shopper: Shopper) -> Response {
-    answer(
-        async {
-            let customer = current_customer(&state, &shopper).await?;
-            Ok(axum::Json(customer_dto(&customer)).into_response())
-        }
-        .await,
-    )
+pub async fn me(State(state): State<AppState>, shopper: Shopper) -> Result<Response, ApiError> {
+    let customer = current_customer(&state, &shopper).await?;
+    Ok(axum::Json(customer_dto(&customer)).into_response())
 }
 
 /// Change the password; the session id is rotated.
@@ -231,21 +205,16 @@ pub async fn change_password(
     State(state): State<AppState>,
     shopper: Shopper,
     body: Result<ApiJson<PasswordChange>, ApiError>,
-) -> Response {
-    answer(
-        async {
-            let customer = current_customer(&state, &shopper).await?;
-            let ApiJson(body) = body?;
-            state
-                .shop
-                .accounts
-                .change_customer_password(&customer, &body.current_password, &body.new_password)
-                .await?;
-            rotate_session_id(&shopper.session).await?;
-            Ok(StatusCode::NO_CONTENT.into_response())
-        }
-        .await,
-    )
+) -> Result<Response, ApiError> {
+    let customer = current_customer(&state, &shopper).await?;
+    let ApiJson(body) = body?;
+    state
+        .shop
+        .accounts
+        .change_customer_password(&customer, &body.current_password, &body.new_password)
+        .await?;
+    rotate_session_id(&shopper.session).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// The logged-in customer's orders, newest first (at most 100).
@@ -254,25 +223,23 @@ pub async fn change_password(
         (status = 200, description = "Their orders", body = [OrderDto]),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn my_orders(State(state): State<AppState>, shopper: Shopper) -> Response {
-    answer(
-        async {
-            let customer = current_customer(&state, &shopper).await?;
-            let key = &state.delivery.settings.order_link_key;
-            let orders: Vec<OrderDto> = state
-                .catalog
-                .orders_for_customer(customer.id, 100)
-                .await?
-                .into_iter()
-                .map(|order| {
-                    let token = order_token(key, order.id);
-                    OrderDto::new(order, token)
-                })
-                .collect();
-            Ok(axum::Json(orders).into_response())
-        }
-        .await,
-    )
+pub async fn my_orders(
+    State(state): State<AppState>,
+    shopper: Shopper,
+) -> Result<Response, ApiError> {
+    let customer = current_customer(&state, &shopper).await?;
+    let key = &state.delivery.settings.order_link_key;
+    let orders: Vec<OrderDto> = state
+        .catalog
+        .orders_for_customer(customer.id, 100)
+        .await?
+        .into_iter()
+        .map(|order| {
+            let token = order_token(key, order.id);
+            OrderDto::new(order, token)
+        })
+        .collect();
+    Ok(axum::Json(orders).into_response())
 }
 
 /// One of the logged-in customer's orders; anyone else's is a 404.
@@ -287,21 +254,16 @@ pub async fn my_order(
     State(state): State<AppState>,
     shopper: Shopper,
     Path(id): Path<String>,
-) -> Response {
-    answer(
-        async {
-            let customer = current_customer(&state, &shopper).await?;
-            let not_found = || ApiError::NotFound { what: "order" };
-            let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
-            let order = state
-                .catalog
-                .order_by_id(id)
-                .await?
-                .filter(|order| order.customer_id == Some(customer.id))
-                .ok_or_else(not_found)?;
-            let token = order_token(&state.delivery.settings.order_link_key, order.id);
-            Ok(axum::Json(OrderDto::new(order, token)).into_response())
-        }
-        .await,
-    )
+) -> Result<Response, ApiError> {
+    let customer = current_customer(&state, &shopper).await?;
+    let not_found = || ApiError::NotFound { what: "order" };
+    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let order = state
+        .catalog
+        .order_by_id(id)
+        .await?
+        .filter(|order| order.customer_id == Some(customer.id))
+        .ok_or_else(not_found)?;
+    let token = order_token(&state.delivery.settings.order_link_key, order.id);
+    Ok(axum::Json(OrderDto::new(order, token)).into_response())
 }

@@ -14,7 +14,6 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
-use crate::routes::checkout::no_store;
 use crate::routes::dto::{rfc3339, MoneyDto};
 use crate::routes::input::MoneyInput;
 use crate::state::AppState;
@@ -151,7 +150,7 @@ pub async fn list_codes(State(state): State<AppState>) -> Result<Response, ApiEr
         .into_iter()
         .map(DiscountDto::from)
         .collect();
-    Ok(no_store(axum::Json(codes).into_response()))
+    Ok(axum::Json(codes).into_response())
 }
 
 /// Create a discount code.
@@ -172,9 +171,7 @@ pub async fn create_code(
         .catalog
         .create_discount(discount(&state, body)?)
         .await?;
-    Ok(no_store(
-        (StatusCode::CREATED, axum::Json(DiscountDto::from(record))).into_response(),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(DiscountDto::from(record))).into_response())
 }
 
 /// One discount code, with how often it was used.
@@ -199,9 +196,7 @@ pub async fn get_code(
         .discount_by_code(&code)
         .await?
         .ok_or_else(not_found)?;
-    Ok(no_store(
-        axum::Json(DiscountDto::from(record)).into_response(),
-    ))
+    Ok(axum::Json(DiscountDto::from(record)).into_response())
 }
 
 /// Switch a code on or off.
@@ -227,7 +222,5 @@ pub async fn update_code(
         .catalog
         .set_discount_active(&code, body.active)
         .await?;
-    Ok(no_store(
-        axum::Json(DiscountDto::from(record)).into_response(),
-    ))
+    Ok(axum::Json(DiscountDto::from(record)).into_response())
 }

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
 use crate::principal::AdminActor;
-use crate::routes::checkout::{idempotency_key, no_store, OrderDto};
+use crate::routes::checkout::{idempotency_key, OrderDto};
 use crate::routes::dto::{rfc3339, MoneyDto};
 use crate::routes::params::{parse_id, parse_order_query};
 use crate::state::AppState;
@@ -175,7 +175,7 @@ fn event_dto(entry: OrderHistoryEntry) -> OrderEventDto {
 }
 
 fn json<T: Serialize>(body: T) -> Response {
-    no_store(axum::Json(body).into_response())
+    axum::Json(body).into_response()
 }
 
 /// Orders, newest first: filter by `state`, search by order number or email (`q`), page with
@@ -335,5 +335,5 @@ pub async fn refund_order(
         refund: done.refund.into(),
         order: admin_dto(&state, done.order),
     };
-    Ok(no_store((status, axum::Json(body)).into_response()))
+    Ok((status, axum::Json(body)).into_response())
 }

@@ -15,16 +15,18 @@
 //!
 //! Every success carries `ETag`, `Last-Modified`, `Accept-Ranges: bytes`, the file's media type
 //! and `Cache-Control` (immutable for public assets, `private, no-store` for staff and signed
-//! URLs). Bodies are `Bytes` handed to the socket without a copy, from the in-memory [`hot`]
-//! cache when the object is there.
+//! URLs). Small files are served from the in-memory [`hot`] cache as shared `Bytes`; anything
+//! larger, and ranges of files not in memory, are streamed from storage chunk by chunk, so memory
+//! per request stays small however large the file (a 100 MB model costs a chunk, not 100 MB).
 
 use std::ops::Range;
 use std::sync::Arc;
 
+use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
+use futures::TryStreamExt;
 use showroom_assets::{AssetError, BlobMeta, ContentAddress, FileName, IMMUTABLE_CACHE_CONTROL};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -99,7 +101,7 @@ async fn deliver(
             .blobs
             .head(address, file)
             .await
-            .map_err(storage)?
+            .map_err(|e| storage(&e))?
             .ok_or(ApiError::NotFound { what: "asset" })?,
     };
     let validators = Validators::new(address, file, &meta, grant)?;
@@ -120,12 +122,15 @@ async fn deliver(
     match range::resolve(range_header, meta.size) {
         Requested::Full => {
             let body = whole(state, address, file, hot_copy, &meta).await?;
-            Ok(validators.apply(body.into_response()))
+            let mut response = validators.apply(body.into_response());
+            set_length(&mut response, meta.size);
+            Ok(response)
         }
         Requested::Partial(bytes) => {
             let body = part(state, address, file, hot_copy, bytes.clone()).await?;
             let mut response =
                 validators.apply((StatusCode::PARTIAL_CONTENT, body).into_response());
+            set_length(&mut response, bytes.end - bytes.start);
             response.headers_mut().insert(
                 header::CONTENT_RANGE,
                 header_value(&range::content_range(&bytes, meta.size))?,
@@ -136,52 +141,86 @@ async fn deliver(
     }
 }
 
-/// The whole object: from memory, or read once and offered to the in-memory cache.
+/// A streamed body has no size of its own; the length from `head` lets the client show progress
+/// and lets the connection be reused.
+fn set_length(response: &mut Response, length: u64) {
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+}
+
+/// The whole object: from memory; read once into memory when it is small enough to keep (one
+/// read shared by concurrent requests); otherwise streamed from storage.
 async fn whole(
     state: &AppState,
     address: &ContentAddress,
     file: &FileName,
     hot_copy: Option<Arc<HotAsset>>,
     meta: &BlobMeta,
-) -> Result<Bytes, ApiError> {
+) -> Result<Body, ApiError> {
     if let Some(asset) = hot_copy {
-        return Ok(asset.bytes.clone());
+        return Ok(Body::from(asset.bytes.clone()));
     }
-    let bytes = state
-        .blobs
-        .get(address, file)
-        .await
-        .map_err(storage)?
-        .ok_or(ApiError::NotFound { what: "asset" })?;
     let hot: &hot::HotAssets = &state.delivery.hot;
     if hot.would_keep(meta.size) {
-        let asset = HotAsset {
-            bytes: bytes.clone(),
-            meta: meta.clone(),
+        let read = async {
+            match state.blobs.get(address, file).await {
+                Ok(Some(bytes)) => Ok(HotAsset {
+                    bytes,
+                    meta: meta.clone(),
+                }),
+                Ok(None) => Err(None),
+                Err(error) => Err(Some(error)),
+            }
         };
-        hot.offer(address, file, asset).await;
+        if let Some(loaded) = hot.load(address, file, read).await {
+            return match loaded {
+                Ok(asset) => Ok(Body::from(asset.bytes.clone())),
+                Err(failure) => Err(match failure.as_ref() {
+                    None => ApiError::NotFound { what: "asset" },
+                    Some(error) => storage(error),
+                }),
+            };
+        }
     }
-    Ok(bytes)
+    streamed(state, address, file, None).await
 }
 
-/// Bytes `range` (already inside the object): a slice of the memory copy, or one ranged read.
+/// Bytes `range` (already inside the object): a slice of the memory copy, or streamed from
+/// storage.
 async fn part(
     state: &AppState,
     address: &ContentAddress,
     file: &FileName,
     hot_copy: Option<Arc<HotAsset>>,
     range: Range<u64>,
-) -> Result<Bytes, ApiError> {
+) -> Result<Body, ApiError> {
     if let Some(asset) = hot_copy {
         let (start, end) = (range.start as usize, range.end as usize);
-        return Ok(asset.bytes.slice(start..end));
+        return Ok(Body::from(asset.bytes.slice(start..end)));
     }
-    state
+    streamed(state, address, file, Some(range)).await
+}
+
+/// A body read from storage chunk by chunk as the client takes it: memory per request stays at
+/// a chunk or two whatever the file's size. A storage failure after the headers went out can
+/// only cut the response short; it is logged.
+async fn streamed(
+    state: &AppState,
+    address: &ContentAddress,
+    file: &FileName,
+    range: Option<Range<u64>>,
+) -> Result<Body, ApiError> {
+    let stream = state
         .blobs
-        .get_range(address, file, range)
+        .get_stream(address, file, range)
         .await
-        .map_err(storage)?
-        .ok_or(ApiError::NotFound { what: "asset" })
+        .map_err(|e| storage(&e))?
+        .ok_or(ApiError::NotFound { what: "asset" })?;
+    let key = address.key(file);
+    Ok(Body::from_stream(stream.inspect_err(move |error| {
+        tracing::warn!(%error, object = %key, "asset body cut short by a storage error");
+    })))
 }
 
 /// The headers every successful answer (200, 206, 304, HEAD) carries.
@@ -254,7 +293,7 @@ fn header_value(text: &str) -> Result<HeaderValue, ApiError> {
     HeaderValue::from_str(text).map_err(ApiError::internal)
 }
 
-fn storage(error: AssetError) -> ApiError {
+fn storage(error: &AssetError) -> ApiError {
     ApiError::Unavailable {
         detail: format!("object storage: {error}"),
     }

@@ -27,7 +27,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
 use crate::routes::checkout::{
-    checkout_details, idempotency_key, no_store, AddressInput, OrderDto, PaymentInput,
+    checkout_details, idempotency_key, AddressInput, OrderDto, PaymentInput,
 };
 use crate::routes::dto::CartDto;
 use crate::shopper::Shopper;
@@ -153,10 +153,6 @@ where
     answer(carts, query, cart).await
 }
 
-fn finish(result: Result<Response, ApiError>) -> Response {
-    no_store(result.unwrap_or_else(IntoResponse::into_response))
-}
-
 fn variant_path(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| ApiError::validation("variant_id", "not a variant id (UUID)"))
 }
@@ -179,14 +175,9 @@ pub async fn get_cart(
     State(state): State<AppState>,
     shopper: Shopper,
     RawQuery(query): RawQuery,
-) -> Response {
-    finish(
-        async {
-            let carts = &state.shop.carts;
-            answer(carts, query.as_deref(), shopper.cart(carts).await?).await
-        }
-        .await,
-    )
+) -> Result<Response, ApiError> {
+    let carts = &state.shop.carts;
+    answer(carts, query.as_deref(), shopper.cart(carts).await?).await
 }
 
 /// Add units of a variant to the cart (a line's quantity grows when it is already there).
@@ -207,19 +198,14 @@ pub async fn add_line(
     shopper: Shopper,
     RawQuery(query): RawQuery,
     body: Result<ApiJson<AddLineRequest>, ApiError>,
-) -> Response {
-    finish(
-        async {
-            let ApiJson(body) = body?;
-            let change = LineChange::Add(body.quantity);
-            let carts = &state.shop.carts;
-            change_cart(carts, &shopper, query.as_deref(), |cart| {
-                carts.change_line(cart, body.variant_id, change)
-            })
-            .await
-        }
-        .await,
-    )
+) -> Result<Response, ApiError> {
+    let ApiJson(body) = body?;
+    let change = LineChange::Add(body.quantity);
+    let carts = &state.shop.carts;
+    change_cart(carts, &shopper, query.as_deref(), |cart| {
+        carts.change_line(cart, body.variant_id, change)
+    })
+    .await
 }
 
 /// Set a line's quantity; 0 removes the line.
@@ -241,20 +227,15 @@ pub async fn set_line(
     Path(variant_id): Path<String>,
     RawQuery(query): RawQuery,
     body: Result<ApiJson<SetLineRequest>, ApiError>,
-) -> Response {
-    finish(
-        async {
-            let variant_id = variant_path(&variant_id)?;
-            let ApiJson(body) = body?;
-            let change = LineChange::Set(body.quantity);
-            let carts = &state.shop.carts;
-            change_cart(carts, &shopper, query.as_deref(), |cart| {
-                carts.change_line(cart, variant_id, change)
-            })
-            .await
-        }
-        .await,
-    )
+) -> Result<Response, ApiError> {
+    let variant_id = variant_path(&variant_id)?;
+    let ApiJson(body) = body?;
+    let change = LineChange::Set(body.quantity);
+    let carts = &state.shop.carts;
+    change_cart(carts, &shopper, query.as_deref(), |cart| {
+        carts.change_line(cart, variant_id, change)
+    })
+    .await
 }
 
 /// Remove a line; removing a line that is not there is not an error.
@@ -273,18 +254,13 @@ pub async fn remove_line(
     shopper: Shopper,
     Path(variant_id): Path<String>,
     RawQuery(query): RawQuery,
-) -> Response {
-    finish(
-        async {
-            let variant_id = variant_path(&variant_id)?;
-            let carts = &state.shop.carts;
-            change_existing_cart(carts, &shopper, query.as_deref(), |cart| {
-                carts.remove_line(cart, variant_id)
-            })
-            .await
-        }
-        .await,
-    )
+) -> Result<Response, ApiError> {
+    let variant_id = variant_path(&variant_id)?;
+    let carts = &state.shop.carts;
+    change_existing_cart(carts, &shopper, query.as_deref(), |cart| {
+        carts.remove_line(cart, variant_id)
+    })
+    .await
 }
 
 /// Enter a discount code (replacing any other).
@@ -304,18 +280,13 @@ pub async fn set_discount_code(
     shopper: Shopper,
     RawQuery(query): RawQuery,
     body: Result<ApiJson<DiscountCodeRequest>, ApiError>,
-) -> Response {
-    finish(
-        async {
-            let ApiJson(body) = body?;
-            let carts = &state.shop.carts;
-            change_cart(carts, &shopper, query.as_deref(), |cart| async move {
-                carts.set_discount_code(cart, Some(&body.code)).await
-            })
-            .await
-        }
-        .await,
-    )
+) -> Result<Response, ApiError> {
+    let ApiJson(body) = body?;
+    let carts = &state.shop.carts;
+    change_cart(carts, &shopper, query.as_deref(), |cart| async move {
+        carts.set_discount_code(cart, Some(&body.code)).await
+    })
+    .await
 }
 
 /// Remove the discount code.
@@ -333,17 +304,12 @@ pub async fn clear_discount_code(
     State(state): State<AppState>,
     shopper: Shopper,
     RawQuery(query): RawQuery,
-) -> Response {
-    finish(
-        async {
-            let carts = &state.shop.carts;
-            change_existing_cart(carts, &shopper, query.as_deref(), |cart| {
-                carts.set_discount_code(cart, None)
-            })
-            .await
-        }
-        .await,
-    )
+) -> Result<Response, ApiError> {
+    let carts = &state.shop.carts;
+    change_existing_cart(carts, &shopper, query.as_deref(), |cart| {
+        carts.set_discount_code(cart, None)
+    })
+    .await
 }
 
 /// Place and pay an order for the cart's lines.
@@ -371,32 +337,27 @@ pub async fn checkout(
     shopper: Shopper,
     headers: HeaderMap,
     body: Result<ApiJson<CartCheckoutRequest>, ApiError>,
-) -> Response {
-    finish(
-        async {
-            let key = idempotency_key(&headers)?;
-            let ApiJson(body) = body?;
-            let checkout = &state.shop.checkout;
-            let details = checkout_details(
-                body.email,
-                body.shipping_address,
-                body.shipping_method,
-                body.payment,
-            );
-            let (order, card) = checkout.order_details(key, shopper.customer, details)?;
-            let cart = shopper.cart(&state.shop.carts).await?;
-            let placed = checkout
-                .checkout_cart(cart, CartCheckout { order, card })
-                .await?;
-            let status = if placed.created {
-                StatusCode::CREATED
-            } else {
-                StatusCode::OK
-            };
-            let token = order_token(&state.delivery.settings.order_link_key, placed.order.id);
-            let dto = OrderDto::new(placed.order, token);
-            Ok((status, axum::Json(dto)).into_response())
-        }
-        .await,
-    )
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
+    let ApiJson(body) = body?;
+    let checkout = &state.shop.checkout;
+    let details = checkout_details(
+        body.email,
+        body.shipping_address,
+        body.shipping_method,
+        body.payment,
+    );
+    let (order, card) = checkout.order_details(key, shopper.customer, details)?;
+    let cart = shopper.cart(&state.shop.carts).await?;
+    let placed = checkout
+        .checkout_cart(cart, CartCheckout { order, card })
+        .await?;
+    let status = if placed.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let token = order_token(&state.delivery.settings.order_link_key, placed.order.id);
+    let dto = OrderDto::new(placed.order, token);
+    Ok((status, axum::Json(dto)).into_response())
 }

@@ -11,7 +11,7 @@
 //! retry with the same `Idempotency-Key`; a retry of a failed payment gets the same `402`.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use showroom_domain::{IdempotencyKey, RawAddress};
@@ -32,8 +32,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(checkout))
         .routes(routes!(guest_order))
 }
-
-const NO_STORE: HeaderValue = HeaderValue::from_static("private, no-store");
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -231,13 +229,6 @@ pub(crate) fn checkout_details(
     }
 }
 
-pub(crate) fn no_store(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, NO_STORE);
-    response
-}
-
 /// Place and pay an order as a guest.
 ///
 /// One transaction reserves the stock (never below zero), snapshots the lines at the server's
@@ -269,39 +260,35 @@ pub async fn checkout(
     shopper: Shopper,
     headers: HeaderMap,
     body: Result<ApiJson<CheckoutRequest>, ApiError>,
-) -> Response {
-    let result = async {
-        let key = idempotency_key(&headers)?;
-        let ApiJson(body) = body?;
-        let checkout: &Checkout = &state.shop.checkout;
-        let lines: Vec<RequestedLine> = body
-            .lines
-            .iter()
-            .map(|line| RequestedLine {
-                variant_id: line.variant_id,
-                quantity: line.quantity,
-            })
-            .collect();
-        let details = checkout_details(
-            body.email,
-            body.shipping_address,
-            body.shipping_method,
-            body.payment,
-        );
-        let discount_code = body.discount_code.as_deref();
-        let (new, card) =
-            checkout.guest_order(key, shopper.customer, details, discount_code, &lines)?;
-        let placed = checkout.place_order(new, card).await?;
-        let status = if placed.created {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
-        };
-        let token = order_token(&state.delivery.settings.order_link_key, placed.order.id);
-        Ok::<_, ApiError>((status, axum::Json(OrderDto::new(placed.order, token))).into_response())
-    }
-    .await;
-    no_store(result.unwrap_or_else(IntoResponse::into_response))
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
+    let ApiJson(body) = body?;
+    let checkout: &Checkout = &state.shop.checkout;
+    let lines: Vec<RequestedLine> = body
+        .lines
+        .iter()
+        .map(|line| RequestedLine {
+            variant_id: line.variant_id,
+            quantity: line.quantity,
+        })
+        .collect();
+    let details = checkout_details(
+        body.email,
+        body.shipping_address,
+        body.shipping_method,
+        body.payment,
+    );
+    let discount_code = body.discount_code.as_deref();
+    let (new, card) =
+        checkout.guest_order(key, shopper.customer, details, discount_code, &lines)?;
+    let placed = checkout.place_order(new, card).await?;
+    let status = if placed.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let token = order_token(&state.delivery.settings.order_link_key, placed.order.id);
+    Ok((status, axum::Json(OrderDto::new(placed.order, token))).into_response())
 }
 
 /// Documents the query of the guest order read; parsed by hand so that no query, however
@@ -339,18 +326,14 @@ pub async fn guest_order(
     State(state): State<AppState>,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
-) -> Response {
-    let result = async {
-        let not_found = ApiError::NotFound { what: "order" };
-        let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound { what: "order" })?;
-        let key = &state.delivery.settings.order_link_key;
-        let token = token_of(query.as_deref());
-        if !verify_order_token(key, id, &token) {
-            return Err(not_found);
-        }
-        let order = state.catalog.order_by_id(id).await?.ok_or(not_found)?;
-        Ok::<_, ApiError>(axum::Json(OrderDto::new(order, token)).into_response())
+) -> Result<Response, ApiError> {
+    let not_found = ApiError::NotFound { what: "order" };
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound { what: "order" })?;
+    let key = &state.delivery.settings.order_link_key;
+    let token = token_of(query.as_deref());
+    if !verify_order_token(key, id, &token) {
+        return Err(not_found);
     }
-    .await;
-    no_store(result.unwrap_or_else(IntoResponse::into_response))
+    let order = state.catalog.order_by_id(id).await?.ok_or(not_found)?;
+    Ok(axum::Json(OrderDto::new(order, token)).into_response())
 }

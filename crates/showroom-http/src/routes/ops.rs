@@ -2,18 +2,25 @@
 //! (no dependency is touched, so a slow database never gets a healthy instance killed);
 //! `/readyz` checks the database, cache and object storage concurrently, each with a deadline,
 //! and answers 503 naming what failed — or `draining` once shutdown has begun.
+//!
+//! With `http.ops_trusted_ips` set, only those addresses (the client IP the shield found behind
+//! trusted proxies, else the TCP peer) read `/metrics` — anyone else gets the same 404 as an
+//! unknown path — and the causes of a failing `/readyz`; others learn only ready or not.
 
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use axum::extract::State;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
+use showroom_shield::ClientIp;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::error::{problem_response, Problem};
+use crate::error::{problem_response, ApiError, Problem};
 use crate::state::AppState;
 
 const CHECK_DEADLINE: Duration = Duration::from_secs(2);
@@ -56,7 +63,7 @@ pub struct Readiness {
         (status = 503, description = "Draining, or a dependency is unreachable (named in `detail`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn readyz(State(state): State<AppState>) -> Response {
+pub async fn readyz(State(state): State<AppState>, caller: Caller) -> Response {
     if !state.readiness.is_accepting() {
         return not_ready("the instance is draining for shutdown".into());
     }
@@ -83,10 +90,14 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     // load balancer.
     let cache_down = !matches!(cache, Ok(Ok(())));
     if cache_down {
-        tracing::warn!("ready without the cache: it does not answer; serving from the database");
+        // Probes come every second; the cache's circuit breaker already said so once.
+        tracing::debug!("ready without the cache: it does not answer; serving from the database");
     }
     if !failed.is_empty() {
         tracing::warn!(failed = ?failed, "not ready");
+        if !caller.is_trusted(&state) {
+            return not_ready("not ready: a dependency is unreachable".into());
+        }
         return not_ready(format!("not ready: {}", failed.join("; ")));
     }
     let checks = [
@@ -137,7 +148,10 @@ fn not_ready(detail: String) -> Response {
     get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain"))
 )]
-pub async fn metrics(State(state): State<AppState>) -> Response {
+pub async fn metrics(State(state): State<AppState>, caller: Caller) -> Response {
+    if !caller.is_trusted(&state) {
+        return ApiError::NotFound { what: "route" }.into_response();
+    }
     let pool = state.catalog.pool_stats();
     metrics::gauge!("showroom_db_pool_connections").set(f64::from(pool.size));
     metrics::gauge!("showroom_db_pool_idle_connections").set(f64::from(pool.idle));
@@ -148,4 +162,32 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         .map(|handle| handle.render())
         .unwrap_or_default();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
+
+/// Where a request comes from: the client IP the shield resolved, else the TCP peer.
+pub struct Caller(Option<IpAddr>);
+
+impl Caller {
+    fn is_trusted(&self, state: &AppState) -> bool {
+        match (&state.settings.ops_trusted, self.0) {
+            (None, _) => true,
+            (Some(list), Some(ip)) => list.contains(ip),
+            (Some(_), None) => false,
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let shield = parts.extensions.get::<ClientIp>().map(|client| client.0);
+        let peer = || {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip())
+        };
+        Ok(Self(shield.or_else(peer)))
+    }
 }

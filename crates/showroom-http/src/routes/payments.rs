@@ -12,7 +12,6 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::{ApiError, Problem};
-use crate::routes::checkout::no_store;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -80,5 +79,5 @@ pub async fn payment_webhook(
         received: true,
         outcome: outcome.into(),
     };
-    Ok(no_store(axum::Json(ack).into_response()))
+    Ok(axum::Json(ack).into_response())
 }

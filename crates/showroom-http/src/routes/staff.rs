@@ -20,8 +20,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
 use crate::principal::Principal;
-use crate::routes::account::{answer, client_ip, parse_credentials, Credentials};
-use crate::routes::checkout::no_store;
+use crate::routes::account::{client_ip, parse_credentials, Credentials};
 use crate::routes::dto::rfc3339;
 use crate::sessions::STAFF_ID;
 use crate::shopper::{start_account_session, Shopper};
@@ -138,20 +137,15 @@ pub async fn staff_login(
     shopper: Shopper,
     ip: Option<Extension<ClientIp>>,
     body: Result<ApiJson<Credentials>, ApiError>,
-) -> Response {
-    answer(
-        async {
-            let (email, password) = parse_credentials(body)?;
-            let member = state
-                .shop
-                .accounts
-                .login_staff(&email, &password, client_ip(ip))
-                .await?;
-            start_account_session(&shopper.session, STAFF_ID, member.id).await?;
-            Ok(axum::Json(StaffDto::from(member)).into_response())
-        }
-        .await,
-    )
+) -> Result<Response, ApiError> {
+    let (email, password) = parse_credentials(body)?;
+    let member = state
+        .shop
+        .accounts
+        .login_staff(&email, &password, client_ip(ip))
+        .await?;
+    start_account_session(&shopper.session, STAFF_ID, member.id).await?;
+    Ok(axum::Json(StaffDto::from(member)).into_response())
 }
 
 /// Every member of staff, oldest first.
@@ -169,7 +163,7 @@ pub async fn list_staff(State(state): State<AppState>) -> Result<Response, ApiEr
         .into_iter()
         .map(StaffDto::from)
         .collect();
-    Ok(no_store(axum::Json(staff).into_response()))
+    Ok(axum::Json(staff).into_response())
 }
 
 /// Add a member of staff.
@@ -193,9 +187,7 @@ pub async fn create_staff(
         .accounts
         .create_staff(email, &body.password, role)
         .await?;
-    Ok(no_store(
-        (StatusCode::CREATED, axum::Json(StaffDto::from(member))).into_response(),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(StaffDto::from(member))).into_response())
 }
 
 /// Change a member's role or deactivate them (their sessions stop working at once). The last
@@ -221,7 +213,7 @@ pub async fn update_staff(
     let ApiJson(body) = body?;
     let role = body.role.as_deref().map(role).transpose()?;
     let member = state.catalog.update_staff(id, role, body.active).await?;
-    Ok(no_store(axum::Json(StaffDto::from(member)).into_response()))
+    Ok(axum::Json(StaffDto::from(member)).into_response())
 }
 
 /// Every API token, newest first, revoked ones included (never the tokens themselves).
@@ -239,7 +231,7 @@ pub async fn list_tokens(State(state): State<AppState>) -> Result<Response, ApiE
         .into_iter()
         .map(|record| ApiTokenDto::new(record, None))
         .collect();
-    Ok(no_store(axum::Json(tokens).into_response()))
+    Ok(axum::Json(tokens).into_response())
 }
 
 /// Create an API token. The answer is the only time the token is shown.
@@ -262,9 +254,7 @@ pub async fn create_token(
         .create_api_token(&body.name, body.scopes, principal.staff_id())
         .await?;
     let dto = ApiTokenDto::new(issued.record, Some(issued.token));
-    Ok(no_store(
-        (StatusCode::CREATED, axum::Json(dto)).into_response(),
-    ))
+    Ok((StatusCode::CREATED, axum::Json(dto)).into_response())
 }
 
 /// Revoke an API token; it stops working at once. Revoking twice is harmless.
@@ -282,7 +272,5 @@ pub async fn revoke_token(
 ) -> Result<Response, ApiError> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound { what: "API token" })?;
     let record = state.catalog.revoke_api_token(id).await?;
-    Ok(no_store(
-        axum::Json(ApiTokenDto::new(record, None)).into_response(),
-    ))
+    Ok(axum::Json(ApiTokenDto::new(record, None)).into_response())
 }

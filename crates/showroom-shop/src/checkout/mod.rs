@@ -32,7 +32,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use showroom_domain::{Currency, PricingRules};
-use showroom_store::{CartStore, NewOrder, Order, OrderStore, StoreError};
+use showroom_store::{DynCartStore, DynOrderStore};
+use showroom_store::{NewOrder, Order, OrderStore, StoreError};
 
 pub use cart::CartCheckout;
 pub use details::{CheckoutDetails, RequestedLine};
@@ -64,16 +65,16 @@ pub struct Placed {
 /// the pricing rules.
 #[derive(Clone)]
 pub struct Checkout {
-    orders: Arc<dyn OrderStore>,
-    carts: Arc<dyn CartStore>,
+    orders: DynOrderStore,
+    carts: DynCartStore,
     settings: Arc<CheckoutSettings>,
     currency: Currency,
 }
 
 impl Checkout {
     pub fn new(
-        orders: Arc<dyn OrderStore>,
-        carts: Arc<dyn CartStore>,
+        orders: DynOrderStore,
+        carts: DynCartStore,
         settings: Arc<CheckoutSettings>,
         currency: Currency,
     ) -> Self {

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncTransport, Message};
-use showroom_store::{unix_millis, DynCatalogStore, OutboxMail, StoreError};
+use showroom_store::{unix_millis, DynOutboxStore, OutboxMail, OutboxStore, StoreError};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -38,7 +38,7 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    pub fn start(store: DynCatalogStore, settings: MailSettings) -> Self {
+    pub fn start(store: DynOutboxStore, settings: MailSettings) -> Self {
         if settings.smtp.is_none() {
             tracing::info!(
                 "no mail.smtp_url configured (SHOWROOM_MAIL__SMTP_URL): order mail is logged, not sent"
@@ -54,7 +54,7 @@ impl Mailer {
                     _ = stopped.changed() => break,
                 }
                 loop {
-                    match dispatch_once(&store, &settings).await {
+                    match dispatch_once(store.as_ref(), &settings).await {
                         Ok(handled) if handled == BATCH as usize && !*stopped.borrow() => {}
                         Ok(_) => break,
                         Err(error) => {
@@ -77,7 +77,7 @@ impl Mailer {
 
 /// Claims one batch of due mail and sends (or logs) each; returns how many were claimed.
 pub async fn dispatch_once(
-    store: &DynCatalogStore,
+    store: &dyn OutboxStore,
     settings: &MailSettings,
 ) -> Result<usize, StoreError> {
     let claimed = store.claim_mail(unix_millis(), LEASE, BATCH).await?;

@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use showroom_assets::pipeline::PipelineOptions;
 use showroom_assets::BlobStore;
-use showroom_store::DynCatalogStore;
+use showroom_store::DynAssetStore;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -59,7 +59,8 @@ impl WorkerSettings {
 /// Everything a worker touches.
 #[derive(Clone)]
 pub struct WorkerContext {
-    pub store: DynCatalogStore,
+    /// The asset records and their job queue: all a worker touches in the database.
+    pub store: DynAssetStore,
     pub blobs: Arc<BlobStore>,
     pub settings: Arc<WorkerSettings>,
 }

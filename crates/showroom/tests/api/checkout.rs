@@ -309,11 +309,11 @@ async fn bad_checkouts_are_refused_naming_the_field_and_write_nothing() {
         (with(&|b| b["email"] = json!("not an email")), "email"),
         (
             with(&|b| b["shipping_address"]["country"] = json!("Narnia")),
-            "shipping_address",
+            "shipping_address.country",
         ),
         (
             with(&|b| b["shipping_address"]["name"] = json!("  ")),
-            "shipping_address",
+            "shipping_address.name",
         ),
         (
             with(&|b| b["payment"]["card_number"] = json!("abc")),

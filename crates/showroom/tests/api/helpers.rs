@@ -78,6 +78,7 @@ pub fn test_config(dir: &TempDir, database_url: String, cache_prefix: &str) -> C
             request_timeout_secs: 10,
             body_limit_bytes: 64 * 1024,
             shutdown_drain_secs: 0,
+            ..HttpConfig::default()
         },
         cache: CacheConfig {
             key_prefix: cache_prefix.to_owned(),

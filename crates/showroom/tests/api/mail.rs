@@ -324,14 +324,14 @@ async fn without_an_smtp_url_mail_is_logged_and_marked_sent() {
     let (status, order) = checkout(&app, "mail-logged", SUCCESS).await;
     assert_eq!(status, StatusCode::CREATED, "{order}");
 
-    let handled = showroom::mailer::dispatch_once(&app.state.catalog, &settings)
+    let handled = showroom::mailer::dispatch_once(app.state.catalog.as_ref(), &settings)
         .await
         .unwrap();
     assert_eq!(handled, 1);
     let mail = mail_of(&app, &order).await;
     assert_eq!(mail.len(), 1);
     assert!(mail[0].sent_at.is_some(), "{mail:?}");
-    let again = showroom::mailer::dispatch_once(&app.state.catalog, &settings)
+    let again = showroom::mailer::dispatch_once(app.state.catalog.as_ref(), &settings)
         .await
         .unwrap();
     assert_eq!(again, 0, "a logged mail is not handled twice");

@@ -48,8 +48,14 @@ async fn health_readiness_metrics_and_request_ids() {
     assert!(metrics.contains("showroom_http_request_duration_seconds_bucket"));
     assert!(metrics.contains("showroom_db_pool_connections"));
 
-    let unknown = app.get("/no/such/page").await;
+    // An unknown API path is a problem document; any other unknown path is a page for a person.
+    let unknown = app.get("/api/v1/no/such/route").await;
     crate::helpers::assert_problem(unknown, StatusCode::NOT_FOUND, "not_found", None).await;
+    let page = app.get("/no/such/page").await;
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    assert!(page.text().await.unwrap().contains("find that page"));
     let wrong_method = app
         .client
         .delete(app.url("/api/v1/products"))

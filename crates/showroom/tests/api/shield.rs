@@ -329,7 +329,7 @@ async fn uploads_and_logins_have_the_stricter_limit() {
     for _ in 0..3 {
         let response = app
             .client
-            .post(app.url("/api/v1/auth/login"))
+            .post(app.url("/api/v1/account/login"))
             .header("x-forwarded-for", "198.51.100.9")
             .json(&json!({"email": "a@example.com"}))
             .send()

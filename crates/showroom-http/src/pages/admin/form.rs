@@ -231,6 +231,7 @@ impl From<ShopError> for Refusal {
             ShopError::RefundFailed { .. } => StatusCode::BAD_GATEWAY,
             ShopError::RefundPending => StatusCode::GATEWAY_TIMEOUT,
             ShopError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ShopError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ShopError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ShopError::PaymentFailed { .. } => StatusCode::PAYMENT_REQUIRED,
             ShopError::UploadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,

@@ -154,6 +154,10 @@ impl SignedIn {
     }
 
     /// `Err` is the 403 page for an area this member's role does not cover.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the refusal is the page to send, built once per refused request"
+    )]
     pub fn require(&self, permission: Permission) -> Result<(), Response> {
         if self.may(permission) {
             return Ok(());

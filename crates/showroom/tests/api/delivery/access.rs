@@ -171,6 +171,18 @@ async fn with_a_cdn_media_urls_point_there_and_only_the_cdn_may_fetch() {
     let product = app
         .get_json("/api/v1/products/ranged-chair", StatusCode::OK)
         .await;
+    // The product page shows a product with something to buy: give it a variant.
+    app.admin_json(
+        reqwest::Method::POST,
+        &format!(
+            "/api/v1/admin/products/{}/variants",
+            product["id"].as_str().unwrap()
+        ),
+        serde_json::json!({"sku": "RANGED-1", "option_values": {},
+                           "price": {"amount_minor": 1000, "currency": "USD"}, "on_hand": 1}),
+        StatusCode::CREATED,
+    )
+    .await;
     assert_eq!(
         product["media"][0]["url"],
         format!("https://cdn.example.com{model}")

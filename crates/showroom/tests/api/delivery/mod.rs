@@ -89,7 +89,12 @@ pub async fn set_status(app: &TestApp, id: &str, action: &str) {
 
 /// A published product with a `MODEL_SIZE` model; returns the model's path and bytes.
 pub async fn published_model(app: &TestApp) -> (String, Vec<u8>) {
-    let bytes = model_bytes(MODEL_SIZE);
+    published_model_of_size(app, MODEL_SIZE).await
+}
+
+/// A published product with a `size`-byte model; returns the model's path and bytes.
+pub async fn published_model_of_size(app: &TestApp, size: usize) -> (String, Vec<u8>) {
+    let bytes = model_bytes(size);
     let hash = store(app, "model.glb", bytes.clone()).await;
     let id = draft_with_model(app, "ranged-chair", &hash, "model.glb").await;
     set_status(app, &id, "publish").await;

@@ -1,0 +1,55 @@
+//! A body declared larger than its route accepts is refused with 413 from the `Content-Length`
+//! header alone, before a byte of it is read: otherwise the connection stays busy until enough
+//! bytes arrive to pass the limit, which a slow client can stretch to the request deadline.
+//! Bodies without a length (chunked) are still cut off by the body limit as they stream in.
+//!
+//! The streamed model upload has its own, larger limit, checked by its handler the same way;
+//! [`STREAMED_UPLOAD_PATHS`] names those routes, and a test proves each one matches a route.
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiError;
+
+/// Routes whose bodies stream to storage under `assets.max_upload_bytes` instead of the JSON limit.
+pub const STREAMED_UPLOAD_PATHS: &[&str] = &["/api/v1/admin/assets"];
+
+pub async fn refuse_declared_oversize(
+    State(json_limit): State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let streamed = request
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|path| STREAMED_UPLOAD_PATHS.contains(&path.as_str()));
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if !streamed && declared.is_some_and(|length| length > json_limit as u64) {
+        return ApiError::PayloadTooLarge.into_response();
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_streamed_upload_path_is_a_real_post_route() {
+        let (_, document, _) = crate::app::api_routers();
+        for path in STREAMED_UPLOAD_PATHS {
+            let item = document
+                .paths
+                .paths
+                .get(*path)
+                .unwrap_or_else(|| panic!("{path} is not a route"));
+            assert!(item.post.is_some(), "{path} takes no POST body");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Addresses name a real country: two letters that ISO 3166-1 never assigned (`ZZ`) are a 422 on
+//! `shipping_address.country` and make no order; the cart's tax preview refuses them the same way.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, spawn_app};
+
+#[tokio::test]
+async fn checkout_to_an_unassigned_country_is_a_422_on_the_country_and_makes_no_order() {
+    let app = spawn_app().await;
+    let product = app
+        .published_product("nowhere-lamp", "Lamp", &[("NOWHERE-1", "Oak", 2_500, 3)])
+        .await;
+    let variant_id = product["variants"][0]["id"].as_str().unwrap().to_owned();
+    let order = |country: &str| {
+        json!({
+            "email": "guest@example.com",
+            "shipping_address": {"name": "Ada Lovelace", "line1": "1 Analytical St",
+                                 "postal_code": "10001", "city": "Nowhere", "country": country},
+            "lines": [{"variant_id": variant_id, "quantity": 1}],
+            "payment": {"card_number": "4242 4242 4242 4242"},
+        })
+    };
+    for (n, country) in ["ZZ", "XK", "uk"].iter().enumerate() {
+        let response = app
+            .client
+            .post(app.url("/api/v1/checkout"))
+            .header("Idempotency-Key", format!("country-nowhere-{n}"))
+            .json(&order(country))
+            .send()
+            .await
+            .unwrap();
+        let problem = assert_problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Some("shipping_address.country"),
+        )
+        .await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains("ISO 3166-1"),
+            "{problem}"
+        );
+    }
+    let orders = app
+        .admin_json(
+            Method::GET,
+            "/api/v1/admin/orders",
+            Value::Null,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(orders.as_array().map(Vec::len), Some(0), "{orders}");
+    let accepted = app
+        .client
+        .post(app.url("/api/v1/checkout"))
+        .header("Idempotency-Key", "country-somewhere-1")
+        .json(&order("gb"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::CREATED);
+    let body: Value = accepted.json().await.unwrap();
+    assert_eq!(body["shipping_address"]["country"], "GB");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_cart_tax_preview_refuses_an_unassigned_country() {
+    let app = spawn_app().await;
+    let response = app.get("/api/v1/cart?country=ZZ").await;
+    assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+        Some("country"),
+    )
+    .await;
+    assert_eq!(
+        app.get("/api/v1/cart?country=DE").await.status(),
+        StatusCode::OK
+    );
+    app.stop().await;
+}
