@@ -87,8 +87,9 @@ function send(form, file) {
     if (request.status >= 400) {
       const page = new DOMParser().parseFromString(request.responseText, 'text/html');
       const message = page.querySelector('[data-upload-error]')?.textContent?.trim()
+        || (request.status === 413 ? 'This file is larger than the shop takes.' : '')
         || page.querySelector('h1')?.textContent?.trim()
-        || 'The upload was refused.';
+        || `The upload was refused (${request.status}).`;
       showError(form, message);
       return;
     }

@@ -3,7 +3,8 @@
 //! bytes arrive to pass the limit, which a slow client can stretch to the request deadline.
 //! Bodies without a length (chunked) are still cut off by the body limit as they stream in.
 //!
-//! The streamed model upload has its own, larger limit, checked by its handler the same way;
+//! The streamed model uploads (the API's and the back office's) have their own, larger limit,
+//! checked while streaming;
 //! [`STREAMED_UPLOAD_PATHS`] names those routes, and a test proves each one matches a route.
 
 use axum::extract::{MatchedPath, Request, State};
@@ -16,15 +17,25 @@ use crate::error::ApiError;
 /// Routes whose bodies stream to storage under `assets.max_upload_bytes` instead of the JSON limit.
 pub const STREAMED_UPLOAD_PATHS: &[&str] = &["/api/v1/admin/assets"];
 
+/// The back office's model upload, `/admin/products/{id}/model`: the same streamed ingest.
+fn is_back_office_upload(path: &str) -> bool {
+    path.strip_prefix("/admin/products/")
+        .and_then(|rest| rest.strip_suffix("/model"))
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
+
 pub async fn refuse_declared_oversize(
     State(json_limit): State<usize>,
     request: Request,
     next: Next,
 ) -> Response {
+    let path = request.uri().path();
     let streamed = request
         .extensions()
         .get::<MatchedPath>()
-        .is_some_and(|path| STREAMED_UPLOAD_PATHS.contains(&path.as_str()));
+        .is_some_and(|path| STREAMED_UPLOAD_PATHS.contains(&path.as_str()))
+        || STREAMED_UPLOAD_PATHS.contains(&path)
+        || is_back_office_upload(path);
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -39,6 +50,14 @@ pub async fn refuse_declared_oversize(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_back_office_upload_streams_and_nothing_else_under_admin_does() {
+        assert!(is_back_office_upload("/admin/products/0b6c1f7e-1d7a-4e63-9f25-3c2f5b1f0a11/model"));
+        assert!(!is_back_office_upload("/admin/products//model"));
+        assert!(!is_back_office_upload("/admin/products/x/model/abc"));
+        assert!(!is_back_office_upload("/admin/products"));
+    }
 
     #[test]
     fn every_streamed_upload_path_is_a_real_post_route() {
