@@ -53,7 +53,9 @@ mod tests {
 
     #[test]
     fn the_back_office_upload_streams_and_nothing_else_under_admin_does() {
-        assert!(is_back_office_upload("/admin/products/0b6c1f7e-1d7a-4e63-9f25-3c2f5b1f0a11/model"));
+        assert!(is_back_office_upload(
+            "/admin/products/0b6c1f7e-1d7a-4e63-9f25-3c2f5b1f0a11/model"
+        ));
         assert!(!is_back_office_upload("/admin/products//model"));
         assert!(!is_back_office_upload("/admin/products/x/model/abc"));
         assert!(!is_back_office_upload("/admin/products"));

@@ -170,7 +170,8 @@ pub async fn page(State(state): State<AppState>, user: SignedIn) -> Result<Respo
             "Orders per day".into(),
             match busiest {
                 Some(day) => format!(
-                    "{orders} orders in the last {DAYS} days; the busiest day was {} with {}.",
+                    "{orders} {} in the last {DAYS} days; the busiest day was {} with {}.",
+                    if orders == 1 { "order" } else { "orders" },
                     day_label(day.day),
                     day.orders
                 ),

@@ -12,8 +12,8 @@
 //!   [`layout`] is the shared chrome (navigation by role, the one-shot flash message);
 //!   [`confirm`] is the confirmation page every destructive action passes through;
 //! - the sections: [`dashboard`] (figures and inline-SVG [`charts`]), [`products`],
-//!   [`product_edit`] and [`variants`], [`categories`], [`models`] (3D upload, processing and
-//!   the asset report read by [`model_report`]), [`orders`] with [`order_actions`] and
+//!   [`product_edit`] and [`variants`], [`categories`], [`models`] and [`model_page`] (3D upload,
+//!   processing and the asset report read by [`model_report`]), [`orders`] with [`order_actions`] and
 //!   [`orders_csv`], [`discounts`], [`staff`] and [`tokens`].
 //!
 //! Every form works without JavaScript: a valid POST answers `303 See Other` to the page that
@@ -29,6 +29,7 @@ mod dashboard;
 mod discounts;
 pub mod form;
 mod layout;
+mod model_page;
 mod model_report;
 mod models;
 mod order_actions;
@@ -85,18 +86,18 @@ pub fn router() -> Router<AppState> {
                 // streaming, as on the API's upload route.
                 .layer(DefaultBodyLimit::disable()),
         )
-        .route("/admin/products/{id}/model/{hash}", get(models::report))
+        .route("/admin/products/{id}/model/{hash}", get(model_page::report))
         .route(
             "/admin/products/{id}/model/{hash}/attach",
-            post(models::attach),
+            post(model_page::attach),
         )
         .route(
             "/admin/products/{id}/model/{hash}/looks",
-            post(models::save_looks),
+            post(model_page::save_looks),
         )
         .route(
             "/admin/products/{id}/model/{hash}/reprocess",
-            post(models::reprocess),
+            post(model_page::reprocess),
         )
         .route(
             "/admin/categories",
