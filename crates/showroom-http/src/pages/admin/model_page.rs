@@ -25,22 +25,11 @@ use super::product_edit::load_product;
 use super::signed_in::{done, Flash, SignedIn};
 use crate::pages::camera::poster_camera;
 use crate::pages::errors::PageError;
+use crate::pages::product::ViewerView;
 use crate::pages::static_files;
 use crate::principal::Permission;
 use crate::response_cache::invalidate_catalog;
 use crate::state::AppState;
-
-pub struct Preview {
-    pub model_src: String,
-    pub orbit: String,
-    pub target: String,
-    pub fov: String,
-    pub library: &'static str,
-    pub draco: String,
-    pub ktx2: String,
-    pub meshopt: &'static str,
-    pub alt: String,
-}
 
 pub struct LookChoice {
     pub name: String,
@@ -73,7 +62,7 @@ struct ReportPage {
     report: Option<ReportView>,
     validation: Option<ValidationView>,
     attached: bool,
-    preview: Option<Preview>,
+    preview: Option<ViewerView>,
     links: Vec<LinkRow>,
     limit: String,
     /// The upload form's message (none on this page; the form posts to the upload page).
@@ -89,6 +78,25 @@ async fn load_asset(state: &AppState, raw: &str) -> Result<AssetRecord, PageErro
         .ok_or_else(PageError::not_found)
 }
 
+/// The product and the asset a model action is about, checked for the member's role, and the
+/// model page's address to come back to.
+async fn target(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    hash: &str,
+) -> Result<(Product, AssetRecord, String), Response> {
+    user.require(Permission::Catalog)?;
+    let product = load_product(state, id).await?;
+    let record = load_asset(state, hash).await?;
+    let back = format!(
+        "/admin/products/{}/model/{}",
+        product.id,
+        record.hash.as_str()
+    );
+    Ok((product, record, back))
+}
+
 fn is_attached(product: &Product, record: &AssetRecord) -> bool {
     product
         .media
@@ -96,17 +104,19 @@ fn is_attached(product: &Product, record: &AssetRecord) -> bool {
         .any(|m| m.kind == MediaKind::Model && m.asset_hash == record.hash)
 }
 
-fn preview(state: &AppState, product: &Product, record: &AssetRecord) -> Option<Preview> {
+fn preview(state: &AppState, product: &Product, record: &AssetRecord) -> Option<ViewerView> {
     let report = record
         .report
         .as_ref()
         .filter(|_| record.status == AssetStatus::Ready)?;
     let camera = poster_camera(report);
-    Some(Preview {
+    Some(ViewerView {
         model_src: signed_url(state, record.hash.as_str(), pipeline::DELIVERY_GLB),
         orbit: camera.map(|c| c.orbit()).unwrap_or_default(),
         target: camera.map(|c| c.target()).unwrap_or_default(),
         fov: camera.map(|c| c.field_of_view()).unwrap_or_default(),
+        variant_name: String::new(),
+        ios_src: String::new(),
         library: static_files::url("vendor/model-viewer/model-viewer.min.js"),
         draco: static_files::folder_url("vendor/draco"),
         ktx2: static_files::folder_url("vendor/basis"),
@@ -199,14 +209,7 @@ pub async fn attach(
     user: SignedIn,
     Path((id, hash)): Path<(String, String)>,
 ) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
-    let product = load_product(&state, &id).await?;
-    let record = load_asset(&state, &hash).await?;
-    let back = format!(
-        "/admin/products/{}/model/{}",
-        product.id,
-        record.hash.as_str()
-    );
+    let (product, record, back) = target(&state, &user, &id, &hash).await?;
     if record.status != AssetStatus::Ready {
         let flash = Flash::error(
             "The model is not ready yet: it can be shown once processing has finished.",
@@ -276,14 +279,7 @@ pub async fn save_looks(
     Path((id, hash)): Path<(String, String)>,
     form: FormData,
 ) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
-    let product = load_product(&state, &id).await?;
-    let record = load_asset(&state, &hash).await?;
-    let back = format!(
-        "/admin/products/{}/model/{}",
-        product.id,
-        record.hash.as_str()
-    );
+    let (product, record, back) = target(&state, &user, &id, &hash).await?;
     let looks = record
         .report
         .as_ref()
@@ -331,14 +327,7 @@ pub async fn reprocess(
     user: SignedIn,
     Path((id, hash)): Path<(String, String)>,
 ) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
-    let product = load_product(&state, &id).await?;
-    let record = load_asset(&state, &hash).await?;
-    let back = format!(
-        "/admin/products/{}/model/{}",
-        product.id,
-        record.hash.as_str()
-    );
+    let (_, record, back) = target(&state, &user, &id, &hash).await?;
     let flash = match state.shop.uploads.reprocess(&record.hash).await {
         Ok(_) => Flash::ok("The model is queued to be processed again."),
         Err(ShopError::Conflict { .. }) => {
