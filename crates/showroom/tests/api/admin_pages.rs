@@ -61,7 +61,12 @@ impl Desk {
     }
 
     /// Sends `fields` with the CSRF token of the page at `form_page`.
-    async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    async fn submit(
+        &self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let (_, html) = self.page(form_page).await;
         let token = csrf_of(&html);
         let mut all = vec![("csrf_token", token.as_str())];
@@ -75,7 +80,11 @@ impl Desk {
             .submit(
                 "/admin/login",
                 "/admin/login",
-                &[("email", email), ("password", PASSWORD), ("next", "/admin/orders")],
+                &[
+                    ("email", email),
+                    ("password", PASSWORD),
+                    ("next", "/admin/orders"),
+                ],
             )
             .await;
         assert_eq!(signed.status(), StatusCode::SEE_OTHER);
@@ -108,17 +117,27 @@ async fn pages_need_a_staff_session_and_every_write_its_csrf_token() {
     let stranger = Desk::new(&app);
     let away = stranger.get("/admin/orders?state=paid").await;
     assert_eq!(away.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&away), "/admin/login?next=%2Fadmin%2Forders%3Fstate%3Dpaid");
+    assert_eq!(
+        location(&away),
+        "/admin/login?next=%2Fadmin%2Forders%3Fstate%3Dpaid"
+    );
 
     let wrong = stranger
         .submit(
             "/admin/login",
             "/admin/login",
-            &[("email", "owner@example.com"), ("password", "not it at all")],
+            &[
+                ("email", "owner@example.com"),
+                ("password", "not it at all"),
+            ],
         )
         .await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
-    assert!(wrong.text().await.unwrap().contains("value=\"owner@example.com\""));
+    assert!(wrong
+        .text()
+        .await
+        .unwrap()
+        .contains("value=\"owner@example.com\""));
 
     let desk = Desk::sign_in(&app, "owner@example.com").await;
     let (status, html) = desk.page("/admin").await;
@@ -128,7 +147,11 @@ async fn pages_need_a_staff_session_and_every_write_its_csrf_token() {
     // A write without the token, or with another session's, changes nothing.
     let (_, other_html) = stranger.page("/admin/login").await;
     for token in ["", other_html.as_str()] {
-        let token = if token.is_empty() { String::new() } else { csrf_of(token) };
+        let token = if token.is_empty() {
+            String::new()
+        } else {
+            csrf_of(token)
+        };
         let refused = desk
             .post(
                 "/admin/categories",
@@ -136,7 +159,11 @@ async fn pages_need_a_staff_session_and_every_write_its_csrf_token() {
             )
             .await;
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-        assert!(refused.text().await.unwrap().contains("This form has expired"));
+        assert!(refused
+            .text()
+            .await
+            .unwrap()
+            .contains("This form has expired"));
     }
     let json = desk
         .client
@@ -151,11 +178,18 @@ async fn pages_need_a_staff_session_and_every_write_its_csrf_token() {
     assert!(categories.iter().all(|c| c.name != "Forged"));
 
     let made = desk
-        .submit("/admin/categories", "/admin/categories", &[("name", "Lighting")])
+        .submit(
+            "/admin/categories",
+            "/admin/categories",
+            &[("name", "Lighting")],
+        )
         .await;
     assert_eq!(made.status(), StatusCode::SEE_OTHER);
     let (_, html) = desk.page("/admin/categories").await;
-    assert!(html.contains("Category Lighting added."), "the flash after the redirect");
+    assert!(
+        html.contains("Category Lighting added."),
+        "the flash after the redirect"
+    );
     let (_, again) = desk.page("/admin/categories").await;
     assert!(!again.contains("Category Lighting added."), "shown once");
     app.stop().await;
@@ -169,15 +203,28 @@ async fn staff_roles_hold_on_pages_and_a_switched_off_member_is_signed_out_at_on
     let clerk = Desk::sign_in(&app, "clerk@example.com").await;
     let (status, html) = clerk.page("/admin/products").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(!html.contains("href=\"/admin/staff\""), "no staff link for staff");
+    assert!(
+        !html.contains("href=\"/admin/staff\""),
+        "no staff link for staff"
+    );
     for path in ["/admin/staff", "/admin/tokens", "/admin/discounts"] {
         assert_eq!(clerk.page(path).await.0, StatusCode::FORBIDDEN, "{path}");
     }
     let forbidden = clerk
-        .submit("/admin/products", "/admin/tokens", &[("name", "mine"), ("scope", "orders")])
+        .submit(
+            "/admin/products",
+            "/admin/tokens",
+            &[("name", "mine"), ("scope", "orders")],
+        )
         .await;
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
-    assert!(app.state.catalog.list_api_tokens().await.unwrap().is_empty());
+    assert!(app
+        .state
+        .catalog
+        .list_api_tokens()
+        .await
+        .unwrap()
+        .is_empty());
 
     let owner = Desk::sign_in(&app, "owner@example.com").await;
     let off = owner
@@ -200,7 +247,10 @@ async fn staff_roles_hold_on_pages_and_a_switched_off_member_is_signed_out_at_on
             &[("active", "1")],
         )
         .await;
-    assert_eq!(clerk.get("/admin/products").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        clerk.get("/admin/products").await.status(),
+        StatusCode::SEE_OTHER
+    );
     app.stop().await;
 }
 
@@ -231,7 +281,11 @@ async fn a_refused_form_comes_back_filled_in_and_writes_nothing() {
         .submit(
             "/admin/discounts",
             "/admin/discounts",
-            &[("code", "SPRING"), ("kind", "percentage"), ("percent", "150")],
+            &[
+                ("code", "SPRING"),
+                ("kind", "percentage"),
+                ("percent", "150"),
+            ],
         )
         .await;
     assert_eq!(code.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -241,12 +295,20 @@ async fn a_refused_form_comes_back_filled_in_and_writes_nothing() {
     assert!(app.state.catalog.list_discounts().await.unwrap().is_empty());
 
     // A malformed id or an unknown order is the 404 page, never a 500.
-    assert_eq!(desk.page("/admin/orders/not-a-uuid").await.0, StatusCode::NOT_FOUND);
     assert_eq!(
-        desk.page("/admin/products/00000000-0000-0000-0000-000000000000").await.0,
+        desk.page("/admin/orders/not-a-uuid").await.0,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(desk.page("/admin/orders?state=lost").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        desk.page("/admin/products/00000000-0000-0000-0000-000000000000")
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        desk.page("/admin/orders?state=lost").await.0,
+        StatusCode::BAD_REQUEST
+    );
     app.stop().await;
 }
 
@@ -264,7 +326,10 @@ async fn the_order_export_is_whole_plain_or_compressed() {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(response.headers()[header::CACHE_CONTROL], "private, no-store");
+        assert_eq!(
+            response.headers()[header::CACHE_CONTROL],
+            "private, no-store"
+        );
         let body = response.bytes().await.expect("the whole body arrives");
         assert!(!body.is_empty(), "{encoding}");
     }

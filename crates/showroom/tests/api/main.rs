@@ -4,8 +4,8 @@
 //! key prefix when `SHOWROOM_TEST_REDIS_URL` is set. CI runs this binary both ways.
 
 mod accounts;
-mod admin_pages;
 mod admin_orders;
+mod admin_pages;
 mod admin_writes;
 mod authorization;
 mod bad_input;
