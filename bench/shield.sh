@@ -49,23 +49,8 @@ stop_server() {
   kill -TERM "$server"; wait "$server" || true; server=
 }
 
-# One wrk run: prints "requests/s p50_ms p99_ms non2xx".
-measure() {
-  local url=$1
-  curl -fs "$url" >/dev/null  # warm the cache
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" >"$work/wrk.txt"
-  python3 - "$work/wrk.txt" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-def ms(label):
-    m = re.search(r"^\s*%s%%\s+([\d.]+)(us|ms|s)\s*$" % label, text, re.M)
-    value, unit = float(m.group(1)), m.group(2)
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"{rps:.0f} {ms('50'):.2f} {ms('99'):.2f} {errors.group(1) if errors else 0}")
-PY
-}
+# shellcheck source=bench/lib/wrk.sh
+source bench/lib/wrk.sh
 
 # The first start seeds the catalog and is not measured (seeding's after-effects would count
 # against whichever run came first); both measured runs start fresh on the same data.

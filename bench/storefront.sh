@@ -65,22 +65,8 @@ done
 slug=$(curl -fs "$base/api/v1/products?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["slug"])')
 page="$base/products/$slug"
 
-measure() {
-  local url=$1
-  curl -fs "$url" >/dev/null
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" >"$work/wrk.txt"
-  python3 - "$work/wrk.txt" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-def ms(label):
-    m = re.search(r"^\s*%s%%\s+([\d.]+)(us|ms|s)\s*$" % label, text, re.M)
-    value, unit = float(m.group(1)), m.group(2)
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"{rps:.0f} {ms('50'):.2f} {ms('99'):.2f} {errors.group(1) if errors else 0}")
-PY
-}
+# shellcheck source=bench/lib/wrk.sh
+source bench/lib/wrk.sh
 
 read -r ref_rps ref_p50 ref_p99 ref_err < <(measure "$base/healthz")
 read -r page_rps page_p50 page_p99 page_err < <(measure "$page")
