@@ -115,6 +115,12 @@ def setup():
     items = json.loads(body)["items"]
     slugs = [p["slug"] for p in items]
     assets = [p["cover"]["url"].split(str(SETTINGS["edge"]), 1)[1] for p in items if p.get("cover")]
+    # The demo seeds rows and originals at once and processes the models in the background;
+    # the optimized GLBs (the covers) exist only once their jobs are done.
+    pending = lambda: [a for a in assets if http("GET", f"{APPS[1]}{a}", headers=ORIGIN, timeout=5)[0] != 200]
+    took = wait_until("demo models processed", 300, lambda: not pending(), step=1)
+    assert took is not None, f"demo models still not processed after 300 s: {pending()[:3]} …"
+    print(f"demo models processed ({len(assets)} covers answer 200) after waiting {took:.1f} s")
     variants = []
     for slug in slugs[:6]:
         product = json.loads(http("GET", f"{EDGE}/api/v1/products/{slug}")[1])

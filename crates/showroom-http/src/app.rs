@@ -99,6 +99,7 @@ pub fn router(state: AppState) -> Router {
             time::Duration::try_from(state.settings.session_inactivity)
                 .unwrap_or(time::Duration::days(14)),
         ))
+        .layer(axum::middleware::from_fn(sessions::store_failure::api))
         .layer(axum::middleware::from_fn_with_state(
             state.settings.always_secure_cookies,
             sessions::secure_cookie::mark_secure_over_https,
@@ -112,6 +113,7 @@ pub fn router(state: AppState) -> Router {
             time::Duration::try_from(state.settings.session_inactivity)
                 .unwrap_or(time::Duration::days(14)),
         ))
+        .layer(axum::middleware::from_fn(sessions::store_failure::pages))
         .layer(axum::middleware::from_fn_with_state(
             state.settings.always_secure_cookies,
             sessions::secure_cookie::mark_secure_over_https,

@@ -62,9 +62,11 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("{detail}")]
     Unavailable { detail: String },
-    /// 429 with `Retry-After`.
+    /// A refusal that may succeed later: `status` (429, or 409 for stock held by pending
+    /// payments) with `Retry-After`.
     #[error("{detail}")]
-    TooManyRequests {
+    RetryLater {
+        status: StatusCode,
         code: &'static str,
         detail: String,
         retry_after_secs: u64,
@@ -96,7 +98,7 @@ impl ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RetryLater { status, .. } => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -112,7 +114,7 @@ impl ApiError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Unavailable { .. } => "unavailable",
-            Self::TooManyRequests { code, .. } => code,
+            Self::RetryLater { code, .. } => code,
             Self::Internal(_) => "internal",
         }
     }
@@ -172,7 +174,7 @@ impl IntoResponse for ApiError {
         }
         let retry_after = match &self {
             Self::Unavailable { .. } => Some(5),
-            Self::TooManyRequests {
+            Self::RetryLater {
                 retry_after_secs, ..
             } => Some(*retry_after_secs),
             _ => None,
@@ -209,7 +211,16 @@ impl From<ShopError> for ApiError {
                 Self::Unavailable { detail }
             }
             ShopError::Internal(cause) => Self::Internal(cause),
-            ShopError::Throttled { retry_after_secs } => Self::TooManyRequests {
+            ShopError::Throttled { retry_after_secs } => Self::RetryLater {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                code: error.code(),
+                detail: error.to_string(),
+                retry_after_secs,
+            },
+            ShopError::StockHeld {
+                retry_after_secs, ..
+            } => Self::RetryLater {
+                status: StatusCode::CONFLICT,
                 code: error.code(),
                 detail: error.to_string(),
                 retry_after_secs,

@@ -7,7 +7,10 @@
 //!   the async threads ([`crate::passwords`]).
 //! - Failed logins are throttled per account and per client IP in a fixed window shared by every
 //!   instance (the database): past the limit, even the right password is refused
-//!   ([`ShopError::Throttled`]) until the window ends. A success clears the account's count.
+//!   ([`ShopError::Throttled`]) until the window ends. Each attempt is counted *before* its
+//!   password is checked (one atomic upsert per key), so concurrent guesses cannot all slip past
+//!   the check; a success then clears the account's count and takes its own attempt back from
+//!   the address's. IPv6 clients are counted by their /64, the block one subscriber gets.
 //! - Wrong email and wrong password are the same [`ShopError::InvalidCredentials`], in the same
 //!   time.
 //! - A customer's login moves the guest cart they filled before logging in into their own cart.
@@ -24,6 +27,28 @@ use uuid::Uuid;
 use crate::api_tokens::{check_scopes, check_token_name, new_token, token_digest};
 use crate::error::ShopError;
 use crate::passwords::{self, HashGate};
+
+/// The throttle's key for a client address: the address itself for IPv4, its /64 for IPv6 (one
+/// subscriber's block, which a guesser can rotate through freely).
+fn throttle_key_of_address(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => format!("ip:{v4}"),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => format!("ip:{v4}"),
+            None => {
+                let s = v6.segments();
+                format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+fn throttled(window_ends: i64, now: i64) -> ShopError {
+    let wait_ms = u64::try_from(window_ends - now).unwrap_or(0);
+    ShopError::Throttled {
+        retry_after_secs: wait_ms.div_ceil(1000).max(1),
+    }
+}
 
 /// Limits of the login throttle.
 #[derive(Debug, Clone, Copy)]
@@ -178,18 +203,32 @@ impl Accounts {
         let account_key = realm.account_key(email);
         let mut limits = vec![(account_key.clone(), throttle.per_account)];
         if let Some(ip) = client_ip {
-            limits.push((format!("ip:{ip}"), throttle.per_ip));
+            limits.push((throttle_key_of_address(ip), throttle.per_ip));
         }
+        // Past the limit already: refuse without counting, so a blocked guesser cannot push the
+        // count (or the window) on and on.
         for (key, limit) in &limits {
             let (failures, window_ends) = self
                 .accounts
                 .login_failures(key, now, throttle.window)
                 .await?;
             if failures >= *limit {
-                let wait_ms = u64::try_from(window_ends - now).unwrap_or(0);
-                return Err(ShopError::Throttled {
-                    retry_after_secs: wait_ms.div_ceil(1000).max(1),
-                });
+                return Err(throttled(window_ends, now));
+            }
+        }
+        // Count this attempt as a failure first: of concurrent guesses, only the first `limit`
+        // get their password checked.
+        for (key, limit) in &limits {
+            let failures = self
+                .accounts
+                .record_login_failure(key, now, throttle.window)
+                .await?;
+            if failures > *limit {
+                let (_, window_ends) = self
+                    .accounts
+                    .login_failures(key, now, throttle.window)
+                    .await?;
+                return Err(throttled(window_ends, now));
             }
         }
         let (id, hash) = stored.unzip();
@@ -198,16 +237,12 @@ impl Accounts {
         match (matched, id) {
             (true, Some(id)) => {
                 self.accounts.clear_login_failures(&account_key).await?;
+                for (key, _) in limits.iter().skip(1) {
+                    self.accounts.forgive_login_failure(key).await?;
+                }
                 Ok(id)
             }
-            _ => {
-                for (key, _) in &limits {
-                    self.accounts
-                        .record_login_failure(key, now, throttle.window)
-                        .await?;
-                }
-                Err(ShopError::InvalidCredentials)
-            }
+            _ => Err(ShopError::InvalidCredentials),
         }
     }
 
@@ -268,5 +303,24 @@ impl Accounts {
             })
             .await?;
         Ok(IssuedToken { record, token })
+    }
+}
+
+#[cfg(test)]
+mod throttle_key_tests {
+    use super::throttle_key_of_address;
+
+    #[test]
+    fn ipv6_clients_share_a_key_per_64_and_ipv4_keeps_its_address() {
+        let key = |s: &str| throttle_key_of_address(s.parse().unwrap());
+        assert_eq!(
+            key("2001:db8:1:2::1"),
+            key("2001:db8:1:2:ffff:ffff:ffff:fffe")
+        );
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("2001:db8:1:2::1"), "ip:2001:db8:1:2::/64");
+        assert_eq!(key("203.0.113.7"), "ip:203.0.113.7");
+        assert_eq!(key("::ffff:203.0.113.7"), "ip:203.0.113.7");
+        assert_ne!(key("203.0.113.7"), key("203.0.113.8"));
     }
 }

@@ -23,6 +23,13 @@ pub enum ShopError {
     /// left ("Lamp (LAMP-1) is sold out (2 left)"). Nothing was reserved or charged.
     #[error("{detail}")]
     SoldOut { detail: String },
+    /// The units asked for exist but are reserved by other shoppers' pending payments; they come
+    /// back if those payments fail or their holds end, at the latest in `retry_after_secs`.
+    #[error("{detail}")]
+    StockHeld {
+        detail: String,
+        retry_after_secs: u64,
+    },
     /// The payment did not go through (declined, insufficient funds, a processing error, a
     /// timeout): the order was cancelled, its stock returned, nothing charged.
     #[error("{failure}; the order was cancelled and nothing was charged")]
@@ -101,6 +108,7 @@ impl ShopError {
         match self {
             Self::Invalid { .. } => "validation_failed",
             Self::SoldOut { .. } => "sold_out",
+            Self::StockHeld { .. } => "stock_held",
             Self::PaymentFailed { failure } => failure.code(),
             Self::NotFound { .. } => "not_found",
             Self::Conflict { .. } => "conflict",
@@ -141,6 +149,13 @@ impl From<StoreError> for ShopError {
                 detail: message,
             },
             StoreError::Invalid { field, message } => Self::invalid(field, message),
+            StoreError::StockHeld {
+                message,
+                retry_after_secs,
+            } => Self::StockHeld {
+                detail: message,
+                retry_after_secs,
+            },
             StoreError::Unavailable(cause) => {
                 tracing::warn!(error = %error_chain(cause.as_ref()), "database unavailable");
                 Self::Unavailable {

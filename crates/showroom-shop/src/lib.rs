@@ -13,6 +13,7 @@ pub mod payment_webhook;
 pub mod payments;
 mod retry;
 mod shop;
+pub mod stock_freshness;
 pub mod uploads;
 
 pub use accounts::{Accounts, IssuedToken, LoginThrottle};
@@ -28,4 +29,5 @@ pub use payment_webhook::WebhookOutcome;
 pub use payments::{CardNumber, PaymentError, PaymentProvider, TestProvider};
 pub use retry::while_unavailable;
 pub use shop::{Shop, ShopSettings};
+pub use stock_freshness::StockFreshness;
 pub use uploads::{UploadSettings, Uploads};

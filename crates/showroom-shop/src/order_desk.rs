@@ -95,7 +95,10 @@ impl OrderDesk {
                 },
             )
             .await?;
-        self.settle(refund, created).await
+        let refunded = self.settle(refund, created).await?;
+        // A refund of everything left restocks the order's lines.
+        self.settings.stock.changed().await;
+        Ok(refunded)
     }
 
     /// Cancels an order for `actor`. A paid, unshipped order with money to give back is refunded
@@ -110,10 +113,12 @@ impl OrderDesk {
             OrderState::Paid | OrderState::PartiallyRefunded
         ) && order.tracking.is_none();
         if !paid_and_unshipped || order.refunded == order.totals.grand_total {
-            return Ok(self
+            let released = self
                 .orders
                 .release(id, ReleaseReason::Cancelled { by: actor })
-                .await?);
+                .await?;
+            self.settings.stock.changed().await;
+            return Ok(released);
         }
         let key = self.cancellation_key(id).await?;
         let (refund, created) = self
@@ -129,7 +134,9 @@ impl OrderDesk {
                 },
             )
             .await?;
-        Ok(self.settle(refund, created).await?.order)
+        let cancelled = self.settle(refund, created).await?.order;
+        self.settings.stock.changed().await;
+        Ok(cancelled)
     }
 
     /// The key of this cancellation attempt: the pending one's, so a repeated cancel resumes it

@@ -65,6 +65,9 @@ impl Checkout {
             .verify_webhook(headers, body)
             .map_err(|_| ShopError::InvalidWebhook)?;
         let outcome = apply(self.orders(), settings, &event).await?;
+        if outcome == WebhookOutcome::Released {
+            settings.stock.changed().await;
+        }
         tracing::info!(kind = %event.kind, payment_ref = %event.payment_ref, ?outcome, "webhook");
         metrics::counter!("showroom_payment_webhooks_total", "outcome" => outcome.as_str())
             .increment(1);

@@ -33,7 +33,9 @@ use uuid::Uuid;
 use crate::discounts;
 use crate::error::{corrupt, db};
 use crate::order_rows::{self, append_history, price_mode_str, NewHistoryEntry};
-use crate::order_stock::{lock_products, move_stock, units_left, LineStock, StockMove};
+use crate::order_stock::{
+    earliest_hold_end, lock_products, move_stock, stock_level, LineStock, StockLevel, StockMove,
+};
 use crate::rows::{self, get};
 use crate::sql::{in_list, now_millis, Arg, Sql};
 use crate::SqlCatalog;
@@ -71,13 +73,9 @@ impl SqlCatalog {
         let sold = snapshot(&mut tx, &lines, &new).await?;
         let stock: Vec<LineStock> = sold.iter().map(Snapshot::stock).collect();
         if let Some(short) = move_stock(&mut tx, &stock, StockMove::Reserve).await? {
-            let left = units_left(&mut tx, short.variant_id).await?;
             let line = sold.iter().find(|s| s.variant_id == short.variant_id);
             let name = line.map_or_else(|| short.variant_id.to_string(), Snapshot::name);
-            return Err(StoreError::conflict(
-                "stock",
-                format!("{name} sold out ({} left)", left.max(0)),
-            ));
+            return Err(shortage(&mut tx, &short, &name, now).await?);
         }
         let discount = match &new.discount_code {
             Some(code) => Some(usable_discount(&mut tx, self.dialect.as_ref(), code).await?),
@@ -262,6 +260,35 @@ impl Snapshot {
     fn name(&self) -> String {
         format!("{} ({})", self.title, self.sku.as_str())
     }
+}
+
+/// Why `short` could not be reserved: sold out, or — when the shelf has the units but pending
+/// payments hold them — held until the earliest of those holds ends.
+async fn shortage(
+    conn: &mut AnyConnection,
+    short: &LineStock,
+    name: &str,
+    now: i64,
+) -> Result<StoreError, StoreError> {
+    let StockLevel { on_hand, reserved } = stock_level(conn, short.variant_id).await?;
+    let left = (on_hand - reserved).max(0);
+    if on_hand < short.quantity || reserved == 0 {
+        return Ok(StoreError::conflict(
+            "stock",
+            format!("{name} sold out ({left} left)"),
+        ));
+    }
+    let until = earliest_hold_end(conn, short.variant_id)
+        .await?
+        .unwrap_or(now);
+    let retry_after_secs = u64::try_from((until - now).max(0) / 1000 + 1).unwrap_or(1);
+    Ok(StoreError::StockHeld {
+        message: format!(
+            "{name}: only {left} free now; {reserved} more are held for other shoppers' payments \
+             and may come back within {retry_after_secs} s"
+        ),
+        retry_after_secs,
+    })
 }
 
 /// Locks the lines' products and reads their variants; refuses unknown variants, products not

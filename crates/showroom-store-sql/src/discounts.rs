@@ -100,6 +100,22 @@ pub(crate) async fn count_use(
     Ok(done.rows_affected() == 1)
 }
 
+/// Gives back one use of `code` (an order that used it was released without being paid); never
+/// below zero.
+pub(crate) async fn return_use(
+    conn: &mut AnyConnection,
+    code: &DiscountCode,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE discount_codes SET times_used = times_used - 1 WHERE code = $1 AND times_used > 0",
+    )
+    .bind(code.as_str())
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
 impl SqlCatalog {
     pub(crate) async fn create_discount_impl(
         &self,

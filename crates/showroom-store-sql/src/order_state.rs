@@ -4,7 +4,8 @@
 //! Every state change is one write transaction that (1) locks the order row, (2) reads it and
 //! asks the domain's [`transition`] what the event does, (3) writes the new state with a
 //! condition on the state it read, (4) moves the stock the transition calls for (see
-//! `order_stock.rs`), (5) appends a history entry and (6) queues the customer's mail when the
+//! `order_stock.rs`) and, for an order released without ever being paid, gives its discount
+//! code's use back, (5) appends a history entry and (6) queues the customer's mail when the
 //! transition asks for one (see `outbox.rs`), so a mail exists exactly when the change
 //! committed. A refused transition is `Conflict { field: "state" }` and writes nothing, so a
 //! duplicated webhook or a second release cannot sell or release stock twice.
@@ -91,7 +92,25 @@ impl SqlCatalog {
         actor: Actor,
     ) -> Result<Order, StoreError> {
         let note = tracking.as_str().to_owned();
-        self.apply(
+        let mut tx = self.begin_write().await?;
+        lock_order(&mut tx, order_id).await?;
+        // A cancellation being refunded right now would end refunded yet shipped: it goes first.
+        let cancelling = sqlx::query(
+            "SELECT id FROM order_refunds WHERE order_id = $1 AND kind = 'cancellation' \
+             AND state = 'pending'",
+        )
+        .bind(order_id.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        if cancelling.is_some() {
+            return Err(StoreError::conflict(
+                "state",
+                "this order is being cancelled and refunded; it cannot be fulfilled",
+            ));
+        }
+        let order = apply_in(
+            &mut tx,
             order_id,
             Step {
                 event: OrderEvent::Fulfill { tracking },
@@ -100,7 +119,9 @@ impl SqlCatalog {
                 payment_ref: None,
             },
         )
-        .await
+        .await?;
+        tx.commit().await.map_err(db)?;
+        Ok(order)
     }
 
     async fn apply(&self, order_id: Uuid, step: Step<'_>) -> Result<Order, StoreError> {
@@ -167,6 +188,7 @@ impl SqlCatalog {
         let found = sqlx::query(
             "SELECT o.id FROM orders o WHERE o.reserved_until IS NOT NULL \
              AND o.reserved_until < $1 AND o.state = 'pending_payment' \
+             AND o.captured_at IS NULL \
              ORDER BY o.reserved_until, o.id LIMIT $2",
         )
         .bind(now)
@@ -175,6 +197,52 @@ impl SqlCatalog {
         .await
         .map_err(db)?;
         found.iter().map(|row| rows::uuid(row, "id")).collect()
+    }
+
+    pub(crate) async fn mark_captured_impl(
+        &self,
+        order_id: Uuid,
+        payment_ref: &str,
+    ) -> Result<(), StoreError> {
+        let payment_ref = valid_payment_ref(payment_ref)?;
+        sqlx::query(
+            "UPDATE orders SET captured_at = $2, payment_ref = $3 \
+             WHERE id = $1 AND state = 'pending_payment'",
+        )
+        .bind(order_id.to_string())
+        .bind(now_millis())
+        .bind(payment_ref)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    pub(crate) async fn unrecorded_captures_impl(
+        &self,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<(Uuid, String)>, StoreError> {
+        let found = sqlx::query(
+            "SELECT o.id, o.payment_ref FROM orders o WHERE o.captured_at IS NOT NULL \
+             AND o.payment_ref IS NOT NULL AND o.state = 'pending_payment' \
+             AND o.reserved_until IS NOT NULL AND o.reserved_until < $1 \
+             ORDER BY o.reserved_until, o.id LIMIT $2",
+        )
+        .bind(now)
+        .bind(i64::from(limit.clamp(1, 1_000)))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        found
+            .iter()
+            .map(|row| {
+                Ok((
+                    rows::uuid(row, "id")?,
+                    rows::get::<String>(row, "payment_ref")?,
+                ))
+            })
+            .collect()
     }
 
     pub(crate) async fn order_by_id_impl(&self, id: Uuid) -> Result<Option<Order>, StoreError> {
@@ -303,6 +371,13 @@ pub(crate) async fn apply_in(
                 )
                 .into(),
             ));
+        }
+    }
+    // Never paid: the order's discount use goes back to the code, so a declined card or an
+    // abandoned checkout does not burn a limited code.
+    if how == Some(StockMove::Unreserve) {
+        if let Some(code) = &current.discount_code {
+            crate::discounts::return_use(tx, code).await?;
         }
     }
     append_history(

@@ -103,22 +103,53 @@ pub(crate) async fn move_stock(
     Ok(None)
 }
 
-/// Units of a variant not reserved by anyone.
-pub(crate) async fn units_left(
+/// A variant's units on the shelf and reserved for pending payments.
+pub(crate) struct StockLevel {
+    pub on_hand: i64,
+    pub reserved: i64,
+}
+
+pub(crate) async fn stock_level(
     conn: &mut AnyConnection,
     variant_id: Uuid,
-) -> Result<i64, StoreError> {
-    let row = sqlx::query("SELECT on_hand - reserved AS n FROM variants WHERE id = $1")
+) -> Result<StockLevel, StoreError> {
+    let row = sqlx::query("SELECT on_hand, reserved FROM variants WHERE id = $1")
         .bind(variant_id.to_string())
         .fetch_optional(conn)
         .await
         .map_err(db)?;
-    match row {
-        Some(row) => row
-            .try_get("n")
-            .map_err(|e| StoreError::Internal(Box::new(e))),
-        None => Ok(0),
-    }
+    let Some(row) = row else {
+        return Ok(StockLevel {
+            on_hand: 0,
+            reserved: 0,
+        });
+    };
+    let get = |column: &str| -> Result<i64, StoreError> {
+        row.try_get(column)
+            .map_err(|e| StoreError::Internal(Box::new(e)))
+    };
+    Ok(StockLevel {
+        on_hand: get("on_hand")?,
+        reserved: get("reserved")?,
+    })
+}
+
+/// When the first pending payment holding units of this variant runs out of time (Unix ms).
+pub(crate) async fn earliest_hold_end(
+    conn: &mut AnyConnection,
+    variant_id: Uuid,
+) -> Result<Option<i64>, StoreError> {
+    let row = sqlx::query(
+        "SELECT MIN(o.reserved_until) AS until FROM orders o \
+         JOIN order_lines l ON l.order_id = o.id \
+         WHERE l.variant_id = $1 AND o.state = 'pending_payment'",
+    )
+    .bind(variant_id.to_string())
+    .fetch_one(conn)
+    .await
+    .map_err(db)?;
+    row.try_get::<Option<i64>, _>("until")
+        .map_err(|e| StoreError::Internal(Box::new(e)))
 }
 
 async fn variant_exists(conn: &mut AnyConnection, variant_id: Uuid) -> Result<bool, StoreError> {

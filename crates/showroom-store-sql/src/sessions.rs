@@ -137,6 +137,26 @@ impl SqlCatalog {
         ))
     }
 
+    pub(crate) async fn forgive_login_failure_impl(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0",
+        )
+        .bind(key)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    pub(crate) async fn sweep_login_failures_impl(&self, before: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM login_failures WHERE window_start_at < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(done.rows_affected())
+    }
+
     pub(crate) async fn clear_login_failures_impl(&self, key: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM login_failures WHERE key = $1")
             .bind(key)

@@ -304,6 +304,18 @@ impl OrderStore for SqlCatalog {
         self.expired_reservations_impl(now, limit).await
     }
 
+    async fn mark_captured(&self, order_id: Uuid, payment_ref: &str) -> Result<(), StoreError> {
+        self.mark_captured_impl(order_id, payment_ref).await
+    }
+
+    async fn unrecorded_captures(
+        &self,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<(Uuid, String)>, StoreError> {
+        self.unrecorded_captures_impl(now, limit).await
+    }
+
     async fn order_by_id(&self, id: Uuid) -> Result<Option<Order>, StoreError> {
         self.order_by_id_impl(id).await
     }
@@ -500,6 +512,14 @@ impl AccountStore for SqlCatalog {
 
     async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
         self.clear_login_failures_impl(key).await
+    }
+
+    async fn forgive_login_failure(&self, key: &str) -> Result<(), StoreError> {
+        self.forgive_login_failure_impl(key).await
+    }
+
+    async fn sweep_login_failures(&self, before: i64) -> Result<u64, StoreError> {
+        self.sweep_login_failures_impl(before).await
     }
 }
 

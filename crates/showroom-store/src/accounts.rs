@@ -189,4 +189,9 @@ pub trait AccountStore: Send + Sync + 'static {
     ) -> Result<(u32, i64), StoreError>;
     /// Forgets the failures of `key` (after a successful login).
     async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError>;
+    /// Takes one counted attempt of `key` back (a login counted before its password was
+    /// checked turned out right); never below zero.
+    async fn forgive_login_failure(&self, key: &str) -> Result<(), StoreError>;
+    /// Deletes the counts of windows that started before `before` (Unix ms); returns how many.
+    async fn sweep_login_failures(&self, before: i64) -> Result<u64, StoreError>;
 }

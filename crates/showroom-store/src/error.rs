@@ -1,5 +1,5 @@
 //! The store's error: a small set of outcomes the HTTP edge maps to statuses
-//! (`NotFound` → 404, `Conflict` → 409, `Invalid` → 422, `Unavailable` → 503). Anything else is
+//! (`NotFound` → 404, `Conflict` and `StockHeld` → 409, `Invalid` → 422, `Unavailable` → 503). Anything else is
 //! `Internal`, logged with its cause and never shown to users.
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -14,6 +14,14 @@ pub enum StoreError {
     Conflict {
         field: &'static str,
         message: String,
+    },
+    /// Not enough units are free, but enough are on the shelf: pending payments hold the rest.
+    /// They are back if those payments fail, at the latest when the earliest hold ends, in
+    /// `retry_after_secs`.
+    #[error("{message}")]
+    StockHeld {
+        message: String,
+        retry_after_secs: u64,
     },
     /// The input is well-typed but refers to something impossible (unknown parent, a cycle).
     #[error("{message}")]

@@ -241,8 +241,23 @@ pub trait OrderStore: Send + Sync + 'static {
     /// cancelled (already cancelled, shipped, …): a second release never releases twice.
     async fn release(&self, order_id: Uuid, reason: ReleaseReason) -> Result<Order, StoreError>;
 
-    /// Pending orders whose hold ended before `now` (Unix ms), oldest hold first, at most `limit`.
+    /// Pending orders whose hold ended before `now` (Unix ms), oldest hold first, at most `limit`
+    /// — without those marked captured ([`OrderStore::mark_captured`]): they were charged.
     async fn expired_reservations(&self, now: i64, limit: u32) -> Result<Vec<Uuid>, StoreError>;
+
+    /// Marks a pending order's payment (`payment_ref`) as captured by the provider, before checkout records it
+    /// as paid: if that recording fails, the sweeper finds the mark
+    /// ([`OrderStore::unrecorded_captures`]) and records the payment instead of releasing the
+    /// stock. A no-op once the order has left `pending_payment`.
+    async fn mark_captured(&self, order_id: Uuid, payment_ref: &str) -> Result<(), StoreError>;
+
+    /// Pending orders marked captured whose hold ended before `now` (Unix ms), with their
+    /// payment reference, at most `limit`.
+    async fn unrecorded_captures(
+        &self,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<(Uuid, String)>, StoreError>;
 
     async fn order_by_id(&self, id: Uuid) -> Result<Option<Order>, StoreError>;
     async fn order_by_number(&self, number: OrderNumber) -> Result<Option<Order>, StoreError>;

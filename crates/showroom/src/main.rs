@@ -10,7 +10,7 @@ use clap::Parser;
 use showroom::assets_cli::AssetsCommand;
 use showroom::cli::{Cli, Command};
 use showroom::mailer::{MailSettings, Mailer};
-use showroom::sweeper::Sweeper;
+use showroom::sweeper::{SweepExtras, Sweeper};
 use showroom::worker::{WorkerContext, WorkerSettings, Workers};
 use showroom::{backends, build_state, serve_with_listener, telemetry, Config, StartupError};
 
@@ -120,9 +120,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let sweeper = Sweeper::start_with(
         state.catalog.clone(),
         Duration::from_secs(config.checkout.sweep_interval_secs.max(1)),
-        Some(Duration::from_secs(
-            u64::from(config.checkout.guest_cart_days.max(1)) * 86_400,
-        )),
+        SweepExtras {
+            guest_carts: Some(Duration::from_secs(
+                u64::from(config.checkout.guest_cart_days.max(1)) * 86_400,
+            )),
+            login_window: Some(Duration::from_secs(
+                config.accounts.login_window_secs.max(1),
+            )),
+            stock: state.shop.checkout.settings().stock.clone(),
+        },
     );
     let mailer = Mailer::start(state.catalog.clone(), mail);
     let drain = Duration::from_secs(config.http.shutdown_drain_secs);

@@ -10,8 +10,8 @@ use showroom_domain::{
     TaxRates, TaxTable,
 };
 use showroom_shop::{
-    CheckoutSettings, LoginThrottle, PaymentProvider, Shop, ShopSettings, TestProvider,
-    UploadSettings,
+    CheckoutSettings, LoginThrottle, PaymentProvider, Shop, ShopSettings, StockFreshness,
+    TestProvider, UploadSettings,
 };
 
 use crate::backends::{connect_all, BackendError, Backends};
@@ -35,8 +35,9 @@ pub fn currency(config: &Config) -> Result<Currency, StartupError> {
 
 /// Connects every backend and configures the use cases on them.
 pub async fn build_shop(config: &Config) -> Result<(Shop, Backends), StartupError> {
-    let settings = shop_settings(config)?;
+    let mut settings = shop_settings(config)?;
     let backends = connect_all(config).await?;
+    settings.checkout.stock = StockFreshness::new(backends.cache.clone());
     let shop = Shop::new(&backends.store, backends.blobs.clone(), settings);
     Ok((shop, backends))
 }
@@ -144,6 +145,7 @@ fn checkout_settings(
         payment_hold: Duration::from_secs(checkout.payment_hold_secs.max(1)),
         payment_timeout: Duration::from_secs(checkout.payment_timeout_secs.max(1)),
         pricing: PricingRules { tax, shipping },
+        stock: StockFreshness::none(),
     })
 }
 

@@ -326,7 +326,7 @@ pub async fn clear_discount_code(
         (status = 200, description = "A retry with the same key: the same order and body", body = OrderDto),
         (status = 400, description = "Missing or malformed `Idempotency-Key`, or malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 402, description = "The payment failed; the stock was released and the cart kept", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A line sold out (`sold_out`), or the key was used for another checkout", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A line sold out (`sold_out`) or its last units are held by pending payments (`stock_held`, with `Retry-After`), or the key was used for another checkout", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An empty cart (`lines`), a line no longer for sale, or an invalid field", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
     )

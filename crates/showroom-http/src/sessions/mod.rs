@@ -8,6 +8,7 @@
 
 mod db_store;
 pub mod secure_cookie;
+pub mod store_failure;
 
 use std::sync::Arc;
 

@@ -40,6 +40,7 @@ pub use details::{CheckoutDetails, RequestedLine};
 
 use crate::error::ShopError;
 use crate::payments::{CardNumber, PaymentProvider};
+use crate::stock_freshness::StockFreshness;
 
 /// How checkout runs, built by the binary from `[checkout]`.
 #[derive(Clone)]
@@ -51,6 +52,8 @@ pub struct CheckoutSettings {
     pub payment_timeout: Duration,
     /// The shop's tax and shipping rules.
     pub pricing: PricingRules,
+    /// Told of every stock change, so cached product answers follow within a moment.
+    pub stock: StockFreshness,
 }
 
 /// A checkout that went through: the paid order, and whether this call created it (`false`: a
@@ -119,12 +122,21 @@ impl Checkout {
             }
         });
         let result = task.await.map_err(ShopError::internal)?;
+        // Placed (stock reserved) or released after a failed payment: stock changed either way.
+        if matches!(
+            &result,
+            Ok(Placed { created: true, .. }) | Err(ShopError::PaymentFailed { .. })
+        ) {
+            self.settings.stock.changed().await;
+        }
         let outcome = match &result {
             Ok(Placed { created: true, .. }) => "paid",
             Ok(Placed { created: false, .. }) => "replayed",
-            Err(error @ (ShopError::SoldOut { .. } | ShopError::PaymentFailed { .. })) => {
-                error.code()
-            }
+            Err(
+                error @ (ShopError::SoldOut { .. }
+                | ShopError::StockHeld { .. }
+                | ShopError::PaymentFailed { .. }),
+            ) => error.code(),
             Err(ShopError::CheckoutInProgress) => "checkout_in_progress",
             Err(_) => "refused",
         };

@@ -52,6 +52,13 @@ pub(super) async fn pay(
     let outcome = tokio::time::timeout(settings.payment_timeout, charge)
         .await
         .unwrap_or(Err(PaymentError::Timeout));
+    if let Ok(settlement) = &outcome {
+        // The money has moved: mark it first (one small write), so that if recording the
+        // payment below fails the sweeper records it later instead of releasing the stock.
+        if let Err(error) = store.mark_captured(order.id, &settlement.payment_ref).await {
+            tracing::warn!(%error, "could not mark the captured payment");
+        }
+    }
     match outcome {
         Ok(settlement) => match record_paid(store, order.id, &settlement.payment_ref).await {
             Ok(order) => Ok(Placed {
@@ -71,11 +78,12 @@ pub(super) async fn pay(
                 }
                 Err(payment_failed(PaymentError::Timeout))
             }
-            // Whether the write landed is unknown, so no automatic refund: leave a trail to
-            // reconcile with the provider.
+            // Whether the write landed is unknown, so no automatic refund: the capture mark
+            // makes the sweeper record the payment when the hold ends.
             Err(other) => {
                 tracing::error!(payment_ref = %settlement.payment_ref, error = %other,
-                    "a captured payment could not be recorded; reconcile it with the provider");
+                    "a captured payment could not be recorded yet; the sweeper records it when \
+                     the hold ends");
                 Err(other.into())
             }
         },

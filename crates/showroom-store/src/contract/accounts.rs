@@ -256,3 +256,58 @@ pub async fn a_customers_orders_are_listed_for_them_alone(store: DynCatalogStore
         .unwrap()
         .is_empty());
 }
+
+pub async fn a_forgiven_attempt_is_taken_back_and_ended_windows_are_swept(store: DynCatalogStore) {
+    let window = Duration::from_secs(60);
+    for _ in 0..3 {
+        store
+            .record_login_failure("ip:203.0.113.7", 1_000, window)
+            .await
+            .unwrap();
+    }
+    store.forgive_login_failure("ip:203.0.113.7").await.unwrap();
+    assert_eq!(
+        store
+            .login_failures("ip:203.0.113.7", 2_000, window)
+            .await
+            .unwrap()
+            .0,
+        2
+    );
+    for _ in 0..5 {
+        store.forgive_login_failure("ip:203.0.113.7").await.unwrap();
+    }
+    assert_eq!(
+        store
+            .login_failures("ip:203.0.113.7", 2_000, window)
+            .await
+            .unwrap()
+            .0,
+        0,
+        "never below zero"
+    );
+    store.forgive_login_failure("ip:nobody").await.unwrap();
+
+    store
+        .record_login_failure("account:old@example.com", 1_000, window)
+        .await
+        .unwrap();
+    store
+        .record_login_failure("account:new@example.com", 100_000, window)
+        .await
+        .unwrap();
+    let swept = store.sweep_login_failures(61_000).await.unwrap();
+    assert_eq!(
+        swept, 2,
+        "the old account's and the address's windows started before"
+    );
+    assert_eq!(
+        store
+            .login_failures("account:new@example.com", 100_500, window)
+            .await
+            .unwrap()
+            .0,
+        1,
+        "a window still open is kept"
+    );
+}

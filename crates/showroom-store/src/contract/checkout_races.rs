@@ -56,6 +56,11 @@ pub async fn flash_sale_sells_exactly_the_stock_and_never_oversells(store: DynCa
                             field: "stock",
                             message,
                         }) => return (Outcome::SoldOut(message), busy_retries),
+                        // The winners' payments are still pending: the last units are held by
+                        // them, which is said as such.
+                        Err(StoreError::StockHeld { message, .. }) => {
+                            return (Outcome::SoldOut(message), busy_retries)
+                        }
                         // SQLite may report a busy database under this contention: try again.
                         Err(StoreError::Unavailable(_)) => busy_retries += 1,
                         Err(other) => panic!("a checkout failed with {other:?}"),
@@ -73,7 +78,10 @@ pub async fn flash_sale_sells_exactly_the_stock_and_never_oversells(store: DynCa
         match outcome {
             Outcome::Created(order) => created.push(*order),
             Outcome::SoldOut(message) => {
-                assert!(message.contains("sold out"), "{message}");
+                assert!(
+                    message.contains("sold out") || message.contains("held"),
+                    "{message}"
+                );
                 assert!(message.contains("FLASH-1"), "{message}");
                 sold_out += 1;
             }

@@ -1,12 +1,13 @@
 //! Contract: discount codes. Codes are unique whatever their case, a checkout applies and counts
 //! one in its own transaction, refusals (unknown, inactive, expired, below minimum, used up)
-//! write nothing, and concurrent checkouts never use a limited code more often than its limit.
+//! write nothing, concurrent checkouts never use a limited code more often than its limit, and
+//! an order released without being paid gives its use back.
 
 use showroom_domain::{BasisPoints, Discount, DiscountCode, UnixTime};
 
 use super::checkout_support::{checkout, line, stock_of, stocked, HOLD};
 use super::support::eur;
-use crate::{DynCatalogStore, StoreError};
+use crate::{Actor, DynCatalogStore, ReleaseReason, StoreError};
 
 fn code(raw: &str) -> DiscountCode {
     DiscountCode::parse(raw).expect("test code")
@@ -163,5 +164,92 @@ pub async fn concurrent_checkouts_never_use_a_code_past_its_limit(store: DynCata
         stock_of(&store, &lamp).await.1,
         i64::from(LIMIT),
         "only the winners reserved"
+    );
+}
+
+pub async fn an_order_released_unpaid_gives_its_code_use_back_and_a_paid_one_keeps_it(
+    store: DynCatalogStore,
+) {
+    let lamp = stocked(&store, "once-lamp", "ONCE-1", 3_000, 20).await;
+    store
+        .create_discount(ten_percent("once-only").with_usage_limit(1))
+        .await
+        .unwrap();
+    let uses = |store: DynCatalogStore| async move {
+        store
+            .discount_by_code(&code("once-only"))
+            .await
+            .unwrap()
+            .unwrap()
+            .times_used
+    };
+    let with_code = |key: &str| {
+        let mut request = checkout(key, vec![line(lamp.id, 1)]);
+        request.discount_code = Some(code("once-only"));
+        request
+    };
+
+    // A declined card: the order is released and the single use comes back.
+    let (declined, _) = store
+        .place_order(with_code("once-declined"), HOLD)
+        .await
+        .unwrap();
+    assert_eq!(uses(store.clone()).await, 1);
+    store
+        .release(
+            declined.id,
+            ReleaseReason::PaymentFailed {
+                detail: "payment_declined: test".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        uses(store.clone()).await,
+        0,
+        "a declined card burnt the code"
+    );
+
+    // An abandoned checkout: the sweeper's release gives it back too.
+    let (expired, _) = store
+        .place_order(with_code("once-expired"), HOLD)
+        .await
+        .unwrap();
+    store
+        .release(expired.id, ReleaseReason::PaymentExpired)
+        .await
+        .unwrap();
+    assert_eq!(
+        uses(store.clone()).await,
+        0,
+        "an expired hold burnt the code"
+    );
+
+    // Paid, then cancelled by staff: the use was a real one and stays counted.
+    let (paid, _) = store
+        .place_order(with_code("once-paid"), HOLD)
+        .await
+        .unwrap();
+    store.mark_paid(paid.id, "pay_once").await.unwrap();
+    store
+        .release(
+            paid.id,
+            ReleaseReason::Cancelled {
+                by: Actor::ApiToken(None),
+            },
+        )
+        .await
+        .ok();
+    assert_eq!(uses(store.clone()).await, 1);
+    let refused = store.place_order(with_code("once-again"), HOLD).await;
+    assert!(
+        matches!(
+            refused,
+            Err(StoreError::Invalid {
+                field: "discount_code",
+                ..
+            })
+        ),
+        "{refused:?}"
     );
 }

@@ -382,3 +382,116 @@ pub async fn orders_are_found_by_id_number_and_email_newest_first(store: DynCata
         ("placed", &Actor::Customer)
     );
 }
+
+pub async fn units_held_by_pending_payments_are_stock_held_not_sold_out(store: DynCatalogStore) {
+    let lamp = stocked(&store, "held-lamp", "HELD-1", 3_000, 2).await;
+    let (pending, _) = store
+        .place_order(checkout("held-0001", vec![line(lamp.id, 2)]), HOLD)
+        .await
+        .unwrap();
+    let held = store
+        .place_order(checkout("held-0002", vec![line(lamp.id, 1)]), HOLD)
+        .await;
+    match &held {
+        Err(StoreError::StockHeld {
+            message,
+            retry_after_secs,
+        }) => {
+            assert!(message.contains("held"), "{message}");
+            assert!(
+                (1..=HOLD.as_secs() + 1).contains(retry_after_secs),
+                "retry after {retry_after_secs} s with a hold of {HOLD:?}"
+            );
+        }
+        other => panic!("expected StockHeld, got {other:?}"),
+    }
+    // More than the shelf has is sold out, whatever the holds.
+    let too_many = store
+        .place_order(checkout("held-0003", vec![line(lamp.id, 3)]), HOLD)
+        .await;
+    assert!(
+        matches!(too_many, Err(StoreError::Conflict { field: "stock", .. })),
+        "{too_many:?}"
+    );
+    // The pending payment fails: the units are free again.
+    store
+        .release(pending.id, ReleaseReason::PaymentExpired)
+        .await
+        .unwrap();
+    store
+        .place_order(checkout("held-0004", vec![line(lamp.id, 1)]), HOLD)
+        .await
+        .expect("the released units sell");
+    // Paid units are gone for good: sold out, not held.
+    let (paid, _) = store
+        .place_order(checkout("held-0005", vec![line(lamp.id, 1)]), HOLD)
+        .await
+        .unwrap();
+    store.mark_paid(paid.id, "pay_held").await.unwrap();
+    let gone = store
+        .place_order(checkout("held-0006", vec![line(lamp.id, 1)]), HOLD)
+        .await;
+    assert!(
+        matches!(gone, Err(StoreError::StockHeld { .. })),
+        "one unit is still held: {gone:?}"
+    );
+}
+
+pub async fn a_captured_payment_never_recorded_is_listed_for_recording_not_for_release(
+    store: DynCatalogStore,
+) {
+    let vase = stocked(&store, "captured-vase", "CAPT-1", 2_500, 4).await;
+    let (charged, _) = store
+        .place_order(
+            checkout("captured-0001", vec![line(vase.id, 2)]),
+            Duration::ZERO,
+        )
+        .await
+        .unwrap();
+    let (abandoned, _) = store
+        .place_order(
+            checkout("captured-0002", vec![line(vase.id, 1)]),
+            Duration::ZERO,
+        )
+        .await
+        .unwrap();
+    store
+        .mark_captured(charged.id, "pay_captured")
+        .await
+        .unwrap();
+    let later = charged.created_at + 1_000;
+    assert_eq!(
+        store.expired_reservations(later, 10).await.unwrap(),
+        vec![abandoned.id],
+        "a charged order is never released by the sweeper"
+    );
+    assert_eq!(
+        store.unrecorded_captures(later, 10).await.unwrap(),
+        vec![(charged.id, "pay_captured".to_owned())]
+    );
+    assert!(
+        store
+            .unrecorded_captures(charged.created_at - 1, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not before its hold ends: checkout may still be recording it"
+    );
+    let paid = store.mark_paid(charged.id, "pay_captured").await.unwrap();
+    assert_eq!(paid.state, OrderState::Paid);
+    assert_eq!(paid.payment_ref.as_deref(), Some("pay_captured"));
+    assert!(store
+        .unrecorded_captures(later, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        stock_of(&store, &vase).await,
+        (2, 1),
+        "two sold, one still held"
+    );
+    // Marking an order no longer pending changes nothing.
+    store.mark_captured(charged.id, "pay_other").await.unwrap();
+    let still = store.order_by_id(charged.id).await.unwrap().unwrap();
+    assert_eq!(still.payment_ref.as_deref(), Some("pay_captured"));
+}

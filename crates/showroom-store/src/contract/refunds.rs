@@ -346,3 +346,49 @@ pub async fn a_pending_order_is_found_by_its_authorized_payment_ref(store: DynCa
         .unwrap();
     assert_eq!(paid.state, OrderState::Paid);
 }
+
+pub async fn an_order_being_cancelled_cannot_be_fulfilled_until_the_refund_ends(
+    store: DynCatalogStore,
+) {
+    let (order, _) = paid_order(&store, "cancel-race", 1).await;
+    let (cancel, _) = store
+        .begin_refund(order.id, cancellation("race-cancel-1"))
+        .await
+        .unwrap();
+    let fulfil = store
+        .fulfil(
+            order.id,
+            TrackingNumber::parse("TRK-RACE").unwrap(),
+            Actor::Staff(Uuid::nil()),
+        )
+        .await;
+    assert_eq!(
+        field_of(&fulfil),
+        Some("state"),
+        "fulfilled while the cancellation's refund was pending"
+    );
+    let (_, cancelled) = store.complete_refund(cancel.id, "re_race").await.unwrap();
+    assert_eq!(cancelled.state, OrderState::Cancelled);
+    assert_eq!(cancelled.refunded, order.totals.grand_total);
+    assert_eq!(cancelled.tracking, None);
+
+    // A failed cancellation leaves the order to be fulfilled as usual.
+    let (other, _) = paid_order(&store, "cancel-race-2", 1).await;
+    let (failed, _) = store
+        .begin_refund(other.id, cancellation("race-cancel-2"))
+        .await
+        .unwrap();
+    store
+        .fail_refund(failed.id, "provider said no")
+        .await
+        .unwrap();
+    let shipped = store
+        .fulfil(
+            other.id,
+            TrackingNumber::parse("TRK-RACE-2").unwrap(),
+            Actor::Staff(Uuid::nil()),
+        )
+        .await
+        .unwrap();
+    assert!(shipped.tracking.is_some());
+}

@@ -152,7 +152,11 @@ async fn a_flash_sale_sells_exactly_the_stock_and_never_goes_negative() {
     assert!(paid.iter().all(|(_, order)| order["state"] == "paid"));
     for (status, body) in results.iter().filter(|(s, _)| *s != StatusCode::CREATED) {
         assert_eq!(*status, StatusCode::CONFLICT, "{body}");
-        assert_eq!(body["code"], "sold_out", "{body}");
+        // Sold out, or held by a winner whose payment was still going through.
+        assert!(
+            body["code"] == "sold_out" || body["code"] == "stock_held",
+            "{body}"
+        );
         assert!(
             body["detail"].as_str().unwrap().contains("FLASH-1")
                 || body["detail"].as_str().unwrap().contains("Lamp"),

@@ -227,6 +227,7 @@ impl From<ShopError> for Refusal {
             }
             ShopError::Conflict { .. }
             | ShopError::SoldOut { .. }
+            | ShopError::StockHeld { .. }
             | ShopError::CheckoutInProgress => StatusCode::CONFLICT,
             ShopError::RefundFailed { .. } => StatusCode::BAD_GATEWAY,
             ShopError::RefundPending => StatusCode::GATEWAY_TIMEOUT,

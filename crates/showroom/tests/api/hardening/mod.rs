@@ -7,3 +7,6 @@ mod countries;
 mod csrf;
 mod downloads;
 mod exposure;
+mod fresh_stock;
+mod held_stock;
+mod login_throttle;
