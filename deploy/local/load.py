@@ -138,6 +138,16 @@ def send(recorder, client, kind, method, path, body=None, headers=None, deadline
         pause = min(pause * 2, 0.5)
 
 
+def keep_cookies(cookies, headers):
+    """Keeps the name=value of every Set-Cookie in `headers`, as a browser would."""
+    for name, value in headers or []:
+        if name.lower() == "set-cookie":
+            pair = value.split(";")[0]
+            if "=" in pair:
+                key, val = pair.split("=", 1)
+                cookies[key.strip()] = val.strip()
+
+
 def checkout_body(run_id, variant_id):
     return {
         "email": f"load+{run_id}@example.com",
@@ -227,30 +237,34 @@ class Load:
                         print(f"checkout {key}: {answer[0]} {answer[2][:200]!r}", flush=True)
 
     def shop_with_cart(self, seed):
-        """A guest with a session: start it, add a line, read the cart, remove the line."""
+        """A guest with a session: take the CSRF token, add a line (which starts the session),
+        read the cart, remove the line."""
         rng = random.Random(2000 + seed)
         client = Client(self.host, self.port)
-        cookie, csrf = None, None
+        cookies, csrf = {}, None
         while not self.stop_event.is_set():
-            if cookie is None:
+            if csrf is None:
                 answer = send(self.recorder, client, CART, "GET", "/api/v1/session", deadline_secs=3,
                               stop=self.stop_event)
                 if not answer or answer[0] != 200:
                     time.sleep(0.1)
                     continue
-                cookie = next((v.split(";")[0] for k, v in answer[1] if k.lower() == "set-cookie"), None)
+                cookies = {}
+                keep_cookies(cookies, answer[1])
                 csrf = json.loads(answer[2]).get("csrf_token")
-                if cookie is None:
+                if csrf is None:
                     continue
-            headers = {"Cookie": cookie, "X-CSRF-Token": csrf}
             variant = rng.choice(self.variants)
             steps = [("POST", "/api/v1/cart/lines", {"variant_id": variant, "quantity": 1}),
                      ("GET", "/api/v1/cart", None),
                      ("DELETE", f"/api/v1/cart/lines/{variant}", None)]
             for method, path, body in steps:
+                headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+                           "X-CSRF-Token": csrf}
                 answer = send(self.recorder, client, CART, method, path, body, headers, deadline_secs=3,
                               stop=self.stop_event)
                 if not answer or answer[0] in (401, 403):
                     # The session was lost (Redis restarted empty): start a new one.
-                    cookie = None
+                    csrf = None
                     break
+                keep_cookies(cookies, answer[1])

@@ -6,16 +6,20 @@
 //! way: [`Shopper::cart_owner`] and [`Shopper::cart_to_change`] (a guest's first change keeps the
 //! new cart's id in the session), and [`start_account_session`], which every login calls — a new
 //! session id and CSRF token, so a session id planted before login is worth nothing after it.
+//! A customer's session also keeps the stamp of the password it logged in with
+//! ([`stamp_session`]); once the password changes, the extractor turns every other session of
+//! the account back into a guest's.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use showroom_shop::{CartOwner, Carts};
+use showroom_shop::{Buyer, CartOwner, Carts};
 use showroom_store::Cart;
 use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::sessions::{CSRF_TOKEN, CUSTOMER_ID, GUEST_CART_ID, STAFF_ID};
+use crate::sessions::{AUTH_STAMP, CSRF_TOKEN, CUSTOMER_ID, GUEST_CART_ID, STAFF_ID};
+use crate::state::AppState;
 
 pub struct Shopper {
     pub session: Session,
@@ -30,19 +34,58 @@ pub(crate) fn session_failed(error: tower_sessions::session::Error) -> ApiError 
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Shopper {
+impl FromRequestParts<AppState> for Shopper {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|(_, why)| ApiError::internal(why))?;
-        let customer = session
+        let mut customer = session
             .get::<Uuid>(CUSTOMER_ID)
             .await
             .map_err(session_failed)?;
+        if let Some(id) = customer {
+            let kept = session
+                .get::<String>(AUTH_STAMP)
+                .await
+                .map_err(session_failed)?;
+            let current = state.shop.accounts.session_stamp(id).await?;
+            if kept.is_none() || kept != current {
+                // The password changed since this session logged in (or the account is
+                // gone): it goes on as a guest's.
+                session
+                    .remove_value(CUSTOMER_ID)
+                    .await
+                    .map_err(session_failed)?;
+                session
+                    .remove_value(AUTH_STAMP)
+                    .await
+                    .map_err(session_failed)?;
+                customer = None;
+            }
+        }
         Ok(Self { session, customer })
     }
+}
+
+/// Keeps the stamp of the customer's current password in the session (after a login, a
+/// registration or the customer's own password change).
+pub async fn stamp_session(
+    state: &AppState,
+    session: &Session,
+    customer_id: Uuid,
+) -> Result<(), ApiError> {
+    if let Some(stamp) = state.shop.accounts.session_stamp(customer_id).await? {
+        session
+            .insert(AUTH_STAMP, stamp)
+            .await
+            .map_err(session_failed)?;
+    }
+    Ok(())
 }
 
 impl Shopper {
@@ -88,6 +131,24 @@ impl Shopper {
         csrf_token(&self.session).await
     }
 
+    /// Who is checking out, for scoping the idempotency key: the customer, else the guest's
+    /// session.
+    pub fn buyer(&self) -> Buyer {
+        Buyer {
+            customer: self.customer,
+            session: self.session.id().map(|id| id.to_string()),
+        }
+    }
+
+    /// The token for a page's forms: the session's, or nothing for a visitor without a
+    /// session, whose posts carry no ambient authority, so that showing a page stores nothing.
+    pub async fn form_csrf_token(&self) -> Result<String, ApiError> {
+        if self.session.id().is_none() {
+            return Ok(String::new());
+        }
+        self.csrf_token().await
+    }
+
     pub async fn staff_id(&self) -> Result<Option<Uuid>, ApiError> {
         self.session
             .get::<Uuid>(STAFF_ID)
@@ -97,8 +158,14 @@ impl Shopper {
 }
 
 /// Logs the session in as account `id` under `key` ([`CUSTOMER_ID`] or [`STAFF_ID`]): a new
-/// session id and CSRF token first. A customer's guest cart id goes: its lines were merged.
-pub async fn start_account_session(session: &Session, key: &str, id: Uuid) -> Result<(), ApiError> {
+/// session id and CSRF token first. A customer's guest cart id goes (its lines were merged), and
+/// the stamp of their password comes in ([`stamp_session`]).
+pub async fn start_account_session(
+    state: &AppState,
+    session: &Session,
+    key: &str,
+    id: Uuid,
+) -> Result<(), ApiError> {
     session.cycle_id().await.map_err(session_failed)?;
     session
         .remove_value(CSRF_TOKEN)
@@ -111,6 +178,7 @@ pub async fn start_account_session(session: &Session, key: &str, id: Uuid) -> Re
             .remove_value(GUEST_CART_ID)
             .await
             .map_err(session_failed)?;
+        stamp_session(state, session, id).await?;
     }
     Ok(())
 }

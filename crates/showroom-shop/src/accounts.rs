@@ -14,6 +14,9 @@
 //! - Wrong email and wrong password are the same [`ShopError::InvalidCredentials`], in the same
 //!   time.
 //! - A customer's login moves the guest cart they filled before logging in into their own cart.
+//! - [`Accounts::session_stamp`] names the customer's current password without revealing it: a
+//!   session keeps the stamp of its login, and a password change, which changes the stamp, ends
+//!   every other session of the account.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -41,6 +44,15 @@ fn throttle_key_of_address(ip: IpAddr) -> String {
             }
         },
     }
+}
+
+fn stamp_of(password_hash: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"showroom-session-stamp:v1:")
+        .chain_update(password_hash.as_bytes())
+        .finalize();
+    hex::encode(&digest[..12])
 }
 
 fn throttled(window_ends: i64, now: i64) -> ShopError {
@@ -244,6 +256,13 @@ impl Accounts {
             }
             _ => Err(ShopError::InvalidCredentials),
         }
+    }
+
+    /// The stamp of the customer's current password: a digest of its hash (which has its own
+    /// salt, so every change makes a new stamp); `None` for an unknown customer.
+    pub async fn session_stamp(&self, customer_id: Uuid) -> Result<Option<String>, ShopError> {
+        let hash = self.accounts.customer_password_hash(customer_id).await?;
+        Ok(hash.map(|hash| stamp_of(&hash)))
     }
 
     /// Changes a customer's password: the current one must match ([`ShopError::WrongPassword`]),

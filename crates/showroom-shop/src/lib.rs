@@ -20,7 +20,7 @@ pub use accounts::{Accounts, IssuedToken, LoginThrottle};
 pub use carts::{CartOwner, CartQuote, Carts, Destination};
 pub use catalog_cache::{invalidate_catalog, CacheNamespace};
 pub use checkout::{
-    CartCheckout, Checkout, CheckoutDetails, CheckoutSettings, Placed, RequestedLine,
+    Buyer, CartCheckout, Checkout, CheckoutDetails, CheckoutSettings, Placed, RequestedLine,
 };
 pub use error::{error_chain, FieldContext, ShopError};
 pub use order_desk::{OrderDesk, RefundRequest, Refunded};

@@ -3,7 +3,8 @@
 //! session's token (from `GET /api/v1/session`), compared in constant time. A forged request from
 //! another site cannot read that token, and `SameSite=Lax` already keeps the cookie off most
 //! cross-site writes; this closes the rest. Requests without a session (a first guest checkout)
-//! carry no ambient authority and pass, and so do requests that a bearer token (the admin token
+//! carry no ambient authority and pass (a session they start adopts the token of the
+//! `showroom_csrf` cookie: see [`csrf_cookie`]), and so do requests that a bearer token (the admin token
 //! or a live API token) authenticates: any other `Authorization` header is ignored, since the
 //! admin guard would then fall back to the cookie.
 
@@ -15,7 +16,7 @@ use tower_sessions::Session;
 
 use crate::error::ApiError;
 use crate::middleware::admin_auth::{bearer_authenticates, bearer_token};
-use crate::sessions::CSRF_TOKEN;
+use crate::sessions::{csrf_cookie, CSRF_TOKEN};
 use crate::state::AppState;
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -65,6 +66,18 @@ pub async fn require_csrf_token(
         (Some(expected), Some(presented))
             if crate::middleware::admin_auth::digests_equal(&expected, &presented) =>
         {
+            next.run(request).await
+        }
+        // A session that a cookie-less write started has no token yet: the one handed out
+        // before it, in the `showroom_csrf` cookie, counts, and the session keeps it.
+        (None, Some(presented))
+            if csrf_cookie::token_from_cookie(request.headers()).is_some_and(|cookie| {
+                crate::middleware::admin_auth::digests_equal(&cookie, &presented)
+            }) =>
+        {
+            if let Err(error) = session.insert(CSRF_TOKEN, &presented).await {
+                return crate::shopper::session_failed(error).into_response();
+            }
             next.run(request).await
         }
         (_, None) => refused(

@@ -119,7 +119,7 @@ pub async fn cart_page(
     chrome.noindex = true;
     let page = CartPage {
         chrome,
-        csrf_token: shopper.csrf_token().await?,
+        csrf_token: shopper.form_csrf_token().await?,
         message: take_flash(&shopper.session).await?,
         lines,
         totals,

@@ -163,7 +163,7 @@ async fn render(
     chrome.noindex = true;
     let page = CheckoutPage {
         chrome,
-        csrf_token: shopper.csrf_token().await?,
+        csrf_token: shopper.form_csrf_token().await?,
         checkout_token: checkout_key(shopper, fresh_key).await?,
         methods: methods(state, &form.shipping_method),
         form,
@@ -274,7 +274,7 @@ pub async fn place_order(
     let prepared = state
         .shop
         .checkout
-        .order_details(key, shopper.customer, details);
+        .order_details(key, &shopper.buyer(), details);
     let (order, card) = match prepared {
         Ok(prepared) => prepared,
         Err(error) => {

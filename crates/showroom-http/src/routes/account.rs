@@ -1,5 +1,5 @@
-//! The shopper's session and account over HTTP: `GET /api/v1/session` (starts the session and
-//! hands out the CSRF token), register, login, logout, password change, and the customer's own
+//! The shopper's session and account over HTTP: `GET /api/v1/session` (hands out the CSRF
+//! token, storing nothing for a visitor without a session), register, login, logout, password change, and the customer's own
 //! orders. Handlers translate; the rules live in the shop's [`Accounts`](showroom_shop::Accounts)
 //! and the session's part in [`crate::shopper`]. Every answer is `Cache-Control: private,
 //! no-store`.
@@ -7,7 +7,7 @@
 //! Another customer's order, like an unknown one, is a 404: ids cannot be probed.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde::{Deserialize, Serialize};
@@ -21,8 +21,10 @@ use uuid::Uuid;
 use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
 use crate::routes::checkout::OrderDto;
-use crate::sessions::CUSTOMER_ID;
-use crate::shopper::{end_session, rotate_session_id, start_account_session, Shopper};
+use crate::sessions::{csrf_cookie, CUSTOMER_ID};
+use crate::shopper::{
+    end_session, rotate_session_id, stamp_session, start_account_session, Shopper,
+};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -97,13 +99,26 @@ async fn current_customer(
     })
 }
 
-/// Start (or read) the session: the CSRF token and who is logged in.
+/// The CSRF token and who is logged in. Without a session nothing is stored: the token goes
+/// into the `showroom_csrf` cookie, and the session that a later write starts adopts it.
 #[utoipa::path(get, path = "/api/v1/session", tag = "account",
-    responses((status = 200, description = "The session; sets the session cookie", body = SessionDto)))]
+    responses((status = 200, description = "The session, or for a visitor without one a token kept in the `showroom_csrf` cookie (no session is stored)", body = SessionDto)))]
 pub async fn session(
     State(state): State<AppState>,
+    headers: HeaderMap,
     shopper: Shopper,
 ) -> Result<Response, ApiError> {
+    if shopper.session.id().is_none() {
+        let token = csrf_cookie::token_from_cookie(&headers).unwrap_or_else(csrf_cookie::new_token);
+        let mut response = axum::Json(SessionDto {
+            csrf_token: token.clone(),
+            customer: None,
+            staff_id: None,
+        })
+        .into_response();
+        csrf_cookie::set_token_cookie(&mut response, &token);
+        return Ok(response);
+    }
     let customer = match shopper.customer {
         Some(id) => state.catalog.customer(id).await?,
         None => None,
@@ -133,7 +148,7 @@ pub async fn register(
     let email = Email::parse(&body.email).field("email")?;
     let accounts = &state.shop.accounts;
     let customer = accounts.register_customer(email, &body.password).await?;
-    start_account_session(&shopper.session, CUSTOMER_ID, customer.id).await?;
+    start_account_session(&state, &shopper.session, CUSTOMER_ID, customer.id).await?;
     Ok((StatusCode::CREATED, axum::Json(customer_dto(&customer))).into_response())
 }
 
@@ -159,7 +174,7 @@ pub async fn login(
         .accounts
         .login_customer(&email, &password, client_ip(ip), guest_cart)
         .await?;
-    start_account_session(&shopper.session, CUSTOMER_ID, customer.id).await?;
+    start_account_session(&state, &shopper.session, CUSTOMER_ID, customer.id).await?;
     Ok(axum::Json(customer_dto(&customer)).into_response())
 }
 
@@ -193,7 +208,8 @@ pub async fn me(State(state): State<AppState>, shopper: Shopper) -> Result<Respo
     Ok(axum::Json(customer_dto(&customer)).into_response())
 }
 
-/// Change the password; the session id is rotated.
+/// Change the password; the session id is rotated, and every other session of the account is
+/// logged out.
 #[utoipa::path(post, path = "/api/v1/account/password", tag = "account", request_body = PasswordChange,
     responses(
         (status = 204, description = "Changed"),
@@ -214,6 +230,7 @@ pub async fn change_password(
         .change_customer_password(&customer, &body.current_password, &body.new_password)
         .await?;
     rotate_session_id(&shopper.session).await?;
+    stamp_session(&state, &shopper.session, customer.id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

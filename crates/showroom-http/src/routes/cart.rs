@@ -347,7 +347,7 @@ pub async fn checkout(
         body.shipping_method,
         body.payment,
     );
-    let (order, card) = checkout.order_details(key, shopper.customer, details)?;
+    let (order, card) = checkout.order_details(key, &shopper.buyer(), details)?;
     let cart = shopper.cart(&state.shop.carts).await?;
     let placed = checkout
         .checkout_cart(cart, CartCheckout { order, card })

@@ -280,7 +280,7 @@ pub async fn checkout(
     );
     let discount_code = body.discount_code.as_deref();
     let (new, card) =
-        checkout.guest_order(key, shopper.customer, details, discount_code, &lines)?;
+        checkout.guest_order(key, &shopper.buyer(), details, discount_code, &lines)?;
     let placed = checkout.place_order(new, card).await?;
     let status = if placed.created {
         StatusCode::CREATED

@@ -144,7 +144,7 @@ pub async fn staff_login(
         .accounts
         .login_staff(&email, &password, client_ip(ip))
         .await?;
-    start_account_session(&shopper.session, STAFF_ID, member.id).await?;
+    start_account_session(&state, &shopper.session, STAFF_ID, member.id).await?;
     Ok(axum::Json(StaffDto::from(member)).into_response())
 }
 

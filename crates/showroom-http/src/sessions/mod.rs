@@ -6,6 +6,7 @@
 //!
 //! Keys this crate keeps in a session are the constants below; nothing else is stored there.
 
+pub mod csrf_cookie;
 mod db_store;
 pub mod secure_cookie;
 pub mod store_failure;
@@ -22,6 +23,9 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub const COOKIE_NAME: &str = "showroom_session";
 /// The logged-in customer's id.
 pub const CUSTOMER_ID: &str = "customer_id";
+/// The stamp of the logged-in customer's password at login ([`showroom_shop::Accounts::session_stamp`]):
+/// when the password changes, every other session of the account stops being logged in.
+pub const AUTH_STAMP: &str = "auth_stamp";
 /// The logged-in member of staff's id.
 pub const STAFF_ID: &str = "staff_id";
 /// A guest's cart id.

@@ -1,4 +1,4 @@
-//! Adds `Secure` to the session cookie when the request came over HTTPS: directly (the
+//! Adds `Secure` to the session cookie (and the session-less CSRF cookie) when the request came over HTTPS: directly (the
 //! `https` scheme) or through the load balancer, which terminates TLS and says so with
 //! `X-Forwarded-Proto: https`. With `always` set (production behind TLS) every cookie is Secure.
 //! Plain-HTTP development keeps working, because a Secure cookie would never come back there.
@@ -8,6 +8,7 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use super::csrf_cookie::CSRF_COOKIE;
 use super::COOKIE_NAME;
 
 pub async fn mark_secure_over_https(
@@ -29,7 +30,10 @@ pub async fn mark_secure_over_https(
             .get_all(header::SET_COOKIE)
             .iter()
             .map(|value| match value.to_str() {
-                Ok(text) if text.starts_with(COOKIE_NAME) && !text.contains("; Secure") => {
+                Ok(text)
+                    if (text.starts_with(COOKIE_NAME) || text.starts_with(CSRF_COOKIE))
+                        && !text.contains("; Secure") =>
+                {
                     HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(value.clone())
                 }
                 _ => value.clone(),

@@ -27,6 +27,41 @@ pub struct CheckoutDetails {
     pub card_number: String,
 }
 
+/// Whose checkout this is, which scopes its idempotency key: the same key sent by someone else
+/// names another checkout, so learning a buyer's key (and email and address) gives nothing back,
+/// not even a hint that the key was used.
+#[derive(Debug, Clone, Default)]
+pub struct Buyer {
+    /// The signed-in customer: their keys are theirs on every device.
+    pub customer: Option<Uuid>,
+    /// A guest's session id (their cookie is the client secret); `None` for an API client
+    /// without a session, whose keys share one scope.
+    pub session: Option<String>,
+}
+
+impl Buyer {
+    fn scope(&self) -> String {
+        match (&self.customer, &self.session) {
+            (Some(customer), _) => format!("customer:{customer}"),
+            (None, Some(session)) => format!("session:{session}"),
+            (None, None) => "anonymous".to_owned(),
+        }
+    }
+
+    /// The key as stored: a digest of the scope and the client's key.
+    pub fn scoped_key(&self, key: &IdempotencyKey) -> IdempotencyKey {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new()
+            .chain_update(b"showroom-checkout-key:v1:")
+            .chain_update(self.scope().as_bytes())
+            .chain_update(b"\n")
+            .chain_update(key.as_str().as_bytes())
+            .finalize();
+        IdempotencyKey::parse(&format!("scoped-{}", hex::encode(digest)))
+            .unwrap_or_else(|_| unreachable!("71 visible ASCII characters make a key"))
+    }
+}
+
 /// One line of a guest checkout, as asked for.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestedLine {
@@ -35,12 +70,13 @@ pub struct RequestedLine {
 }
 
 impl Checkout {
-    /// Everything of an order but its lines (the cart's checkout takes the cart's), for the
-    /// signed-in `customer` if any, with the card to pay with. The first bad field is the error.
+    /// Everything of an order but its lines (the cart's checkout takes the cart's), for `buyer`
+    /// (the signed-in customer's order, or a guest's), with the card to pay with. The key is
+    /// scoped to the buyer ([`Buyer::scoped_key`]). The first bad field is the error.
     pub fn order_details(
         &self,
         key: IdempotencyKey,
-        customer: Option<Uuid>,
+        buyer: &Buyer,
         details: CheckoutDetails,
     ) -> Result<(NewOrder, CardNumber), ShopError> {
         let email = Email::parse(&details.email).field("email")?;
@@ -54,9 +90,9 @@ impl Checkout {
             .field("shipping_method")?;
         let card = CardNumber::parse(&details.card_number).field("payment.card_number")?;
         let new = NewOrder {
-            customer_id: customer,
+            customer_id: buyer.customer,
             discount_code: None,
-            idempotency_key: key,
+            idempotency_key: buyer.scoped_key(&key),
             email,
             shipping_address,
             currency: self.currency,
@@ -72,7 +108,7 @@ impl Checkout {
     pub fn guest_order(
         &self,
         key: IdempotencyKey,
-        customer: Option<Uuid>,
+        buyer: &Buyer,
         details: CheckoutDetails,
         discount_code: Option<&str>,
         lines: &[RequestedLine],
@@ -81,7 +117,7 @@ impl Checkout {
             .map(DiscountCode::parse)
             .transpose()
             .field("discount_code")?;
-        let (mut new, card) = self.order_details(key, customer, details)?;
+        let (mut new, card) = self.order_details(key, buyer, details)?;
         if lines.is_empty() || lines.len() > MAX_ORDER_LINES {
             return Err(ShopError::invalid(
                 "lines",
@@ -101,5 +137,40 @@ impl Checkout {
         }
         new.discount_code = discount_code;
         Ok((new, card))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_key_names_a_different_checkout_for_each_buyer() {
+        let key = IdempotencyKey::parse("retry-me-0001").unwrap();
+        let alice = Buyer {
+            customer: Some(Uuid::from_u128(1)),
+            session: Some("s1".into()),
+        };
+        let alice_elsewhere = Buyer {
+            customer: Some(Uuid::from_u128(1)),
+            session: Some("s2".into()),
+        };
+        let guest = Buyer {
+            customer: None,
+            session: Some("s1".into()),
+        };
+        let other_guest = Buyer {
+            customer: None,
+            session: Some("s3".into()),
+        };
+        assert_eq!(alice.scoped_key(&key), alice_elsewhere.scoped_key(&key));
+        assert_ne!(alice.scoped_key(&key), guest.scoped_key(&key));
+        assert_ne!(guest.scoped_key(&key), other_guest.scoped_key(&key));
+        assert_ne!(Buyer::default().scoped_key(&key), guest.scoped_key(&key));
+        assert_eq!(
+            guest.scoped_key(&key),
+            guest.scoped_key(&key),
+            "the same buyer's retry finds the same checkout"
+        );
     }
 }

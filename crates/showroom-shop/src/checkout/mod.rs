@@ -36,7 +36,7 @@ use showroom_store::{DynCartStore, DynOrderStore};
 use showroom_store::{NewOrder, Order, OrderStore, StoreError};
 
 pub use cart::CartCheckout;
-pub use details::{CheckoutDetails, RequestedLine};
+pub use details::{Buyer, CheckoutDetails, RequestedLine};
 
 use crate::error::ShopError;
 use crate::payments::{CardNumber, PaymentProvider};

@@ -170,11 +170,16 @@ async fn registration_refuses_weak_passwords_bad_emails_and_taken_addresses() {
 #[tokio::test]
 async fn the_session_cookie_is_http_only_lax_rotated_at_login_and_secure_over_https() {
     let app = spawn_app().await;
-    let plain = reqwest::Client::new()
-        .get(app.url("/api/v1/session"))
-        .send()
-        .await
-        .unwrap();
+    let register = |email: &'static str, forwarded: Option<&'static str>| {
+        let mut request = reqwest::Client::new()
+            .post(app.url("/api/v1/account/register"))
+            .json(&json!({"email": email, "password": PASSWORD}));
+        if let Some(proto) = forwarded {
+            request = request.header("X-Forwarded-Proto", proto);
+        }
+        request.send()
+    };
+    let plain = register("plain@example.com", None).await.unwrap();
     let cookie = session_cookie(&plain).expect("a session cookie");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
@@ -182,14 +187,27 @@ async fn the_session_cookie_is_http_only_lax_rotated_at_login_and_secure_over_ht
         !cookie.contains("Secure"),
         "no Secure over plain HTTP: {cookie}"
     );
-    let behind_tls = reqwest::Client::new()
+    let behind_tls = register("tls@example.com", Some("https")).await.unwrap();
+    let cookie = session_cookie(&behind_tls).expect("a session cookie");
+    assert!(cookie.contains("Secure"), "{cookie}");
+    // The session-less CSRF cookie carries the same flags.
+    let token_over_tls = reqwest::Client::new()
         .get(app.url("/api/v1/session"))
         .header("X-Forwarded-Proto", "https")
         .send()
         .await
         .unwrap();
-    let cookie = session_cookie(&behind_tls).expect("a session cookie");
-    assert!(cookie.contains("Secure"), "{cookie}");
+    let csrf_cookie = token_over_tls
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("showroom_csrf="))
+        .expect("a CSRF cookie")
+        .to_owned();
+    for flag in ["HttpOnly", "SameSite=Lax", "Secure"] {
+        assert!(csrf_cookie.contains(flag), "{csrf_cookie}");
+    }
 
     // The id before login is worth nothing after it.
     let mut browser = Browser::open(&app).await;

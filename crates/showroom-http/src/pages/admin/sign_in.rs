@@ -111,7 +111,7 @@ pub async fn submit(
         .await;
     let (status, problem) = match result {
         Ok(member) => {
-            start_account_session(&session, STAFF_ID, member.id).await?;
+            start_account_session(&state, &session, STAFF_ID, member.id).await?;
             tracing::info!(staff = %member.id, "staff signed in to the back office");
             return Ok(Redirect::to(&next).into_response());
         }

@@ -2,6 +2,7 @@
 //! before its fix: one submodule per area.
 
 mod abuse;
+mod anonymous_sessions;
 mod connections;
 mod countries;
 mod csrf;
@@ -9,4 +10,6 @@ mod downloads;
 mod exposure;
 mod fresh_stock;
 mod held_stock;
+mod idempotency_scope;
 mod login_throttle;
+mod password_change;
