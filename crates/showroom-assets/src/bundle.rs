@@ -16,9 +16,11 @@ use crate::gltf::{Fetched, ResolveError, Resolver};
 /// Entries of the zip that are looked at.
 pub const MAX_ENTRIES: usize = 4096;
 /// Largest inflated entry.
-pub const MAX_ENTRY_BYTES: u64 = 512 * 1024 * 1024;
-/// Largest inflated bundle.
-pub const MAX_TOTAL_BYTES: u64 = 1024 * 1024 * 1024;
+pub const MAX_ENTRY_BYTES: u64 = 256 * 1024 * 1024;
+/// Largest inflated bundle, all held in memory while the job runs: about three times the
+/// largest upload (100 MB), which real `.bin` and image files do not exceed (images are
+/// compressed already, geometry deflates to a half or a third).
+pub const MAX_TOTAL_BYTES: u64 = 320 * 1024 * 1024;
 
 /// Why a zip upload cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

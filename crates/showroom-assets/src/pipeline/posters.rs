@@ -47,7 +47,13 @@ pub struct Look {
     pub label: String,
 }
 
-/// The default look, then one look per variant, with unique file labels.
+/// Most material variants that get looks of their own (posters, and a USDZ each): rendering is
+/// the pipeline's costliest step, and a hostile file can declare thousands of variants. Past the
+/// limit, variants show the default look.
+pub const MAX_VARIANT_LOOKS: usize = 32;
+
+/// The default look, then one look per variant (at most [`MAX_VARIANT_LOOKS`]), with unique file
+/// labels.
 pub fn looks(scene: &Scene) -> Vec<Look> {
     let mut looks = vec![Look {
         variant: None,
@@ -55,7 +61,7 @@ pub fn looks(scene: &Scene) -> Vec<Look> {
         label: "default".to_owned(),
     }];
     let mut used = std::collections::HashSet::new();
-    for (index, name) in scene.variants.iter().enumerate() {
+    for (index, name) in scene.variants.iter().enumerate().take(MAX_VARIANT_LOOKS) {
         let mut l = label(name, index);
         if !used.insert(l.clone()) {
             l = format!("{l}-{index}");
@@ -157,4 +163,27 @@ pub(super) fn render_all(
     }
     progress(looks.len(), looks.len());
     Ok((stats, camera))
+}
+
+#[cfg(test)]
+mod look_limit_tests {
+    use super::*;
+
+    #[test]
+    fn thousands_of_declared_variants_get_at_most_the_limit_of_looks() {
+        let scene = Scene {
+            primitives: Vec::new(),
+            materials: Vec::new(),
+            textures: Vec::new(),
+            variants: (0..5_000).map(|n| format!("Colour {n}")).collect(),
+            warnings: Vec::new(),
+        };
+        let looks = looks(&scene);
+        assert_eq!(looks.len(), 1 + MAX_VARIANT_LOOKS);
+        assert_eq!(looks[0].name, "default");
+        assert_eq!(
+            looks[MAX_VARIANT_LOOKS].name,
+            format!("Colour {}", MAX_VARIANT_LOOKS - 1)
+        );
+    }
 }

@@ -12,6 +12,7 @@ use showroom_store::{ClaimedJob, FailureKind, StoreError, UploadFormat};
 use tokio::sync::mpsc;
 use tracing::Instrument;
 
+use super::low_priority::spawn_low_priority;
 use super::WorkerContext;
 
 /// How a job ended, for the log.
@@ -118,12 +119,12 @@ async fn run(
         Err(e) => return Ok(retry(job.attempt, format!("object storage: {e}"))),
     };
 
-    // The pipeline is CPU-bound: it runs on a blocking thread and reports progress through a
-    // channel, which this task forwards to the queue (renewing the lease).
+    // The pipeline is CPU-bound: it runs on a thread of its own at a lower priority (so it cannot
+    // starve the serving threads) and reports progress through a channel, which this task forwards to the queue (renewing the lease).
     let (progress_tx, mut progress_rx) = mpsc::unbounded_channel::<(Step, u8)>();
     let options = context.settings.pipeline.clone();
     let format = job.format;
-    let mut pipeline = tokio::task::spawn_blocking(move || {
+    let mut pipeline = Box::pin(spawn_low_priority("showroom-pipeline", move || {
         let mut progress = |step: Step, percent: u8| {
             let _ = progress_tx.send((step, percent));
         };
@@ -141,7 +142,7 @@ async fn run(
                 }),
             },
         }
-    });
+    }));
     let mut heartbeat = tokio::time::interval(lease / 3);
     heartbeat.tick().await;
     let mut last = (Step::Validate.name(), 0u8);
@@ -171,9 +172,9 @@ async fn run(
                 None,
             ))
         }
-        Err(join_error) => {
+        Err(crashed) => {
             return Ok(Outcome::Failed(
-                format!("processing crashed: {join_error}"),
+                format!("processing crashed: {crashed}"),
                 FailureKind::Permanent,
                 None,
             ))

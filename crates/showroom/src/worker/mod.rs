@@ -17,6 +17,7 @@
 //! lost_lease"}`) with their durations (`showroom_asset_job_seconds`).
 
 mod job;
+mod low_priority;
 
 use std::sync::Arc;
 use std::time::Duration;
