@@ -32,4 +32,5 @@ mod shared_keys;
 mod shield;
 mod tax;
 mod uploads;
+mod uploads_refused;
 mod webhooks;
