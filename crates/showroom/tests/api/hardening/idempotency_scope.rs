@@ -12,14 +12,13 @@ use crate::cart::session;
 use crate::checkout::{body, product_with_stock, SUCCESS};
 use crate::helpers::spawn_app;
 
+/// Sends a checkout with `key` on `request` (a POST to /api/v1/checkout).
 async fn checkout(
-    client: &reqwest::Client,
-    url: &str,
+    request: reqwest::RequestBuilder,
     key: &str,
     body: &Value,
 ) -> (StatusCode, Value) {
-    let response = client
-        .post(url)
+    let response = request
         .header("Idempotency-Key", key)
         .json(body)
         .send()
@@ -47,9 +46,9 @@ async fn a_guests_key_sent_from_another_session_names_another_checkout() {
         assert_eq!(started.status(), StatusCode::OK);
     }
 
-    let (status, first) = checkout(&buyer, &url, "shared-key-0001", &order).await;
+    let (status, first) = checkout(buyer.post(&url), "shared-key-0001", &order).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
-    let (status, retried) = checkout(&buyer, &url, "shared-key-0001", &order).await;
+    let (status, retried) = checkout(buyer.post(&url), "shared-key-0001", &order).await;
     assert_eq!(
         status,
         StatusCode::OK,
@@ -57,7 +56,7 @@ async fn a_guests_key_sent_from_another_session_names_another_checkout() {
     );
     assert_eq!(retried["id"], first["id"]);
 
-    let (status, theirs) = checkout(&snooper, &url, "shared-key-0001", &order).await;
+    let (status, theirs) = checkout(snooper.post(&url), "shared-key-0001", &order).await;
     assert_eq!(status, StatusCode::CREATED, "{theirs}");
     assert_ne!(
         theirs["id"], first["id"],
@@ -79,23 +78,19 @@ async fn a_customers_retry_from_another_device_finds_the_first_order() {
         .await;
     assert_eq!(login.status(), StatusCode::OK);
 
-    let first = phone
-        .request(Method::POST, "/api/v1/checkout")
-        .header("Idempotency-Key", "device-key-0001")
-        .json(&order)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(first.status(), StatusCode::CREATED);
-    let first: Value = first.json().await.unwrap();
-    let again = laptop
-        .request(Method::POST, "/api/v1/checkout")
-        .header("Idempotency-Key", "device-key-0001")
-        .json(&order)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), StatusCode::OK);
-    let again: Value = again.json().await.unwrap();
+    let (status, first) = checkout(
+        phone.request(Method::POST, "/api/v1/checkout"),
+        "device-key-0001",
+        &order,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (status, again) = checkout(
+        laptop.request(Method::POST, "/api/v1/checkout"),
+        "device-key-0001",
+        &order,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
     assert_eq!(again["id"], first["id"]);
 }

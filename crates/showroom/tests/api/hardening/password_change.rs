@@ -11,6 +11,10 @@ use crate::helpers::spawn_app;
 
 const NEW_PASSWORD: &str = "a brand new lamp on the sill";
 
+async fn status_of(browser: &Browser, path: &str) -> StatusCode {
+    browser.send(Method::GET, path, None).await.status()
+}
+
 #[tokio::test]
 async fn a_password_change_logs_out_every_other_session_of_the_account() {
     let app = spawn_app().await;
@@ -21,13 +25,7 @@ async fn a_password_change_logs_out_every_other_session_of_the_account() {
         .login("/api/v1/account/login", "two.devices@example.com", PASSWORD)
         .await;
     assert_eq!(login.status(), StatusCode::OK);
-    assert_eq!(
-        laptop
-            .send(Method::GET, "/api/v1/account", None)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(status_of(&laptop, "/api/v1/account").await, StatusCode::OK);
 
     let changed = phone
         .send(
@@ -39,26 +37,17 @@ async fn a_password_change_logs_out_every_other_session_of_the_account() {
     assert_eq!(changed.status(), StatusCode::NO_CONTENT);
 
     assert_eq!(
-        phone
-            .send(Method::GET, "/api/v1/account", None)
-            .await
-            .status(),
+        status_of(&phone, "/api/v1/account").await,
         StatusCode::OK,
         "the session that changed the password stays logged in"
     );
     assert_eq!(
-        laptop
-            .send(Method::GET, "/api/v1/account", None)
-            .await
-            .status(),
+        status_of(&laptop, "/api/v1/account").await,
         StatusCode::UNAUTHORIZED,
         "a session from before the change is logged out"
     );
     assert_eq!(
-        laptop
-            .send(Method::GET, "/api/v1/account/orders", None)
-            .await
-            .status(),
+        status_of(&laptop, "/api/v1/account/orders").await,
         StatusCode::UNAUTHORIZED
     );
     let session = laptop.refresh_csrf().await;
@@ -72,11 +61,5 @@ async fn a_password_change_logs_out_every_other_session_of_the_account() {
         )
         .await;
     assert_eq!(relogin.status(), StatusCode::OK);
-    assert_eq!(
-        laptop
-            .send(Method::GET, "/api/v1/account", None)
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(status_of(&laptop, "/api/v1/account").await, StatusCode::OK);
 }
