@@ -16,6 +16,7 @@
 //! decoded (e.g. KTX2 without a transcoder) leaves its material on its factors, with a warning.
 
 mod accessor;
+pub mod layers;
 mod material;
 mod primitive;
 pub mod texture;
@@ -24,7 +25,7 @@ use glam::Vec3;
 
 use crate::gltf::{self, Format, Resolver, Validation};
 
-pub use material::{AlphaMode, Material};
+pub use material::{AlphaMode, CoreTransforms, Material};
 pub use texture::Texture;
 
 /// The most vertices (over all primitives) and indices a scene may decode.
