@@ -7,8 +7,9 @@
 //!   (`UNDECLARED_EXTENSION`).
 //!
 //! [`SUPPORTED`] lists what the pipeline can read or safely ignore. `EXT_meshopt_compression`
-//! is decoded (see [`binary`](crate::gltf::binary)). `KHR_draco_mesh_compression` and
-//! `KHR_texture_basisu` are not, so requiring them is an error; `EXT_mesh_gpu_instancing` is not
+//! is decoded (see [`binary`](crate::gltf::binary)), and `KHR_draco_mesh_compression` too
+//! (see [`draco`](crate::gltf::draco), before the scene decoder and the optimizer).
+//! `KHR_texture_basisu` is not, so requiring it is an error; `EXT_mesh_gpu_instancing` is not
 //! expanded, so requiring it is one too.
 
 use serde_json::Value;
@@ -26,6 +27,7 @@ pub(crate) const SUPPORTED: &[&str] = &[
     "KHR_xmp_json_ld",
     "EXT_texture_webp",
     "EXT_meshopt_compression",
+    "KHR_draco_mesh_compression",
 ];
 
 /// Material extensions are all known: they change shading, never geometry.
