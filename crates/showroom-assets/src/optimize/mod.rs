@@ -35,6 +35,7 @@ mod encoding;
 mod extensions;
 mod glb;
 pub(crate) use glb::container as glb_container;
+mod ktx2;
 mod materials;
 mod mesh;
 mod nodes;
