@@ -110,7 +110,9 @@ impl Images<'_, '_> {
     fn texture(&mut self, index: usize, scene: &mut Scene) -> Option<usize> {
         let texture = &self.json["textures"][index];
         let webp = texture["extensions"]["EXT_texture_webp"]["source"].as_u64();
-        let image = webp.or_else(|| texture["source"].as_u64())? as usize;
+        // A KHR_texture_basisu-only texture is tried too, so its warning says why it is not drawn.
+        let basisu = texture["extensions"]["KHR_texture_basisu"]["source"].as_u64();
+        let image = webp.or_else(|| texture["source"].as_u64()).or(basisu)? as usize;
         if let Some(&known) = self.decoded.get(&image) {
             return known;
         }
