@@ -20,6 +20,7 @@ mod accessor_data;
 mod analyze;
 mod binary;
 mod document;
+pub mod draco;
 pub(crate) mod elements;
 mod glb;
 mod image_header;

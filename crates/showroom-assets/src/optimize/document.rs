@@ -18,8 +18,8 @@ use super::glb::{self, Writer};
 use super::mesh::{self, Read};
 use super::report::OptimizeReport;
 use super::source::Source;
-use super::textures::Prepared;
-use super::{extensions, materials, nodes, OptimizeError, OptimizeOptions};
+use super::textures::{OutImage, Prepared};
+use super::{extensions, ktx2, materials, nodes, OptimizeError, OptimizeOptions};
 use crate::gltf::elements as streams;
 use crate::scene::MAX_DECODED_VERTICES;
 
@@ -45,15 +45,32 @@ pub(crate) fn build(
     let mut writer = Writer::new(target == Target::Delivery);
     let (grids, mut quantized) = write_meshes(input, &mut json, &mut writer, output, options)?;
     write_other_accessors(input, &mut json, &mut writer, target)?;
-    let image_views: Vec<usize> = images
+    // The plain GLB is core glTF: it cannot carry KTX2 images.
+    let carried: Vec<bool> = images
         .images
         .iter()
-        .map(|i| writer.blob(&i.bytes))
+        .map(|i| target == Target::Delivery || i.mime != ktx2::MIME)
         .collect();
+    let mut renumbered = Vec::with_capacity(carried.len());
+    let mut next = 0;
+    for &c in &carried {
+        renumbered.push(c.then_some(next));
+        next += usize::from(c);
+    }
+    let image_map: Vec<Option<usize>> = images
+        .map
+        .iter()
+        .map(|m| m.and_then(|i| renumbered[i]))
+        .collect();
+    let kept: Vec<&OutImage> = images
+        .images
+        .iter()
+        .zip(&carried)
+        .filter_map(|(i, &c)| c.then_some(i))
+        .collect();
+    let image_views: Vec<usize> = kept.iter().map(|i| writer.blob(&i.bytes)).collect();
     json["images"] = Value::Array(
-        images
-            .images
-            .iter()
+        kept.iter()
             .zip(&image_views)
             .map(|(image, &view)| {
                 let mut object = Map::new();
@@ -66,7 +83,7 @@ pub(crate) fn build(
             })
             .collect(),
     );
-    let dropped = materials::remap_textures(&mut json, &images.map);
+    let dropped = materials::remap_textures(&mut json, &image_map);
     if target == Target::Delivery {
         report.warnings.extend(dropped);
         nodes::apply_grids(&mut json, &grids);
@@ -80,7 +97,21 @@ pub(crate) fn build(
         extensions::strip_ext(&mut json);
         quantized = false;
     }
+    if target == Target::Delivery {
+        ktx2::move_to_basisu(&mut json, |i| {
+            kept.get(i as usize)
+                .is_some_and(|image| image.mime == ktx2::MIME)
+        });
+    }
     extensions::declare(&mut json, &input.json, quantized, laid.compressed);
+    if target == Target::Delivery {
+        ktx2::require_without_fallback(&mut json);
+    } else if kept.len() < images.images.len() {
+        report.warnings.push(
+            "the plain GLB leaves out the KTX2 images (core glTF has none); its materials use their factors there"
+                .to_owned(),
+        );
+    }
     json["asset"]["generator"] = json!("Showroom optimizer");
     for key in ["images", "textures", "bufferViews", "accessors"] {
         if json[key].as_array().is_some_and(Vec::is_empty) {

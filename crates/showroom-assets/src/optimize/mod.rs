@@ -34,6 +34,8 @@ mod document;
 mod encoding;
 mod extensions;
 mod glb;
+pub(crate) use glb::container as glb_container;
+mod ktx2;
 mod materials;
 mod mesh;
 mod nodes;
@@ -125,8 +127,20 @@ pub fn optimize(
 ) -> Result<Optimized, OptimizeError> {
     let started = Instant::now();
     check_options(options)?;
+    // Draco input is decoded into a plain document first; everything below reads that.
+    let expanded = crate::gltf::draco::expand(bytes, format, resolver)
+        .map_err(|e| OptimizeError::Unsupported(format!("KHR_draco_mesh_compression: {e}")))?;
+    let (bytes, format) = match &expanded {
+        Some(glb) => (glb.as_slice(), Format::Glb),
+        None => (bytes, format),
+    };
     let input = source::Source::read(bytes, format, resolver)?;
     let mut report = OptimizeReport::start(&input);
+    if expanded.is_some() {
+        report
+            .warnings
+            .push("KHR_draco_mesh_compression meshes were decoded and re-encoded".to_owned());
+    }
     let images = textures::prepare(&input, resolver, options, &mut report);
     let glb = document::build(
         &input,

@@ -7,8 +7,9 @@
 //!   the limit (aspect kept, a power of two stays one), and re-encoded in its own format: JPEG at
 //!   [`OptimizeOptions::jpeg_quality`], PNG losslessly in its own colour type.
 //! - WebP within the limit is re-encoded as PNG: core glTF (the plain GLB) has no WebP.
-//! - Anything we cannot decode (KTX2 without `KHR_texture_basisu`, a corrupt or oversized file)
-//!   is dropped with a warning, and the textures that used it are removed from the materials,
+//! - KTX2 is kept byte for byte ([`super::ktx2`]): the delivery GLB carries it, the plain GLB
+//!   leaves it out.
+//! - Anything we cannot decode (a corrupt or oversized file) is dropped with a warning, and the textures that used it are removed from the materials,
 //!   which then draw from their factors, as our renderer does for the input.
 //! - Identical results are stored once.
 //!
@@ -191,9 +192,13 @@ fn process(source: &Result<Vec<u8>, String>, options: &OptimizeOptions) -> Proce
     processed.bytes_before = bytes.len() as u64;
     let format = match image::guess_format(bytes) {
         Ok(f @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP)) => f,
-        _ if bytes.starts_with(b"\xABKTX 20\xBB") => {
-            processed.mime_before = Some("image/ktx2".to_owned());
-            processed.result = Err("a KTX2 image, which we cannot transcode".to_owned());
+        _ if super::ktx2::size(bytes).is_some() => {
+            // Passed through: the delivery GLB carries it under KHR_texture_basisu.
+            let size = super::ktx2::size(bytes).unwrap_or([0, 0]);
+            processed.mime_before = Some(super::ktx2::MIME.to_owned());
+            processed.size_before = Some(size);
+            processed.action = TextureAction::Kept;
+            processed.result = Ok((bytes.clone(), super::ktx2::MIME, size));
             return processed;
         }
         _ => {

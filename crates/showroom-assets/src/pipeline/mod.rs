@@ -5,9 +5,11 @@
 //! Policy for broken uploads (what a merchant would want): a model with validation errors is
 //! refused with the first error in words, except `SCENE_NON_ROOT_NODE` (a scene listing a node
 //! that is also a child), which is repaired — the optimized files list the node's root ancestor
-//! instead — and recorded under `repairs` in the report. Images we cannot decode (a `.ktx2`
-//! without `KHR_texture_basisu`) do not stop the model: it becomes ready with a warning, and its
-//! posters are drawn from the material factors.
+//! instead — and recorded under `repairs` in the report. Images we cannot decode (a corrupt
+//! file) do not stop the model: it becomes ready with a warning, and its posters are drawn from
+//! the material factors. KTX2 (`KHR_texture_basisu`) images are never dropped: the delivery GLB
+//! carries them; the plain GLB, which the posters and the USDZ are made from, cannot (core glTF
+//! has no KTX2), so those draw the material factors where a KTX2 texture was, with a warning.
 //!
 //! Guarantees: every output file passed our own validator (the optimizer checks its outputs);
 //! the posters and the USDZ are made from the plain optimized GLB, so they show exactly the

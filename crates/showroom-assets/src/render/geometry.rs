@@ -22,6 +22,8 @@ pub(crate) struct Geometry<'a> {
     pub materials: Vec<&'a Material>,
     /// Per primitive: whether the material is alpha-masked.
     pub masked: Vec<bool>,
+    /// Per primitive: whether the material is blended or transmissive (drawn after the rest).
+    pub translucent: Vec<bool>,
 }
 
 pub(crate) fn flatten<'a>(
@@ -37,6 +39,7 @@ pub(crate) fn flatten<'a>(
         triangles: Vec::with_capacity(scene.triangle_count()),
         materials: Vec::with_capacity(scene.primitives.len()),
         masked: Vec::with_capacity(scene.primitives.len()),
+        translucent: Vec::with_capacity(scene.primitives.len()),
     };
     for (p, primitive) in scene.primitives.iter().enumerate() {
         let base = g.positions.len() as u32;
@@ -62,6 +65,7 @@ pub(crate) fn flatten<'a>(
             .unwrap_or(default);
         g.materials.push(material);
         g.masked.push(material.alpha_mode == AlphaMode::Mask);
+        g.translucent.push(material.is_translucent());
     }
     g
 }

@@ -10,19 +10,24 @@
 //!    ([`shade`]: perspective-correct UVs, bilinear base colour, metallic-roughness under a
 //!    fixed studio rig, Khronos PBR Neutral tone mapping), weighted by coverage, over the
 //!    background and the soft contact [`shadow`];
-//! 4. the average is sRGB-encoded (straight alpha for a transparent background).
+//! 4. `BLEND` and transmissive surfaces are laid over that ([`translucent`]: weighted blended
+//!    order-independent transparency against the opaque depth);
+//! 5. the result is sRGB-encoded (straight alpha for a transparent background).
 //!
-//! `BLEND` materials are drawn opaque (a poster of glass reads as its tint); `MASK` materials
-//! cut out below their cutoff. The same scene and options always give the same pixels.
+//! `MASK` materials cut out below their cutoff, in both passes. Glass lets the floor (or the
+//! transparent background) show through, tinted and with its reflections. The same scene and
+//! options always give the same pixels.
 //! [`encode`] writes PNG or lossless WebP.
 
 mod camera;
 mod encode;
 mod floor;
 mod geometry;
+mod lobes;
 mod raster;
 mod shade;
 mod shadow;
+mod translucent;
 
 use glam::{Vec2, Vec3, Vec4};
 use image::RgbaImage;
@@ -169,8 +174,47 @@ pub fn render_measured(scene: &Scene, options: &RenderOptions) -> Poster {
             interpolate(&geometry.uvs, v, weights),
             &srgb,
         );
-        shade::pbr_neutral(color.max(Vec3::ZERO)).extend(1.0)
+        shade::pbr_neutral(color.truncate().max(Vec3::ZERO)).extend(1.0)
     };
+    // Nearer translucent layers weigh more: (reference distance / distance)⁶, bounded.
+    let reference = camera
+        .eye
+        .distance(Vec3::from_array(camera.orbit.target_m.map(|v| v as f32)));
+    let fragment = |t: usize, at: Vec2| -> Option<translucent::Fragment> {
+        let tri = screen[t]?;
+        let triangle = geometry.triangles[t];
+        let p = triangle.primitive as usize;
+        let material = geometry.materials[p];
+        let weights = tri.weights(at);
+        let v = triangle.vertices;
+        let uv = interpolate(&geometry.uvs, v, weights);
+        if geometry.masked[p]
+            && shade::base_color(material, &scene.textures, uv, &srgb).w < material.alpha_cutoff
+        {
+            return None;
+        }
+        let position = interpolate(&geometry.positions, v, weights);
+        let color = rig.shade(
+            material,
+            &scene.textures,
+            position,
+            interpolate(&geometry.normals, v, weights),
+            uv,
+            &srgb,
+        );
+        let opacity = color.w.clamp(0.0, 1.0);
+        if opacity <= 0.0 {
+            return None;
+        }
+        let straight = (color.truncate() / opacity).max(Vec3::ZERO);
+        let ratio = reference / position.distance(camera.eye).max(1e-6);
+        Some(translucent::Fragment {
+            color: (shade::pbr_neutral(straight) * opacity).extend(opacity),
+            weight: ratio.powi(6).clamp(1e-3, 1e3),
+        })
+    };
+    let layers =
+        translucent::Layers::draw(&geometry, &screen, &visibility.depth, size, ss, fragment);
     let mut pixels = vec![0u8; size * size * 4];
     let mut groups: Vec<(u32, u32, Vec2)> = Vec::with_capacity(ss * ss);
     let samples = (ss * ss) as f32;
@@ -184,7 +228,8 @@ pub fn render_measured(scene: &Scene, options: &RenderOptions) -> Poster {
                     .iter()
                     .all(|&id| id == first)
             });
-            if !(uniform && first == raster::EMPTY) {
+            let translucent_here = layers.as_ref().is_some_and(|l| l.touches(px, py));
+            if !(uniform && first == raster::EMPTY) || translucent_here {
                 covered += 1;
                 touches_edge |= px == 0 || py == 0 || px + 1 == size || py + 1 == size;
             }
@@ -221,6 +266,10 @@ pub fn render_measured(scene: &Scene, options: &RenderOptions) -> Poster {
                         color * (count as f32 / samples)
                     })
                     .sum()
+            };
+            let sum = match &layers {
+                Some(layers) => layers.composite(px, py, sum),
+                None => sum,
             };
             out.copy_from_slice(&to_pixel(sum, &encode).0);
         }

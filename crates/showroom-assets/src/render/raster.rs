@@ -50,18 +50,21 @@ impl ScreenTriangle {
     }
 }
 
-fn edge(a: Vec2, b: Vec2, p: Vec2) -> f32 {
+pub(crate) fn edge(a: Vec2, b: Vec2, p: Vec2) -> f32 {
     (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
 }
 
 pub(crate) struct VisibilityBuffer {
     pub id: Vec<u32>,
+    /// NDC depth of the nearest drawn sample (`INFINITY` where none is).
+    pub depth: Vec<f32>,
 }
 
 /// Side of a square tile, in samples: its depth buffer (64 KiB) stays in cache.
 const TILE: usize = 128;
 
-/// Rasterizes every triangle of `geometry` whose vertices are all in front of the camera.
+/// Rasterizes every opaque or masked triangle of `geometry` whose vertices are all in front of
+/// the camera (translucent ones are drawn later, over this buffer's depth).
 /// `keep(triangle, weights)` decides for alpha-masked triangles whether a sample is drawn.
 ///
 /// Triangles are first binned into [`TILE`]-sample tiles by bounding box, then each tile is
@@ -74,11 +77,15 @@ pub(crate) fn rasterize(
     keep: impl Fn(usize, [f32; 3]) -> bool,
 ) -> VisibilityBuffer {
     let mut id = vec![EMPTY; side * side];
+    let mut full_depth = vec![f32::INFINITY; side * side];
     let tiles = side.div_ceil(TILE);
     let mut bins: Vec<Vec<u32>> = vec![Vec::new(); tiles * tiles];
     let limit = side as f32;
     for (t, tri) in screen.iter().enumerate() {
         let Some(tri) = tri else { continue };
+        if geometry.translucent[geometry.triangles[t].primitive as usize] {
+            continue;
+        }
         let [a, b, c] = tri.p;
         let area = edge(a.truncate(), b.truncate(), c.truncate());
         if area == 0.0 || !area.is_finite() {
@@ -113,8 +120,17 @@ pub(crate) fn rasterize(
             let masked = geometry.masked[geometry.triangles[t].primitive as usize];
             draw(&mut target, t, &tri, masked, &keep);
         }
+        for y in window[1]..=window[3] {
+            let row = (y - ty) * TILE;
+            let width = window[2] - tx + 1;
+            full_depth[y * side + tx..y * side + tx + width]
+                .copy_from_slice(&depth[row..row + width]);
+        }
     }
-    VisibilityBuffer { id }
+    VisibilityBuffer {
+        id,
+        depth: full_depth,
+    }
 }
 
 /// The sample bounding box `[x0, y0, x1, y1]` (inclusive) of a triangle, clipped to the buffer.

@@ -5,14 +5,20 @@
 //! from the upper left front, a fill from the right, a rim from behind and above, and a
 //! hemispheric ambient (bright sky, darker floor) for diffuse and a matching soft environment
 //! for specular reflection, so metals are not black. Direct specular is GGX with Smith
-//! visibility and Schlick Fresnel; `F0` is 0.04 for dielectrics and the base colour for metals.
+//! visibility and Schlick Fresnel; `F0` comes from the IOR (0.04 at the default 1.5) for
+//! dielectrics and is the base colour for metals. Sheen (Charlie), clearcoat (a second GGX
+//! lobe) and transmission (refracted environment, plus opacity below 1) are layered as the
+//! Khronos extensions describe ([`super::lobes`]). Every texture slot applies its
+//! `KHR_texture_transform`.
 //! Colours are linear until [`pbr_neutral`] and the sRGB encode at the very end.
 
 use glam::{Vec2, Vec3, Vec4};
 
-use crate::scene::{Material, Texture};
+use crate::scene::layers::TextureSlot;
+use crate::scene::{AlphaMode, Material, Texture};
 
 use super::camera::Camera;
+use super::lobes;
 
 /// sRGB byte → linear value.
 pub(crate) struct SrgbTable([f32; 256]);
@@ -102,9 +108,24 @@ pub(crate) fn base_color(
 ) -> Vec4 {
     let factor = Vec4::from_array(material.base_color);
     match material.base_color_texture.and_then(|t| textures.get(t)) {
-        Some(texture) => factor * sample(texture, uv, |b| srgb.0[b as usize]),
+        Some(texture) => {
+            let uv = material.transforms.base_color.apply(uv);
+            factor * sample(texture, uv, |b| srgb.0[b as usize])
+        }
         None => factor,
     }
+}
+
+/// A texture slot's sample, or `None` when the slot is empty.
+fn slot(
+    slot: Option<TextureSlot>,
+    textures: &[Texture],
+    uv: Vec2,
+    decode: impl Fn(u8) -> f32,
+) -> Option<Vec4> {
+    let slot = slot?;
+    let texture = textures.get(slot.texture)?;
+    Some(sample(texture, slot.transform.apply(uv), decode))
 }
 
 struct Light {
@@ -142,7 +163,9 @@ impl Rig {
         }
     }
 
-    /// Outgoing linear radiance of a surface point.
+    /// Outgoing linear radiance of a surface point, premultiplied by its opacity: alpha is 1
+    /// for opaque and masked materials, the base colour's alpha for `BLEND`, and less where a
+    /// transmissive surface lets what is behind it show through.
     pub fn shade(
         &self,
         material: &Material,
@@ -151,14 +174,18 @@ impl Rig {
         normal: Vec3,
         uv: Vec2,
         srgb: &SrgbTable,
-    ) -> Vec3 {
-        let albedo = base_color(material, textures, uv, srgb).truncate();
+    ) -> Vec4 {
+        let linear = |b: u8| f32::from(b) / 255.0;
+        let to_linear = |b: u8| srgb.0[b as usize];
+        let base = base_color(material, textures, uv, srgb);
+        let albedo = base.truncate();
         let (mut metallic, mut roughness) = (material.metallic, material.roughness);
         if let Some(texture) = material
             .metallic_roughness_texture
             .and_then(|t| textures.get(t))
         {
-            let mr = sample(texture, uv, |b| f32::from(b) / 255.0);
+            let uv = material.transforms.metallic_roughness.apply(uv);
+            let mr = sample(texture, uv, linear);
             roughness *= mr.y;
             metallic *= mr.z;
         }
@@ -171,8 +198,33 @@ impl Rig {
             n = -n;
         }
         let n_dot_v = n.dot(view).max(1e-4);
-        let f0 = Vec3::splat(0.04).lerp(albedo, metallic);
-        let diffuse_color = albedo * (1.0 - metallic);
+        let f0 = Vec3::splat(lobes::dielectric_f0(material.ior)).lerp(albedo, metallic);
+        let transmission = material.transmission.as_ref().map_or(0.0, |t| {
+            let map = slot(t.texture, textures, uv, linear).map_or(1.0, |s| s.x);
+            t.factor * map * (1.0 - metallic)
+        });
+        let diffuse_color = albedo * (1.0 - metallic) * (1.0 - transmission);
+        let sheen = material.sheen.as_ref().map(|s| {
+            let color = slot(s.color_texture, textures, uv, to_linear)
+                .map_or(Vec3::ONE, |t| t.truncate())
+                * Vec3::from_array(s.color);
+            let rough =
+                s.roughness * slot(s.roughness_texture, textures, uv, linear).map_or(1.0, |t| t.w);
+            (color, rough.clamp(0.07, 1.0))
+        });
+        // The base layers lose what the sheen on top of them reflects.
+        let sheen_scale = sheen.map_or(1.0, |(color, rough)| {
+            1.0 - color.max_element() * lobes::sheen_albedo(n_dot_v, rough)
+        });
+        let clearcoat = material
+            .clearcoat
+            .as_ref()
+            .map(|c| (c.factor, c.roughness.clamp(0.04, 1.0)));
+        let coat_fresnel = |cos: f32| {
+            clearcoat.map_or(0.0, |(factor, _)| {
+                factor * lobes::schlick(Vec3::splat(0.04), cos).x
+            })
+        };
         let alpha = roughness * roughness;
         let mut color = Vec3::ZERO;
         for light in &self.lights {
@@ -183,42 +235,78 @@ impl Rig {
             let h = (light.direction + view).normalize_or_zero();
             let n_dot_h = n.dot(h).max(0.0);
             let v_dot_h = view.dot(h).max(0.0);
-            let fresnel = f0 + (Vec3::ONE - f0) * (1.0 - v_dot_h).powi(5);
-            let d = ggx(n_dot_h, alpha);
-            let vis = smith_visibility(n_dot_l, n_dot_v, alpha);
+            let fresnel = lobes::schlick(f0, v_dot_h);
+            let d = lobes::ggx(n_dot_h, alpha);
+            let vis = lobes::smith_visibility(n_dot_l, n_dot_v, alpha);
             let specular = fresnel * (d * vis);
             let diffuse = (Vec3::ONE - fresnel) * diffuse_color * std::f32::consts::FRAC_1_PI;
-            color += (diffuse + specular) * (light.radiance * n_dot_l);
+            let mut lit = (diffuse + specular) * sheen_scale;
+            if let Some((sheen_color, sheen_rough)) = sheen {
+                let a = sheen_rough * sheen_rough;
+                lit +=
+                    sheen_color * (lobes::charlie(n_dot_h, a) * lobes::neubelt(n_dot_l, n_dot_v));
+            }
+            if let Some((factor, coat_rough)) = clearcoat {
+                let a = coat_rough * coat_rough;
+                let coat = factor
+                    * lobes::schlick(Vec3::splat(0.04), v_dot_h).x
+                    * lobes::ggx(n_dot_h, a)
+                    * lobes::smith_visibility(n_dot_l, n_dot_v, a);
+                lit = lit * (1.0 - coat_fresnel(n_dot_v)) + Vec3::splat(coat);
+            }
+            color += lit * (light.radiance * n_dot_l);
         }
         // Hemispheric ambient and a soft studio environment for reflections.
         let sky = |y: f32| 0.35 + 0.45 * (y * 0.5 + 0.5);
-        color += diffuse_color * sky(n.y) * 0.9;
         let reflected = (2.0 * n.dot(view) * n - view).normalize_or_zero();
-        let env = sky(reflected.y) * (1.0 - 0.5 * roughness);
         let fresnel_env =
             f0 + (Vec3::splat(1.0 - roughness).max(f0) - f0) * (1.0 - n_dot_v).powi(5);
-        color += fresnel_env * env;
+        let mut ambient = diffuse_color * sky(n.y) * 0.9
+            + fresnel_env * sky(reflected.y) * (1.0 - 0.5 * roughness);
+        ambient *= sheen_scale;
+        if let Some((sheen_color, sheen_rough)) = sheen {
+            ambient += sheen_color * sky(n.y) * lobes::sheen_albedo(n_dot_v, sheen_rough);
+        }
+        if let Some((_, coat_rough)) = clearcoat {
+            let coat = coat_fresnel(n_dot_v);
+            ambient = ambient * (1.0 - coat)
+                + Vec3::splat(coat * sky(reflected.y) * (1.0 - 0.5 * coat_rough));
+        }
+        color += ambient;
+        // Transmission: the environment seen through the surface, bent by its IOR and tinted
+        // by its base colour and volume; the rest of what is behind shows through (alpha).
+        let mut through = 0.0;
+        if let Some(t) = material
+            .transmission
+            .as_ref()
+            .filter(|_| transmission > 0.0)
+        {
+            let refracted = lobes::refract(view, n, 1.0 / material.ior);
+            let tint = albedo * Vec3::from_array(t.volume_tint());
+            let passing = transmission * (1.0 - fresnel_env.max_element());
+            color += tint * sky(refracted.y) * passing * TRANSMITTED_ENVIRONMENT;
+            // Alpha is one number: the strongest channel the tint lets through (a red glass
+            // passes red fully; a near-black sunglass lens almost nothing).
+            through = passing * (1.0 - TRANSMITTED_ENVIRONMENT) * tint.max_element().min(1.0);
+        }
         let mut emissive = Vec3::from_array(material.emissive);
         if let Some(texture) = material.emissive_texture.and_then(|t| textures.get(t)) {
-            emissive *= sample(texture, uv, |b| srgb.0[b as usize]).truncate();
+            let uv = material.transforms.emissive.apply(uv);
+            emissive *= sample(texture, uv, to_linear).truncate();
         }
-        color + emissive
+        let opacity = if material.alpha_mode == AlphaMode::Blend {
+            base.w.clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        // Reflections stay at full strength on glass; the body's colour fades with opacity.
+        ((color + emissive) * opacity).extend(opacity * (1.0 - through))
     }
 }
 
-fn ggx(n_dot_h: f32, alpha: f32) -> f32 {
-    let a2 = alpha * alpha;
-    let d = n_dot_h * n_dot_h * (a2 - 1.0) + 1.0;
-    a2 / (std::f32::consts::PI * d * d).max(1e-6)
-}
-
-/// Height-correlated Smith visibility term `G / (4 n·l n·v)`.
-fn smith_visibility(n_dot_l: f32, n_dot_v: f32, alpha: f32) -> f32 {
-    let a2 = alpha * alpha;
-    let gv = n_dot_l * (n_dot_v * n_dot_v * (1.0 - a2) + a2).sqrt();
-    let gl = n_dot_v * (n_dot_l * n_dot_l * (1.0 - a2) + a2).sqrt();
-    0.5 / (gv + gl).max(1e-6)
-}
+/// Share of transmitted light drawn as the refracted studio environment; the rest is what is
+/// behind the surface in the poster, composited through alpha.
+const TRANSMITTED_ENVIRONMENT: f32 = 0.25;
 
 /// Khronos PBR Neutral tone mapping, exactly as published
 /// (<https://github.com/KhronosGroup/ToneMapping/tree/main/PBR_Neutral>).

@@ -1,9 +1,10 @@
 //! Materials as the renderer needs them: metallic-roughness factors and the base-colour,
-//! metallic-roughness and emissive textures, alpha mode, double-sidedness, emission.
+//! metallic-roughness and emissive textures (each with its `KHR_texture_transform`), alpha
+//! mode, double-sidedness, emission (times `KHR_materials_emissive_strength`), and the
+//! sheen, clearcoat, transmission/volume and IOR layers of [`super::layers`].
 //!
 //! Values are read from the JSON the validator already type-checked, with the glTF defaults for
-//! anything absent. Only images that a base-colour, metallic-roughness or emissive texture uses are
-//! decoded, each once; `EXT_texture_webp` sources are preferred when present. An image that
+//! anything absent. Only images that a drawn texture slot uses are decoded, each once; `EXT_texture_webp` sources are preferred when present. An image that
 //! cannot be decoded (a KTX2 without `KHR_texture_basisu` support, a corrupt or oversized file)
 //! leaves the texture out: the material draws from its factors and a warning says why.
 
@@ -11,6 +12,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::layers::{
+    self, number, numbers, Clearcoat, Sheen, TextureSlot, Transmission, UvTransform,
+};
 use super::texture;
 use super::Scene;
 use crate::gltf::{limits::MAX_RESOURCE_BYTES, Binary, Document, Resolver};
@@ -44,6 +48,28 @@ pub struct Material {
     pub alpha_mode: AlphaMode,
     pub alpha_cutoff: f32,
     pub double_sided: bool,
+    /// `KHR_texture_transform` of the three core texture slots above.
+    pub transforms: CoreTransforms,
+    pub sheen: Option<Sheen>,
+    pub clearcoat: Option<Clearcoat>,
+    pub transmission: Option<Transmission>,
+    /// `KHR_materials_ior` (1.5 by default).
+    pub ior: f32,
+}
+
+/// The `KHR_texture_transform` of the base-colour, metallic-roughness and emissive slots.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CoreTransforms {
+    pub base_color: UvTransform,
+    pub metallic_roughness: UvTransform,
+    pub emissive: UvTransform,
+}
+
+impl Material {
+    /// Drawn in the translucent pass: alpha-blended or transmissive.
+    pub fn is_translucent(&self) -> bool {
+        self.alpha_mode == AlphaMode::Blend || self.transmission.is_some()
+    }
 }
 
 impl Default for Material {
@@ -61,6 +87,11 @@ impl Default for Material {
             alpha_mode: AlphaMode::Opaque,
             alpha_cutoff: 0.5,
             double_sided: false,
+            transforms: CoreTransforms::default(),
+            sheen: None,
+            clearcoat: None,
+            transmission: None,
+            ior: 1.5,
         }
     }
 }
@@ -79,7 +110,9 @@ impl Images<'_, '_> {
     fn texture(&mut self, index: usize, scene: &mut Scene) -> Option<usize> {
         let texture = &self.json["textures"][index];
         let webp = texture["extensions"]["EXT_texture_webp"]["source"].as_u64();
-        let image = webp.or_else(|| texture["source"].as_u64())? as usize;
+        // A KHR_texture_basisu-only texture is tried too, so its warning says why it is not drawn.
+        let basisu = texture["extensions"]["KHR_texture_basisu"]["source"].as_u64();
+        let image = webp.or_else(|| texture["source"].as_u64()).or(basisu)? as usize;
         if let Some(&known) = self.decoded.get(&image) {
             return known;
         }
@@ -113,20 +146,6 @@ impl Images<'_, '_> {
     }
 }
 
-fn number(value: &Value, default: f32) -> f32 {
-    value.as_f64().map_or(default, |v| v as f32)
-}
-
-fn numbers<const N: usize>(value: &Value, default: [f32; N]) -> [f32; N] {
-    let mut out = default;
-    if let Some(items) = value.as_array().filter(|a| a.len() == N) {
-        for (o, v) in out.iter_mut().zip(items) {
-            *o = number(v, *o);
-        }
-    }
-    out
-}
-
 pub(super) fn decode_all(
     doc: &Document,
     json: &Value,
@@ -144,33 +163,44 @@ pub(super) fn decode_all(
     let materials = json["materials"].as_array().map_or(&[][..], Vec::as_slice);
     for m in materials {
         let pbr = &m["pbrMetallicRoughness"];
-        let mut texture = |info: &Value, scene: &mut Scene| {
+        let mut texture = |info: &Value, scene: &mut Scene| -> Option<TextureSlot> {
             let index = info["index"].as_u64()? as usize;
-            if info["texCoord"].as_u64().unwrap_or(0) != 0 {
+            let transform = &info["extensions"]["KHR_texture_transform"];
+            let tex_coord = transform["texCoord"]
+                .as_u64()
+                .or_else(|| info["texCoord"].as_u64())
+                .unwrap_or(0);
+            if tex_coord != 0 {
                 scene
                     .warnings
                     .push("a texture on TEXCOORD_1 or later is not drawn".to_owned());
                 return None;
             }
-            images.texture(index, scene)
+            Some(TextureSlot {
+                texture: images.texture(index, scene)?,
+                transform: UvTransform::of(info),
+            })
         };
-        let base_color_texture = texture(&pbr["baseColorTexture"], scene);
-        let metallic_roughness_texture = texture(&pbr["metallicRoughnessTexture"], scene);
-        let emissive_texture = texture(&m["emissiveTexture"], scene);
-        let mut emissive = numbers(&m["emissiveFactor"], [0.0; 3]);
+        let base_color_slot = texture(&pbr["baseColorTexture"], scene);
+        let metallic_roughness_slot = texture(&pbr["metallicRoughnessTexture"], scene);
+        let emissive_slot = texture(&m["emissiveTexture"], scene);
+        let extra = layers::read(m, &mut |info| texture(info, scene));
+        let mut emissive =
+            numbers(&m["emissiveFactor"], [0.0; 3]).map(|e| e * extra.emissive_strength);
         // An emissive map that could not be decoded would glow at its full factor: drop it.
-        if m["emissiveTexture"].is_object() && emissive_texture.is_none() {
+        if m["emissiveTexture"].is_object() && emissive_slot.is_none() {
             emissive = [0.0; 3];
         }
+        let transform = |slot: Option<TextureSlot>| slot.map(|s| s.transform).unwrap_or_default();
         let material = Material {
             name: m["name"].as_str().map(str::to_owned),
             base_color: numbers(&pbr["baseColorFactor"], [1.0; 4]),
-            base_color_texture,
+            base_color_texture: base_color_slot.map(|s| s.texture),
             metallic: number(&pbr["metallicFactor"], 1.0),
             roughness: number(&pbr["roughnessFactor"], 1.0),
-            metallic_roughness_texture,
+            metallic_roughness_texture: metallic_roughness_slot.map(|s| s.texture),
             emissive,
-            emissive_texture,
+            emissive_texture: emissive_slot.map(|s| s.texture),
             alpha_mode: match m["alphaMode"].as_str() {
                 Some("MASK") => AlphaMode::Mask,
                 Some("BLEND") => AlphaMode::Blend,
@@ -178,6 +208,15 @@ pub(super) fn decode_all(
             },
             alpha_cutoff: number(&m["alphaCutoff"], 0.5),
             double_sided: m["doubleSided"].as_bool().unwrap_or(false),
+            transforms: CoreTransforms {
+                base_color: transform(base_color_slot),
+                metallic_roughness: transform(metallic_roughness_slot),
+                emissive: transform(emissive_slot),
+            },
+            sheen: extra.sheen,
+            clearcoat: extra.clearcoat,
+            transmission: extra.transmission,
+            ior: extra.ior,
         };
         scene.materials.push(material);
     }

@@ -7,7 +7,8 @@
 //! is read from the accessors by our own code (float and normalized or plain integer
 //! components, interleaved strides, sparse substitution), its strips and fans turned into
 //! triangle lists, and its positions and normals carried into world space through the node
-//! hierarchy. Points and lines are skipped.
+//! hierarchy. Points and lines are skipped. `KHR_draco_mesh_compression` primitives are
+//! decoded first ([`gltf::draco::expand`]).
 //!
 //! Guarantees: only accessor ranges the validator *located* inside real bytes are read, so
 //! vertex counts are bounded by the input; accessors without data (zero-filled) are bounded by
@@ -16,6 +17,7 @@
 //! decoded (e.g. KTX2 without a transcoder) leaves its material on its factors, with a warning.
 
 mod accessor;
+pub mod layers;
 mod material;
 mod primitive;
 pub mod texture;
@@ -24,7 +26,7 @@ use glam::Vec3;
 
 use crate::gltf::{self, Format, Resolver, Validation};
 
-pub use material::{AlphaMode, Material};
+pub use material::{AlphaMode, CoreTransforms, Material};
 pub use texture::Texture;
 
 /// The most vertices (over all primitives) and indices a scene may decode.
@@ -100,6 +102,19 @@ pub enum SceneError {
 
 /// Validates, then decodes the default scene.
 pub fn decode(bytes: &[u8], format: Format, resolver: &dyn Resolver) -> Result<Scene, SceneError> {
+    // `KHR_draco_mesh_compression` meshes are decoded into plain accessors first.
+    let expanded = gltf::draco::expand(bytes, format, resolver).map_err(|reason| {
+        let mut validation = Validation::default();
+        validation.error("KHR_DRACO_UNDECODABLE", "/meshes", reason.clone());
+        SceneError::Invalid {
+            validation,
+            first: reason,
+        }
+    })?;
+    let (bytes, format) = match &expanded {
+        Some(glb) => (glb.as_slice(), Format::Glb),
+        None => (bytes, format),
+    };
     let mut validation = Validation::default();
     let Some(parts) = gltf::analyze_parts(bytes, format, resolver, &mut validation) else {
         return Err(SceneError::Unreadable(validation));

@@ -55,6 +55,12 @@ pub(crate) fn read_uri(
 
 /// Decodes an encoded PNG, JPEG or WebP image after checking its header dimensions.
 pub fn decode(bytes: &[u8]) -> Result<Texture, String> {
+    // No registry crate transcodes UASTC/ETC1S KTX2 safely here (`basis-universal` 0.3's
+    // low-level UASTC transcoder crashes on the Khronos samples), so posters say so and use
+    // the factors; the delivery GLB still carries the KTX2 file for the viewer.
+    if bytes.starts_with(b"\xabKTX 20\xbb") {
+        return Err("a KTX2 (KHR_texture_basisu) image, which posters do not transcode".to_owned());
+    }
     let format = image::guess_format(bytes).map_err(|_| "not a PNG, JPEG or WebP image")?;
     if !matches!(
         format,

@@ -183,8 +183,8 @@ fn external_absolute_and_parent_uris_are_never_read() {
 #[test]
 fn required_extensions_we_cannot_decode_are_errors() {
     let (mut json, bin) = triangle(&[0, 1, 2]);
-    json["extensionsUsed"] = json!(["KHR_texture_basisu"]);
-    json["extensionsRequired"] = json!(["KHR_texture_basisu", "KHR_draco_mesh_compression"]);
+    json["extensionsUsed"] = json!(["EXT_lights_image_based"]);
+    json["extensionsRequired"] = json!(["EXT_lights_image_based", "EXT_mesh_gpu_instancing"]);
     let validation = validate_glb(&json, &bin);
     assert_eq!(
         validation.with_code("UNSUPPORTED_EXTENSION").count(),

@@ -3,6 +3,7 @@
 //! hostile inputs. The fuzz test lives in its own binary (`gltf_fuzz.rs`).
 
 mod demo;
+mod draco;
 mod hostile;
 mod khronos;
 mod models;

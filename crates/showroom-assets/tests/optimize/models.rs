@@ -207,21 +207,57 @@ fn a_scene_listing_a_non_root_node_is_repaired_and_the_repair_reported() {
 }
 
 #[test]
-fn undecodable_ktx2_images_are_dropped_with_a_warning_and_the_model_still_optimizes() {
+fn ktx2_images_pass_through_to_the_delivery_glb_and_the_plain_glb_leaves_them_out() {
     let Some(path) = model("AnisotropyBarnLamp") else {
         return;
     };
     let file = AssetFile::open(&path).unwrap();
     let optimized = run(&file);
     let report = &optimized.report;
-    assert!(report.textures_dropped >= 1, "{:?}", report.textures);
-    assert!(report
+    assert_eq!(report.textures_dropped, 0, "{:?}", report.textures);
+    let ktx2_in: u64 = report
         .textures
         .iter()
-        .filter(|t| t.action == TextureAction::Dropped)
-        .all(|t| t.reason.as_deref().is_some_and(|r| r.contains("KTX2"))));
-    assert!(report.warnings.iter().any(|w| w.contains("dropped")));
+        .filter(|t| t.mime_type.as_deref() == Some("image/ktx2"))
+        .map(|t| t.bytes_before)
+        .sum();
+    assert!(
+        ktx2_in > 1_000_000,
+        "the lamp's KTX2 textures: {ktx2_in} bytes"
+    );
+    let delivery = json_of(&optimized.glb);
+    let images = delivery["images"].as_array().unwrap();
+    assert!(
+        images.iter().all(|i| i["mimeType"] == "image/ktx2"),
+        "{images:?}"
+    );
+    assert_eq!(images.len(), 4);
+    assert!(
+        optimized.glb.len() as u64 > ktx2_in,
+        "the delivery GLB carries them"
+    );
+    for texture in delivery["textures"].as_array().unwrap() {
+        assert!(
+            texture["extensions"]["KHR_texture_basisu"]["source"].is_u64(),
+            "{texture}"
+        );
+    }
+    assert!(delivery["extensionsRequired"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e == "KHR_texture_basisu"));
     assert_valid("AnisotropyBarnLamp", "delivery", &optimized.glb);
+    let plain = json_of(&optimized.plain_glb);
+    assert!(plain.get("images").is_none(), "core glTF carries no KTX2");
+    assert!(plain.get("extensionsRequired").is_none());
+    assert!(report.warnings.iter().any(|w| w.contains("plain GLB")));
+    assert_valid("AnisotropyBarnLamp", "plain", &optimized.plain_glb);
+}
+
+fn json_of(glb: &[u8]) -> serde_json::Value {
+    let length = u32::from_le_bytes(glb[12..16].try_into().unwrap()) as usize;
+    serde_json::from_slice(&glb[20..20 + length]).unwrap()
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! Set `SHOWROOM_RENDER_OUT=DIR` to also write the posters there, to look at them.
 
 mod demo;
+mod extensions;
 mod models;
 mod report;
 mod support;

@@ -7,9 +7,11 @@
 //!   (`UNDECLARED_EXTENSION`).
 //!
 //! [`SUPPORTED`] lists what the pipeline can read or safely ignore. `EXT_meshopt_compression`
-//! is decoded (see [`binary`](crate::gltf::binary)). `KHR_draco_mesh_compression` and
-//! `KHR_texture_basisu` are not, so requiring them is an error; `EXT_mesh_gpu_instancing` is not
-//! expanded, so requiring it is one too.
+//! is decoded (see [`binary`](crate::gltf::binary)), and `KHR_draco_mesh_compression` too
+//! (see [`draco`](crate::gltf::draco), before the scene decoder and the optimizer).
+//! `KHR_texture_basisu` images are carried through to the delivery GLB untouched (the scene
+//! decoder transcodes them for posters when it can, else draws the material's factors), so it
+//! is supported too. `EXT_mesh_gpu_instancing` is not expanded, so requiring it is an error.
 
 use serde_json::Value;
 
@@ -26,6 +28,8 @@ pub(crate) const SUPPORTED: &[&str] = &[
     "KHR_xmp_json_ld",
     "EXT_texture_webp",
     "EXT_meshopt_compression",
+    "KHR_draco_mesh_compression",
+    "KHR_texture_basisu",
 ];
 
 /// Material extensions are all known: they change shading, never geometry.
