@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod carts;
 pub mod catalog_cache;
+pub mod catalog_file;
 pub mod checkout;
 mod error;
 pub mod order_desk;

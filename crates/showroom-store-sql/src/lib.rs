@@ -9,6 +9,7 @@ mod dashboard;
 mod dialect;
 mod discounts;
 mod error;
+mod import;
 mod jobs;
 mod listing;
 mod media;

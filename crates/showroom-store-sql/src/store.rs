@@ -8,11 +8,12 @@ use showroom_domain::{Email, OrderNumber, ProductStatus, Slug, TrackingNumber};
 use showroom_store::{
     AccountStore, Actor, ApiTokenRecord, AssetRecord, AssetStore, AssetVisibility, Cart, CartStore,
     CatalogStore, Category, CategoryPatch, ClaimedJob, ContentHash, Customer, DashboardFigures,
-    DashboardQuery, DashboardStore, DiscountRecord, DiscountStore, FailureKind, LineChange, Media,
-    NewApiToken, NewAsset, NewCategory, NewMedia, NewOrder, NewProduct, NewRefund, NewVariant,
-    Order, OrderHistoryEntry, OrderQuery, OrderStore, OutboxMail, OutboxStore, Page, PoolStats,
-    Product, ProductPatch, ProductQuery, ProductSummary, Refund, ReleaseReason, SessionRecord,
-    StaffMember, StaffRole, StoreError, Variant, VariantPatch, WithPasswordHash,
+    DashboardQuery, DashboardStore, DiscountRecord, DiscountStore, FailureKind, ImportOutcome,
+    ImportProduct, LineChange, Media, NewApiToken, NewAsset, NewCategory, NewMedia, NewOrder,
+    NewProduct, NewRefund, NewVariant, Order, OrderHistoryEntry, OrderQuery, OrderStore,
+    OutboxMail, OutboxStore, Page, PoolStats, Product, ProductPatch, ProductQuery, ProductSummary,
+    Refund, ReleaseReason, SessionRecord, StaffMember, StaffRole, StoreError, Variant,
+    VariantPatch, WithPasswordHash,
 };
 use sqlx::any::Any;
 use sqlx::{AnyConnection, AnyPool, Row, Transaction};
@@ -208,6 +209,21 @@ impl CatalogStore for SqlCatalog {
 
     async fn add_media(&self, product_id: Uuid, new: NewMedia) -> Result<Media, StoreError> {
         self.add_media_impl(product_id, new).await
+    }
+
+    async fn import_products(
+        &self,
+        batch: &[ImportProduct],
+    ) -> Result<Vec<ImportOutcome>, StoreError> {
+        self.import_products_impl(batch).await
+    }
+
+    async fn export_products(
+        &self,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<Product>, StoreError> {
+        self.export_products_impl(after, limit).await
     }
 
     async fn asset_visibility(&self, hash: &ContentHash) -> Result<AssetVisibility, StoreError> {

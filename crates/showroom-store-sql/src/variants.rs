@@ -176,7 +176,7 @@ async fn check_currency(
     Ok(())
 }
 
-async fn write_option_values(
+pub(crate) async fn write_option_values(
     conn: &mut AnyConnection,
     variant_id: Uuid,
     chosen: &BTreeMap<String, String>,

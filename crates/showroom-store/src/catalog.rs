@@ -9,9 +9,9 @@ use uuid::Uuid;
 
 use crate::{
     AccountStore, AssetStore, CartStore, Category, CategoryPatch, ContentHash, DashboardStore,
-    DiscountStore, Media, NewCategory, NewMedia, NewProduct, NewVariant, OrderStore, OutboxStore,
-    Page, Product, ProductPatch, ProductQuery, ProductSummary, SharedKeyStore, StoreError, Variant,
-    VariantPatch,
+    DiscountStore, ImportOutcome, ImportProduct, Media, NewCategory, NewMedia, NewProduct,
+    NewVariant, OrderStore, OutboxStore, Page, Product, ProductPatch, ProductQuery, ProductSummary,
+    SharedKeyStore, StoreError, Variant, VariantPatch,
 };
 
 /// Connection pool figures for `/metrics`.
@@ -129,4 +129,23 @@ pub trait CatalogStore:
     /// Whether the asset at `hash` is shown by a published product (any of its files: the
     /// model, its posters and USDZ share the address). One read, no lock.
     async fn asset_visibility(&self, hash: &ContentHash) -> Result<AssetVisibility, StoreError>;
+
+    /// Writes a batch of imported products in one transaction, each created or updated by its
+    /// slug and its variants by SKU (see [`ImportOutcome`]); one outcome per product, in order.
+    /// A product refused for its content (a SKU another product owns, a price in another currency
+    /// than its stored variants, option values it does not declare, duplicated SKUs) is skipped
+    /// and the rest written. An `Err` means nothing of the batch was written. Categories must
+    /// exist (`Invalid { field: "category_id" }` otherwise, failing the batch).
+    async fn import_products(
+        &self,
+        batch: &[ImportProduct],
+    ) -> Result<Vec<ImportOutcome>, StoreError>;
+
+    /// Whole products of every status in id order, starting after `after`: the export walks the
+    /// catalog with it. `limit` is clamped to 1..=[`crate::MAX_PAGE_SIZE`].
+    async fn export_products(
+        &self,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<Product>, StoreError>;
 }

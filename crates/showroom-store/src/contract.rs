@@ -21,6 +21,7 @@ mod checkout_races;
 mod checkout_support;
 mod dashboard;
 mod discounts;
+mod import;
 mod inventory;
 mod jobs;
 mod lifecycle;
@@ -42,6 +43,7 @@ pub use categories::*;
 pub use checkout_races::*;
 pub use dashboard::*;
 pub use discounts::*;
+pub use import::*;
 pub use inventory::*;
 pub use jobs::*;
 pub use lifecycle::*;
@@ -151,6 +153,10 @@ macro_rules! contract_suite {
             concurrent_mail_claims_never_hand_out_the_same_row,
             failed_mail_comes_back_at_its_retry_time_and_sent_mail_never,
             dashboard_counts_paid_sales_net_of_refunds_and_lists_low_stock,
+            importing_twice_updates_by_slug_and_sku_instead_of_duplicating,
+            a_refused_product_is_reported_and_the_rest_of_the_batch_is_written,
+            an_unknown_category_fails_the_whole_batch,
+            export_walks_every_product_once_with_its_variants,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {

@@ -9,6 +9,7 @@ mod cursor;
 mod dashboard;
 mod discounts;
 mod error;
+mod import;
 mod model;
 mod order_mail;
 mod orders;
@@ -37,6 +38,7 @@ pub use dashboard::{
 };
 pub use discounts::{DiscountRecord, DiscountStore};
 pub use error::StoreError;
+pub use import::{ImportOutcome, ImportProduct};
 pub use model::*;
 pub use order_mail::{render_order_mail, RenderedMail};
 pub use orders::{

@@ -59,6 +59,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::admin_cli::AdminCommand,
     },
+    /// Import or export the whole catalog as Shopify product CSV.
+    Catalog {
+        #[command(subcommand)]
+        command: crate::catalog_cli::CatalogCommand,
+    },
     /// Capacity and cost report from instances' /metrics (or a recording of them).
     Advisor(crate::advisor::AdvisorArgs),
     /// Validate or inspect a glTF model (.glb, or .gltf beside its files). Needs no database.

@@ -5,6 +5,7 @@ pub mod advisor;
 pub mod assets_cli;
 pub mod assets_import;
 pub mod backends;
+pub mod catalog_cli;
 pub mod cli;
 pub mod config;
 pub mod connections;

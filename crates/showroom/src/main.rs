@@ -65,6 +65,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init_logging(config.log_format, &config.log_level);
             showroom::admin_cli::run(&config, command).await
         }
+        Command::Catalog { command } => {
+            telemetry::init_logging(config.log_format, &config.log_level);
+            showroom::catalog_cli::run(&config, command).await
+        }
         Command::Serve { .. } => serve(config).await,
         Command::Worker => work(config).await,
         Command::Assets {

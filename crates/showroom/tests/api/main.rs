@@ -13,6 +13,7 @@ mod browser;
 mod cache;
 mod cart;
 mod cart_checkout;
+mod catalog_cli;
 mod catalog_reads;
 mod checkout;
 mod checkout_orders;
