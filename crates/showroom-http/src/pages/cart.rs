@@ -115,7 +115,9 @@ pub async fn cart_page(
     let cart = shopper.cart(&state.shop.carts).await?;
     let count = item_count(cart.as_ref());
     let (lines, totals, can_checkout) = priced(&state, cart, &Destination::default()).await?;
-    let mut chrome = Chrome::new(&state, "Your cart").await?;
+    let mut chrome = Chrome::new(&state, "Your cart")
+        .await?
+        .for_shopper(shopper.customer);
     chrome.noindex = true;
     let page = CartPage {
         chrome,
