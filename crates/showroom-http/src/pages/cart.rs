@@ -24,6 +24,8 @@ use crate::state::AppState;
 
 pub struct LineView {
     pub variant_id: Uuid,
+    /// The product page, on the variant in the cart.
+    pub href: String,
     pub title: String,
     pub sku: String,
     pub unit_price: String,
@@ -85,6 +87,11 @@ pub(super) async fn priced(
             sellable &= problem.is_none();
             LineView {
                 variant_id: line.variant_id,
+                href: format!(
+                    "/products/{}?variant={}",
+                    line.product_slug.as_str(),
+                    line.variant_id
+                ),
                 title: line.title,
                 sku: line.sku.to_string(),
                 unit_price: format::money(line.unit_price),
