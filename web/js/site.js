@@ -25,3 +25,18 @@ export function showCartCount() {
 
 document.addEventListener('cart:changed', showCartCount);
 showCartCount();
+
+/**
+ * Pages that are the same for everyone cannot say who is shopping; the server marks their
+ * header link `[data-account-link]` and leaves a `showroom_signed_in=1` hint cookie while a
+ * customer is signed in (a hint only: the account pages check the session themselves).
+ */
+export function showAccountLink() {
+  const link = /** @type {HTMLAnchorElement | null} */ (document.querySelector('[data-account-link]'));
+  if (!link) return;
+  const signedIn = /(?:^|;\s*)showroom_signed_in=1(?:;|$)/.test(document.cookie);
+  link.textContent = signedIn ? 'Your account' : 'Sign in';
+  link.href = signedIn ? '/account' : '/account/login';
+}
+
+showAccountLink();

@@ -57,7 +57,8 @@ pub struct RateLimitConfig {
     /// The same for the strict class: writes (POST, PUT, PATCH, DELETE) under `strict_paths`.
     pub strict_per_sec: f64,
     pub strict_burst: u32,
-    /// Path prefixes of the strict class: register, login, password change, checkout, uploads.
+    /// Path prefixes of the strict class: register, login, password change, checkout, uploads —
+    /// the API's routes and the pages' forms.
     #[serde(deserialize_with = "crate::list::deserialize")]
     pub strict_paths: Vec<String>,
     /// Name of the session cookie: when a request carries it, the session gets its own bucket
@@ -85,6 +86,12 @@ impl Default for RateLimitConfig {
                 "/api/v1/checkout".into(),
                 "/api/v1/cart/checkout".into(),
                 "/api/v1/admin/assets".into(),
+                // The storefront's and back office's forms that do the same.
+                "/account/register".into(),
+                "/account/login".into(),
+                "/account/password".into(),
+                "/checkout".into(),
+                "/admin/login".into(),
             ],
             session_cookie: "showroom_session".into(),
             redis_key_prefix: "showroom:shield:".into(),

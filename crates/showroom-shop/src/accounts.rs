@@ -13,7 +13,8 @@
 //!   the address's. IPv6 clients are counted by their /64, the block one subscriber gets.
 //! - Wrong email and wrong password are the same [`ShopError::InvalidCredentials`], in the same
 //!   time.
-//! - A customer's login moves the guest cart they filled before logging in into their own cart.
+//! - A customer's registration or login moves the guest cart they filled before into their own
+//!   cart (quantities added, capped at the stock; see `CartStore::merge_into_customer`).
 //! - [`Accounts::session_stamp`] names the customer's current password without revealing it: a
 //!   session keeps the stamp of its login, and a password change, which changes the stamp, ends
 //!   every other session of the account.
@@ -141,16 +142,22 @@ impl Accounts {
         }
     }
 
-    /// Creates a customer account. The password must pass the policy (`Invalid` on
-    /// `password`); a taken email is a `Conflict`. The caller logs the session in as it.
+    /// Creates a customer account and moves `guest_cart` (the cart the shopper filled as a
+    /// guest, if any) into it. The password must pass the policy (`Invalid` on `password`); a
+    /// taken email is a `Conflict`. The caller logs the session in as it.
     pub async fn register_customer(
         &self,
         email: Email,
         password: &str,
+        guest_cart: Option<Uuid>,
     ) -> Result<Customer, ShopError> {
         let password = new_password(password, &email, "password")?;
         let hash = hash_password(&self.hashes, &password).await?;
-        Ok(self.accounts.create_customer(&email, &hash).await?)
+        let customer = self.accounts.create_customer(&email, &hash).await?;
+        if let Some(guest) = guest_cart {
+            self.carts.merge_into_customer(guest, customer.id).await?;
+        }
+        Ok(customer)
     }
 
     /// Checks a customer's email and password (throttled), then moves `guest_cart` (the cart the

@@ -1,7 +1,7 @@
 //! Pricing a cart: the destination, unsold lines and an unknown shipping method.
 
 use showroom_domain::{
-    BasisPoints, Money, PriceMode, Quantity, ShippingRates, Sku, TaxRates, TaxTable,
+    BasisPoints, Money, PriceMode, Quantity, ShippingRates, Sku, Slug, TaxRates, TaxTable,
 };
 
 use super::*;
@@ -37,6 +37,7 @@ fn line(price: i64, quantity: i64, status: ProductStatus) -> CartLine {
     CartLine {
         variant_id: Uuid::now_v7(),
         product_id: Uuid::now_v7(),
+        product_slug: Slug::parse("lamp").unwrap(),
         title: "Lamp".into(),
         sku: Sku::parse("LAMP-1").unwrap(),
         unit_price: eur(price),

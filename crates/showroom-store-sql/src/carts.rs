@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use showroom_domain::{
-    Currency, IdempotencyKey, Money, ProductStatus, Quantity, Sku, MAX_QUANTITY,
+    Currency, IdempotencyKey, Money, ProductStatus, Quantity, Sku, Slug, MAX_QUANTITY,
 };
 use showroom_store::{Cart, CartLine, LineChange, Order, StoreError, MAX_ORDER_LINES};
 use sqlx::any::AnyRow;
@@ -29,7 +29,7 @@ use crate::SqlCatalog;
 const MAX_CODE_CHARS: usize = 64;
 
 const LINE_COLUMNS: &str = "l.variant_id, l.quantity, l.added_at, v.product_id, v.sku, \
-     v.price_minor, v.currency, v.on_hand - v.reserved AS available, p.title, p.status";
+     v.price_minor, v.currency, v.on_hand - v.reserved AS available, p.slug, p.title, p.status";
 
 impl SqlCatalog {
     pub(crate) async fn create_guest_cart_impl(&self) -> Result<Cart, StoreError> {
@@ -469,9 +469,11 @@ fn cart_line(row: &AnyRow) -> Result<CartLine, StoreError> {
     let sku: String = get(row, "sku")?;
     let quantity: i64 = get(row, "quantity")?;
     let available: i64 = get(row, "available")?;
+    let slug: String = get(row, "slug")?;
     Ok(CartLine {
         variant_id: rows::uuid(row, "variant_id")?,
         product_id: rows::uuid(row, "product_id")?,
+        product_slug: Slug::parse(&slug).map_err(|e| corrupt("slug", e))?,
         title: get(row, "title")?,
         sku: Sku::parse(&sku).map_err(|e| corrupt("SKU", e))?,
         unit_price: Money::price(get(row, "price_minor")?, currency)

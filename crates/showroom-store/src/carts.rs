@@ -20,7 +20,7 @@
 //! a second merge (also one racing the first) changes nothing.
 
 use async_trait::async_trait;
-use showroom_domain::{IdempotencyKey, Money, ProductStatus, Quantity, Sku};
+use showroom_domain::{IdempotencyKey, Money, ProductStatus, Quantity, Sku, Slug};
 use uuid::Uuid;
 
 use crate::{Order, StoreError};
@@ -30,6 +30,8 @@ use crate::{Order, StoreError};
 pub struct CartLine {
     pub variant_id: Uuid,
     pub product_id: Uuid,
+    /// The product's current slug, for a link to its page.
+    pub product_slug: Slug,
     /// The product's title.
     pub title: String,
     pub sku: Sku,

@@ -125,7 +125,7 @@ macro_rules! contract_suite {
             a_customers_orders_are_listed_for_them_alone,
             cart_lines_are_added_changed_and_removed,
             cart_lines_are_checked_against_variant_status_and_stock,
-            cart_reads_join_the_current_price_and_status,
+            cart_reads_join_the_current_price_status_and_slug,
             a_cart_holds_at_most_max_order_lines,
             discount_codes_are_kept_and_clearing_empties_the_cart,
             a_customer_has_one_cart_created_on_first_use,

@@ -24,6 +24,8 @@ use crate::state::AppState;
 
 pub struct LineView {
     pub variant_id: Uuid,
+    /// The product page, on the variant in the cart.
+    pub href: String,
     pub title: String,
     pub sku: String,
     pub unit_price: String,
@@ -85,6 +87,11 @@ pub(super) async fn priced(
             sellable &= problem.is_none();
             LineView {
                 variant_id: line.variant_id,
+                href: format!(
+                    "/products/{}?variant={}",
+                    line.product_slug.as_str(),
+                    line.variant_id
+                ),
                 title: line.title,
                 sku: line.sku.to_string(),
                 unit_price: format::money(line.unit_price),
@@ -115,7 +122,9 @@ pub async fn cart_page(
     let cart = shopper.cart(&state.shop.carts).await?;
     let count = item_count(cart.as_ref());
     let (lines, totals, can_checkout) = priced(&state, cart, &Destination::default()).await?;
-    let mut chrome = Chrome::new(&state, "Your cart").await?;
+    let mut chrome = Chrome::new(&state, "Your cart")
+        .await?
+        .for_shopper(shopper.customer);
     chrome.noindex = true;
     let page = CartPage {
         chrome,

@@ -159,7 +159,9 @@ async fn render(
         return Ok(see_other("/cart", Some(0)));
     }
     let (lines, totals, _) = priced(state, cart, &Destination::default()).await?;
-    let mut chrome = Chrome::new(state, "Checkout").await?;
+    let mut chrome = Chrome::new(state, "Checkout")
+        .await?
+        .for_shopper(shopper.customer);
     chrome.noindex = true;
     let page = CheckoutPage {
         chrome,
@@ -180,7 +182,18 @@ pub async fn checkout_page(
     State(state): State<AppState>,
     shopper: Shopper,
 ) -> Result<Response, PageError> {
+    // A signed-in customer's email is filled in for them (the order goes to their account).
+    let email = match shopper.customer {
+        Some(id) => state
+            .catalog
+            .customer(id)
+            .await?
+            .map(|c| c.email.as_typed().to_owned())
+            .unwrap_or_default(),
+        None => String::new(),
+    };
     let form = CheckoutForm {
+        email,
         country: "US".into(),
         ..CheckoutForm::default()
     };
@@ -321,13 +334,17 @@ pub async fn place_order(
 
 #[derive(Template)]
 #[template(path = "order.html")]
-struct OrderPage {
+pub(super) struct OrderPage {
     chrome: Chrome,
     number: String,
     state: String,
+    placed_on: String,
     email: String,
     just_placed: bool,
-    link: String,
+    /// The guest's order link; `None` on the account's own order page.
+    link: Option<String>,
+    /// Shown on the account's order page: back to the order history.
+    in_account: bool,
     lines: Vec<(String, i64, String)>,
     subtotal: String,
     discount: Option<String>,
@@ -335,6 +352,64 @@ struct OrderPage {
     tax: String,
     total: String,
     address: Vec<String>,
+}
+
+/// An order's state as a shopper reads it ("Paid", "Partially refunded").
+pub(super) fn state_words(state: showroom_domain::OrderState) -> String {
+    let words = state.as_str().replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => words,
+    }
+}
+
+/// The order page's content for `order`; `link` is the guest's order link to show, if any.
+pub(super) fn order_view(
+    chrome: Chrome,
+    order: &showroom_store::Order,
+    just_placed: bool,
+    link: Option<String>,
+    in_account: bool,
+) -> OrderPage {
+    let address = &order.shipping_address;
+    OrderPage {
+        chrome,
+        number: order.number.to_string(),
+        state: state_words(order.state),
+        placed_on: format::date(order.created_at),
+        email: order.email.to_string(),
+        just_placed,
+        link,
+        in_account,
+        lines: order
+            .lines
+            .iter()
+            .map(|l| {
+                (
+                    l.title.clone(),
+                    i64::from(l.quantity),
+                    format::money(l.total),
+                )
+            })
+            .collect(),
+        subtotal: format::money(order.totals.subtotal),
+        discount: (order.totals.discount.amount_minor != 0)
+            .then(|| format::money(order.totals.discount)),
+        shipping: format::money(order.totals.shipping),
+        tax: format::money(order.totals.tax),
+        total: format::money(order.totals.grand_total),
+        address: [
+            Some(address.name().to_owned()),
+            Some(address.line1().to_owned()),
+            address.line2().map(str::to_owned),
+            Some(format!("{} {}", address.postal_code(), address.city())),
+            Some(address.country().as_str().to_owned()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    }
 }
 
 /// A guest's order (the token from checkout proves it is theirs) or a logged-in customer's own.
@@ -364,47 +439,15 @@ pub async fn order_page(
     if !owned && !verify_order_token(key, id, &token) {
         return Err(PageError::not_found());
     }
-    let mut chrome = Chrome::new(&state, format!("Order {}", order.number)).await?;
+    let mut chrome = Chrome::new(&state, format!("Order {}", order.number))
+        .await?
+        .for_shopper(shopper.customer);
     chrome.noindex = true;
-    let address = &order.shipping_address;
-    let page = OrderPage {
-        chrome,
-        number: order.number.to_string(),
-        state: order.state.as_str().replace('_', " "),
-        email: order.email.to_string(),
-        just_placed,
-        link: super::chrome::absolute(
-            &state,
-            &format!("/orders/{id}?token={}", order_token(key, id)),
-        ),
-        lines: order
-            .lines
-            .iter()
-            .map(|l| {
-                (
-                    l.title.clone(),
-                    i64::from(l.quantity),
-                    format::money(l.total),
-                )
-            })
-            .collect(),
-        subtotal: format::money(order.totals.subtotal),
-        discount: (order.totals.discount.amount_minor != 0)
-            .then(|| format::money(order.totals.discount)),
-        shipping: format::money(order.totals.shipping),
-        tax: format::money(order.totals.tax),
-        total: format::money(order.totals.grand_total),
-        address: [
-            Some(address.name().to_owned()),
-            Some(address.line1().to_owned()),
-            address.line2().map(str::to_owned),
-            Some(format!("{} {}", address.postal_code(), address.city())),
-            Some(address.country().as_str().to_owned()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
-    };
+    let link = super::chrome::absolute(
+        &state,
+        &format!("/orders/{id}?token={}", order_token(key, id)),
+    );
+    let page = order_view(chrome, &order, just_placed, Some(link), false);
     let mut response = private_page(&page)?;
     if just_placed {
         set_cart_count(&mut response, item_count(None));

@@ -41,6 +41,54 @@ pub struct Chrome {
     pub site_js: &'static str,
     /// Extra ES modules this page loads.
     pub modules: Vec<&'static str>,
+    /// The header's link to the account.
+    pub account: AccountLink,
+}
+
+/// The header's account link as far as the page knows who is shopping. Pages that are the same
+/// for everyone (shared-cacheable catalog pages) cannot know: they say "Account", and `site.js`
+/// turns it into "Sign in" or "Your account" from the `showroom_signed_in` hint cookie. Pages for
+/// one shopper (cart, checkout, orders, account) say which it is themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccountLink {
+    #[default]
+    Unknown,
+    SignedIn,
+    SignedOut,
+}
+
+impl AccountLink {
+    pub fn of(customer: Option<uuid::Uuid>) -> Self {
+        if customer.is_some() {
+            Self::SignedIn
+        } else {
+            Self::SignedOut
+        }
+    }
+
+    pub fn href(self) -> &'static str {
+        match self {
+            Self::SignedOut => "/account/login",
+            Self::Unknown | Self::SignedIn => "/account",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Unknown => "Account",
+            Self::SignedIn => "Your account",
+            Self::SignedOut => "Sign in",
+        }
+    }
+
+    pub fn is_signed_out(self) -> bool {
+        self == Self::SignedOut
+    }
+
+    /// Whether `site.js` should settle the link from the hint cookie.
+    pub fn is_unknown(self) -> bool {
+        self == Self::Unknown
+    }
 }
 
 impl Chrome {
@@ -63,7 +111,14 @@ impl Chrome {
             icon: static_files::url("img/icon.svg"),
             site_js: static_files::url("js/site.js"),
             modules: Vec::new(),
+            account: AccountLink::Unknown,
         })
+    }
+
+    /// A page for one shopper: the header names their account, or offers to sign in.
+    pub fn for_shopper(mut self, customer: Option<uuid::Uuid>) -> Self {
+        self.account = AccountLink::of(customer);
+        self
     }
 
     pub fn canonical_path(mut self, state: &AppState, path_and_query: &str) -> Self {

@@ -59,6 +59,7 @@ fn bare_chrome(title: &str) -> Chrome {
         icon: static_files::url("img/icon.svg"),
         site_js: static_files::url("js/site.js"),
         modules: Vec::new(),
+        account: super::chrome::AccountLink::Unknown,
     }
 }
 

@@ -100,6 +100,36 @@ pub fn stock(available: i64) -> (&'static str, &'static str) {
     }
 }
 
+/// `4 Dec 2026` for Unix milliseconds (UTC); empty for an impossible instant.
+pub fn date(unix_ms: i64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(unix_ms) * 1_000_000)
+        .map(|t| {
+            let month = MONTHS[usize::from(u8::from(t.month())) - 1];
+            format!("{} {month} {}", t.day(), t.year())
+        })
+        .unwrap_or_default()
+}
+
+/// When a shopper may try again after `secs`, in words: "in 40 seconds", "in 15 minutes (at
+/// 14:05 UTC)".
+pub fn retry_after(secs: u64, now_unix_ms: i64) -> String {
+    if secs < 60 {
+        return format!("in {secs} second{}", if secs == 1 { "" } else { "s" });
+    }
+    let minutes = secs.div_ceil(60);
+    let at = i128::from(now_unix_ms) * 1_000_000 + i128::from(secs) * 1_000_000_000;
+    let clock = time::OffsetDateTime::from_unix_timestamp_nanos(at)
+        .map(|t| format!(" (at {:02}:{:02} UTC)", t.hour(), t.minute()))
+        .unwrap_or_default();
+    format!(
+        "in {minutes} minute{}{clock}",
+        if minutes == 1 { "" } else { "s" }
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +145,15 @@ mod tests {
         let jpy = Currency::parse("JPY").unwrap();
         assert_eq!(money(Money::new(1200, jpy).unwrap()), "¥1,200");
         assert_eq!(decimal(Money::new(124_900, usd).unwrap()), "1249.00");
+    }
+
+    #[test]
+    fn dates_and_retry_times_read_plainly() {
+        assert_eq!(date(1_796_400_000_000), "4 Dec 2026");
+        assert_eq!(retry_after(1, 0), "in 1 second");
+        assert_eq!(retry_after(45, 0), "in 45 seconds");
+        assert_eq!(retry_after(61, 0), "in 2 minutes (at 00:01 UTC)");
+        assert_eq!(retry_after(900, 3_600_000), "in 15 minutes (at 01:15 UTC)");
     }
 
     #[test]

@@ -1,10 +1,14 @@
 //! What every page form shares: the CSRF token field, the flash message that survives the
-//! redirect of POST → redirect → GET, and the cart-count cookie the header shows.
+//! redirect of POST → redirect → GET, and the cookies the header reads (the cart count, the
+//! signed-in hint).
 //!
 //! CSRF follows the API's rule (`middleware::csrf`): a POST that carries the session cookie must
 //! carry the session's token, here in the form field `csrf_token`; a POST without the cookie
-//! has no ambient authority to abuse and passes. A refused token sends the shopper back to the
-//! page with a message rather than an error page (a stale tab is the usual cause).
+//! has no ambient authority to abuse and passes. Sign-in and registration are stricter
+//! ([`csrf_strict`]): without a session there is no token to match, and letting them pass would
+//! let another site sign a visitor into an account of its choosing (login CSRF). A refused token
+//! sends the shopper back to the page with a message rather than an error page (a stale tab is
+//! the usual cause).
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -29,6 +33,50 @@ pub async fn csrf_ok(
         .await
         .map_err(session_failed)?;
     Ok(expected.is_some_and(|e| crate::middleware::admin_auth::digests_equal(&e, presented)))
+}
+
+/// Whether the request has a session and `presented` is its token: for forms that would log a
+/// session in.
+pub async fn csrf_strict(
+    session: &Session,
+    headers: &HeaderMap,
+    presented: &str,
+) -> Result<bool, ApiError> {
+    Ok(super::product::has_session_cookie(headers) && csrf_ok(session, headers, presented).await?)
+}
+
+/// Where to go after signing in: a path on this site (never another origin: `//host`, a
+/// backslash, a scheme, control characters), and never back to the sign-in forms; `/account`
+/// otherwise.
+pub fn safe_return(raw: Option<&str>) -> String {
+    match raw.map(str::trim) {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control)
+                && !path.starts_with("/account/login")
+                && !path.starts_with("/account/register")
+                && !path.starts_with("/account/logout") =>
+        {
+            path.to_owned()
+        }
+        _ => "/account".to_owned(),
+    }
+}
+
+/// `showroom_signed_in=1` while a customer is signed in (cleared at sign-out): lets `site.js`
+/// word the header's account link on pages that are the same for everyone. A hint, never an
+/// authority: nothing on the server reads it.
+pub fn set_signed_in_hint(response: &mut Response, signed_in: bool) {
+    let cookie = if signed_in {
+        "showroom_signed_in=1; Path=/; SameSite=Lax; Max-Age=2592000"
+    } else {
+        "showroom_signed_in=; Path=/; SameSite=Lax; Max-Age=0"
+    };
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, HeaderValue::from_static(cookie));
 }
 
 /// Keeps `message` for the next page this session renders.
@@ -62,5 +110,30 @@ pub fn set_cart_count(response: &mut Response, count: i64) {
     );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return;
+
+    #[test]
+    fn sign_in_returns_only_to_this_sites_pages() {
+        assert_eq!(safe_return(Some("/checkout")), "/checkout");
+        assert_eq!(
+            safe_return(Some("/account/orders/1?x=2")),
+            "/account/orders/1?x=2"
+        );
+        for hostile in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/account/login?next=/x",
+            "/a\nb",
+            "",
+        ] {
+            assert_eq!(safe_return(Some(hostile)), "/account", "{hostile:?}");
+        }
+        assert_eq!(safe_return(None), "/account");
     }
 }

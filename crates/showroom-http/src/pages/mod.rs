@@ -9,12 +9,16 @@
 //! - [`product`] (the product page) with [`model_facts`] (what the asset report says about the
 //!   model), [`camera`] (the poster's camera for the viewer), [`format`] and
 //!   [`structured_data`];
+//! - [`account`] (sign in, register, sign out, password) and [`account_orders`] (the order
+//!   history and one order), on the same account use cases and session rules as the API;
 //! - [`seo`] (`robots.txt`, `sitemap.xml`) and [`static_files`] (`web/` under hashed URLs);
 //! - [`admin`]: the merchant's back office at `/admin`, on the same templates and static files.
 //!
 //! Every page works without JavaScript: links and GET forms for browsing, POST → redirect → GET
-//! forms for the cart and checkout. Our scripts (`web/js`) only enhance.
+//! forms for the cart, checkout and account. Our scripts (`web/js`) only enhance.
 
+mod account;
+mod account_orders;
 pub mod admin;
 pub mod camera;
 mod cards;
@@ -59,6 +63,21 @@ pub fn router() -> Router<AppState> {
             get(checkout::checkout_page).post(checkout::place_order),
         )
         .route("/orders/{id}", get(checkout::order_page))
+        .route("/account", get(account_orders::overview))
+        .route("/account/orders/{id}", get(account_orders::order))
+        .route(
+            "/account/login",
+            get(account::login_form).post(account::login),
+        )
+        .route(
+            "/account/register",
+            get(account::register_form).post(account::register),
+        )
+        .route("/account/logout", post(account::logout))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::change_password),
+        )
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/static/{hash}/{*path}", get(static_files::serve))

@@ -134,7 +134,7 @@ pub async fn session(
 /// Create a customer account and log in as it.
 #[utoipa::path(post, path = "/api/v1/account/register", tag = "account", request_body = Credentials,
     responses(
-        (status = 201, description = "The account; the session is logged in (new session id)", body = CustomerDto),
+        (status = 201, description = "The account; the session is logged in (new session id) and a guest cart was merged", body = CustomerDto),
         (status = 403, description = "Missing or wrong `X-CSRF-Token` for a request with the session cookie", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An account with this email exists", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid email, or a password the policy refuses (the detail says why)", body = Problem, content_type = "application/problem+json"),
@@ -146,8 +146,11 @@ pub async fn register(
 ) -> Result<Response, ApiError> {
     let ApiJson(body) = body?;
     let email = Email::parse(&body.email).field("email")?;
+    let guest_cart = shopper.guest_cart_id().await?;
     let accounts = &state.shop.accounts;
-    let customer = accounts.register_customer(email, &body.password).await?;
+    let customer = accounts
+        .register_customer(email, &body.password, guest_cart)
+        .await?;
     start_account_session(&state, &shopper.session, CUSTOMER_ID, customer.id).await?;
     Ok((StatusCode::CREATED, axum::Json(customer_dto(&customer))).into_response())
 }

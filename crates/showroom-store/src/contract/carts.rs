@@ -2,12 +2,14 @@
 //! available now; reads join the catalog's current prices; a guest cart merges into the
 //! customer's at login exactly once, also when two merges race; stale guest carts are swept.
 
-use showroom_domain::ProductStatus;
+use showroom_domain::{ProductStatus, Slug};
 use uuid::Uuid;
 
 use super::checkout_support::{checkout, key, line, stocked, HOLD};
 use super::support::{eur, product, variant};
-use crate::{Cart, DynCatalogStore, LineChange, StoreError, VariantPatch, MAX_ORDER_LINES};
+use crate::{
+    Cart, DynCatalogStore, LineChange, ProductPatch, StoreError, VariantPatch, MAX_ORDER_LINES,
+};
 
 fn quantity_of(cart: &Cart, variant_id: Uuid) -> Option<i64> {
     cart.lines
@@ -176,7 +178,7 @@ pub async fn cart_lines_are_checked_against_variant_status_and_stock(store: DynC
     assert!(!read.lines[0].sellable());
 }
 
-pub async fn cart_reads_join_the_current_price_and_status(store: DynCatalogStore) {
+pub async fn cart_reads_join_the_current_price_status_and_slug(store: DynCatalogStore) {
     let rug = stocked(&store, "cart-rug", "CART-RUG", 8_000, 5).await;
     let cart = store.create_guest_cart().await.unwrap();
     store
@@ -197,7 +199,24 @@ pub async fn cart_reads_join_the_current_price_and_status(store: DynCatalogStore
         .set_product_status(rug.product_id, ProductStatus::Archived)
         .await
         .unwrap();
+    let before = store.cart(cart.id).await.unwrap().unwrap();
+    assert_eq!(before.lines[0].product_slug.as_str(), "cart-rug");
+    store
+        .update_product(
+            rug.product_id,
+            ProductPatch {
+                slug: Some(Slug::parse("cart-rug-wool").unwrap()),
+                ..ProductPatch::default()
+            },
+        )
+        .await
+        .unwrap();
     let read = store.cart(cart.id).await.unwrap().unwrap();
+    assert_eq!(
+        read.lines[0].product_slug.as_str(),
+        "cart-rug-wool",
+        "the link follows the product's slug"
+    );
     assert_eq!(read.lines[0].unit_price, eur(6_500), "the price is today's");
     assert_eq!(read.lines[0].status, ProductStatus::Archived);
     assert!(!read.lines[0].sellable());

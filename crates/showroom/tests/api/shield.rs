@@ -346,6 +346,39 @@ async fn uploads_and_logins_have_the_stricter_limit() {
     app.stop().await;
 }
 
+/// The page prefixes of the default strict class name real form routes (the API's are checked
+/// against the OpenAPI document in `showroom-http`): a POST to each reaches a handler — neither
+/// the 404 fallback nor a 405 — and the second one from the same client is held back.
+#[tokio::test]
+async fn every_strict_page_prefix_is_a_real_form_route_with_the_stricter_limit() {
+    let app = spawn_shielded(trusting_loopback(limits(1000.0, 1000, 1)), None, false).await;
+    let defaults = RateLimitConfig::default();
+    let pages: Vec<&String> = defaults
+        .strict_paths
+        .iter()
+        .filter(|p| !p.starts_with("/api/"))
+        .collect();
+    assert!(pages.iter().any(|p| p.as_str() == "/account/login"));
+    for (n, prefix) in pages.iter().enumerate() {
+        let client = format!("198.51.100.{}", 100 + n);
+        let post = || {
+            app.client
+                .post(app.url(prefix))
+                .header("x-forwarded-for", &client)
+                .form(&[("email", "a@example.com")])
+                .send()
+        };
+        let first = post().await.unwrap().status();
+        assert!(
+            ![404, 405, 429].contains(&first.as_u16()),
+            "POST {prefix} answered {first}: not a form route"
+        );
+        let second = post().await.unwrap().status();
+        assert_eq!(second, StatusCode::TOO_MANY_REQUESTS, "POST {prefix}");
+    }
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn the_limit_holds_across_two_instances_sharing_redis() {
     if redis_url().is_none() {
