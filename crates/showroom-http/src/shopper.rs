@@ -188,9 +188,16 @@ pub async fn end_session(session: &Session) -> Result<(), ApiError> {
     session.flush().await.map_err(session_failed)
 }
 
-/// Gives the session a new id (after a password change), keeping what it holds.
-pub async fn rotate_session_id(session: &Session) -> Result<(), ApiError> {
-    session.cycle_id().await.map_err(session_failed)
+/// After the customer's own password change: a new session id (keeping what the session holds)
+/// and the new password's stamp, so this session stays logged in while every other one of the
+/// account is logged out.
+pub async fn renew_after_password_change(
+    state: &AppState,
+    session: &Session,
+    customer_id: Uuid,
+) -> Result<(), ApiError> {
+    session.cycle_id().await.map_err(session_failed)?;
+    stamp_session(state, session, customer_id).await
 }
 
 /// The session's CSRF token, made (32 random bytes, hex) on first use.

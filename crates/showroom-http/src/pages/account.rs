@@ -31,7 +31,7 @@ use super::forms::{
 use super::render::private_page;
 use crate::routes::account::client_ip;
 use crate::sessions::CUSTOMER_ID;
-use crate::shopper::{end_session, rotate_session_id, start_account_session, Shopper};
+use crate::shopper::{end_session, renew_after_password_change, start_account_session, Shopper};
 use crate::state::AppState;
 
 const EXPIRED: &str = "This form had expired. Please try again.";
@@ -191,7 +191,7 @@ async fn signed_in(
     customer: &Customer,
     next: &str,
 ) -> Result<Response, PageError> {
-    start_account_session(&shopper.session, CUSTOMER_ID, customer.id).await?;
+    start_account_session(state, &shopper.session, CUSTOMER_ID, customer.id).await?;
     let cart = state
         .shop
         .carts
@@ -505,7 +505,7 @@ pub async fn change_password(
         .await;
     let errors = match result {
         Ok(()) => {
-            rotate_session_id(&shopper.session).await?;
+            renew_after_password_change(&state, &shopper.session, customer.id).await?;
             tracing::info!(customer = %customer.id, "a customer changed their password");
             flash(&shopper.session, "Your password is changed.").await?;
             return Ok(see_other("/account", None));

@@ -22,9 +22,7 @@ use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
 use crate::routes::checkout::OrderDto;
 use crate::sessions::{csrf_cookie, CUSTOMER_ID};
-use crate::shopper::{
-    end_session, rotate_session_id, stamp_session, start_account_session, Shopper,
-};
+use crate::shopper::{end_session, renew_after_password_change, start_account_session, Shopper};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -232,8 +230,7 @@ pub async fn change_password(
         .accounts
         .change_customer_password(&customer, &body.current_password, &body.new_password)
         .await?;
-    rotate_session_id(&shopper.session).await?;
-    stamp_session(&state, &shopper.session, customer.id).await?;
+    renew_after_password_change(&state, &shopper.session, customer.id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
