@@ -103,6 +103,8 @@ struct Images<'a, 'b> {
     binary: &'a Binary<'b>,
     resolver: &'a dyn Resolver,
     decoded: HashMap<usize, Option<usize>>,
+    /// What remains of [`texture::MAX_SCENE_TEXTURE_PIXELS`].
+    pixels_left: u64,
 }
 
 impl Images<'_, '_> {
@@ -116,8 +118,14 @@ impl Images<'_, '_> {
         if let Some(&known) = self.decoded.get(&image) {
             return known;
         }
-        let decoded = match self.bytes(image).and_then(|b| texture::decode(&b)) {
+        let decoded = match self
+            .bytes(image)
+            .and_then(|b| texture::decode(&b, self.pixels_left))
+        {
             Ok(texture) => {
+                self.pixels_left = self
+                    .pixels_left
+                    .saturating_sub(u64::from(texture.width) * u64::from(texture.height));
                 scene.textures.push(texture);
                 Some(scene.textures.len() - 1)
             }
@@ -159,6 +167,7 @@ pub(super) fn decode_all(
         binary,
         resolver,
         decoded: HashMap::new(),
+        pixels_left: texture::MAX_SCENE_TEXTURE_PIXELS,
     };
     let materials = json["materials"].as_array().map_or(&[][..], Vec::as_slice);
     for m in materials {

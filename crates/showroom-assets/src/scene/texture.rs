@@ -53,8 +53,15 @@ pub(crate) fn read_uri(
     }
 }
 
-/// Decodes an encoded PNG, JPEG or WebP image after checking its header dimensions.
-pub fn decode(bytes: &[u8]) -> Result<Texture, String> {
+/// Most texture pixels one model may have decoded at once (its posters are drawn with all of
+/// them in memory, as RGBA8: 512 MiB): a model may hold many textures, each under the
+/// per-texture limit, that together would take the shop's memory.
+pub const MAX_SCENE_TEXTURE_PIXELS: u64 = 128 * 1024 * 1024;
+
+/// Decodes an encoded PNG, JPEG or WebP image after checking its header dimensions against the
+/// per-texture limits and `pixels_left`, what remains of the model's
+/// [`MAX_SCENE_TEXTURE_PIXELS`].
+pub fn decode(bytes: &[u8], pixels_left: u64) -> Result<Texture, String> {
     // No registry crate transcodes UASTC/ETC1S KTX2 safely here (`basis-universal` 0.3's
     // low-level UASTC transcoder crashes on the Khronos samples), so posters say so and use
     // the factors; the delivery GLB still carries the KTX2 file for the viewer.
@@ -80,6 +87,12 @@ pub fn decode(bytes: &[u8]) -> Result<Texture, String> {
             MAX_TEXTURE_PIXELS >> 20
         ));
     }
+    if u64::from(width) * u64::from(height) > pixels_left {
+        return Err(format!(
+            "{width} × {height} px would take the model's textures past their {} Mpx limit",
+            MAX_SCENE_TEXTURE_PIXELS >> 20
+        ));
+    }
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_TEXTURE_SIDE);
     limits.max_image_height = Some(MAX_TEXTURE_SIDE);
@@ -96,4 +109,25 @@ pub fn decode(bytes: &[u8]) -> Result<Texture, String> {
         height: rgba.height(),
         rgba: rgba.into_raw(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let image = image::RgbaImage::from_pixel(width, height, image::Rgba([200, 10, 10, 255]));
+        let mut out = Cursor::new(Vec::new());
+        image.write_to(&mut out, ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn a_texture_past_what_is_left_of_the_models_budget_is_not_decoded() {
+        let bytes = png(64, 32);
+        let decoded = decode(&bytes, 64 * 32).expect("fits exactly");
+        assert_eq!((decoded.width, decoded.height), (64, 32));
+        let refused = decode(&bytes, 64 * 32 - 1).unwrap_err();
+        assert!(refused.contains("past their"), "{refused}");
+    }
 }
