@@ -23,6 +23,7 @@ mod read;
 mod refunds;
 mod rows;
 mod search;
+mod search_terms;
 mod sessions;
 mod shared_keys;
 mod sql;
@@ -32,4 +33,5 @@ mod variants;
 
 pub use dialect::Dialect;
 pub use search::search_words;
+pub use search_terms::SearchTerm;
 pub use store::{install_drivers, SqlCatalog};

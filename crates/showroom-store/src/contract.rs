@@ -91,6 +91,8 @@ macro_rules! contract_suite {
             in_stock_filter_counts_available_units,
             search_matches_every_word_and_prefixes,
             hostile_search_text_is_only_words,
+            one_typo_per_word_still_finds_the_product,
+            relevance_ranks_title_matches_first_then_available_ones,
             adjust_inventory_never_goes_below_zero,
             concurrent_decrements_sell_exactly_the_stock,
             update_variant_changes_the_listing_price_range,

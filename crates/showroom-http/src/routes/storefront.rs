@@ -38,6 +38,8 @@ pub enum SortOrder {
     PriceDesc,
     /// Title A→Z.
     Title,
+    /// Best match for `q` first (searched words in the title), then products in stock.
+    Relevance,
 }
 
 /// Shared caches may keep a storefront response briefly and serve it stale while refetching.
@@ -57,8 +59,8 @@ const DEFAULT_PAGE_SIZE: u32 = 24;
         ("price_max" = Option<i64>, Query, description = "Highest price, minor units", minimum = 0),
         ("option" = Option<Vec<String>>, Query, description = "`Name:Value`, repeatable", explode = true),
         ("in_stock" = Option<bool>, Query, description = "Only products with units available"),
-        ("q" = Option<String>, Query, description = "Full-text search over title and description"),
-        ("sort" = inline(Option<SortOrder>), Query, description = "Order of the list; `newest` by default"),
+        ("q" = Option<String>, Query, description = "Full-text search over title and description; every word must match, as a prefix, or one typo away when no word begins with it"),
+        ("sort" = inline(Option<SortOrder>), Query, description = "Order of the list; `relevance` by default with `q`, else `newest`"),
         ("limit" = Option<u32>, Query, description = "Page size, default 24", minimum = 1, maximum = 100),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
     ),
@@ -185,6 +187,7 @@ pub fn parse_list_query(raw: &str) -> Result<ProductQuery, ApiError> {
         ..ProductQuery::default()
     };
     let mut cursor = None;
+    let mut sort_given = false;
     for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
         match name.as_ref() {
             "category" => {
@@ -227,8 +230,12 @@ pub fn parse_list_query(raw: &str) -> Result<ProductQuery, ApiError> {
                 query.search = (!trimmed.is_empty()).then(|| trimmed.to_owned());
             }
             "sort" => {
+                sort_given = true;
                 query.sort = ProductSort::parse(&value).ok_or_else(|| {
-                    bad_param("sort", "`newest`, `price_asc`, `price_desc` or `title`")
+                    bad_param(
+                        "sort",
+                        "`newest`, `price_asc`, `price_desc`, `title` or `relevance`",
+                    )
                 })?
             }
             "limit" => {
@@ -245,6 +252,9 @@ pub fn parse_list_query(raw: &str) -> Result<ProductQuery, ApiError> {
             }
             _ => {}
         }
+    }
+    if !sort_given && query.search.is_some() {
+        query.sort = ProductSort::Relevance;
     }
     if let (Some(min), Some(max)) = (query.price_min, query.price_max) {
         if min > max {

@@ -82,6 +82,43 @@ async fn product_list_filters_by_price_option_stock_and_search() {
 }
 
 #[tokio::test]
+async fn search_forgives_a_typo_and_ranks_by_relevance_by_default() {
+    let app = shop_with_three_products().await;
+    let typo = app
+        .get_json("/api/v1/products?q=walnt%20tabel", StatusCode::OK)
+        .await;
+    assert_eq!(slugs(&typo), ["walnut-table"]);
+    let swapped = app
+        .get_json("/api/v1/products?q=cuhsion", StatusCode::OK)
+        .await;
+    assert_eq!(slugs(&swapped), ["linen-cushion"]);
+    // Both titles hold "oak"; the older one begins with it, so it ranks first, where newest-first
+    // would put the pad first.
+    app.published_product(
+        "oak-pad",
+        "Pad for Oak Chairs",
+        &[("PAD-1", "Oak", 1_500, 9)],
+    )
+    .await;
+    let ranked = app.get_json("/api/v1/products?q=oak", StatusCode::OK).await;
+    assert_eq!(slugs(&ranked), ["oak-chair", "oak-pad"]);
+    let newest = app
+        .get_json("/api/v1/products?q=oak&sort=newest", StatusCode::OK)
+        .await;
+    assert_eq!(slugs(&newest), ["oak-pad", "oak-chair"]);
+    let explicit = app
+        .get_json(
+            "/api/v1/products?q=cushion&sort=relevance&in_stock=true",
+            StatusCode::OK,
+        )
+        .await;
+    assert!(slugs(&explicit).is_empty(), "filters still apply");
+    let refused = app.get("/api/v1/products?sort=best").await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn product_list_sorts_by_price_and_title() {
     let app = shop_with_three_products().await;
     let by_price = app
