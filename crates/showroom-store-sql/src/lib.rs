@@ -9,6 +9,7 @@ mod dashboard;
 mod dialect;
 mod discounts;
 mod error;
+mod facets;
 mod import;
 mod jobs;
 mod listing;

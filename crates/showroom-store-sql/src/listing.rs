@@ -71,19 +71,12 @@ pub(crate) async fn list(
     query: &ProductQuery,
 ) -> Result<Page<ProductSummary>, StoreError> {
     let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
-    let terms = match &query.search {
-        Some(search) => {
-            let words = search_words(search);
-            if words.is_empty() {
-                // Nothing searchable is left: nothing can match.
-                return Ok(Page {
-                    items: Vec::new(),
-                    next: None,
-                });
-            }
-            Some(correct(&mut *conn, &words).await?)
-        }
-        None => None,
+    let Ok(terms) = search_terms_of(&mut *conn, query).await? else {
+        // Nothing searchable is left: nothing can match.
+        return Ok(Page {
+            items: Vec::new(),
+            next: None,
+        });
     };
     let sql = build(dialect, query, limit, terms.as_deref())?;
     let mut found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
@@ -125,10 +118,36 @@ fn build(
     terms: Option<&[SearchTerm]>,
 ) -> Result<Sql, StoreError> {
     let mut sql = Sql::default();
-    let mut filters: Vec<String> = Vec::new();
+    let mut filters = push_filters(&mut sql, dialect, query, terms);
+    let (key, descending) = sort_key(&mut sql, query.sort, terms.unwrap_or_default());
+    sql.push(&format!(
+        "SELECT {PRODUCT_COLUMNS}, {key} AS sort_key FROM products p"
+    ));
+    if let Some(after) = &query.after {
+        filters.push(resume_after(&mut sql, query.sort, after, &key, descending)?);
+    }
 
+    if !filters.is_empty() {
+        sql.push(" WHERE ").push(&filters.join(" AND "));
+    }
+    let direction = if descending { "DESC" } else { "ASC" };
+    let fetch = sql.arg(Arg::Int(i64::from(limit) + 1));
+    sql.push(&format!(
+        " ORDER BY sort_key {direction}, p.id {direction} LIMIT {fetch}"
+    ));
+    Ok(sql)
+}
+
+/// The conditions of `query`'s filters over `products p`, pagination aside. A category filter
+/// first pushes its `WITH RECURSIVE tree` onto `sql`, so the caller's `SELECT` comes next.
+pub(crate) fn push_filters(
+    sql: &mut Sql,
+    dialect: &dyn Dialect,
+    query: &ProductQuery,
+    terms: Option<&[SearchTerm]>,
+) -> Vec<String> {
+    let mut filters: Vec<String> = Vec::new();
     if let Some(category) = &query.category {
-        // Declared first so its placeholder is `$1`; the filter itself joins below.
         let slug = sql.arg(Arg::Text(category.as_str().to_owned()));
         sql.push(&format!(
             "WITH RECURSIVE tree(id) AS (SELECT id FROM categories WHERE slug = {slug} \
@@ -136,11 +155,6 @@ fn build(
         ));
         filters.push("p.category_id IN (SELECT id FROM tree)".into());
     }
-    let (key, descending) = sort_key(&mut sql, query.sort, terms.unwrap_or_default());
-    sql.push(&format!(
-        "SELECT {PRODUCT_COLUMNS}, {key} AS sort_key FROM products p"
-    ));
-
     if let Some(status) = query.status {
         filters.push(format!(
             "p.status = {}",
@@ -161,21 +175,25 @@ fn build(
         filters.push(dialect.search_predicate(&param));
     }
     if !query.option_values.is_empty() {
-        filters.push(option_filter(&mut sql, &query.option_values));
+        filters.push(option_filter(sql, &query.option_values));
     }
-    if let Some(after) = &query.after {
-        filters.push(resume_after(&mut sql, query.sort, after, &key, descending)?);
-    }
+    filters
+}
 
-    if !filters.is_empty() {
-        sql.push(" WHERE ").push(&filters.join(" AND "));
+/// The query's search words as corrected: `Ok(None)` without a search, `Err(())` when the
+/// search has no searchable word left (nothing can match).
+pub(crate) async fn search_terms_of(
+    conn: &mut AnyConnection,
+    query: &ProductQuery,
+) -> Result<Result<Option<Vec<SearchTerm>>, ()>, StoreError> {
+    let Some(search) = &query.search else {
+        return Ok(Ok(None));
+    };
+    let words = search_words(search);
+    if words.is_empty() {
+        return Ok(Err(()));
     }
-    let direction = if descending { "DESC" } else { "ASC" };
-    let fetch = sql.arg(Arg::Int(i64::from(limit) + 1));
-    sql.push(&format!(
-        " ORDER BY sort_key {direction}, p.id {direction} LIMIT {fetch}"
-    ));
-    Ok(sql)
+    Ok(Ok(Some(correct(conn, &words).await?)))
 }
 
 /// One variant of the product must carry every requested option value; names compare

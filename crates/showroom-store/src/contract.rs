@@ -93,6 +93,7 @@ macro_rules! contract_suite {
             hostile_search_text_is_only_words,
             one_typo_per_word_still_finds_the_product,
             relevance_ranks_title_matches_first_then_available_ones,
+            facets_count_categories_option_values_and_price_bands_of_the_filtered_set,
             adjust_inventory_never_goes_below_zero,
             concurrent_decrements_sell_exactly_the_stock,
             update_variant_changes_the_listing_price_range,

@@ -490,3 +490,138 @@ pub async fn relevance_ranks_title_matches_first_then_available_ones(store: DynC
         );
     }
 }
+
+pub async fn facets_count_categories_option_values_and_price_bands_of_the_filtered_set(
+    store: DynCatalogStore,
+) {
+    let seating = store
+        .create_category(super::support::category("seating", None))
+        .await
+        .unwrap();
+    let tables = store
+        .create_category(super::support::category("tables", None))
+        .await
+        .unwrap();
+    let mut made = Vec::new();
+    for (slug, category, picks, price, stock) in [
+        (
+            "oak-chair",
+            Some(seating.id),
+            [("Oak", "S"), ("Oak", "L")],
+            5_000,
+            1,
+        ),
+        (
+            "ash-chair",
+            Some(seating.id),
+            [("Ash", "S"), ("Walnut", "S")],
+            15_000,
+            0,
+        ),
+        (
+            "oak-table",
+            Some(tables.id),
+            [("Oak", "L"), ("Oak", "L")],
+            60_000,
+            2,
+        ),
+    ] {
+        let mut new = product(slug, &slug.replace('-', " "));
+        new.category_id = category;
+        let created = store.create_product(new).await.unwrap();
+        for (n, (color, size)) in picks.iter().enumerate() {
+            if n == 1 && picks[0] == picks[1] {
+                continue;
+            }
+            let sku = format!("{slug}-{n}").to_uppercase();
+            let chosen = [("Color", *color), ("Size", *size)];
+            store
+                .add_variant(created.id, variant(&sku, eur(price), stock, &chosen))
+                .await
+                .unwrap();
+        }
+        made.push(created);
+    }
+    // No variant, no category: counted nowhere but the total.
+    store.create_product(product("bare", "Bare")).await.unwrap();
+
+    let everything = store
+        .product_facets(&all(), &[0, 10_000, 50_000])
+        .await
+        .unwrap();
+    let categories: Vec<(&str, i64)> = everything
+        .categories
+        .iter()
+        .map(|c| (c.slug.as_str(), c.count))
+        .collect();
+    assert_eq!(categories, [("seating", 2), ("tables", 1)]);
+    let options: Vec<(&str, Vec<(&str, i64)>)> = everything
+        .options
+        .iter()
+        .map(|o| {
+            (
+                o.name.as_str(),
+                o.values
+                    .iter()
+                    .map(|v| (v.value.as_str(), v.count))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        options,
+        [
+            ("Color", vec![("Oak", 2), ("Ash", 1), ("Walnut", 1)]),
+            ("Size", vec![("L", 2), ("S", 2)]),
+        ],
+        "products counted once per value, however many variants carry it"
+    );
+    let bands: Vec<(i64, Option<i64>, i64)> = everything
+        .price_bands
+        .iter()
+        .map(|b| (b.min, b.max, b.count))
+        .collect();
+    assert_eq!(
+        bands,
+        [
+            (0, Some(10_000), 1),
+            (10_000, Some(50_000), 1),
+            (50_000, None, 1)
+        ]
+    );
+
+    // The current filter applies: only in-stock oak.
+    let filtered = ProductQuery {
+        in_stock: true,
+        option_values: vec![("color".into(), "Oak".into())],
+        ..all()
+    };
+    let narrowed = store
+        .product_facets(&filtered, &[0, 10_000, 50_000])
+        .await
+        .unwrap();
+    let categories: Vec<(&str, i64)> = narrowed
+        .categories
+        .iter()
+        .map(|c| (c.slug.as_str(), c.count))
+        .collect();
+    assert_eq!(categories, [("seating", 1), ("tables", 1)]);
+    let searched = ProductQuery {
+        search: Some("tabel".into()),
+        ..all()
+    };
+    let found = store.product_facets(&searched, &[0]).await.unwrap();
+    assert_eq!(
+        found.categories.len(),
+        1,
+        "search (with its typo) narrows too"
+    );
+    assert_eq!(found.price_bands[0].count, 1);
+    let nothing = ProductQuery {
+        search: Some("***".into()),
+        ..all()
+    };
+    let none = store.product_facets(&nothing, &[0, 100]).await.unwrap();
+    assert!(none.categories.is_empty() && none.options.is_empty());
+    assert_eq!(none.price_bands.len(), 2);
+}

@@ -236,3 +236,61 @@ async fn category_filter_includes_descendant_categories() {
     assert_eq!(tree[0]["children"][0]["slug"], "chairs");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn facets_count_the_filtered_products_and_the_listing_pages_show_them() {
+    let app = shop_with_three_products().await;
+    let plain = app.get_json("/api/v1/products", StatusCode::OK).await;
+    assert!(plain.get("facets").is_none(), "only when asked for");
+
+    let all = app
+        .get_json("/api/v1/products?facets=true&limit=1", StatusCode::OK)
+        .await;
+    let colors = &all["facets"]["options"][0];
+    assert_eq!(colors["name"], "Color");
+    assert_eq!(colors["values"].as_array().unwrap().len(), 4, "{colors}");
+    let bands: Vec<i64> = all["facets"]["price_bands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["count"].as_i64().unwrap())
+        .collect();
+    // USD bands from 0, 25, 50, 100, 250, 500, 1000: 30.00, 120.00 and 800.00.
+    assert_eq!(
+        bands,
+        [0, 1, 0, 1, 0, 1, 0],
+        "every page's products, not the first one only"
+    );
+
+    let in_stock = app
+        .get_json(
+            "/api/v1/products?facets=1&in_stock=true&q=chair",
+            StatusCode::OK,
+        )
+        .await;
+    let values: Vec<(String, i64)> = in_stock["facets"]["options"][0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["value"].as_str().unwrap().to_owned(),
+                v["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(values, [("Black".to_owned(), 1), ("Natural".to_owned(), 1)]);
+    let refused = app.get("/api/v1/products?facets=maybe").await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+
+    let page = app.get("/search?q=chair").await.text().await.unwrap();
+    assert!(
+        page.contains("Natural <span class=\"facet-count\">(1)</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("100 to 250</a> <span class=\"facet-count\">(1)</span>"),
+        "{page}"
+    );
+    app.stop().await;
+}
