@@ -15,7 +15,7 @@
 #   BENCH_SMOKE=1 bash bench/scale.sh       # ~2,000 products, 2 s per route (CI)
 #   SCALE_PRODUCTS=20000 bash bench/scale.sh
 #   SHOWROOM_BIN=path/to/showroom bash bench/scale.sh   # skip the build
-#   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432   # server for the scratch database
+#   SHOWROOM_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432   # server for the scratch database
 #                                                           # (unset or unreachable: SQLite only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +24,7 @@ N=${SCALE_PRODUCTS:-$([ "$SMOKE" = 1 ] && echo 2000 || echo 100000)}
 DURATION=${BENCH_DURATION:-$([ "$SMOKE" = 1 ] && echo 2 || echo 10)}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 PORT=${BENCH_PORT:-18490}
-PG_SERVER=${BENCH_POSTGRES_URL-postgres://postgres@127.0.0.1:5432}
+PG_SERVER=${SHOWROOM_BENCH_POSTGRES_URL-postgres://postgres@127.0.0.1:5432}
 PG_DB=showroom_scale_bench
 export PGOPTIONS="-c client_min_messages=warning"
 
