@@ -1,10 +1,11 @@
 # Sourced by the load benchmarks. `measure URL` warms URL with one request, loads it with wrk
 # for $DURATION seconds at $CONNECTIONS connections (wrk's output kept in $work/wrk.txt), and
-# prints "requests/s p50_ms p99_ms non_2xx_3xx".
+# prints "requests/s p50_ms p99_ms non_2xx_3xx". `measure URL SCRIPT` runs the wrk lua SCRIPT,
+# which picks each request's path itself (URL then names the server and is what is warmed).
 measure() {
-  local url=$1
+  local url=$1 script=${2:-}
   curl -fs "$url" >/dev/null  # warm the cache
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" >"$work/wrk.txt"
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency ${script:+-s "$script"} "$url" >"$work/wrk.txt"
   python3 - "$work/wrk.txt" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()

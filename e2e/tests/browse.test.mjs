@@ -54,6 +54,10 @@ test('home → category → product, every page accessible', { timeout: 120_000 
 
   await page.goto(shop.base + '/search?q=chair');
   assert.ok((await page.locator('.card').count()) > 0, 'search finds chairs');
+  assert.equal(await page.locator('#sort').inputValue(), 'relevance', 'a search is sorted by best match');
+  await page.goto(shop.base + '/search?q=chiar');
+  assert.ok((await page.locator('.card').count()) > 0, 'a typo still finds chairs');
+  await page.goto(shop.base + '/search?q=chair');
   await screenshots(page, 'search');
 
   assert.deepEqual(browser.problems, [], 'no console errors or CSP violations');

@@ -1,7 +1,7 @@
 //! The PostgreSQL dialect: `tsvector` search, a table lock that serializes category moves,
 //! `SKIP LOCKED` job claims, and a sequence for order numbers.
 
-use showroom_store_sql::Dialect;
+use showroom_store_sql::{Dialect, SearchTerm};
 
 /// PostgreSQL's answers to the questions [`Dialect`] asks.
 #[derive(Debug, Clone, Copy, Default)]
@@ -27,12 +27,21 @@ impl Dialect for PostgresDialect {
         format!("p.search @@ to_tsquery('simple', {param})")
     }
 
-    /// `'oak':* & 'chai':*`: each word quoted as a lexeme with a prefix marker. The words hold only
-    /// letters and digits, so no quote or operator can appear inside them.
-    fn search_argument(&self, words: &[String]) -> String {
-        words
+    /// `'oak':* & ('chair' | 'chia')`: each word quoted as a lexeme, with a prefix marker when
+    /// typed, or its corrections. The words hold only letters and digits, so no quote or
+    /// operator can appear inside them.
+    fn search_argument(&self, terms: &[SearchTerm]) -> String {
+        terms
             .iter()
-            .map(|w| format!("'{w}':*"))
+            .map(|term| {
+                let star = if term.prefix { ":*" } else { "" };
+                let each: Vec<String> = term
+                    .alternatives
+                    .iter()
+                    .map(|w| format!("'{w}'{star}"))
+                    .collect();
+                format!("({})", each.join(" | "))
+            })
             .collect::<Vec<_>>()
             .join(" & ")
     }

@@ -28,9 +28,11 @@ pub trait Dialect: Send + Sync + 'static {
     /// product matches the search bound at placeholder `param` (e.g. `$4`).
     fn search_predicate(&self, param: &str) -> String;
 
-    /// The value bound at that placeholder. `words` is never empty and each word holds only
-    /// alphanumeric characters (see [`crate::search_words`]); every word must match, as a prefix.
-    fn search_argument(&self, words: &[String]) -> String;
+    /// The value bound at that placeholder. `terms` is never empty; every term must match, by
+    /// one of its alternatives, each holding only alphanumeric characters (see
+    /// [`crate::search_words`] and [`crate::SearchTerm`]): as a prefix when `prefix` is set, else
+    /// as a whole word.
+    fn search_argument(&self, terms: &[crate::SearchTerm]) -> String;
 
     /// The locking clause that ends the job-claim `SELECT` over the jobs table aliased `alias`:
     /// PostgreSQL's ` FOR UPDATE OF j SKIP LOCKED` lets concurrent workers pass each other's

@@ -85,6 +85,7 @@ async fn import_one(
     };
     let now = now_millis();
     let new = &item.product;
+    crate::search_terms::remember(conn, &[new.title.as_str(), new.description.as_str()]).await?;
     let options_json =
         serde_json::to_string(&options).map_err(|e| StoreError::Internal(e.into()))?;
     let attributes_json =

@@ -1,4 +1,4 @@
-//! The product listing: filters, one of four sorts, and keyset pagination, assembled as one
+//! The product listing: filters, one of five sorts, and keyset pagination, assembled as one
 //! statement over the denormalized `products` columns. Every filter value is a bound placeholder.
 //!
 //! Each sort orders by `(key, id)` and a cursor resumes with a row-value comparison
@@ -16,17 +16,53 @@ use crate::error::db;
 use crate::read::covers;
 use crate::rows::{self, PRODUCT_COLUMNS};
 use crate::search::search_words;
+use crate::search_terms::{correct, SearchTerm};
 use crate::sql::{Arg, Sql};
 use crate::Dialect;
 
-/// The sort key expression and whether it descends.
-fn sort_key(sort: ProductSort) -> (&'static str, bool) {
+/// The sort key expression and whether it descends. Relevance registers its words as values.
+fn sort_key(sql: &mut Sql, sort: ProductSort, terms: &[SearchTerm]) -> (String, bool) {
     match sort {
-        ProductSort::Newest => ("p.created_at", true),
-        ProductSort::PriceAsc => ("COALESCE(p.price_min_minor, 9223372036854775807)", false),
-        ProductSort::PriceDesc => ("COALESCE(p.price_min_minor, -1)", true),
-        ProductSort::Title => ("p.title_key", false),
+        ProductSort::Newest => ("p.created_at".into(), true),
+        ProductSort::PriceAsc => (
+            "COALESCE(p.price_min_minor, 9223372036854775807)".into(),
+            false,
+        ),
+        ProductSort::PriceDesc => ("COALESCE(p.price_min_minor, -1)".into(), true),
+        ProductSort::Title => ("p.title_key".into(), false),
+        ProductSort::Relevance => (relevance(sql, terms), true),
     }
+}
+
+/// An integer that ranks the best match highest: 2 points per searched word found in the title
+/// (any of its corrections), 1 more when the title begins with the first word, all doubled, plus 1
+/// when the product has units available, so availability breaks ties between equal matches. The
+/// words hold only letters and digits, so they are safe inside `LIKE` patterns.
+fn relevance(sql: &mut Sql, terms: &[SearchTerm]) -> String {
+    let mut points: Vec<String> = terms
+        .iter()
+        .map(|term| {
+            let any: Vec<String> = term
+                .alternatives
+                .iter()
+                .map(|w| format!("p.title_key LIKE {}", sql.arg(Arg::Text(format!("%{w}%")))))
+                .collect();
+            format!("CASE WHEN {} THEN 2 ELSE 0 END", any.join(" OR "))
+        })
+        .collect();
+    if let Some(first) = terms.first() {
+        let any: Vec<String> = first
+            .alternatives
+            .iter()
+            .map(|w| format!("p.title_key LIKE {}", sql.arg(Arg::Text(format!("{w}%")))))
+            .collect();
+        points.push(format!("CASE WHEN {} THEN 1 ELSE 0 END", any.join(" OR ")));
+    }
+    points.push("0".into());
+    format!(
+        "(({}) * 2 + CASE WHEN p.available > 0 THEN 1 ELSE 0 END)",
+        points.join(" + ")
+    )
 }
 
 pub(crate) async fn list(
@@ -35,12 +71,14 @@ pub(crate) async fn list(
     query: &ProductQuery,
 ) -> Result<Page<ProductSummary>, StoreError> {
     let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
-    let Some(sql) = build(dialect, query, limit)? else {
+    let Ok(terms) = search_terms_of(&mut *conn, query).await? else {
+        // Nothing searchable is left: nothing can match.
         return Ok(Page {
             items: Vec::new(),
             next: None,
         });
     };
+    let sql = build(dialect, query, limit, terms.as_deref())?;
     let mut found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
     let has_more = found.len() > limit as usize;
     found.truncate(limit as usize);
@@ -72,19 +110,44 @@ pub(crate) async fn list(
     })
 }
 
-/// The listing statement, or `None` when the query cannot match anything (a search with no
-/// searchable word left).
+/// The listing statement; `terms` are the query's search words as corrected.
 fn build(
     dialect: &dyn Dialect,
     query: &ProductQuery,
     limit: u32,
-) -> Result<Option<Sql>, StoreError> {
-    let (key, descending) = sort_key(query.sort);
+    terms: Option<&[SearchTerm]>,
+) -> Result<Sql, StoreError> {
     let mut sql = Sql::default();
-    let mut filters: Vec<String> = Vec::new();
+    let mut filters = push_filters(&mut sql, dialect, query, terms);
+    let (key, descending) = sort_key(&mut sql, query.sort, terms.unwrap_or_default());
+    sql.push(&format!(
+        "SELECT {PRODUCT_COLUMNS}, {key} AS sort_key FROM products p"
+    ));
+    if let Some(after) = &query.after {
+        filters.push(resume_after(&mut sql, query.sort, after, &key, descending)?);
+    }
 
+    if !filters.is_empty() {
+        sql.push(" WHERE ").push(&filters.join(" AND "));
+    }
+    let direction = if descending { "DESC" } else { "ASC" };
+    let fetch = sql.arg(Arg::Int(i64::from(limit) + 1));
+    sql.push(&format!(
+        " ORDER BY sort_key {direction}, p.id {direction} LIMIT {fetch}"
+    ));
+    Ok(sql)
+}
+
+/// The conditions of `query`'s filters over `products p`, pagination aside. A category filter
+/// first pushes its `WITH RECURSIVE tree` onto `sql`, so the caller's `SELECT` comes next.
+pub(crate) fn push_filters(
+    sql: &mut Sql,
+    dialect: &dyn Dialect,
+    query: &ProductQuery,
+    terms: Option<&[SearchTerm]>,
+) -> Vec<String> {
+    let mut filters: Vec<String> = Vec::new();
     if let Some(category) = &query.category {
-        // Declared first so its placeholder is `$1`; the filter itself joins below.
         let slug = sql.arg(Arg::Text(category.as_str().to_owned()));
         sql.push(&format!(
             "WITH RECURSIVE tree(id) AS (SELECT id FROM categories WHERE slug = {slug} \
@@ -92,10 +155,6 @@ fn build(
         ));
         filters.push("p.category_id IN (SELECT id FROM tree)".into());
     }
-    sql.push(&format!(
-        "SELECT {PRODUCT_COLUMNS}, {key} AS sort_key FROM products p"
-    ));
-
     if let Some(status) = query.status {
         filters.push(format!(
             "p.status = {}",
@@ -111,30 +170,30 @@ fn build(
     if query.in_stock {
         filters.push("p.available > 0".into());
     }
-    if let Some(search) = &query.search {
-        let words = search_words(search);
-        if words.is_empty() {
-            return Ok(None);
-        }
-        let param = sql.arg(Arg::Text(dialect.search_argument(&words)));
+    if let Some(terms) = terms {
+        let param = sql.arg(Arg::Text(dialect.search_argument(terms)));
         filters.push(dialect.search_predicate(&param));
     }
     if !query.option_values.is_empty() {
-        filters.push(option_filter(&mut sql, &query.option_values));
+        filters.push(option_filter(sql, &query.option_values));
     }
-    if let Some(after) = &query.after {
-        filters.push(resume_after(&mut sql, query.sort, after, key, descending)?);
-    }
+    filters
+}
 
-    if !filters.is_empty() {
-        sql.push(" WHERE ").push(&filters.join(" AND "));
+/// The query's search words as corrected: `Ok(None)` without a search, `Err(())` when the
+/// search has no searchable word left (nothing can match).
+pub(crate) async fn search_terms_of(
+    conn: &mut AnyConnection,
+    query: &ProductQuery,
+) -> Result<Result<Option<Vec<SearchTerm>>, ()>, StoreError> {
+    let Some(search) = &query.search else {
+        return Ok(Ok(None));
+    };
+    let words = search_words(search);
+    if words.is_empty() {
+        return Ok(Err(()));
     }
-    let direction = if descending { "DESC" } else { "ASC" };
-    let fetch = sql.arg(Arg::Int(i64::from(limit) + 1));
-    sql.push(&format!(
-        " ORDER BY sort_key {direction}, p.id {direction} LIMIT {fetch}"
-    ));
-    Ok(Some(sql))
+    Ok(Ok(Some(correct(conn, &words).await?)))
 }
 
 /// One variant of the product must carry every requested option value; names compare

@@ -1,5 +1,5 @@
-//! Writing products. A product's row, its search entry (kept by the schema) and its listing
-//! columns change together in one transaction; changing the declared options is refused while a
+//! Writing products. A product's row, its search entry (kept by the schema), its words in the
+//! search vocabulary and its listing columns change together in one transaction; changing the declared options is refused while a
 //! variant still uses a value the new options drop.
 
 use showroom_domain::ProductStatus;
@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::error::{db, on_write};
 use crate::read::{self, written_product, ProductKey};
 use crate::sql::now_millis;
-use crate::{validate, SqlCatalog};
+use crate::{search_terms, validate, SqlCatalog};
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Internal(Box::new(e)))
@@ -39,6 +39,7 @@ impl SqlCatalog {
         .execute(&mut *tx)
         .await
         .map_err(on_write("category_id"))?;
+        search_terms::remember(&mut tx, &[new.title.as_str(), new.description.as_str()]).await?;
         let product = written_product(&mut tx, id).await?;
         tx.commit().await.map_err(db)?;
         Ok(product)
@@ -68,6 +69,8 @@ impl SqlCatalog {
             }
         }
         let title = patch.title.unwrap_or(current.title);
+        let description = patch.description.unwrap_or(current.description);
+        search_terms::remember(&mut tx, &[title.as_str(), description.as_str()]).await?;
         sqlx::query(
             "UPDATE products SET slug = $2, title = $3, title_key = $4, description = $5, category_id = $6, \
              attributes = $7, options = $8, updated_at = $9 WHERE id = $1",
@@ -76,7 +79,7 @@ impl SqlCatalog {
         .bind(patch.slug.unwrap_or(current.slug).as_str().to_owned())
         .bind(title.as_str().to_owned())
         .bind(title.as_str().to_lowercase())
-        .bind(patch.description.unwrap_or(current.description).as_str().to_owned())
+        .bind(description.as_str().to_owned())
         .bind(patch.category_id.unwrap_or(current.category_id).map(|c| c.to_string()))
         .bind(json(&patch.attributes.unwrap_or(current.attributes))?)
         .bind(json(&patch.options.unwrap_or(current.options))?)

@@ -11,9 +11,9 @@ use showroom_store::{
     DashboardQuery, DashboardStore, DiscountRecord, DiscountStore, FailureKind, ImportOutcome,
     ImportProduct, LineChange, Media, NewApiToken, NewAsset, NewCategory, NewMedia, NewOrder,
     NewProduct, NewRefund, NewVariant, Order, OrderHistoryEntry, OrderQuery, OrderStore,
-    OutboxMail, OutboxStore, Page, PoolStats, Product, ProductPatch, ProductQuery, ProductSummary,
-    Refund, ReleaseReason, SessionRecord, StaffMember, StaffRole, StoreError, Variant,
-    VariantPatch, WithPasswordHash,
+    OutboxMail, OutboxStore, Page, PoolStats, Product, ProductFacets, ProductPatch, ProductQuery,
+    ProductSummary, Refund, ReleaseReason, SessionRecord, StaffMember, StaffRole, StoreError,
+    Variant, VariantPatch, WithPasswordHash,
 };
 use sqlx::any::Any;
 use sqlx::{AnyConnection, AnyPool, Row, Transaction};
@@ -146,6 +146,15 @@ impl CatalogStore for SqlCatalog {
     ) -> Result<Page<ProductSummary>, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         listing::list(&mut conn, self.dialect.as_ref(), query).await
+    }
+
+    async fn product_facets(
+        &self,
+        query: &ProductQuery,
+        band_starts: &[i64],
+    ) -> Result<ProductFacets, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        crate::facets::facets(&mut conn, self.dialect.as_ref(), query, band_starts).await
     }
 
     async fn product_by_slug(&self, slug: &Slug) -> Result<Option<Product>, StoreError> {

@@ -1,6 +1,6 @@
 //! The SQLite dialect: FTS5 search and immediate write transactions.
 
-use showroom_store_sql::Dialect;
+use showroom_store_sql::{Dialect, SearchTerm};
 
 /// SQLite's answers to the questions [`Dialect`] asks.
 #[derive(Debug, Clone, Copy, Default)]
@@ -29,12 +29,20 @@ impl Dialect for SqliteDialect {
         format!("p.id IN (SELECT product_id FROM products_fts WHERE products_fts MATCH {param})")
     }
 
-    /// `"oak"* AND "chai"*`: each word a quoted FTS5 string (so `NEAR`, `OR` and `*` in user text
-    /// are just words) with a prefix star.
-    fn search_argument(&self, words: &[String]) -> String {
-        words
+    /// `"oak"* AND ("chair" OR "chia")`: each word a quoted FTS5 string (so `NEAR`, `OR` and
+    /// `*` in user text are just words), with a prefix star when typed, or its corrections.
+    fn search_argument(&self, terms: &[SearchTerm]) -> String {
+        terms
             .iter()
-            .map(|w| format!("\"{w}\"*"))
+            .map(|term| {
+                let star = if term.prefix { "*" } else { "" };
+                let each: Vec<String> = term
+                    .alternatives
+                    .iter()
+                    .map(|w| format!("\"{w}\"{star}"))
+                    .collect();
+                format!("({})", each.join(" OR "))
+            })
             .collect::<Vec<_>>()
             .join(" AND ")
     }

@@ -10,8 +10,8 @@ use uuid::Uuid;
 use crate::{
     AccountStore, AssetStore, CartStore, Category, CategoryPatch, ContentHash, DashboardStore,
     DiscountStore, ImportOutcome, ImportProduct, Media, NewCategory, NewMedia, NewProduct,
-    NewVariant, OrderStore, OutboxStore, Page, Product, ProductPatch, ProductQuery, ProductSummary,
-    SharedKeyStore, StoreError, Variant, VariantPatch,
+    NewVariant, OrderStore, OutboxStore, Page, Product, ProductFacets, ProductPatch, ProductQuery,
+    ProductSummary, SharedKeyStore, StoreError, Variant, VariantPatch,
 };
 
 /// Connection pool figures for `/metrics`.
@@ -88,6 +88,15 @@ pub trait CatalogStore:
 
     async fn list_products(&self, query: &ProductQuery)
         -> Result<Page<ProductSummary>, StoreError>;
+    /// Counts per category, option value and price band of the products matching `query`'s
+    /// filters (its sort, limit and cursor are ignored). `band_starts` are the bands' lower
+    /// bounds in minor units, ascending; the first band starts at the first bound, the last has
+    /// no upper bound.
+    async fn product_facets(
+        &self,
+        query: &ProductQuery,
+        band_starts: &[i64],
+    ) -> Result<ProductFacets, StoreError>;
     async fn product_by_slug(&self, slug: &Slug) -> Result<Option<Product>, StoreError>;
     async fn product_by_id(&self, id: Uuid) -> Result<Option<Product>, StoreError>;
     async fn count_products(&self) -> Result<i64, StoreError>;

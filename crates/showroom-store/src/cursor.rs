@@ -44,7 +44,10 @@ impl Cursor {
             (sort, &key),
             (ProductSort::Title, CursorKey::Text(_))
                 | (
-                    ProductSort::Newest | ProductSort::PriceAsc | ProductSort::PriceDesc,
+                    ProductSort::Newest
+                        | ProductSort::PriceAsc
+                        | ProductSort::PriceDesc
+                        | ProductSort::Relevance,
                     CursorKey::Int(_)
                 )
         );

@@ -9,6 +9,7 @@ mod cursor;
 mod dashboard;
 mod discounts;
 mod error;
+mod facets;
 mod import;
 mod model;
 mod order_mail;
@@ -38,6 +39,9 @@ pub use dashboard::{
 };
 pub use discounts::{DiscountRecord, DiscountStore};
 pub use error::StoreError;
+pub use facets::{
+    CategoryCount, OptionFacet, PriceBand, ProductFacets, ValueCount, MAX_FACET_VALUES,
+};
 pub use import::{ImportOutcome, ImportProduct};
 pub use model::*;
 pub use order_mail::{render_order_mail, RenderedMail};

@@ -22,6 +22,10 @@ pub enum ProductSort {
     PriceDesc,
     /// Title A→Z.
     Title,
+    /// Best match first: how many searched words the title holds (a title starting with the
+    /// first word ranks higher), then products with units available before sold-out ones.
+    /// Without a search, available products first.
+    Relevance,
 }
 
 impl ProductSort {
@@ -31,6 +35,7 @@ impl ProductSort {
             "price_asc" => Some(Self::PriceAsc),
             "price_desc" => Some(Self::PriceDesc),
             "title" => Some(Self::Title),
+            "relevance" => Some(Self::Relevance),
             _ => None,
         }
     }
@@ -40,6 +45,7 @@ impl ProductSort {
             Self::PriceAsc => "price_asc",
             Self::PriceDesc => "price_desc",
             Self::Title => "title",
+            Self::Relevance => "relevance",
         }
     }
 }
@@ -58,7 +64,8 @@ pub struct ProductQuery {
     pub option_values: Vec<(String, String)>,
     /// Only products with at least one unit available.
     pub in_stock: bool,
-    /// Full-text search over title and description (words, all must match; prefixes allowed).
+    /// Full-text search over title and description (words, all must match; prefixes allowed; a
+    /// word no stored word begins with matches the stored words one typo away).
     pub search: Option<String>,
     pub sort: ProductSort,
     /// 1..=[`MAX_PAGE_SIZE`].

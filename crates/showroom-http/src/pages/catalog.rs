@@ -1,8 +1,6 @@
 //! The browsing pages: home (featured and newest products, categories), a category's listing
 //! and search results, both with filters, sort and cursor pages (see [`super::listing`]).
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
@@ -12,10 +10,9 @@ use showroom_store::{ProductQuery, ProductSort};
 use super::cards::{cards, Card};
 use super::chrome::{self, Chrome};
 use super::errors::PageError;
+use super::facets::{filter_counts, CountLink, Facet};
 use super::listing::{ListingForm, SortChoice};
 use super::render::public_page;
-use crate::error::ApiError;
-use crate::response_cache::Namespace;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -57,12 +54,6 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, PageError> 
     public_page(&page)
 }
 
-pub struct Facet {
-    pub name: String,
-    pub values: Vec<String>,
-    pub selected: String,
-}
-
 #[derive(Template)]
 #[template(path = "listing.html")]
 struct ListingPage {
@@ -76,6 +67,8 @@ struct ListingPage {
     price_min: String,
     price_max: String,
     facets: Vec<Facet>,
+    price_bands: Vec<CountLink>,
+    category_counts: Vec<CountLink>,
     in_stock: bool,
     clear_href: String,
     problem: Option<String>,
@@ -104,7 +97,6 @@ pub async fn category(
         "{} in 3D: turn, zoom and try every colour, then place it in your room with AR.",
         category.name
     );
-    let facets = option_facets(&state, &slug).await?;
     listing(
         &state,
         chrome,
@@ -112,7 +104,6 @@ pub async fn category(
         path,
         raw.as_deref().unwrap_or(""),
         Some(slug),
-        facets,
     )
     .await
 }
@@ -130,16 +121,7 @@ pub async fn search(
         Some(q) => format!("Results for “{q}”"),
         None => "All products".to_owned(),
     };
-    listing(
-        &state,
-        chrome,
-        heading,
-        "/search".into(),
-        &raw,
-        None,
-        Vec::new(),
-    )
-    .await
+    listing(&state, chrome, heading, "/search".into(), &raw, None).await
 }
 
 async fn listing(
@@ -149,7 +131,6 @@ async fn listing(
     path: String,
     raw: &str,
     category: Option<Slug>,
-    facet_values: Vec<(String, Vec<String>)>,
 ) -> Result<Response, PageError> {
     let mut form = ListingForm::parse(raw);
     let mut query = form.query(state.shop.currency());
@@ -158,14 +139,7 @@ async fn listing(
     let count = page.items.len();
     let next = page.next.as_ref().map(|c| c.encode());
     let currency = state.shop.currency();
-    let facets = facet_values
-        .into_iter()
-        .map(|(name, values)| Facet {
-            selected: form.selected_option(&name),
-            name,
-            values,
-        })
-        .collect();
+    let counts = filter_counts(state, &form, &query, &path).await?;
     let summary = match (count, &next) {
         (0, _) => "Nothing here yet with these filters.".to_owned(),
         (1, None) => "1 product".to_owned(),
@@ -181,7 +155,9 @@ async fn listing(
         currency_symbol: currency_symbol(currency.code()),
         price_min: form.price_min.map(|p| p.to_string()).unwrap_or_default(),
         price_max: form.price_max.map(|p| p.to_string()).unwrap_or_default(),
-        facets,
+        facets: counts.options,
+        price_bands: counts.price_bands,
+        category_counts: counts.categories,
         in_stock: form.in_stock,
         clear_href: match &form.q {
             Some(q) => format!(
@@ -211,50 +187,4 @@ fn currency_symbol(code: &str) -> String {
         "JPY" => "¥".into(),
         other => other.into(),
     }
-}
-
-/// The option names and values offered by a category's products, for the filter form. Read
-/// from up to 100 of its products and kept in the shared cache with the product lists (so every
-/// catalog write refreshes it).
-async fn option_facets(
-    state: &AppState,
-    category: &Slug,
-) -> Result<Vec<(String, Vec<String>)>, ApiError> {
-    let catalog = &state.catalog;
-    let bytes = showroom_cache::get_or_fill(
-        state.cache.as_ref(),
-        Namespace::ProductLists.as_str(),
-        &format!("pages:facets:{}", category.as_str()),
-        Some(state.settings.cache_ttl),
-        || async move {
-            let page = catalog
-                .list_products(&ProductQuery {
-                    status: Some(showroom_domain::ProductStatus::Published),
-                    category: Some(category.clone()),
-                    limit: showroom_store::MAX_PAGE_SIZE,
-                    ..ProductQuery::default()
-                })
-                .await?;
-            let mut facets: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            for item in page.items {
-                let Some(product) = catalog.product_by_id(item.id).await? else {
-                    continue;
-                };
-                for option in product.options {
-                    let values = facets.entry(option.name).or_default();
-                    for value in option.values {
-                        if !values.contains(&value) {
-                            values.push(value);
-                        }
-                    }
-                }
-            }
-            let list: Vec<(String, Vec<String>)> = facets.into_iter().collect();
-            serde_json::to_vec(&list)
-                .map(bytes::Bytes::from)
-                .map_err(ApiError::internal)
-        },
-    )
-    .await?;
-    Ok(serde_json::from_slice(&bytes).unwrap_or_default())
 }

@@ -36,11 +36,12 @@ pub struct ListingForm {
 impl ListingForm {
     pub fn parse(raw: &str) -> Self {
         let mut form = Self::default();
+        let mut sort = None;
         for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
             let value = value.trim();
             match name.as_ref() {
                 "sort" => match ProductSort::parse(value) {
-                    Some(sort) => form.sort = sort,
+                    Some(chosen) => sort = Some(chosen),
                     None => form.problems.push("unknown sort order".into()),
                 },
                 "min" | "max" if value.is_empty() => {}
@@ -72,7 +73,17 @@ impl ListingForm {
                 form.price_max = None;
             }
         }
+        form.sort = sort.unwrap_or_else(|| form.default_sort());
         form
+    }
+
+    /// Best match for a search, newest otherwise.
+    fn default_sort(&self) -> ProductSort {
+        if self.q.is_some() {
+            ProductSort::Relevance
+        } else {
+            ProductSort::Newest
+        }
     }
 
     /// The store query for this form in `currency`, on listing `category`.
@@ -108,7 +119,7 @@ impl ListingForm {
         if let Some(q) = &self.q {
             query.append_pair("q", q);
         }
-        if self.sort != ProductSort::default() {
+        if self.sort != self.default_sort() {
             query.append_pair("sort", self.sort.as_str());
         }
         if let Some(min) = self.price_min {
@@ -134,20 +145,26 @@ impl ListingForm {
         }
     }
 
+    /// The sort menu; "Best match" only when there is something to match.
     pub fn sorts(&self) -> Vec<SortChoice> {
-        [
-            (ProductSort::Newest, "Newest"),
-            (ProductSort::PriceAsc, "Price: low to high"),
-            (ProductSort::PriceDesc, "Price: high to low"),
-            (ProductSort::Title, "Name A–Z"),
-        ]
-        .into_iter()
-        .map(|(sort, label)| SortChoice {
-            value: sort.as_str(),
-            label,
-            selected: sort == self.sort,
-        })
-        .collect()
+        let best_match = self
+            .q
+            .as_ref()
+            .map(|_| (ProductSort::Relevance, "Best match"));
+        best_match
+            .into_iter()
+            .chain([
+                (ProductSort::Newest, "Newest"),
+                (ProductSort::PriceAsc, "Price: low to high"),
+                (ProductSort::PriceDesc, "Price: high to low"),
+                (ProductSort::Title, "Name A–Z"),
+            ])
+            .map(|(sort, label)| SortChoice {
+                value: sort.as_str(),
+                label,
+                selected: sort == self.sort,
+            })
+            .collect()
     }
 
     pub fn selected_option(&self, name: &str) -> String {
@@ -187,5 +204,24 @@ mod tests {
         let query = form.query(Currency::parse("EUR").unwrap());
         assert!(query.after.is_none());
         assert_eq!(form.problems.len(), 4, "{:?}", form.problems);
+    }
+
+    #[test]
+    fn a_search_is_sorted_by_best_match_unless_another_sort_is_chosen() {
+        let form = ListingForm::parse("q=oak+chair");
+        assert_eq!(form.sort, ProductSort::Relevance);
+        assert_eq!(form.sorts()[0].label, "Best match");
+        assert!(form.sorts()[0].selected);
+        assert_eq!(
+            form.href("/search", None),
+            "/search?q=oak+chair",
+            "the default stays implicit"
+        );
+        let chosen = ListingForm::parse("sort=newest&q=oak");
+        assert_eq!(chosen.sort, ProductSort::Newest);
+        assert_eq!(chosen.href("/search", None), "/search?q=oak&sort=newest");
+        let browsing = ListingForm::parse("");
+        assert_eq!(browsing.sort, ProductSort::Newest);
+        assert!(browsing.sorts().iter().all(|s| s.label != "Best match"));
     }
 }

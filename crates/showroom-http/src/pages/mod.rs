@@ -27,6 +27,7 @@ mod catalog;
 mod checkout;
 pub mod chrome;
 pub mod errors;
+mod facets;
 pub mod format;
 mod forms;
 mod listing;

@@ -71,6 +71,7 @@ pub async fn admin_list_products(
     Ok(Json(ProductPageDto {
         next_cursor: page.next.map(|c| c.encode()),
         items: page.items.into_iter().map(Into::into).collect(),
+        facets: None,
     }))
 }
 

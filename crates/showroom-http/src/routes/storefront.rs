@@ -12,7 +12,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::{ApiError, Problem};
 use crate::response_cache::{cached_json, Namespace};
-use crate::routes::dto::{CategoryNodeDto, ProductDto, ProductPageDto};
+use crate::routes::dto::{price_band_starts, CategoryNodeDto, ProductDto, ProductPageDto};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -38,6 +38,8 @@ pub enum SortOrder {
     PriceDesc,
     /// Title A→Z.
     Title,
+    /// Best match for `q` first (searched words in the title), then products in stock.
+    Relevance,
 }
 
 /// Shared caches may keep a storefront response briefly and serve it stale while refetching.
@@ -57,10 +59,11 @@ const DEFAULT_PAGE_SIZE: u32 = 24;
         ("price_max" = Option<i64>, Query, description = "Highest price, minor units", minimum = 0),
         ("option" = Option<Vec<String>>, Query, description = "`Name:Value`, repeatable", explode = true),
         ("in_stock" = Option<bool>, Query, description = "Only products with units available"),
-        ("q" = Option<String>, Query, description = "Full-text search over title and description"),
-        ("sort" = inline(Option<SortOrder>), Query, description = "Order of the list; `newest` by default"),
+        ("q" = Option<String>, Query, description = "Full-text search over title and description; every word must match, as a prefix, or one typo away when no word begins with it"),
+        ("sort" = inline(Option<SortOrder>), Query, description = "Order of the list; `relevance` by default with `q`, else `newest`"),
         ("limit" = Option<u32>, Query, description = "Page size, default 24", minimum = 1, maximum = 100),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+        ("facets" = Option<bool>, Query, description = "Also count the filtered products per category, option value and price band"),
     ),
     responses(
         (status = 200, description = "A page of products", body = ProductPageDto),
@@ -73,10 +76,13 @@ pub async fn list_products(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let mut query = parse_list_query(raw.as_deref().unwrap_or_default())?;
+    let raw = raw.as_deref().unwrap_or_default();
+    let mut query = parse_list_query(raw)?;
     query.status = Some(ProductStatus::Published);
-    let key = cache_key(&query);
-    let (catalog, query) = (&state.catalog, &query);
+    let with_facets = parse_facets_flag(raw)?;
+    let key = format!("{}|facets={with_facets}", cache_key(&query));
+    let bands = with_facets.then(|| price_band_starts(state.shop.currency()));
+    let (catalog, query, bands) = (&state.catalog, &query, &bands);
     let cached = cached_json(
         &state,
         Namespace::ProductLists,
@@ -84,9 +90,14 @@ pub async fn list_products(
         &headers,
         move || async move {
             let page = catalog.list_products(query).await?;
+            let facets = match bands {
+                Some(bands) => Some(catalog.product_facets(query, bands).await?.into()),
+                None => None,
+            };
             Ok(ProductPageDto {
                 next_cursor: page.next.map(|c| c.encode()),
                 items: page.items.into_iter().map(Into::into).collect(),
+                facets,
             })
         },
     )
@@ -185,6 +196,7 @@ pub fn parse_list_query(raw: &str) -> Result<ProductQuery, ApiError> {
         ..ProductQuery::default()
     };
     let mut cursor = None;
+    let mut sort_given = false;
     for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
         match name.as_ref() {
             "category" => {
@@ -227,8 +239,12 @@ pub fn parse_list_query(raw: &str) -> Result<ProductQuery, ApiError> {
                 query.search = (!trimmed.is_empty()).then(|| trimmed.to_owned());
             }
             "sort" => {
+                sort_given = true;
                 query.sort = ProductSort::parse(&value).ok_or_else(|| {
-                    bad_param("sort", "`newest`, `price_asc`, `price_desc` or `title`")
+                    bad_param(
+                        "sort",
+                        "`newest`, `price_asc`, `price_desc`, `title` or `relevance`",
+                    )
                 })?
             }
             "limit" => {
@@ -246,6 +262,9 @@ pub fn parse_list_query(raw: &str) -> Result<ProductQuery, ApiError> {
             _ => {}
         }
     }
+    if !sort_given && query.search.is_some() {
+        query.sort = ProductSort::Relevance;
+    }
     if let (Some(min), Some(max)) = (query.price_min, query.price_max) {
         if min > max {
             return Err(bad_param("price_min", "`price_min` is above `price_max`"));
@@ -261,6 +280,21 @@ pub fn parse_list_query(raw: &str) -> Result<ProductQuery, ApiError> {
         query.after = Some(cursor);
     }
     Ok(query)
+}
+
+/// `facets=true|1|false|0`; absent is false.
+fn parse_facets_flag(raw: &str) -> Result<bool, ApiError> {
+    let mut wanted = false;
+    for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+        if name == "facets" {
+            wanted = match value.as_ref() {
+                "true" | "1" => true,
+                "false" | "0" => false,
+                _ => return Err(bad_param("facets", "`true` or `false`")),
+            };
+        }
+    }
+    Ok(wanted)
 }
 
 fn parse_price(raw: &str, field: &str) -> Result<i64, ApiError> {

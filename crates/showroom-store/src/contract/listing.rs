@@ -65,6 +65,7 @@ pub async fn pagination_visits_every_product_once_in_order_for_every_sort(store:
         ProductSort::PriceAsc,
         ProductSort::PriceDesc,
         ProductSort::Title,
+        ProductSort::Relevance,
     ] {
         match sort {
             ProductSort::Newest => made.sort_by_key(|m| Reverse((m.created_at, m.id))),
@@ -75,6 +76,8 @@ pub async fn pagination_visits_every_product_once_in_order_for_every_sort(store:
             ProductSort::Title => {
                 made.sort_by(|a, b| (&a.title_key, a.id).cmp(&(&b.title_key, b.id)))
             }
+            // Without a search: products with units available first.
+            ProductSort::Relevance => made.sort_by_key(|m| Reverse((m.price_min.is_some(), m.id))),
         }
         let expected: Vec<&str> = made.iter().map(|m| m.slug.as_str()).collect();
         let seen = list_all(
@@ -383,4 +386,242 @@ pub async fn hostile_search_text_is_only_words(store: DynCatalogStore) {
         3,
         "the catalog is intact"
     );
+}
+
+pub async fn one_typo_per_word_still_finds_the_product(store: DynCatalogStore) {
+    searchable(&store).await;
+    let search = |text: &str| ProductQuery {
+        search: Some(text.into()),
+        ..all()
+    };
+    assert_eq!(
+        matching(&store, search("chiar")).await,
+        ["oak-chair", "walnut-chair"],
+        "two letters swapped"
+    );
+    assert_eq!(matching(&store, search("oka chiar")).await, ["oak-chair"]);
+    assert_eq!(
+        matching(&store, search("wlnut")).await,
+        ["walnut-chair"],
+        "a letter left out"
+    );
+    assert_eq!(
+        matching(&store, search("tabble")).await,
+        ["ash-table"],
+        "a letter doubled"
+    );
+    assert_eq!(matching(&store, search("dinning")).await, ["ash-table"]);
+    assert_eq!(
+        matching(&store, search("lounhe")).await,
+        ["oak-chair"],
+        "a wrong letter"
+    );
+    assert!(
+        matching(&store, search("cahri")).await.is_empty(),
+        "two typos in one word find nothing"
+    );
+    assert!(
+        matching(&store, search("oak tabel")).await.is_empty(),
+        "every word must still match"
+    );
+
+    // Words written after the first search join the vocabulary at once, in the same write.
+    let mut renamed = product("sofa", "Velvet Sofa");
+    renamed.description = showroom_domain::Description::parse("Plush.").unwrap();
+    let sofa = store.create_product(renamed).await.unwrap();
+    assert_eq!(matching(&store, search("velvte")).await, ["sofa"]);
+    store
+        .update_product(
+            sofa.id,
+            crate::ProductPatch {
+                title: Some(super::support::title("Corduroy Sofa")),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(matching(&store, search("cordurroy")).await, ["sofa"]);
+}
+
+pub async fn relevance_ranks_title_matches_first_then_available_ones(store: DynCatalogStore) {
+    // "chair" in the title of three, in the description only of one; the title that begins with
+    // the word ranks first; of two equal matches the one with stock comes first.
+    let mut desk = product("desk", "Writing Desk");
+    desk.description = showroom_domain::Description::parse("Pairs with any chair.").unwrap();
+    let desk = store.create_product(desk).await.unwrap();
+    let sold_out = store
+        .create_product(product("oak-chair", "Oak Chair"))
+        .await
+        .unwrap();
+    let stocked = store
+        .create_product(product("ash-chair", "Ash Chair"))
+        .await
+        .unwrap();
+    let first = store
+        .create_product(product("chair-one", "Chair One"))
+        .await
+        .unwrap();
+    for (made, stock, sku) in [
+        (&desk, 1, "D-1"),
+        (&sold_out, 0, "O-1"),
+        (&stocked, 2, "A-1"),
+        (&first, 0, "C-1"),
+    ] {
+        store
+            .add_variant(made.id, variant(sku, eur(100), stock, &[]))
+            .await
+            .unwrap();
+    }
+    for text in ["chair", "chiar"] {
+        let ranked = list_all(
+            &store,
+            ProductQuery {
+                search: Some(text.into()),
+                sort: ProductSort::Relevance,
+                limit: 1,
+                ..all()
+            },
+        )
+        .await;
+        assert_eq!(
+            slugs(&ranked),
+            ["chair-one", "ash-chair", "oak-chair", "desk"],
+            "searching {text}, one per page"
+        );
+    }
+}
+
+pub async fn facets_count_categories_option_values_and_price_bands_of_the_filtered_set(
+    store: DynCatalogStore,
+) {
+    let seating = store
+        .create_category(super::support::category("seating", None))
+        .await
+        .unwrap();
+    let tables = store
+        .create_category(super::support::category("tables", None))
+        .await
+        .unwrap();
+    let mut made = Vec::new();
+    for (slug, category, picks, price, stock) in [
+        (
+            "oak-chair",
+            Some(seating.id),
+            [("Oak", "S"), ("Oak", "L")],
+            5_000,
+            1,
+        ),
+        (
+            "ash-chair",
+            Some(seating.id),
+            [("Ash", "S"), ("Walnut", "S")],
+            15_000,
+            0,
+        ),
+        (
+            "oak-table",
+            Some(tables.id),
+            [("Oak", "L"), ("Oak", "L")],
+            60_000,
+            2,
+        ),
+    ] {
+        let mut new = product(slug, &slug.replace('-', " "));
+        new.category_id = category;
+        let created = store.create_product(new).await.unwrap();
+        for (n, (color, size)) in picks.iter().enumerate() {
+            if n == 1 && picks[0] == picks[1] {
+                continue;
+            }
+            let sku = format!("{slug}-{n}").to_uppercase();
+            let chosen = [("Color", *color), ("Size", *size)];
+            store
+                .add_variant(created.id, variant(&sku, eur(price), stock, &chosen))
+                .await
+                .unwrap();
+        }
+        made.push(created);
+    }
+    // No variant, no category: counted nowhere but the total.
+    store.create_product(product("bare", "Bare")).await.unwrap();
+
+    let everything = store
+        .product_facets(&all(), &[0, 10_000, 50_000])
+        .await
+        .unwrap();
+    let categories: Vec<(&str, i64)> = everything
+        .categories
+        .iter()
+        .map(|c| (c.slug.as_str(), c.count))
+        .collect();
+    assert_eq!(categories, [("seating", 2), ("tables", 1)]);
+    let options: Vec<(&str, Vec<(&str, i64)>)> = everything
+        .options
+        .iter()
+        .map(|o| {
+            (
+                o.name.as_str(),
+                o.values
+                    .iter()
+                    .map(|v| (v.value.as_str(), v.count))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        options,
+        [
+            ("Color", vec![("Oak", 2), ("Ash", 1), ("Walnut", 1)]),
+            ("Size", vec![("L", 2), ("S", 2)]),
+        ],
+        "products counted once per value, however many variants carry it"
+    );
+    let bands: Vec<(i64, Option<i64>, i64)> = everything
+        .price_bands
+        .iter()
+        .map(|b| (b.min, b.max, b.count))
+        .collect();
+    assert_eq!(
+        bands,
+        [
+            (0, Some(10_000), 1),
+            (10_000, Some(50_000), 1),
+            (50_000, None, 1)
+        ]
+    );
+
+    // The current filter applies: only in-stock oak.
+    let filtered = ProductQuery {
+        in_stock: true,
+        option_values: vec![("color".into(), "Oak".into())],
+        ..all()
+    };
+    let narrowed = store
+        .product_facets(&filtered, &[0, 10_000, 50_000])
+        .await
+        .unwrap();
+    let categories: Vec<(&str, i64)> = narrowed
+        .categories
+        .iter()
+        .map(|c| (c.slug.as_str(), c.count))
+        .collect();
+    assert_eq!(categories, [("seating", 1), ("tables", 1)]);
+    let searched = ProductQuery {
+        search: Some("tabel".into()),
+        ..all()
+    };
+    let found = store.product_facets(&searched, &[0]).await.unwrap();
+    assert_eq!(
+        found.categories.len(),
+        1,
+        "search (with its typo) narrows too"
+    );
+    assert_eq!(found.price_bands[0].count, 1);
+    let nothing = ProductQuery {
+        search: Some("***".into()),
+        ..all()
+    };
+    let none = store.product_facets(&nothing, &[0, 100]).await.unwrap();
+    assert!(none.categories.is_empty() && none.options.is_empty());
+    assert_eq!(none.price_bands.len(), 2);
 }

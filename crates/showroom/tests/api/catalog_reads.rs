@@ -82,6 +82,43 @@ async fn product_list_filters_by_price_option_stock_and_search() {
 }
 
 #[tokio::test]
+async fn search_forgives_a_typo_and_ranks_by_relevance_by_default() {
+    let app = shop_with_three_products().await;
+    let typo = app
+        .get_json("/api/v1/products?q=walnt%20tabel", StatusCode::OK)
+        .await;
+    assert_eq!(slugs(&typo), ["walnut-table"]);
+    let swapped = app
+        .get_json("/api/v1/products?q=cuhsion", StatusCode::OK)
+        .await;
+    assert_eq!(slugs(&swapped), ["linen-cushion"]);
+    // Both titles hold "oak"; the older one begins with it, so it ranks first, where newest-first
+    // would put the pad first.
+    app.published_product(
+        "oak-pad",
+        "Pad for Oak Chairs",
+        &[("PAD-1", "Oak", 1_500, 9)],
+    )
+    .await;
+    let ranked = app.get_json("/api/v1/products?q=oak", StatusCode::OK).await;
+    assert_eq!(slugs(&ranked), ["oak-chair", "oak-pad"]);
+    let newest = app
+        .get_json("/api/v1/products?q=oak&sort=newest", StatusCode::OK)
+        .await;
+    assert_eq!(slugs(&newest), ["oak-pad", "oak-chair"]);
+    let explicit = app
+        .get_json(
+            "/api/v1/products?q=cushion&sort=relevance&in_stock=true",
+            StatusCode::OK,
+        )
+        .await;
+    assert!(slugs(&explicit).is_empty(), "filters still apply");
+    let refused = app.get("/api/v1/products?sort=best").await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn product_list_sorts_by_price_and_title() {
     let app = shop_with_three_products().await;
     let by_price = app
@@ -197,5 +234,63 @@ async fn category_filter_includes_descendant_categories() {
     let tree = app.get_json("/api/v1/categories", StatusCode::OK).await;
     assert_eq!(tree[0]["slug"], "furniture");
     assert_eq!(tree[0]["children"][0]["slug"], "chairs");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn facets_count_the_filtered_products_and_the_listing_pages_show_them() {
+    let app = shop_with_three_products().await;
+    let plain = app.get_json("/api/v1/products", StatusCode::OK).await;
+    assert!(plain.get("facets").is_none(), "only when asked for");
+
+    let all = app
+        .get_json("/api/v1/products?facets=true&limit=1", StatusCode::OK)
+        .await;
+    let colors = &all["facets"]["options"][0];
+    assert_eq!(colors["name"], "Color");
+    assert_eq!(colors["values"].as_array().unwrap().len(), 4, "{colors}");
+    let bands: Vec<i64> = all["facets"]["price_bands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["count"].as_i64().unwrap())
+        .collect();
+    // USD bands from 0, 25, 50, 100, 250, 500, 1000: 30.00, 120.00 and 800.00.
+    assert_eq!(
+        bands,
+        [0, 1, 0, 1, 0, 1, 0],
+        "every page's products, not the first one only"
+    );
+
+    let in_stock = app
+        .get_json(
+            "/api/v1/products?facets=1&in_stock=true&q=chair",
+            StatusCode::OK,
+        )
+        .await;
+    let values: Vec<(String, i64)> = in_stock["facets"]["options"][0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["value"].as_str().unwrap().to_owned(),
+                v["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(values, [("Black".to_owned(), 1), ("Natural".to_owned(), 1)]);
+    let refused = app.get("/api/v1/products?facets=maybe").await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+
+    let page = app.get("/search?q=chair").await.text().await.unwrap();
+    assert!(
+        page.contains("Natural <span class=\"facet-count\">(1)</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("100 to 250</a> <span class=\"facet-count\">(1)</span>"),
+        "{page}"
+    );
     app.stop().await;
 }

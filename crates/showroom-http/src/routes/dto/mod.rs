@@ -218,6 +218,9 @@ pub struct ProductPageDto {
     pub items: Vec<ProductSummaryDto>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// With `facets=true`: counts for the filters, over every page of this list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<FacetsDto>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -264,4 +267,94 @@ pub(crate) fn rfc3339(unix_ms: i64) -> String {
         .ok()
         .and_then(|t| t.format(&Rfc3339).ok())
         .unwrap_or_default()
+}
+
+/// Facet counts of a listing (`facets=true`): the filtered products per category, option value
+/// and price band.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetsDto {
+    /// Categories the filtered products are in (directly), most products first.
+    pub categories: Vec<CategoryCountDto>,
+    /// Option names with their values, most products first.
+    pub options: Vec<OptionFacetDto>,
+    /// Cheapest-variant price bands in minor units, in order, empty ones included.
+    pub price_bands: Vec<PriceBandDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryCountDto {
+    pub slug: String,
+    pub name: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OptionFacetDto {
+    pub name: String,
+    pub values: Vec<ValueCountDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ValueCountDto {
+    pub value: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PriceBandDto {
+    /// Inclusive lower bound, minor units.
+    pub min: i64,
+    /// Exclusive upper bound, minor units; absent on the last band.
+    pub max: Option<i64>,
+    pub count: i64,
+}
+
+/// The price bands' lower bounds: 0, 25, 50, 100, 250, 500 and 1,000 in whole units of the
+/// shop's currency, as minor units.
+pub fn price_band_starts(currency: showroom_domain::Currency) -> Vec<i64> {
+    let scale = 10i64.pow(u32::from(currency.minor_digits()));
+    [0, 25, 50, 100, 250, 500, 1_000]
+        .iter()
+        .map(|whole| whole * scale)
+        .collect()
+}
+
+impl From<showroom_store::ProductFacets> for FacetsDto {
+    fn from(facets: showroom_store::ProductFacets) -> Self {
+        Self {
+            categories: facets
+                .categories
+                .into_iter()
+                .map(|c| CategoryCountDto {
+                    slug: c.slug.as_str().to_owned(),
+                    name: c.name,
+                    count: c.count,
+                })
+                .collect(),
+            options: facets
+                .options
+                .into_iter()
+                .map(|o| OptionFacetDto {
+                    name: o.name,
+                    values: o
+                        .values
+                        .into_iter()
+                        .map(|v| ValueCountDto {
+                            value: v.value,
+                            count: v.count,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            price_bands: facets
+                .price_bands
+                .into_iter()
+                .map(|b| PriceBandDto {
+                    min: b.min,
+                    max: b.max,
+                    count: b.count,
+                })
+                .collect(),
+        }
+    }
 }

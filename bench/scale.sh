@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Catalog at scale: generates a Shopify product CSV of N products x 3 variants (N=100000 by
+# default; bench/lib/scale_csv.py), imports it with `showroom catalog import` on SQLite and on
+# PostgreSQL, then serves each and prints, per engine:
+#   - import rate (products/s), database size, the import's peak RSS;
+#   - start to ready with that catalog, and idle RSS;
+#   - at $CONNECTIONS connections, requests/s and p99 of /healthz (the reference, same run),
+#     product detail, a filtered list with facets, and search (with typos), each path drawn
+#     with a Zipf-like skew over all products, lists or searches (bench/lib/zipf.lua), so the
+#     caches miss for real.
+# Goals (issue 16, 2 cores): detail >= 50 % of /healthz's requests/s, list and search p99 <=
+# 20 ms, start to ready <= 500 ms. Figures are printed, never asserted.
+#
+#   bash bench/scale.sh                     # 100,000 products, 10 s per route
+#   BENCH_SMOKE=1 bash bench/scale.sh       # ~2,000 products, 2 s per route (CI)
+#   SCALE_PRODUCTS=20000 bash bench/scale.sh
+#   SHOWROOM_BIN=path/to/showroom bash bench/scale.sh   # skip the build
+#   SHOWROOM_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432   # server for the scratch database
+#                                                           # (unset or unreachable: SQLite only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SMOKE=${BENCH_SMOKE:-0}
+N=${SCALE_PRODUCTS:-$([ "$SMOKE" = 1 ] && echo 2000 || echo 100000)}
+DURATION=${BENCH_DURATION:-$([ "$SMOKE" = 1 ] && echo 2 || echo 10)}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+PORT=${BENCH_PORT:-18490}
+PG_SERVER=${SHOWROOM_BENCH_POSTGRES_URL-postgres://postgres@127.0.0.1:5432}
+PG_DB=showroom_scale_bench
+export PGOPTIONS="-c client_min_messages=warning"
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk from Debian…"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null
+fi
+if [ -z "${SHOWROOM_BIN:-}" ]; then
+  cargo build --release -q -p showroom
+  SHOWROOM_BIN="${CARGO_TARGET_DIR:-target}/release/showroom"
+fi
+
+work=$(mktemp -d)
+server=
+trap 'if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
+
+echo "generating $N products x 3 variants…"
+python3 bench/lib/scale_csv.py "$N" "$work"
+csv_mb=$(python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1]) / 1e6:.1f}')" "$work/catalog.csv")
+
+# shellcheck source=bench/lib/wrk.sh
+source bench/lib/wrk.sh
+
+env_for() {  # the environment every command of one engine runs with
+  echo SHOWROOM_DATABASE_URL="$1" SHOWROOM_STORAGE_URL="file://$work/objects" SHOWROOM_LOG_LEVEL=warn \
+    SHOWROOM_CURRENCY=USD SHOWROOM_HTTP__SHUTDOWN_DRAIN_SECS=0 \
+    SHOWROOM_SHIELD__RATE_LIMIT__GENERAL_PER_SEC=10000000 SHOWROOM_SHIELD__RATE_LIMIT__GENERAL_BURST=10000000
+}
+
+wait_ready() {
+  local started=$1
+  for _ in $(seq 1 3000); do
+    if curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then
+      echo $(( $(date +%s%3N) - started ))
+      return 0
+    fi
+    sleep 0.01
+  done
+  echo "server did not become ready; log:" >&2; cat "$work/server.log" >&2; exit 1
+}
+
+# run ENGINE URL SIZE_COMMAND: import, serve, measure; appends one block to $work/results.
+run() {
+  local engine=$1 url=$2 size_command=$3
+  echo "importing into $engine…"
+  local t0 t1
+  t0=$(date +%s%3N)
+  env $(env_for "$url") /usr/bin/time -f '%M' -o "$work/import.rss" \
+    "$SHOWROOM_BIN" catalog import "$work/catalog.csv" --batch-size 1000 >"$work/import.out" 2>"$work/import.err" \
+    || { echo "import failed:" >&2; cat "$work/import.out" "$work/import.err" >&2; exit 1; }
+  t1=$(date +%s%3N)
+  local import_s rate size_mb import_rss_mb
+  import_s=$(python3 -c "print(f'{($t1 - $t0) / 1000:.1f}')")
+  rate=$(python3 -c "print(f'{$N * 1000 / max(1, $t1 - $t0):.0f}')")
+  size_mb=$(eval "$size_command")
+  import_rss_mb=$(python3 -c "print(f'{int(open(\"$work/import.rss\").read().split()[-1]) / 1024:.0f}')")
+
+  t0=$(date +%s%3N)
+  env $(env_for "$url") "$SHOWROOM_BIN" serve --listen "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
+  server=$!
+  local ready_ms idle_rss_mb
+  ready_ms=$(wait_ready "$t0")
+  sleep 1
+  idle_rss_mb=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server/status")
+
+  local base="http://127.0.0.1:$PORT"
+  read -r ref_rps _ ref_p99 ref_err < <(measure "$base/healthz")
+  read -r det_rps _ det_p99 det_err < <(PATHS="$work/details.txt" measure "$base/api/v1/products/$(head -1 "$work/details.txt" | sed 's#.*/##')" bench/lib/zipf.lua)
+  read -r list_rps _ list_p99 list_err < <(PATHS="$work/lists.txt" measure "$base$(head -1 "$work/lists.txt")" bench/lib/zipf.lua)
+  read -r search_rps _ search_p99 search_err < <(PATHS="$work/searches.txt" measure "$base$(head -1 "$work/searches.txt")" bench/lib/zipf.lua)
+  local loaded_rss_mb
+  loaded_rss_mb=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server/status")
+  kill -TERM "$server"; wait "$server" || true; server=
+
+  {
+    echo
+    echo "== $engine: $N products x 3 variants ($csv_mb MB of CSV)"
+    echo "import: ${import_s} s, $rate products/s, database $size_mb MB, import peak RSS $import_rss_mb MB"
+    echo "start to ready: $ready_ms ms (target <= 500), RSS idle $idle_rss_mb MB, after load $loaded_rss_mb MB"
+    printf '%-44s %12s %10s %8s\n' "route ($CONNECTIONS connections, ${DURATION} s)" requests/s p99_ms non2xx
+    printf '%-44s %12s %10s %8s\n' "/healthz (reference)" "$ref_rps" "$ref_p99" "$ref_err"
+    printf '%-44s %12s %10s %8s\n' "product detail (Zipf over all products)" "$det_rps" "$det_p99" "$det_err"
+    printf '%-44s %12s %10s %8s\n' "list + filters + facets (Zipf)" "$list_rps" "$list_p99" "$list_err"
+    printf '%-44s %12s %10s %8s\n' "search, 1 in 2 words with a typo (Zipf)" "$search_rps" "$search_p99" "$search_err"
+    python3 -c "print(f'detail / reference: {100 * $det_rps / $ref_rps:.0f} %   (target >= 50 %); list and search p99 target <= 20 ms')"
+  } >>"$work/results"
+}
+
+run sqlite "sqlite://$work/scale.db" \
+  "du -cb $work/scale.db* | awk 'END {printf \"%.0f\", \$1 / 1e6}'"
+
+if [ -n "$PG_SERVER" ] && psql "$PG_SERVER/postgres" -qc 'select 1' >/dev/null 2>&1; then
+  psql "$PG_SERVER/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB" >/dev/null
+  run postgres "$PG_SERVER/$PG_DB" \
+    "psql '$PG_SERVER/$PG_DB' -Atc \"select round(pg_database_size('$PG_DB') / 1e6)\""
+  psql "$PG_SERVER/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null
+else
+  echo "PostgreSQL at $PG_SERVER is not reachable: SQLite only" >>"$work/results"
+fi
+
+echo
+echo "Catalog at scale, $(date -u +%Y-%m-%d), $(nproc) cores"
+cat "$work/results"

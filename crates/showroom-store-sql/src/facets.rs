@@ -1,0 +1,174 @@
+//! Facet counts over the products a listing's filters match: three grouped counts (category,
+//! option value, price band) over the same filter conditions the listing uses
+//! ([`crate::listing::push_filters`]), on one pooled connection.
+
+use std::collections::BTreeMap;
+
+use showroom_domain::Slug;
+use showroom_store::{
+    CategoryCount, OptionFacet, PriceBand, ProductFacets, ProductQuery, StoreError, ValueCount,
+    MAX_FACET_VALUES,
+};
+use sqlx::AnyConnection;
+
+use crate::error::{corrupt, db};
+use crate::listing::{push_filters, search_terms_of};
+use crate::rows;
+use crate::search_terms::SearchTerm;
+use crate::sql::{Arg, Sql};
+use crate::Dialect;
+
+pub(crate) async fn facets(
+    conn: &mut AnyConnection,
+    dialect: &dyn Dialect,
+    query: &ProductQuery,
+    band_starts: &[i64],
+) -> Result<ProductFacets, StoreError> {
+    let Ok(terms) = search_terms_of(&mut *conn, query).await? else {
+        return Ok(empty(band_starts));
+    };
+    let terms = terms.as_deref();
+    Ok(ProductFacets {
+        categories: categories(conn, dialect, query, terms).await?,
+        options: options(conn, dialect, query, terms).await?,
+        price_bands: price_bands(conn, dialect, query, terms, band_starts).await?,
+    })
+}
+
+fn empty(band_starts: &[i64]) -> ProductFacets {
+    ProductFacets {
+        price_bands: bands(band_starts, &BTreeMap::new()),
+        ..ProductFacets::default()
+    }
+}
+
+/// `SELECT …` over the matching products aliased `p`, with `select` and `tail` around the filters.
+fn over_matching(
+    dialect: &dyn Dialect,
+    query: &ProductQuery,
+    terms: Option<&[SearchTerm]>,
+    select: &str,
+    tail: &str,
+) -> Sql {
+    let mut sql = Sql::default();
+    let filters = push_filters(&mut sql, dialect, query, terms);
+    sql.push(select);
+    if !filters.is_empty() {
+        sql.push(" WHERE ").push(&filters.join(" AND "));
+    }
+    sql.push(tail);
+    sql
+}
+
+async fn categories(
+    conn: &mut AnyConnection,
+    dialect: &dyn Dialect,
+    query: &ProductQuery,
+    terms: Option<&[SearchTerm]>,
+) -> Result<Vec<CategoryCount>, StoreError> {
+    let sql = over_matching(
+        dialect,
+        query,
+        terms,
+        "SELECT c.slug, c.name, CAST(COUNT(*) AS BIGINT) AS n \
+         FROM products p JOIN categories c ON c.id = p.category_id",
+        " GROUP BY c.slug, c.name ORDER BY n DESC, c.name",
+    );
+    let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
+    found
+        .iter()
+        .map(|row| {
+            let slug: String = rows::get(row, "slug")?;
+            Ok(CategoryCount {
+                slug: Slug::parse(&slug).map_err(|e| corrupt("category slug", e.0))?,
+                name: rows::get(row, "name")?,
+                count: rows::get(row, "n")?,
+            })
+        })
+        .collect()
+}
+
+async fn options(
+    conn: &mut AnyConnection,
+    dialect: &dyn Dialect,
+    query: &ProductQuery,
+    terms: Option<&[SearchTerm]>,
+) -> Result<Vec<OptionFacet>, StoreError> {
+    let mut sql = over_matching(
+        dialect,
+        query,
+        terms,
+        "SELECT MIN(o.name) AS name, o.name_key, o.value, \
+         CAST(COUNT(DISTINCT p.id) AS BIGINT) AS n \
+         FROM products p JOIN variants fv ON fv.product_id = p.id \
+         JOIN variant_options o ON o.variant_id = fv.id",
+        " GROUP BY o.name_key, o.value ORDER BY o.name_key, n DESC, o.value",
+    );
+    let limit = sql.arg(Arg::Int(MAX_FACET_VALUES as i64));
+    sql.push(&format!(" LIMIT {limit}"));
+    let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
+    let mut facets: Vec<OptionFacet> = Vec::new();
+    let mut last_key = None;
+    for row in &found {
+        let key: String = rows::get(row, "name_key")?;
+        let value = ValueCount {
+            value: rows::get(row, "value")?,
+            count: rows::get(row, "n")?,
+        };
+        match facets.last_mut() {
+            Some(facet) if last_key.as_ref() == Some(&key) => facet.values.push(value),
+            _ => facets.push(OptionFacet {
+                name: rows::get(row, "name")?,
+                values: vec![value],
+            }),
+        }
+        last_key = Some(key);
+    }
+    Ok(facets)
+}
+
+async fn price_bands(
+    conn: &mut AnyConnection,
+    dialect: &dyn Dialect,
+    query: &ProductQuery,
+    terms: Option<&[SearchTerm]>,
+    band_starts: &[i64],
+) -> Result<Vec<PriceBand>, StoreError> {
+    if band_starts.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The band's index: the number of band starts at or below the price, less one.
+    let index: Vec<String> = band_starts
+        .iter()
+        .map(|start| format!("CASE WHEN p.price_min_minor >= {start} THEN 1 ELSE 0 END"))
+        .collect();
+    let sql = over_matching(
+        dialect,
+        query,
+        terms,
+        &format!(
+            "SELECT CAST(({}) AS BIGINT) AS band, CAST(COUNT(*) AS BIGINT) AS n FROM products p",
+            index.join(" + ")
+        ),
+        " GROUP BY band",
+    );
+    let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
+    let mut counts = BTreeMap::new();
+    for row in &found {
+        counts.insert(rows::get::<i64>(row, "band")?, rows::get::<i64>(row, "n")?);
+    }
+    Ok(bands(band_starts, &counts))
+}
+
+/// Every band in order with its count; band 0 (below the first start, or no price) is left out.
+fn bands(band_starts: &[i64], counts: &BTreeMap<i64, i64>) -> Vec<PriceBand> {
+    band_starts
+        .iter()
+        .enumerate()
+        .map(|(i, start)| PriceBand {
+            min: *start,
+            max: band_starts.get(i + 1).copied(),
+            count: counts.get(&(i as i64 + 1)).copied().unwrap_or(0),
+        })
+        .collect()
+}
