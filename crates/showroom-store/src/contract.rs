@@ -151,6 +151,7 @@ macro_rules! contract_suite {
             concurrent_mail_claims_never_hand_out_the_same_row,
             failed_mail_comes_back_at_its_retry_time_and_sent_mail_never,
             dashboard_counts_paid_sales_net_of_refunds_and_lists_low_stock,
+            best_sellers_rank_units_sold_since_a_time_among_products_for_sale,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {
