@@ -110,6 +110,43 @@ pub(crate) async fn list(
     })
 }
 
+/// Best sellers (see `CatalogStore::best_sellers`): the units sold per product since `since`,
+/// summed in the database, joined to the products still for sale.
+pub(crate) async fn best_sellers(
+    conn: &mut AnyConnection,
+    since: i64,
+    limit: u32,
+) -> Result<Vec<ProductSummary>, StoreError> {
+    let sql = format!(
+        "SELECT {PRODUCT_COLUMNS} FROM products p JOIN (\
+           SELECT l.product_id, SUM(l.quantity) AS units FROM order_lines l \
+           JOIN orders o ON o.id = l.order_id \
+           WHERE o.state IN ('paid', 'fulfilled', 'partially_refunded') AND o.created_at >= $1 \
+           GROUP BY l.product_id) sold ON sold.product_id = p.id \
+         WHERE p.status = 'published' AND p.available > 0 \
+         ORDER BY sold.units DESC, p.id LIMIT $2"
+    );
+    let found = sqlx::query(&sql)
+        .bind(since)
+        .bind(i64::from(limit.clamp(1, MAX_PAGE_SIZE)))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?;
+    let heads = found
+        .iter()
+        .map(rows::product_head)
+        .collect::<Result<Vec<_>, _>>()?;
+    let ids: Vec<_> = heads.iter().map(|h| h.id).collect();
+    let mut covers = covers(conn, &ids).await?;
+    Ok(heads
+        .into_iter()
+        .map(|head| {
+            let cover = covers.remove(&head.id);
+            head.into_summary(cover)
+        })
+        .collect())
+}
+
 /// The listing statement; `terms` are the query's search words as corrected.
 fn build(
     dialect: &dyn Dialect,

@@ -157,6 +157,15 @@ impl CatalogStore for SqlCatalog {
         crate::facets::facets(&mut conn, self.dialect.as_ref(), query, band_starts).await
     }
 
+    async fn best_sellers(
+        &self,
+        since: i64,
+        limit: u32,
+    ) -> Result<Vec<ProductSummary>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        listing::best_sellers(&mut conn, since, limit).await
+    }
+
     async fn product_by_slug(&self, slug: &Slug) -> Result<Option<Product>, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         read::product(&mut conn, ProductKey::Slug(slug.as_str())).await

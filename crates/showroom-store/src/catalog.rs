@@ -97,6 +97,13 @@ pub trait CatalogStore:
         query: &ProductQuery,
         band_starts: &[i64],
     ) -> Result<ProductFacets, StoreError>;
+    /// The shop's best sellers: published products with a unit available, ranked by the units
+    /// sold in orders placed at or after `since` (Unix ms) that were paid and not wholly
+    /// refunded or cancelled (`paid`, `fulfilled`, `partially_refunded`, as the dashboard
+    /// counts sales); most units first, ties by id. At most `limit` (clamped to
+    /// [`MAX_PAGE_SIZE`](crate::MAX_PAGE_SIZE)); products that sold nothing are not listed.
+    async fn best_sellers(&self, since: i64, limit: u32)
+        -> Result<Vec<ProductSummary>, StoreError>;
     async fn product_by_slug(&self, slug: &Slug) -> Result<Option<Product>, StoreError>;
     async fn product_by_id(&self, id: Uuid) -> Result<Option<Product>, StoreError>;
     async fn count_products(&self) -> Result<i64, StoreError>;

@@ -160,6 +160,7 @@ macro_rules! contract_suite {
             a_refused_product_is_reported_and_the_rest_of_the_batch_is_written,
             an_unknown_category_fails_the_whole_batch,
             export_walks_every_product_once_with_its_variants,
+            best_sellers_rank_units_sold_since_a_time_among_products_for_sale,
         );
     };
     (@each $fresh:expr; $($name:ident),+ $(,)?) => {

@@ -1,4 +1,5 @@
-//! The browsing pages: home (featured and newest products, categories), a category's listing
+//! The browsing pages: home (featured, best-selling and newest products, categories), a
+//! category's listing
 //! and search results, both with filters, sort and cursor pages (see [`super::listing`]).
 
 use askama::Template;
@@ -20,8 +21,12 @@ use crate::state::AppState;
 struct HomePage {
     chrome: Chrome,
     featured: Vec<Card>,
+    best_sellers: Vec<Card>,
     newest: Vec<Card>,
 }
+
+/// Best sellers are the units sold over this many past days.
+const BEST_SELLER_DAYS: i64 = 30;
 
 pub async fn home(State(state): State<AppState>) -> Result<Response, PageError> {
     let published = Some(showroom_domain::ProductStatus::Published);
@@ -43,11 +48,14 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, PageError> 
             ..ProductQuery::default()
         })
         .await?;
+    let since = showroom_store::unix_millis() - BEST_SELLER_DAYS * 86_400_000;
+    let best_sellers = state.catalog.best_sellers(since, 4).await?;
     let chrome = Chrome::new(&state, "3D furniture, gadgets and fashion")
         .await?
         .canonical_path(&state, "/");
     let page = HomePage {
         featured: cards(&state, featured.items).await?,
+        best_sellers: cards(&state, best_sellers).await?,
         newest: cards(&state, newest.items).await?,
         chrome,
     };

@@ -136,3 +136,57 @@ pub async fn dashboard_counts_paid_sales_net_of_refunds_and_lists_low_stock(
     assert_eq!(queue.waiting, 2);
     assert_eq!((queue.running, queue.failed, queue.ready), (0, 0, 0));
 }
+
+/// The home page's best sellers: units of paid sales since a time, for products still for sale.
+pub async fn best_sellers_rank_units_sold_since_a_time_among_products_for_sale(
+    store: DynCatalogStore,
+) {
+    let chair = stocked(&store, "best-chair", "BEST-CHAIR", 5_000, 20).await;
+    let lamp = stocked(&store, "best-lamp", "BEST-LAMP", 2_000, 20).await;
+    let rug = stocked(&store, "best-rug", "BEST-RUG", 3_000, 20).await;
+    let vase = stocked(&store, "best-vase", "BEST-VASE", 1_000, 20).await;
+    let mug = stocked(&store, "best-mug", "BEST-MUG", 500, 2).await;
+    let before = crate::unix_millis() - 1_000;
+    let paid = |number: &'static str, lines| {
+        let store = store.clone();
+        async move {
+            let (order, _) = store
+                .place_order(checkout(number, lines), HOLD)
+                .await
+                .unwrap();
+            store
+                .mark_paid(order.id, &format!("pay-{number}"))
+                .await
+                .unwrap();
+        }
+    };
+    paid("best-0001", vec![line(lamp.id, 3), line(chair.id, 1)]).await;
+    paid("best-0002", vec![line(chair.id, 1), line(rug.id, 5)]).await;
+    // The mug sells out; the rug stops being for sale; the vases are never paid for.
+    paid("best-0003", vec![line(mug.id, 2)]).await;
+    store
+        .set_product_status(rug.product_id, showroom_domain::ProductStatus::Archived)
+        .await
+        .unwrap();
+    store
+        .place_order(checkout("best-0004", vec![line(vase.id, 10)]), HOLD)
+        .await
+        .unwrap();
+
+    let slugs = |list: Vec<crate::ProductSummary>| -> Vec<String> {
+        list.into_iter().map(|p| p.slug.to_string()).collect()
+    };
+    let best = store.best_sellers(before, 10).await.unwrap();
+    assert_eq!(
+        slugs(best),
+        ["best-lamp", "best-chair"],
+        "most units first; unpaid, sold-out and withdrawn products left out"
+    );
+    let top = store.best_sellers(before, 1).await.unwrap();
+    assert_eq!(slugs(top), ["best-lamp"]);
+    let later = store
+        .best_sellers(crate::unix_millis() + 60_000, 10)
+        .await
+        .unwrap();
+    assert!(later.is_empty(), "only sales since the given time count");
+}

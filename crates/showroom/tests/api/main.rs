@@ -3,6 +3,7 @@
 //! PostgreSQL database when `SHOWROOM_TEST_POSTGRES_URL` is set, and a Redis cache with its own
 //! key prefix when `SHOWROOM_TEST_REDIS_URL` is set. CI runs this binary both ways.
 
+mod account_pages;
 mod accounts;
 mod admin_orders;
 mod admin_pages;
