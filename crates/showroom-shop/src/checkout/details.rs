@@ -144,6 +144,16 @@ impl Checkout {
 mod tests {
     use super::*;
 
+    /// The topology failure tests (deploy/local/failure_tests.py `scoped_key`) compute the same.
+    #[test]
+    fn a_session_less_key_is_stored_as_its_documented_digest() {
+        let key = IdempotencyKey::parse("retry-me-0001").unwrap();
+        assert_eq!(
+            Buyer::default().scoped_key(&key).as_str(),
+            "scoped-96c1bd8579401f09010dd8078a23f4a3f5884712c7f3909a6913928269728725"
+        );
+    }
+
     #[test]
     fn one_key_names_a_different_checkout_for_each_buyer() {
         let key = IdempotencyKey::parse("retry-me-0001").unwrap();
