@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Optimizer benchmark: every fixture model through our optimizer (`showroom assets optimize`,
 # release build) and, in the same run on the same files, through gltfpack (`-cc`, npm package
-# `gltfpack`) and glTF Transform (`optimize --compress meshopt`, npm `@gltf-transform/cli`),
-# both installed by this script into a temporary directory with `npm install --prefix`.
-# Prints per model: input bytes (the model's files), our delivery GLB bytes, gltfpack's and
-# gltf-transform's bytes, and the wall time of each (process start to exit); then the totals
-# and the ratios ours/gltfpack for size (target ≤ 1.10) and time (target ≤ 1.00). Figures are
-# printed, never asserted. A tool that fails on a model prints `-` and is left out of the totals
-# for that model (for every tool, so the totals compare the same models).
+# `gltfpack`) and glTF Transform (`optimize --texture-compress webp`, npm
+# `@gltf-transform/cli`), both installed by this script into a temporary directory with
+# `npm install --prefix`. Prints per model: input bytes (the model's files), our delivery GLB
+# bytes, gltfpack's and gltf-transform's bytes, the wall time of each (process start to exit),
+# and the SSIM of our posters of the original and of our delivery GLB (`showroom assets
+# compare`, 256 px; target ≥ 0.97); then the totals, the lowest SSIM, and the ratios
+# ours/gltfpack for time (target ≤ 1.00) and ours/gltf-transform for size (target ≤ 1.00).
+# Figures are printed, never asserted. A tool that fails on a model prints `-` and is left out
+# of the totals for that model (for every tool, so the totals compare the same models).
 #
 #   bash bench/optimize.sh                  # every model
 #   BENCH_SMOKE=1 bash bench/optimize.sh    # 2 models (CI)
@@ -58,8 +60,9 @@ measure() {
   fi
 }
 
-printf '%-22s %10s %10s %10s %10s %8s %8s %8s\n' \
-  model input ours gltfpack transform ours_ms pack_ms xform_ms
+printf '%-22s %10s %10s %10s %10s %8s %8s %8s %6s\n' \
+  model input ours gltfpack xform_webp ours_ms pack_ms xform_ms ssim
+min_ssim=-
 t_in=0 t_ours=0 t_pack=0 t_xform=0 t_ours_ms=0 t_pack_ms=0 t_xform_ms=0 failed=0
 for model in "${MODELS[@]}"; do
   file="$MODELS_DIR/$model"
@@ -70,9 +73,17 @@ for model in "${MODELS[@]}"; do
   read -r pack_ms pack < <(measure "$OUT/$name.pack.glb" "$OUT/$name.pack.log" \
     "$GLTFPACK" -cc -i "$file" -o "$OUT/$name.pack.glb")
   read -r xform_ms xform < <(measure "$OUT/$name.xform.glb" "$OUT/$name.xform.log" \
-    "$TRANSFORM" optimize "$file" "$OUT/$name.xform.glb" --compress meshopt)
-  printf '%-22s %10s %10s %10s %10s %8s %8s %8s\n' \
-    "$name" "$input" "$ours" "$pack" "$xform" "$ours_ms" "$pack_ms" "$xform_ms"
+    "$TRANSFORM" optimize "$file" "$OUT/$name.xform.glb" --texture-compress webp)
+  ssim=-
+  if [ "$ours" != - ]; then
+    ssim=$("$SHOWROOM_BIN" assets compare "$file" "$OUT/$name.ours.glb" 2>/dev/null | awk '{print $2}') || ssim=-
+    [ -n "$ssim" ] || ssim=-
+  fi
+  printf '%-22s %10s %10s %10s %10s %8s %8s %8s %6s\n' \
+    "$name" "$input" "$ours" "$pack" "$xform" "$ours_ms" "$pack_ms" "$xform_ms" "$ssim"
+  if [ "$ssim" != - ]; then
+    min_ssim=$(awk -v a="$min_ssim" -v b="$ssim" 'BEGIN { print (a == "-" || b < a) ? b : a }')
+  fi
   if [ "$ours" = - ] || [ "$pack" = - ] || [ "$xform" = - ]; then
     failed=$((failed + 1))
     [ "$ours" = - ] && echo "  ours failed: $(tail -1 "$OUT/$name.ours.log")"
@@ -86,6 +97,7 @@ done
 printf '%-22s %10s %10s %10s %10s %8s %8s %8s\n' \
   total "$t_in" "$t_ours" "$t_pack" "$t_xform" "$t_ours_ms" "$t_pack_ms" "$t_xform_ms"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }
-echo "size ours/gltfpack: $(ratio "$t_ours" "$t_pack") (target <= 1.10); ours/gltf-transform: $(ratio "$t_ours" "$t_xform")"
+echo "size ours/gltfpack: $(ratio "$t_ours" "$t_pack"); ours/gltf-transform webp: $(ratio "$t_ours" "$t_xform") (target <= 1.00)"
+echo "poster SSIM original vs ours, lowest: $min_ssim (target >= 0.97)"
 echo "time ours/gltfpack: $(ratio "$t_ours_ms" "$t_pack_ms") (target <= 1.00); ours/gltf-transform: $(ratio "$t_ours_ms" "$t_xform_ms")"
 echo "models left out of the totals because a tool failed: $failed"

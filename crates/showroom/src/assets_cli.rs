@@ -3,6 +3,8 @@
 //! `showroom assets render FILE -o DIR` draws its posters (see [`render`]).
 //! `showroom assets optimize FILE -o OUT.glb [--plain OUT.glb]` writes the delivery GLB (and the
 //! plain one for Android Scene Viewer), see [`optimize`].
+//! `showroom assets compare FILE OTHER` prints the SSIM of their default posters (256 px, over
+//! white), e.g. an original against its optimized GLB.
 //!
 //! FILE is a `.glb`, or a `.gltf` whose buffers and images are read from its directory.
 //! Exit status: `0` when the command ran and found no error (for `inspect`: when a report could
@@ -81,6 +83,13 @@ pub enum AssetsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print `ssim <value>`: how alike the default posters of two models are (1 = identical).
+    Compare {
+        /// A .glb, or a .gltf beside its .bin and images.
+        file: PathBuf,
+        /// The model to compare it with (e.g. its optimized GLB).
+        other: PathBuf,
+    },
 }
 
 fn parse_size(text: &str) -> Result<u32, String> {
@@ -116,6 +125,7 @@ pub fn run(command: &AssetsCommand) -> ExitCode {
             return ExitCode::from(2);
         }
         AssetsCommand::Optimize { file, json, .. } => (file, *json),
+        AssetsCommand::Compare { file, .. } => (file, false),
     };
     let asset = match AssetFile::open(file) {
         Ok(asset) => asset,
@@ -140,7 +150,44 @@ pub fn run(command: &AssetsCommand) -> ExitCode {
             max_texture_px,
             ..
         } => optimize(&asset, out, plain.as_deref(), *max_texture_px, json),
+        AssetsCommand::Compare { other, .. } => compare(&asset, other),
         AssetsCommand::Import(_) => unreachable!("refused above"),
+    }
+}
+
+/// `compare`: the SSIM of both models' default posters, 256 px over white.
+fn compare(asset: &AssetFile, other: &Path) -> ExitCode {
+    let other = match AssetFile::open(other) {
+        Ok(other) => other,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", other.display());
+            return ExitCode::from(2);
+        }
+    };
+    let options = RenderOptions {
+        size: 256,
+        background: Background::White,
+        variant: None,
+    };
+    let mut posters = Vec::new();
+    for file in [asset, &other] {
+        match scene::decode_file(file) {
+            Ok(scene) => posters.push(poster::render(&scene, &options)),
+            Err(e) => {
+                eprintln!("error: {}: {e}", file.path.display());
+                return ExitCode::from(1);
+            }
+        }
+    }
+    match poster::compare::ssim(&posters[0], &posters[1]) {
+        Some(value) => {
+            println!("ssim {value:.4}");
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("error: the posters cannot be compared");
+            ExitCode::from(1)
+        }
     }
 }
 

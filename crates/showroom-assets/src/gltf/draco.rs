@@ -34,7 +34,7 @@ const ELEMENT_ARRAY_BUFFER: u64 = 34963;
 /// cheap test before anything is parsed.
 pub fn mentions(bytes: &[u8]) -> bool {
     let needle = EXTENSION.as_bytes();
-    let head = &bytes[..bytes.len().min(limits::MAX_JSON_BYTES as usize + 20)];
+    let head = &bytes[..bytes.len().min(limits::MAX_JSON_BYTES + 20)];
     head.windows(needle.len()).any(|w| w == needle)
 }
 

@@ -18,8 +18,8 @@ use super::glb::{self, Writer};
 use super::mesh::{self, Read};
 use super::report::OptimizeReport;
 use super::source::Source;
-use super::textures::{OutImage, Prepared};
-use super::{extensions, ktx2, materials, nodes, OptimizeError, OptimizeOptions};
+use super::textures::Prepared;
+use super::{extensions, ktx2, materials, nodes, sources, webp, OptimizeError, OptimizeOptions};
 use crate::gltf::elements as streams;
 use crate::scene::MAX_DECODED_VERTICES;
 
@@ -62,23 +62,32 @@ pub(crate) fn build(
         .iter()
         .map(|m| m.and_then(|i| renumbered[i]))
         .collect();
-    let kept: Vec<&OutImage> = images
+    // (bytes, MIME type, name) of each image written; the delivery GLB takes the WebP.
+    let kept: Vec<(&[u8], &str, Option<&String>)> = images
         .images
         .iter()
+        .enumerate()
         .zip(&carried)
-        .filter_map(|(i, &c)| c.then_some(i))
+        .filter(|(_, &c)| c)
+        .map(|((i, image), _)| {
+            let webp = images.webp.get(i).and_then(Option::as_deref);
+            match webp.filter(|_| target == Target::Delivery) {
+                Some(webp_bytes) => (webp_bytes, webp::MIME, image.name.as_ref()),
+                None => (image.bytes.as_slice(), image.mime, image.name.as_ref()),
+            }
+        })
         .collect();
-    let image_views: Vec<usize> = kept.iter().map(|i| writer.blob(&i.bytes)).collect();
+    let image_views: Vec<usize> = kept.iter().map(|i| writer.blob(i.0)).collect();
     json["images"] = Value::Array(
         kept.iter()
             .zip(&image_views)
-            .map(|(image, &view)| {
+            .map(|(&(_, mime, name), &view)| {
                 let mut object = Map::new();
-                if let Some(name) = &image.name {
+                if let Some(name) = name {
                     object.insert("name".into(), json!(name));
                 }
                 object.insert("bufferView".into(), json!(view));
-                object.insert("mimeType".into(), json!(image.mime));
+                object.insert("mimeType".into(), json!(mime));
                 Value::Object(object)
             })
             .collect(),
@@ -97,15 +106,19 @@ pub(crate) fn build(
         extensions::strip_ext(&mut json);
         quantized = false;
     }
+    let mime_of = |i: u64| kept.get(i as usize).map(|image| image.1);
     if target == Target::Delivery {
-        ktx2::move_to_basisu(&mut json, |i| {
-            kept.get(i as usize)
-                .is_some_and(|image| image.mime == ktx2::MIME)
+        sources::move_under(&mut json, ktx2::EXTENSION, |i| {
+            mime_of(i) == Some(ktx2::MIME)
+        });
+        sources::move_under(&mut json, webp::EXTENSION, |i| {
+            mime_of(i) == Some(webp::MIME)
         });
     }
     extensions::declare(&mut json, &input.json, quantized, laid.compressed);
     if target == Target::Delivery {
-        ktx2::require_without_fallback(&mut json);
+        sources::require_without_fallback(&mut json, ktx2::EXTENSION);
+        sources::require_without_fallback(&mut json, webp::EXTENSION);
     } else if kept.len() < images.images.len() {
         report.warnings.push(
             "the plain GLB leaves out the KTX2 images (core glTF has none); its materials use their factors there"

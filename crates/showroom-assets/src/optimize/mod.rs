@@ -41,7 +41,9 @@ mod mesh;
 mod nodes;
 mod report;
 mod source;
+mod sources;
 mod textures;
+mod webp;
 
 use std::time::Instant;
 
@@ -141,7 +143,8 @@ pub fn optimize(
             .warnings
             .push("KHR_draco_mesh_compression meshes were decoded and re-encoded".to_owned());
     }
-    let images = textures::prepare(&input, resolver, options, &mut report);
+    let mut images = textures::prepare(&input, resolver, options, &mut report);
+    images.webp = webp::encode_all(&images, &webp::input_roles(&input.json));
     let glb = document::build(
         &input,
         &images,

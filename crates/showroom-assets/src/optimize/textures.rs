@@ -44,6 +44,9 @@ pub(crate) struct Prepared {
     /// `None` where the input image was dropped.
     pub map: Vec<Option<usize>>,
     pub images: Vec<OutImage>,
+    /// Per image: its lossy WebP for the delivery GLB, where one is smaller
+    /// ([`super::webp`]; empty until encoded).
+    pub webp: Vec<Option<Vec<u8>>>,
 }
 
 /// The outcome for one input image, before deduplication.
@@ -89,6 +92,7 @@ pub(crate) fn prepare(
     let mut prepared = Prepared {
         map: Vec::with_capacity(processed.len()),
         images: Vec::new(),
+        webp: Vec::new(),
     };
     let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
     for (i, p) in processed.into_iter().enumerate() {

@@ -17,9 +17,10 @@
 //! `MASK` materials cut out below their cutoff, in both passes. Glass lets the floor (or the
 //! transparent background) show through, tinted and with its reflections. The same scene and
 //! options always give the same pixels.
-//! [`encode`] writes PNG or lossless WebP.
+//! [`encode`] writes PNG or lossless WebP; [`compare::ssim`] says how alike two posters are.
 
 mod camera;
+pub mod compare;
 mod encode;
 mod floor;
 mod geometry;

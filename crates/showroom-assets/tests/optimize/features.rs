@@ -107,7 +107,7 @@ fn an_animated_node_keeps_its_animation_and_gets_its_mesh_through_a_child() {
 }
 
 #[test]
-fn webp_textures_become_png_and_the_plain_glb_names_no_ext_texture_webp() {
+fn webp_textures_become_png_in_the_plain_glb_and_lossy_webp_in_the_delivery_glb() {
     let mut webp = Vec::new();
     let pixels = image::RgbaImage::from_pixel(8, 8, image::Rgba([200, 40, 40, 255]));
     pixels
@@ -134,15 +134,32 @@ fn webp_textures_become_png_and_the_plain_glb_names_no_ext_texture_webp() {
     )
     .unwrap();
     assert_eq!(out.report.textures[0].action, TextureAction::Reencoded);
-    for glb in [&out.glb, &out.plain_glb] {
-        let inspection = assert_valid("webp chair", "output", glb);
-        assert!(!inspection
-            .extensions_used
+    // The plain GLB is core glTF: PNG, no EXT_texture_webp.
+    let inspection = assert_valid("webp chair", "plain", &out.plain_glb);
+    assert!(!inspection
+        .extensions_used
+        .iter()
+        .any(|e| e == "EXT_texture_webp"));
+    let json = json_of(&out.plain_glb);
+    assert_eq!(json["images"][0]["mimeType"], "image/png");
+    assert_eq!(json["textures"][0]["source"], 0);
+    // The delivery GLB carries lossy WebP under the extension where that is smaller.
+    assert_valid("webp chair", "delivery", &out.glb);
+    let json = json_of(&out.glb);
+    if json["images"][0]["mimeType"] == "image/webp" {
+        assert_eq!(
+            json["textures"][0]["extensions"]["EXT_texture_webp"]["source"],
+            0
+        );
+        assert!(json["extensionsRequired"]
+            .as_array()
+            .unwrap()
             .iter()
             .any(|e| e == "EXT_texture_webp"));
-        let json = json_of(glb);
-        assert_eq!(json["images"][0]["mimeType"], "image/png");
+    } else {
         assert_eq!(json["textures"][0]["source"], 0);
+    }
+    for glb in [&out.glb, &out.plain_glb] {
         let scene = showroom_assets::scene::decode(glb, Format::Glb, &NoResources).unwrap();
         assert_eq!(scene.textures.len(), 1, "{:?}", scene.warnings);
     }

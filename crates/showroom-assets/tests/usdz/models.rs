@@ -49,7 +49,7 @@ fn materials_variants_shoe_keeps_every_variant_and_selects_the_default_look() {
 }
 
 #[test]
-fn textures_over_the_cap_are_resized_with_their_aspect_kept() {
+fn textures_over_the_cap_are_resized_with_their_aspect_kept_and_opaque_colour_is_jpeg() {
     let Some(root) = fixtures("gltf/models") else {
         return;
     };
@@ -61,9 +61,15 @@ fn textures_over_the_cap_are_resized_with_their_aspect_kept() {
     let entries = read_package("BoxTextured@100", &bytes);
     let textures: Vec<_> = entries
         .iter()
-        .filter(|e| e.name.ends_with(".png"))
+        .filter(|e| e.name.ends_with(".png") || e.name.ends_with(".jpg"))
         .collect();
     assert!(!textures.is_empty());
+    // The box's opaque base colour is a JPEG, as every opaque colour texture is.
+    let jpeg = textures
+        .iter()
+        .find(|e| e.name.ends_with(".jpg"))
+        .expect("a JPEG colour texture");
+    assert!(jpeg.data.starts_with(&[0xFF, 0xD8]), "{}", jpeg.name);
     for entry in textures {
         let index: usize = entry.name["textures/texture_".len()..entry.name.len() - 4]
             .parse()

@@ -242,8 +242,14 @@ pub fn check_package(name: &str, scene: &Summary, bytes: &[u8]) -> Layer {
             .iter()
             .find(|e| &e.name == texture)
             .unwrap_or_else(|| panic!("{name}: {texture} is referenced but not packaged"));
-        let image = image::load_from_memory_with_format(&entry.data, image::ImageFormat::Png)
-            .unwrap_or_else(|e| panic!("{name}: {texture} is not a PNG: {e}"));
+        // PNG, or JPEG for opaque colour textures; the name says which.
+        let format = if texture.ends_with(".jpg") {
+            image::ImageFormat::Jpeg
+        } else {
+            image::ImageFormat::Png
+        };
+        let image = image::load_from_memory_with_format(&entry.data, format)
+            .unwrap_or_else(|e| panic!("{name}: {texture} is not a {format:?}: {e}"));
         assert!(
             image.width().max(image.height()) <= 2048,
             "{name}: {texture} is {} × {}",
