@@ -15,6 +15,10 @@ use showroom_assets::gltf::{self, AssetFile, Format, NoResources};
 
 use crate::uploads::{fetch, spawn_processing_app, upload, wait_processed};
 
+/// Products whose posters show few opaque pixels: a racquet's open frame, glass drawn
+/// see-through.
+const THIN: &[&str] = &["TennisRacquet", "GlassVaseFlowers", "LowPolyGlassTable"];
+
 fn fixture_models() -> Option<Vec<PathBuf>> {
     let root = std::env::var_os("SHOWROOM_FIXTURES").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"),
@@ -132,8 +136,15 @@ async fn every_fixture_model_goes_from_upload_to_ready() {
         }
         for poster in report["posters"].as_array().unwrap() {
             let coverage = poster["coverage"].as_f64().unwrap();
+            // Open and see-through products cover less (the same list as the renderer's tests:
+            // showroom-assets tests/render/support.rs `THIN`).
+            let least = if THIN.contains(&model.as_str()) {
+                0.04
+            } else {
+                0.10
+            };
             assert!(
-                coverage >= 0.10,
+                coverage >= least,
                 "{model} {}: the product covers only {coverage:.3}",
                 poster["look"]
             );
