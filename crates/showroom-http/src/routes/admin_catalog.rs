@@ -42,6 +42,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     reason = "only documents the accepted values; parsing is ProductStatus::parse"
 )]
 pub enum StatusFilter {
+    /// Empty: every status (what the back office's filter sends for "all").
+    #[serde(rename = "")]
+    Every,
     Draft,
     Published,
     Archived,
