@@ -34,27 +34,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_category))
 }
 
-/// Product statuses (documentation of the `status` parameter).
-#[derive(utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[expect(
-    dead_code,
-    reason = "only documents the accepted values; parsing is ProductStatus::parse"
-)]
-pub enum StatusFilter {
-    /// Empty: every status (what the back office's filter sends for "all").
-    #[serde(rename = "")]
-    Every,
-    Draft,
-    Published,
-    Archived,
-}
-
 /// List products of every status (or `status=draft|published|archived`).
 #[utoipa::path(
     get, path = "/api/v1/admin/products", tag = "admin", security(("admin_token" = [])),
     params(
-        ("status" = inline(Option<StatusFilter>), Query, description = "Only products with this status"),
+        ("status" = Option<String>, Query, description = "Only products with this status: `draft`, `published` or `archived` (another value is a 422); empty means every status, as the back office's filter sends it"),
         ("q" = Option<String>, Query, description = "Full-text search"),
         ("sort" = inline(Option<crate::routes::storefront::SortOrder>), Query, description = "Order of the list; `newest` by default"),
         ("limit" = Option<u32>, Query, description = "Page size, default 24", minimum = 1, maximum = 100),
