@@ -1,8 +1,10 @@
 //! The two halves of every object key, as types that cannot hold a bad value.
 //!
 //! A [`ContentAddress`] is always 64 lowercase hex digits (a SHA-256) and a [`FileName`] is always
-//! one safe path segment, so a key built from them (`assets/<hash[0..2]>/<hash>/<file_name>`)
-//! can never climb out of its folder or name another object. Nothing else builds keys.
+//! one safe path segment, or two for a derived file kept under its pipeline revision
+//! (`v2-1a2b3c4d/model.glb`, see [`FileName::in_revision`]), so a key built from them
+//! (`assets/<hash[0..2]>/<hash>/<file_name>`) can never climb out of its folder or name another
+//! object. Nothing else builds keys.
 
 use std::fmt;
 use std::str::FromStr;
@@ -64,7 +66,9 @@ impl FromStr for ContentAddress {
     }
 }
 
-/// One safe path segment: `[A-Za-z0-9._-]{1,128}`, not starting with a dot, without `..`.
+/// One safe path segment: `[A-Za-z0-9._-]{1,128}`, not starting with a dot, without `..` —
+/// or a revision segment and such a name (`v2-1a2b3c4d/model.glb`), built only by
+/// [`FileName::in_revision`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileName(String);
 
@@ -104,6 +108,32 @@ impl FileName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// `name` kept under the pipeline revision `revision` (one safe segment, e.g.
+    /// `v2-1a2b3c4d`): `revision/name`. Files derived by different pipeline revisions never share
+    /// a key, so an address served as immutable never changes its bytes. `name` must be a plain
+    /// name (one segment).
+    pub fn in_revision(revision: &str, name: &FileName) -> Result<Self, AssetError> {
+        let revision = Self::parse(revision)?;
+        if name.revision().is_some() {
+            return Err(AssetError::InvalidFileName(format!(
+                "{:?} already names a revision",
+                name.0
+            )));
+        }
+        Ok(Self(format!("{}/{}", revision.0, name.0)))
+    }
+
+    /// The revision segment of a name built by [`FileName::in_revision`], if any.
+    pub fn revision(&self) -> Option<&str> {
+        self.0.split_once('/').map(|(revision, _)| revision)
+    }
+
+    /// The file's own name, without its revision segment (`model.glb` for
+    /// `v2-1a2b3c4d/model.glb`).
+    pub fn base(&self) -> &str {
+        self.0.split_once('/').map_or(&self.0, |(_, base)| base)
+    }
 }
 
 impl fmt::Display for FileName {
@@ -130,6 +160,26 @@ fn truncate_for_message(input: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_revisioned_name_is_two_safe_segments_and_knows_its_parts() {
+        let name = FileName::parse("model.glb").unwrap();
+        let kept = FileName::in_revision("v2-1a2b3c4d", &name).unwrap();
+        assert_eq!(kept.as_str(), "v2-1a2b3c4d/model.glb");
+        assert_eq!(kept.revision(), Some("v2-1a2b3c4d"));
+        assert_eq!(kept.base(), "model.glb");
+        assert_eq!(name.revision(), None);
+        assert_eq!(name.base(), "model.glb");
+        let hash = ContentAddress::of(b"hello");
+        assert!(hash.key(&kept).ends_with("/v2-1a2b3c4d/model.glb"));
+        assert!(FileName::in_revision("..", &name).is_err());
+        assert!(FileName::in_revision("a/b", &name).is_err());
+        assert!(FileName::in_revision("v3", &kept).is_err());
+        assert!(
+            FileName::parse("v2/model.glb").is_err(),
+            "outside input stays one segment"
+        );
+    }
 
     #[test]
     fn key_layout_is_assets_prefix_hash_name() {

@@ -18,6 +18,9 @@ mod state;
 mod strict_routes_tests;
 
 pub use app::router;
+pub use delivery::revisions::{
+    LATEST_CACHE_CONTROL as LATEST_ASSET_CACHE_CONTROL, REMEMBERED as ASSET_REVISION_REMEMBERED,
+};
 pub use delivery::{
     random_signing_key, signed_asset_path, Delivery, DeliverySettings, ORIGIN_SECRET_HEADER,
 };

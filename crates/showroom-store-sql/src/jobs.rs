@@ -157,13 +157,20 @@ impl SqlCatalog {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
+        // The revision the worker stored the derived files under (see `rows::media`).
+        let revision = report
+            .get("revision")
+            .and_then(|r| r.as_str())
+            .unwrap_or_default()
+            .to_owned();
         sqlx::query(
             "UPDATE assets SET status = 'ready', progress = 100, stage = 'done', failure = NULL, \
-             report = $2, updated_at = $3 WHERE hash = $1",
+             report = $2, updated_at = $3, revision = $4 WHERE hash = $1",
         )
         .bind(hash.as_str())
         .bind(report.to_string())
         .bind(now)
+        .bind(revision)
         .execute(&mut *tx)
         .await
         .map_err(db)?;

@@ -20,8 +20,11 @@ pub(crate) const PRODUCT_COLUMNS: &str = "p.id, p.slug, p.title, p.description, 
 pub(crate) const VARIANT_COLUMNS: &str =
     "v.id, v.product_id, v.sku, v.price_minor, v.currency, v.compare_at_minor, \
      v.weight_grams, v.on_hand, v.reserved, v.material_variant";
+/// A media row, with the pipeline revision its asset's derived files are kept under (see
+/// [`media`]).
 pub(crate) const MEDIA_COLUMNS: &str =
-    "m.id, m.product_id, m.kind, m.asset_hash, m.file_name, m.alt, m.position";
+    "m.id, m.product_id, m.kind, m.asset_hash, m.file_name, m.alt, m.position, \
+     COALESCE((SELECT a.revision FROM assets a WHERE a.hash = m.asset_hash), '') AS revision";
 
 pub(crate) fn get<'r, T>(row: &'r AnyRow, column: &str) -> Result<T, StoreError>
 where
@@ -72,10 +75,22 @@ pub(crate) fn media(row: &AnyRow) -> Result<Media, StoreError> {
             MediaKind::parse(k).ok_or("unknown media kind")
         })?,
         asset_hash: parsed(row, "asset_hash", ContentHash::parse)?,
-        file_name: get(row, "file_name")?,
+        file_name: kept_name(get(row, "file_name")?, get(row, "revision")?),
         alt: get(row, "alt")?,
         position: get(row, "position")?,
     })
+}
+
+/// Where a media file is kept under its asset's address: a derived file (the pipeline's GLB,
+/// posters, USDZ) under its asset's current revision (`v2-1a2b3c4d/model.glb`), so its URL
+/// changes whenever reprocessing changes its bytes; anything else (an original, a file of an
+/// asset processed before revisions) as linked.
+fn kept_name(file_name: String, revision: String) -> String {
+    let derived = !file_name.starts_with("original.") && !file_name.contains('/');
+    if revision.is_empty() || !derived {
+        return file_name;
+    }
+    format!("{revision}/{file_name}")
 }
 
 pub(crate) fn variant(

@@ -114,7 +114,8 @@ pub struct Media {
     pub id: Uuid,
     pub kind: MediaKind,
     pub asset_hash: ContentHash,
-    /// File name under the asset's address, e.g. `model.glb` or `poster.png`.
+    /// File under the asset's address, e.g. `original.glb`, or a derived file under the asset's
+    /// pipeline revision when it has one (`v2-1a2b3c4d/model.glb`); linked by its plain name.
     pub file_name: String,
     pub alt: String,
     pub position: i64,

@@ -11,6 +11,12 @@
 //! carries them; the plain GLB, which the posters and the USDZ are made from, cannot (core glTF
 //! has no KTX2), so those draw the material factors where a KTX2 texture was, with a warning.
 //!
+//! Derived files are addressed by revision: [`PipelineOptions::revision`] names the pipeline
+//! version and the options that shaped the bytes, the report records it, and the worker stores
+//! every derived file under it (`<hash>/<revision>/<file>`). A pipeline that draws or packs
+//! differently bumps [`PIPELINE_VERSION`], so reprocessing writes new addresses and never changes
+//! the bytes behind an address that browsers and CDNs cache for a year.
+//!
 //! Guarantees: every output file passed our own validator (the optimizer checks its outputs);
 //! the posters and the USDZ are made from the plain optimized GLB, so they show exactly the
 //! geometry shoppers download; the same input and options always give the same bytes.
@@ -33,6 +39,11 @@ pub const DELIVERY_GLB: &str = "model.glb";
 pub const PLAIN_GLB: &str = "model-plain.glb";
 pub const USDZ: &str = "model.usdz";
 pub const REPORT: &str = "report.json";
+
+/// The version of what the pipeline makes: bump it with any change that alters a derived file's
+/// bytes (renderer, optimizer, USDZ writer, report layout), so reprocessed files get new
+/// addresses.
+pub const PIPELINE_VERSION: u32 = 2;
 
 /// Codes of validation errors the pipeline repairs instead of refusing the model (the same
 /// policy as the scene decoder and the optimizer).
@@ -59,6 +70,26 @@ impl Default for PipelineOptions {
             usdz: usdz::UsdzOptions::default(),
         }
     }
+}
+
+impl PipelineOptions {
+    /// The revision these options make files at: `v<PIPELINE_VERSION>-<8 hex digits>`, the digits
+    /// a digest of the options, so another poster size or background gets new addresses too.
+    /// Stable for the same binary and options.
+    pub fn revision(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(format!("{PIPELINE_VERSION}:{self:?}").as_bytes());
+        format!("v{PIPELINE_VERSION}-{}", hex::encode(&digest[..4]))
+    }
+}
+
+/// Where a derived file `name` of a report with `revision` is kept: under the revision, or — for
+/// a report written before revisions (`revision` empty) — next to the original, as then.
+pub fn stored_name(revision: &str, name: &FileName) -> FileName {
+    if revision.is_empty() {
+        return name.clone();
+    }
+    FileName::in_revision(revision, name).unwrap_or_else(|_| name.clone())
 }
 
 /// One derived file.
@@ -208,6 +239,7 @@ pub fn process(
         optimization: optimized.report,
         posters: poster_stats,
         camera,
+        revision: options.revision(),
         files: files
             .iter()
             .map(|f| (f.name.as_str().to_owned(), f.bytes.len() as u64))
@@ -261,5 +293,35 @@ fn optimize_failed(error: OptimizeError, validation: &gltf::Validation) -> Proce
         }
     } else {
         ProcessError::Internal(error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod revision_tests {
+    use super::*;
+
+    #[test]
+    fn the_revision_names_the_version_and_changes_with_the_options_that_shape_the_bytes() {
+        let default = PipelineOptions::default();
+        assert_eq!(default.revision(), PipelineOptions::default().revision());
+        assert!(default
+            .revision()
+            .starts_with(&format!("v{PIPELINE_VERSION}-")));
+        let larger = PipelineOptions {
+            poster_sizes: vec![256, 512, 2048],
+            ..PipelineOptions::default()
+        };
+        assert_ne!(default.revision(), larger.revision());
+        assert!(FileName::parse(&default.revision()).is_ok());
+    }
+
+    #[test]
+    fn files_of_a_report_without_a_revision_stay_next_to_the_original() {
+        let name = FileName::parse(DELIVERY_GLB).unwrap();
+        assert_eq!(stored_name("", &name).as_str(), "model.glb");
+        assert_eq!(
+            stored_name("v2-00ff00ff", &name).as_str(),
+            "v2-00ff00ff/model.glb"
+        );
     }
 }

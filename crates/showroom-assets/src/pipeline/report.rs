@@ -37,6 +37,11 @@ pub struct PipelineReport {
     /// written before it was recorded.
     #[serde(default)]
     pub camera: Option<PosterCamera>,
+    /// The [revision](super::PipelineOptions::revision) the derived files are kept under
+    /// (`<hash>/<revision>/<file>`); empty in reports written before revisions, whose files sit
+    /// next to the original.
+    #[serde(default)]
+    pub revision: String,
     /// Every derived file: name → bytes.
     pub files: BTreeMap<String, u64>,
     pub processing_ms: u64,

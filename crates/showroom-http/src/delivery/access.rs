@@ -116,7 +116,7 @@ pub async fn authorize(
 /// full source, up to the upload limit) and the processing report.
 fn always_private(file: &FileName) -> bool {
     matches!(
-        file.as_str(),
+        file.base(),
         ORIGINAL_GLB | ORIGINAL_ZIP | showroom_assets::pipeline::REPORT
     )
 }

@@ -8,6 +8,7 @@
 //!   ([`signing`]). A private asset looks exactly like a missing one to anyone else (404);
 //! - [`hot`] keeps recently served immutable objects in memory as shared `Bytes`, so a popular
 //!   GLB is sent without a storage read or a copy per request;
+//! - [`revisions`] maps a derived file's plain name to the newest pipeline revision's file;
 //! - [`links`] decides where media URLs point (this server, or the CDN named by
 //!   `asset_base_url`);
 //! - [`compression`], [`cache_policy`] and [`cors`] are the response layers: brotli/gzip for
@@ -25,6 +26,7 @@ pub mod hot;
 pub mod links;
 pub mod precompressed;
 pub mod range;
+pub mod revisions;
 pub mod signing;
 pub mod traffic;
 
@@ -66,6 +68,7 @@ pub struct DeliverySettings {
 pub struct Delivery {
     pub settings: DeliverySettings,
     pub hot: hot::HotAssets,
+    pub revisions: revisions::Revisions,
     /// Asset bytes this process has sent (for the dashboard and `/metrics`).
     pub traffic: traffic::AssetTraffic,
 }
@@ -76,6 +79,7 @@ impl Delivery {
         Self {
             settings,
             hot,
+            revisions: revisions::Revisions::default(),
             traffic: traffic::AssetTraffic::default(),
         }
     }

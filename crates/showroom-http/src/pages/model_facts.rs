@@ -33,8 +33,11 @@ pub struct Look {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelFacts {
     pub hash: ContentHash,
-    /// The file the viewer loads (the optimized GLB).
+    /// The file the viewer loads (the optimized GLB), by its plain name.
     pub model_file: String,
+    /// The pipeline revision the derived files are kept under (empty for an asset processed
+    /// before revisions); [`ModelFacts::url`] puts it in every URL.
+    revision: String,
     /// Every derived file is stored: posters, optimized GLBs, USDZ.
     pub ready: bool,
     /// `uploaded`, `processing`, `failed`, or `unknown` for a model without an asset record.
@@ -52,7 +55,8 @@ impl ModelFacts {
     fn from_record(media: &Media, record: Option<showroom_store::AssetRecord>) -> Self {
         let mut facts = Self {
             hash: media.asset_hash.clone(),
-            model_file: media.file_name.clone(),
+            model_file: plain_name(&media.file_name).to_owned(),
+            revision: String::new(),
             ready: false,
             status: "unknown",
             looks: Vec::new(),
@@ -69,6 +73,11 @@ impl ModelFacts {
         let Some(report) = record.report.filter(|_| facts.ready) else {
             return facts;
         };
+        facts.revision = report
+            .get("revision")
+            .and_then(|r| r.as_str())
+            .unwrap_or_default()
+            .to_owned();
         facts.files = report
             .get("files")
             .and_then(|f| f.as_object())
@@ -124,8 +133,12 @@ impl ModelFacts {
         self.ready && !self.looks.is_empty() && !self.poster_sizes.is_empty()
     }
 
+    /// The immutable URL of derived file `file` (a plain name): under the model's revision.
     pub fn url(&self, file: &str) -> String {
-        asset_url(self.hash.as_str(), file)
+        if self.revision.is_empty() {
+            return asset_url(self.hash.as_str(), file);
+        }
+        asset_url(self.hash.as_str(), &format!("{}/{file}", self.revision))
     }
 
     /// `srcset` of a look's posters in one format (`webp` or `png`).
@@ -194,6 +207,14 @@ impl Default for FactsCache {
                 .build(),
         }
     }
+}
+
+/// A media file's name without the revision segment the store adds (`model.glb` for
+/// `v2-1a2b3c4d/model.glb`).
+fn plain_name(file_name: &str) -> &str {
+    file_name
+        .split_once('/')
+        .map_or(file_name, |(_, plain)| plain)
 }
 
 /// The facts of the product's first 3D model, if it has one.

@@ -56,13 +56,17 @@ pub async fn mint_signed_url(
     let (Ok(address), Ok(file)) = (ContentAddress::parse(&hash), FileName::parse(&file)) else {
         return Err(not_found);
     };
-    let stored = state
-        .blobs
-        .head(&address, &file)
-        .await
-        .map_err(|e| ApiError::Unavailable {
-            detail: format!("object storage: {e}"),
-        })?;
+    // A plain derived name is signed as asked (it follows the newest revision); it exists when
+    // that revision's file does.
+    let kept = crate::delivery::revisions::resolve(&state, &address, &file).await?;
+    let stored =
+        state
+            .blobs
+            .head(&address, &kept.file)
+            .await
+            .map_err(|e| ApiError::Unavailable {
+                detail: format!("object storage: {e}"),
+            })?;
     if stored.is_none() {
         return Err(not_found);
     }

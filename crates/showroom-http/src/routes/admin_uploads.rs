@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
-use showroom_assets::{pipeline, ORIGINAL_GLB, ORIGINAL_ZIP};
+use showroom_assets::{pipeline, FileName, ORIGINAL_GLB, ORIGINAL_ZIP};
 use showroom_shop::ShopError;
 use showroom_store::{AssetRecord, AssetStatus, ContentHash, UploadFormat};
 use utoipa::{IntoParams, ToSchema};
@@ -106,7 +106,18 @@ impl From<AssetRecord> for AssetDto {
             .as_ref()
             .and_then(pipeline::PipelineReport::from_stored);
         let ready = record.status == AssetStatus::Ready;
-        let derived = |file: &str| ready.then(|| asset_url(&hash, file));
+        // Under the revision that made them: the addresses never change their bytes.
+        let revision = report
+            .as_ref()
+            .map(|r| r.revision.clone())
+            .unwrap_or_default();
+        let derived = |file: &str| {
+            let kept = match FileName::parse(file) {
+                Ok(name) => pipeline::stored_name(&revision, &name).as_str().to_owned(),
+                Err(_) => file.to_owned(),
+            };
+            ready.then(|| asset_url(&hash, &kept))
+        };
         let poster = report
             .as_ref()
             .and_then(|r| r.default_poster())

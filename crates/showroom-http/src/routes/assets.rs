@@ -15,7 +15,8 @@
 //!
 //! Every success carries `ETag`, `Last-Modified`, `Accept-Ranges: bytes`, the file's media type
 //! and `Cache-Control` (immutable for public assets, `private, no-store` for staff and signed
-//! URLs). Small files are served from the in-memory [`hot`] cache as shared `Bytes`; anything
+//! URLs). Derived files live under their pipeline revision (`/assets/<sha256>/<revision>/<file>`,
+//! immutable); their plain name is a short-cached link to the newest revision ([`revisions`]). Small files are served from the in-memory [`hot`] cache as shared `Bytes`; anything
 //! larger, and ranges of files not in memory, are streamed from storage chunk by chunk, so memory
 //! per request stays small however large the file (a 100 MB model costs a chunk, not 100 MB).
 
@@ -35,12 +36,14 @@ use crate::delivery::cache_policy::PRIVATE_NO_STORE;
 use crate::delivery::conditional::{etag_for, http_date, not_modified, range_allowed};
 use crate::delivery::hot::HotAsset;
 use crate::delivery::range::{self, Requested};
-use crate::delivery::{hot, problem};
+use crate::delivery::{hot, problem, revisions};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_asset))
+    OpenApiRouter::new()
+        .routes(routes!(get_asset))
+        .routes(routes!(get_revisioned_asset))
 }
 
 /// A stored file (GLB model, poster image, USDZ) by its content address.
@@ -76,13 +79,87 @@ pub async fn get_asset(
     let (Ok(address), Ok(file)) = (ContentAddress::parse(&hash), FileName::parse(&file)) else {
         return not_found();
     };
-    let grant = match access::authorize(&state, &address, &file, &headers, query.as_deref()).await {
+    answer(&state, &method, &address, &file, &headers, query.as_deref()).await
+}
+
+/// A file the pipeline derived, under the pipeline revision that made it (the address the API
+/// and the pages link): immutable, as `/assets/{hash}/{file}` describes.
+#[utoipa::path(
+    get, path = "/assets/{hash}/{revision}/{file}", tag = "assets",
+    params(
+        ("hash" = String, Path, description = "SHA-256 of the asset, 64 lowercase hex digits", pattern = "^[0-9a-f]{64}$"),
+        ("revision" = String, Path, description = "The pipeline revision that made the file, e.g. `v2-1a2b3c4d`"),
+        ("file" = String, Path, description = "File the pipeline derived, e.g. `model.glb`"),
+        ("expires" = Option<u64>, Query, description = "Signed URL: expiry, Unix seconds"),
+        ("sig" = Option<String>, Query, description = "Signed URL: hex HMAC-SHA256 of `hash/revision/file/expires`"),
+        ("Range" = Option<String>, Header, description = "One byte range: `bytes=0-99`, `bytes=100-` or `bytes=-500`"),
+    ),
+    responses(
+        (status = 200, description = "The file, with its own media type", content(("model/gltf-binary"), ("model/vnd.usdz+zip"), ("image/png"), ("image/webp"), ("application/json"), ("application/octet-stream"))),
+        (status = 206, description = "The requested byte range (`Content-Range`)", content(("model/gltf-binary"), ("model/vnd.usdz+zip"), ("image/png"), ("image/webp"), ("application/json"), ("application/octet-stream"))),
+        (status = 304, description = "Not modified (matching `If-None-Match`)"),
+        (status = 400, description = "A malformed `expires`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing CDN origin secret, or an expired or wrong signature", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such asset, or one that is not public", body = Problem, content_type = "application/problem+json"),
+        (status = 416, description = "No byte of the file is in the range (`Content-Range: bytes */SIZE`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_revisioned_asset(
+    State(state): State<AppState>,
+    method: Method,
+    Path((hash, revision, file)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let file = FileName::parse(&file).and_then(|file| FileName::in_revision(&revision, &file));
+    let (Ok(address), Ok(file)) = (ContentAddress::parse(&hash), file) else {
+        return not_found();
+    };
+    answer(&state, &method, &address, &file, &headers, query.as_deref()).await
+}
+
+/// Access first (a signature covers the name as requested), then the file the name means now.
+async fn answer(
+    state: &AppState,
+    method: &Method,
+    address: &ContentAddress,
+    file: &FileName,
+    headers: &HeaderMap,
+    query: Option<&str>,
+) -> Response {
+    let grant = match access::authorize(state, address, file, headers, query).await {
         Ok(grant) => grant,
         Err(refusal) => return refusal,
     };
-    match deliver(&state, &method, &address, &file, &headers, grant).await {
+    let resolved = match revisions::resolve(state, address, file).await {
+        Ok(resolved) => resolved,
+        Err(error) => return error.into_response(),
+    };
+    let served = Served {
+        grant,
+        latest: resolved.latest,
+    };
+    match deliver(state, method, address, &resolved.file, headers, served).await {
         Ok(response) => response,
         Err(error) => error.into_response(),
+    }
+}
+
+/// Who may keep the answer, and for how long.
+#[derive(Debug, Clone, Copy)]
+struct Served {
+    grant: Grant,
+    /// A plain name answered with the newest revision (see [`revisions`]).
+    latest: bool,
+}
+
+impl Served {
+    fn cache_control(self) -> &'static str {
+        match (self.grant, self.latest) {
+            (Grant::Private, _) => PRIVATE_NO_STORE,
+            (Grant::Public, true) => revisions::LATEST_CACHE_CONTROL,
+            (Grant::Public, false) => IMMUTABLE_CACHE_CONTROL,
+        }
     }
 }
 
@@ -92,7 +169,7 @@ async fn deliver(
     address: &ContentAddress,
     file: &FileName,
     headers: &HeaderMap,
-    grant: Grant,
+    served: Served,
 ) -> Result<Response, ApiError> {
     let hot_copy = state.delivery.hot.get(address, file).await;
     let meta = match &hot_copy {
@@ -104,7 +181,7 @@ async fn deliver(
             .map_err(|e| storage(&e))?
             .ok_or(ApiError::NotFound { what: "asset" })?,
     };
-    let validators = Validators::new(address, file, &meta, grant)?;
+    let validators = Validators::new(address, file, &meta, served)?;
     if not_modified(headers, &validators.etag, meta.last_modified) {
         return Ok(validators.apply(StatusCode::NOT_MODIFIED.into_response()));
     }
@@ -237,7 +314,7 @@ impl Validators {
         address: &ContentAddress,
         file: &FileName,
         meta: &BlobMeta,
-        grant: Grant,
+        served: Served,
     ) -> Result<Self, ApiError> {
         let etag = etag_for(address.as_str(), file.as_str());
         Ok(Self {
@@ -245,10 +322,7 @@ impl Validators {
             etag,
             last_modified: header_value(&http_date(meta.last_modified))?,
             content_type: showroom_assets::content_type_for(file.as_str()),
-            cache_control: match grant {
-                Grant::Public => IMMUTABLE_CACHE_CONTROL,
-                Grant::Private => PRIVATE_NO_STORE,
-            },
+            cache_control: served.cache_control(),
         })
     }
 

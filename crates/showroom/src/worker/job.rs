@@ -188,10 +188,13 @@ async fn run(
         lease,
     )
     .await?;
+    // Under the report's revision: files another pipeline revision made stay where they are.
+    let revision = &processed.report.revision;
     for file in &processed.files {
+        let name = pipeline::stored_name(revision, &file.name);
         let stored = context
             .blobs
-            .put_file(&address, &file.name, bytes::Bytes::from(file.bytes.clone()))
+            .put_file(&address, &name, bytes::Bytes::from(file.bytes.clone()))
             .await;
         if let Err(e) = stored {
             return Ok(retry(job.attempt, format!("object storage: {e}")));

@@ -6,6 +6,7 @@ mod anonymous_sessions;
 mod connections;
 mod countries;
 mod csrf;
+mod derived_addresses;
 mod downloads;
 mod exposure;
 mod fresh_stock;
