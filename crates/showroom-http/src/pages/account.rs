@@ -1,5 +1,5 @@
-//! The shopper's account forms: sign in, register, sign out and change the password, on the same
-//! use cases as the API ([`Accounts`](showroom_shop::Accounts)) and the same session rules
+//! The shopper's account forms: sign in, register and sign out (the password form is in
+//! `account_password`), on the same use cases as the API ([`Accounts`](showroom_shop::Accounts)) and the same session rules
 //! ([`start_account_session`]: a new session id and CSRF token at sign-in).
 //!
 //! Every form is POST → redirect (303) → GET. A refused form is rendered again with its status
@@ -31,16 +31,17 @@ use super::forms::{
 use super::render::private_page;
 use crate::routes::account::client_ip;
 use crate::sessions::CUSTOMER_ID;
-use crate::shopper::{end_session, renew_after_password_change, start_account_session, Shopper};
+use crate::shopper::{end_session, start_account_session, Shopper};
 use crate::state::AppState;
 
-const EXPIRED: &str = "This form had expired. Please try again.";
+pub(super) const EXPIRED: &str = "This form had expired. Please try again.";
 const BAD_EMAIL: &str = "Enter your email address, like name@example.com.";
 const WRONG_CREDENTIALS: &str = "The email or the password is not right.";
-const BUSY: &str = "We are very busy right now. Please try again in a few seconds.";
+pub(super) const BUSY: &str = "We are very busy right now. Please try again in a few seconds.";
 
 /// The password rules as the domain's policy applies them, shown under new-password fields.
-const PASSWORD_RULES: &str = "At least 10 characters. Not a common password, a run like \
+pub(super) const PASSWORD_RULES: &str =
+    "At least 10 characters. Not a common password, a run like \
                               1234567890, or your email address.";
 
 /// A refusal, placed next to the field it is about (`form`: above the form).
@@ -54,7 +55,7 @@ pub struct FieldErrors {
 }
 
 impl FieldErrors {
-    fn form(message: impl Into<String>) -> Self {
+    pub(super) fn form(message: impl Into<String>) -> Self {
         Self {
             form: Some(message.into()),
             ..Self::default()
@@ -245,7 +246,7 @@ fn refusal(error: ShopError, now_ms: i64) -> Result<(StatusCode, FieldErrors), P
     Ok((status, errors))
 }
 
-fn capitalized(text: &str) -> String {
+pub(super) fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => {
@@ -407,123 +408,6 @@ pub async fn logout(
     let mut response = see_other("/account/login?signed_out=1", Some(0));
     set_signed_in_hint(&mut response, false);
     Ok(response)
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct PasswordForm {
-    #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
-    current_password: String,
-    #[serde(default)]
-    new_password: String,
-    #[serde(default)]
-    new_password_confirm: String,
-}
-
-#[derive(Template)]
-#[template(path = "account_password.html")]
-struct PasswordPage {
-    chrome: Chrome,
-    csrf_token: String,
-    email: String,
-    errors: FieldErrors,
-    password_rules: &'static str,
-}
-
-async fn password_page(
-    state: &AppState,
-    shopper: &Shopper,
-    customer: &Customer,
-    errors: FieldErrors,
-    status: StatusCode,
-) -> Result<Response, PageError> {
-    let mut chrome = Chrome::new(state, "Change your password")
-        .await?
-        .for_shopper(shopper.customer);
-    chrome.noindex = true;
-    let page = PasswordPage {
-        chrome,
-        csrf_token: shopper.csrf_token().await?,
-        email: customer.email.as_typed().to_owned(),
-        errors,
-        password_rules: PASSWORD_RULES,
-    };
-    let mut response = private_page(&page)?;
-    *response.status_mut() = status;
-    Ok(response)
-}
-
-/// `GET /account/password`.
-pub async fn password_form(
-    State(state): State<AppState>,
-    shopper: Shopper,
-) -> Result<Response, PageError> {
-    let customer = match signed_in_customer(&state, &shopper, "/account/password").await? {
-        Ok(customer) => customer,
-        Err(to_sign_in) => return Ok(to_sign_in),
-    };
-    password_page(
-        &state,
-        &shopper,
-        &customer,
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
-}
-
-/// `POST /account/password`: the current password must match, the new one pass the policy and
-/// be typed twice the same; then the session id is rotated and the account page says so.
-pub async fn change_password(
-    State(state): State<AppState>,
-    shopper: Shopper,
-    headers: HeaderMap,
-    Form(form): Form<PasswordForm>,
-) -> Result<Response, PageError> {
-    let customer = match signed_in_customer(&state, &shopper, "/account/password").await? {
-        Ok(customer) => customer,
-        Err(to_sign_in) => return Ok(to_sign_in),
-    };
-    let refuse = |errors: FieldErrors, status: StatusCode| {
-        password_page(&state, &shopper, &customer, errors, status)
-    };
-    if !csrf_ok(&shopper.session, &headers, &form.csrf_token).await? {
-        return refuse(FieldErrors::form(EXPIRED), StatusCode::FORBIDDEN).await;
-    }
-    if form.new_password != form.new_password_confirm {
-        let errors = FieldErrors {
-            new_password_confirm: Some("The two new passwords are not the same.".into()),
-            ..FieldErrors::default()
-        };
-        return refuse(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
-    let result = state
-        .shop
-        .accounts
-        .change_customer_password(&customer, &form.current_password, &form.new_password)
-        .await;
-    let errors = match result {
-        Ok(()) => {
-            renew_after_password_change(&state, &shopper.session, customer.id).await?;
-            tracing::info!(customer = %customer.id, "a customer changed their password");
-            flash(&shopper.session, "Your password is changed.").await?;
-            return Ok(see_other("/account", None));
-        }
-        Err(ShopError::WrongPassword) => FieldErrors {
-            password: Some("Your current password is not right.".into()),
-            ..FieldErrors::default()
-        },
-        Err(ShopError::Invalid { detail, .. }) => FieldErrors {
-            new_password: Some(capitalized(&detail)),
-            ..FieldErrors::default()
-        },
-        Err(ShopError::Busy { .. }) => {
-            return refuse(FieldErrors::form(BUSY), StatusCode::SERVICE_UNAVAILABLE).await
-        }
-        Err(other) => return Err(PageError(other.into())),
-    };
-    refuse(errors, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 /// The signed-in customer, or (`Err`) the redirect to sign in and come back to `here`. A session

@@ -19,6 +19,7 @@
 
 mod account;
 mod account_orders;
+mod account_password;
 pub mod admin;
 pub mod camera;
 mod cards;
@@ -77,7 +78,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/logout", post(account::logout))
         .route(
             "/account/password",
-            get(account::password_form).post(account::change_password),
+            get(account_password::password_form).post(account_password::change_password),
         )
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap))
