@@ -1,4 +1,4 @@
-//! The checkout: [`showroom_store::OrderStore::place_order`] as one write transaction.
+//! The checkout: [`showroom_store::CheckoutStore::place_order`] as one write transaction.
 //!
 //! The steps, in order, each inside the same transaction:
 //!

@@ -91,3 +91,6 @@ pub type DynAccountStore = std::sync::Arc<dyn AccountStore>;
 
 /// Carts.
 pub type DynCartStore = std::sync::Arc<dyn CartStore>;
+
+/// The session records and the login throttle's counters: what the database session layer needs.
+pub type DynLoginSessionStore = std::sync::Arc<dyn LoginSessionStore>;

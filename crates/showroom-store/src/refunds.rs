@@ -3,7 +3,7 @@
 //! Money leaves through the provider, outside any database transaction, so a refund cannot be a
 //! single write. Instead:
 //!
-//! 1. [`OrderStore::begin_refund`](crate::RefundStore::begin_refund) writes a **pending** refund
+//! 1. [`RefundStore::begin_refund`](crate::RefundStore::begin_refund) writes a **pending** refund
 //!    row in one transaction with the order row locked. It checks the amount against what is
 //!    still refundable *minus every other pending refund*, so two staff members refunding the
 //!    same order at once can never together give back more than was paid. The row is keyed by
