@@ -108,8 +108,8 @@ pub trait ProductReads: Send + Sync + 'static {
     async fn count_products(&self) -> Result<i64, StoreError>;
 }
 
-/// Writes of a product's own fields and status. Each write is one transaction under the
-/// product's row lock; a slug already taken is `Conflict { field: "slug" }`.
+/// Writes of a product's own fields and status, each one write transaction. A slug another
+/// product has is `Conflict { field: "slug" }`.
 #[async_trait]
 pub trait ProductStore: Send + Sync + 'static {
     /// `Invalid { field: "category_id" }` for an unknown category.
@@ -122,9 +122,9 @@ pub trait ProductStore: Send + Sync + 'static {
     ) -> Result<Product, StoreError>;
 }
 
-/// Variants and their stock. Every write locks the owning product and recomputes its listing
-/// data (price range, available units) in the same transaction; stock never falls below zero or
-/// below the reserved units.
+/// Variants and their stock. Every write locks the owning product first; a write that changes a
+/// price or the stock recomputes the product's listing data (price range, available units) in the
+/// same transaction, and stock never falls below zero or below the reserved units.
 #[async_trait]
 pub trait VariantStore: Send + Sync + 'static {
     /// Option values must name the product's options and their values
