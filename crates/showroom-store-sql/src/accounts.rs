@@ -2,9 +2,11 @@
 //! transaction; unique emails and token hashes are enforced by named constraints
 //! (`customers_email_key`, `staff_email_key`, `api_tokens_token_hash_key`).
 
+use async_trait::async_trait;
 use showroom_domain::Email;
 use showroom_store::{
-    ApiTokenRecord, Customer, NewApiToken, StaffMember, StaffRole, StoreError, WithPasswordHash,
+    AccountRecordStore, ApiTokenRecord, Customer, NewApiToken, StaffMember, StaffRole, StoreError,
+    WithPasswordHash,
 };
 use sqlx::any::AnyRow;
 use uuid::Uuid;
@@ -63,8 +65,9 @@ fn with_hash<T>(row: &AnyRow, account: T) -> Result<WithPasswordHash<T>, StoreEr
     })
 }
 
-impl SqlCatalog {
-    pub(crate) async fn create_customer_impl(
+#[async_trait]
+impl AccountRecordStore for SqlCatalog {
+    async fn create_customer(
         &self,
         email: &Email,
         password_hash: &str,
@@ -89,7 +92,7 @@ impl SqlCatalog {
         })
     }
 
-    pub(crate) async fn customer_impl(&self, id: Uuid) -> Result<Option<Customer>, StoreError> {
+    async fn customer(&self, id: Uuid) -> Result<Option<Customer>, StoreError> {
         let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1");
         let row = sqlx::query(&sql)
             .bind(id.to_string())
@@ -99,7 +102,7 @@ impl SqlCatalog {
         row.as_ref().map(customer).transpose()
     }
 
-    pub(crate) async fn customer_login_impl(
+    async fn customer_login(
         &self,
         email: &Email,
     ) -> Result<Option<WithPasswordHash<Customer>>, StoreError> {
@@ -112,10 +115,7 @@ impl SqlCatalog {
         row.map(|row| with_hash(&row, customer(&row)?)).transpose()
     }
 
-    pub(crate) async fn customer_password_hash_impl(
-        &self,
-        id: Uuid,
-    ) -> Result<Option<String>, StoreError> {
+    async fn customer_password_hash(&self, id: Uuid) -> Result<Option<String>, StoreError> {
         let row = sqlx::query("SELECT password_hash FROM customers WHERE id = $1")
             .bind(id.to_string())
             .fetch_optional(&self.pool)
@@ -124,11 +124,7 @@ impl SqlCatalog {
         row.map(|row| get(&row, "password_hash")).transpose()
     }
 
-    pub(crate) async fn set_customer_password_impl(
-        &self,
-        id: Uuid,
-        password_hash: &str,
-    ) -> Result<(), StoreError> {
+    async fn set_customer_password(&self, id: Uuid, password_hash: &str) -> Result<(), StoreError> {
         let done =
             sqlx::query("UPDATE customers SET password_hash = $1, updated_at = $2 WHERE id = $3")
                 .bind(password_hash)
@@ -143,7 +139,7 @@ impl SqlCatalog {
         Ok(())
     }
 
-    pub(crate) async fn create_staff_impl(
+    async fn create_staff(
         &self,
         email: &Email,
         password_hash: &str,
@@ -172,10 +168,7 @@ impl SqlCatalog {
         })
     }
 
-    pub(crate) async fn staff_member_impl(
-        &self,
-        id: Uuid,
-    ) -> Result<Option<StaffMember>, StoreError> {
+    async fn staff_member(&self, id: Uuid) -> Result<Option<StaffMember>, StoreError> {
         let sql = format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = $1");
         let row = sqlx::query(&sql)
             .bind(id.to_string())
@@ -185,7 +178,7 @@ impl SqlCatalog {
         row.as_ref().map(staff).transpose()
     }
 
-    pub(crate) async fn staff_login_impl(
+    async fn staff_login(
         &self,
         email: &Email,
     ) -> Result<Option<WithPasswordHash<StaffMember>>, StoreError> {
@@ -198,13 +191,13 @@ impl SqlCatalog {
         row.map(|row| with_hash(&row, staff(&row)?)).transpose()
     }
 
-    pub(crate) async fn list_staff_impl(&self) -> Result<Vec<StaffMember>, StoreError> {
+    async fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError> {
         let sql = format!("SELECT {STAFF_COLUMNS} FROM staff ORDER BY created_at, id");
         let found = sqlx::query(&sql).fetch_all(&self.pool).await.map_err(db)?;
         found.iter().map(staff).collect()
     }
 
-    pub(crate) async fn count_staff_impl(&self) -> Result<i64, StoreError> {
+    async fn count_staff(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM staff")
             .fetch_one(&self.pool)
             .await
@@ -214,7 +207,7 @@ impl SqlCatalog {
 
     /// One write transaction, so two admins demoting each other at once cannot both win and
     /// leave the shop without an active admin.
-    pub(crate) async fn update_staff_impl(
+    async fn update_staff(
         &self,
         id: Uuid,
         role: Option<StaffRole>,
@@ -267,10 +260,7 @@ impl SqlCatalog {
         Ok(member)
     }
 
-    pub(crate) async fn create_api_token_impl(
-        &self,
-        new: NewApiToken,
-    ) -> Result<ApiTokenRecord, StoreError> {
+    async fn create_api_token(&self, new: NewApiToken) -> Result<ApiTokenRecord, StoreError> {
         let (id, now) = (Uuid::now_v7(), now_millis());
         let mut scopes = new.scopes;
         scopes.sort();
@@ -299,10 +289,7 @@ impl SqlCatalog {
         })
     }
 
-    pub(crate) async fn use_api_token_impl(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<ApiTokenRecord>, StoreError> {
+    async fn use_api_token(&self, token_hash: &str) -> Result<Option<ApiTokenRecord>, StoreError> {
         let now = now_millis();
         let sql = format!(
             "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL \
@@ -317,17 +304,14 @@ impl SqlCatalog {
         row.as_ref().map(token).transpose()
     }
 
-    pub(crate) async fn list_api_tokens_impl(&self) -> Result<Vec<ApiTokenRecord>, StoreError> {
+    async fn list_api_tokens(&self) -> Result<Vec<ApiTokenRecord>, StoreError> {
         let sql =
             format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY created_at DESC, id DESC");
         let found = sqlx::query(&sql).fetch_all(&self.pool).await.map_err(db)?;
         found.iter().map(token).collect()
     }
 
-    pub(crate) async fn revoke_api_token_impl(
-        &self,
-        id: Uuid,
-    ) -> Result<ApiTokenRecord, StoreError> {
+    async fn revoke_api_token(&self, id: Uuid) -> Result<ApiTokenRecord, StoreError> {
         let sql = format!(
             "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 \
              RETURNING {TOKEN_COLUMNS}"

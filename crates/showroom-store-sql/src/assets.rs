@@ -2,7 +2,10 @@
 //! and queueing a new run. A record's `attempts` is read from its newest job, so the record and
 //! the queue can never disagree about it.
 
-use showroom_store::{AssetRecord, AssetStatus, ContentHash, NewAsset, StoreError, UploadFormat};
+use async_trait::async_trait;
+use showroom_store::{
+    AssetRecord, AssetStatus, AssetStore, ContentHash, NewAsset, StoreError, UploadFormat,
+};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use uuid::Uuid;
@@ -18,8 +21,9 @@ const ASSET_COLUMNS: &str =
      CAST(COALESCE((SELECT j.attempts FROM asset_jobs j WHERE j.asset_hash = a.hash \
      ORDER BY j.created_at DESC, j.id DESC LIMIT 1), 0) AS BIGINT) AS attempts";
 
-impl SqlCatalog {
-    pub(crate) async fn register_asset_impl(
+#[async_trait]
+impl AssetStore for SqlCatalog {
+    async fn register_asset(
         &self,
         new: NewAsset,
         max_attempts: u32,
@@ -50,18 +54,12 @@ impl SqlCatalog {
         Ok((record, inserted))
     }
 
-    pub(crate) async fn asset_impl(
-        &self,
-        hash: &ContentHash,
-    ) -> Result<Option<AssetRecord>, StoreError> {
+    async fn asset(&self, hash: &ContentHash) -> Result<Option<AssetRecord>, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         read_asset(&mut conn, hash).await
     }
 
-    pub(crate) async fn list_assets_impl(
-        &self,
-        limit: u32,
-    ) -> Result<Vec<AssetRecord>, StoreError> {
+    async fn list_assets(&self, limit: u32) -> Result<Vec<AssetRecord>, StoreError> {
         let sql = format!(
             "SELECT {ASSET_COLUMNS} FROM assets a ORDER BY a.created_at DESC, a.hash DESC LIMIT $1"
         );
@@ -73,7 +71,7 @@ impl SqlCatalog {
         rows.iter().map(asset).collect()
     }
 
-    pub(crate) async fn reprocess_asset_impl(
+    async fn reprocess_asset(
         &self,
         hash: &ContentHash,
         max_attempts: u32,

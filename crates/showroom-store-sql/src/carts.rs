@@ -11,10 +11,11 @@
 
 use std::collections::HashMap;
 
+use async_trait::async_trait;
 use showroom_domain::{
     Currency, IdempotencyKey, Money, ProductStatus, Quantity, Sku, Slug, MAX_QUANTITY,
 };
-use showroom_store::{Cart, CartLine, LineChange, Order, StoreError, MAX_ORDER_LINES};
+use showroom_store::{Cart, CartLine, CartStore, LineChange, Order, StoreError, MAX_ORDER_LINES};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use uuid::Uuid;
@@ -31,8 +32,9 @@ const MAX_CODE_CHARS: usize = 64;
 const LINE_COLUMNS: &str = "l.variant_id, l.quantity, l.added_at, v.product_id, v.sku, \
      v.price_minor, v.currency, v.on_hand - v.reserved AS available, p.slug, p.title, p.status";
 
-impl SqlCatalog {
-    pub(crate) async fn create_guest_cart_impl(&self) -> Result<Cart, StoreError> {
+#[async_trait]
+impl CartStore for SqlCatalog {
+    async fn create_guest_cart(&self) -> Result<Cart, StoreError> {
         let mut tx = self.begin_write().await?;
         let id = Uuid::now_v7();
         let now = now_millis();
@@ -50,7 +52,7 @@ impl SqlCatalog {
         Ok(cart)
     }
 
-    pub(crate) async fn customer_cart_impl(&self, customer_id: Uuid) -> Result<Cart, StoreError> {
+    async fn customer_cart(&self, customer_id: Uuid) -> Result<Cart, StoreError> {
         let mut tx = self.begin_write().await?;
         let id = customer_cart_id(&mut tx, customer_id).await?;
         let cart = read_cart(&mut tx, id).await?;
@@ -58,7 +60,7 @@ impl SqlCatalog {
         Ok(cart)
     }
 
-    pub(crate) async fn cart_impl(&self, cart_id: Uuid) -> Result<Option<Cart>, StoreError> {
+    async fn cart(&self, cart_id: Uuid) -> Result<Option<Cart>, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         match read_cart(&mut conn, cart_id).await {
             Ok(cart) => Ok(Some(cart)),
@@ -67,7 +69,7 @@ impl SqlCatalog {
         }
     }
 
-    pub(crate) async fn change_cart_line_impl(
+    async fn change_cart_line(
         &self,
         cart_id: Uuid,
         variant_id: Uuid,
@@ -110,16 +112,12 @@ impl SqlCatalog {
         Ok(cart)
     }
 
-    pub(crate) async fn remove_cart_line_impl(
-        &self,
-        cart_id: Uuid,
-        variant_id: Uuid,
-    ) -> Result<Cart, StoreError> {
-        self.change_cart_line_impl(cart_id, variant_id, LineChange::Set(0))
+    async fn remove_cart_line(&self, cart_id: Uuid, variant_id: Uuid) -> Result<Cart, StoreError> {
+        self.change_cart_line(cart_id, variant_id, LineChange::Set(0))
             .await
     }
 
-    pub(crate) async fn clear_cart_impl(&self, cart_id: Uuid) -> Result<Cart, StoreError> {
+    async fn clear_cart(&self, cart_id: Uuid) -> Result<Cart, StoreError> {
         let mut tx = self.begin_write().await?;
         touch(&mut tx, cart_id).await?;
         sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1")
@@ -133,7 +131,7 @@ impl SqlCatalog {
         Ok(cart)
     }
 
-    pub(crate) async fn set_cart_discount_code_impl(
+    async fn set_cart_discount_code(
         &self,
         cart_id: Uuid,
         code: Option<&str>,
@@ -155,7 +153,7 @@ impl SqlCatalog {
         Ok(cart)
     }
 
-    pub(crate) async fn merge_into_customer_impl(
+    async fn merge_into_customer(
         &self,
         guest_cart_id: Uuid,
         customer_id: Uuid,
@@ -190,11 +188,7 @@ impl SqlCatalog {
         Ok(cart)
     }
 
-    pub(crate) async fn sweep_guest_carts_impl(
-        &self,
-        before: i64,
-        limit: u32,
-    ) -> Result<u64, StoreError> {
+    async fn sweep_guest_carts(&self, before: i64, limit: u32) -> Result<u64, StoreError> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "DELETE FROM carts WHERE id IN (SELECT id FROM carts \
@@ -209,7 +203,7 @@ impl SqlCatalog {
         Ok(done.rows_affected())
     }
 
-    pub(crate) async fn order_for_checkout_key_impl(
+    async fn order_for_checkout_key(
         &self,
         key: &IdempotencyKey,
     ) -> Result<Option<Order>, StoreError> {

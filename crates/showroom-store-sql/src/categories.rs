@@ -2,7 +2,8 @@
 //! never make a category its own ancestor: the move is written first and then checked by walking
 //! the new ancestors with `WITH RECURSIVE`, and a cycle rolls the whole move back.
 
-use showroom_store::{Category, CategoryPatch, NewCategory, StoreError};
+use async_trait::async_trait;
+use showroom_store::{Category, CategoryPatch, CategoryStore, NewCategory, StoreError};
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
@@ -11,17 +12,15 @@ use crate::rows::{self, CATEGORY_COLUMNS};
 use crate::sql::now_millis;
 use crate::SqlCatalog;
 
-impl SqlCatalog {
-    pub(crate) async fn list_categories_impl(&self) -> Result<Vec<Category>, StoreError> {
+#[async_trait]
+impl CategoryStore for SqlCatalog {
+    async fn list_categories(&self) -> Result<Vec<Category>, StoreError> {
         let sql = format!("SELECT {CATEGORY_COLUMNS} FROM categories c ORDER BY c.name, c.id");
         let found = sqlx::query(&sql).fetch_all(&self.pool).await.map_err(db)?;
         found.iter().map(rows::category).collect()
     }
 
-    pub(crate) async fn create_category_impl(
-        &self,
-        new: NewCategory,
-    ) -> Result<Category, StoreError> {
+    async fn create_category(&self, new: NewCategory) -> Result<Category, StoreError> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "INSERT INTO categories (id, slug, name, parent_id, created_at) VALUES ($1, $2, $3, $4, $5) \
@@ -40,7 +39,7 @@ impl SqlCatalog {
         Ok(category)
     }
 
-    pub(crate) async fn update_category_impl(
+    async fn update_category(
         &self,
         id: Uuid,
         patch: CategoryPatch,

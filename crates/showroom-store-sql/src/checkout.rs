@@ -1,4 +1,4 @@
-//! The checkout: [`showroom_store::OrderStore::place_order`] as one write transaction.
+//! The checkout: [`showroom_store::CheckoutStore::place_order`] as one write transaction.
 //!
 //! The steps, in order, each inside the same transaction:
 //!
@@ -18,13 +18,15 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
+use async_trait::async_trait;
 use serde::Serialize;
 use showroom_domain::{
     DiscountCode, DiscountUse, Money, PriceLine, PricingError, PricingRequest, ProductStatus,
     Quantity, Sku, TaxClass, Totals, UnixTime,
 };
 use showroom_store::{
-    Actor, DiscountRecord, NewOrder, NewOrderLine, Order, StoreError, MAX_ORDER_LINES,
+    Actor, CheckoutStore, DiscountRecord, NewOrder, NewOrderLine, Order, StoreError,
+    MAX_ORDER_LINES,
 };
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
@@ -40,8 +42,9 @@ use crate::rows::{self, get};
 use crate::sql::{in_list, now_millis, Arg, Sql};
 use crate::SqlCatalog;
 
-impl SqlCatalog {
-    pub(crate) async fn place_order_impl(
+#[async_trait]
+impl CheckoutStore for SqlCatalog {
+    async fn place_order(
         &self,
         new: NewOrder,
         hold: Duration,
@@ -128,7 +131,9 @@ impl SqlCatalog {
         tx.commit().await.map_err(db)?;
         Ok((order, true))
     }
+}
 
+impl SqlCatalog {
     async fn next_order_number(&self, conn: &mut AnyConnection) -> Result<i64, StoreError> {
         let row = sqlx::query(self.dialect.next_order_number())
             .fetch_one(conn)

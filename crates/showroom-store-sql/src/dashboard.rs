@@ -3,8 +3,10 @@
 //! `SUM(bigint)` to `numeric`; a day is `created_at / 86400000` (integer division of Unix
 //! milliseconds), the same on both.
 
+use async_trait::async_trait;
 use showroom_store::{
-    DashboardFigures, DashboardQuery, DaySales, LowStock, PipelineQueue, StoreError, TopProduct,
+    DashboardFigures, DashboardQuery, DashboardStore, DaySales, LowStock, PipelineQueue,
+    StoreError, TopProduct,
 };
 
 use crate::error::db;
@@ -14,11 +16,9 @@ use crate::SqlCatalog;
 /// The states whose orders are sales (paid, not wholly refunded or cancelled).
 const SOLD: &str = "o.state IN ('paid', 'fulfilled', 'partially_refunded')";
 
-impl SqlCatalog {
-    pub(crate) async fn dashboard_impl(
-        &self,
-        query: &DashboardQuery,
-    ) -> Result<DashboardFigures, StoreError> {
+#[async_trait]
+impl DashboardStore for SqlCatalog {
+    async fn dashboard(&self, query: &DashboardQuery) -> Result<DashboardFigures, StoreError> {
         Ok(DashboardFigures {
             days: self.sales_by_day(query).await?,
             top_products: self.top_products(query).await?,
@@ -26,7 +26,9 @@ impl SqlCatalog {
             queue: self.pipeline_queue().await?,
         })
     }
+}
 
+impl SqlCatalog {
     async fn sales_by_day(&self, query: &DashboardQuery) -> Result<Vec<DaySales>, StoreError> {
         let sql = format!(
             "SELECT o.created_at / 86400000 AS day, CAST(COUNT(*) AS BIGINT) AS orders, \

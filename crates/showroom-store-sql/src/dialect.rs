@@ -7,7 +7,7 @@
 
 /// The engine-specific parts of the catalog's SQL.
 pub trait Dialect: Send + Sync + 'static {
-    /// `"sqlite"` or `"postgres"`, reported by [`showroom_store::CatalogStore::backend_name`].
+    /// `"sqlite"` or `"postgres"`, reported by [`showroom_store::StoreHealth::backend_name`].
     fn name(&self) -> &'static str;
 
     /// The statement that opens a write transaction. SQLite needs `BEGIN IMMEDIATE` so the write

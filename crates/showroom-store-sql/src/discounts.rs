@@ -3,10 +3,11 @@
 //! serializes), and [`count_use`] counts the use with a conditional update that can never pass
 //! the usage limit.
 
+use async_trait::async_trait;
 use showroom_domain::{
     BasisPoints, Currency, Discount, DiscountCode, DiscountValue, Money, UnixTime,
 };
-use showroom_store::{DiscountRecord, StoreError};
+use showroom_store::{DiscountRecord, DiscountStore, StoreError};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
@@ -116,11 +117,9 @@ pub(crate) async fn return_use(
     Ok(())
 }
 
-impl SqlCatalog {
-    pub(crate) async fn create_discount_impl(
-        &self,
-        discount: Discount,
-    ) -> Result<DiscountRecord, StoreError> {
+#[async_trait]
+impl DiscountStore for SqlCatalog {
+    async fn create_discount(&self, discount: Discount) -> Result<DiscountRecord, StoreError> {
         let (kind, bp, amount, currency) = match discount.value() {
             DiscountValue::Percentage(rate) => {
                 ("percentage", Some(i64::from(rate.get())), None, None)
@@ -163,13 +162,13 @@ impl SqlCatalog {
         })
     }
 
-    pub(crate) async fn list_discounts_impl(&self) -> Result<Vec<DiscountRecord>, StoreError> {
+    async fn list_discounts(&self) -> Result<Vec<DiscountRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM discount_codes ORDER BY created_at DESC, code");
         let found = sqlx::query(&sql).fetch_all(&self.pool).await.map_err(db)?;
         found.iter().map(record).collect()
     }
 
-    pub(crate) async fn discount_by_code_impl(
+    async fn discount_by_code(
         &self,
         code: &DiscountCode,
     ) -> Result<Option<DiscountRecord>, StoreError> {
@@ -182,7 +181,7 @@ impl SqlCatalog {
         row.as_ref().map(record).transpose()
     }
 
-    pub(crate) async fn set_discount_active_impl(
+    async fn set_discount_active(
         &self,
         code: &DiscountCode,
         active: bool,

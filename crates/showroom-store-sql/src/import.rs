@@ -6,8 +6,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use async_trait::async_trait;
 use showroom_store::{
-    ImportOutcome, ImportProduct, Product, ProductOption, StoreError, MAX_PAGE_SIZE,
+    CatalogImportStore, ImportOutcome, ImportProduct, Product, ProductOption, StoreError,
+    MAX_PAGE_SIZE,
 };
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
@@ -33,8 +35,9 @@ impl From<Refusal> for ImportOutcome {
     }
 }
 
-impl SqlCatalog {
-    pub(crate) async fn import_products_impl(
+#[async_trait]
+impl CatalogImportStore for SqlCatalog {
+    async fn import_products(
         &self,
         batch: &[ImportProduct],
     ) -> Result<Vec<ImportOutcome>, StoreError> {
@@ -47,7 +50,7 @@ impl SqlCatalog {
         Ok(outcomes)
     }
 
-    pub(crate) async fn export_products_impl(
+    async fn export_products(
         &self,
         after: Option<Uuid>,
         limit: u32,

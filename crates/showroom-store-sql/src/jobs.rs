@@ -8,7 +8,8 @@
 
 use std::time::Duration;
 
-use showroom_store::{ClaimedJob, ContentHash, FailureKind, StoreError, UploadFormat};
+use async_trait::async_trait;
+use showroom_store::{ClaimedJob, ContentHash, FailureKind, JobQueue, StoreError, UploadFormat};
 use sqlx::any::Any;
 use sqlx::Transaction;
 use uuid::Uuid;
@@ -32,8 +33,9 @@ fn lost_lease() -> StoreError {
     )
 }
 
-impl SqlCatalog {
-    pub(crate) async fn claim_job_impl(
+#[async_trait]
+impl JobQueue for SqlCatalog {
+    async fn claim_job(
         &self,
         worker: &str,
         lease: Duration,
@@ -110,7 +112,7 @@ impl SqlCatalog {
         Ok(None)
     }
 
-    pub(crate) async fn report_progress_impl(
+    async fn report_progress(
         &self,
         job: Uuid,
         worker: &str,
@@ -139,7 +141,7 @@ impl SqlCatalog {
         tx.commit().await.map_err(db)
     }
 
-    pub(crate) async fn complete_job_impl(
+    async fn complete_job(
         &self,
         job: Uuid,
         worker: &str,
@@ -177,7 +179,7 @@ impl SqlCatalog {
         tx.commit().await.map_err(db)
     }
 
-    pub(crate) async fn fail_job_impl(
+    async fn fail_job(
         &self,
         job: Uuid,
         worker: &str,

@@ -110,7 +110,7 @@ pub(crate) async fn list(
     })
 }
 
-/// Best sellers (see `CatalogStore::best_sellers`): the units sold per product since `since`,
+/// Best sellers (see `ProductReads::best_sellers`): the units sold per product since `since`,
 /// summed in the database, joined to the products still for sale.
 pub(crate) async fn best_sellers(
     conn: &mut AnyConnection,

@@ -2,7 +2,8 @@
 //! from 0 in insertion order; the product row is locked first, so two concurrent uploads cannot
 //! claim the same position. Visibility is one portable aggregate over media joined to products.
 
-use showroom_store::{AssetVisibility, ContentHash, Media, NewMedia, StoreError};
+use async_trait::async_trait;
+use showroom_store::{AssetVisibility, ContentHash, Media, MediaStore, NewMedia, StoreError};
 use uuid::Uuid;
 
 use crate::error::{db, on_write};
@@ -10,12 +11,9 @@ use crate::rows::{self, MEDIA_COLUMNS};
 use crate::sql::now_millis;
 use crate::SqlCatalog;
 
-impl SqlCatalog {
-    pub(crate) async fn add_media_impl(
-        &self,
-        product_id: Uuid,
-        new: NewMedia,
-    ) -> Result<Media, StoreError> {
+#[async_trait]
+impl MediaStore for SqlCatalog {
+    async fn add_media(&self, product_id: Uuid, new: NewMedia) -> Result<Media, StoreError> {
         let mut tx = self.begin_write().await?;
         self.lock_product(&mut tx, product_id).await?;
         let next = sqlx::query("SELECT CAST(COALESCE(MAX(position) + 1, 0) AS BIGINT) AS next FROM media WHERE product_id = $1")
@@ -51,10 +49,7 @@ impl SqlCatalog {
         Ok(media)
     }
 
-    pub(crate) async fn asset_visibility_impl(
-        &self,
-        hash: &ContentHash,
-    ) -> Result<AssetVisibility, StoreError> {
+    async fn asset_visibility(&self, hash: &ContentHash) -> Result<AssetVisibility, StoreError> {
         let row = sqlx::query(
             "SELECT CAST(COUNT(*) AS BIGINT) AS uses, \
              CAST(COALESCE(SUM(CASE WHEN p.status = 'published' THEN 1 ELSE 0 END), 0) AS BIGINT) AS published \

@@ -1,14 +1,20 @@
-//! Staff's order list: [`OrderQuery`] → one keyset-paginated `SELECT`, newest number first.
+//! The order reads ([`OrderReads`]): one order by id, number or payment reference, a shopper's
+//! orders, an order's history, and staff's order list: [`OrderQuery`] → one keyset-paginated
+//! `SELECT`, newest number first.
 //!
 //! The search text is matched as an order number when it reads as one (`SR-000042`, `42`) and
 //! always as a case-insensitive substring of the normalized email; `%`, `_` and `\` in it are
 //! escaped, so it is only ever literal text. Every value is a bind parameter.
 
-use showroom_domain::OrderNumber;
-use showroom_store::{Order, OrderQuery, StoreError};
+use async_trait::async_trait;
+use showroom_domain::{Email, OrderNumber};
+use showroom_store::{Order, OrderHistoryEntry, OrderQuery, OrderReads, StoreError};
+
+use sqlx::AnyConnection;
+use uuid::Uuid;
 
 use crate::error::db;
-use crate::order_rows::{self, ORDER_COLUMNS};
+use crate::order_rows::{self, OrderKey, ORDER_COLUMNS};
 use crate::SqlCatalog;
 
 /// The most characters of search text used; longer text cannot be in an email anyway.
@@ -20,11 +26,9 @@ enum Bind {
     Int(i64),
 }
 
-impl SqlCatalog {
-    pub(crate) async fn list_orders_impl(
-        &self,
-        query: &OrderQuery,
-    ) -> Result<Vec<Order>, StoreError> {
+#[async_trait]
+impl OrderReads for SqlCatalog {
+    async fn list_orders(&self, query: &OrderQuery) -> Result<Vec<Order>, StoreError> {
         let mut conditions = Vec::new();
         let mut binds = Vec::new();
         if let Some(state) = query.state {
@@ -73,6 +77,52 @@ impl SqlCatalog {
         }
         Ok(orders)
     }
+
+    async fn order_by_payment_ref(&self, payment_ref: &str) -> Result<Option<Order>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        let sql = format!(
+            "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.payment_ref = $1 \
+             ORDER BY o.number DESC LIMIT 1"
+        );
+        let Some(row) = sqlx::query(&sql)
+            .bind(payment_ref.trim())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?
+        else {
+            return Ok(None);
+        };
+        order_rows::order(&mut conn, &row).await.map(Some)
+    }
+
+    async fn order_by_id(&self, id: Uuid) -> Result<Option<Order>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        order_rows::order_by(&mut conn, OrderKey::Id(id)).await
+    }
+
+    async fn order_by_number(&self, number: OrderNumber) -> Result<Option<Order>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        order_rows::order_by(&mut conn, OrderKey::Number(number)).await
+    }
+
+    async fn orders_for_email(&self, email: &Email, limit: u32) -> Result<Vec<Order>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        orders_where(&mut conn, "email_key", email.normalized().to_owned(), limit).await
+    }
+
+    async fn orders_for_customer(
+        &self,
+        customer_id: Uuid,
+        limit: u32,
+    ) -> Result<Vec<Order>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        orders_where(&mut conn, "customer_id", customer_id.to_string(), limit).await
+    }
+
+    async fn order_history(&self, id: Uuid) -> Result<Vec<OrderHistoryEntry>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        order_rows::history(&mut conn, id).await
+    }
 }
 
 /// Adds a bound value and returns its placeholder.
@@ -91,4 +141,28 @@ fn escape_like(text: &str) -> String {
         escaped.push(c);
     }
     escaped
+}
+
+/// The newest orders whose `column` equals `value`: an email key or a customer id.
+async fn orders_where(
+    conn: &mut AnyConnection,
+    column: &str,
+    value: String,
+    limit: u32,
+) -> Result<Vec<Order>, StoreError> {
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.{column} = $1 \
+         ORDER BY o.number DESC LIMIT $2"
+    );
+    let found = sqlx::query(&sql)
+        .bind(value)
+        .bind(i64::from(limit.clamp(1, 100)))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?;
+    let mut orders = Vec::with_capacity(found.len());
+    for row in &found {
+        orders.push(order_rows::order(conn, row).await?);
+    }
+    Ok(orders)
 }

@@ -1,5 +1,5 @@
-//! An order's life after checkout: payment, fulfilment, release, the sweeper's list, and the
-//! reads.
+//! An order's life after checkout: payment, fulfilment, release and the sweeper's list
+//! ([`OrderStateStore`]). The reads are in `order_list.rs`.
 //!
 //! Every state change is one write transaction that (1) locks the order row, (2) reads it and
 //! asks the domain's [`transition`] what the event does, (3) writes the new state with a
@@ -10,15 +10,14 @@
 //! committed. A refused transition is `Conflict { field: "state" }` and writes nothing, so a
 //! duplicated webhook or a second release cannot sell or release stock twice.
 
-use showroom_domain::{
-    transition, Email, OrderEvent, OrderNumber, OrderProgress, OrderState, TrackingNumber,
-};
-use showroom_store::{Actor, Order, OrderHistoryEntry, ReleaseReason, StoreError};
+use async_trait::async_trait;
+use showroom_domain::{transition, OrderEvent, OrderProgress, OrderState, TrackingNumber};
+use showroom_store::{Actor, Order, OrderReads, OrderStateStore, ReleaseReason, StoreError};
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
 use crate::error::{corrupt, db};
-use crate::order_rows::{self, append_history, NewHistoryEntry, OrderKey, ORDER_COLUMNS};
+use crate::order_rows::{self, append_history, NewHistoryEntry};
 use crate::order_stock::{lock_products, move_stock, LineStock, StockMove};
 use crate::outbox;
 use crate::rows;
@@ -36,12 +35,9 @@ pub(crate) struct Step<'a> {
     pub(crate) payment_ref: Option<&'a str>,
 }
 
-impl SqlCatalog {
-    pub(crate) async fn mark_paid_impl(
-        &self,
-        order_id: Uuid,
-        payment_ref: &str,
-    ) -> Result<Order, StoreError> {
+#[async_trait]
+impl OrderStateStore for SqlCatalog {
+    async fn mark_paid(&self, order_id: Uuid, payment_ref: &str) -> Result<Order, StoreError> {
         let payment_ref = valid_payment_ref(payment_ref)?;
         self.apply(
             order_id,
@@ -55,11 +51,7 @@ impl SqlCatalog {
         .await
     }
 
-    pub(crate) async fn release_impl(
-        &self,
-        order_id: Uuid,
-        reason: ReleaseReason,
-    ) -> Result<Order, StoreError> {
+    async fn release(&self, order_id: Uuid, reason: ReleaseReason) -> Result<Order, StoreError> {
         let (event, actor, note) = match &reason {
             ReleaseReason::PaymentFailed { detail } => (
                 OrderEvent::PaymentFailed,
@@ -85,7 +77,7 @@ impl SqlCatalog {
         .await
     }
 
-    pub(crate) async fn fulfil_impl(
+    async fn fulfil(
         &self,
         order_id: Uuid,
         tracking: TrackingNumber,
@@ -124,14 +116,7 @@ impl SqlCatalog {
         Ok(order)
     }
 
-    async fn apply(&self, order_id: Uuid, step: Step<'_>) -> Result<Order, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let order = apply_in(&mut tx, order_id, step).await?;
-        tx.commit().await.map_err(db)?;
-        Ok(order)
-    }
-
-    pub(crate) async fn record_authorization_impl(
+    async fn record_authorization(
         &self,
         order_id: Uuid,
         payment_ref: &str,
@@ -149,7 +134,7 @@ impl SqlCatalog {
         .map_err(db)?
         .rows_affected();
         if written == 0 {
-            return match self.order_by_id_impl(order_id).await? {
+            return match self.order_by_id(order_id).await? {
                 None => Err(StoreError::NotFound { what: "order" }),
                 Some(order) => Err(StoreError::conflict(
                     "state",
@@ -160,31 +145,7 @@ impl SqlCatalog {
         Ok(())
     }
 
-    pub(crate) async fn order_by_payment_ref_impl(
-        &self,
-        payment_ref: &str,
-    ) -> Result<Option<Order>, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(db)?;
-        let sql = format!(
-            "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.payment_ref = $1 \
-             ORDER BY o.number DESC LIMIT 1"
-        );
-        let Some(row) = sqlx::query(&sql)
-            .bind(payment_ref.trim())
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(db)?
-        else {
-            return Ok(None);
-        };
-        order_rows::order(&mut conn, &row).await.map(Some)
-    }
-
-    pub(crate) async fn expired_reservations_impl(
-        &self,
-        now: i64,
-        limit: u32,
-    ) -> Result<Vec<Uuid>, StoreError> {
+    async fn expired_reservations(&self, now: i64, limit: u32) -> Result<Vec<Uuid>, StoreError> {
         let found = sqlx::query(
             "SELECT o.id FROM orders o WHERE o.reserved_until IS NOT NULL \
              AND o.reserved_until < $1 AND o.state = 'pending_payment' \
@@ -199,11 +160,7 @@ impl SqlCatalog {
         found.iter().map(|row| rows::uuid(row, "id")).collect()
     }
 
-    pub(crate) async fn mark_captured_impl(
-        &self,
-        order_id: Uuid,
-        payment_ref: &str,
-    ) -> Result<(), StoreError> {
+    async fn mark_captured(&self, order_id: Uuid, payment_ref: &str) -> Result<(), StoreError> {
         let payment_ref = valid_payment_ref(payment_ref)?;
         sqlx::query(
             "UPDATE orders SET captured_at = $2, payment_ref = $3 \
@@ -218,7 +175,7 @@ impl SqlCatalog {
         Ok(())
     }
 
-    pub(crate) async fn unrecorded_captures_impl(
+    async fn unrecorded_captures(
         &self,
         now: i64,
         limit: u32,
@@ -244,69 +201,15 @@ impl SqlCatalog {
             })
             .collect()
     }
-
-    pub(crate) async fn order_by_id_impl(&self, id: Uuid) -> Result<Option<Order>, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(db)?;
-        order_rows::order_by(&mut conn, OrderKey::Id(id)).await
-    }
-
-    pub(crate) async fn order_by_number_impl(
-        &self,
-        number: OrderNumber,
-    ) -> Result<Option<Order>, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(db)?;
-        order_rows::order_by(&mut conn, OrderKey::Number(number)).await
-    }
-
-    pub(crate) async fn orders_for_email_impl(
-        &self,
-        email: &Email,
-        limit: u32,
-    ) -> Result<Vec<Order>, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(db)?;
-        orders_where(&mut conn, "email_key", email.normalized().to_owned(), limit).await
-    }
-
-    pub(crate) async fn orders_for_customer_impl(
-        &self,
-        customer_id: Uuid,
-        limit: u32,
-    ) -> Result<Vec<Order>, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(db)?;
-        orders_where(&mut conn, "customer_id", customer_id.to_string(), limit).await
-    }
-
-    pub(crate) async fn order_history_impl(
-        &self,
-        id: Uuid,
-    ) -> Result<Vec<OrderHistoryEntry>, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(db)?;
-        order_rows::history(&mut conn, id).await
-    }
 }
 
-/// The newest orders whose `column` equals `value`: an email key or a customer id.
-async fn orders_where(
-    conn: &mut AnyConnection,
-    column: &str,
-    value: String,
-    limit: u32,
-) -> Result<Vec<Order>, StoreError> {
-    let sql = format!(
-        "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.{column} = $1 \
-         ORDER BY o.number DESC LIMIT $2"
-    );
-    let found = sqlx::query(&sql)
-        .bind(value)
-        .bind(i64::from(limit.clamp(1, 100)))
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db)?;
-    let mut orders = Vec::with_capacity(found.len());
-    for row in &found {
-        orders.push(order_rows::order(conn, row).await?);
+impl SqlCatalog {
+    async fn apply(&self, order_id: Uuid, step: Step<'_>) -> Result<Order, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let order = apply_in(&mut tx, order_id, step).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(order)
     }
-    Ok(orders)
 }
 
 /// Applies `step` inside the caller's write transaction (see the module docs); the caller

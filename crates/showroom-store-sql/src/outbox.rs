@@ -9,8 +9,9 @@
 
 use std::time::Duration;
 
+use async_trait::async_trait;
 use showroom_domain::{CustomerNotice, Money};
-use showroom_store::{render_order_mail, Order, OutboxMail, StoreError};
+use showroom_store::{render_order_mail, Order, OutboxMail, OutboxStore, StoreError};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use uuid::Uuid;
@@ -60,8 +61,9 @@ pub(crate) async fn enqueue(
     Ok(())
 }
 
-impl SqlCatalog {
-    pub(crate) async fn claim_mail_impl(
+#[async_trait]
+impl OutboxStore for SqlCatalog {
+    async fn claim_mail(
         &self,
         now: i64,
         lease: Duration,
@@ -98,7 +100,7 @@ impl SqlCatalog {
         Ok(claimed)
     }
 
-    pub(crate) async fn mark_mail_sent_impl(&self, id: Uuid) -> Result<(), StoreError> {
+    async fn mark_mail_sent(&self, id: Uuid) -> Result<(), StoreError> {
         // COALESCE keeps the first success when a mail whose lease ran out was sent twice.
         let done = sqlx::query(
             "UPDATE outbox SET sent_at = COALESCE(sent_at, $2), next_attempt_at = NULL \
@@ -112,7 +114,7 @@ impl SqlCatalog {
         found(done.rows_affected())
     }
 
-    pub(crate) async fn mark_mail_failed_impl(
+    async fn mark_mail_failed(
         &self,
         id: Uuid,
         error: &str,
@@ -137,10 +139,7 @@ impl SqlCatalog {
         found(done.rows_affected())
     }
 
-    pub(crate) async fn mail_for_order_impl(
-        &self,
-        order_id: Uuid,
-    ) -> Result<Vec<OutboxMail>, StoreError> {
+    async fn mail_for_order(&self, order_id: Uuid) -> Result<Vec<OutboxMail>, StoreError> {
         let found = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM outbox WHERE order_id = $1 ORDER BY created_at, id"
         ))

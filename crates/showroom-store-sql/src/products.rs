@@ -2,8 +2,9 @@
 //! search vocabulary and its listing columns change together in one transaction; changing the declared options is refused while a
 //! variant still uses a value the new options drop.
 
+use async_trait::async_trait;
 use showroom_domain::ProductStatus;
-use showroom_store::{NewProduct, Product, ProductPatch, StoreError};
+use showroom_store::{NewProduct, Product, ProductPatch, ProductStore, StoreError};
 use uuid::Uuid;
 
 use crate::error::{db, on_write};
@@ -15,8 +16,9 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Internal(Box::new(e)))
 }
 
-impl SqlCatalog {
-    pub(crate) async fn create_product_impl(&self, new: NewProduct) -> Result<Product, StoreError> {
+#[async_trait]
+impl ProductStore for SqlCatalog {
+    async fn create_product(&self, new: NewProduct) -> Result<Product, StoreError> {
         validate::options(&new.options)?;
         let id = Uuid::now_v7();
         let now = now_millis();
@@ -45,11 +47,7 @@ impl SqlCatalog {
         Ok(product)
     }
 
-    pub(crate) async fn update_product_impl(
-        &self,
-        id: Uuid,
-        patch: ProductPatch,
-    ) -> Result<Product, StoreError> {
+    async fn update_product(&self, id: Uuid, patch: ProductPatch) -> Result<Product, StoreError> {
         if let Some(options) = &patch.options {
             validate::options(options)?;
         }
@@ -92,7 +90,7 @@ impl SqlCatalog {
         Ok(product)
     }
 
-    pub(crate) async fn set_product_status_impl(
+    async fn set_product_status(
         &self,
         id: Uuid,
         status: ProductStatus,

@@ -1,16 +1,73 @@
 //! Loading whole products and their parts. Every function takes a connection, so writes can read
 //! back what they wrote inside their own transaction and plain reads can use a pooled connection.
 //! Variants come sorted by creation, media by position, options in their declared order.
+//!
+//! [`ProductReads`] is implemented here: single products with these functions, listings, best
+//! sellers and facets with those of `listing.rs` and `facets.rs`.
 
 use std::collections::{BTreeMap, HashMap};
 
-use showroom_store::{Media, Product, StoreError, Variant};
-use sqlx::AnyConnection;
+use async_trait::async_trait;
+use showroom_domain::Slug;
+use showroom_store::{
+    Media, Page, Product, ProductFacets, ProductQuery, ProductReads, ProductSummary, StoreError,
+    Variant,
+};
+use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
 use crate::error::db;
 use crate::rows::{self, MEDIA_COLUMNS, PRODUCT_COLUMNS, VARIANT_COLUMNS};
 use crate::sql::{in_list, Sql};
+use crate::SqlCatalog;
+
+#[async_trait]
+impl ProductReads for SqlCatalog {
+    async fn list_products(
+        &self,
+        query: &ProductQuery,
+    ) -> Result<Page<ProductSummary>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        crate::listing::list(&mut conn, self.dialect.as_ref(), query).await
+    }
+
+    async fn product_facets(
+        &self,
+        query: &ProductQuery,
+        band_starts: &[i64],
+    ) -> Result<ProductFacets, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        crate::facets::facets(&mut conn, self.dialect.as_ref(), query, band_starts).await
+    }
+
+    async fn best_sellers(
+        &self,
+        since: i64,
+        limit: u32,
+    ) -> Result<Vec<ProductSummary>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        crate::listing::best_sellers(&mut conn, since, limit).await
+    }
+
+    async fn product_by_slug(&self, slug: &Slug) -> Result<Option<Product>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        product(&mut conn, ProductKey::Slug(slug.as_str())).await
+    }
+
+    async fn product_by_id(&self, id: Uuid) -> Result<Option<Product>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        product(&mut conn, ProductKey::Id(id)).await
+    }
+
+    async fn count_products(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM products")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        row.try_get("n")
+            .map_err(|e| StoreError::Internal(Box::new(e)))
+    }
+}
 
 /// Which unique column finds the product.
 pub(crate) enum ProductKey<'a> {

@@ -4,8 +4,11 @@
 //! pending refunds") and its completion see every other refund of the order that committed
 //! before them, on SQLite (one writer) and PostgreSQL (row lock) alike.
 
+use async_trait::async_trait;
 use showroom_domain::{transition, IllegalTransition, Money, OrderEvent};
-use showroom_store::{Actor, NewRefund, Order, Refund, RefundKind, RefundState, StoreError};
+use showroom_store::{
+    Actor, NewRefund, Order, Refund, RefundKind, RefundState, RefundStore, StoreError,
+};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use uuid::Uuid;
@@ -20,8 +23,9 @@ use showroom_store::refunds::MAX_REFUND_REASON;
 const REFUND_COLUMNS: &str = "id, order_id, key, kind, amount_minor, currency, state, reason, \
      actor, provider_ref, failure, created_at, updated_at";
 
-impl SqlCatalog {
-    pub(crate) async fn begin_refund_impl(
+#[async_trait]
+impl RefundStore for SqlCatalog {
+    async fn begin_refund(
         &self,
         order_id: Uuid,
         new: NewRefund,
@@ -80,7 +84,7 @@ impl SqlCatalog {
         Ok((refund, true))
     }
 
-    pub(crate) async fn complete_refund_impl(
+    async fn complete_refund(
         &self,
         refund_id: Uuid,
         provider_ref: &str,
@@ -144,11 +148,7 @@ impl SqlCatalog {
         Ok((refund, order))
     }
 
-    pub(crate) async fn fail_refund_impl(
-        &self,
-        refund_id: Uuid,
-        failure: &str,
-    ) -> Result<Refund, StoreError> {
+    async fn fail_refund(&self, refund_id: Uuid, failure: &str) -> Result<Refund, StoreError> {
         let failure = truncate(failure.trim());
         let mut tx = self.begin_write().await?;
         let changed = sqlx::query(
@@ -173,10 +173,7 @@ impl SqlCatalog {
         Ok(refund)
     }
 
-    pub(crate) async fn refunds_for_order_impl(
-        &self,
-        order_id: Uuid,
-    ) -> Result<Vec<Refund>, StoreError> {
+    async fn refunds_for_order(&self, order_id: Uuid) -> Result<Vec<Refund>, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         refunds_of(&mut conn, order_id).await
     }

@@ -3,18 +3,16 @@
 
 use std::time::Duration;
 
-use showroom_store::{SessionRecord, StoreError};
+use async_trait::async_trait;
+use showroom_store::{LoginSessionStore, SessionRecord, StoreError};
 
 use crate::error::db;
 use crate::rows::get;
 use crate::SqlCatalog;
 
-impl SqlCatalog {
-    pub(crate) async fn load_session_impl(
-        &self,
-        id: &str,
-        now: i64,
-    ) -> Result<Option<SessionRecord>, StoreError> {
+#[async_trait]
+impl LoginSessionStore for SqlCatalog {
+    async fn load_session(&self, id: &str, now: i64) -> Result<Option<SessionRecord>, StoreError> {
         let row =
             sqlx::query("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
                 .bind(id)
@@ -31,11 +29,7 @@ impl SqlCatalog {
         .transpose()
     }
 
-    pub(crate) async fn save_session_impl(
-        &self,
-        id: &str,
-        record: &SessionRecord,
-    ) -> Result<(), StoreError> {
+    async fn save_session(&self, id: &str, record: &SessionRecord) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
@@ -49,11 +43,7 @@ impl SqlCatalog {
         Ok(())
     }
 
-    pub(crate) async fn create_session_impl(
-        &self,
-        id: &str,
-        record: &SessionRecord,
-    ) -> Result<bool, StoreError> {
+    async fn create_session(&self, id: &str, record: &SessionRecord) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO NOTHING",
@@ -67,7 +57,7 @@ impl SqlCatalog {
         Ok(done.rows_affected() == 1)
     }
 
-    pub(crate) async fn delete_session_impl(&self, id: &str) -> Result<(), StoreError> {
+    async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
@@ -76,7 +66,7 @@ impl SqlCatalog {
         Ok(())
     }
 
-    pub(crate) async fn sweep_sessions_impl(&self, now: i64) -> Result<u64, StoreError> {
+    async fn sweep_sessions(&self, now: i64) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now)
             .execute(&self.pool)
@@ -87,7 +77,7 @@ impl SqlCatalog {
 
     /// One upsert: a failure inside the window adds one, the first failure after it starts a
     /// new window at one.
-    pub(crate) async fn record_login_failure_impl(
+    async fn record_login_failure(
         &self,
         key: &str,
         now: i64,
@@ -113,7 +103,7 @@ impl SqlCatalog {
         Ok(u32::try_from(failures).unwrap_or(u32::MAX))
     }
 
-    pub(crate) async fn login_failures_impl(
+    async fn login_failures(
         &self,
         key: &str,
         now: i64,
@@ -137,7 +127,7 @@ impl SqlCatalog {
         ))
     }
 
-    pub(crate) async fn forgive_login_failure_impl(&self, key: &str) -> Result<(), StoreError> {
+    async fn forgive_login_failure(&self, key: &str) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0",
         )
@@ -148,7 +138,7 @@ impl SqlCatalog {
         Ok(())
     }
 
-    pub(crate) async fn sweep_login_failures_impl(&self, before: i64) -> Result<u64, StoreError> {
+    async fn sweep_login_failures(&self, before: i64) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM login_failures WHERE window_start_at < $1")
             .bind(before)
             .execute(&self.pool)
@@ -157,7 +147,7 @@ impl SqlCatalog {
         Ok(done.rows_affected())
     }
 
-    pub(crate) async fn clear_login_failures_impl(&self, key: &str) -> Result<(), StoreError> {
+    async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM login_failures WHERE key = $1")
             .bind(key)
             .execute(&self.pool)

@@ -7,8 +7,9 @@
 
 use std::collections::BTreeMap;
 
+use async_trait::async_trait;
 use showroom_domain::Money;
-use showroom_store::{NewVariant, StoreError, Variant, VariantPatch};
+use showroom_store::{NewVariant, StoreError, Variant, VariantPatch, VariantStore};
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
@@ -21,12 +22,9 @@ use crate::{validate, SqlCatalog};
 /// far from overflowing a BIGINT on either engine.
 const MAX_DELTA: i64 = 1_000_000_000_000;
 
-impl SqlCatalog {
-    pub(crate) async fn add_variant_impl(
-        &self,
-        product_id: Uuid,
-        new: NewVariant,
-    ) -> Result<Variant, StoreError> {
+#[async_trait]
+impl VariantStore for SqlCatalog {
+    async fn add_variant(&self, product_id: Uuid, new: NewVariant) -> Result<Variant, StoreError> {
         let mut tx = self.begin_write().await?;
         self.lock_product(&mut tx, product_id).await?;
         let product = read::product(&mut tx, ProductKey::Id(product_id))
@@ -60,7 +58,7 @@ impl SqlCatalog {
         Ok(variant)
     }
 
-    pub(crate) async fn update_variant_impl(
+    async fn update_variant(
         &self,
         variant_id: Uuid,
         patch: VariantPatch,
@@ -103,11 +101,7 @@ impl SqlCatalog {
         Ok(variant)
     }
 
-    pub(crate) async fn adjust_inventory_impl(
-        &self,
-        variant_id: Uuid,
-        delta: i64,
-    ) -> Result<Variant, StoreError> {
+    async fn adjust_inventory(&self, variant_id: Uuid, delta: i64) -> Result<Variant, StoreError> {
         if delta.abs() > MAX_DELTA {
             return Err(StoreError::invalid(
                 "delta",
@@ -136,6 +130,38 @@ impl SqlCatalog {
         let variant = written_variant(&mut tx, variant_id).await?;
         tx.commit().await.map_err(db)?;
         Ok(variant)
+    }
+
+    async fn link_material_variants(
+        &self,
+        product_id: Uuid,
+        names: &[String],
+    ) -> Result<Vec<Variant>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        self.lock_product(&mut tx, product_id).await?;
+        let product = read::written_product(&mut tx, product_id).await?;
+        let option_order: Vec<&str> = product.options.iter().map(|o| o.name.as_str()).collect();
+        for variant in &product.variants {
+            if variant.material_variant.is_some() {
+                continue;
+            }
+            // Options in the product's order, so `Color` (usually first) wins over `Size`.
+            let picked = option_order
+                .iter()
+                .filter_map(|option| variant.option_values.get(*option))
+                .find_map(|value| names.iter().find(|name| name.eq_ignore_ascii_case(value)));
+            if let Some(name) = picked {
+                sqlx::query("UPDATE variants SET material_variant = $2 WHERE id = $1")
+                    .bind(variant.id.to_string())
+                    .bind(name.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            }
+        }
+        let linked = read::written_product(&mut tx, product_id).await?.variants;
+        tx.commit().await.map_err(db)?;
+        Ok(linked)
     }
 }
 
@@ -215,38 +241,4 @@ pub(crate) async fn recompute_listing(
     .await
     .map_err(db)?;
     Ok(())
-}
-
-impl SqlCatalog {
-    pub(crate) async fn link_material_variants_impl(
-        &self,
-        product_id: Uuid,
-        names: &[String],
-    ) -> Result<Vec<Variant>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        self.lock_product(&mut tx, product_id).await?;
-        let product = read::written_product(&mut tx, product_id).await?;
-        let option_order: Vec<&str> = product.options.iter().map(|o| o.name.as_str()).collect();
-        for variant in &product.variants {
-            if variant.material_variant.is_some() {
-                continue;
-            }
-            // Options in the product's order, so `Color` (usually first) wins over `Size`.
-            let picked = option_order
-                .iter()
-                .filter_map(|option| variant.option_values.get(*option))
-                .find_map(|value| names.iter().find(|name| name.eq_ignore_ascii_case(value)));
-            if let Some(name) = picked {
-                sqlx::query("UPDATE variants SET material_variant = $2 WHERE id = $1")
-                    .bind(variant.id.to_string())
-                    .bind(name.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db)?;
-            }
-        }
-        let linked = read::written_product(&mut tx, product_id).await?.variants;
-        tx.commit().await.map_err(db)?;
-        Ok(linked)
-    }
 }

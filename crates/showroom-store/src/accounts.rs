@@ -8,7 +8,7 @@
 //! `Conflict { field: "email" }`.
 //!
 //! The login throttle counts failures per key in a fixed window shared by every instance:
-//! [`AccountStore::record_login_failure`] is one atomic upsert, so concurrent guesses cannot
+//! [`LoginSessionStore::record_login_failure`] is one atomic upsert, so concurrent guesses cannot
 //! slip past the count.
 
 use std::fmt;
@@ -113,20 +113,26 @@ pub struct SessionRecord {
     pub expires_at: i64,
 }
 
+/// Customers, staff and API tokens. Guarantees that an email has at most one account of each
+/// kind (by its normalized form) and that the shop never loses its last active admin.
 #[async_trait]
-pub trait AccountStore: Send + Sync + 'static {
+pub trait AccountRecordStore: Send + Sync + 'static {
     /// `Conflict { field: "email" }` when the address already has an account.
     async fn create_customer(
         &self,
         email: &Email,
         password_hash: &str,
     ) -> Result<Customer, StoreError>;
+
     async fn customer(&self, id: Uuid) -> Result<Option<Customer>, StoreError>;
+
     async fn customer_login(
         &self,
         email: &Email,
     ) -> Result<Option<WithPasswordHash<Customer>>, StoreError>;
+
     async fn customer_password_hash(&self, id: Uuid) -> Result<Option<String>, StoreError>;
+
     /// `NotFound` for an unknown customer.
     async fn set_customer_password(&self, id: Uuid, password_hash: &str) -> Result<(), StoreError>;
 
@@ -137,13 +143,17 @@ pub trait AccountStore: Send + Sync + 'static {
         password_hash: &str,
         role: StaffRole,
     ) -> Result<StaffMember, StoreError>;
+
     async fn staff_member(&self, id: Uuid) -> Result<Option<StaffMember>, StoreError>;
+
     async fn staff_login(
         &self,
         email: &Email,
     ) -> Result<Option<WithPasswordHash<StaffMember>>, StoreError>;
+
     /// Every member, oldest first.
     async fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError>;
+
     /// Changes role and/or active flag. Refuses (`Conflict { field: "role" }`) a change that
     /// would leave the shop without an active admin.
     async fn update_staff(
@@ -152,23 +162,36 @@ pub trait AccountStore: Send + Sync + 'static {
         role: Option<StaffRole>,
         active: Option<bool>,
     ) -> Result<StaffMember, StoreError>;
+
     async fn count_staff(&self) -> Result<i64, StoreError>;
 
     async fn create_api_token(&self, new: NewApiToken) -> Result<ApiTokenRecord, StoreError>;
+
     /// The token with this hash if it is not revoked; records that it was used.
     async fn use_api_token(&self, token_hash: &str) -> Result<Option<ApiTokenRecord>, StoreError>;
+
     /// Every token, newest first, revoked ones included.
     async fn list_api_tokens(&self) -> Result<Vec<ApiTokenRecord>, StoreError>;
+
     /// `NotFound` for an unknown token; revoking twice keeps the first time.
     async fn revoke_api_token(&self, id: Uuid) -> Result<ApiTokenRecord, StoreError>;
+}
 
+/// The cookie sessions' records and the login throttle's counters: short statements on small
+/// tables, each one atomic on its own, shared by every instance.
+#[async_trait]
+pub trait LoginSessionStore: Send + Sync + 'static {
     /// The record if it exists and has not expired at `now` (Unix ms).
     async fn load_session(&self, id: &str, now: i64) -> Result<Option<SessionRecord>, StoreError>;
+
     /// Inserts or replaces.
     async fn save_session(&self, id: &str, record: &SessionRecord) -> Result<(), StoreError>;
+
     /// Inserts only; `false` when the id is taken (the caller draws another).
     async fn create_session(&self, id: &str, record: &SessionRecord) -> Result<bool, StoreError>;
+
     async fn delete_session(&self, id: &str) -> Result<(), StoreError>;
+
     /// Deletes sessions expired before `now`; returns how many.
     async fn sweep_sessions(&self, now: i64) -> Result<u64, StoreError>;
 
@@ -180,6 +203,7 @@ pub trait AccountStore: Send + Sync + 'static {
         now: i64,
         window: Duration,
     ) -> Result<u32, StoreError>;
+
     /// Failures of `key` in its current window, and when that window ends (Unix ms).
     async fn login_failures(
         &self,
@@ -187,11 +211,21 @@ pub trait AccountStore: Send + Sync + 'static {
         now: i64,
         window: Duration,
     ) -> Result<(u32, i64), StoreError>;
+
     /// Forgets the failures of `key` (after a successful login).
     async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError>;
+
     /// Takes one counted attempt of `key` back (a login counted before its password was
     /// checked turned out right); never below zero.
     async fn forgive_login_failure(&self, key: &str) -> Result<(), StoreError>;
+
     /// Deletes the counts of windows that started before `before` (Unix ms); returns how many.
     async fn sweep_login_failures(&self, before: i64) -> Result<u64, StoreError>;
 }
+
+/// Everything about accounts: the records ([`AccountRecordStore`]) and the sessions and login
+/// throttle ([`LoginSessionStore`]). It has no methods of its own; [`crate::DynAccountStore`]
+/// names it, and every type that implements both implements it.
+pub trait AccountStore: AccountRecordStore + LoginSessionStore + Send + Sync + 'static {}
+
+impl<T> AccountStore for T where T: AccountRecordStore + LoginSessionStore + ?Sized {}

@@ -130,7 +130,9 @@ pub enum FailureKind {
     Retryable { backoff: Duration },
 }
 
-/// Upload records and the processing queue.
+/// Upload records. Guarantees one record per content hash (registering the same bytes again
+/// finds the first record) and that an asset is queued for processing in the same transaction
+/// that records it.
 #[async_trait]
 pub trait AssetStore: Send + Sync + 'static {
     /// Records an upload and queues its processing job in one transaction. When the hash is
@@ -153,7 +155,12 @@ pub trait AssetStore: Send + Sync + 'static {
         hash: &ContentHash,
         max_attempts: u32,
     ) -> Result<AssetRecord, StoreError>;
+}
 
+/// The processing queue the workers take jobs from, under a lease (see the module docs). Only
+/// the holder of a job's current lease can report progress on, finish or fail it.
+#[async_trait]
+pub trait JobQueue: Send + Sync + 'static {
     /// Takes the oldest due job — queued and past its backoff, or running with an expired lease
     /// — for `lease`. Jobs out of attempts are failed on the way. `None` when nothing is due.
     async fn claim_job(

@@ -1,16 +1,21 @@
-//! The catalog storage trait. Every method is one transaction: a call either happens whole or
-//! not at all. Unique fields (slugs, SKUs) come back as [`StoreError::Conflict`] naming the field.
-//! Derived listing data (price range, available units) is kept current by the same transaction
-//! that changes a variant or its stock.
+//! The catalog storage traits, one per area — categories ([`CategoryStore`]), product writes
+//! ([`ProductStore`]), variants and their stock ([`VariantStore`]), media ([`MediaStore`]) and
+//! product reads ([`ProductReads`]) — plus the backend's health ([`StoreHealth`]) and
+//! [`CatalogStore`], the bundle of every storage area that a backend provides.
+//!
+//! Every method is one transaction: a call either happens whole or not at all. Unique fields
+//! (slugs, SKUs) come back as [`StoreError::Conflict`] naming the field. Derived listing data
+//! (price range, available units) is kept current by the same transaction that changes a variant
+//! or its stock.
 
 use async_trait::async_trait;
 use showroom_domain::{ProductStatus, Slug};
 use uuid::Uuid;
 
 use crate::{
-    AccountStore, AssetStore, CartStore, Category, CategoryPatch, ContentHash, DashboardStore,
-    DiscountStore, ImportOutcome, ImportProduct, Media, NewCategory, NewMedia, NewProduct,
-    NewVariant, OrderStore, OutboxStore, Page, Product, ProductFacets, ProductPatch, ProductQuery,
+    AccountStore, AssetStore, CartStore, CatalogImportStore, Category, CategoryPatch, ContentHash,
+    DashboardStore, DiscountStore, JobQueue, Media, NewCategory, NewMedia, NewProduct, NewVariant,
+    OrderStore, OutboxStore, Page, Product, ProductFacets, ProductPatch, ProductQuery,
     ProductSummary, SharedKeyStore, StoreError, Variant, VariantPatch,
 };
 
@@ -53,31 +58,20 @@ impl AssetVisibility {
     }
 }
 
+/// The backend itself: a liveness probe and pool figures. Says nothing about any one area.
 #[async_trait]
-/// Every backend also keeps the asset records and processing queue ([`AssetStore`]) and the
-/// orders ([`OrderStore`]) and the carts ([`CartStore`]) and the mail outbox ([`OutboxStore`])
-/// and the dashboard's figures ([`DashboardStore`]) and the keys all instances share
-/// ([`SharedKeyStore`]),
-/// so an `Arc<dyn CatalogStore>` upcasts to an `Arc<dyn AssetStore>` or an `Arc<dyn OrderStore>`.
-pub trait CatalogStore:
-    AccountStore
-    + AssetStore
-    + OrderStore
-    + CartStore
-    + DiscountStore
-    + DashboardStore
-    + OutboxStore
-    + SharedKeyStore
-    + Send
-    + Sync
-    + 'static
-{
+pub trait StoreHealth: Send + Sync + 'static {
     /// A cheap round trip, for `/readyz`.
     async fn ping(&self) -> Result<(), StoreError>;
     fn pool_stats(&self) -> PoolStats;
     /// `"sqlite"` or `"postgres"`, for logs and `/readyz`.
     fn backend_name(&self) -> &'static str;
+}
 
+/// The category tree. Guarantees the tree stays a tree: a parent must exist and a move that
+/// would make a cycle is refused.
+#[async_trait]
+pub trait CategoryStore: Send + Sync + 'static {
     /// Every category, sorted by name; see [`crate::build_category_tree`].
     async fn list_categories(&self) -> Result<Vec<Category>, StoreError>;
     /// `Invalid { field: "parent_id" }` for an unknown parent.
@@ -85,7 +79,12 @@ pub trait CatalogStore:
     /// `Invalid { field: "parent_id" }` when the move would make a cycle.
     async fn update_category(&self, id: Uuid, patch: CategoryPatch)
         -> Result<Category, StoreError>;
+}
 
+/// Reads of the catalog's products: listings, facets, best sellers and single products. Never
+/// writes and takes no lock.
+#[async_trait]
+pub trait ProductReads: Send + Sync + 'static {
     async fn list_products(&self, query: &ProductQuery)
         -> Result<Page<ProductSummary>, StoreError>;
     /// Counts per category, option value and price band of the products matching `query`'s
@@ -107,7 +106,12 @@ pub trait CatalogStore:
     async fn product_by_slug(&self, slug: &Slug) -> Result<Option<Product>, StoreError>;
     async fn product_by_id(&self, id: Uuid) -> Result<Option<Product>, StoreError>;
     async fn count_products(&self) -> Result<i64, StoreError>;
+}
 
+/// Writes of a product's own fields and status, each one write transaction. A slug another
+/// product has is `Conflict { field: "slug" }`.
+#[async_trait]
+pub trait ProductStore: Send + Sync + 'static {
     /// `Invalid { field: "category_id" }` for an unknown category.
     async fn create_product(&self, new: NewProduct) -> Result<Product, StoreError>;
     async fn update_product(&self, id: Uuid, patch: ProductPatch) -> Result<Product, StoreError>;
@@ -116,7 +120,13 @@ pub trait CatalogStore:
         id: Uuid,
         status: ProductStatus,
     ) -> Result<Product, StoreError>;
+}
 
+/// Variants and their stock. Every write locks the owning product first; a write that changes a
+/// price or the stock recomputes the product's listing data (price range, available units) in the
+/// same transaction, and stock never falls below zero or below the reserved units.
+#[async_trait]
+pub trait VariantStore: Send + Sync + 'static {
     /// Option values must name the product's options and their values
     /// (`Invalid { field: "option_values" }` otherwise).
     async fn add_variant(&self, product_id: Uuid, new: NewVariant) -> Result<Variant, StoreError>;
@@ -138,30 +148,64 @@ pub trait CatalogStore:
         product_id: Uuid,
         names: &[String],
     ) -> Result<Vec<Variant>, StoreError>;
+}
 
+/// A product's media gallery, and who may see the files media point at.
+#[async_trait]
+pub trait MediaStore: Send + Sync + 'static {
     /// Appends a media item at the end of the product's gallery.
     async fn add_media(&self, product_id: Uuid, new: NewMedia) -> Result<Media, StoreError>;
 
     /// Whether the asset at `hash` is shown by a published product (any of its files: the
     /// model, its posters and USDZ share the address). One read, no lock.
     async fn asset_visibility(&self, hash: &ContentHash) -> Result<AssetVisibility, StoreError>;
+}
 
-    /// Writes a batch of imported products in one transaction, each created or updated by its
-    /// slug and its variants by SKU (see [`ImportOutcome`]); one outcome per product, in order.
-    /// A product refused for its content (a SKU another product owns, a price in another currency
-    /// than its stored variants, option values it does not declare, duplicated SKUs) is skipped
-    /// and the rest written. An `Err` means nothing of the batch was written. Categories must
-    /// exist (`Invalid { field: "category_id" }` otherwise, failing the batch).
-    async fn import_products(
-        &self,
-        batch: &[ImportProduct],
-    ) -> Result<Vec<ImportOutcome>, StoreError>;
+/// Every storage area at once: what a backend provides and what [`crate::DynCatalogStore`]
+/// names. It has no methods of its own; each area's trait (see [`crate::prelude`]) carries them,
+/// so an `Arc<dyn CatalogStore>` upcasts to the narrow handle a service needs (an
+/// `Arc<dyn OrderStore>`, an `Arc<dyn JobQueue>`, …). Implemented for every type that implements
+/// every area.
+pub trait CatalogStore:
+    StoreHealth
+    + CategoryStore
+    + ProductReads
+    + ProductStore
+    + VariantStore
+    + MediaStore
+    + CatalogImportStore
+    + AccountStore
+    + AssetStore
+    + JobQueue
+    + OrderStore
+    + CartStore
+    + DiscountStore
+    + DashboardStore
+    + OutboxStore
+    + SharedKeyStore
+    + Send
+    + Sync
+    + 'static
+{
+}
 
-    /// Whole products of every status in id order, starting after `after`: the export walks the
-    /// catalog with it. `limit` is clamped to 1..=[`crate::MAX_PAGE_SIZE`].
-    async fn export_products(
-        &self,
-        after: Option<Uuid>,
-        limit: u32,
-    ) -> Result<Vec<Product>, StoreError>;
+impl<T> CatalogStore for T where
+    T: StoreHealth
+        + CategoryStore
+        + ProductReads
+        + ProductStore
+        + VariantStore
+        + MediaStore
+        + CatalogImportStore
+        + AccountStore
+        + AssetStore
+        + JobQueue
+        + OrderStore
+        + CartStore
+        + DiscountStore
+        + DashboardStore
+        + OutboxStore
+        + SharedKeyStore
+        + ?Sized
+{
 }

@@ -1,6 +1,6 @@
 //! Discount codes as the shop keeps them: the domain's [`Discount`] (its value and rules) plus
 //! how often it was used and whether it is switched on. The checkout
-//! ([`crate::OrderStore::place_order`]) checks a code and counts its use inside its own
+//! ([`crate::CheckoutStore::place_order`]) checks a code and counts its use inside its own
 //! transaction; this trait is how staff manage the codes and how a cart previews one.
 
 use async_trait::async_trait;

@@ -1,6 +1,6 @@
 //! Orders: checkout that cannot oversell, retried safely, and the order's life after it.
 //!
-//! [`OrderStore::place_order`] is the checkout. In **one transaction** it records the idempotency
+//! [`CheckoutStore::place_order`] is the checkout. In **one transaction** it records the idempotency
 //! key, reserves every line's units with a conditional update (`reserved + q <= on_hand`, so stock
 //! available to sell never goes below zero, whatever the concurrency), snapshots the lines (title,
 //! SKU and the variant's *current* unit price: prices are always the server's), prices them with
@@ -19,14 +19,14 @@
 //! transaction, and refuses an illegal step with
 //! `Conflict { field: "state" }` (also when two calls race for the same step: one wins):
 //!
-//! - [`OrderStore::mark_paid`]: the reserved units leave the shelf (`on_hand -= q`,
+//! - [`OrderStateStore::mark_paid`]: the reserved units leave the shelf (`on_hand -= q`,
 //!   `reserved -= q`);
-//! - [`OrderStore::release`]: declined, failed, expired or cancelled; a pending order's
+//! - [`OrderStateStore::release`]: declined, failed, expired or cancelled; a pending order's
 //!   reservation is returned (`reserved -= q`), a paid, unshipped order's units go back on the
 //!   shelf (`on_hand += q`; the caller has refunded through the provider first). Stock is released
 //!   at most once per order, because `cancelled` is final.
 //!
-//! A reservation holds for the `hold` given at checkout; [`OrderStore::expired_reservations`]
+//! A reservation holds for the `hold` given at checkout; [`OrderStateStore::expired_reservations`]
 //! lists the pending orders whose hold ran out, for the sweeper to release with
 //! [`ReleaseReason::PaymentExpired`]. A payment that arrives after the hold but before the sweeper
 //! is still accepted: the units were still reserved for it.
@@ -42,7 +42,7 @@ use showroom_domain::{
 };
 use uuid::Uuid;
 
-use crate::refunds::{NewRefund, Refund};
+use crate::refunds::RefundStore;
 use crate::StoreError;
 
 /// Most lines one order may have; more is an input error, not a cart.
@@ -210,7 +210,7 @@ pub enum ReleaseReason {
     Cancelled { by: Actor },
 }
 
-/// Which orders staff want to see: [`OrderStore::list_orders`].
+/// Which orders staff want to see: [`OrderReads::list_orders`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OrderQuery {
     /// Only orders in this state.
@@ -223,8 +223,10 @@ pub struct OrderQuery {
     pub limit: u32,
 }
 
+/// The checkout: the one write that creates orders. Guarantees that stock is never oversold and
+/// that one idempotency key always yields one order (see the module docs).
 #[async_trait]
-pub trait OrderStore: Send + Sync + 'static {
+pub trait CheckoutStore: Send + Sync + 'static {
     /// The checkout (see the module docs). Returns the order and whether this call created it.
     ///
     /// Errors, with nothing written: `Conflict { field: "stock" }` naming the line that sold out
@@ -233,7 +235,13 @@ pub trait OrderStore: Send + Sync + 'static {
     /// is not published), `currency` or `pricing` (the rules refused the cart).
     async fn place_order(&self, new: NewOrder, hold: Duration)
         -> Result<(Order, bool), StoreError>;
+}
 
+/// An order's life after checkout: each step of the domain's state machine is persisted with its
+/// stock effect, a history entry and the customer's mail in one transaction, and an illegal step
+/// (also the loser of a race) is `Conflict { field: "state" }`.
+#[async_trait]
+pub trait OrderStateStore: Send + Sync + 'static {
     /// `pending_payment → paid`: the reserved units are sold. `payment_ref` is the provider's id.
     async fn mark_paid(&self, order_id: Uuid, payment_ref: &str) -> Result<Order, StoreError>;
 
@@ -242,12 +250,12 @@ pub trait OrderStore: Send + Sync + 'static {
     async fn release(&self, order_id: Uuid, reason: ReleaseReason) -> Result<Order, StoreError>;
 
     /// Pending orders whose hold ended before `now` (Unix ms), oldest hold first, at most `limit`
-    /// — without those marked captured ([`OrderStore::mark_captured`]): they were charged.
+    /// — without those marked captured ([`OrderStateStore::mark_captured`]): they were charged.
     async fn expired_reservations(&self, now: i64, limit: u32) -> Result<Vec<Uuid>, StoreError>;
 
     /// Marks a pending order's payment (`payment_ref`) as captured by the provider, before checkout records it
     /// as paid: if that recording fails, the sweeper finds the mark
-    /// ([`OrderStore::unrecorded_captures`]) and records the payment instead of releasing the
+    /// ([`OrderStateStore::unrecorded_captures`]) and records the payment instead of releasing the
     /// stock. A no-op once the order has left `pending_payment`.
     async fn mark_captured(&self, order_id: Uuid, payment_ref: &str) -> Result<(), StoreError>;
 
@@ -259,22 +267,6 @@ pub trait OrderStore: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<(Uuid, String)>, StoreError>;
 
-    async fn order_by_id(&self, id: Uuid) -> Result<Option<Order>, StoreError>;
-    async fn order_by_number(&self, number: OrderNumber) -> Result<Option<Order>, StoreError>;
-    /// The orders placed with this (normalized) email, newest (highest number) first, at most
-    /// `limit`.
-    async fn orders_for_email(&self, email: &Email, limit: u32) -> Result<Vec<Order>, StoreError>;
-    /// The orders of one customer account, newest (highest number) first, at most `limit`.
-    async fn orders_for_customer(
-        &self,
-        customer_id: Uuid,
-        limit: u32,
-    ) -> Result<Vec<Order>, StoreError>;
-    /// Staff's order list: newest (highest number) first, filtered by `query`, at most
-    /// `query.limit` (clamped to 1..=100); the next page passes the last number as
-    /// `before_number`.
-    async fn list_orders(&self, query: &OrderQuery) -> Result<Vec<Order>, StoreError>;
-
     /// `paid → fulfilled` (or a partially refunded, unshipped order records its shipment): the
     /// tracking number is kept and the history names `actor`, in one transaction. An order that
     /// cannot ship (pending, cancelled, already fulfilled) is `Conflict { field: "state" }`.
@@ -285,9 +277,6 @@ pub trait OrderStore: Send + Sync + 'static {
         actor: Actor,
     ) -> Result<Order, StoreError>;
 
-    /// Every state change of the order, oldest first; empty for an unknown order.
-    async fn order_history(&self, id: Uuid) -> Result<Vec<OrderHistoryEntry>, StoreError>;
-
     /// Remembers the provider's payment reference of a pending order as soon as the payment is
     /// authorized, so the provider's webhook can find the order even when checkout never learns
     /// the outcome. `Conflict { field: "state" }` once the order has left `pending_payment`.
@@ -296,36 +285,45 @@ pub trait OrderStore: Send + Sync + 'static {
         order_id: Uuid,
         payment_ref: &str,
     ) -> Result<(), StoreError>;
+}
+
+/// Reads of orders and their history. Never writes and takes no lock.
+#[async_trait]
+pub trait OrderReads: Send + Sync + 'static {
+    async fn order_by_id(&self, id: Uuid) -> Result<Option<Order>, StoreError>;
+
+    async fn order_by_number(&self, number: OrderNumber) -> Result<Option<Order>, StoreError>;
+
+    /// The orders placed with this (normalized) email, newest (highest number) first, at most
+    /// `limit`.
+    async fn orders_for_email(&self, email: &Email, limit: u32) -> Result<Vec<Order>, StoreError>;
+
+    /// The orders of one customer account, newest (highest number) first, at most `limit`.
+    async fn orders_for_customer(
+        &self,
+        customer_id: Uuid,
+        limit: u32,
+    ) -> Result<Vec<Order>, StoreError>;
+
+    /// Staff's order list: newest (highest number) first, filtered by `query`, at most
+    /// `query.limit` (clamped to 1..=100); the next page passes the last number as
+    /// `before_number`.
+    async fn list_orders(&self, query: &OrderQuery) -> Result<Vec<Order>, StoreError>;
+
+    /// Every state change of the order, oldest first; empty for an unknown order.
+    async fn order_history(&self, id: Uuid) -> Result<Vec<OrderHistoryEntry>, StoreError>;
 
     /// The order paid (or being paid) under this provider reference.
     async fn order_by_payment_ref(&self, payment_ref: &str) -> Result<Option<Order>, StoreError>;
-
-    /// Step 1 of a refund (see [`crate::refunds`]): a pending refund row, or the existing one
-    /// for the same key (`created = false`). Errors, with nothing written: `NotFound` (order);
-    /// `Conflict { field: "state" }` when the order was never paid, is cancelled or fully
-    /// refunded, or (for a cancellation) has shipped or has another refund pending;
-    /// `Invalid { field: "amount" }` for an amount that is not positive, in another currency or
-    /// more than what is left after pending refunds; `Conflict { field: "idempotency_key" }`
-    /// for a key already used with another amount or kind.
-    async fn begin_refund(
-        &self,
-        order_id: Uuid,
-        refund: NewRefund,
-    ) -> Result<(Refund, bool), StoreError>;
-
-    /// Step 3: the provider refunded. Marks the refund succeeded and moves the order (refunded or
-    /// cancelled) with a history entry, in one transaction. Completing a succeeded refund again
-    /// returns it unchanged; a failed one is `Conflict { field: "state" }`.
-    async fn complete_refund(
-        &self,
-        refund_id: Uuid,
-        provider_ref: &str,
-    ) -> Result<(Refund, Order), StoreError>;
-
-    /// Step 3, the other way: the provider refused. The order is untouched. Failing a refund
-    /// that is no longer pending is `Conflict { field: "state" }`.
-    async fn fail_refund(&self, refund_id: Uuid, failure: &str) -> Result<Refund, StoreError>;
-
-    /// The order's refunds, oldest first.
-    async fn refunds_for_order(&self, order_id: Uuid) -> Result<Vec<Refund>, StoreError>;
 }
+
+/// Everything about orders: checkout, state changes, reads and refunds. It has no methods of its
+/// own; [`crate::DynOrderStore`] names it, and every type that implements the four order traits
+/// implements it.
+pub trait OrderStore:
+    CheckoutStore + OrderStateStore + OrderReads + RefundStore + Send + Sync + 'static
+{
+}
+
+impl<T> OrderStore for T where T: CheckoutStore + OrderStateStore + OrderReads + RefundStore + ?Sized
+{}

@@ -3,17 +3,17 @@
 //! Money leaves through the provider, outside any database transaction, so a refund cannot be a
 //! single write. Instead:
 //!
-//! 1. [`OrderStore::begin_refund`](crate::OrderStore::begin_refund) writes a **pending** refund
+//! 1. [`RefundStore::begin_refund`](crate::RefundStore::begin_refund) writes a **pending** refund
 //!    row in one transaction with the order row locked. It checks the amount against what is
 //!    still refundable *minus every other pending refund*, so two staff members refunding the
 //!    same order at once can never together give back more than was paid. The row is keyed by
 //!    the caller's idempotency key: the same key returns the same refund.
 //! 2. The caller asks the provider to refund, with `refund-<refund id>` as the provider's
 //!    idempotency key, so a resumed refund is the same refund at the provider.
-//! 3. [`complete_refund`](crate::OrderStore::complete_refund) marks the row **succeeded** and
+//! 3. [`complete_refund`](crate::RefundStore::complete_refund) marks the row **succeeded** and
 //!    applies the domain's `Refund` event (or, for a [`RefundKind::Cancellation`], the `Cancel`
 //!    event, which also returns the stock) in one transaction; or
-//!    [`fail_refund`](crate::OrderStore::fail_refund) marks it **failed** and the order is
+//!    [`fail_refund`](crate::RefundStore::fail_refund) marks it **failed** and the order is
 //!    untouched.
 //!
 //! A process that dies between 2 and 3 leaves the row pending; a retry with the same key finds
@@ -21,11 +21,12 @@
 
 use std::fmt;
 
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use showroom_domain::{IdempotencyKey, Money};
 use uuid::Uuid;
 
-use crate::Actor;
+use crate::{Actor, Order, StoreError};
 
 /// The longest reason kept with a refund, in characters.
 pub const MAX_REFUND_REASON: usize = 500;
@@ -126,4 +127,38 @@ impl Refund {
     pub fn provider_key(&self) -> String {
         format!("refund-{}", self.id)
     }
+}
+
+/// The two-step refunds described in the module docs. Guarantees that refunds of one order never
+/// together give back more than was paid, and that one idempotency key is one refund.
+#[async_trait]
+pub trait RefundStore: Send + Sync + 'static {
+    /// Step 1 of a refund (see [`crate::refunds`]): a pending refund row, or the existing one
+    /// for the same key (`created = false`). Errors, with nothing written: `NotFound` (order);
+    /// `Conflict { field: "state" }` when the order was never paid, is cancelled or fully
+    /// refunded, or (for a cancellation) has shipped or has another refund pending;
+    /// `Invalid { field: "amount" }` for an amount that is not positive, in another currency or
+    /// more than what is left after pending refunds; `Conflict { field: "idempotency_key" }`
+    /// for a key already used with another amount or kind.
+    async fn begin_refund(
+        &self,
+        order_id: Uuid,
+        refund: NewRefund,
+    ) -> Result<(Refund, bool), StoreError>;
+
+    /// Step 3: the provider refunded. Marks the refund succeeded and moves the order (refunded or
+    /// cancelled) with a history entry, in one transaction. Completing a succeeded refund again
+    /// returns it unchanged; a failed one is `Conflict { field: "state" }`.
+    async fn complete_refund(
+        &self,
+        refund_id: Uuid,
+        provider_ref: &str,
+    ) -> Result<(Refund, Order), StoreError>;
+
+    /// Step 3, the other way: the provider refused. The order is untouched. Failing a refund
+    /// that is no longer pending is `Conflict { field: "state" }`.
+    async fn fail_refund(&self, refund_id: Uuid, failure: &str) -> Result<Refund, StoreError>;
+
+    /// The order's refunds, oldest first.
+    async fn refunds_for_order(&self, order_id: Uuid) -> Result<Vec<Refund>, StoreError>;
 }

@@ -98,7 +98,7 @@ pub async fn run(config: &Config, args: &ImportArgs) -> anyhow::Result<ExitCode>
     let mut settings = WorkerSettings::from_config(config);
     settings.concurrency = settings.concurrency.max(1);
     let workers = Workers::start(WorkerContext {
-        store: backends.store.clone(),
+        queue: backends.store.clone(),
         blobs: backends.blobs.clone(),
         settings: Arc::new(settings),
     });

@@ -112,7 +112,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         tracing::info!("no admin token configured (SHOWROOM_ADMIN_TOKEN): the admin API is closed");
     }
     let workers = Workers::start(WorkerContext {
-        store: state.catalog.clone(),
+        queue: state.catalog.clone(),
         blobs: state.blobs.clone(),
         settings: Arc::new(WorkerSettings::from_config(&config)),
     });
@@ -157,7 +157,7 @@ async fn work(config: Config) -> anyhow::Result<()> {
     settings.concurrency = settings.concurrency.max(1);
     let mailer = Mailer::start(store.clone(), mail);
     let workers = Workers::start(WorkerContext {
-        store,
+        queue: store,
         blobs: Arc::new(blobs),
         settings: Arc::new(settings),
     });

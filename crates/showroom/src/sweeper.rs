@@ -1,7 +1,7 @@
 //! The reservation sweeper: a background task that returns the stock of abandoned checkouts.
 //! Every `checkout.sweep_interval_secs` it asks the store for pending orders whose hold ran out
 //! and releases each with [`ReleaseReason::PaymentExpired`] — except those whose payment was
-//! captured but never recorded (see [`showroom_store::OrderStore::mark_captured`]): they are
+//! captured but never recorded (see [`showroom_store::OrderStateStore::mark_captured`]): they are
 //! recorded as paid, with the confirmation mail and history of any payment. Started with a guest
 //! cart age, it also deletes guest carts untouched for that long ([`sweep_guest_carts_once`]). Each round also
 //! deletes expired session rows from the database and, given the login throttle's window, the

@@ -1,6 +1,6 @@
 //! The counts beside a listing's filters: how many of the products the current filters match
 //! are in each category, carry each option value and cost within each price band, read with
-//! [`showroom_store::CatalogStore::product_facets`].
+//! [`showroom_store::ProductReads::product_facets`].
 //!
 //! An option the shopper has already picked is counted without its own choice (otherwise every
 //! other value would read 0), so its values say what switching to them would show.

@@ -2,7 +2,7 @@
 //! filters on, and an insert-only create so two new sessions can never share an id.
 
 use async_trait::async_trait;
-use showroom_store::{DynCatalogStore, SessionRecord};
+use showroom_store::{DynLoginSessionStore, SessionRecord};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -10,7 +10,7 @@ use tower_sessions::session_store::{self, SessionStore};
 use super::backend_error;
 
 #[derive(Clone)]
-pub struct DbSessionStore(pub DynCatalogStore);
+pub struct DbSessionStore(pub DynLoginSessionStore);
 
 impl std::fmt::Debug for DbSessionStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

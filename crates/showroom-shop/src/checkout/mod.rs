@@ -4,7 +4,7 @@
 //! [`PaymentProvider`] *outside* that transaction, bounded by `payment_timeout`, and records the
 //! outcome:
 //!
-//! - paid → [`OrderStore::mark_paid`](showroom_store::OrderStore::mark_paid): the stock is sold;
+//! - paid → [`OrderStateStore::mark_paid`](showroom_store::OrderStateStore::mark_paid): the stock is sold;
 //! - declined, insufficient funds, processing error or timeout →
 //!   [`ReleaseReason::PaymentFailed`](showroom_store::ReleaseReason::PaymentFailed) with the
 //!   failure's stable code at the start of its detail, so the stock goes back and a retry can

@@ -44,7 +44,7 @@ pub async fn process_claimed(context: &WorkerContext, worker: &str, job: Claimed
 
 async fn finish(context: &WorkerContext, worker: &str, job: &ClaimedJob) {
     let started = Instant::now();
-    let store = &context.store;
+    let queue = &context.queue;
     let outcome = run(context, worker, job).await;
     let label = match &outcome {
         Ok(Outcome::Ready(_)) => "ready",
@@ -58,7 +58,7 @@ async fn finish(context: &WorkerContext, worker: &str, job: &ClaimedJob) {
     let recorded = match outcome {
         Ok(Outcome::Ready(processed)) => {
             let files = processed.files.len();
-            let result = store
+            let result = queue
                 .complete_job(job.id, worker, processed.report.to_stored())
                 .await;
             if result.is_ok() {
@@ -70,7 +70,7 @@ async fn finish(context: &WorkerContext, worker: &str, job: &ClaimedJob) {
         Ok(Outcome::Failed(reason, kind, report)) => {
             let retry = matches!(kind, FailureKind::Retryable { .. });
             tracing::warn!(reason = %reason, retry, "asset processing failed");
-            store.fail_job(job.id, worker, &reason, kind, report).await
+            queue.fail_job(job.id, worker, &reason, kind, report).await
         }
         Err(LostLease) => {
             tracing::warn!("lease lost to another worker: this run's results are dropped");
@@ -211,7 +211,7 @@ async fn report(
     lease: Duration,
 ) -> Result<(), LostLease> {
     match context
-        .store
+        .queue
         .report_progress(job.id, worker, percent, stage, lease)
         .await
     {

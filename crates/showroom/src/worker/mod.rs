@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use showroom_assets::pipeline::PipelineOptions;
 use showroom_assets::BlobStore;
-use showroom_store::DynAssetStore;
+use showroom_store::DynJobQueue;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -60,8 +60,8 @@ impl WorkerSettings {
 /// Everything a worker touches.
 #[derive(Clone)]
 pub struct WorkerContext {
-    /// The asset records and their job queue: all a worker touches in the database.
-    pub store: DynAssetStore,
+    /// The processing queue: all a worker touches in the database.
+    pub queue: DynJobQueue,
     pub blobs: Arc<BlobStore>,
     pub settings: Arc<WorkerSettings>,
 }
@@ -107,7 +107,7 @@ async fn run_worker(context: WorkerContext, worker_id: String, mut stopped: watc
     let poll = context.settings.poll;
     while !*stopped.borrow() {
         match context
-            .store
+            .queue
             .claim_job(&worker_id, context.settings.lease)
             .await
         {

@@ -171,7 +171,7 @@ pub async fn spawn_with(config: Config, dir: std::sync::Arc<TempDir>) -> TestApp
     ));
     let workers = (config.assets.workers > 0).then(|| {
         Workers::start(WorkerContext {
-            store: state.catalog.clone(),
+            queue: state.catalog.clone(),
             blobs: state.blobs.clone(),
             settings: std::sync::Arc::new(WorkerSettings::from_config(&config)),
         })

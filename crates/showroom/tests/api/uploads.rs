@@ -315,7 +315,7 @@ async fn attaching_a_processed_model_links_variants_to_its_looks_by_name() {
 
     // A worker (as another instance would run) processes the upload.
     let workers = showroom::worker::Workers::start(showroom::worker::WorkerContext {
-        store: app.state.catalog.clone(),
+        queue: app.state.catalog.clone(),
         blobs: app.state.blobs.clone(),
         settings: std::sync::Arc::new(showroom::worker::WorkerSettings {
             concurrency: 1,
