@@ -33,6 +33,7 @@ mod orders;
 mod outbox;
 mod products;
 mod refunds;
+mod search;
 mod shared_keys;
 mod support;
 
@@ -55,6 +56,7 @@ pub use orders::*;
 pub use outbox::*;
 pub use products::*;
 pub use refunds::*;
+pub use search::*;
 pub use shared_keys::*;
 pub use support::Fixture;
 

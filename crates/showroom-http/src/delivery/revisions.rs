@@ -75,6 +75,23 @@ pub async fn resolve(
     }
 }
 
+/// Whether the file `file` names now is stored (see [`resolve`]).
+pub async fn is_stored(
+    state: &AppState,
+    address: &ContentAddress,
+    file: &FileName,
+) -> Result<bool, ApiError> {
+    let kept = resolve(state, address, file).await?;
+    let meta = state
+        .blobs
+        .head(address, &kept.file)
+        .await
+        .map_err(|e| ApiError::Unavailable {
+            detail: format!("object storage: {e}"),
+        })?;
+    Ok(meta.is_some())
+}
+
 async fn newest_revision(state: &AppState, address: &ContentAddress) -> Result<Arc<str>, ApiError> {
     let revisions = &state.delivery.revisions.newest;
     if let Some(revision) = revisions.get(address) {

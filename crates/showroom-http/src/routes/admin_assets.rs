@@ -58,16 +58,7 @@ pub async fn mint_signed_url(
     };
     // A plain derived name is signed as asked (it follows the newest revision); it exists when
     // that revision's file does.
-    let kept = crate::delivery::revisions::resolve(&state, &address, &file).await?;
-    let stored =
-        state
-            .blobs
-            .head(&address, &kept.file)
-            .await
-            .map_err(|e| ApiError::Unavailable {
-                detail: format!("object storage: {e}"),
-            })?;
-    if stored.is_none() {
+    if !crate::delivery::revisions::is_stored(&state, &address, &file).await? {
         return Err(not_found);
     }
     let expires = now_unix() + ttl;

@@ -206,16 +206,7 @@ pub async fn attach_media(
         .map_err(|e| ApiError::validation("asset_hash", e.to_string()))?;
     let file_name = showroom_assets::FileName::parse(&new.file_name)
         .map_err(|e| ApiError::validation("file_name", e.to_string()))?;
-    let kept = crate::delivery::revisions::resolve(&state, &address, &file_name).await?;
-    let stored =
-        state
-            .blobs
-            .head(&address, &kept.file)
-            .await
-            .map_err(|e| ApiError::Unavailable {
-                detail: format!("object storage: {e}"),
-            })?;
-    if stored.is_none() {
+    if !crate::delivery::revisions::is_stored(&state, &address, &file_name).await? {
         return Err(ApiError::validation(
             "asset_hash",
             "no stored asset has this hash and file name",

@@ -32,6 +32,7 @@ mod pipeline_fixtures;
 mod refunds;
 mod shared_keys;
 mod shield;
+mod shield_limits;
 mod tax;
 mod uploads;
 mod uploads_refused;

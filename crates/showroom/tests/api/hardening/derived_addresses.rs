@@ -20,7 +20,7 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Runs one worker with `poster_sizes` until `hash` is processed; returns the asset.
 async fn process_with(app: &TestApp, hash: &str, poster_sizes: Vec<u32>) -> Value {
     let workers = Workers::start(WorkerContext {
-        store: app.state.catalog.clone(),
+        queue: app.state.catalog.clone(),
         blobs: app.state.blobs.clone(),
         settings: std::sync::Arc::new(WorkerSettings {
             concurrency: 1,

@@ -1,0 +1,214 @@
+//! Contract: full-text search — every word must match (as a prefix, or one typo away), hostile
+//! text is only words, and results rank title matches first, then available products.
+
+use super::support::{all, eur, list_all, matching, product, slugs, variant};
+use crate::{DynCatalogStore, ProductQuery, ProductSort};
+
+async fn searchable(store: &DynCatalogStore) {
+    let mut oak = product("oak-chair", "Oak Lounge Chair");
+    oak.description = showroom_domain::Description::parse("A deep seat in solid oak.").unwrap();
+    store.create_product(oak).await.unwrap();
+    store
+        .create_product(product("ash-table", "Ash Dining Table"))
+        .await
+        .unwrap();
+    store
+        .create_product(product("walnut-chair", "Walnut Chair"))
+        .await
+        .unwrap();
+}
+
+pub async fn search_matches_every_word_and_prefixes(store: DynCatalogStore) {
+    searchable(&store).await;
+    let search = |text: &str| ProductQuery {
+        search: Some(text.into()),
+        ..all()
+    };
+    assert_eq!(
+        matching(&store, search("chair")).await,
+        ["oak-chair", "walnut-chair"]
+    );
+    assert_eq!(
+        matching(&store, search("CHA")).await,
+        ["oak-chair", "walnut-chair"],
+        "prefixes match, case aside"
+    );
+    assert_eq!(
+        matching(&store, search("oak chair")).await,
+        ["oak-chair"],
+        "every word must match"
+    );
+    assert_eq!(
+        matching(&store, search("deep seat")).await,
+        ["oak-chair"],
+        "descriptions are searched"
+    );
+    assert_eq!(matching(&store, search("din tab")).await, ["ash-table"]);
+    assert!(matching(&store, search("sofa")).await.is_empty());
+    assert!(matching(&store, search("oak sofa")).await.is_empty());
+    let sorted = list_all(
+        &store,
+        ProductQuery {
+            search: Some("chair".into()),
+            sort: ProductSort::Title,
+            limit: 1,
+            ..ProductQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        slugs(&sorted),
+        ["oak-chair", "walnut-chair"],
+        "search pages like any listing"
+    );
+}
+
+pub async fn hostile_search_text_is_only_words(store: DynCatalogStore) {
+    searchable(&store).await;
+    let hostile = [
+        r#""'; DROP TABLE products; --"#,
+        "NEAR( * OR",
+        "chair OR table",
+        "-chair",
+        "title:oak",
+        "\"oak",
+        "oak' || '",
+        "^chair",
+        "* * *",
+        "",
+        "   ",
+        "(((",
+        "chair & !oak | walnut:*",
+        "\u{0}oak",
+    ];
+    for text in hostile {
+        let query = ProductQuery {
+            search: Some(text.into()),
+            ..all()
+        };
+        if let Err(err) = store.list_products(&query).await {
+            panic!("searching {text:?} failed: {err:?}");
+        }
+    }
+    let search = |text: &str| ProductQuery {
+        search: Some(text.into()),
+        ..all()
+    };
+    assert!(
+        matching(&store, search("chair OR table")).await.is_empty(),
+        "OR is a word, not an operator"
+    );
+    assert_eq!(matching(&store, search("\"oak")).await, ["oak-chair"]);
+    assert!(
+        matching(&store, search("* * *")).await.is_empty(),
+        "nothing searchable matches nothing"
+    );
+    assert_eq!(
+        store.count_products().await.unwrap(),
+        3,
+        "the catalog is intact"
+    );
+}
+
+pub async fn one_typo_per_word_still_finds_the_product(store: DynCatalogStore) {
+    searchable(&store).await;
+    let search = |text: &str| ProductQuery {
+        search: Some(text.into()),
+        ..all()
+    };
+    assert_eq!(
+        matching(&store, search("chiar")).await,
+        ["oak-chair", "walnut-chair"],
+        "two letters swapped"
+    );
+    assert_eq!(matching(&store, search("oka chiar")).await, ["oak-chair"]);
+    assert_eq!(
+        matching(&store, search("wlnut")).await,
+        ["walnut-chair"],
+        "a letter left out"
+    );
+    assert_eq!(
+        matching(&store, search("tabble")).await,
+        ["ash-table"],
+        "a letter doubled"
+    );
+    assert_eq!(matching(&store, search("dinning")).await, ["ash-table"]);
+    assert_eq!(
+        matching(&store, search("lounhe")).await,
+        ["oak-chair"],
+        "a wrong letter"
+    );
+    assert!(
+        matching(&store, search("cahri")).await.is_empty(),
+        "two typos in one word find nothing"
+    );
+    assert!(
+        matching(&store, search("oak tabel")).await.is_empty(),
+        "every word must still match"
+    );
+
+    // Words written after the first search join the vocabulary at once, in the same write.
+    let mut renamed = product("sofa", "Velvet Sofa");
+    renamed.description = showroom_domain::Description::parse("Plush.").unwrap();
+    let sofa = store.create_product(renamed).await.unwrap();
+    assert_eq!(matching(&store, search("velvte")).await, ["sofa"]);
+    store
+        .update_product(
+            sofa.id,
+            crate::ProductPatch {
+                title: Some(super::support::title("Corduroy Sofa")),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(matching(&store, search("cordurroy")).await, ["sofa"]);
+}
+
+pub async fn relevance_ranks_title_matches_first_then_available_ones(store: DynCatalogStore) {
+    // "chair" in the title of three, in the description only of one; the title that begins with
+    // the word ranks first; of two equal matches the one with stock comes first.
+    let mut desk = product("desk", "Writing Desk");
+    desk.description = showroom_domain::Description::parse("Pairs with any chair.").unwrap();
+    let desk = store.create_product(desk).await.unwrap();
+    let sold_out = store
+        .create_product(product("oak-chair", "Oak Chair"))
+        .await
+        .unwrap();
+    let stocked = store
+        .create_product(product("ash-chair", "Ash Chair"))
+        .await
+        .unwrap();
+    let first = store
+        .create_product(product("chair-one", "Chair One"))
+        .await
+        .unwrap();
+    for (made, stock, sku) in [
+        (&desk, 1, "D-1"),
+        (&sold_out, 0, "O-1"),
+        (&stocked, 2, "A-1"),
+        (&first, 0, "C-1"),
+    ] {
+        store
+            .add_variant(made.id, variant(sku, eur(100), stock, &[]))
+            .await
+            .unwrap();
+    }
+    for text in ["chair", "chiar"] {
+        let ranked = list_all(
+            &store,
+            ProductQuery {
+                search: Some(text.into()),
+                sort: ProductSort::Relevance,
+                limit: 1,
+                ..all()
+            },
+        )
+        .await;
+        assert_eq!(
+            slugs(&ranked),
+            ["chair-one", "ash-chair", "oak-chair", "desk"],
+            "searching {text}, one per page"
+        );
+    }
+}
