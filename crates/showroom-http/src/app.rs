@@ -23,8 +23,8 @@ use crate::error::ApiError;
 use crate::middleware::{admin_auth, content_length, csrf, host, panic, request_metrics, timeout};
 use crate::openapi::ApiDoc;
 use crate::routes::{
-    account, admin_assets, admin_catalog, admin_discounts, admin_inventory, admin_orders,
-    admin_uploads, assets, cart, checkout, ops, payments, staff, storefront,
+    account, admin_assets, admin_catalog, admin_catalog_file, admin_discounts, admin_inventory,
+    admin_orders, admin_uploads, assets, cart, checkout, ops, payments, staff, storefront,
 };
 use crate::sessions;
 use crate::state::AppState;
@@ -41,7 +41,8 @@ pub(crate) fn api_routers() -> (Router<AppState>, OpenApiDoc, Router<AppState>) 
         .merge(admin_orders::router())
         .merge(admin_assets::router())
         // Uploads stream past the JSON body limit; their own limit is enforced while streaming.
-        .merge(admin_uploads::router().layer(axum::extract::DefaultBodyLimit::disable()));
+        .merge(admin_uploads::router().layer(axum::extract::DefaultBodyLimit::disable()))
+        .merge(admin_catalog_file::router().layer(axum::extract::DefaultBodyLimit::disable()));
     let (admin_router, admin_doc) = admin.split_for_parts();
     let (public_router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(storefront::router())

@@ -7,7 +7,7 @@
 //!
 //! | area                                   | admin | staff | API token        | bootstrap token |
 //! |----------------------------------------|-------|-------|------------------|-----------------|
-//! | catalog, inventory, assets, uploads    | yes   | yes   | scope `catalog`  | yes             |
+//! | catalog (and its CSV), inventory, assets, uploads | yes | yes | scope `catalog` | yes |
 //! | orders                                 | yes   | yes   | scope `orders`   | yes             |
 //! | discount codes                         | yes   | no    | scope `discounts`| yes             |
 //! | staff accounts and API tokens (access) | yes   | no    | never            | yes             |
@@ -40,7 +40,9 @@ impl Permission {
         let rest = path.strip_prefix("/api/v1/admin/").unwrap_or(path);
         let area = rest.split('/').next().unwrap_or_default();
         match area {
-            "products" | "variants" | "categories" | "assets" | "inventory" => Self::Catalog,
+            "products" | "variants" | "categories" | "assets" | "inventory" | "catalog" => {
+                Self::Catalog
+            }
             "orders" => Self::Orders,
             "discount-codes" => Self::Discounts,
             _ => Self::Access,

@@ -3,7 +3,8 @@
 //! bytes arrive to pass the limit, which a slow client can stretch to the request deadline.
 //! Bodies without a length (chunked) are still cut off by the body limit as they stream in.
 //!
-//! The streamed model uploads (the API's and the back office's) have their own, larger limit,
+//! The streamed uploads (models through the API and the back office, catalog files) have their
+//! own, larger limit,
 //! checked while streaming;
 //! [`STREAMED_UPLOAD_PATHS`] names those routes, and a test proves each one matches a route.
 
@@ -15,7 +16,8 @@ use axum::response::{IntoResponse, Response};
 use crate::error::ApiError;
 
 /// Routes whose bodies stream to storage under `assets.max_upload_bytes` instead of the JSON limit.
-pub const STREAMED_UPLOAD_PATHS: &[&str] = &["/api/v1/admin/assets"];
+pub const STREAMED_UPLOAD_PATHS: &[&str] =
+    &["/api/v1/admin/assets", "/api/v1/admin/catalog/imports"];
 
 /// The back office's model upload, `/admin/products/{id}/model`: the same streamed ingest.
 fn is_back_office_upload(path: &str) -> bool {

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin_assets;
 pub mod admin_catalog;
+pub mod admin_catalog_file;
 pub mod admin_discounts;
 pub mod admin_inventory;
 pub mod admin_orders;

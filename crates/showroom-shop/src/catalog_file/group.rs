@@ -14,7 +14,7 @@ use showroom_store::{ImportProduct, NewProduct, NewVariant, ProductOption};
 use super::format::{body_text, parse_count, parse_price, Header};
 
 /// One record the import could not use.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RowProblem {
     /// The record's line in the file (1 is the header).
     pub line: u64,

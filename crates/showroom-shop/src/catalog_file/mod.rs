@@ -8,13 +8,17 @@
 //! - [`import`]: the use case: categories made as needed, products written in batches (one
 //!   transaction each), a progress callback, `dry_run`, and a report.
 //! - [`export`]: the catalog back out as the same CSV, one record per variant.
+//! - [`jobs`]: an import as a background job with its status in the shared cache (the admin
+//!   API's).
 
 pub mod export;
 pub mod format;
 pub mod group;
 pub mod import;
+pub mod jobs;
 
 pub use export::export_catalog;
 pub use format::COLUMNS;
 pub use group::{FileProduct, RowProblem};
 pub use import::{CatalogImport, ImportProgress, ImportReport};
+pub use jobs::{CatalogImportJobs, ImportState, ImportStatus, ImportSummary};

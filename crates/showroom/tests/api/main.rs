@@ -14,6 +14,7 @@ mod browser;
 mod cache;
 mod cart;
 mod cart_checkout;
+mod catalog_api;
 mod catalog_cli;
 mod catalog_reads;
 mod checkout;
