@@ -23,6 +23,11 @@ impl Dialect for PostgresDialect {
         "SELECT nextval('order_number_seq') AS n"
     }
 
+    fn refresh_catalog_statistics(&self) -> &'static str {
+        "ANALYZE categories, products, variants, variant_options, media, search_terms, \
+         search_term_keys"
+    }
+
     fn search_predicate(&self, param: &str) -> String {
         format!("p.search @@ to_tsquery('simple', {param})")
     }

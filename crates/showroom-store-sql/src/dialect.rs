@@ -51,4 +51,11 @@ pub trait Dialect: Send + Sync + 'static {
     /// A statement, run inside the checkout transaction, that takes the next order sequence value
     /// and returns it as the BIGINT column `n`. It must never return a value twice; gaps are fine.
     fn next_order_number(&self) -> &'static str;
+
+    /// A statement that refreshes the planner's statistics of the catalog tables after a bulk
+    /// write, so the next reads use their indexes: PostgreSQL plans from the statistics it last
+    /// gathered and, before autovacuum runs, may scan a whole freshly imported table.
+    fn refresh_catalog_statistics(&self) -> &'static str {
+        "PRAGMA optimize"
+    }
 }

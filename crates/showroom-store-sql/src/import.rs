@@ -71,6 +71,14 @@ impl CatalogImportStore for SqlCatalog {
         }
         Ok(products)
     }
+
+    async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        sqlx::query(self.dialect.refresh_catalog_statistics())
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
 }
 
 async fn import_one(

@@ -53,4 +53,9 @@ pub trait CatalogImportStore: Send + Sync + 'static {
         after: Option<Uuid>,
         limit: u32,
     ) -> Result<Vec<Product>, StoreError>;
+
+    /// Refreshes what the database's planner knows of the catalog tables, after a bulk import:
+    /// without it PostgreSQL may read a freshly imported table whole for every product (measured:
+    /// 11 ms instead of 0.06 ms per product read at 20,000 products, until autovacuum runs).
+    async fn refresh_statistics(&self) -> Result<(), StoreError>;
 }

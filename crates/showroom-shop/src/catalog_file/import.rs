@@ -123,6 +123,13 @@ impl CatalogImport {
         report.images_skipped = grouper.skipped_images();
         report.problems.extend(grouper.take_problems());
         report.problems.sort_by_key(|p| p.line);
+        if report.created + report.updated > 0 {
+            // The planner learns the new catalog now rather than whenever autovacuum runs; the
+            // rows are written either way, so a failure here is only logged.
+            if let Err(error) = self.store.refresh_statistics().await {
+                tracing::warn!(%error, "the catalog's planner statistics were not refreshed");
+            }
+        }
         Ok(report)
     }
 

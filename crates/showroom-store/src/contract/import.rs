@@ -74,6 +74,11 @@ pub async fn importing_twice_updates_by_slug_and_sku_instead_of_duplicating(
         "listing columns follow"
     );
     assert_eq!(listed[0].available, 4);
+
+    // After a bulk write the planner's statistics can be refreshed on every engine (the table
+    // list the statement names exists), and reads go on as before.
+    store.refresh_statistics().await.unwrap();
+    assert_eq!(store.count_products().await.unwrap(), 1);
 }
 
 pub async fn a_refused_product_is_reported_and_the_rest_of_the_batch_is_written(
