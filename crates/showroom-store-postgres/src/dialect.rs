@@ -23,9 +23,11 @@ impl Dialect for PostgresDialect {
         "SELECT nextval('order_number_seq') AS n"
     }
 
-    fn refresh_catalog_statistics(&self) -> &'static str {
-        "ANALYZE categories, products, variants, variant_options, media, search_terms, \
-         search_term_keys"
+    fn refresh_catalog_statistics(&self) -> Option<&'static str> {
+        Some(
+            "ANALYZE categories, products, variants, variant_options, media, search_terms, \
+             search_term_keys",
+        )
     }
 
     fn search_predicate(&self, param: &str) -> String {

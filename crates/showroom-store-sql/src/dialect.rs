@@ -54,8 +54,11 @@ pub trait Dialect: Send + Sync + 'static {
 
     /// A statement that refreshes the planner's statistics of the catalog tables after a bulk
     /// write, so the next reads use their indexes: PostgreSQL plans from the statistics it last
-    /// gathered and, before autovacuum runs, may scan a whole freshly imported table.
-    fn refresh_catalog_statistics(&self) -> &'static str {
-        "PRAGMA optimize"
+    /// gathered and, before autovacuum runs, may scan a whole freshly imported table. `None`
+    /// where that would hurt: with `ANALYZE` statistics SQLite counts a category's option facet
+    /// by walking every option value in index order (523 ms instead of 54 ms at 100,000
+    /// products), so SQLite keeps planning without them.
+    fn refresh_catalog_statistics(&self) -> Option<&'static str> {
+        None
     }
 }

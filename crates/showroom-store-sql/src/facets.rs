@@ -12,9 +12,8 @@ use showroom_store::{
 use sqlx::AnyConnection;
 
 use crate::error::{corrupt, db};
-use crate::listing::{push_filters, search_terms_of};
+use crate::listing::{push_filters, resolve, Resolved};
 use crate::rows;
-use crate::search_terms::SearchTerm;
 use crate::sql::{Arg, Sql};
 use crate::Dialect;
 
@@ -24,10 +23,10 @@ pub(crate) async fn facets(
     query: &ProductQuery,
     band_starts: &[i64],
 ) -> Result<ProductFacets, StoreError> {
-    let Ok(terms) = search_terms_of(&mut *conn, query).await? else {
+    let Some(resolved) = resolve(&mut *conn, query).await? else {
         return Ok(empty(band_starts));
     };
-    let terms = terms.as_deref();
+    let terms = &resolved;
     Ok(ProductFacets {
         categories: categories(conn, dialect, query, terms).await?,
         options: options(conn, dialect, query, terms).await?,
@@ -42,11 +41,12 @@ fn empty(band_starts: &[i64]) -> ProductFacets {
     }
 }
 
-/// `SELECT …` over the matching products aliased `p`, with `select` and `tail` around the filters.
+/// `SELECT …` over the matching products aliased `p`, with `select` and `tail` around the filters
+/// (`terms`: the query's resolved search words and category).
 fn over_matching(
     dialect: &dyn Dialect,
     query: &ProductQuery,
-    terms: Option<&[SearchTerm]>,
+    terms: &Resolved,
     select: &str,
     tail: &str,
 ) -> Sql {
@@ -64,7 +64,7 @@ async fn categories(
     conn: &mut AnyConnection,
     dialect: &dyn Dialect,
     query: &ProductQuery,
-    terms: Option<&[SearchTerm]>,
+    terms: &Resolved,
 ) -> Result<Vec<CategoryCount>, StoreError> {
     let sql = over_matching(
         dialect,
@@ -92,7 +92,7 @@ async fn options(
     conn: &mut AnyConnection,
     dialect: &dyn Dialect,
     query: &ProductQuery,
-    terms: Option<&[SearchTerm]>,
+    terms: &Resolved,
 ) -> Result<Vec<OptionFacet>, StoreError> {
     let mut sql = over_matching(
         dialect,
@@ -131,7 +131,7 @@ async fn price_bands(
     conn: &mut AnyConnection,
     dialect: &dyn Dialect,
     query: &ProductQuery,
-    terms: Option<&[SearchTerm]>,
+    terms: &Resolved,
     band_starts: &[i64],
 ) -> Result<Vec<PriceBand>, StoreError> {
     if band_starts.is_empty() {

@@ -73,10 +73,12 @@ impl CatalogImportStore for SqlCatalog {
     }
 
     async fn refresh_statistics(&self) -> Result<(), StoreError> {
-        sqlx::query(self.dialect.refresh_catalog_statistics())
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+        if let Some(statement) = self.dialect.refresh_catalog_statistics() {
+            sqlx::query(statement)
+                .execute(&self.pool)
+                .await
+                .map_err(db)?;
+        }
         Ok(())
     }
 }
