@@ -149,7 +149,7 @@ fn jobs(state: &AppState) -> CatalogImportJobs {
     params(("dry_run" = Option<bool>, Query, description = "Check every record, write nothing")),
     request_body(
         description = "The CSV file, as Shopify exports it",
-        content((String = "text/csv"), (Vec<u8> = "application/octet-stream"))
+        content((Vec<u8> = "text/csv"), (Vec<u8> = "application/octet-stream"))
     ),
     responses(
         (status = 202, description = "Stored and started; `Location` names its status", body = CatalogImportDto),
