@@ -3,8 +3,9 @@
 //!
 //! - `POST /api/v1/admin/catalog/imports[?dry_run=true]` streams the body to an anonymous
 //!   temporary file (bounded memory; refused with 413 past `assets.max_upload_bytes`, before a
-//!   byte is read when `Content-Length` says so), starts the import as a background job and
-//!   answers 202 with its status and `Location`;
+//!   byte is read when `Content-Length` says so), refuses a file whose first row is not a
+//!   product CSV's header with 422, starts the import as a background job and answers 202 with
+//!   its status and `Location`;
 //! - `GET /api/v1/admin/catalog/imports/{id}` tells where it stands: bytes read, products, the
 //!   percentage, then the report (created, updated, every refused record by line) or why it
 //!   failed;
@@ -153,6 +154,7 @@ fn jobs(state: &AppState) -> CatalogImportJobs {
     ),
     responses(
         (status = 202, description = "Stored and started; `Location` names its status", body = CatalogImportDto),
+        (status = 422, description = "Not a Shopify product CSV: its first row lacks the columns an import needs (`field` is `file`)", body = crate::error::Problem, content_type = "application/problem+json"),
         UploadRefusals,
     )
 )]

@@ -63,6 +63,13 @@ impl CatalogImport {
         }
     }
 
+    /// Checks that `reader` starts with a Shopify product CSV's header row (`Invalid` on the
+    /// field `file`, saying what is missing, when it does not), reading only that row: what an
+    /// upload is refused for at once instead of becoming an import that fails.
+    pub fn check_header(reader: impl Read) -> Result<(), ShopError> {
+        header_of(&mut csv_reader(reader)).map(|_| ())
+    }
+
     /// Imports a Shopify product CSV; `progress` is called after every batch. `Err` only when the
     /// file is not a product CSV at all or the store fails; bad records are in the report.
     pub async fn run(
@@ -70,15 +77,8 @@ impl CatalogImport {
         reader: impl Read,
         mut progress: impl FnMut(ImportProgress),
     ) -> Result<ImportReport, ShopError> {
-        let mut csv = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(reader);
-        let header = csv.headers().map_err(unreadable)?.clone();
-        let header = Header::parse(&header).map_err(|detail| ShopError::Invalid {
-            field: "file".into(),
-            detail,
-        })?;
+        let mut csv = csv_reader(reader);
+        let header = header_of(&mut csv)?;
         let mut grouper = Grouper::new(header, self.currency);
         let mut report = ImportReport::default();
         let mut batches: u64 = 0;
@@ -262,4 +262,19 @@ fn unreadable(error: csv::Error) -> ShopError {
         field: "file".into(),
         detail: format!("the file cannot be read as CSV: {error}"),
     }
+}
+
+fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(reader)
+}
+
+fn header_of<R: Read>(csv: &mut csv::Reader<R>) -> Result<Header, ShopError> {
+    let header = csv.headers().map_err(unreadable)?.clone();
+    Header::parse(&header).map_err(|detail| ShopError::Invalid {
+        field: "file".into(),
+        detail,
+    })
 }

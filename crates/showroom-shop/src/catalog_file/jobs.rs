@@ -12,7 +12,7 @@
 //! written (the cache is down) is logged and the import goes on — its rows are written either
 //! way, and the next write tries again.
 
-use std::io::BufReader;
+use std::io::{BufReader, Seek, SeekFrom};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -132,13 +132,16 @@ impl CatalogImportJobs {
 
     /// Imports `file` (`bytes_total` long, read from its start) on a task of its own and returns
     /// its first status. The task owns the file; an anonymous temporary file disappears when
-    /// the import ends.
+    /// the import ends. A file without a product CSV's header row is refused at once (`Invalid`
+    /// on `file`), before any job exists.
     pub async fn start(
         &self,
-        file: std::fs::File,
+        mut file: std::fs::File,
         bytes_total: u64,
         dry_run: bool,
     ) -> Result<ImportStatus, ShopError> {
+        CatalogImport::check_header(&mut file)?;
+        file.seek(SeekFrom::Start(0)).map_err(ShopError::internal)?;
         let status = ImportStatus {
             id: Uuid::new_v4(),
             state: ImportState::Running,

@@ -2,7 +2,7 @@
 //! Shopify CSV uploaded to `/api/v1/admin/catalog/imports` becomes a background job whose status
 //! shows progress and then the report (bad records by line, the good ones kept); a dry run
 //! writes nothing; importing again updates instead of duplicating; a file that is not a product
-//! CSV fails with a reason; oversized and empty uploads are refused; the export is the catalog as
+//! CSV is refused at once with the reason; oversized and empty uploads are refused; the export is the catalog as
 //! CSV; a token without the catalog scope may do none of it.
 
 use std::time::{Duration, Instant};
@@ -150,13 +150,20 @@ async fn a_csv_imports_as_a_job_with_its_report_and_exports_back() {
 }
 
 #[tokio::test]
-async fn a_file_that_is_not_a_product_csv_fails_and_bad_uploads_are_refused() {
+async fn a_file_that_is_not_a_product_csv_and_bad_uploads_are_refused_at_once() {
     let app = spawn_app().await;
-    let failed = import(&app, "", "just,some\ncolumns,here\n").await;
-    assert_eq!(failed["state"], "failed", "{failed}");
+    // Refused at once: no job is started for a file that is not a product CSV.
+    let not_csv = post_file(&app, "", ADMIN_TOKEN, "just,some\ncolumns,here\n").await;
+    let problem = assert_problem(
+        not_csv,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+        Some("file"),
+    )
+    .await;
     assert!(
-        failed["failure"].as_str().unwrap().contains("Handle"),
-        "{failed}"
+        problem["detail"].as_str().unwrap().contains("Handle"),
+        "{problem}"
     );
 
     let empty = post_file(&app, "", ADMIN_TOKEN, "").await;
