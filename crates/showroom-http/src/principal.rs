@@ -7,7 +7,7 @@
 //!
 //! | area                                   | admin | staff | API token        | bootstrap token |
 //! |----------------------------------------|-------|-------|------------------|-----------------|
-//! | catalog (and its CSV), inventory, assets, uploads | yes | yes | scope `catalog` | yes |
+//! | catalog (CSV), inventory, assets       | yes   | yes   | scope `catalog`  | yes             |
 //! | orders                                 | yes   | yes   | scope `orders`   | yes             |
 //! | discount codes                         | yes   | no    | scope `discounts`| yes             |
 //! | staff accounts and API tokens (access) | yes   | no    | never            | yes             |

@@ -26,11 +26,10 @@ pub(crate) async fn facets(
     let Some(resolved) = resolve(&mut *conn, query).await? else {
         return Ok(empty(band_starts));
     };
-    let terms = &resolved;
     Ok(ProductFacets {
-        categories: categories(conn, dialect, query, terms).await?,
-        options: options(conn, dialect, query, terms).await?,
-        price_bands: price_bands(conn, dialect, query, terms, band_starts).await?,
+        categories: categories(conn, dialect, query, &resolved).await?,
+        options: options(conn, dialect, query, &resolved).await?,
+        price_bands: price_bands(conn, dialect, query, &resolved, band_starts).await?,
     })
 }
 
@@ -42,16 +41,16 @@ fn empty(band_starts: &[i64]) -> ProductFacets {
 }
 
 /// `SELECT …` over the matching products aliased `p`, with `select` and `tail` around the filters
-/// (`terms`: the query's resolved search words and category).
+/// (`resolved`: the query's search words and category, looked up).
 fn over_matching(
     dialect: &dyn Dialect,
     query: &ProductQuery,
-    terms: &Resolved,
+    resolved: &Resolved,
     select: &str,
     tail: &str,
 ) -> Sql {
     let mut sql = Sql::default();
-    let filters = push_filters(&mut sql, dialect, query, terms);
+    let filters = push_filters(&mut sql, dialect, query, resolved);
     sql.push(select);
     if !filters.is_empty() {
         sql.push(" WHERE ").push(&filters.join(" AND "));
@@ -64,12 +63,12 @@ async fn categories(
     conn: &mut AnyConnection,
     dialect: &dyn Dialect,
     query: &ProductQuery,
-    terms: &Resolved,
+    resolved: &Resolved,
 ) -> Result<Vec<CategoryCount>, StoreError> {
     let sql = over_matching(
         dialect,
         query,
-        terms,
+        resolved,
         "SELECT c.slug, c.name, CAST(COUNT(*) AS BIGINT) AS n \
          FROM products p JOIN categories c ON c.id = p.category_id",
         " GROUP BY c.slug, c.name ORDER BY n DESC, c.name",
@@ -92,12 +91,12 @@ async fn options(
     conn: &mut AnyConnection,
     dialect: &dyn Dialect,
     query: &ProductQuery,
-    terms: &Resolved,
+    resolved: &Resolved,
 ) -> Result<Vec<OptionFacet>, StoreError> {
     let mut sql = over_matching(
         dialect,
         query,
-        terms,
+        resolved,
         "SELECT MIN(o.name) AS name, o.name_key, o.value, \
          CAST(COUNT(DISTINCT p.id) AS BIGINT) AS n \
          FROM products p JOIN variants fv ON fv.product_id = p.id \
@@ -131,7 +130,7 @@ async fn price_bands(
     conn: &mut AnyConnection,
     dialect: &dyn Dialect,
     query: &ProductQuery,
-    terms: &Resolved,
+    resolved: &Resolved,
     band_starts: &[i64],
 ) -> Result<Vec<PriceBand>, StoreError> {
     if band_starts.is_empty() {
@@ -145,7 +144,7 @@ async fn price_bands(
     let sql = over_matching(
         dialect,
         query,
-        terms,
+        resolved,
         &format!(
             "SELECT CAST(({}) AS BIGINT) AS band, CAST(COUNT(*) AS BIGINT) AS n FROM products p",
             index.join(" + ")

@@ -36,6 +36,16 @@ pub fn asset_url(hash: &str, file: &str) -> String {
     format!("{base}/assets/{hash}/{file}")
 }
 
+/// The URL of derived file `file` kept under pipeline `revision`:
+/// `<base>/assets/<hash>/<revision>/<file>`, or [`asset_url`] for an asset processed before
+/// revisions (`revision` empty).
+pub fn derived_url(hash: &str, revision: &str, file: &str) -> String {
+    if revision.is_empty() {
+        return asset_url(hash, file);
+    }
+    asset_url(hash, &format!("{revision}/{file}"))
+}
+
 /// `path_and_query` (starting with `/`) on the asset host.
 pub fn on_asset_host(base: Option<&str>, path_and_query: &str) -> String {
     format!("{}{path_and_query}", base.unwrap_or(""))

@@ -15,7 +15,7 @@ use showroom_assets::pipeline;
 use showroom_store::{AssetStatus, ContentHash, Media, MediaKind, StoreError};
 
 use super::camera::{poster_camera, ViewerCamera};
-use crate::delivery::links::asset_url;
+use crate::delivery::links::derived_url;
 use crate::state::AppState;
 
 const READY_TTL: Duration = Duration::from_secs(300);
@@ -135,10 +135,7 @@ impl ModelFacts {
 
     /// The immutable URL of derived file `file` (a plain name): under the model's revision.
     pub fn url(&self, file: &str) -> String {
-        if self.revision.is_empty() {
-            return asset_url(self.hash.as_str(), file);
-        }
-        asset_url(self.hash.as_str(), &format!("{}/{file}", self.revision))
+        derived_url(self.hash.as_str(), &self.revision, file)
     }
 
     /// `srcset` of a look's posters in one format (`webp` or `png`).

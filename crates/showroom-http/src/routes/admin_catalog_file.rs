@@ -25,6 +25,7 @@ use showroom_shop::catalog_file::jobs::ImportSummary;
 use showroom_shop::catalog_file::{export_catalog, CatalogImportJobs, ImportStatus};
 use showroom_shop::ShopError;
 use tokio::io::AsyncWriteExt;
+use tokio_util::io::ReaderStream;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -114,10 +115,7 @@ impl From<ImportStatus> for CatalogImportDto {
         let percent = status.percent();
         Self {
             id: status.id,
-            state: serde_json::to_value(status.state)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            state: status.state.as_str().to_owned(),
             dry_run: status.dry_run,
             bytes_total: status.bytes_total,
             bytes_read: status.bytes_read,
@@ -216,12 +214,13 @@ pub async fn import_status(
 )]
 pub async fn export_csv(State(state): State<AppState>) -> Result<Response, ApiError> {
     let mut file = tempfile::tempfile().map_err(ApiError::internal)?;
-    let writer = std::io::BufWriter::new(file.try_clone().map_err(ApiError::internal)?);
+    // The CSV writer buffers and flushes (reporting a full disk) before it returns.
+    let writer = file.try_clone().map_err(ApiError::internal)?;
     export_catalog(&state.catalog, writer, |_| {}).await?;
     let length = file.seek(SeekFrom::End(0)).map_err(ApiError::internal)?;
     file.seek(SeekFrom::Start(0)).map_err(ApiError::internal)?;
     // Fused: the compression layer may poll once more after the end.
-    let chunks = read_in_chunks(tokio::fs::File::from_std(file));
+    let chunks = ReaderStream::new(tokio::fs::File::from_std(file));
     let body = Body::from_stream(futures::StreamExt::fuse(chunks));
     let mut response = body.into_response();
     let headers = response.headers_mut();
@@ -235,22 +234,6 @@ pub async fn export_csv(State(state): State<AppState>) -> Result<Response, ApiEr
     );
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     Ok(response)
-}
-
-/// Reads `file` chunk by chunk as the client takes it.
-fn read_in_chunks(
-    file: tokio::fs::File,
-) -> impl futures::Stream<Item = std::io::Result<bytes::Bytes>> {
-    futures::stream::try_unfold(file, |mut file| async move {
-        use tokio::io::AsyncReadExt;
-        let mut chunk = vec![0u8; 64 * 1024];
-        let read = file.read(&mut chunk).await?;
-        if read == 0 {
-            return Ok(None);
-        }
-        chunk.truncate(read);
-        Ok(Some((bytes::Bytes::from(chunk), file)))
-    })
 }
 
 /// Streams `body` into an anonymous temporary file, at most `limit` bytes; returns the file,

@@ -15,13 +15,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
-use showroom_assets::{pipeline, FileName, ORIGINAL_GLB, ORIGINAL_ZIP};
+use showroom_assets::{pipeline, ORIGINAL_GLB, ORIGINAL_ZIP};
 use showroom_shop::ShopError;
 use showroom_store::{AssetRecord, AssetStatus, ContentHash, UploadFormat};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::delivery::links::asset_url;
+use crate::delivery::links::{asset_url, derived_url};
 use crate::error::ApiError;
 use crate::routes::dto::rfc3339;
 use crate::routes::refusals::{AdminReadRefusals, UploadRefusals};
@@ -111,13 +111,7 @@ impl From<AssetRecord> for AssetDto {
             .as_ref()
             .map(|r| r.revision.clone())
             .unwrap_or_default();
-        let derived = |file: &str| {
-            let kept = match FileName::parse(file) {
-                Ok(name) => pipeline::stored_name(&revision, &name).as_str().to_owned(),
-                Err(_) => file.to_owned(),
-            };
-            ready.then(|| asset_url(&hash, &kept))
-        };
+        let derived = |file: &str| ready.then(|| derived_url(&hash, &revision, file));
         let poster = report
             .as_ref()
             .and_then(|r| r.default_poster())

@@ -16,9 +16,10 @@
 //! Every success carries `ETag`, `Last-Modified`, `Accept-Ranges: bytes`, the file's media type
 //! and `Cache-Control` (immutable for public assets, `private, no-store` for staff and signed
 //! URLs). Derived files live under their pipeline revision (`/assets/<sha256>/<revision>/<file>`,
-//! immutable); their plain name is a short-cached link to the newest revision ([`revisions`]). Small files are served from the in-memory [`hot`] cache as shared `Bytes`; anything
-//! larger, and ranges of files not in memory, are streamed from storage chunk by chunk, so memory
-//! per request stays small however large the file (a 100 MB model costs a chunk, not 100 MB).
+//! immutable); their plain name is a short-cached link to the newest revision ([`revisions`]).
+//! Small files are served from the in-memory [`hot`] cache as shared `Bytes`; anything larger,
+//! and ranges of files not in memory, are streamed from storage chunk by chunk, so memory per
+//! request stays small however large the file (a 100 MB model costs a chunk, not 100 MB).
 
 use std::ops::Range;
 use std::sync::Arc;

@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
-use showroom_cache::Cache;
+use showroom_cache::{Cache, CacheError};
 use showroom_domain::Currency;
 use showroom_store::DynCatalogStore;
 use tokio::sync::watch;
@@ -44,6 +44,17 @@ pub enum ImportState {
     Running,
     Done,
     Failed,
+}
+
+impl ImportState {
+    /// `running`, `done` or `failed`, as stored and as the API answers.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+        }
+    }
 }
 
 /// What an import did, as a status shows it.
@@ -154,13 +165,7 @@ impl CatalogImportJobs {
             report: None,
             failure: None,
         };
-        self.cache
-            .put(
-                IMPORTS_NAMESPACE,
-                &status.id.to_string(),
-                encode(&status),
-                Some(KEPT_FOR),
-            )
+        put(self.cache.as_ref(), &status)
             .await
             .map_err(|e| ShopError::Unavailable {
                 detail: format!("the import's status cannot be kept: {e}"),
@@ -242,18 +247,23 @@ async fn run(
     status
 }
 
+/// Saves the status while the import runs: a failure is logged, the import goes on.
 async fn save(cache: &dyn Cache, status: &ImportStatus) {
-    let key = status.id.to_string();
-    if let Err(error) = cache
-        .put(IMPORTS_NAMESPACE, &key, encode(status), Some(KEPT_FOR))
-        .await
-    {
-        tracing::warn!(%error, import = %key, "the import's status could not be saved");
+    if let Err(error) = put(cache, status).await {
+        tracing::warn!(%error, import = %status.id, "the import's status could not be saved");
     }
 }
 
-fn encode(status: &ImportStatus) -> Bytes {
-    Bytes::from(serde_json::to_vec(status).unwrap_or_default())
+async fn put(cache: &dyn Cache, status: &ImportStatus) -> Result<(), CacheError> {
+    let encoded = Bytes::from(serde_json::to_vec(status).unwrap_or_default());
+    cache
+        .put(
+            IMPORTS_NAMESPACE,
+            &status.id.to_string(),
+            encoded,
+            Some(KEPT_FOR),
+        )
+        .await
 }
 
 fn unix_ms() -> i64 {
