@@ -165,18 +165,13 @@ impl fmt::Display for Email {
     }
 }
 
-impl TryFrom<String> for Email {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
 impl From<Email> for String {
     fn from(value: Email) -> Self {
         value.typed
     }
 }
+
+parsed_from_string!(Email);
 
 #[cfg(test)]
 mod tests {

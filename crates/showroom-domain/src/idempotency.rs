@@ -39,18 +39,7 @@ impl fmt::Debug for IdempotencyKey {
     }
 }
 
-impl TryFrom<String> for IdempotencyKey {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<IdempotencyKey> for String {
-    fn from(value: IdempotencyKey) -> Self {
-        value.0
-    }
-}
+string_conversions!(IdempotencyKey);
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,8 @@
 #![doc = include_str!("../README.md")]
 
+#[macro_use]
+mod text_type;
+
 mod address;
 mod email;
 mod error;

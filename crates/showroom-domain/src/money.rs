@@ -83,13 +83,6 @@ impl fmt::Display for Currency {
     }
 }
 
-impl TryFrom<String> for Currency {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
 impl From<Currency> for String {
     fn from(value: Currency) -> Self {
         value.0.to_owned()
@@ -163,6 +156,8 @@ impl fmt::Display for Money {
         )
     }
 }
+
+parsed_from_string!(Currency);
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,6 @@
 //! Stock keeping units: 1–64 characters of uppercase ASCII letters, digits, `-`, `_` and `.`,
 //! starting with a letter or digit. Input is uppercased first, so `oak-01` and `OAK-01` are one SKU.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
@@ -38,24 +36,8 @@ impl Sku {
     }
 }
 
-impl fmt::Display for Sku {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for Sku {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Sku> for String {
-    fn from(value: Sku) -> Self {
-        value.0
-    }
-}
+string_conversions!(Sku);
+display_as_str!(Sku);
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,6 @@
 //! URL slugs: lowercase ASCII letters and digits in words joined by single hyphens, 1–96 chars.
 //! A `Slug` is always safe to place in a URL path without escaping.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
@@ -54,24 +52,8 @@ impl Slug {
     }
 }
 
-impl fmt::Display for Slug {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for Slug {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Slug> for String {
-    fn from(value: Slug) -> Self {
-        value.0
-    }
-}
+string_conversions!(Slug);
+display_as_str!(Slug);
 
 #[cfg(test)]
 mod tests {

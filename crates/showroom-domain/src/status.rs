@@ -1,8 +1,6 @@
 //! A product's lifecycle: `draft` (merchants only) → `published` (shoppers see it) → `archived`
 //! (kept for orders, hidden from the shop). An archived product may be published again.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
@@ -40,11 +38,7 @@ impl ProductStatus {
     }
 }
 
-impl fmt::Display for ProductStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+display_as_str!(ProductStatus);
 
 #[cfg(test)]
 mod tests {

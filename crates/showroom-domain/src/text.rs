@@ -37,19 +37,6 @@ impl Title {
     }
 }
 
-impl TryFrom<String> for Title {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Title> for String {
-    fn from(value: Title) -> Self {
-        value.0
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Description(String);
@@ -63,18 +50,7 @@ impl Description {
     }
 }
 
-impl TryFrom<String> for Description {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Description> for String {
-    fn from(value: Description) -> Self {
-        value.0
-    }
-}
+string_conversions!(Title, Description);
 
 #[cfg(test)]
 mod tests {

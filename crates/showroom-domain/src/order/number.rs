@@ -62,18 +62,13 @@ impl fmt::Display for OrderNumber {
     }
 }
 
-impl TryFrom<String> for OrderNumber {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
 impl From<OrderNumber> for String {
     fn from(value: OrderNumber) -> Self {
         value.to_string()
     }
 }
+
+parsed_from_string!(OrderNumber);
 
 #[cfg(test)]
 mod tests {

@@ -11,8 +11,6 @@
 //! `Cancelled` and `Refunded` are final. The names as stored and sent over the API are the
 //! snake_case forms from [`OrderState::as_str`] and [`OrderEventKind::as_str`].
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::{DomainError, Money};
@@ -67,12 +65,6 @@ impl OrderState {
     }
 }
 
-impl fmt::Display for OrderState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// A carrier's tracking number: 1–64 printable characters without spaces at either end.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -92,19 +84,6 @@ impl TrackingNumber {
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl TryFrom<String> for TrackingNumber {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<TrackingNumber> for String {
-    fn from(value: TrackingNumber) -> Self {
-        value.0
     }
 }
 
@@ -165,8 +144,5 @@ impl OrderEventKind {
     }
 }
 
-impl fmt::Display for OrderEventKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+string_conversions!(TrackingNumber);
+display_as_str!(OrderState, OrderEventKind);

@@ -7,8 +7,6 @@
 //! the list was enforced only promised two letters; [`CountryCode::restore`] reads those back
 //! without refusing them, so an old order never becomes unreadable.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
@@ -70,24 +68,14 @@ impl CountryCode {
     }
 }
 
-impl fmt::Display for CountryCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl TryFrom<String> for CountryCode {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
 impl From<CountryCode> for String {
     fn from(value: CountryCode) -> Self {
         value.as_str().to_owned()
     }
 }
+
+parsed_from_string!(CountryCode);
+display_as_str!(CountryCode);
 
 #[cfg(test)]
 mod tests {

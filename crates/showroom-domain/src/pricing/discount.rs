@@ -10,8 +10,6 @@
 //! [`PriceMode`](super::PriceMode): a percentage is rounded half away from zero, a fixed amount is capped at
 //! the subtotal, so a discount is never negative and never exceeds the subtotal.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use super::error::same_currency;
@@ -45,25 +43,6 @@ impl DiscountCode {
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl fmt::Display for DiscountCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for DiscountCode {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<DiscountCode> for String {
-    fn from(value: DiscountCode) -> Self {
-        value.0
     }
 }
 
@@ -213,6 +192,9 @@ pub(crate) fn check_use(use_: &DiscountUse<'_>, subtotal: Money) -> Result<i64, 
     use_.discount.check(subtotal, use_.now, use_.times_used)?;
     Ok(use_.discount.amount_off(subtotal.amount_minor))
 }
+
+string_conversions!(DiscountCode);
+display_as_str!(DiscountCode);
 
 #[cfg(test)]
 mod tests {

@@ -21,6 +21,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
 use crate::routes::checkout::OrderDto;
+use crate::routes::refusals::LoginRefusals;
 use crate::sessions::{csrf_cookie, CUSTOMER_ID};
 use crate::shopper::{end_session, renew_after_password_change, start_account_session, Shopper};
 use crate::state::AppState;
@@ -157,10 +158,7 @@ pub async fn register(
 #[utoipa::path(post, path = "/api/v1/account/login", tag = "account", request_body = Credentials,
     responses(
         (status = 200, description = "Logged in; the session id is new and a guest cart was merged", body = CustomerDto),
-        (status = 401, description = "Wrong email or password (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong `X-CSRF-Token` for a request with the session cookie", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Malformed email", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed logins (`Retry-After` says when to retry)", body = Problem, content_type = "application/problem+json"),
+        LoginRefusals,
     ))]
 pub async fn login(
     State(state): State<AppState>,

@@ -3,7 +3,7 @@
 //! transaction), then invalidates the cached storefront responses on every instance before it
 //! answers, so the merchant's next look at the shop shows the change.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
 use showroom_domain::ProductStatus;
@@ -18,7 +18,7 @@ use crate::routes::input::{
     AttachMediaInput, CreateCategoryInput, CreateProductInput, UpdateCategoryInput,
     UpdateProductInput,
 };
-use crate::routes::params::parse_id;
+use crate::routes::params::IdPath;
 use crate::routes::refusals::{AdminReadRefusals, AdminWriteRefusals};
 use crate::routes::storefront::parse_list_query;
 use crate::state::AppState;
@@ -109,9 +109,8 @@ pub async fn create_product(
 )]
 pub async fn admin_get_product(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Json<ProductDto>, ApiError> {
-    let id = parse_id(&id, "id")?;
     let product = state
         .catalog
         .product_by_id(id)
@@ -132,10 +131,9 @@ pub async fn admin_get_product(
 )]
 pub async fn update_product(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     ApiJson(input): ApiJson<UpdateProductInput>,
 ) -> Result<Json<ProductDto>, ApiError> {
-    let id = parse_id(&id, "id")?;
     let patch = ProductPatch::try_from(input)?;
     let product = state.catalog.update_product(id, patch).await?;
     invalidate_catalog(&state).await;
@@ -144,10 +142,9 @@ pub async fn update_product(
 
 async fn set_status(
     state: &AppState,
-    id: &str,
+    id: uuid::Uuid,
     status: ProductStatus,
 ) -> Result<Json<ProductDto>, ApiError> {
-    let id = parse_id(id, "id")?;
     let product = state.catalog.set_product_status(id, status).await?;
     invalidate_catalog(state).await;
     Ok(Json(ProductDto::new(product, true)))
@@ -164,9 +161,9 @@ async fn set_status(
 )]
 pub async fn publish_product(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Json<ProductDto>, ApiError> {
-    set_status(&state, &id, ProductStatus::Published).await
+    set_status(&state, id, ProductStatus::Published).await
 }
 
 /// Archive a product: hidden from the shop, kept for past orders.
@@ -180,9 +177,9 @@ pub async fn publish_product(
 )]
 pub async fn archive_product(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Json<ProductDto>, ApiError> {
-    set_status(&state, &id, ProductStatus::Archived).await
+    set_status(&state, id, ProductStatus::Archived).await
 }
 
 /// Attach a stored asset (image or 3D model) to the end of a product's gallery.
@@ -197,10 +194,9 @@ pub async fn archive_product(
 )]
 pub async fn attach_media(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     ApiJson(input): ApiJson<AttachMediaInput>,
 ) -> Result<(StatusCode, Json<MediaDto>), ApiError> {
-    let id = parse_id(&id, "id")?;
     let new = NewMedia::try_from(input)?;
     let address = showroom_assets::ContentAddress::parse(new.asset_hash.as_str())
         .map_err(|e| ApiError::validation("asset_hash", e.to_string()))?;
@@ -274,10 +270,9 @@ pub async fn create_category(
 )]
 pub async fn update_category(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     ApiJson(input): ApiJson<UpdateCategoryInput>,
 ) -> Result<Json<CategoryDto>, ApiError> {
-    let id = parse_id(&id, "id")?;
     let category = state.catalog.update_category(id, input.try_into()?).await?;
     invalidate_catalog(&state).await;
     Ok(Json(category.into()))

@@ -15,7 +15,7 @@
 use std::io::{Seek, SeekFrom};
 
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, Request, State};
+use axum::extract::{RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -31,7 +31,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::routes::params::parse_id;
+use crate::routes::params::IdPath;
 use crate::routes::refusals::{AdminReadRefusals, UploadRefusals};
 use crate::state::AppState;
 
@@ -193,9 +193,8 @@ pub async fn start_import(
 )]
 pub async fn import_status(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Json<CatalogImportDto>, ApiError> {
-    let id = parse_id(&id, "id")?;
     let status = jobs(&state)
         .status(id)
         .await?

@@ -16,6 +16,7 @@ use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
 use crate::routes::dto::{rfc3339, MoneyDto};
 use crate::routes::input::MoneyInput;
+use crate::routes::refusals::StaffAreaRefusals;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -139,8 +140,7 @@ pub(crate) fn discount(state: &AppState, body: NewDiscountInput) -> Result<Disco
 #[utoipa::path(get, path = "/api/v1/admin/discount-codes", tag = "admin",
     responses(
         (status = 200, description = "The codes", body = [DiscountDto]),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only admins and `discounts` tokens", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
     ))]
 pub async fn list_codes(State(state): State<AppState>) -> Result<Response, ApiError> {
     let codes: Vec<DiscountDto> = state
@@ -157,8 +157,7 @@ pub async fn list_codes(State(state): State<AppState>) -> Result<Response, ApiEr
 #[utoipa::path(post, path = "/api/v1/admin/discount-codes", tag = "admin", request_body = NewDiscountInput,
     responses(
         (status = 201, description = "Created", body = DiscountDto),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only admins and `discounts` tokens", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
         (status = 409, description = "The code exists", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid (named in `field`)", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -179,8 +178,7 @@ pub async fn create_code(
     params(("code" = String, Path, description = "The code, any letter case")),
     responses(
         (status = 200, description = "The code", body = DiscountDto),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only admins and `discounts` tokens", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
         (status = 404, description = "No such code", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_code(
@@ -204,8 +202,7 @@ pub async fn get_code(
     params(("code" = String, Path, description = "The code, any letter case")),
     responses(
         (status = 200, description = "Changed", body = DiscountDto),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only admins and `discounts` tokens", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
         (status = 404, description = "No such code", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
     ))]

@@ -2,7 +2,7 @@
 //! applied by one conditional update in the store, so two merchants adjusting at once can never
 //! take stock below zero or below the units reserved by pending orders.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -12,7 +12,7 @@ use crate::extract::ApiJson;
 use crate::response_cache::invalidate_catalog;
 use crate::routes::dto::VariantDto;
 use crate::routes::input::{CreateVariantInput, InventoryAdjustmentInput, UpdateVariantInput};
-use crate::routes::params::parse_id;
+use crate::routes::params::IdPath;
 use crate::routes::refusals::AdminWriteRefusals;
 use crate::state::AppState;
 
@@ -35,10 +35,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 )]
 pub async fn create_variant(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(product_id): IdPath,
     ApiJson(input): ApiJson<CreateVariantInput>,
 ) -> Result<(StatusCode, Json<VariantDto>), ApiError> {
-    let product_id = parse_id(&id, "id")?;
     let new = input.parse(state.shop.currency())?;
     let variant = state.catalog.add_variant(product_id, new).await?;
     invalidate_catalog(&state).await;
@@ -57,10 +56,9 @@ pub async fn create_variant(
 )]
 pub async fn update_variant(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     ApiJson(input): ApiJson<UpdateVariantInput>,
 ) -> Result<Json<VariantDto>, ApiError> {
-    let id = parse_id(&id, "id")?;
     let patch = input.parse(state.shop.currency())?;
     let variant = state.catalog.update_variant(id, patch).await?;
     invalidate_catalog(&state).await;
@@ -79,10 +77,9 @@ pub async fn update_variant(
 )]
 pub async fn adjust_inventory(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     ApiJson(input): ApiJson<InventoryAdjustmentInput>,
 ) -> Result<Json<VariantDto>, ApiError> {
-    let id = parse_id(&id, "id")?;
     let delta = input.delta()?;
     let variant = state.catalog.adjust_inventory(id, delta).await?;
     tracing::info!(variant = %id, delta, reason = input.reason.as_deref().unwrap_or(""), "inventory adjusted");

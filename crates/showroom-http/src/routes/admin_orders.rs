@@ -3,7 +3,7 @@
 //! change is recorded in the order's history under the acting principal; the rules live in the
 //! shop's [`OrderDesk`](showroom_shop::OrderDesk) and the store.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,8 @@ use crate::extract::ApiJson;
 use crate::principal::AdminActor;
 use crate::routes::checkout::{idempotency_key, OrderDto};
 use crate::routes::dto::{rfc3339, MoneyDto};
-use crate::routes::params::{parse_id, parse_order_query};
+use crate::routes::params::{parse_order_query, IdPath};
+use crate::routes::refusals::StaffAreaRefusals;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -190,8 +191,7 @@ fn json<T: Serialize>(body: T) -> Response {
     responses(
         (status = 200, description = "The orders", body = [AdminOrderDto]),
         (status = 400, description = "A bad parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed to see orders", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
         (status = 422, description = "A bad parameter value", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_orders(
@@ -210,15 +210,13 @@ pub async fn list_orders(
     responses(
         (status = 200, description = "The order", body = AdminOrderDetailDto),
         (status = 400, description = "A malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed to see orders", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
         (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_order(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id, "id")?;
     let order = state
         .catalog
         .order_by_id(id)
@@ -242,8 +240,7 @@ pub async fn get_order(
     responses(
         (status = 200, description = "The shipped order", body = AdminOrderDto),
         (status = 400, description = "A malformed id or body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed to change orders", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
         (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The order cannot ship (unpaid, cancelled, already shipped)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
@@ -253,10 +250,9 @@ pub async fn get_order(
 pub async fn fulfil_order(
     State(state): State<AppState>,
     AdminActor(actor): AdminActor,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     ApiJson(body): ApiJson<FulfilInput>,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id, "id")?;
     let order = state
         .shop
         .order_desk
@@ -271,8 +267,7 @@ pub async fn fulfil_order(
     responses(
         (status = 200, description = "The cancelled order", body = AdminOrderDto),
         (status = 400, description = "A malformed id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed to change orders", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
         (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The order cannot be cancelled (shipped, already cancelled, a refund in progress)", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The payment provider refused the refund; nothing changed", body = Problem, content_type = "application/problem+json"),
@@ -281,9 +276,8 @@ pub async fn fulfil_order(
 pub async fn cancel_order(
     State(state): State<AppState>,
     AdminActor(actor): AdminActor,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id, "id")?;
     let order = state.shop.order_desk.cancel(id, actor).await?;
     Ok(json(admin_dto(&state, order)))
 }
@@ -301,8 +295,7 @@ pub async fn cancel_order(
         (status = 201, description = "Refunded", body = RefundResultDto),
         (status = 200, description = "The same key again: the refund it made", body = RefundResultDto),
         (status = 400, description = "A malformed id or body, or no Idempotency-Key", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed to change orders", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
         (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Nothing to refund (unpaid, cancelled, fully refunded) or the key was used for another refund", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
@@ -314,11 +307,10 @@ pub async fn cancel_order(
 pub async fn refund_order(
     State(state): State<AppState>,
     AdminActor(actor): AdminActor,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     headers: HeaderMap,
     ApiJson(body): ApiJson<RefundInput>,
 ) -> Result<Response, ApiError> {
-    let id = parse_id(&id, "id")?;
     let key = idempotency_key(&headers)?;
     let request = RefundRequest {
         key,

@@ -30,6 +30,7 @@ use crate::routes::checkout::{
     checkout_details, idempotency_key, AddressInput, OrderDto, PaymentInput,
 };
 use crate::routes::dto::CartDto;
+use crate::routes::refusals::CheckoutRefusals;
 use crate::shopper::Shopper;
 use crate::state::AppState;
 
@@ -324,11 +325,7 @@ pub async fn clear_discount_code(
     responses(
         (status = 201, description = "The order, paid; the cart is now empty", body = OrderDto),
         (status = 200, description = "A retry with the same key: the same order and body", body = OrderDto),
-        (status = 400, description = "Missing or malformed `Idempotency-Key`, or malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 402, description = "The payment failed; the stock was released and the cart kept", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A line sold out (`sold_out`) or its last units are held by pending payments (`stock_held`, with `Retry-After`), or the key was used for another checkout", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "An empty cart (`lines`), a line no longer for sale, or an invalid field", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        CheckoutRefusals,
     )
 )]
 #[tracing::instrument(skip_all)]

@@ -24,6 +24,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
 use crate::routes::dto::{rfc3339, MoneyDto};
+use crate::routes::refusals::CheckoutRefusals;
 use crate::shopper::Shopper;
 use crate::state::AppState;
 
@@ -245,13 +246,7 @@ pub(crate) fn checkout_details(
     responses(
         (status = 201, description = "The order, paid", body = OrderDto),
         (status = 200, description = "A retry with the same key: the same order and body", body = OrderDto),
-        (status = 400, description = "Missing or malformed `Idempotency-Key`, or malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 402, description = "The payment failed (`payment_declined`, `insufficient_funds`, `payment_error`, `payment_timeout`); the stock was released", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A line sold out (`sold_out`) or its last units are held by pending payments (`stock_held`, with `Retry-After`), the key was used for another checkout (`conflict`), or the first attempt is still paying (`checkout_in_progress`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid (named in `field`): an unknown field such as a price, a quantity, an unknown or unpublished variant, an email or address", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        CheckoutRefusals,
     )
 )]
 #[tracing::instrument(skip_all)]

@@ -2,6 +2,8 @@
 //! is a `400 invalid_id` naming the parameter, never axum's plain-text rejection; a bad query
 //! value names its parameter.
 
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use showroom_domain::{OrderNumber, OrderState};
 use showroom_store::OrderQuery;
 use uuid::Uuid;
@@ -14,6 +16,21 @@ pub fn parse_id(raw: &str, field: &str) -> Result<Uuid, ApiError> {
         detail: format!("`{field}` must be a UUID"),
         field: Some(field.to_owned()),
     })
+}
+
+/// The `{id}` of an admin route's path, parsed by [`parse_id`]: every route that names a record
+/// by id answers a malformed one alike.
+pub struct IdPath(pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_or_else(|_| String::new(), |Path(raw)| raw);
+        parse_id(&raw, "id").map(IdPath)
+    }
 }
 
 /// Orders per page of the admin order list when the caller does not say.

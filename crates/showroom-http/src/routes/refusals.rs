@@ -1,6 +1,6 @@
-//! The error responses the admin API documents, in two sets, so each handler's OpenAPI entry
-//! lists its successes and names one set instead of repeating seven problem responses. Every
-//! variant is an RFC 9457 problem document (see `crate::error`).
+//! The error responses that several routes document alike, in sets, so each handler's OpenAPI
+//! entry lists its successes and its own refusals and names a set instead of repeating the shared
+//! problem responses. Every variant is an RFC 9457 problem document (see `crate::error`).
 
 use utoipa::IntoResponses;
 
@@ -65,6 +65,64 @@ pub enum UploadRefusals {
     #[response(status = 415, content_type = "application/problem+json")]
     UnsupportedMediaType(Problem),
     /// Object storage or the database is unavailable; try again.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
+}
+
+/// What a route of a staff area (orders, discount codes, staff and API tokens) answers a caller
+/// it does not let in. The descriptions are single lines: each becomes the document's text as is.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum StaffAreaRefusals {
+    /// Not authenticated
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// Not allowed: staff and API tokens are for admins, discount codes for admins and `discounts` tokens, orders for staff and `orders` tokens
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+}
+
+/// What a login (customer or staff) can answer besides success.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum LoginRefusals {
+    /// Wrong email or password (`invalid_credentials`), or a deactivated staff account
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// Missing or wrong `X-CSRF-Token` for a request with the session cookie
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// Malformed email
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+    /// Too many failed logins (`Retry-After` says when to retry)
+    #[response(status = 429, content_type = "application/problem+json")]
+    TooManyRequests(Problem),
+}
+
+/// What a checkout (of given lines or of the cart) can answer besides the order.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum CheckoutRefusals {
+    /// Missing or malformed `Idempotency-Key`, or malformed JSON
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// The payment failed (`payment_declined`, `insufficient_funds`, `payment_error`, `payment_timeout`); the stock was released (and a cart kept)
+    #[response(status = 402, content_type = "application/problem+json")]
+    PaymentRequired(Problem),
+    /// A line sold out (`sold_out`) or its last units are held by pending payments (`stock_held`, with `Retry-After`), the key was used for another checkout (`conflict`), or the first attempt is still paying (`checkout_in_progress`)
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    /// The body is too large
+    #[response(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Problem),
+    /// The body is not JSON
+    #[response(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Problem),
+    /// A field is invalid (named in `field`): an unknown field such as a price, a quantity, an unknown or unpublished variant, an email or address; for a cart, an empty cart (`lines`) or a line no longer for sale
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+    /// The database is unavailable
     #[response(status = 503, content_type = "application/problem+json")]
     Unavailable(Problem),
 }

@@ -22,6 +22,7 @@ use crate::extract::ApiJson;
 use crate::principal::Principal;
 use crate::routes::account::{client_ip, parse_credentials, Credentials};
 use crate::routes::dto::rfc3339;
+use crate::routes::refusals::{LoginRefusals, StaffAreaRefusals};
 use crate::sessions::STAFF_ID;
 use crate::shopper::{start_account_session, Shopper};
 use crate::state::AppState;
@@ -127,10 +128,7 @@ fn role(raw: &str) -> Result<StaffRole, ApiError> {
 #[utoipa::path(post, path = "/api/v1/staff/login", tag = "staff", request_body = Credentials,
     responses(
         (status = 200, description = "Logged in; the session id is new", body = StaffDto),
-        (status = 401, description = "Wrong email or password, or a deactivated account", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong `X-CSRF-Token` for a request with the session cookie", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Malformed email", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed logins", body = Problem, content_type = "application/problem+json"),
+        LoginRefusals,
     ))]
 pub async fn staff_login(
     State(state): State<AppState>,
@@ -152,8 +150,7 @@ pub async fn staff_login(
 #[utoipa::path(get, path = "/api/v1/admin/staff", tag = "staff",
     responses(
         (status = 200, description = "The staff", body = [StaffDto]),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only admins manage staff", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
     ))]
 pub async fn list_staff(State(state): State<AppState>) -> Result<Response, ApiError> {
     let staff: Vec<StaffDto> = state
@@ -170,8 +167,7 @@ pub async fn list_staff(State(state): State<AppState>) -> Result<Response, ApiEr
 #[utoipa::path(post, path = "/api/v1/admin/staff", tag = "staff", request_body = NewStaffInput,
     responses(
         (status = 201, description = "Created", body = StaffDto),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only admins manage staff", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
         (status = 409, description = "The email is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid email, role or password", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -196,8 +192,7 @@ pub async fn create_staff(
     params(("id" = Uuid, Path, description = "The member's id")),
     responses(
         (status = 200, description = "Changed", body = StaffDto),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only admins manage staff", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
         (status = 404, description = "No such member", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "It would leave no active admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid role", body = Problem, content_type = "application/problem+json"),
@@ -220,8 +215,7 @@ pub async fn update_staff(
 #[utoipa::path(get, path = "/api/v1/admin/api-tokens", tag = "staff",
     responses(
         (status = 200, description = "The tokens", body = [ApiTokenDto]),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only admins manage tokens", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
     ))]
 pub async fn list_tokens(State(state): State<AppState>) -> Result<Response, ApiError> {
     let tokens: Vec<ApiTokenDto> = state
@@ -238,8 +232,7 @@ pub async fn list_tokens(State(state): State<AppState>) -> Result<Response, ApiE
 #[utoipa::path(post, path = "/api/v1/admin/api-tokens", tag = "staff", request_body = NewTokenInput,
     responses(
         (status = 201, description = "Created; `token` holds the secret", body = ApiTokenDto),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only admins manage tokens", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
         (status = 422, description = "Invalid name or scopes", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_token(
@@ -262,8 +255,7 @@ pub async fn create_token(
     params(("id" = Uuid, Path, description = "The token's id")),
     responses(
         (status = 200, description = "Revoked", body = ApiTokenDto),
-        (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only admins manage tokens", body = Problem, content_type = "application/problem+json"),
+        StaffAreaRefusals,
         (status = 404, description = "No such token", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn revoke_token(

@@ -6,10 +6,8 @@ use showroom_domain::{ProductStatus, Slug};
 use uuid::Uuid;
 
 use super::checkout_support::{checkout, key, line, stocked, HOLD};
-use super::support::{eur, product, variant};
-use crate::{
-    Cart, DynCatalogStore, LineChange, ProductPatch, StoreError, VariantPatch, MAX_ORDER_LINES,
-};
+use super::support::{assert_conflict, assert_invalid, eur, new_price, product, variant};
+use crate::{Cart, DynCatalogStore, LineChange, ProductPatch, StoreError, MAX_ORDER_LINES};
 
 fn quantity_of(cart: &Cart, variant_id: Uuid) -> Option<i64> {
     cart.lines
@@ -82,30 +80,12 @@ pub async fn cart_lines_are_checked_against_variant_status_and_stock(store: DynC
         .change_cart_line(cart.id, Uuid::now_v7(), LineChange::Add(1))
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            unknown,
-            StoreError::Invalid {
-                field: "variant_id",
-                ..
-            }
-        ),
-        "{unknown:?}"
-    );
+    assert_invalid(&unknown, "variant_id");
     let archived = store
         .change_cart_line(cart.id, gone.id, LineChange::Add(1))
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            archived,
-            StoreError::Invalid {
-                field: "variant_id",
-                ..
-            }
-        ),
-        "{archived:?}"
-    );
+    assert_invalid(&archived, "variant_id");
     match store
         .change_cart_line(cart.id, vase.id, LineChange::Set(4))
         .await
@@ -147,10 +127,7 @@ pub async fn cart_lines_are_checked_against_variant_status_and_stock(store: DynC
         .change_cart_line(cart.id, vase.id, LineChange::Add(1))
         .await
         .unwrap_err();
-    assert!(
-        matches!(over, StoreError::Conflict { field: "stock", .. }),
-        "{over:?}"
-    );
+    assert_conflict(&over, "stock");
     let read = store.cart(cart.id).await.unwrap().unwrap();
     assert_eq!(
         quantity_of(&read, vase.id),
@@ -186,13 +163,7 @@ pub async fn cart_reads_join_the_current_price_status_and_slug(store: DynCatalog
         .await
         .unwrap();
     store
-        .update_variant(
-            rug.id,
-            VariantPatch {
-                price: Some(eur(6_500)),
-                ..VariantPatch::default()
-            },
-        )
+        .update_variant(rug.id, new_price(eur(6_500)))
         .await
         .unwrap();
     store
@@ -242,10 +213,7 @@ pub async fn a_cart_holds_at_most_max_order_lines(store: DynCatalogStore) {
     let (n, result) = last.unwrap();
     assert_eq!(n, MAX_ORDER_LINES);
     let err = result.unwrap_err();
-    assert!(
-        matches!(err, StoreError::Invalid { field: "lines", .. }),
-        "{err:?}"
-    );
+    assert_invalid(&err, "lines");
     let read = store.cart(cart.id).await.unwrap().unwrap();
     assert_eq!(read.lines.len(), MAX_ORDER_LINES);
 }
@@ -263,10 +231,7 @@ pub async fn discount_codes_are_kept_and_clearing_empties_the_cart(store: DynCat
             .set_cart_discount_code(cart.id, Some(bad))
             .await
             .unwrap_err();
-        assert!(
-            matches!(err, StoreError::Invalid { field: "code", .. }),
-            "{err:?}"
-        );
+        assert_invalid(&err, "code");
     }
     let cleared = store.set_cart_discount_code(cart.id, None).await.unwrap();
     assert_eq!(cleared.discount_code, None);

@@ -2,8 +2,10 @@
 
 use uuid::Uuid;
 
-use super::support::{all, category, matching, product, slug, title};
-use crate::{build_category_tree, CategoryPatch, DynCatalogStore, ProductQuery, StoreError};
+use super::support::{
+    all, assert_conflict, assert_invalid, category, matching, product, slug, title,
+};
+use crate::{build_category_tree, CategoryPatch, DynCatalogStore, ProductQuery};
 
 pub async fn categories_are_listed_by_name(store: DynCatalogStore) {
     for name in ["tables", "chairs", "lamps"] {
@@ -101,16 +103,7 @@ pub async fn update_category_refuses_cycles_and_leaves_the_tree_unchanged(store:
             ..CategoryPatch::default()
         };
         let err = store.update_category(moved, patch).await.unwrap_err();
-        assert!(
-            matches!(
-                err,
-                StoreError::Invalid {
-                    field: "parent_id",
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert_invalid(&err, "parent_id");
     }
     assert_eq!(
         store.list_categories().await.unwrap(),
@@ -119,37 +112,16 @@ pub async fn update_category_refuses_cycles_and_leaves_the_tree_unchanged(store:
     );
 
     let err = store
-        .update_category(
-            seating,
-            CategoryPatch {
-                parent_id: Some(Some(Uuid::now_v7())),
-                ..CategoryPatch::default()
-            },
-        )
+        .update_category(seating, move_to(Some(Uuid::now_v7())))
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            StoreError::Invalid {
-                field: "parent_id",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_invalid(&err, "parent_id");
 }
 
 pub async fn update_category_moves_and_renames(store: DynCatalogStore) {
     let [furniture, seating, stools, lighting] = tree(&store).await;
     let moved = store
-        .update_category(
-            stools,
-            CategoryPatch {
-                parent_id: Some(Some(lighting)),
-                ..CategoryPatch::default()
-            },
-        )
+        .update_category(stools, move_to(Some(lighting)))
         .await
         .unwrap();
     assert_eq!(moved.parent_id, Some(lighting));
@@ -167,13 +139,7 @@ pub async fn update_category_moves_and_renames(store: DynCatalogStore) {
     assert_eq!((top.parent_id, top.slug.as_str()), (None, "seats"));
     // Moving furniture under its former child is fine now that seating is top-level.
     let under = store
-        .update_category(
-            furniture,
-            CategoryPatch {
-                parent_id: Some(Some(seating)),
-                ..CategoryPatch::default()
-            },
-        )
+        .update_category(furniture, move_to(Some(seating)))
         .await
         .unwrap();
     assert_eq!(under.parent_id, Some(seating));
@@ -187,8 +153,13 @@ pub async fn update_category_moves_and_renames(store: DynCatalogStore) {
         )
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Conflict { field: "slug", .. }),
-        "{err:?}"
-    );
+    assert_conflict(&err, "slug");
+}
+
+/// A patch that moves a category under `parent` (`None`: to the top level).
+fn move_to(parent: Option<Uuid>) -> CategoryPatch {
+    CategoryPatch {
+        parent_id: Some(parent),
+        ..CategoryPatch::default()
+    }
 }

@@ -3,8 +3,8 @@
 
 use showroom_domain::ProductStatus;
 
-use super::support::{all, eur, matching, product, usd, variant};
-use crate::{DynCatalogStore, ImportOutcome, ImportProduct, StoreError};
+use super::support::{all, assert_invalid, eur, matching, product, usd, variant};
+use crate::{DynCatalogStore, ImportOutcome, ImportProduct};
 
 fn chair(title: &str, price: i64, stock: i64) -> ImportProduct {
     let mut new = product("oak-chair", title);
@@ -133,16 +133,7 @@ pub async fn an_unknown_category_fails_the_whole_batch(store: DynCatalogStore) {
         variants: vec![],
     };
     let err = store.import_products(&[good, stray]).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            StoreError::Invalid {
-                field: "category_id",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_invalid(&err, "category_id");
     assert_eq!(
         store.count_products().await.unwrap(),
         0,

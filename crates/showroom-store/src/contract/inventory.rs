@@ -1,8 +1,8 @@
 //! Contract: stock never goes below zero, concurrent sales never oversell, and variant writes keep
 //! the listing's price range and availability current.
 
-use super::support::{all, eur, product, variant};
-use crate::{DynCatalogStore, StoreError, VariantPatch};
+use super::support::{all, assert_conflict, eur, product, variant};
+use crate::{DynCatalogStore, VariantPatch};
 
 pub async fn adjust_inventory_never_goes_below_zero(store: DynCatalogStore) {
     let mug = store.create_product(product("mug", "Mug")).await.unwrap();
@@ -13,16 +13,10 @@ pub async fn adjust_inventory_never_goes_below_zero(store: DynCatalogStore) {
     assert_eq!(store.adjust_inventory(v.id, 5).await.unwrap().on_hand, 7);
     assert_eq!(store.adjust_inventory(v.id, -7).await.unwrap().on_hand, 0);
     let err = store.adjust_inventory(v.id, -1).await.unwrap_err();
-    assert!(
-        matches!(err, StoreError::Conflict { field: "delta", .. }),
-        "{err:?}"
-    );
+    assert_conflict(&err, "delta");
     assert_eq!(store.adjust_inventory(v.id, 3).await.unwrap().on_hand, 3);
     let err = store.adjust_inventory(v.id, -4).await.unwrap_err();
-    assert!(
-        matches!(err, StoreError::Conflict { field: "delta", .. }),
-        "{err:?}"
-    );
+    assert_conflict(&err, "delta");
     let read = store.product_by_id(mug.id).await.unwrap().unwrap();
     assert_eq!(
         read.variants[0].on_hand, 3,
@@ -52,10 +46,7 @@ pub async fn concurrent_decrements_sell_exactly_the_stock(store: DynCatalogStore
     let results = join_all(tasks).await;
     let sold = results.iter().filter(|r| r.is_ok()).count();
     for refused in results.iter().filter_map(|r| r.as_ref().err()) {
-        assert!(
-            matches!(refused, StoreError::Conflict { field: "delta", .. }),
-            "{refused:?}"
-        );
+        assert_conflict(refused, "delta");
     }
     assert_eq!(sold, 10, "exactly the stock was sold");
     let read = store.product_by_id(chair.id).await.unwrap().unwrap();

@@ -9,8 +9,8 @@ use showroom_domain::{OrderNumber, OrderState, ProductStatus};
 use uuid::Uuid;
 
 use super::checkout_support::{checkout, email, line, stock_of, stocked, HOLD};
-use super::support::{eur, title, usd};
-use crate::{Actor, DynCatalogStore, ProductPatch, ReleaseReason, StoreError, VariantPatch};
+use super::support::{eur, new_price, title, usd};
+use crate::{Actor, DynCatalogStore, ProductPatch, ReleaseReason, StoreError};
 
 fn is_state_conflict<T: std::fmt::Debug>(result: &Result<T, StoreError>) -> bool {
     matches!(result, Err(StoreError::Conflict { field: "state", .. }))
@@ -199,13 +199,7 @@ pub async fn line_snapshots_survive_later_price_and_title_changes(store: DynCata
     assert_eq!(order.lines[0].title, "snap-sofa title");
     assert_eq!(order.lines[0].unit_price, eur(50_000));
     store
-        .update_variant(
-            sofa.id,
-            VariantPatch {
-                price: Some(eur(99_000)),
-                ..VariantPatch::default()
-            },
-        )
+        .update_variant(sofa.id, new_price(eur(99_000)))
         .await
         .unwrap();
     store

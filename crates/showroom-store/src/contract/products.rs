@@ -6,8 +6,11 @@ use std::collections::BTreeMap;
 use showroom_domain::{ProductStatus, Sku};
 use uuid::Uuid;
 
-use super::support::{all, eur, image, matching, product, slug, title, usd, variant};
-use crate::{DynCatalogStore, ProductPatch, ProductQuery, StoreError, VariantPatch};
+use super::support::{
+    all, assert_conflict, assert_invalid, eur, image, matching, new_price, product, slug, title,
+    usd, variant,
+};
+use crate::{DynCatalogStore, ProductOption, ProductPatch, ProductQuery, StoreError, VariantPatch};
 
 pub async fn product_round_trip_keeps_variants_options_and_media(store: DynCatalogStore) {
     let created = store
@@ -98,10 +101,7 @@ pub async fn duplicate_slugs_conflict_on_slug(store: DynCatalogStore) {
         .create_product(product("lamp", "Another Lamp"))
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Conflict { field: "slug", .. }),
-        "{err:?}"
-    );
+    assert_conflict(&err, "slug");
 
     store
         .create_category(super::support::category("lighting", None))
@@ -111,10 +111,7 @@ pub async fn duplicate_slugs_conflict_on_slug(store: DynCatalogStore) {
         .create_category(super::support::category("lighting", None))
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Conflict { field: "slug", .. }),
-        "{err:?}"
-    );
+    assert_conflict(&err, "slug");
     assert_eq!(store.count_products().await.unwrap(), 1);
 }
 
@@ -142,10 +139,7 @@ pub async fn duplicate_sku_conflicts_on_sku_and_leaves_no_trace(store: DynCatalo
         )
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Conflict { field: "sku", .. }),
-        "{err:?}"
-    );
+    assert_conflict(&err, "sku");
     let bench = store.product_by_id(second.id).await.unwrap().unwrap();
     assert!(
         bench.variants.is_empty(),
@@ -182,10 +176,7 @@ pub async fn duplicate_sku_conflicts_on_sku_and_leaves_no_trace(store: DynCatalo
         )
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Conflict { field: "sku", .. }),
-        "{err:?}"
-    );
+    assert_conflict(&err, "sku");
 }
 
 pub async fn failed_product_update_leaves_no_trace(store: DynCatalogStore) {
@@ -200,10 +191,7 @@ pub async fn failed_product_update_leaves_no_trace(store: DynCatalogStore) {
         ..ProductPatch::default()
     };
     let err = store.update_product(target.id, patch).await.unwrap_err();
-    assert!(
-        matches!(err, StoreError::Conflict { field: "slug", .. }),
-        "{err:?}"
-    );
+    assert_conflict(&err, "slug");
     let after = store.product_by_id(target.id).await.unwrap().unwrap();
     assert_eq!(
         (after.slug.as_str(), after.title.as_str()),
@@ -223,32 +211,14 @@ pub async fn unknown_category_or_parent_is_invalid_and_creates_nothing(store: Dy
     let mut new = product("orphan", "Orphan");
     new.category_id = Some(Uuid::now_v7());
     let err = store.create_product(new).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            StoreError::Invalid {
-                field: "category_id",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_invalid(&err, "category_id");
     assert_eq!(store.count_products().await.unwrap(), 0);
 
     let err = store
         .create_category(super::support::category("lost", Some(Uuid::now_v7())))
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            StoreError::Invalid {
-                field: "parent_id",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_invalid(&err, "parent_id");
     assert!(store.list_categories().await.unwrap().is_empty());
 
     let existing = store.create_product(product("kept", "Kept")).await.unwrap();
@@ -257,16 +227,7 @@ pub async fn unknown_category_or_parent_is_invalid_and_creates_nothing(store: Dy
         ..ProductPatch::default()
     };
     let err = store.update_product(existing.id, patch).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            StoreError::Invalid {
-                field: "category_id",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_invalid(&err, "category_id");
 }
 
 pub async fn option_values_must_be_declared_by_the_product(store: DynCatalogStore) {
@@ -279,16 +240,7 @@ pub async fn option_values_must_be_declared_by_the_product(store: DynCatalogStor
             .add_variant(chair.id, variant("BAD-1", eur(1), 1, &picks))
             .await
             .unwrap_err();
-        assert!(
-            matches!(
-                err,
-                StoreError::Invalid {
-                    field: "option_values",
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert_invalid(&err, "option_values");
     }
     let ok = store
         .add_variant(chair.id, variant("OK-1", eur(1), 1, &[("Color", "Ash")]))
@@ -299,16 +251,7 @@ pub async fn option_values_must_be_declared_by_the_product(store: DynCatalogStor
         ..VariantPatch::default()
     };
     let err = store.update_variant(ok.id, patch).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            StoreError::Invalid {
-                field: "option_values",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_invalid(&err, "option_values");
     let read = store.product_by_id(chair.id).await.unwrap().unwrap();
     assert_eq!(read.variants.len(), 1);
     assert_eq!(
@@ -329,35 +272,14 @@ pub async fn product_options_cannot_drop_values_variants_use(store: DynCatalogSt
     let mut options = product("x", "x").options;
     options[0].values.retain(|v| v != "Walnut");
     let err = store
-        .update_product(
-            chair.id,
-            ProductPatch {
-                options: Some(options.clone()),
-                ..ProductPatch::default()
-            },
-        )
+        .update_product(chair.id, options_patch(&options))
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            StoreError::Invalid {
-                field: "options",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_invalid(&err, "options");
     options[0].values.push("Walnut".into());
     options[0].values.push("Cherry".into());
     let updated = store
-        .update_product(
-            chair.id,
-            ProductPatch {
-                options: Some(options.clone()),
-                ..ProductPatch::default()
-            },
-        )
+        .update_product(chair.id, options_patch(&options))
         .await
         .unwrap();
     assert_eq!(updated.options, options);
@@ -376,19 +298,10 @@ pub async fn a_product_sells_in_one_currency(store: DynCatalogStore) {
         .add_variant(lamp.id, variant("LAMP-2", usd(4_000), 1, &[]))
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Invalid { field: "price", .. }),
-        "{err:?}"
-    );
+    assert_invalid(&err, "price");
     // The only variant may change the product's currency.
     let changed = store
-        .update_variant(
-            only.id,
-            VariantPatch {
-                price: Some(usd(4_500)),
-                ..VariantPatch::default()
-            },
-        )
+        .update_variant(only.id, new_price(usd(4_500)))
         .await
         .unwrap();
     assert_eq!(changed.price, usd(4_500));
@@ -439,4 +352,12 @@ pub async fn unknown_ids_are_not_found(store: DynCatalogStore) {
             .map(drop),
         "category",
     );
+}
+
+/// A patch that replaces only the product's options.
+fn options_patch(options: &[ProductOption]) -> ProductPatch {
+    ProductPatch {
+        options: Some(options.to_vec()),
+        ..ProductPatch::default()
+    }
 }

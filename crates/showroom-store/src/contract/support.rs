@@ -8,7 +8,7 @@ use showroom_domain::{Currency, Description, Money, ProductStatus, Quantity, Sku
 
 use crate::{
     CatalogStore, ContentHash, DynCatalogStore, MediaKind, NewCategory, NewMedia, NewProduct,
-    NewVariant, ProductOption, ProductQuery, ProductSummary,
+    NewVariant, ProductOption, ProductQuery, ProductSummary, StoreError, VariantPatch,
 };
 
 /// A fresh, isolated store for one test, plus whatever must happen when the test ends (removing
@@ -151,4 +151,30 @@ pub(crate) async fn matching(store: &DynCatalogStore, query: ProductQuery) -> Ve
     let mut found = slugs(&list_all(store, query).await);
     found.sort();
     found
+}
+
+/// Asserts that `err` is an `Invalid` refusal naming `field`.
+#[track_caller]
+pub(crate) fn assert_invalid(err: &StoreError, field: &str) {
+    assert!(
+        matches!(err, StoreError::Invalid { field: named, .. } if *named == field),
+        "{err:?}"
+    );
+}
+
+/// Asserts that `err` is a `Conflict` naming `field`.
+#[track_caller]
+pub(crate) fn assert_conflict(err: &StoreError, field: &str) {
+    assert!(
+        matches!(err, StoreError::Conflict { field: named, .. } if *named == field),
+        "{err:?}"
+    );
+}
+
+/// A variant patch that changes only the price.
+pub(crate) fn new_price(price: Money) -> VariantPatch {
+    VariantPatch {
+        price: Some(price),
+        ..VariantPatch::default()
+    }
 }

@@ -4,91 +4,20 @@
 //! 429 saying when to retry, the guest cart merged at registration and sign-in, the order
 //! history and detail (another customer's order is a 404), and the password change.
 
-use reqwest::{header, redirect, StatusCode};
+use reqwest::{header, StatusCode};
 use serde_json::Value;
 
+use crate::form_browser::{field_value, location, set_cookies, FormBrowser};
 use crate::helpers::{spawn_app, TestApp};
 
 const PASSWORD: &str = "correct horse battery 9";
 const NEW_PASSWORD: &str = "a brand new passphrase 4";
 
 /// A browser without JavaScript.
-struct Visitor {
-    client: reqwest::Client,
-    base: String,
-}
+type Visitor = FormBrowser;
 
-fn field_value(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("the page has a {name} field"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .to_owned()
-}
-
-fn set_cookies(response: &reqwest::Response) -> Vec<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
-}
-
-impl Visitor {
-    fn new(app: &TestApp) -> Self {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(redirect::Policy::none())
-            .build()
-            .unwrap();
-        Self {
-            client,
-            base: app.base.clone(),
-        }
-    }
-
-    async fn page(&self, path: &str) -> (StatusCode, String) {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        (response.status(), response.text().await.unwrap())
-    }
-
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.base))
-            .form(fields)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    /// Sends `fields` to `action` with the CSRF token of the page at `form_page`.
-    async fn submit(
-        &self,
-        form_page: &str,
-        action: &str,
-        fields: &[(&str, &str)],
-    ) -> reqwest::Response {
-        let (_, html) = self.page(form_page).await;
-        let token = field_value(&html, "csrf_token");
-        let mut all = vec![("csrf_token", token.as_str())];
-        all.extend_from_slice(fields);
-        self.post(action, &all).await
-    }
-
+/// The account pages' steps, as a shopper takes them.
+impl FormBrowser {
     async fn register(&self, email: &str) -> reqwest::Response {
         let response = self
             .submit(

@@ -36,14 +36,7 @@ pub(crate) async fn place(
 }
 
 async fn list(app: &TestApp, query: &str) -> Vec<String> {
-    let orders = app
-        .admin_json(
-            Method::GET,
-            &format!("/api/v1/admin/orders{query}"),
-            Value::Null,
-            StatusCode::OK,
-        )
-        .await;
+    let orders = app.admin_get(&format!("/api/v1/admin/orders{query}")).await;
     orders
         .as_array()
         .unwrap()
@@ -54,13 +47,8 @@ async fn list(app: &TestApp, query: &str) -> Vec<String> {
 
 /// Staff's view of one order, with its history and refunds.
 pub(crate) async fn order_detail(app: &TestApp, order_id: &str) -> Value {
-    app.admin_json(
-        Method::GET,
-        &format!("/api/v1/admin/orders/{order_id}"),
-        Value::Null,
-        StatusCode::OK,
-    )
-    .await
+    app.admin_get(&format!("/api/v1/admin/orders/{order_id}"))
+        .await
 }
 
 /// The `what` of each history entry of an order's detail, oldest first.
@@ -75,12 +63,7 @@ pub(crate) fn history_whats(detail: &Value) -> Vec<String> {
 
 pub(crate) async fn on_hand(app: &TestApp, product_id: &str) -> i64 {
     let product = app
-        .admin_json(
-            Method::GET,
-            &format!("/api/v1/admin/products/{product_id}"),
-            Value::Null,
-            StatusCode::OK,
-        )
+        .admin_get(&format!("/api/v1/admin/products/{product_id}"))
         .await;
     product["variants"][0]["on_hand"].as_i64().unwrap()
 }
@@ -88,11 +71,8 @@ pub(crate) async fn on_hand(app: &TestApp, product_id: &str) -> i64 {
 #[tokio::test]
 async fn staff_list_search_fulfil_and_cancel_orders() {
     let app = spawn_app().await;
-    let product = app
-        .published_product("desk", "Desk", &[("DESK-1", "Oak", 2_500, 10)])
-        .await;
-    let product_id = product["id"].as_str().unwrap();
-    let variant_id = product["variants"][0]["id"].as_str().unwrap();
+    let (product_id, variant_id) = app.one_variant("desk", "Desk", 2_500, 10).await;
+    let (product_id, variant_id) = (product_id.as_str(), variant_id.as_str());
     let first = place(
         &app,
         "admin-orders-1",
@@ -149,12 +129,7 @@ async fn staff_list_search_fulfil_and_cancel_orders() {
     let id1 = first["id"].as_str().unwrap();
     let fulfil = format!("/api/v1/admin/orders/{id1}/fulfil");
     let shipped = app
-        .admin_json(
-            Method::POST,
-            &fulfil,
-            json!({"tracking_number": "1Z999AA10123456784"}),
-            StatusCode::OK,
-        )
+        .admin_post(&fulfil, json!({"tracking_number": "1Z999AA10123456784"}))
         .await;
     assert_eq!(shipped["state"], "fulfilled");
     assert_eq!(shipped["tracking_number"], "1Z999AA10123456784");
@@ -170,24 +145,12 @@ async fn staff_list_search_fulfil_and_cancel_orders() {
     // Cancel the paid second order: refunded, stock back, recorded under the bootstrap token.
     let id2 = second["id"].as_str().unwrap();
     let cancelled = app
-        .admin_json(
-            Method::POST,
-            &format!("/api/v1/admin/orders/{id2}/cancel"),
-            Value::Null,
-            StatusCode::OK,
-        )
+        .admin_post(&format!("/api/v1/admin/orders/{id2}/cancel"), Value::Null)
         .await;
     assert_eq!(cancelled["state"], "cancelled");
     assert_eq!(cancelled["refunded"], cancelled["totals"]["grand_total"]);
     assert_eq!(on_hand(&app, product_id).await, 8, "the two units are back");
-    let detail = app
-        .admin_json(
-            Method::GET,
-            &format!("/api/v1/admin/orders/{id2}"),
-            Value::Null,
-            StatusCode::OK,
-        )
-        .await;
+    let detail = app.admin_get(&format!("/api/v1/admin/orders/{id2}")).await;
     let last = detail["history"]
         .as_array()
         .unwrap()

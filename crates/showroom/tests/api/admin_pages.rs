@@ -3,94 +3,35 @@
 //! of the admin API on pages, refused forms coming back filled in with nothing written, a
 //! deactivated member signed out at once, and the CSV export (also compressed).
 
-use reqwest::{header, redirect, StatusCode};
+use reqwest::{header, StatusCode};
 use showroom_domain::Email;
 use showroom_store::StaffRole;
 
+use crate::form_browser::{field_value, location, FormBrowser};
 use crate::helpers::{spawn_app, TestApp};
 
 const PASSWORD: &str = "a long staff passphrase 7";
 
-/// A browser without JavaScript: a cookie jar, redirects not followed so each answer is seen.
-struct Desk {
-    client: reqwest::Client,
-    base: String,
-}
+/// A browser without JavaScript at the back office's desk.
+type Desk = FormBrowser;
 
-fn csrf_of(html: &str) -> String {
-    let start = html
-        .find("name=\"csrf_token\" value=\"")
-        .expect("the page has a form with its CSRF token")
-        + "name=\"csrf_token\" value=\"".len();
-    html[start..start + 64].to_owned()
-}
-
-impl Desk {
-    fn new(app: &TestApp) -> Self {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(redirect::Policy::none())
-            .build()
-            .unwrap();
-        Self {
-            client,
-            base: app.base.clone(),
-        }
-    }
-
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn page(&self, path: &str) -> (StatusCode, String) {
-        let response = self.get(path).await;
-        (response.status(), response.text().await.unwrap())
-    }
-
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.base))
-            .form(fields)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    /// Sends `fields` with the CSRF token of the page at `form_page`.
-    async fn submit(
-        &self,
-        form_page: &str,
-        action: &str,
-        fields: &[(&str, &str)],
-    ) -> reqwest::Response {
-        let (_, html) = self.page(form_page).await;
-        let token = csrf_of(&html);
-        let mut all = vec![("csrf_token", token.as_str())];
-        all.extend_from_slice(fields);
-        self.post(action, &all).await
-    }
-
-    async fn sign_in(app: &TestApp, email: &str) -> Self {
-        let desk = Self::new(app);
-        let signed = desk
-            .submit(
-                "/admin/login",
-                "/admin/login",
-                &[
-                    ("email", email),
-                    ("password", PASSWORD),
-                    ("next", "/admin/orders"),
-                ],
-            )
-            .await;
-        assert_eq!(signed.status(), StatusCode::SEE_OTHER);
-        assert_eq!(signed.headers()[header::LOCATION], "/admin/orders");
-        desk
-    }
+/// A desk signed in as the staff member `email`, on the orders page.
+async fn sign_in(app: &TestApp, email: &str) -> Desk {
+    let desk = Desk::new(app);
+    let signed = desk
+        .submit(
+            "/admin/login",
+            "/admin/login",
+            &[
+                ("email", email),
+                ("password", PASSWORD),
+                ("next", "/admin/orders"),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(signed.headers()[header::LOCATION], "/admin/orders");
+    desk
 }
 
 async fn member(app: &TestApp, email: &str, role: StaffRole) -> uuid::Uuid {
@@ -101,13 +42,6 @@ async fn member(app: &TestApp, email: &str, role: StaffRole) -> uuid::Uuid {
         .await
         .unwrap()
         .id
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .to_owned()
 }
 
 #[tokio::test]
@@ -139,7 +73,7 @@ async fn pages_need_a_staff_session_and_every_write_its_csrf_token() {
         .unwrap()
         .contains("value=\"owner@example.com\""));
 
-    let desk = Desk::sign_in(&app, "owner@example.com").await;
+    let desk = sign_in(&app, "owner@example.com").await;
     let (status, html) = desk.page("/admin").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("data-chart=\"orders-per-day\""));
@@ -150,7 +84,7 @@ async fn pages_need_a_staff_session_and_every_write_its_csrf_token() {
         let token = if token.is_empty() {
             String::new()
         } else {
-            csrf_of(token)
+            field_value(token, "csrf_token")
         };
         let refused = desk
             .post(
@@ -200,7 +134,7 @@ async fn staff_roles_hold_on_pages_and_a_switched_off_member_is_signed_out_at_on
     let app = spawn_app().await;
     member(&app, "owner@example.com", StaffRole::Admin).await;
     let clerk_id = member(&app, "clerk@example.com", StaffRole::Staff).await;
-    let clerk = Desk::sign_in(&app, "clerk@example.com").await;
+    let clerk = sign_in(&app, "clerk@example.com").await;
     let (status, html) = clerk.page("/admin/products").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -226,7 +160,7 @@ async fn staff_roles_hold_on_pages_and_a_switched_off_member_is_signed_out_at_on
         .unwrap()
         .is_empty());
 
-    let owner = Desk::sign_in(&app, "owner@example.com").await;
+    let owner = sign_in(&app, "owner@example.com").await;
     let off = owner
         .submit(
             &format!("/admin/staff/{clerk_id}/access?active=0"),
@@ -258,7 +192,7 @@ async fn staff_roles_hold_on_pages_and_a_switched_off_member_is_signed_out_at_on
 async fn a_refused_form_comes_back_filled_in_and_writes_nothing() {
     let app = spawn_app().await;
     member(&app, "owner@example.com", StaffRole::Admin).await;
-    let desk = Desk::sign_in(&app, "owner@example.com").await;
+    let desk = sign_in(&app, "owner@example.com").await;
     let refused = desk
         .submit(
             "/admin/products/new",
@@ -316,7 +250,7 @@ async fn a_refused_form_comes_back_filled_in_and_writes_nothing() {
 async fn the_order_export_is_whole_plain_or_compressed() {
     let app = spawn_app().await;
     member(&app, "owner@example.com", StaffRole::Admin).await;
-    let desk = Desk::sign_in(&app, "owner@example.com").await;
+    let desk = sign_in(&app, "owner@example.com").await;
     for encoding in ["identity", "gzip", "br"] {
         let response = desk
             .client

@@ -32,11 +32,9 @@ async fn admin_api_requires_the_token() {
 async fn drafts_are_hidden_until_published_and_archived_products_disappear() {
     let app = spawn_app().await;
     let draft = app
-        .admin_json(
-            Method::POST,
+        .admin_create(
             "/api/v1/admin/products",
             json!({"title": "Velvet Armchair"}),
-            StatusCode::CREATED,
         )
         .await;
     assert_eq!(draft["slug"], "velvet-armchair");
@@ -47,36 +45,21 @@ async fn drafts_are_hidden_until_published_and_archived_products_disappear() {
         StatusCode::NOT_FOUND
     );
 
-    app.admin_json(
-        Method::POST,
-        &format!("/api/v1/admin/products/{id}/publish"),
-        json!({}),
-        StatusCode::OK,
-    )
-    .await;
+    app.admin_post(&format!("/api/v1/admin/products/{id}/publish"), json!({}))
+        .await;
     assert_eq!(
         app.get("/api/v1/products/velvet-armchair").await.status(),
         StatusCode::OK
     );
 
-    app.admin_json(
-        Method::POST,
-        &format!("/api/v1/admin/products/{id}/archive"),
-        json!({}),
-        StatusCode::OK,
-    )
-    .await;
+    app.admin_post(&format!("/api/v1/admin/products/{id}/archive"), json!({}))
+        .await;
     assert_eq!(
         app.get("/api/v1/products/velvet-armchair").await.status(),
         StatusCode::NOT_FOUND
     );
     let listed = app
-        .admin_json(
-            Method::GET,
-            "/api/v1/admin/products?status=archived",
-            json!(null),
-            StatusCode::OK,
-        )
+        .admin_get("/api/v1/admin/products?status=archived")
         .await;
     assert_eq!(listed["items"][0]["slug"], "velvet-armchair");
     app.stop().await;
@@ -98,11 +81,9 @@ async fn duplicate_slugs_and_skus_are_conflicts_naming_the_field() {
     assert_problem(again, StatusCode::CONFLICT, "conflict", Some("slug")).await;
 
     let second = app
-        .admin_json(
-            Method::POST,
+        .admin_create(
             "/api/v1/admin/products",
             json!({"title": "Desk two", "options": [{"name": "Color", "values": ["Oak"]}]}),
-            StatusCode::CREATED,
         )
         .await;
     let duplicate_sku = app
@@ -139,12 +120,7 @@ async fn inventory_adjustments_never_take_stock_below_zero() {
     let variant_id = product["variants"][0]["id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/admin/variants/{variant_id}/inventory-adjustments");
     let removed = app
-        .admin_json(
-            Method::POST,
-            &path,
-            json!({"delta": -3, "reason": "damaged"}),
-            StatusCode::OK,
-        )
+        .admin_post(&path, json!({"delta": -3, "reason": "damaged"}))
         .await;
     assert_eq!(removed["on_hand"], 0);
     let refused = app
@@ -152,12 +128,7 @@ async fn inventory_adjustments_never_take_stock_below_zero() {
         .await;
     assert_problem(refused, StatusCode::CONFLICT, "conflict", Some("delta")).await;
     let restocked = app
-        .admin_json(
-            Method::POST,
-            &path,
-            json!({"delta": 10, "reason": "restock"}),
-            StatusCode::OK,
-        )
+        .admin_post(&path, json!({"delta": 10, "reason": "restock"}))
         .await;
     assert_eq!(restocked["available"], 10);
     let shown = app.get_json("/api/v1/products/vase", StatusCode::OK).await;
@@ -176,7 +147,7 @@ async fn variant_price_changes_move_the_listing_price() {
         .await;
     let variant_id = product["variants"][0]["id"].as_str().unwrap();
     let updated = app
-        .admin_json(Method::PATCH, &format!("/api/v1/admin/variants/{variant_id}"), json!({"price": {"amount_minor": 4_900, "currency": "USD"}, "compare_at_price": {"amount_minor": 9_900, "currency": "USD"}}), StatusCode::OK)
+        .admin_patch(&format!("/api/v1/admin/variants/{variant_id}"), json!({"price": {"amount_minor": 4_900, "currency": "USD"}, "compare_at_price": {"amount_minor": 9_900, "currency": "USD"}}))
         .await;
     assert_eq!(updated["price"]["amount_minor"], 4_900);
     let list = app.get_json("/api/v1/products", StatusCode::OK).await;
@@ -188,19 +159,12 @@ async fn variant_price_changes_move_the_listing_price() {
 async fn category_moves_that_make_a_cycle_are_refused() {
     let app = spawn_app().await;
     let parent = app
-        .admin_json(
-            Method::POST,
-            "/api/v1/admin/categories",
-            json!({"name": "Home"}),
-            StatusCode::CREATED,
-        )
+        .admin_create("/api/v1/admin/categories", json!({"name": "Home"}))
         .await;
     let child = app
-        .admin_json(
-            Method::POST,
+        .admin_create(
             "/api/v1/admin/categories",
             json!({"name": "Kitchen", "parent_id": parent["id"]}),
-            StatusCode::CREATED,
         )
         .await;
     let cycle = app

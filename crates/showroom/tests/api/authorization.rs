@@ -93,11 +93,9 @@ impl Caller {
 }
 
 async fn staff_browser(app: &TestApp, email: &str, role: &str) -> Browser {
-    app.admin_json(
-        Method::POST,
+    app.admin_create(
         "/api/v1/admin/staff",
         json!({"email": email, "password": PASSWORD, "role": role}),
-        StatusCode::CREATED,
     )
     .await;
     let mut browser = Browser::open(app).await;
@@ -116,11 +114,9 @@ async fn customer(app: &TestApp, email: &str) -> Browser {
 async fn every_route_answers_each_kind_of_caller_as_the_rules_say() {
     let app = spawn_app().await;
     let token = app
-        .admin_json(
-            Method::POST,
+        .admin_create(
             "/api/v1/admin/api-tokens",
             json!({"name": "matrix", "scopes": ["catalog"]}),
-            StatusCode::CREATED,
         )
         .await["token"]
         .as_str()
@@ -232,14 +228,7 @@ async fn deactivated_staff_and_revoked_tokens_lose_access_at_once() {
     let products = "/api/v1/admin/products";
     let listed = clerk.send(Method::GET, products, None).await;
     assert_eq!(listed.status(), StatusCode::OK);
-    let staff: Value = app
-        .admin_json(
-            Method::GET,
-            "/api/v1/admin/staff",
-            Value::Null,
-            StatusCode::OK,
-        )
-        .await;
+    let staff: Value = app.admin_get("/api/v1/admin/staff").await;
     let id = staff
         .as_array()
         .unwrap()
@@ -249,22 +238,18 @@ async fn deactivated_staff_and_revoked_tokens_lose_access_at_once() {
         .as_str()
         .unwrap()
         .to_owned();
-    app.admin_json(
-        Method::PATCH,
+    app.admin_patch(
         &format!("/api/v1/admin/staff/{id}"),
         json!({"active": false}),
-        StatusCode::OK,
     )
     .await;
     let after = clerk.send(Method::GET, products, None).await;
     assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
 
     let created = app
-        .admin_json(
-            Method::POST,
+        .admin_create(
             "/api/v1/admin/api-tokens",
             json!({"name": "ci", "scopes": ["catalog"]}),
-            StatusCode::CREATED,
         )
         .await;
     let token = created["token"].as_str().unwrap();
@@ -276,14 +261,7 @@ async fn deactivated_staff_and_revoked_tokens_lose_access_at_once() {
             .send()
     };
     assert_eq!(with_token().await.unwrap().status(), StatusCode::OK);
-    let listed: Value = app
-        .admin_json(
-            Method::GET,
-            "/api/v1/admin/api-tokens",
-            Value::Null,
-            StatusCode::OK,
-        )
-        .await;
+    let listed: Value = app.admin_get("/api/v1/admin/api-tokens").await;
     assert!(
         listed[0].get("token").is_none(),
         "the secret is never listed: {listed}"

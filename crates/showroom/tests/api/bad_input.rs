@@ -8,6 +8,10 @@ use serde_json::{json, Value};
 
 use crate::helpers::{assert_problem, spawn_app};
 
+const JSON: &str = "application/json";
+const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+const INVALID: &str = "validation_failed";
+
 #[tokio::test]
 async fn malformed_bodies_get_problems_that_name_the_field() {
     let app = spawn_app().await;
@@ -19,57 +23,18 @@ async fn malformed_bodies_get_problems_that_name_the_field() {
             .body(body)
             .send()
     };
-    assert_problem(
-        post("{\"title\": ", "application/json").await.unwrap(),
-        StatusCode::BAD_REQUEST,
-        "malformed_json",
-        None,
-    )
-    .await;
-    assert_problem(
-        post("{\"title\": 5}", "application/json").await.unwrap(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("title"),
-    )
-    .await;
-    assert_problem(
-        post("{\"title\": \"A\", \"colour\": 1}", "application/json")
-            .await
-            .unwrap(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        None,
-    )
-    .await;
-    assert_problem(
-        post("{\"title\": \"A\"}", "text/plain").await.unwrap(),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
-        None,
-    )
-    .await;
-    assert_problem(
-        post(
-            "{\"title\": \"A\", \"slug\": \"Not A Slug\"}",
-            "application/json",
-        )
-        .await
-        .unwrap(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("slug"),
-    )
-    .await;
-    assert_problem(
-        post("{\"title\": \"   \"}", "application/json")
-            .await
-            .unwrap(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("title"),
-    )
-    .await;
+    #[rustfmt::skip]
+    let cases: [(&str, &str, StatusCode, &str, Option<&str>); 6] = [
+        ("{\"title\": ", JSON, StatusCode::BAD_REQUEST, "malformed_json", None),
+        ("{\"title\": 5}", JSON, UNPROCESSABLE, INVALID, Some("title")),
+        ("{\"title\": \"A\", \"colour\": 1}", JSON, UNPROCESSABLE, INVALID, None),
+        ("{\"title\": \"A\"}", "text/plain", StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", None),
+        ("{\"title\": \"A\", \"slug\": \"Not A Slug\"}", JSON, UNPROCESSABLE, INVALID, Some("slug")),
+        ("{\"title\": \"   \"}", JSON, UNPROCESSABLE, INVALID, Some("title")),
+    ];
+    for (body, content_type, status, code, field) in cases {
+        assert_problem(post(body, content_type).await.unwrap(), status, code, field).await;
+    }
 
     let huge = json!({"title": "x", "description": "y".repeat(200_000)});
     let too_big = app
@@ -89,11 +54,9 @@ async fn malformed_bodies_get_problems_that_name_the_field() {
 async fn bad_prices_currencies_quantities_and_ids_are_refused() {
     let app = spawn_app().await;
     let product = app
-        .admin_json(
-            Method::POST,
+        .admin_create(
             "/api/v1/admin/products",
             json!({"title": "Lamp", "options": [{"name": "Color", "values": ["White"]}]}),
-            StatusCode::CREATED,
         )
         .await;
     let variants = format!(
@@ -286,14 +249,7 @@ async fn random_admin_bodies_never_cause_a_5xx_or_a_partial_write() {
     }
     for (i, body) in bodies.into_iter().enumerate() {
         let (method, path) = &endpoints[i % endpoints.len()];
-        let before = app
-            .admin_json(
-                Method::GET,
-                "/api/v1/admin/products?limit=100",
-                json!(null),
-                StatusCode::OK,
-            )
-            .await;
+        let before = app.admin_get("/api/v1/admin/products?limit=100").await;
         let response = app.admin(method.clone(), path, Some(body.clone())).await;
         let status = response.status();
         assert!(
@@ -301,14 +257,7 @@ async fn random_admin_bodies_never_cause_a_5xx_or_a_partial_write() {
             "{method} {path} with {body} answered {status}"
         );
         if status.is_client_error() {
-            let after = app
-                .admin_json(
-                    Method::GET,
-                    "/api/v1/admin/products?limit=100",
-                    json!(null),
-                    StatusCode::OK,
-                )
-                .await;
+            let after = app.admin_get("/api/v1/admin/products?limit=100").await;
             assert_eq!(
                 before, after,
                 "a refused {method} {path} changed the catalog"

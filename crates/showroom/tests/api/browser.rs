@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{session_of, TestApp};
 
 pub struct Browser {
     pub client: reqwest::Client,
@@ -29,15 +29,7 @@ impl Browser {
     }
 
     pub async fn refresh_csrf(&mut self) -> Value {
-        let session: Value = self
-            .client
-            .get(format!("{}/api/v1/session", self.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let session = session_of(&self.client, &self.base).await;
         self.csrf = session["csrf_token"].as_str().unwrap().to_owned();
         session
     }

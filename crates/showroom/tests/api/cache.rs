@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{redis_url, spawn_app, spawn_with, test_config};
@@ -33,11 +33,9 @@ async fn product_detail_is_cached_and_admin_writes_invalidate_it() {
     let stats = app.state.cache.stats();
     assert!(stats.hits >= 2 && stats.misses >= 2, "{stats:?}");
 
-    app.admin_json(
-        Method::PATCH,
+    app.admin_patch(
         &format!("/api/v1/admin/products/{}", product["id"].as_str().unwrap()),
         json!({"title": "Porcelain Teapot"}),
-        StatusCode::OK,
     )
     .await;
     let after = app.get("/api/v1/products/teapot").await;
@@ -75,11 +73,9 @@ async fn a_write_on_one_instance_invalidates_the_other_instances_cache() {
     );
     assert_eq!(x_cache(&b.get("/api/v1/products/kettle").await), "hit");
 
-    a.admin_json(
-        Method::PATCH,
+    a.admin_patch(
         &format!("/api/v1/admin/products/{}", product["id"].as_str().unwrap()),
         json!({"title": "Electric Kettle"}),
-        StatusCode::OK,
     )
     .await;
     let seen_by_b = b.get("/api/v1/products/kettle").await;

@@ -6,7 +6,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app, TestApp};
+use crate::helpers::{assert_problem, session_of, spawn_app, TestApp};
 
 pub(crate) const SUCCESS: &str = "4242 4242 4242 4242";
 pub(crate) const DECLINED: &str = "4000 0000 0000 0002";
@@ -19,14 +19,7 @@ pub(crate) async fn session(app: &TestApp) -> reqwest::Client {
         .cookie_provider(jar.clone())
         .build()
         .expect("a cookie client");
-    let started: Value = opener
-        .get(app.url("/api/v1/session"))
-        .send()
-        .await
-        .expect("GET /api/v1/session")
-        .json()
-        .await
-        .expect("a session body");
+    let started = session_of(&opener, &app.base).await;
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
         "x-csrf-token",
@@ -42,17 +35,8 @@ pub(crate) async fn session(app: &TestApp) -> reqwest::Client {
 /// A published product with one variant of `stock` units at `price` cents; returns
 /// (product id, variant id).
 pub(crate) async fn stocked(app: &TestApp, slug: &str, price: i64, stock: i64) -> (String, String) {
-    let product = app
-        .published_product(
-            slug,
-            &format!("{slug} title"),
-            &[(&format!("{}-1", slug.to_uppercase()), "Oak", price, stock)],
-        )
-        .await;
-    (
-        product["id"].as_str().unwrap().to_owned(),
-        product["variants"][0]["id"].as_str().unwrap().to_owned(),
-    )
+    app.one_variant(slug, &format!("{slug} title"), price, stock)
+        .await
 }
 
 pub(crate) async fn send(
@@ -190,11 +174,9 @@ async fn bad_lines_are_refused_and_change_nothing() {
     let app = spawn_app().await;
     let (_, vase) = stocked(&app, "vase", 1_000, 3).await;
     let (archived_id, archived) = stocked(&app, "old-vase", 1_000, 3).await;
-    app.admin_json(
-        Method::POST,
+    app.admin_post(
         &format!("/api/v1/admin/products/{archived_id}/archive"),
         json!({}),
-        StatusCode::OK,
     )
     .await;
     let guest = session(&app).await;

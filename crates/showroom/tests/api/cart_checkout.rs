@@ -88,12 +88,7 @@ async fn checkout_from_the_cart_creates_the_order_and_empties_the_cart() {
     assert_eq!(again["id"], order["id"]);
 
     let product = app
-        .admin_json(
-            Method::GET,
-            &format!("/api/v1/admin/products/{product_id}"),
-            Value::Null,
-            StatusCode::OK,
-        )
+        .admin_get(&format!("/api/v1/admin/products/{product_id}"))
         .await;
     assert_eq!(product["variants"][0]["on_hand"], 4, "sold once");
     assert_eq!(product["variants"][0]["reserved"], 0);

@@ -52,9 +52,7 @@ async fn import(app: &TestApp, query: &str, body: &'static str) -> Value {
     );
     let began = Instant::now();
     loop {
-        let status = app
-            .admin_json(Method::GET, &location, Value::Null, StatusCode::OK)
-            .await;
+        let status = app.admin_get(&location).await;
         if status["state"] != "running" {
             assert_eq!(status["percent"], 100);
             return status;
@@ -193,11 +191,9 @@ async fn a_file_that_is_not_a_product_csv_and_bad_uploads_are_refused_at_once() 
 
     // A token for orders only may neither import nor export.
     let token = app
-        .admin_json(
-            Method::POST,
+        .admin_create(
             "/api/v1/admin/api-tokens",
             json!({"name": "orders-only", "scopes": ["orders"]}),
-            StatusCode::CREATED,
         )
         .await["token"]
         .as_str()

@@ -200,19 +200,15 @@ async fn product_detail_shows_variants_stock_and_prices_in_minor_units() {
 async fn category_filter_includes_descendant_categories() {
     let app = spawn_app().await;
     let furniture = app
-        .admin_json(
-            reqwest::Method::POST,
+        .admin_create(
             "/api/v1/admin/categories",
             serde_json::json!({"name": "Furniture"}),
-            StatusCode::CREATED,
         )
         .await;
     let chairs = app
-        .admin_json(
-            reqwest::Method::POST,
+        .admin_create(
             "/api/v1/admin/categories",
             serde_json::json!({"name": "Chairs", "parent_id": furniture["id"]}),
-            StatusCode::CREATED,
         )
         .await;
     let chair = app
@@ -220,11 +216,9 @@ async fn category_filter_includes_descendant_categories() {
         .await;
     app.published_product("lamp", "Lamp", &[("LAMP-1", "White", 100, 1)])
         .await;
-    app.admin_json(
-        reqwest::Method::PATCH,
+    app.admin_patch(
         &format!("/api/v1/admin/products/{}", chair["id"].as_str().unwrap()),
         serde_json::json!({"category_id": chairs["id"]}),
-        StatusCode::OK,
     )
     .await;
     let in_furniture = app

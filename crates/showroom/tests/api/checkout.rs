@@ -5,30 +5,16 @@
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
-use showroom_domain::Email;
-use tempfile::TempDir;
 
-use crate::helpers::{
-    assert_problem, fresh_database_url, spawn_app, spawn_with, test_config, TestApp,
-};
+use crate::helpers::{assert_problem, spawn_app, spawn_configured, TestApp};
 
 pub(crate) const SUCCESS: &str = "4242 4242 4242 4242";
 
 /// A published product with one variant of `stock` units at 25.00; returns (product, variant).
 pub(crate) async fn product_with_stock(app: &TestApp, slug: &str, stock: i64) -> (String, String) {
-    let product = app
-        .published_product(
-            slug,
-            "Lamp",
-            &[(&format!("{}-1", slug.to_uppercase()), "Oak", 2_500, stock)],
-        )
-        .await;
-    (
-        product["id"].as_str().unwrap().to_owned(),
-        product["variants"][0]["id"].as_str().unwrap().to_owned(),
-    )
+    app.one_variant(slug, "Lamp", 2_500, stock).await
 }
 
 pub(crate) fn body(variant_id: &str, quantity: i64, card: &str) -> Value {
@@ -55,12 +41,7 @@ pub(crate) async fn post_checkout(app: &TestApp, key: &str, body: &Value) -> req
 /// `(available, on_hand, reserved)` of the product's first variant, from the admin read.
 pub(crate) async fn stock(app: &TestApp, product_id: &str) -> (i64, i64, i64) {
     let product = app
-        .admin_json(
-            Method::GET,
-            &format!("/api/v1/admin/products/{product_id}"),
-            Value::Null,
-            StatusCode::OK,
-        )
+        .admin_get(&format!("/api/v1/admin/products/{product_id}"))
         .await;
     let v = &product["variants"][0];
     (
@@ -209,15 +190,7 @@ async fn the_same_idempotency_key_five_times_at_once_makes_one_order_and_one_bod
 
 #[tokio::test]
 async fn failed_payments_answer_402_with_their_code_and_return_the_stock() {
-    let dir = TempDir::new().unwrap();
-    let url = fresh_database_url(&dir).await;
-    let mut config = test_config(
-        &dir,
-        url,
-        &format!("showroom-test:{}:", uuid::Uuid::new_v4().simple()),
-    );
-    config.checkout.payment_timeout_secs = 1;
-    let app = spawn_with(config, Arc::new(dir)).await;
+    let app = spawn_configured(|config| config.checkout.payment_timeout_secs = 1).await;
     let (product_id, variant_id) = product_with_stock(&app, "fail", 3).await;
 
     for (card, code) in [
@@ -242,12 +215,7 @@ async fn failed_payments_answer_402_with_their_code_and_return_the_stock() {
             first
         );
     }
-    let orders = app
-        .state
-        .catalog
-        .orders_for_email(&Email::parse("guest@example.com").unwrap(), 10)
-        .await
-        .unwrap();
+    let orders = app.orders_of("guest@example.com").await;
     assert_eq!(orders.len(), 4);
     assert!(
         orders.iter().all(|o| o.state.as_str() == "cancelled"),
@@ -261,14 +229,11 @@ async fn bad_checkouts_are_refused_naming_the_field_and_write_nothing() {
     let app = spawn_app().await;
     let (product_id, variant_id) = product_with_stock(&app, "strict", 5).await;
     let draft = app
-        .admin_json(Method::POST, "/api/v1/admin/products",
-            json!({"slug": "draft", "title": "Draft", "description": "Not yet", "options": [{"name": "Color", "values": ["Red"]}]}),
-            StatusCode::CREATED)
+        .admin_create("/api/v1/admin/products", json!({"slug": "draft", "title": "Draft", "description": "Not yet", "options": [{"name": "Color", "values": ["Red"]}]}))
         .await;
     let draft_variant = app
-        .admin_json(Method::POST, &format!("/api/v1/admin/products/{}/variants", draft["id"].as_str().unwrap()),
-            json!({"sku": "DRAFT-1", "option_values": {"Color": "Red"}, "price": {"amount_minor": 100, "currency": "USD"}, "on_hand": 5}),
-            StatusCode::CREATED)
+        .admin_create(&format!("/api/v1/admin/products/{}/variants", draft["id"].as_str().unwrap()),
+            json!({"sku": "DRAFT-1", "option_values": {"Color": "Red"}, "price": {"amount_minor": 100, "currency": "USD"}, "on_hand": 5}))
         .await;
 
     let with = |edit: &dyn Fn(&mut Value)| {
@@ -385,12 +350,7 @@ async fn bad_checkouts_are_refused_naming_the_field_and_write_nothing() {
         (5, 5, 0),
         "nothing reserved"
     );
-    let orders = app
-        .state
-        .catalog
-        .orders_for_email(&Email::parse("guest@example.com").unwrap(), 10)
-        .await
-        .unwrap();
+    let orders = app.orders_of("guest@example.com").await;
     assert!(orders.is_empty(), "nothing written: {orders:?}");
     app.stop().await;
 }

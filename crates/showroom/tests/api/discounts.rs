@@ -7,17 +7,11 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::browser::Browser;
-use crate::helpers::{assert_problem, spawn_app, TestApp};
+use crate::checkout::post_checkout as checkout;
+use crate::helpers::{assert_problem, count, spawn_app, statuses, TestApp};
 
 async fn lamp(app: &TestApp, slug: &str, stock: i64) -> String {
-    let product = app
-        .published_product(
-            slug,
-            "Lamp",
-            &[(&format!("{}-1", slug.to_uppercase()), "Oak", 4_000, stock)],
-        )
-        .await;
-    product["variants"][0]["id"].as_str().unwrap().to_owned()
+    app.one_variant(slug, "Lamp", 4_000, stock).await.1
 }
 
 fn body(variant: &str, quantity: i64, code: &str) -> Value {
@@ -31,24 +25,8 @@ fn body(variant: &str, quantity: i64, code: &str) -> Value {
     })
 }
 
-async fn checkout(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/checkout"))
-        .header("Idempotency-Key", key)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn create(app: &TestApp, code: Value) -> Value {
-    app.admin_json(
-        Method::POST,
-        "/api/v1/admin/discount-codes",
-        code,
-        StatusCode::CREATED,
-    )
-    .await
+    app.admin_create("/api/v1/admin/discount-codes", code).await
 }
 
 #[tokio::test]
@@ -73,11 +51,9 @@ async fn a_code_is_applied_at_checkout_and_every_refusal_names_the_code() {
         json!({"code": "paused", "percent_basis_points": 2000}),
     )
     .await;
-    app.admin_json(
-        Method::PATCH,
+    app.admin_patch(
         "/api/v1/admin/discount-codes/paused",
         json!({"active": false}),
-        StatusCode::OK,
     )
     .await;
     let duplicate = app
@@ -100,12 +76,7 @@ async fn a_code_is_applied_at_checkout_and_every_refusal_names_the_code() {
     assert_eq!(order["totals"]["subtotal"]["amount_minor"], 8_000);
     assert_eq!(order["totals"]["discount"]["amount_minor"], 800);
     let read = app
-        .admin_json(
-            Method::GET,
-            "/api/v1/admin/discount-codes/Spring-10",
-            Value::Null,
-            StatusCode::OK,
-        )
+        .admin_get("/api/v1/admin/discount-codes/Spring-10")
         .await;
     assert_eq!(read["times_used"], 1);
 
@@ -173,26 +144,12 @@ async fn concurrent_checkouts_never_use_a_code_past_its_limit() {
             })
         })
         .collect();
-    let mut statuses = Vec::new();
-    for attempt in attempts {
-        statuses.push(attempt.await.unwrap());
-    }
-    let created = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::CREATED)
-        .count();
-    let refused = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
-        .count();
+    let statuses = statuses(attempts).await;
+    let created = count(&statuses, StatusCode::CREATED);
+    let refused = count(&statuses, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!((created, refused), (3, 9), "{statuses:?}");
     let read = app
-        .admin_json(
-            Method::GET,
-            "/api/v1/admin/discount-codes/first-three",
-            Value::Null,
-            StatusCode::OK,
-        )
+        .admin_get("/api/v1/admin/discount-codes/first-three")
         .await;
     assert_eq!(read["times_used"], 3);
     app.stop().await;

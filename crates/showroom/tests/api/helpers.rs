@@ -121,20 +121,23 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_configured(|_| {}).await
+}
+
+/// A server whose test configuration `adjust` changed first.
+pub async fn spawn_configured(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = TempDir::new().unwrap();
     let url = fresh_database_url(&dir).await;
     let prefix = format!("showroom-test:{}:", uuid::Uuid::new_v4().simple());
-    spawn_with(test_config(&dir, url, &prefix), std::sync::Arc::new(dir)).await
+    let mut config = test_config(&dir, url, &prefix);
+    adjust(&mut config);
+    spawn_with(config, std::sync::Arc::new(dir)).await
 }
 
 /// The demo shop with its models processed (one worker, small posters), as a shopper finds it
 /// once the background jobs of `serve --demo` are done.
 pub async fn spawn_demo_app() -> TestApp {
-    let dir = TempDir::new().unwrap();
-    let url = fresh_database_url(&dir).await;
-    let prefix = format!("showroom-test:{}:", uuid::Uuid::new_v4().simple());
-    let config = demo_config(test_config(&dir, url, &prefix));
-    let app = spawn_with(config, std::sync::Arc::new(dir)).await;
+    let app = spawn_configured(|config| *config = demo_config(config.clone())).await;
     app.wait_for_assets().await;
     app
 }
@@ -262,6 +265,30 @@ impl TestApp {
         serde_json::from_str(&text).unwrap_or(Value::Null)
     }
 
+    /// An admin GET that must answer 200; returns the JSON body.
+    pub async fn admin_get(&self, path: &str) -> Value {
+        self.admin_json(Method::GET, path, Value::Null, StatusCode::OK)
+            .await
+    }
+
+    /// An admin POST that must answer 201 Created; returns the JSON body.
+    pub async fn admin_create(&self, path: &str, body: Value) -> Value {
+        self.admin_json(Method::POST, path, body, StatusCode::CREATED)
+            .await
+    }
+
+    /// An admin POST that must answer 200; returns the JSON body.
+    pub async fn admin_post(&self, path: &str, body: Value) -> Value {
+        self.admin_json(Method::POST, path, body, StatusCode::OK)
+            .await
+    }
+
+    /// An admin PATCH that must answer 200; returns the JSON body.
+    pub async fn admin_patch(&self, path: &str, body: Value) -> Value {
+        self.admin_json(Method::PATCH, path, body, StatusCode::OK)
+            .await
+    }
+
     /// Creates a published product with one variant per `(sku, color, price, stock)`.
     pub async fn published_product(
         &self,
@@ -271,31 +298,45 @@ impl TestApp {
     ) -> Value {
         let colors: Vec<&str> = variants.iter().map(|v| v.1).collect();
         let product = self
-            .admin_json(
-                Method::POST,
-                "/api/v1/admin/products",
-                json!({"slug": slug, "title": title, "description": format!("{title} for the test shop"),
-                       "options": [{"name": "Color", "values": colors}]}),
-                StatusCode::CREATED,
-            )
+            .admin_create("/api/v1/admin/products", json!({"slug": slug, "title": title, "description": format!("{title} for the test shop"),
+                       "options": [{"name": "Color", "values": colors}]}))
             .await;
         let id = product["id"].as_str().unwrap().to_owned();
         for (sku, color, price, stock) in variants {
-            self.admin_json(
-                Method::POST,
-                &format!("/api/v1/admin/products/{id}/variants"),
-                json!({"sku": sku, "option_values": {"Color": color}, "price": {"amount_minor": price, "currency": "USD"}, "on_hand": stock}),
-                StatusCode::CREATED,
-            )
+            self.admin_create(&format!("/api/v1/admin/products/{id}/variants"), json!({"sku": sku, "option_values": {"Color": color}, "price": {"amount_minor": price, "currency": "USD"}, "on_hand": stock}))
             .await;
         }
-        self.admin_json(
-            Method::POST,
-            &format!("/api/v1/admin/products/{id}/publish"),
-            json!({}),
-            StatusCode::OK,
+        self.admin_post(&format!("/api/v1/admin/products/{id}/publish"), json!({}))
+            .await
+    }
+
+    /// A published product with one "Oak" variant, SKU `{SLUG}-1`, of `stock` units at `price`;
+    /// returns (product id, variant id).
+    pub async fn one_variant(
+        &self,
+        slug: &str,
+        title: &str,
+        price: i64,
+        stock: i64,
+    ) -> (String, String) {
+        let sku = format!("{}-1", slug.to_uppercase());
+        let product = self
+            .published_product(slug, title, &[(&sku, "Oak", price, stock)])
+            .await;
+        (
+            product["id"].as_str().unwrap().to_owned(),
+            product["variants"][0]["id"].as_str().unwrap().to_owned(),
         )
-        .await
+    }
+
+    /// The stored orders (at most 10) whose email is `email`.
+    pub async fn orders_of(&self, email: &str) -> Vec<showroom_store::Order> {
+        let email = showroom_domain::Email::parse(email).unwrap();
+        self.state
+            .catalog
+            .orders_for_email(&email, 10)
+            .await
+            .unwrap()
     }
 
     pub async fn stop(mut self) {
@@ -334,4 +375,30 @@ pub async fn assert_problem(
         assert_eq!(body["field"], field, "{body}");
     }
     body
+}
+
+/// Waits for every spawned request and returns their statuses, in the order they were spawned.
+pub async fn statuses(attempts: Vec<tokio::task::JoinHandle<StatusCode>>) -> Vec<StatusCode> {
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        statuses.push(attempt.await.unwrap());
+    }
+    statuses
+}
+
+/// How many of `statuses` are `wanted`.
+pub fn count(statuses: &[StatusCode], wanted: StatusCode) -> usize {
+    statuses.iter().filter(|s| **s == wanted).count()
+}
+
+/// `GET /api/v1/session` on the server at `base` with `client`'s cookies: the session's body.
+pub async fn session_of(client: &reqwest::Client, base: &str) -> Value {
+    client
+        .get(format!("{base}/api/v1/session"))
+        .send()
+        .await
+        .expect("GET /api/v1/session")
+        .json()
+        .await
+        .expect("a session body")
 }

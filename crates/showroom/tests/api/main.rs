@@ -22,6 +22,7 @@ mod checkout_orders;
 mod delivery;
 mod demo;
 mod discounts;
+mod form_browser;
 mod hardening;
 mod helpers;
 mod import_cli;

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::Value;
 use showroom_assets::gltf::{self, AssetFile, Format, NoResources};
 
@@ -102,12 +102,7 @@ async fn every_fixture_model_goes_from_upload_to_ready() {
             continue;
         }
         let report = app
-            .admin_json(
-                Method::GET,
-                &format!("/api/v1/admin/assets/{hash}/report"),
-                Value::Null,
-                StatusCode::OK,
-            )
+            .admin_get(&format!("/api/v1/admin/assets/{hash}/report"))
             .await;
         let delivery = fetch(&app, asset["files"]["model"].as_str().unwrap()).await;
         let validation = gltf::validate(&delivery, Format::Glb, &NoResources);

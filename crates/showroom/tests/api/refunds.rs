@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::admin_orders::{history_whats, on_hand, order_detail, place};
-use crate::helpers::{assert_problem, spawn_app, TestApp, ADMIN_TOKEN};
+use crate::helpers::{assert_problem, count, spawn_app, statuses, TestApp, ADMIN_TOKEN};
 
 const SUCCESS: &str = "4242 4242 4242 4242";
 const REFUND_FAILS: &str = "4000 0000 0000 5126";
@@ -264,14 +264,8 @@ async fn concurrent_refunds_never_exceed_the_paid_total() {
             })
         })
         .collect();
-    let mut statuses = Vec::new();
-    for attempt in attempts {
-        statuses.push(attempt.await.unwrap());
-    }
-    let created = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::CREATED)
-        .count();
+    let statuses = statuses(attempts).await;
+    let created = count(&statuses, StatusCode::CREATED);
     assert_eq!(created, 3, "{statuses:?}");
     assert!(
         statuses

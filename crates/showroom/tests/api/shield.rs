@@ -230,29 +230,20 @@ async fn a_normal_browse_and_admin_session_is_never_blocked() {
     let description = "It's our best-selling chair -- really! 50% larger; \"solid\" oak; \
                        select from our range; 1=1 seating; <3 from Denmark; O'Reilly & sons.";
     let created = app
-        .admin_json(
-            Method::POST,
+        .admin_create(
             "/api/v1/admin/products",
             json!({"slug": "shield-chair", "title": "Children's \"Oak\" Chair",
                    "description": description, "options": [{"name": "Color", "values": ["Oak"]}]}),
-            StatusCode::CREATED,
         )
         .await;
     let id = created["id"].as_str().unwrap();
-    app.admin_json(
-        Method::PATCH,
+    app.admin_patch(
         &format!("/api/v1/admin/products/{id}"),
         json!({"title": "The <Oak> chair -- 'classic'"}),
-        StatusCode::OK,
     )
     .await;
-    app.admin_json(
-        Method::POST,
-        "/api/v1/admin/categories",
-        json!({"name": "Kids' room"}),
-        StatusCode::CREATED,
-    )
-    .await;
+    app.admin_create("/api/v1/admin/categories", json!({"name": "Kids' room"}))
+        .await;
     let listed = app
         .admin(Method::GET, "/api/v1/admin/products?limit=100", None)
         .await;

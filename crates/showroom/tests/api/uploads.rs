@@ -10,17 +10,15 @@ use serde_json::Value;
 use showroom_assets::demo::{self, DemoKind};
 use showroom_assets::gltf::{self, Format, NoResources};
 
-use crate::helpers::{assert_problem, spawn_with, test_config, TestApp, ADMIN_TOKEN};
+use crate::helpers::{assert_problem, spawn_configured, TestApp, ADMIN_TOKEN};
 
 /// An app whose workers process uploads.
 pub async fn spawn_processing_app(workers: usize) -> TestApp {
-    let dir = tempfile::TempDir::new().unwrap();
-    let url = crate::helpers::fresh_database_url(&dir).await;
-    let prefix = format!("showroom-test:{}:", uuid::Uuid::new_v4().simple());
-    let mut config = test_config(&dir, url, &prefix);
-    config.assets.workers = workers;
-    config.assets.max_upload_bytes = 64 * 1024 * 1024;
-    spawn_with(config, std::sync::Arc::new(dir)).await
+    spawn_configured(|config| {
+        config.assets.workers = workers;
+        config.assets.max_upload_bytes = 64 * 1024 * 1024;
+    })
+    .await
 }
 
 pub async fn upload(app: &TestApp, name: &str, bytes: Vec<u8>) -> reqwest::Response {
@@ -40,14 +38,7 @@ pub async fn wait_processed(app: &TestApp, hash: &str, limit: Duration) -> Value
     let started = Instant::now();
     let mut last_progress = 0;
     loop {
-        let asset = app
-            .admin_json(
-                Method::GET,
-                &format!("/api/v1/admin/assets/{hash}"),
-                Value::Null,
-                StatusCode::OK,
-            )
-            .await;
+        let asset = app.admin_get(&format!("/api/v1/admin/assets/{hash}")).await;
         let status = asset["status"].as_str().unwrap().to_owned();
         if status == "ready" || status == "failed" {
             return asset;
@@ -137,12 +128,7 @@ async fn a_demo_model_goes_from_upload_to_ready_with_every_derived_file() {
         }
     }
     let report = app
-        .admin_json(
-            Method::GET,
-            &format!("/api/v1/admin/assets/{hash}/report"),
-            Value::Null,
-            StatusCode::OK,
-        )
+        .admin_get(&format!("/api/v1/admin/assets/{hash}/report"))
         .await;
     assert_eq!(report["validation"]["errors"], 0);
     assert!(report["inspection"]["triangles"].as_u64().unwrap() > 100);
@@ -171,14 +157,7 @@ async fn a_demo_model_goes_from_upload_to_ready_with_every_derived_file() {
         )
         .await;
     }
-    let listed = app
-        .admin_json(
-            Method::GET,
-            "/api/v1/admin/assets",
-            Value::Null,
-            StatusCode::OK,
-        )
-        .await;
+    let listed = app.admin_get("/api/v1/admin/assets").await;
     assert_eq!(listed.as_array().unwrap().len(), 1);
     app.stop().await;
 }
@@ -243,12 +222,7 @@ async fn a_broken_model_fails_with_its_first_error_and_can_be_reprocessed() {
     assert_eq!(asset["attempts"], 1, "a bad model is not retried");
     assert!(asset["files"]["model"].is_null());
     let report = app
-        .admin_json(
-            Method::GET,
-            &format!("/api/v1/admin/assets/{hash}/report"),
-            Value::Null,
-            StatusCode::OK,
-        )
+        .admin_get(&format!("/api/v1/admin/assets/{hash}/report"))
         .await;
     assert!(report["validation"]["errors"].as_u64().unwrap() >= 1);
 
@@ -329,13 +303,8 @@ async fn attaching_a_processed_model_links_variants_to_its_looks_by_name() {
     workers.stop(Duration::from_secs(10)).await;
 
     let model = serde_json::json!({"kind": "model", "asset_hash": hash, "file_name": "model.glb", "alt": "Linked Bag in 3D"});
-    app.admin_json(
-        Method::POST,
-        &format!("/api/v1/admin/products/{id}/media"),
-        model,
-        StatusCode::CREATED,
-    )
-    .await;
+    app.admin_create(&format!("/api/v1/admin/products/{id}/media"), model)
+        .await;
     let read = app
         .get_json("/api/v1/products/linked-bag", StatusCode::OK)
         .await;
@@ -367,20 +336,16 @@ async fn attaching_a_processed_model_links_variants_to_its_looks_by_name() {
         .unwrap()
         .to_owned();
     let patched = app
-        .admin_json(
-            Method::PATCH,
+        .admin_patch(
             &format!("/api/v1/admin/variants/{green}"),
             serde_json::json!({"material_variant": "Navy"}),
-            StatusCode::OK,
         )
         .await;
     assert_eq!(patched["material_variant"], "Navy");
     let cleared = app
-        .admin_json(
-            Method::PATCH,
+        .admin_patch(
             &format!("/api/v1/admin/variants/{green}"),
             serde_json::json!({"material_variant": null}),
-            StatusCode::OK,
         )
         .await;
     assert!(cleared["material_variant"].is_null());

@@ -2,20 +2,14 @@
 //! broken zip — each a clear 4xx, and the object store holds no file afterwards.
 
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
 use showroom_assets::demo::{self, DemoKind};
 
-use crate::helpers::{assert_problem, spawn_with, test_config, ADMIN_TOKEN};
+use crate::helpers::{assert_problem, spawn_configured, ADMIN_TOKEN};
 use crate::uploads::upload;
 
 #[tokio::test]
 async fn bad_uploads_are_refused_and_store_nothing() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let url = crate::helpers::fresh_database_url(&dir).await;
-    let prefix = format!("showroom-test:{}:", uuid::Uuid::new_v4().simple());
-    let mut config = test_config(&dir, url, &prefix);
-    config.assets.max_upload_bytes = 64 * 1024;
-    let app = spawn_with(config, std::sync::Arc::new(dir)).await;
+    let app = spawn_configured(|config| config.assets.max_upload_bytes = 64 * 1024).await;
 
     assert_problem(
         upload(&app, "empty.glb", Vec::new()).await,
@@ -90,14 +84,7 @@ async fn bad_uploads_are_refused_and_store_nothing() {
         assert_problem(response, StatusCode::NOT_FOUND, "not_found", None).await;
     }
 
-    let listed = app
-        .admin_json(
-            Method::GET,
-            "/api/v1/admin/assets",
-            Value::Null,
-            StatusCode::OK,
-        )
-        .await;
+    let listed = app.admin_get("/api/v1/admin/assets").await;
     assert_eq!(listed, serde_json::json!([]), "nothing was recorded");
     let objects = app.dir.path().join("objects");
     let stored = walk(&objects);

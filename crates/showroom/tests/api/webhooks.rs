@@ -5,15 +5,12 @@
 
 use std::sync::Arc;
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use showroom_shop::payments::test_provider::{sign_webhook, SIGNATURE_HEADER};
-use tempfile::TempDir;
 
 use crate::admin_orders::{history_whats, on_hand, order_detail, place};
-use crate::helpers::{
-    assert_problem, fresh_database_url, spawn_app, spawn_with, test_config, TestApp,
-};
+use crate::helpers::{assert_problem, spawn_app, spawn_configured, TestApp};
 
 /// Authorized, then waits for the cardholder: the outcome comes only by webhook.
 const AWAITS_CONFIRMATION: &str = "4000 0000 0000 3063";
@@ -46,29 +43,14 @@ async fn outcome(app: &TestApp, kind: &str, payment_ref: &str) -> String {
 }
 
 async fn app_with_payment_timeout(secs: u64) -> TestApp {
-    let dir = TempDir::new().unwrap();
-    let url = fresh_database_url(&dir).await;
-    let mut config = test_config(
-        &dir,
-        url,
-        &format!("showroom-test:{}:", uuid::Uuid::new_v4().simple()),
-    );
-    config.checkout.payment_timeout_secs = secs;
-    spawn_with(config, Arc::new(dir)).await
+    spawn_configured(|config| config.checkout.payment_timeout_secs = secs).await
 }
 
 /// The only order's admin view, once it has a payment reference (checkout records it at
 /// authorization, before the capture).
 async fn awaiting_order(app: &TestApp) -> Value {
     for _ in 0..200 {
-        let orders = app
-            .admin_json(
-                Method::GET,
-                "/api/v1/admin/orders",
-                Value::Null,
-                StatusCode::OK,
-            )
-            .await;
+        let orders = app.admin_get("/api/v1/admin/orders").await;
         if let Some(order) = orders.as_array().unwrap().first() {
             if order["payment_ref"].is_string() {
                 return order.clone();
@@ -180,22 +162,10 @@ async fn a_failure_reported_by_webhook_releases_the_stock() {
         answer["code"], "payment_declined",
         "checkout answers with the failure the webhook recorded: {answer}"
     );
-    let orders = app
-        .admin_json(
-            Method::GET,
-            "/api/v1/admin/orders",
-            Value::Null,
-            StatusCode::OK,
-        )
-        .await;
+    let orders = app.admin_get("/api/v1/admin/orders").await;
     assert_eq!(orders[0]["state"], "cancelled");
     let stock = app
-        .admin_json(
-            Method::GET,
-            &format!("/api/v1/admin/products/{product_id}"),
-            Value::Null,
-            StatusCode::OK,
-        )
+        .admin_get(&format!("/api/v1/admin/products/{product_id}"))
         .await;
     assert_eq!(
         (
@@ -227,14 +197,7 @@ async fn a_payment_confirmed_after_checkout_gave_up_is_refunded() {
         outcome(&app, "payment_intent.succeeded", &payment_ref).await,
         "refunded_late_payment"
     );
-    let after = app
-        .admin_json(
-            Method::GET,
-            "/api/v1/admin/orders",
-            Value::Null,
-            StatusCode::OK,
-        )
-        .await;
+    let after = app.admin_get("/api/v1/admin/orders").await;
     assert_eq!(
         after[0]["state"], "cancelled",
         "a released order stays released"

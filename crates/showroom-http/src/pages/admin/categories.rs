@@ -178,11 +178,7 @@ pub async fn create(
             Ok(done(&user, flash, "/admin/categories").await?)
         }
         Err(refusal) => {
-            let status = refusal.status();
-            let (mut errors, problem) = refusal.into_parts(top_field)?;
-            if let Some(problem) = problem {
-                errors.add("name", problem);
-            }
+            let (status, errors) = refusal.into_errors_beside(top_field, "name")?;
             Ok(render(&state, &user, Typed::New { form, errors }, status).await?)
         }
     }

@@ -3,15 +3,16 @@
 //! limit — parsed by the admin API's own rules), and switching one off through a confirmation.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use showroom_domain::{DiscountCode, DiscountValue};
+use showroom_domain::DiscountValue;
 use showroom_store::DiscountRecord;
 
 use super::confirm::{confirmation_page, Confirmation};
 use super::form::{parse_amount, parse_percent, top_field, FieldErrors, FormData, Refusal};
 use super::layout::{page_with_status, AdminChrome};
+use super::named::Named;
 use super::signed_in::{done, Flash, SignedIn};
 use crate::pages::errors::PageError;
 use crate::pages::format;
@@ -231,32 +232,15 @@ pub async fn create(
             Ok(done(&user, flash, "/admin/discounts").await?)
         }
         Err(refusal) => {
-            let status = refusal.status();
-            let (mut errors, problem) = refusal.into_parts(form_field)?;
-            if let Some(problem) = problem {
-                errors.add("code", problem);
-            }
+            let (status, errors) = refusal.into_errors_beside(form_field, "code")?;
             Ok(render(&state, &user, typed, errors, status).await?)
         }
     }
 }
 
-async fn find(state: &AppState, raw: &str) -> Result<DiscountRecord, PageError> {
-    let code = DiscountCode::parse(raw).map_err(|_| PageError::not_found())?;
-    state
-        .catalog
-        .discount_by_code(&code)
-        .await?
-        .ok_or_else(PageError::not_found)
-}
-
 pub async fn confirm_switch_off(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(code): Path<String>,
+    Named(user, record): Named<DiscountRecord>,
 ) -> Result<Response, Response> {
-    user.require(Permission::Discounts)?;
-    let record = find(&state, &code).await?;
     let code = record.discount.code().as_str().to_owned();
     let confirm = Confirmation {
         title: format!("Switch off {code}?"),
@@ -275,11 +259,8 @@ pub async fn confirm_switch_off(
 
 pub async fn switch_off(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(code): Path<String>,
+    Named(user, record): Named<DiscountRecord>,
 ) -> Result<Response, Response> {
-    user.require(Permission::Discounts)?;
-    let record = find(&state, &code).await?;
     let code = record.discount.code().clone();
     state
         .catalog

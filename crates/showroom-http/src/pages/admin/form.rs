@@ -162,6 +162,21 @@ impl Refusal {
             Self::Page(page) => Err(page),
         }
     }
+
+    /// The status and field errors of the re-rendered form, with a form-wide message shown next
+    /// to the field `beside` (a form whose one main field it is about: a name, a code).
+    pub fn into_errors_beside(
+        self,
+        rename: impl Fn(&str) -> String,
+        beside: &str,
+    ) -> Result<(StatusCode, FieldErrors), PageError> {
+        let status = self.status();
+        let (mut errors, problem) = self.into_parts(rename)?;
+        if let Some(problem) = problem {
+            errors.add(beside, problem);
+        }
+        Ok((status, errors))
+    }
 }
 
 /// The first segment of an API field path: `price.amount_minor` → `price`,

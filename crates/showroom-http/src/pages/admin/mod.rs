@@ -32,6 +32,7 @@ mod layout;
 mod model_page;
 mod model_report;
 mod models;
+mod named;
 mod order_actions;
 mod orders;
 mod orders_csv;

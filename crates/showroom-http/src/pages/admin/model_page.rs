@@ -21,7 +21,7 @@ use super::layout::{page_with_status, AdminChrome};
 use super::model_report::{
     failure_advice, report_of, signed_url, validation_of, ReportView, ValidationView,
 };
-use super::product_edit::load_product;
+use super::named::PathRecord;
 use super::signed_in::{done, Flash, SignedIn};
 use crate::pages::camera::poster_camera;
 use crate::pages::errors::PageError;
@@ -87,7 +87,7 @@ async fn target(
     hash: &str,
 ) -> Result<(Product, AssetRecord, String), Response> {
     user.require(Permission::Catalog)?;
-    let product = load_product(state, id).await?;
+    let product = Product::load(state, id).await?;
     let record = load_asset(state, hash).await?;
     let back = format!(
         "/admin/products/{}/model/{}",
@@ -159,7 +159,7 @@ pub async fn report(
     Path((id, hash)): Path<(String, String)>,
 ) -> Result<Response, Response> {
     user.require(Permission::Catalog)?;
-    let product = load_product(&state, &id).await?;
+    let product = Product::load(&state, &id).await?;
     let record = load_asset(&state, &hash).await?;
     let report = report_of(&state, &record);
     let attached = is_attached(&product, &record);

@@ -14,7 +14,7 @@
 //!   do, with "Process again" and a new upload.
 
 use askama::Template;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
@@ -25,11 +25,10 @@ use showroom_store::{AssetRecord, MediaKind, Product};
 use super::csrf::{self, UploadNeedsToken};
 use super::dashboard::bytes;
 use super::layout::{page_with_status, AdminChrome};
+use super::named::Named;
 use super::orders::date_time;
-use super::product_edit::load_product;
 use super::signed_in::{done, Flash, SignedIn};
 use crate::pages::errors::PageError;
-use crate::principal::Permission;
 use crate::routes::admin_uploads::display_name;
 use crate::state::AppState;
 
@@ -111,11 +110,8 @@ async fn render_upload(
 
 pub async fn page(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, product): Named<Product>,
 ) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
-    let product = load_product(&state, &id).await?;
     Ok(render_upload(&state, &user, product, None, StatusCode::OK).await?)
 }
 
@@ -143,13 +139,10 @@ fn upload_refusal(error: ShopError) -> Result<(StatusCode, String), PageError> {
 
 pub async fn upload(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, product): Named<Product>,
     needs_token: Option<Extension<UploadNeedsToken>>,
     request: Request,
 ) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
-    let product = load_product(&state, &id).await?;
     let refuse = |message: String, status: StatusCode| {
         render_upload(&state, &user, product.clone(), Some(message), status)
     };

@@ -9,7 +9,7 @@
 //! A refusal (the provider declined a refund, an amount above what is left, a state that does
 //! not allow the step) re-renders the order page with the message and the form as typed.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -18,10 +18,10 @@ use showroom_store::{Actor, Order};
 
 use super::confirm::{confirmation_page, Confirmation};
 use super::form::{parse_amount, top_field, FormData, Refusal};
-use super::orders::{load_order, render_detail, ActionForms};
+use super::named::{Named, PathRecord};
+use super::orders::{render_detail, ActionForms};
 use super::signed_in::{done, Flash, SignedIn};
 use crate::pages::format;
-use crate::principal::Permission;
 use crate::state::AppState;
 use showroom_shop::RefundRequest;
 
@@ -68,12 +68,9 @@ async fn refused(
 
 pub async fn confirm_fulfil(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, order): Named<Order>,
     Query(query): Query<ActionQuery>,
 ) -> Result<Response, Response> {
-    user.require(Permission::Orders)?;
-    let order = load_order(&state, &id).await?;
     let typed = query.tracking.unwrap_or_default();
     let tracking = match TrackingNumber::parse(&typed) {
         Ok(tracking) => tracking,
@@ -106,12 +103,9 @@ pub async fn confirm_fulfil(
 
 pub async fn fulfil(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, order): Named<Order>,
     form: FormData,
 ) -> Result<Response, Response> {
-    user.require(Permission::Orders)?;
-    let order = load_order(&state, &id).await?;
     let typed = form.get("tracking").to_owned();
     let forms = ActionForms {
         tracking: typed.clone(),
@@ -134,7 +128,7 @@ pub async fn fulfil(
         }
         Err(error) => {
             // Sent twice: the first one shipped it with this very number.
-            let now = load_order(&state, &id).await?;
+            let now = Order::load(&state, &order.id.to_string()).await?;
             if now.tracking.as_ref() == Some(&tracking) {
                 let flash = Flash::ok(format!(
                     "Order {} was already marked as shipped.",
@@ -147,13 +141,7 @@ pub async fn fulfil(
     }
 }
 
-pub async fn confirm_cancel(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
-) -> Result<Response, Response> {
-    user.require(Permission::Orders)?;
-    let order = load_order(&state, &id).await?;
+pub async fn confirm_cancel(Named(user, order): Named<Order>) -> Result<Response, Response> {
     let paid = order.state != OrderState::PendingPayment;
     let mut lines = vec![format!(
         "Order {} of {} for {} is cancelled for good; its items go back on the shelf.",
@@ -184,11 +172,8 @@ pub async fn confirm_cancel(
 
 pub async fn cancel(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, order): Named<Order>,
 ) -> Result<Response, Response> {
-    user.require(Permission::Orders)?;
-    let order = load_order(&state, &id).await?;
     if order.state == OrderState::Cancelled {
         let flash = Flash::ok(format!("Order {} was already cancelled.", order.number));
         return Ok(done(&user, flash, &order_href(&order)).await?);
@@ -204,7 +189,7 @@ pub async fn cancel(
             Ok(done(&user, flash, &order_href(&cancelled)).await?)
         }
         Err(error) => {
-            let now = load_order(&state, &id).await?;
+            let now = Order::load(&state, &order.id.to_string()).await?;
             if now.state == OrderState::Cancelled {
                 let flash = Flash::ok(format!("Order {} was already cancelled.", now.number));
                 return Ok(done(&user, flash, &order_href(&now)).await?);
@@ -233,12 +218,9 @@ fn refund_amount(order: &Order, typed: &str) -> Result<Option<i64>, Refusal> {
 
 pub async fn confirm_refund(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, order): Named<Order>,
     Query(query): Query<ActionQuery>,
 ) -> Result<Response, Response> {
-    user.require(Permission::Orders)?;
-    let order = load_order(&state, &id).await?;
     let forms = ActionForms {
         amount: query.amount.clone().unwrap_or_default(),
         reason: query.reason.clone().unwrap_or_default(),
@@ -308,12 +290,9 @@ pub async fn confirm_refund(
 
 pub async fn refund(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, order): Named<Order>,
     form: FormData,
 ) -> Result<Response, Response> {
-    user.require(Permission::Orders)?;
-    let order = load_order(&state, &id).await?;
     let amount_minor = form.opt("amount_minor").map(str::parse::<i64>);
     let forms = ActionForms {
         amount: String::new(),
@@ -346,7 +325,7 @@ pub async fn refund(
             Ok(done(&user, Flash::ok(text), &order_href(&refunded.order)).await?)
         }
         Err(error) => {
-            let now = load_order(&state, &id).await?;
+            let now = Order::load(&state, &order.id.to_string()).await?;
             refused(&state, &user, now, forms, Refusal::from(error)).await
         }
     }

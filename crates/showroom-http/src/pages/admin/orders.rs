@@ -4,7 +4,7 @@
 //! allows — fulfil, cancel, refund — each through a confirmation ([`super::order_actions`]).
 
 use askama::Template;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use showroom_domain::OrderState;
@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::form::FieldErrors;
 use super::layout::{page_with_status, AdminChrome};
+use super::named::Named;
 use super::signed_in::SignedIn;
 use crate::pages::errors::PageError;
 use crate::pages::format;
@@ -268,15 +269,6 @@ struct DetailPage {
     forms: ActionForms,
 }
 
-pub async fn load_order(state: &AppState, raw: &str) -> Result<Order, PageError> {
-    let id = Uuid::parse_str(raw).map_err(|_| PageError::not_found())?;
-    state
-        .catalog
-        .order_by_id(id)
-        .await?
-        .ok_or_else(PageError::not_found)
-}
-
 /// Who did something, as a person reads it: the member's email rather than an id.
 fn who(actor: &Actor, staff: &[showroom_store::StaffMember]) -> String {
     match actor {
@@ -431,10 +423,7 @@ pub async fn render_detail(
 
 pub async fn detail(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, order): Named<Order>,
 ) -> Result<Response, Response> {
-    user.require(Permission::Orders)?;
-    let order = load_order(&state, &id).await?;
     Ok(render_detail(&state, &user, order, ActionForms::default(), StatusCode::OK).await?)
 }

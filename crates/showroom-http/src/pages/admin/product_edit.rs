@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -18,12 +18,12 @@ use uuid::Uuid;
 use super::confirm::{confirmation_page, Confirmation};
 use super::form::{FieldErrors, FormData, Refusal};
 use super::layout::{page_with_status, AdminChrome};
+use super::named::Named;
 use super::product_form::{category_choices, form_field, CategoryChoice, ProductForm};
 use super::signed_in::{done, Flash, SignedIn};
 use super::variants::VariantGrid;
 use crate::pages::chrome::categories;
 use crate::pages::errors::PageError;
-use crate::principal::Permission;
 use crate::response_cache::invalidate_catalog;
 use crate::state::AppState;
 
@@ -78,16 +78,6 @@ struct EditorPage {
     problem: Option<String>,
     grid: VariantGrid,
     model: ModelSummary,
-}
-
-/// The product with id `raw`, of any status; a malformed or unknown id is the 404 page.
-pub async fn load_product(state: &AppState, raw: &str) -> Result<Product, PageError> {
-    let id = Uuid::parse_str(raw).map_err(|_| PageError::not_found())?;
-    state
-        .catalog
-        .product_by_id(id)
-        .await?
-        .ok_or_else(PageError::not_found)
 }
 
 async fn model_summary(state: &AppState, product: &Product) -> Result<ModelSummary, PageError> {
@@ -215,23 +205,17 @@ pub async fn render_editor(
 
 pub async fn page(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, product): Named<Product>,
 ) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
-    let product = load_product(&state, &id).await?;
     Ok(render_editor(&state, &user, product, Overlay::None, StatusCode::OK).await?)
 }
 
 /// Saves the details form.
 pub async fn save(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, product): Named<Product>,
     form: FormData,
 ) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
-    let product = load_product(&state, &id).await?;
     let saved = async {
         let patch = ProductPatch::try_from(ProductForm::from_form(&form).update_input()?)?;
         Ok::<_, Refusal>(state.catalog.update_product(product.id, patch).await?)
@@ -263,13 +247,9 @@ fn target_status(raw: Option<&str>) -> Result<ProductStatus, PageError> {
 
 /// "Publish", "Archive" or "Back to draft": the confirmation page.
 pub async fn confirm_status(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, product): Named<Product>,
     Query(query): Query<StatusQuery>,
 ) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
-    let product = load_product(&state, &id).await?;
     let to = target_status(query.to.as_deref())?;
     let title = product.title.as_str();
     let (heading, lines, button, tone) = match to {
@@ -313,12 +293,9 @@ pub async fn confirm_status(
 
 pub async fn set_status(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, product): Named<Product>,
     form: FormData,
 ) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
-    let product = load_product(&state, &id).await?;
     let to = target_status(form.opt("to"))?;
     let changed = state
         .catalog

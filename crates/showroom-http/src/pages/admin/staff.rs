@@ -6,7 +6,7 @@
 //! switched off (the store refuses it), so the shop can never lock itself out.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::confirm::{confirmation_page, Confirmation};
 use super::form::{top_field, FieldErrors, FormData, Refusal};
 use super::layout::{page_with_status, AdminChrome};
+use super::named::Named;
 use super::orders::date_time;
 use super::signed_in::{done, Flash, SignedIn};
 use crate::error::FieldContext;
@@ -138,23 +139,10 @@ pub async fn add(
             Ok(done(&user, flash, "/admin/staff").await?)
         }
         Err(refusal) => {
-            let status = refusal.status();
-            let (mut errors, problem) = refusal.into_parts(top_field)?;
-            if let Some(problem) = problem {
-                errors.add("email", problem);
-            }
+            let (status, errors) = refusal.into_errors_beside(top_field, "email")?;
             Ok(render(&state, &user, Typed::New { form, errors }, status).await?)
         }
     }
-}
-
-async fn member(state: &AppState, raw: &str) -> Result<StaffMember, PageError> {
-    let id = Uuid::parse_str(raw).map_err(|_| PageError::not_found())?;
-    state
-        .catalog
-        .staff_member(id)
-        .await?
-        .ok_or_else(PageError::not_found)
 }
 
 /// Applies a role or access change; a refusal (the last admin) is shown on the member's row.
@@ -183,12 +171,9 @@ async fn change(
 
 pub async fn change_role(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, target): Named<StaffMember>,
     form: FormData,
 ) -> Result<Response, Response> {
-    user.require(Permission::Access)?;
-    let target = member(&state, &id).await?;
     let new_role = match role(form.get("role")) {
         Ok(role) => role,
         Err(_) => {
@@ -217,13 +202,9 @@ fn wanted(raw: Option<&str>) -> Result<bool, PageError> {
 }
 
 pub async fn confirm_access(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, target): Named<StaffMember>,
     Query(query): Query<AccessQuery>,
 ) -> Result<Response, Response> {
-    user.require(Permission::Access)?;
-    let target = member(&state, &id).await?;
     let active = wanted(query.active.as_deref())?;
     let email = target.email.as_typed();
     let (title, mut lines, button, tone) = if active {
@@ -267,12 +248,9 @@ pub async fn confirm_access(
 
 pub async fn set_access(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, target): Named<StaffMember>,
     form: FormData,
 ) -> Result<Response, Response> {
-    user.require(Permission::Access)?;
-    let target = member(&state, &id).await?;
     let active = wanted(form.opt("active"))?;
     let said = if active {
         format!("{} can sign in again.", target.email.as_typed())

@@ -4,15 +4,15 @@
 //! confirmation (it stops working at once).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use showroom_store::ApiTokenRecord;
-use uuid::Uuid;
 
 use super::confirm::{confirmation_page, Confirmation};
 use super::form::{top_field, FieldErrors, FormData, Refusal};
 use super::layout::{page_with_status, AdminChrome};
+use super::named::Named;
 use super::orders::date_time;
 use super::signed_in::{done, Flash, SignedIn};
 use crate::pages::errors::PageError;
@@ -133,38 +133,19 @@ pub async fn create(
             Ok(done(&user, flash, "/admin/tokens").await?)
         }
         Err(refusal) => {
-            let status = refusal.status();
             let rename = |path: &str| match top_field(path).as_str() {
                 "scopes" => "scope".to_owned(),
                 other => other.to_owned(),
             };
-            let (mut errors, problem) = refusal.into_parts(rename)?;
-            if let Some(problem) = problem {
-                errors.add("name", problem);
-            }
+            let (status, errors) = refusal.into_errors_beside(rename, "name")?;
             Ok(render(&state, &user, Some((form, errors)), status).await?)
         }
     }
 }
 
-async fn token(state: &AppState, raw: &str) -> Result<ApiTokenRecord, PageError> {
-    let id = Uuid::parse_str(raw).map_err(|_| PageError::not_found())?;
-    state
-        .catalog
-        .list_api_tokens()
-        .await?
-        .into_iter()
-        .find(|t| t.id == id)
-        .ok_or_else(PageError::not_found)
-}
-
 pub async fn confirm_revoke(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, record): Named<ApiTokenRecord>,
 ) -> Result<Response, Response> {
-    user.require(Permission::Access)?;
-    let record = token(&state, &id).await?;
     let confirm = Confirmation {
         title: format!("Revoke “{}”?", record.name),
         lines: vec![
@@ -181,11 +162,8 @@ pub async fn confirm_revoke(
 
 pub async fn revoke(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, record): Named<ApiTokenRecord>,
 ) -> Result<Response, Response> {
-    user.require(Permission::Access)?;
-    let record = token(&state, &id).await?;
     let revoked = state
         .catalog
         .revoke_api_token(record.id)

@@ -18,7 +18,8 @@ use uuid::Uuid;
 use super::form::{
     amount_input, parse_amount, parse_whole, top_field, FieldErrors, FormData, Refusal,
 };
-use super::product_edit::{load_product, render_editor, Overlay};
+use super::named::{Named, PathRecord};
+use super::product_edit::{render_editor, Overlay};
 use super::signed_in::{done, Flash, SignedIn};
 use crate::pages::errors::PageError;
 use crate::principal::Permission;
@@ -234,12 +235,9 @@ fn chosen_options(product: &Product, form: &FormData, prefix: &str) -> BTreeMap<
 /// Adds one variant from the grid's last row.
 pub async fn add(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, product): Named<Product>,
     form: FormData,
 ) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
-    let product = load_product(&state, &id).await?;
     let currency = state.shop.currency();
     let added = async {
         let input = CreateVariantInput {
@@ -272,12 +270,7 @@ pub async fn add(
                 "weight_grams" => "weight".to_owned(),
                 other => other.to_owned(),
             };
-            let status = refusal.status();
-            let (errors, problem) = refusal.into_parts(rename)?;
-            let mut errors = errors;
-            if let Some(problem) = problem {
-                errors.add("sku", problem);
-            }
+            let (status, errors) = refusal.into_errors_beside(rename, "sku")?;
             let overlay = Overlay::NewVariant { form, errors };
             Ok(render_editor(&state, &user, product, overlay, status).await?)
         }
@@ -325,12 +318,9 @@ fn row_patch(
 /// Saves every changed row of the grid, after checking them all.
 pub async fn save_grid(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
+    Named(user, product): Named<Product>,
     form: FormData,
 ) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
-    let product = load_product(&state, &id).await?;
     let currency = state.shop.currency();
     let mut patches = Vec::new();
     let mut errors = BTreeMap::new();
@@ -401,7 +391,7 @@ pub async fn adjust_stock(
     form: FormData,
 ) -> Result<Response, Response> {
     user.require(Permission::Catalog)?;
-    let product = load_product(&state, &id).await?;
+    let product = Product::load(&state, &id).await?;
     let variant_id = Uuid::parse_str(&variant)
         .ok()
         .filter(|v| product.variants.iter().any(|known| known.id == *v))

@@ -5,11 +5,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tempfile::TempDir;
 
-use super::{
-    draft_with_model, get_with, header, model_bytes, published_model, set_status, spawn_configured,
-    store,
-};
-use crate::helpers::{assert_problem, spawn_app, test_config, ADMIN_TOKEN};
+use super::{draft_with_model, get_with, header, model_bytes, published_model, set_status, store};
+use crate::helpers::{assert_problem, spawn_app, spawn_configured, test_config, ADMIN_TOKEN};
 
 #[tokio::test]
 async fn draft_assets_need_staff_or_a_signed_url_until_published() {
@@ -46,11 +43,9 @@ async fn draft_assets_need_staff_or_a_signed_url_until_published() {
     assert_eq!(header(&staff, "cache-control"), "private, no-store");
 
     let minted = app
-        .admin_json(
-            Method::POST,
+        .admin_post(
             &format!("/api/v1/admin/assets/{hash}/model.glb/signed-url?ttl_secs=60"),
             Value::Null,
-            StatusCode::OK,
         )
         .await;
     let signed = minted["url"].as_str().unwrap();
@@ -172,15 +167,13 @@ async fn with_a_cdn_media_urls_point_there_and_only_the_cdn_may_fetch() {
         .get_json("/api/v1/products/ranged-chair", StatusCode::OK)
         .await;
     // The product page shows a product with something to buy: give it a variant.
-    app.admin_json(
-        reqwest::Method::POST,
+    app.admin_create(
         &format!(
             "/api/v1/admin/products/{}/variants",
             product["id"].as_str().unwrap()
         ),
         serde_json::json!({"sku": "RANGED-1", "option_values": {},
                            "price": {"amount_minor": 1000, "currency": "USD"}, "on_hand": 1}),
-        StatusCode::CREATED,
     )
     .await;
     assert_eq!(
@@ -223,11 +216,9 @@ async fn with_a_cdn_media_urls_point_there_and_only_the_cdn_may_fetch() {
 
     let hash = model.split('/').nth(2).unwrap();
     let minted = app
-        .admin_json(
-            Method::POST,
+        .admin_post(
             &format!("/api/v1/admin/assets/{hash}/model.glb/signed-url"),
             Value::Null,
-            StatusCode::OK,
         )
         .await;
     assert!(minted["url"]

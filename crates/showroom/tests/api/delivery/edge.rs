@@ -7,8 +7,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use showroom::config::Config;
 
-use super::{get_with, header, published_model, spawn_configured, MODEL_SIZE};
-use crate::helpers::{spawn_app, TestApp};
+use super::{get_with, header, published_model, MODEL_SIZE};
+use crate::helpers::{spawn_app, spawn_configured, TestApp};
 
 fn brotli_decode(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();

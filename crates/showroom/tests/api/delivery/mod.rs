@@ -6,17 +6,12 @@ mod access;
 mod assets;
 mod edge;
 
-use std::sync::Arc;
-
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use showroom::config::Config;
 use showroom_assets::{ContentAddress, FileName};
-use tempfile::TempDir;
 
-use crate::helpers::{fresh_database_url, spawn_with, test_config, TestApp};
+use crate::helpers::TestApp;
 
 pub const MODEL_SIZE: usize = 10_000;
 
@@ -59,30 +54,21 @@ pub async fn draft_with_model(
     file: &str,
 ) -> String {
     let product = app
-        .admin_json(
-            Method::POST,
-            "/api/v1/admin/products",
-            json!({"slug": slug, "title": "Delivery Chair", "description": "A chair made of bytes"}),
-            StatusCode::CREATED,
-        )
+        .admin_create("/api/v1/admin/products", json!({"slug": slug, "title": "Delivery Chair", "description": "A chair made of bytes"}))
         .await;
     let id = product["id"].as_str().unwrap().to_owned();
-    app.admin_json(
-        Method::POST,
+    app.admin_create(
         &format!("/api/v1/admin/products/{id}/media"),
         json!({"kind": "model", "asset_hash": hash.as_str(), "file_name": file, "alt": "3D model"}),
-        StatusCode::CREATED,
     )
     .await;
     id
 }
 
 pub async fn set_status(app: &TestApp, id: &str, action: &str) {
-    app.admin_json(
-        Method::POST,
+    app.admin_post(
         &format!("/api/v1/admin/products/{id}/{action}"),
         Value::Null,
-        StatusCode::OK,
     )
     .await;
 }
@@ -107,14 +93,4 @@ pub async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> re
         request = request.header(*name, *value);
     }
     request.send().await.unwrap()
-}
-
-/// An app whose extra settings `adjust` sets.
-pub async fn spawn_configured(adjust: impl FnOnce(&mut Config)) -> TestApp {
-    let dir = TempDir::new().unwrap();
-    let url = fresh_database_url(&dir).await;
-    let prefix = format!("showroom-test:{}:", uuid::Uuid::new_v4().simple());
-    let mut config = test_config(&dir, url, &prefix);
-    adjust(&mut config);
-    spawn_with(config, Arc::new(dir)).await
 }

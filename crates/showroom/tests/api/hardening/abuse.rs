@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::delivery::spawn_configured;
+use crate::helpers::spawn_configured;
 
 #[tokio::test]
 async fn registrations_from_one_address_hit_the_strict_limit_by_default() {

@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::cart::stocked;
-use crate::helpers::{assert_problem, spawn_app};
+use crate::helpers::{assert_problem, session_of, spawn_app};
 
 fn sets_session_cookie(response: &reqwest::Response) -> bool {
     response
@@ -43,25 +43,20 @@ async fn the_token_handed_out_before_the_session_guards_the_session_it_starts() 
         .cookie_provider(jar)
         .build()
         .unwrap();
-    let session: Value = client
-        .get(app.url("/api/v1/session"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session = session_of(&client, &app.base).await;
     let token = session["csrf_token"].as_str().unwrap().to_owned();
     assert_eq!(token.len(), 64);
 
+    let add_one = |csrf: String| {
+        client
+            .post(app.url("/api/v1/cart/lines"))
+            .header("x-csrf-token", csrf)
+            .json(&json!({"variant_id": variant, "quantity": 1}))
+            .send()
+    };
+
     // The first write has no session cookie: it starts the session.
-    let added = client
-        .post(app.url("/api/v1/cart/lines"))
-        .header("x-csrf-token", &token)
-        .json(&json!({"variant_id": variant, "quantity": 1}))
-        .send()
-        .await
-        .unwrap();
+    let added = add_one(token.clone()).await.unwrap();
     assert_eq!(added.status(), StatusCode::OK);
     assert!(
         sets_session_cookie(&added),
@@ -69,34 +64,15 @@ async fn the_token_handed_out_before_the_session_guards_the_session_it_starts() 
     );
 
     // Now the session cookie is sent: a forged token is refused, the handed-out one works.
-    let forged = client
-        .post(app.url("/api/v1/cart/lines"))
-        .header("x-csrf-token", "f".repeat(64))
-        .json(&json!({"variant_id": variant, "quantity": 1}))
-        .send()
-        .await
-        .unwrap();
+    let forged = add_one("f".repeat(64)).await.unwrap();
     assert_problem(forged, StatusCode::FORBIDDEN, "csrf_token_invalid", None).await;
-    let again = client
-        .post(app.url("/api/v1/cart/lines"))
-        .header("x-csrf-token", &token)
-        .json(&json!({"variant_id": variant, "quantity": 1}))
-        .send()
-        .await
-        .unwrap();
+    let again = add_one(token.clone()).await.unwrap();
     assert_eq!(again.status(), StatusCode::OK);
     let cart: Value = again.json().await.unwrap();
     assert_eq!(cart["lines"][0]["quantity"], 2);
 
     // The session adopted the token: it is what GET /api/v1/session now reports.
-    let read: Value = client
-        .get(app.url("/api/v1/session"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let read = session_of(&client, &app.base).await;
     assert_eq!(read["csrf_token"], token.as_str());
     let removed = client
         .request(

@@ -8,8 +8,7 @@ use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::delivery::spawn_configured;
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{spawn_app, spawn_configured, TestApp};
 
 async fn connect(app: &TestApp) -> TcpStream {
     TcpStream::connect(app.base.trim_start_matches("http://"))

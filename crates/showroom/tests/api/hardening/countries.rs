@@ -1,7 +1,7 @@
 //! Addresses name a real country: two letters that ISO 3166-1 never assigned (`ZZ`) are a 422 on
 //! `shipping_address.country` and make no order; the cart's tax preview refuses them the same way.
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{assert_problem, spawn_app};
@@ -9,10 +9,7 @@ use crate::helpers::{assert_problem, spawn_app};
 #[tokio::test]
 async fn checkout_to_an_unassigned_country_is_a_422_on_the_country_and_makes_no_order() {
     let app = spawn_app().await;
-    let product = app
-        .published_product("nowhere-lamp", "Lamp", &[("NOWHERE-1", "Oak", 2_500, 3)])
-        .await;
-    let variant_id = product["variants"][0]["id"].as_str().unwrap().to_owned();
+    let (_, variant_id) = app.one_variant("nowhere-lamp", "Lamp", 2_500, 3).await;
     let order = |country: &str| {
         json!({
             "email": "guest@example.com",
@@ -43,14 +40,7 @@ async fn checkout_to_an_unassigned_country_is_a_422_on_the_country_and_makes_no_
             "{problem}"
         );
     }
-    let orders = app
-        .admin_json(
-            Method::GET,
-            "/api/v1/admin/orders",
-            Value::Null,
-            StatusCode::OK,
-        )
-        .await;
+    let orders = app.admin_get("/api/v1/admin/orders").await;
     assert_eq!(orders.as_array().map(Vec::len), Some(0), "{orders}");
     let accepted = app
         .client

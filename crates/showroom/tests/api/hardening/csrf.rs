@@ -12,11 +12,9 @@ use crate::helpers::{assert_problem, spawn_app, ADMIN_TOKEN};
 #[tokio::test]
 async fn a_cookie_write_is_exempt_from_csrf_only_when_a_bearer_token_authenticates_it() {
     let app = spawn_app().await;
-    app.admin_json(
-        Method::POST,
+    app.admin_create(
         "/api/v1/admin/staff",
         json!({"email": "clerk@example.com", "password": PASSWORD, "role": "admin"}),
-        StatusCode::CREATED,
     )
     .await;
     let mut staff = Browser::open(&app).await;

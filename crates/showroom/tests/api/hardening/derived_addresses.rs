@@ -73,13 +73,8 @@ async fn reprocessing_with_another_pipeline_writes_new_addresses_and_keeps_the_o
         .await;
     let id = product["id"].as_str().unwrap().to_owned();
     let model = serde_json::json!({"kind": "model", "asset_hash": hash, "file_name": "model.glb"});
-    app.admin_json(
-        Method::POST,
-        &format!("/api/v1/admin/products/{id}/media"),
-        model,
-        StatusCode::CREATED,
-    )
-    .await;
+    app.admin_create(&format!("/api/v1/admin/products/{id}/media"), model)
+        .await;
     let read = app
         .get_json("/api/v1/products/kept-bag", StatusCode::OK)
         .await;

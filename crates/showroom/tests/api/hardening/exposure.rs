@@ -8,8 +8,7 @@ use std::process::{Command, Stdio};
 
 use reqwest::StatusCode;
 
-use crate::delivery::spawn_configured;
-use crate::helpers::assert_problem;
+use crate::helpers::{assert_problem, spawn_configured};
 
 const BIN: &str = env!("CARGO_BIN_EXE_showroom");
 

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, TestApp};
@@ -58,10 +58,7 @@ async fn checkout(
 #[tokio::test]
 async fn a_sale_a_declined_payment_and_a_cancellation_show_in_the_cached_product_within_a_second() {
     let app = spawn_app().await;
-    let product = app
-        .published_product("fresh-lamp", "Lamp", &[("FRESH-1", "Oak", 2_500, 5)])
-        .await;
-    let variant = product["variants"][0]["id"].as_str().unwrap().to_owned();
+    let (_, variant) = app.one_variant("fresh-lamp", "Lamp", 2_500, 5).await;
     available(&app, "fresh-lamp").await;
     let (units, cache) = available(&app, "fresh-lamp").await;
     assert_eq!(
@@ -85,14 +82,12 @@ async fn a_sale_a_declined_payment_and_a_cancellation_show_in_the_cached_product
     // Staff cancel the paid order: refunded and restocked.
     let (units, _) = available(&app, "fresh-lamp").await;
     assert_eq!(units, 3);
-    app.admin_json(
-        Method::POST,
+    app.admin_post(
         &format!(
             "/api/v1/admin/orders/{}/cancel",
             order["id"].as_str().unwrap()
         ),
         json!({}),
-        StatusCode::OK,
     )
     .await;
     shows_within_a_second(&app, "fresh-lamp", 5).await;

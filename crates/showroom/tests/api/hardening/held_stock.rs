@@ -7,8 +7,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::delivery::spawn_configured;
-use crate::helpers::{assert_problem, TestApp};
+use crate::checkout::post_checkout as checkout;
+use crate::helpers::{assert_problem, spawn_configured};
 
 fn order(variant: &str, card: &str) -> Value {
     json!({
@@ -18,16 +18,6 @@ fn order(variant: &str, card: &str) -> Value {
         "lines": [{"variant_id": variant, "quantity": 1}],
         "payment": {"card_number": card},
     })
-}
-
-async fn checkout(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/checkout"))
-        .header("Idempotency-Key", key)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::delivery::spawn_configured;
+use crate::helpers::spawn_configured;
 
 #[tokio::test]
 async fn concurrent_wrong_guesses_past_the_limit_are_throttled_not_checked() {
