@@ -13,7 +13,8 @@
 
 use std::future::Future;
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -107,51 +108,73 @@ fn destination(raw: Option<&str>) -> Result<Destination, ApiError> {
     Ok(destination)
 }
 
-/// The answer of every cart route but checkout: the cart, priced for the query's destination.
-async fn answer(
-    carts: &Carts,
-    query: Option<&str>,
-    cart: Option<Cart>,
-) -> Result<Response, ApiError> {
-    let destination = destination(query)?;
-    let quote = carts.quote(cart, &destination).await?;
-    Ok(axum::Json(CartDto::new(quote, &destination)).into_response())
+/// What every cart route but checkout works on: the shop's carts, whose cart it is, and the raw
+/// query naming the destination the answer is priced for (read after the change, as before).
+pub struct CartRequest {
+    state: AppState,
+    shopper: Shopper,
+    query: Option<String>,
 }
 
-/// Applies `change` to the shopper's cart (a guest's first change creates it) and answers with
-/// the cart after it.
-async fn change_cart<F, Fut>(
-    carts: &Carts,
-    shopper: &Shopper,
-    query: Option<&str>,
-    change: F,
-) -> Result<Response, ApiError>
-where
-    F: FnOnce(Uuid) -> Fut,
-    Fut: Future<Output = Result<Cart, ShopError>>,
-{
-    let cart = shopper.cart_to_change(carts).await?;
-    let cart = change(cart.id).await?;
-    answer(carts, query, Some(cart)).await
+impl FromRequestParts<AppState> for CartRequest {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let shopper = Shopper::from_request_parts(parts, state).await?;
+        let RawQuery(query) = RawQuery::from_request_parts(parts, state)
+            .await
+            .unwrap_or(RawQuery(None));
+        Ok(Self {
+            state: state.clone(),
+            shopper,
+            query,
+        })
+    }
 }
 
-/// Like [`change_cart`] for a change that means nothing without a cart (removing something):
-/// a guest without a cart gets the empty cart and none is created.
-async fn change_existing_cart<F, Fut>(
-    carts: &Carts,
-    shopper: &Shopper,
-    query: Option<&str>,
-    change: F,
-) -> Result<Response, ApiError>
-where
-    F: FnOnce(Uuid) -> Fut,
-    Fut: Future<Output = Result<Cart, ShopError>>,
-{
-    let cart = match shopper.cart(carts).await? {
-        Some(cart) => Some(change(cart.id).await?),
-        None => None,
-    };
-    answer(carts, query, cart).await
+impl CartRequest {
+    fn carts(&self) -> &Carts {
+        &self.state.shop.carts
+    }
+
+    /// The answer of every cart route but checkout: the cart, priced for the query's
+    /// destination.
+    async fn answer(&self, cart: Option<Cart>) -> Result<Response, ApiError> {
+        let destination = destination(self.query.as_deref())?;
+        let quote = self.carts().quote(cart, &destination).await?;
+        Ok(axum::Json(CartDto::new(quote, &destination)).into_response())
+    }
+
+    /// The shopper's cart as it is.
+    async fn read(&self) -> Result<Response, ApiError> {
+        self.answer(self.shopper.cart(self.carts()).await?).await
+    }
+
+    /// Applies `change` to the shopper's cart (a guest's first change creates it) and answers
+    /// with the cart after it.
+    async fn change<'a, F, Fut>(&'a self, change: F) -> Result<Response, ApiError>
+    where
+        F: FnOnce(&'a Carts, Uuid) -> Fut,
+        Fut: Future<Output = Result<Cart, ShopError>> + 'a,
+    {
+        let cart = self.shopper.cart_to_change(self.carts()).await?;
+        let cart = change(self.carts(), cart.id).await?;
+        self.answer(Some(cart)).await
+    }
+
+    /// Like [`Self::change`] for a change that means nothing without a cart (removing
+    /// something): a guest without a cart gets the empty cart and none is created.
+    async fn change_existing<'a, F, Fut>(&'a self, change: F) -> Result<Response, ApiError>
+    where
+        F: FnOnce(&'a Carts, Uuid) -> Fut,
+        Fut: Future<Output = Result<Cart, ShopError>> + 'a,
+    {
+        let cart = match self.shopper.cart(self.carts()).await? {
+            Some(cart) => Some(change(self.carts(), cart.id).await?),
+            None => None,
+        };
+        self.answer(cart).await
+    }
 }
 
 fn variant_path(raw: &str) -> Result<Uuid, ApiError> {
@@ -172,13 +195,8 @@ fn variant_path(raw: &str) -> Result<Uuid, ApiError> {
     )
 )]
 #[tracing::instrument(skip_all)]
-pub async fn get_cart(
-    State(state): State<AppState>,
-    shopper: Shopper,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
-    let carts = &state.shop.carts;
-    answer(carts, query.as_deref(), shopper.cart(carts).await?).await
+pub async fn get_cart(request: CartRequest) -> Result<Response, ApiError> {
+    request.read().await
 }
 
 /// Add units of a variant to the cart (a line's quantity grows when it is already there).
@@ -195,18 +213,14 @@ pub async fn get_cart(
 )]
 #[tracing::instrument(skip_all)]
 pub async fn add_line(
-    State(state): State<AppState>,
-    shopper: Shopper,
-    RawQuery(query): RawQuery,
+    request: CartRequest,
     body: Result<ApiJson<AddLineRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     let ApiJson(body) = body?;
     let change = LineChange::Add(body.quantity);
-    let carts = &state.shop.carts;
-    change_cart(carts, &shopper, query.as_deref(), |cart| {
-        carts.change_line(cart, body.variant_id, change)
-    })
-    .await
+    request
+        .change(|carts, cart| carts.change_line(cart, body.variant_id, change))
+        .await
 }
 
 /// Set a line's quantity; 0 removes the line.
@@ -223,20 +237,16 @@ pub async fn add_line(
 )]
 #[tracing::instrument(skip_all)]
 pub async fn set_line(
-    State(state): State<AppState>,
-    shopper: Shopper,
+    request: CartRequest,
     Path(variant_id): Path<String>,
-    RawQuery(query): RawQuery,
     body: Result<ApiJson<SetLineRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     let variant_id = variant_path(&variant_id)?;
     let ApiJson(body) = body?;
     let change = LineChange::Set(body.quantity);
-    let carts = &state.shop.carts;
-    change_cart(carts, &shopper, query.as_deref(), |cart| {
-        carts.change_line(cart, variant_id, change)
-    })
-    .await
+    request
+        .change(|carts, cart| carts.change_line(cart, variant_id, change))
+        .await
 }
 
 /// Remove a line; removing a line that is not there is not an error.
@@ -251,17 +261,13 @@ pub async fn set_line(
 )]
 #[tracing::instrument(skip_all)]
 pub async fn remove_line(
-    State(state): State<AppState>,
-    shopper: Shopper,
+    request: CartRequest,
     Path(variant_id): Path<String>,
-    RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let variant_id = variant_path(&variant_id)?;
-    let carts = &state.shop.carts;
-    change_existing_cart(carts, &shopper, query.as_deref(), |cart| {
-        carts.remove_line(cart, variant_id)
-    })
-    .await
+    request
+        .change_existing(|carts, cart| carts.remove_line(cart, variant_id))
+        .await
 }
 
 /// Enter a discount code (replacing any other).
@@ -277,17 +283,13 @@ pub async fn remove_line(
 )]
 #[tracing::instrument(skip_all)]
 pub async fn set_discount_code(
-    State(state): State<AppState>,
-    shopper: Shopper,
-    RawQuery(query): RawQuery,
+    request: CartRequest,
     body: Result<ApiJson<DiscountCodeRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     let ApiJson(body) = body?;
-    let carts = &state.shop.carts;
-    change_cart(carts, &shopper, query.as_deref(), |cart| async move {
-        carts.set_discount_code(cart, Some(&body.code)).await
-    })
-    .await
+    request
+        .change(|carts, cart| async move { carts.set_discount_code(cart, Some(&body.code)).await })
+        .await
 }
 
 /// Remove the discount code.
@@ -301,16 +303,10 @@ pub async fn set_discount_code(
     )
 )]
 #[tracing::instrument(skip_all)]
-pub async fn clear_discount_code(
-    State(state): State<AppState>,
-    shopper: Shopper,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
-    let carts = &state.shop.carts;
-    change_existing_cart(carts, &shopper, query.as_deref(), |cart| {
-        carts.set_discount_code(cart, None)
-    })
-    .await
+pub async fn clear_discount_code(request: CartRequest) -> Result<Response, ApiError> {
+    request
+        .change_existing(|carts, cart| carts.set_discount_code(cart, None))
+        .await
 }
 
 /// Place and pay an order for the cart's lines.
