@@ -45,14 +45,7 @@ async fn catalog_import_and_export_move_a_shopify_file_in_and_out() {
     assert!(
         String::from_utf8_lossy(&dry.stdout).contains("1 products and 2 variants would be written")
     );
-    let listed = app
-        .get_json("/api/v1/products?q=linen", StatusCode::OK)
-        .await;
-    assert_eq!(
-        listed["items"].as_array().unwrap().len(),
-        0,
-        "a dry run writes nothing"
-    );
+    assert_no_linen(&app).await;
 
     let done = catalog(&app, &["import", path], work.path());
     let stdout = String::from_utf8_lossy(&done.stdout);
@@ -89,4 +82,16 @@ async fn catalog_import_and_export_move_a_shopify_file_in_and_out() {
         "{csv}"
     );
     assert!(csv.contains("LS-SLATE"));
+}
+
+/// A dry run of the linen catalog wrote nothing: no product matches "linen".
+pub(crate) async fn assert_no_linen(app: &TestApp) {
+    let listed = app
+        .get_json("/api/v1/products?q=linen", StatusCode::OK)
+        .await;
+    assert_eq!(
+        listed["items"].as_array().unwrap().len(),
+        0,
+        "a dry run writes nothing"
+    );
 }

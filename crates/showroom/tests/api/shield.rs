@@ -279,13 +279,7 @@ async fn every_response_has_security_headers_and_hsts_only_over_trusted_https() 
         );
         assert!(!headers.contains_key("strict-transport-security"), "{path}");
     }
-    let https = app
-        .client
-        .get(app.url("/"))
-        .header("x-forwarded-proto", "https")
-        .send()
-        .await
-        .unwrap();
+    let https = claiming_https(&app).await;
     assert!(https.headers()["strict-transport-security"]
         .to_str()
         .unwrap()
@@ -294,13 +288,7 @@ async fn every_response_has_security_headers_and_hsts_only_over_trusted_https() 
 
     // From an untrusted peer, a claimed HTTPS is ignored.
     let app = spawn_shielded(ShieldConfig::default(), None, false).await;
-    let spoofed = app
-        .client
-        .get(app.url("/"))
-        .header("x-forwarded-proto", "https")
-        .send()
-        .await
-        .unwrap();
+    let spoofed = claiming_https(&app).await;
     assert!(!spoofed.headers().contains_key("strict-transport-security"));
     app.stop().await;
 }
@@ -364,4 +352,14 @@ async fn admin_token_requests_pass_the_shield() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     app.stop().await;
+}
+
+/// `GET /` saying, as a TLS-terminating proxy would, that the client came over HTTPS.
+async fn claiming_https(app: &TestApp) -> reqwest::Response {
+    app.client
+        .get(app.url("/"))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap()
 }
