@@ -48,6 +48,15 @@ impl Browser {
         request.send().await.unwrap()
     }
 
+    /// The session's cart, as `GET /api/v1/cart` answers it.
+    pub async fn cart(&self) -> Value {
+        self.send(Method::GET, "/api/v1/cart", None)
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Registers a customer and takes the rotated session's new CSRF token.
     pub async fn register(&mut self, email: &str, password: &str) -> Value {
         let response = self

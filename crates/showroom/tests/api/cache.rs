@@ -6,7 +6,7 @@ use std::sync::Arc;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{redis_url, spawn_app, spawn_with, test_config};
+use crate::helpers::{redis_url, spawn_app, spawn_with, test_config, TestApp};
 
 fn x_cache(response: &reqwest::Response) -> String {
     response
@@ -33,11 +33,7 @@ async fn product_detail_is_cached_and_admin_writes_invalidate_it() {
     let stats = app.state.cache.stats();
     assert!(stats.hits >= 2 && stats.misses >= 2, "{stats:?}");
 
-    app.admin_patch(
-        &format!("/api/v1/admin/products/{}", product["id"].as_str().unwrap()),
-        json!({"title": "Porcelain Teapot"}),
-    )
-    .await;
+    retitle(&app, &product, "Porcelain Teapot").await;
     let after = app.get("/api/v1/products/teapot").await;
     assert_eq!(x_cache(&after), "miss");
     let body: serde_json::Value = after.json().await.unwrap();
@@ -73,11 +69,7 @@ async fn a_write_on_one_instance_invalidates_the_other_instances_cache() {
     );
     assert_eq!(x_cache(&b.get("/api/v1/products/kettle").await), "hit");
 
-    a.admin_patch(
-        &format!("/api/v1/admin/products/{}", product["id"].as_str().unwrap()),
-        json!({"title": "Electric Kettle"}),
-    )
-    .await;
+    retitle(&a, &product, "Electric Kettle").await;
     let seen_by_b = b.get("/api/v1/products/kettle").await;
     assert_eq!(x_cache(&seen_by_b), "miss");
     assert_eq!(
@@ -99,4 +91,14 @@ async fn cache_hits_and_misses_are_exported_as_metrics() {
     assert!(metrics.contains("showroom_cache_hits_total"), "{metrics}");
     assert!(metrics.contains("showroom_cache_misses_total"));
     app.stop().await;
+}
+
+/// Gives `product` a new title through the admin API.
+async fn retitle(app: &TestApp, product: &serde_json::Value, title: &str) {
+    let id = product["id"].as_str().unwrap();
+    app.admin_patch(
+        &format!("/api/v1/admin/products/{id}"),
+        json!({ "title": title }),
+    )
+    .await;
 }

@@ -156,12 +156,7 @@ async fn a_guest_cart_is_merged_into_the_customer_cart_at_login() {
         .login("/api/v1/account/login", "ada@example.com", PASSWORD)
         .await;
     assert_eq!(login.status(), StatusCode::OK);
-    let merged: Value = guest
-        .send(Method::GET, "/api/v1/cart", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let merged = guest.cart().await;
     assert_eq!(quantity_of(&merged, &lamp), Some(3), "{merged}");
     assert_eq!(quantity_of(&merged, &vase), Some(1), "{merged}");
 
@@ -170,12 +165,7 @@ async fn a_guest_cart_is_merged_into_the_customer_cart_at_login() {
     phone
         .login("/api/v1/account/login", "ada@example.com", PASSWORD)
         .await;
-    let same: Value = phone
-        .send(Method::GET, "/api/v1/cart", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let same = phone.cart().await;
     assert_eq!(quantity_of(&same, &lamp), Some(3));
     app.stop().await;
 }

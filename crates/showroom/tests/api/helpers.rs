@@ -402,3 +402,12 @@ pub async fn session_of(client: &reqwest::Client, base: &str) -> Value {
         .await
         .expect("a session body")
 }
+
+/// The text at `key` of every item of the JSON array `list`.
+pub fn texts_of<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    let items = list.as_array().expect("a JSON array");
+    items
+        .iter()
+        .map(|item| item[key].as_str().unwrap())
+        .collect()
+}

@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::admin_orders::{history_whats, on_hand, order_detail, place};
-use crate::helpers::{assert_problem, count, spawn_app, statuses, TestApp, ADMIN_TOKEN};
+use crate::helpers::{assert_problem, count, spawn_app, statuses, texts_of, TestApp, ADMIN_TOKEN};
 
 const SUCCESS: &str = "4242 4242 4242 4242";
 const REFUND_FAILS: &str = "4000 0000 0000 5126";
@@ -180,12 +180,7 @@ async fn staff_refund_part_then_the_rest_and_a_key_replays_its_refund() {
     assert_eq!(refunds.len(), 2);
     assert_eq!(refunds[0]["reason"], "scratched lampshade");
     assert_eq!(refunds[0]["actor"], "api_token");
-    let mail_kinds: Vec<&str> = read["mail"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["kind"].as_str().unwrap())
-        .collect();
+    let mail_kinds = texts_of(&read["mail"], "kind");
     assert_eq!(
         mail_kinds,
         ["order_confirmed", "refund_issued", "refund_issued"],
@@ -305,12 +300,7 @@ async fn a_refund_the_provider_refuses_changes_nothing() {
     let read = order_detail(&app, id).await;
     assert_eq!(read["state"], "paid");
     assert_eq!(read["refunded"]["amount_minor"], 0);
-    let states: Vec<&str> = read["refunds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["state"].as_str().unwrap())
-        .collect();
+    let states = texts_of(&read["refunds"], "state");
     assert_eq!(
         states,
         ["failed", "failed"],

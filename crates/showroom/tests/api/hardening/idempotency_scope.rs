@@ -78,19 +78,16 @@ async fn a_customers_retry_from_another_device_finds_the_first_order() {
         .await;
     assert_eq!(login.status(), StatusCode::OK);
 
-    let (status, first) = checkout(
-        phone.request(Method::POST, "/api/v1/checkout"),
-        "device-key-0001",
-        &order,
-    )
-    .await;
+    let place_from = |device: &Browser| {
+        checkout(
+            device.request(Method::POST, "/api/v1/checkout"),
+            "device-key-0001",
+            &order,
+        )
+    };
+    let (status, first) = place_from(&phone).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
-    let (status, again) = checkout(
-        laptop.request(Method::POST, "/api/v1/checkout"),
-        "device-key-0001",
-        &order,
-    )
-    .await;
+    let (status, again) = place_from(&laptop).await;
     assert_eq!(status, StatusCode::OK, "{again}");
     assert_eq!(again["id"], first["id"]);
 }

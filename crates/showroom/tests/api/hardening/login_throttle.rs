@@ -12,13 +12,13 @@ use crate::helpers::spawn_configured;
 async fn concurrent_wrong_guesses_past_the_limit_are_throttled_not_checked() {
     // Enough hashing turns that no checked guess waits past its turn (a 503) on a small machine.
     let app = spawn_configured(|config| config.accounts.concurrent_password_hashes = 16).await;
-    let registered = app
-        .client
-        .post(app.url("/api/v1/account/register"))
-        .json(&json!({"email": "guessed@example.com", "password": "correct horse battery 9"}))
-        .send()
-        .await
-        .unwrap();
+    let with_the_password = |path: &str| {
+        app.client
+            .post(app.url(path))
+            .json(&json!({"email": "guessed@example.com", "password": "correct horse battery 9"}))
+            .send()
+    };
+    let registered = with_the_password("/api/v1/account/register").await.unwrap();
     assert_eq!(registered.status(), StatusCode::CREATED);
     let guesses: Vec<_> = (0..12)
         .map(|n| {
@@ -53,13 +53,7 @@ async fn concurrent_wrong_guesses_past_the_limit_are_throttled_not_checked() {
         (5, 7),
         "checked {checked} passwords, throttled {throttled}"
     );
-    let right = app
-        .client
-        .post(app.url("/api/v1/account/login"))
-        .json(&json!({"email": "guessed@example.com", "password": "correct horse battery 9"}))
-        .send()
-        .await
-        .unwrap();
+    let right = with_the_password("/api/v1/account/login").await.unwrap();
     assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(right.headers().contains_key("retry-after"));
     app.stop().await;
