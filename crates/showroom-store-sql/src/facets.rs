@@ -1,6 +1,11 @@
 //! Facet counts over the products a listing's filters match: three grouped counts (category,
 //! option value, price band) over the same filter conditions the listing uses
-//! ([`crate::listing::push_filters`]), on one pooled connection.
+//! ([`crate::filters::push_filters`]), on one pooled connection.
+//!
+//! The option facet counts `product_option_values` (one row per product and value, with copies of
+//! the product's category and status), so a category's facet is one index range and reads no
+//! product and no variant; it joins `products` only for a price, stock or search filter. The
+//! category and price facets read the narrow `products_filter_idx` rather than whole rows.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +17,7 @@ use showroom_store::{
 use sqlx::AnyConnection;
 
 use crate::error::{corrupt, db};
-use crate::listing::{push_filters, resolve, Resolved};
+use crate::filters::{needs_products, push_filters, resolve, Over, Resolved};
 use crate::rows;
 use crate::sql::{Arg, Sql};
 use crate::Dialect;
@@ -40,17 +45,17 @@ fn empty(band_starts: &[i64]) -> ProductFacets {
     }
 }
 
-/// `SELECT …` over the matching products aliased `p`, with `select` and `tail` around the filters
+/// `SELECT …` over the matching rows of `over`, with `select` and `tail` around the filters
 /// (`resolved`: the query's search words and category, looked up).
 fn over_matching(
     dialect: &dyn Dialect,
     query: &ProductQuery,
     resolved: &Resolved,
-    select: &str,
-    tail: &str,
+    over: Over,
+    (select, tail): (&str, &str),
 ) -> Sql {
     let mut sql = Sql::default();
-    let filters = push_filters(&mut sql, dialect, query, resolved);
+    let filters = push_filters(&mut sql, dialect, query, resolved, over);
     sql.push(select);
     if !filters.is_empty() {
         sql.push(" WHERE ").push(&filters.join(" AND "));
@@ -69,9 +74,12 @@ async fn categories(
         dialect,
         query,
         resolved,
-        "SELECT c.slug, c.name, CAST(COUNT(*) AS BIGINT) AS n \
-         FROM products p JOIN categories c ON c.id = p.category_id",
-        " GROUP BY c.slug, c.name ORDER BY n DESC, c.name",
+        Over::Products,
+        (
+            "SELECT c.slug, c.name, CAST(COUNT(*) AS BIGINT) AS n \
+             FROM products p JOIN categories c ON c.id = p.category_id",
+            " GROUP BY c.slug, c.name ORDER BY n DESC, c.name",
+        ),
     );
     let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
     found
@@ -93,15 +101,25 @@ async fn options(
     query: &ProductQuery,
     resolved: &Resolved,
 ) -> Result<Vec<OptionFacet>, StoreError> {
+    // One row per product and value (however many of its variants carry it), so a plain count
+    // is the number of products, and no variant is read.
+    let from = if needs_products(query, resolved) {
+        "FROM product_option_values o JOIN products p ON p.id = o.product_id"
+    } else {
+        "FROM product_option_values o"
+    };
+    let select = format!(
+        "SELECT MIN(o.name) AS name, o.name_key, o.value, CAST(COUNT(*) AS BIGINT) AS n {from}"
+    );
     let mut sql = over_matching(
         dialect,
         query,
         resolved,
-        "SELECT MIN(o.name) AS name, o.name_key, o.value, \
-         CAST(COUNT(DISTINCT p.id) AS BIGINT) AS n \
-         FROM products p JOIN variants fv ON fv.product_id = p.id \
-         JOIN variant_options o ON o.variant_id = fv.id",
-        " GROUP BY o.name_key, o.value ORDER BY o.name_key, n DESC, o.value",
+        Over::OptionValues,
+        (
+            &select,
+            " GROUP BY o.name_key, o.value ORDER BY o.name_key, n DESC, o.value",
+        ),
     );
     let limit = sql.arg(Arg::Int(MAX_FACET_VALUES as i64));
     sql.push(&format!(" LIMIT {limit}"));
@@ -141,15 +159,16 @@ async fn price_bands(
         .iter()
         .map(|start| format!("CASE WHEN p.price_min_minor >= {start} THEN 1 ELSE 0 END"))
         .collect();
+    let select = format!(
+        "SELECT CAST(({}) AS BIGINT) AS band, CAST(COUNT(*) AS BIGINT) AS n FROM products p",
+        index.join(" + ")
+    );
     let sql = over_matching(
         dialect,
         query,
         resolved,
-        &format!(
-            "SELECT CAST(({}) AS BIGINT) AS band, CAST(COUNT(*) AS BIGINT) AS n FROM products p",
-            index.join(" + ")
-        ),
-        " GROUP BY band",
+        Over::Products,
+        (&select, " GROUP BY band"),
     );
     let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
     let mut counts = BTreeMap::new();

@@ -1,0 +1,203 @@
+//! A listing's filters as SQL conditions, shared by the listing and its facets: what a query's
+//! filters name is looked up first ([`resolve`]: the category tree, the corrected search words),
+//! then [`push_filters`] turns them into conditions whose every value is a bound placeholder.
+//!
+//! The conditions can be written over the products (`p`) or over their option values
+//! (`product_option_values o`, which carries copies of each product's category and status): the
+//! option facet of a category then counts one index range without reading a product, and joins
+//! `products p` only when a filter needs a product column ([`needs_products`]).
+
+use showroom_store::{ProductQuery, StoreError};
+use sqlx::AnyConnection;
+
+use crate::error::db;
+use crate::rows;
+use crate::search::search_words;
+use crate::search_terms::{correct, SearchTerm};
+use crate::sql::{in_list, Arg, Sql};
+use crate::Dialect;
+
+/// The table whose rows the filters select.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Over {
+    /// `products p`.
+    Products,
+    /// `product_option_values o`, joined to `products p` when [`needs_products`].
+    OptionValues,
+}
+
+impl Over {
+    fn column(self, product_column: &str) -> String {
+        match (self, product_column) {
+            (Over::Products, column) => format!("p.{column}"),
+            (Over::OptionValues, "id") => "o.product_id".into(),
+            (Over::OptionValues, column) => format!("o.{column}"),
+        }
+    }
+}
+
+/// Whether a filter names a product column that `product_option_values` does not copy.
+pub(crate) fn needs_products(query: &ProductQuery, resolved: &Resolved) -> bool {
+    query.price_min.is_some()
+        || query.price_max.is_some()
+        || query.in_stock
+        || resolved.terms.is_some()
+}
+
+/// The conditions of `query`'s filters over `over`, pagination aside, with its category and
+/// search words already [resolved](resolve). The category is a plain list of ids, so both
+/// planners see how few products it selects and start from an index on it (with the tree as a
+/// recursive CTE PostgreSQL assumed every category and joined every variant first).
+pub(crate) fn push_filters(
+    sql: &mut Sql,
+    dialect: &dyn Dialect,
+    query: &ProductQuery,
+    resolved: &Resolved,
+    over: Over,
+) -> Vec<String> {
+    let mut filters: Vec<String> = Vec::new();
+    let (category, status) = (over.column("category_id"), over.column("status"));
+    filters.extend(category_and_status(
+        sql, query, resolved, &category, &status,
+    ));
+    if let Some(min) = query.price_min {
+        filters.push(format!("p.price_min_minor >= {}", sql.arg(Arg::Int(min))));
+    }
+    if let Some(max) = query.price_max {
+        filters.push(format!("p.price_min_minor <= {}", sql.arg(Arg::Int(max))));
+    }
+    if query.in_stock {
+        filters.push("p.available > 0".into());
+    }
+    if let Some(terms) = resolved.terms.as_deref() {
+        let param = sql.arg(Arg::Text(dialect.search_argument(terms)));
+        filters.push(dialect.search_predicate(&param));
+    }
+    if !query.option_values.is_empty() {
+        filters.push(option_filter(sql, query, resolved, over));
+    }
+    filters
+}
+
+/// The category and status conditions over the columns named `category` and `status`.
+fn category_and_status(
+    sql: &mut Sql,
+    query: &ProductQuery,
+    resolved: &Resolved,
+    category: &str,
+    status: &str,
+) -> Vec<String> {
+    let mut filters = Vec::new();
+    if let Some(categories) = &resolved.categories {
+        let ids = in_list(sql, categories.iter().cloned());
+        filters.push(format!("{category} IN ({ids})"));
+    }
+    if let Some(wanted) = query.status {
+        let wanted = sql.arg(Arg::Text(wanted.as_str().into()));
+        filters.push(format!("{status} = {wanted}"));
+    }
+    filters
+}
+
+/// One variant of the product must carry every requested option value; names compare
+/// case-insensitively (through the lowercased `name_key`), values exactly. Each value selects
+/// the products offering it from `product_option_values` (one index range, narrowed by the
+/// category and status it copies); only when several are asked for must one variant be found
+/// that carries them all together.
+fn option_filter(sql: &mut Sql, query: &ProductQuery, resolved: &Resolved, over: Over) -> String {
+    let id = over.column("id");
+    let mut each = Vec::new();
+    for (name, value) in &query.option_values {
+        let name = sql.arg(Arg::Text(name.to_lowercase()));
+        let value = sql.arg(Arg::Text(value.clone()));
+        let mut offered = vec![format!("f.name_key = {name}"), format!("f.value = {value}")];
+        offered.extend(category_and_status(
+            sql,
+            query,
+            resolved,
+            "f.category_id",
+            "f.status",
+        ));
+        each.push(format!(
+            "{id} IN (SELECT f.product_id FROM product_option_values f WHERE {})",
+            offered.join(" AND ")
+        ));
+    }
+    if query.option_values.len() > 1 {
+        let together: Vec<String> = query
+            .option_values
+            .iter()
+            .map(|(name, value)| {
+                let name = sql.arg(Arg::Text(name.to_lowercase()));
+                let value = sql.arg(Arg::Text(value.clone()));
+                format!(
+                    "EXISTS (SELECT 1 FROM variant_options vo WHERE vo.variant_id = v.id \
+                     AND vo.name_key = {name} AND vo.value = {value})"
+                )
+            })
+            .collect();
+        each.push(format!(
+            "EXISTS (SELECT 1 FROM variants v WHERE v.product_id = {id} AND {})",
+            together.join(" AND ")
+        ));
+    }
+    each.join(" AND ")
+}
+
+/// What a query's filters name, looked up before the statement is built.
+pub(crate) struct Resolved {
+    /// The search words as corrected; `None` without a search.
+    pub terms: Option<Vec<SearchTerm>>,
+    /// The category and every category below it; `None` without a category filter.
+    pub categories: Option<Vec<String>>,
+}
+
+/// Looks up the query's search words and category tree; `None` when nothing can match (no
+/// searchable word is left, or no category has the slug).
+pub(crate) async fn resolve(
+    conn: &mut AnyConnection,
+    query: &ProductQuery,
+) -> Result<Option<Resolved>, StoreError> {
+    let Ok(terms) = search_terms_of(&mut *conn, query).await? else {
+        return Ok(None);
+    };
+    let categories = match &query.category {
+        None => None,
+        Some(slug) => {
+            let found = sqlx::query(
+                "WITH RECURSIVE tree(id) AS (SELECT id FROM categories WHERE slug = $1 \
+                 UNION SELECT c.id FROM categories c JOIN tree t ON c.parent_id = t.id) \
+                 SELECT id FROM tree",
+            )
+            .bind(slug.as_str())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
+            if found.is_empty() {
+                return Ok(None);
+            }
+            let ids = found
+                .iter()
+                .map(|row| rows::get::<String>(row, "id"))
+                .collect::<Result<Vec<_>, _>>()?;
+            Some(ids)
+        }
+    };
+    Ok(Some(Resolved { terms, categories }))
+}
+
+/// The query's search words as corrected: `Ok(None)` without a search, `Err(())` when the
+/// search has no searchable word left (nothing can match).
+async fn search_terms_of(
+    conn: &mut AnyConnection,
+    query: &ProductQuery,
+) -> Result<Result<Option<Vec<SearchTerm>>, ()>, StoreError> {
+    let Some(search) = &query.search else {
+        return Ok(Ok(None));
+    };
+    let words = search_words(search);
+    if words.is_empty() {
+        return Ok(Err(()));
+    }
+    Ok(Ok(Some(correct(conn, &words).await?)))
+}
