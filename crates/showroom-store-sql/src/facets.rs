@@ -31,10 +31,12 @@ pub(crate) async fn facets(
     let Some(resolved) = resolve(&mut *conn, query).await? else {
         return Ok(empty(band_starts));
     };
+    let (categories, price_bands) =
+        categories_and_bands(conn, dialect, query, &resolved, band_starts).await?;
     Ok(ProductFacets {
-        categories: categories(conn, dialect, query, &resolved).await?,
+        categories,
         options: options(conn, dialect, query, &resolved).await?,
-        price_bands: price_bands(conn, dialect, query, &resolved, band_starts).await?,
+        price_bands,
     })
 }
 
@@ -56,43 +58,16 @@ fn over_matching(
 ) -> Sql {
     let mut sql = Sql::default();
     let filters = push_filters(&mut sql, dialect, query, resolved, over);
-    sql.push(select);
-    if !filters.is_empty() {
-        sql.push(" WHERE ").push(&filters.join(" AND "));
-    }
-    sql.push(tail);
+    sql.push(select).push(&where_clause(&filters)).push(tail);
     sql
 }
 
-async fn categories(
-    conn: &mut AnyConnection,
-    dialect: &dyn Dialect,
-    query: &ProductQuery,
-    resolved: &Resolved,
-) -> Result<Vec<CategoryCount>, StoreError> {
-    let sql = over_matching(
-        dialect,
-        query,
-        resolved,
-        Over::Products,
-        (
-            "SELECT c.slug, c.name, CAST(COUNT(*) AS BIGINT) AS n \
-             FROM products p JOIN categories c ON c.id = p.category_id",
-            " GROUP BY c.slug, c.name ORDER BY n DESC, c.name",
-        ),
-    );
-    let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
-    found
-        .iter()
-        .map(|row| {
-            let slug: String = rows::get(row, "slug")?;
-            Ok(CategoryCount {
-                slug: Slug::parse(&slug).map_err(|e| corrupt("category slug", e.0))?,
-                name: rows::get(row, "name")?,
-                count: rows::get(row, "n")?,
-            })
-        })
-        .collect()
+/// ` WHERE a AND b`, or nothing without conditions.
+fn where_clause(filters: &[String]) -> String {
+    if filters.is_empty() {
+        return String::new();
+    }
+    format!(" WHERE {}", filters.join(" AND "))
 }
 
 async fn options(
@@ -102,25 +77,23 @@ async fn options(
     resolved: &Resolved,
 ) -> Result<Vec<OptionFacet>, StoreError> {
     // One row per product and value (however many of its variants carry it), so a plain count
-    // is the number of products, and no variant is read.
+    // is the number of products, and no variant is read. A price, stock or search filter needs
+    // the products: their ids are selected first, and each one's few option rows looked up.
+    let mut sql = Sql::default();
     let from = if needs_products(query, resolved) {
-        "FROM product_option_values o JOIN products p ON p.id = o.product_id"
+        let filters = push_filters(&mut sql, dialect, query, resolved, Over::Products);
+        format!(
+            "product_option_values o WHERE o.product_id IN (SELECT p.id FROM products p{})",
+            where_clause(&filters)
+        )
     } else {
-        "FROM product_option_values o"
+        let filters = push_filters(&mut sql, dialect, query, resolved, Over::OptionValues);
+        format!("product_option_values o{}", where_clause(&filters))
     };
-    let select = format!(
-        "SELECT MIN(o.name) AS name, o.name_key, o.value, CAST(COUNT(*) AS BIGINT) AS n {from}"
-    );
-    let mut sql = over_matching(
-        dialect,
-        query,
-        resolved,
-        Over::OptionValues,
-        (
-            &select,
-            " GROUP BY o.name_key, o.value ORDER BY o.name_key, n DESC, o.value",
-        ),
-    );
+    sql.push(&format!(
+        "SELECT MIN(o.name) AS name, o.name_key, o.value, CAST(COUNT(*) AS BIGINT) AS n \
+         FROM {from} GROUP BY o.name_key, o.value ORDER BY o.name_key, n DESC, o.value"
+    ));
     let limit = sql.arg(Arg::Int(MAX_FACET_VALUES as i64));
     sql.push(&format!(" LIMIT {limit}"));
     let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
@@ -144,23 +117,27 @@ async fn options(
     Ok(facets)
 }
 
-async fn price_bands(
+/// The category and price facets in one pass over the matching products: counts per category
+/// and band, each row also carrying its category's total, so the rows come in the category
+/// facet's order (most products first, then by name) and each band's count is their sum over
+/// every category (products without one included).
+async fn categories_and_bands(
     conn: &mut AnyConnection,
     dialect: &dyn Dialect,
     query: &ProductQuery,
     resolved: &Resolved,
     band_starts: &[i64],
-) -> Result<Vec<PriceBand>, StoreError> {
-    if band_starts.is_empty() {
-        return Ok(Vec::new());
-    }
+) -> Result<(Vec<CategoryCount>, Vec<PriceBand>), StoreError> {
     // The band's index: the number of band starts at or below the price, less one.
-    let index: Vec<String> = band_starts
+    let mut index: Vec<String> = band_starts
         .iter()
         .map(|start| format!("CASE WHEN p.price_min_minor >= {start} THEN 1 ELSE 0 END"))
         .collect();
+    index.push("0".into());
     let select = format!(
-        "SELECT CAST(({}) AS BIGINT) AS band, CAST(COUNT(*) AS BIGINT) AS n FROM products p",
+        "SELECT c.slug, c.name, CAST(({}) AS BIGINT) AS band, CAST(COUNT(*) AS BIGINT) AS n, \
+         CAST(SUM(COUNT(*)) OVER (PARTITION BY c.slug) AS BIGINT) AS total \
+         FROM products p LEFT JOIN categories c ON c.id = p.category_id",
         index.join(" + ")
     );
     let sql = over_matching(
@@ -168,14 +145,30 @@ async fn price_bands(
         query,
         resolved,
         Over::Products,
-        (&select, " GROUP BY band"),
+        (
+            &select,
+            " GROUP BY c.slug, c.name, band ORDER BY total DESC, c.name, c.slug",
+        ),
     );
     let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
+    let mut categories: Vec<CategoryCount> = Vec::new();
     let mut counts = BTreeMap::new();
     for row in &found {
-        counts.insert(rows::get::<i64>(row, "band")?, rows::get::<i64>(row, "n")?);
+        let n: i64 = rows::get(row, "n")?;
+        *counts.entry(rows::get::<i64>(row, "band")?).or_insert(0) += n;
+        let Some(slug) = rows::get::<Option<String>>(row, "slug")? else {
+            continue;
+        };
+        if categories.last().is_some_and(|c| c.slug.as_str() == slug) {
+            continue;
+        }
+        categories.push(CategoryCount {
+            slug: Slug::parse(&slug).map_err(|e| corrupt("category slug", e.0))?,
+            name: rows::get(row, "name")?,
+            count: rows::get(row, "total")?,
+        });
     }
-    Ok(bands(band_starts, &counts))
+    Ok((categories, bands(band_starts, &counts)))
 }
 
 /// Every band in order with its count; band 0 (below the first start, or no price) is left out.

@@ -2,10 +2,10 @@
 //! filters name is looked up first ([`resolve`]: the category tree, the corrected search words),
 //! then [`push_filters`] turns them into conditions whose every value is a bound placeholder.
 //!
-//! The conditions can be written over the products (`p`) or over their option values
-//! (`product_option_values o`, which carries copies of each product's category and status): the
-//! option facet of a category then counts one index range without reading a product, and joins
-//! `products p` only when a filter needs a product column ([`needs_products`]).
+//! The conditions can be written over the products (`p`) or, when no filter needs a product
+//! column ([`needs_products`]), over their option values (`product_option_values o`, which carries
+//! copies of each product's category and status): the option facet of a category then counts one
+//! index range without reading a product.
 
 use showroom_store::{ProductQuery, StoreError};
 use sqlx::AnyConnection;
@@ -22,7 +22,7 @@ use crate::Dialect;
 pub(crate) enum Over {
     /// `products p`.
     Products,
-    /// `product_option_values o`, joined to `products p` when [`needs_products`].
+    /// `product_option_values o`, for queries that do not [`needs_products`].
     OptionValues,
 }
 
@@ -56,10 +56,15 @@ pub(crate) fn push_filters(
     over: Over,
 ) -> Vec<String> {
     let mut filters: Vec<String> = Vec::new();
-    let (category, status) = (over.column("category_id"), over.column("status"));
-    filters.extend(category_and_status(
-        sql, query, resolved, &category, &status,
-    ));
+    // An option filter's rows of `product_option_values` carry the product's category and status
+    // themselves, so over those rows the filter implies both conditions, and leaving them out
+    // lets the planner start from the filter's few products rather than the whole category.
+    if over == Over::Products || query.option_values.is_empty() {
+        let (category, status) = (over.column("category_id"), over.column("status"));
+        filters.extend(category_and_status(
+            sql, query, resolved, &category, &status,
+        ));
+    }
     if let Some(min) = query.price_min {
         filters.push(format!("p.price_min_minor >= {}", sql.arg(Arg::Int(min))));
     }
