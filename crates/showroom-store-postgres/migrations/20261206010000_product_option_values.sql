@@ -26,7 +26,7 @@ CREATE TABLE product_option_values (
 -- The option facet of a category (every column it reads, for index-only scans), and the option
 -- filter ("the products of this category with Color = Oak").
 CREATE INDEX product_option_values_facet_idx
-    ON product_option_values (category_id, status, name_key, value, name);
+    ON product_option_values (category_id, status, name_key, value, name, product_id);
 CREATE INDEX product_option_values_lookup_idx
     ON product_option_values (name_key, value, category_id, status, product_id);
 

@@ -17,7 +17,9 @@ use showroom_store::{
 use sqlx::AnyConnection;
 
 use crate::error::{corrupt, db};
-use crate::filters::{needs_products, push_filters, resolve, Over, Resolved};
+use crate::filters::{
+    category_and_status, needs_products, option_filter, push_filters, resolve, Resolved,
+};
 use crate::rows;
 use crate::sql::{Arg, Sql};
 use crate::Dialect;
@@ -47,17 +49,16 @@ fn empty(band_starts: &[i64]) -> ProductFacets {
     }
 }
 
-/// `SELECT …` over the matching rows of `over`, with `select` and `tail` around the filters
+/// `SELECT …` over the matching products aliased `p`, with `select` and `tail` around the filters
 /// (`resolved`: the query's search words and category, looked up).
 fn over_matching(
     dialect: &dyn Dialect,
     query: &ProductQuery,
     resolved: &Resolved,
-    over: Over,
     (select, tail): (&str, &str),
 ) -> Sql {
     let mut sql = Sql::default();
-    let filters = push_filters(&mut sql, dialect, query, resolved, over);
+    let filters = push_filters(&mut sql, dialect, query, resolved);
     sql.push(select).push(&where_clause(&filters)).push(tail);
     sql
 }
@@ -77,19 +78,21 @@ async fn options(
     resolved: &Resolved,
 ) -> Result<Vec<OptionFacet>, StoreError> {
     // One row per product and value (however many of its variants carry it), so a plain count
-    // is the number of products, and no variant is read. A price, stock or search filter needs
-    // the products: their ids are selected first, and each one's few option rows looked up.
+    // is the number of products, and no variant is read. The category and status narrow the
+    // rows through their copies (one index range); a price, stock or search filter needs the
+    // products, whose ids are then selected first.
     let mut sql = Sql::default();
-    let from = if needs_products(query, resolved) {
-        let filters = push_filters(&mut sql, dialect, query, resolved, Over::Products);
-        format!(
-            "product_option_values o WHERE o.product_id IN (SELECT p.id FROM products p{})",
-            where_clause(&filters)
-        )
-    } else {
-        let filters = push_filters(&mut sql, dialect, query, resolved, Over::OptionValues);
-        format!("product_option_values o{}", where_clause(&filters))
-    };
+    let mut filters = category_and_status(&mut sql, query, resolved, "o");
+    if needs_products(query, resolved) {
+        let products = push_filters(&mut sql, dialect, query, resolved);
+        filters.push(format!(
+            "o.product_id IN (SELECT p.id FROM products p{})",
+            where_clause(&products)
+        ));
+    } else if !query.option_values.is_empty() {
+        filters.push(option_filter(&mut sql, query, resolved, "o.product_id"));
+    }
+    let from = format!("product_option_values o{}", where_clause(&filters));
     sql.push(&format!(
         "SELECT MIN(o.name) AS name, o.name_key, o.value, CAST(COUNT(*) AS BIGINT) AS n \
          FROM {from} GROUP BY o.name_key, o.value ORDER BY o.name_key, n DESC, o.value"
@@ -144,7 +147,6 @@ async fn categories_and_bands(
         dialect,
         query,
         resolved,
-        Over::Products,
         (
             &select,
             " GROUP BY c.slug, c.name, band ORDER BY total DESC, c.name, c.slug",

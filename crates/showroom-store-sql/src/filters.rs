@@ -2,10 +2,9 @@
 //! filters name is looked up first ([`resolve`]: the category tree, the corrected search words),
 //! then [`push_filters`] turns them into conditions whose every value is a bound placeholder.
 //!
-//! The conditions can be written over the products (`p`) or, when no filter needs a product
-//! column ([`needs_products`]), over their option values (`product_option_values o`, which carries
-//! copies of each product's category and status): the option facet of a category then counts one
-//! index range without reading a product.
+//! The option facet counts `product_option_values`, which copies each product's category and
+//! status: it uses [`category_and_status`] and [`option_filter`] over those rows directly, and the
+//! products only when a filter needs another product column ([`needs_products`]).
 
 use showroom_store::{ProductQuery, StoreError};
 use sqlx::AnyConnection;
@@ -16,25 +15,6 @@ use crate::search::search_words;
 use crate::search_terms::{correct, SearchTerm};
 use crate::sql::{in_list, Arg, Sql};
 use crate::Dialect;
-
-/// The table whose rows the filters select.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Over {
-    /// `products p`.
-    Products,
-    /// `product_option_values o`, for queries that do not [`needs_products`].
-    OptionValues,
-}
-
-impl Over {
-    fn column(self, product_column: &str) -> String {
-        match (self, product_column) {
-            (Over::Products, column) => format!("p.{column}"),
-            (Over::OptionValues, "id") => "o.product_id".into(),
-            (Over::OptionValues, column) => format!("o.{column}"),
-        }
-    }
-}
 
 /// Whether a filter names a product column that `product_option_values` does not copy.
 pub(crate) fn needs_products(query: &ProductQuery, resolved: &Resolved) -> bool {
@@ -53,18 +33,8 @@ pub(crate) fn push_filters(
     dialect: &dyn Dialect,
     query: &ProductQuery,
     resolved: &Resolved,
-    over: Over,
 ) -> Vec<String> {
-    let mut filters: Vec<String> = Vec::new();
-    // An option filter's rows of `product_option_values` carry the product's category and status
-    // themselves, so over those rows the filter implies both conditions, and leaving them out
-    // lets the planner start from the filter's few products rather than the whole category.
-    if over == Over::Products || query.option_values.is_empty() {
-        let (category, status) = (over.column("category_id"), over.column("status"));
-        filters.extend(category_and_status(
-            sql, query, resolved, &category, &status,
-        ));
-    }
+    let mut filters = category_and_status(sql, query, resolved, "p");
     if let Some(min) = query.price_min {
         filters.push(format!("p.price_min_minor >= {}", sql.arg(Arg::Int(min))));
     }
@@ -79,27 +49,27 @@ pub(crate) fn push_filters(
         filters.push(dialect.search_predicate(&param));
     }
     if !query.option_values.is_empty() {
-        filters.push(option_filter(sql, query, resolved, over));
+        filters.push(option_filter(sql, query, resolved, "p.id"));
     }
     filters
 }
 
-/// The category and status conditions over the columns named `category` and `status`.
-fn category_and_status(
+/// The category and status conditions over the `category_id` and `status` columns of `alias`
+/// (the products, or `product_option_values`, which copies both).
+pub(crate) fn category_and_status(
     sql: &mut Sql,
     query: &ProductQuery,
     resolved: &Resolved,
-    category: &str,
-    status: &str,
+    alias: &str,
 ) -> Vec<String> {
     let mut filters = Vec::new();
     if let Some(categories) = &resolved.categories {
         let ids = in_list(sql, categories.iter().cloned());
-        filters.push(format!("{category} IN ({ids})"));
+        filters.push(format!("{alias}.category_id IN ({ids})"));
     }
     if let Some(wanted) = query.status {
         let wanted = sql.arg(Arg::Text(wanted.as_str().into()));
-        filters.push(format!("{status} = {wanted}"));
+        filters.push(format!("{alias}.status = {wanted}"));
     }
     filters
 }
@@ -109,20 +79,18 @@ fn category_and_status(
 /// the products offering it from `product_option_values` (one index range, narrowed by the
 /// category and status it copies); only when several are asked for must one variant be found
 /// that carries them all together.
-fn option_filter(sql: &mut Sql, query: &ProductQuery, resolved: &Resolved, over: Over) -> String {
-    let id = over.column("id");
+pub(crate) fn option_filter(
+    sql: &mut Sql,
+    query: &ProductQuery,
+    resolved: &Resolved,
+    id: &str,
+) -> String {
     let mut each = Vec::new();
     for (name, value) in &query.option_values {
         let name = sql.arg(Arg::Text(name.to_lowercase()));
         let value = sql.arg(Arg::Text(value.clone()));
         let mut offered = vec![format!("f.name_key = {name}"), format!("f.value = {value}")];
-        offered.extend(category_and_status(
-            sql,
-            query,
-            resolved,
-            "f.category_id",
-            "f.status",
-        ));
+        offered.extend(category_and_status(sql, query, resolved, "f"));
         each.push(format!(
             "{id} IN (SELECT f.product_id FROM product_option_values f WHERE {})",
             offered.join(" AND ")
