@@ -100,6 +100,7 @@ macro_rules! contract_suite {
             facets_count_categories_option_values_and_price_bands_of_the_filtered_set,
             option_facets_and_filters_follow_variant_edits,
             option_facets_and_filters_follow_an_import_that_changes_option_values,
+            option_facets_follow_a_product_moving_category_or_changing_status,
             adjust_inventory_never_goes_below_zero,
             concurrent_decrements_sell_exactly_the_stock,
             update_variant_changes_the_listing_price_range,

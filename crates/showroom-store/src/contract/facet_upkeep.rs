@@ -1,11 +1,14 @@
 //! Contract: the option facet and the option filter follow every write that changes which option
 //! values a product offers (a variant added, a variant's values replaced, a re-import that
-//! changes them), whatever the store keeps to answer them fast.
+//! changes them) or where it is listed (its category, its status), whatever the store keeps to
+//! answer them fast.
 
 use std::collections::BTreeMap;
 
 use super::support::{all, eur, matching, product, variant};
-use crate::{DynCatalogStore, ImportProduct, ProductQuery, VariantPatch};
+use showroom_domain::ProductStatus;
+
+use crate::{DynCatalogStore, ImportProduct, ProductPatch, ProductQuery, VariantPatch};
 
 /// The option facet as `(name, [(value, count)])`, in the store's order.
 async fn option_counts(
@@ -181,5 +184,74 @@ pub async fn option_facets_and_filters_follow_an_import_that_changes_option_valu
     assert!(
         matching(&store, one_variant_with_both).await.is_empty(),
         "walnut and S are offered, but by different variants"
+    );
+}
+
+pub async fn option_facets_follow_a_product_moving_category_or_changing_status(
+    store: DynCatalogStore,
+) {
+    let seating = store
+        .create_category(super::support::category("seating", None))
+        .await
+        .unwrap();
+    let tables = store
+        .create_category(super::support::category("tables", None))
+        .await
+        .unwrap();
+    let mut new = product("oak-chair", "Oak chair");
+    new.category_id = Some(seating.id);
+    let chair = store.create_product(new).await.unwrap();
+    store
+        .add_variant(chair.id, variant("CH-1", eur(100), 1, &[("Color", "Oak")]))
+        .await
+        .unwrap();
+    let in_category = |slug: &str, color: Option<&str>| ProductQuery {
+        category: Some(super::support::slug(slug)),
+        status: Some(ProductStatus::Published),
+        option_values: color
+            .map(|c| vec![("color".to_owned(), c.to_owned())])
+            .unwrap_or_default(),
+        ..all()
+    };
+    let oak_once = counts(&[("Color", &[("Oak", 1)])]);
+    assert_eq!(
+        option_counts(&store, &in_category("seating", None)).await,
+        oak_once
+    );
+
+    let moved = ProductPatch {
+        category_id: Some(Some(tables.id)),
+        ..ProductPatch::default()
+    };
+    store.update_product(chair.id, moved).await.unwrap();
+    assert!(option_counts(&store, &in_category("seating", None))
+        .await
+        .is_empty());
+    assert_eq!(
+        option_counts(&store, &in_category("tables", Some("Oak"))).await,
+        oak_once
+    );
+    assert_eq!(
+        matching(&store, in_category("tables", Some("Oak"))).await,
+        ["oak-chair"]
+    );
+
+    store
+        .set_product_status(chair.id, ProductStatus::Archived)
+        .await
+        .unwrap();
+    assert!(option_counts(&store, &in_category("tables", None))
+        .await
+        .is_empty());
+    assert!(matching(&store, in_category("tables", Some("Oak")))
+        .await
+        .is_empty());
+    store
+        .set_product_status(chair.id, ProductStatus::Published)
+        .await
+        .unwrap();
+    assert_eq!(
+        option_counts(&store, &in_category("tables", None)).await,
+        oak_once
     );
 }
