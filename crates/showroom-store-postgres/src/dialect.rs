@@ -25,8 +25,8 @@ impl Dialect for PostgresDialect {
 
     fn refresh_catalog_statistics(&self) -> Option<&'static str> {
         Some(
-            "ANALYZE categories, products, variants, variant_options, media, search_terms, \
-             search_term_keys",
+            "ANALYZE categories, products, variants, variant_options, product_option_values, \
+             media, search_terms, search_term_keys",
         )
     }
 

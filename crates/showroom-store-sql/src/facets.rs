@@ -4,8 +4,9 @@
 //!
 //! The option facet counts `product_option_values` (one row per product and value, with copies of
 //! the product's category and status), so a category's facet is one index range and reads no
-//! product and no variant; it joins `products` only for a price, stock or search filter. The
-//! category and price facets read the narrow `products_filter_idx` rather than whole rows.
+//! product and no variant; it reads `products` only for a price, stock or search filter. The
+//! category and price facets read `products_category_listing_idx`, which carries every column
+//! they need, rather than whole rows.
 
 use std::collections::BTreeMap;
 

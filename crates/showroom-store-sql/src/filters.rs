@@ -24,7 +24,7 @@ pub(crate) fn needs_products(query: &ProductQuery, resolved: &Resolved) -> bool 
         || resolved.terms.is_some()
 }
 
-/// The conditions of `query`'s filters over `over`, pagination aside, with its category and
+/// The conditions of `query`'s filters over `products p`, pagination aside, with its category and
 /// search words already [resolved](resolve). The category is a plain list of ids, so both
 /// planners see how few products it selects and start from an index on it (with the tree as a
 /// recursive CTE PostgreSQL assumed every category and joined every variant first).
