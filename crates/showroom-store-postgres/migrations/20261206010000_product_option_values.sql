@@ -118,3 +118,6 @@ INSERT INTO product_option_values (product_id, category_id, status, name_key, va
 SELECT p.id, p.category_id, p.status, o.name_key, o.value, MIN(o.name)
 FROM products p JOIN variants v ON v.product_id = p.id JOIN variant_options o ON o.variant_id = v.id
 GROUP BY p.id, o.name_key, o.value;
+
+-- Statistics for the new table at once, so the planner does not guess its size and spread.
+ANALYZE product_option_values;
