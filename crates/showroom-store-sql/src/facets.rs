@@ -19,7 +19,7 @@ use sqlx::AnyConnection;
 
 use crate::error::{corrupt, db};
 use crate::filters::{
-    category_and_status, needs_products, option_filter, push_filters, resolve, Resolved,
+    category_and_status, needs_products, option_filter, push_filters, resolve, Resolved, Shape,
 };
 use crate::rows;
 use crate::sql::{Arg, Sql};
@@ -59,7 +59,7 @@ fn over_matching(
     (select, tail): (&str, &str),
 ) -> Sql {
     let mut sql = Sql::default();
-    let filters = push_filters(&mut sql, dialect, query, resolved);
+    let filters = push_filters(&mut sql, dialect, query, resolved, Shape::Count);
     sql.push(select).push(&where_clause(&filters)).push(tail);
     sql
 }
@@ -85,13 +85,19 @@ async fn options(
     let mut sql = Sql::default();
     let mut filters = category_and_status(&mut sql, query, resolved, "o");
     if needs_products(query, resolved) {
-        let products = push_filters(&mut sql, dialect, query, resolved);
+        let products = push_filters(&mut sql, dialect, query, resolved, Shape::Count);
         filters.push(format!(
             "o.product_id IN (SELECT p.id FROM products p{})",
             where_clause(&products)
         ));
     } else if !query.option_values.is_empty() {
-        filters.push(option_filter(&mut sql, query, resolved, "o.product_id"));
+        filters.push(option_filter(
+            &mut sql,
+            query,
+            resolved,
+            "o.product_id",
+            Shape::Count,
+        ));
     }
     let from = format!("product_option_values o{}", where_clause(&filters));
     sql.push(&format!(

@@ -16,6 +16,19 @@ use crate::search_terms::{correct, SearchTerm};
 use crate::sql::{in_list, Arg, Sql};
 use crate::Dialect;
 
+/// How a statement reads the rows its filters select, which decides how the option filter is
+/// written so that both planners pick the cheap plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// A page: rows are read in the sort's order until the page is full, so each is checked by
+    /// one probe of its own option values (a correlated `EXISTS`). As a set (`IN`), PostgreSQL
+    /// estimated many matches and started parallel workers for a 25-row page.
+    Page,
+    /// A count over every match: the option filter's products are selected once as a set,
+    /// narrowed by the category and status their rows copy (one short index range).
+    Count,
+}
+
 /// Whether a filter names a product column that `product_option_values` does not copy.
 pub(crate) fn needs_products(query: &ProductQuery, resolved: &Resolved) -> bool {
     query.price_min.is_some()
@@ -33,6 +46,7 @@ pub(crate) fn push_filters(
     dialect: &dyn Dialect,
     query: &ProductQuery,
     resolved: &Resolved,
+    shape: Shape,
 ) -> Vec<String> {
     let mut filters = category_and_status(sql, query, resolved, "p");
     if let Some(min) = query.price_min {
@@ -49,7 +63,7 @@ pub(crate) fn push_filters(
         filters.push(dialect.search_predicate(&param));
     }
     if !query.option_values.is_empty() {
-        filters.push(option_filter(sql, query, resolved, "p.id"));
+        filters.push(option_filter(sql, query, resolved, "p.id", shape));
     }
     filters
 }
@@ -75,26 +89,35 @@ pub(crate) fn category_and_status(
 }
 
 /// One variant of the product must carry every requested option value; names compare
-/// case-insensitively (through the lowercased `name_key`), values exactly. Each value selects
-/// the products offering it from `product_option_values` (one index range, narrowed by the
-/// category and status it copies); only when several are asked for must one variant be found
-/// that carries them all together.
+/// case-insensitively (through the lowercased `name_key`), values exactly. Each value is looked up
+/// in `product_option_values`, written as `shape` says; only when several are asked for must one
+/// variant be found that carries them all together.
 pub(crate) fn option_filter(
     sql: &mut Sql,
     query: &ProductQuery,
     resolved: &Resolved,
     id: &str,
+    shape: Shape,
 ) -> String {
     let mut each = Vec::new();
     for (name, value) in &query.option_values {
         let name = sql.arg(Arg::Text(name.to_lowercase()));
         let value = sql.arg(Arg::Text(value.clone()));
-        let mut offered = vec![format!("f.name_key = {name}"), format!("f.value = {value}")];
-        offered.extend(category_and_status(sql, query, resolved, "f"));
-        each.push(format!(
-            "{id} IN (SELECT f.product_id FROM product_option_values f WHERE {})",
-            offered.join(" AND ")
-        ));
+        let offered = [format!("f.name_key = {name}"), format!("f.value = {value}")];
+        each.push(match shape {
+            Shape::Page => format!(
+                "EXISTS (SELECT 1 FROM product_option_values f WHERE f.product_id = {id} AND {})",
+                offered.join(" AND ")
+            ),
+            Shape::Count => {
+                let mut narrowed = offered.to_vec();
+                narrowed.extend(category_and_status(sql, query, resolved, "f"));
+                format!(
+                    "{id} IN (SELECT f.product_id FROM product_option_values f WHERE {})",
+                    narrowed.join(" AND ")
+                )
+            }
+        });
     }
     if query.option_values.len() > 1 {
         let together: Vec<String> = query

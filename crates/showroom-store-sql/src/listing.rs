@@ -13,7 +13,7 @@ use showroom_store::{
 use sqlx::AnyConnection;
 
 use crate::error::db;
-use crate::filters::{push_filters, resolve, Resolved};
+use crate::filters::{push_filters, resolve, Resolved, Shape};
 use crate::read::covers;
 use crate::rows::{self, PRODUCT_COLUMNS};
 use crate::search_terms::SearchTerm;
@@ -155,7 +155,7 @@ fn build(
     resolved: &Resolved,
 ) -> Result<Sql, StoreError> {
     let mut sql = Sql::default();
-    let mut filters = push_filters(&mut sql, dialect, query, resolved);
+    let mut filters = push_filters(&mut sql, dialect, query, resolved, Shape::Page);
     let terms = resolved.terms.as_deref();
     let (key, descending) = sort_key(&mut sql, query.sort, terms.unwrap_or_default());
     sql.push(&format!(
