@@ -1,6 +1,12 @@
 //! Facet counts over the products a listing's filters match: three grouped counts (category,
 //! option value, price band) over the same filter conditions the listing uses
-//! ([`crate::listing::push_filters`]), on one pooled connection.
+//! ([`crate::filters::push_filters`]), on one pooled connection.
+//!
+//! The option facet counts `product_option_values` (one row per product and value, with copies of
+//! the product's category and status), so a category's facet is one index range and reads no
+//! product and no variant; it reads `products` only for a price, stock or search filter. The
+//! category and price facets read `products_category_listing_idx`, which carries every column
+//! they need, rather than whole rows.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +18,9 @@ use showroom_store::{
 use sqlx::AnyConnection;
 
 use crate::error::{corrupt, db};
-use crate::listing::{push_filters, resolve, Resolved};
+use crate::filters::{
+    category_and_status, needs_products, option_filter, push_filters, resolve, Resolved, Shape,
+};
 use crate::rows;
 use crate::sql::{Arg, Sql};
 use crate::Dialect;
@@ -26,10 +34,12 @@ pub(crate) async fn facets(
     let Some(resolved) = resolve(&mut *conn, query).await? else {
         return Ok(empty(band_starts));
     };
+    let (categories, price_bands) =
+        categories_and_bands(conn, dialect, query, &resolved, band_starts).await?;
     Ok(ProductFacets {
-        categories: categories(conn, dialect, query, &resolved).await?,
+        categories,
         options: options(conn, dialect, query, &resolved).await?,
-        price_bands: price_bands(conn, dialect, query, &resolved, band_starts).await?,
+        price_bands,
     })
 }
 
@@ -46,45 +56,20 @@ fn over_matching(
     dialect: &dyn Dialect,
     query: &ProductQuery,
     resolved: &Resolved,
-    select: &str,
-    tail: &str,
+    (select, tail): (&str, &str),
 ) -> Sql {
     let mut sql = Sql::default();
-    let filters = push_filters(&mut sql, dialect, query, resolved);
-    sql.push(select);
-    if !filters.is_empty() {
-        sql.push(" WHERE ").push(&filters.join(" AND "));
-    }
-    sql.push(tail);
+    let filters = push_filters(&mut sql, dialect, query, resolved, Shape::Count);
+    sql.push(select).push(&where_clause(&filters)).push(tail);
     sql
 }
 
-async fn categories(
-    conn: &mut AnyConnection,
-    dialect: &dyn Dialect,
-    query: &ProductQuery,
-    resolved: &Resolved,
-) -> Result<Vec<CategoryCount>, StoreError> {
-    let sql = over_matching(
-        dialect,
-        query,
-        resolved,
-        "SELECT c.slug, c.name, CAST(COUNT(*) AS BIGINT) AS n \
-         FROM products p JOIN categories c ON c.id = p.category_id",
-        " GROUP BY c.slug, c.name ORDER BY n DESC, c.name",
-    );
-    let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
-    found
-        .iter()
-        .map(|row| {
-            let slug: String = rows::get(row, "slug")?;
-            Ok(CategoryCount {
-                slug: Slug::parse(&slug).map_err(|e| corrupt("category slug", e.0))?,
-                name: rows::get(row, "name")?,
-                count: rows::get(row, "n")?,
-            })
-        })
-        .collect()
+/// ` WHERE a AND b`, or nothing without conditions.
+fn where_clause(filters: &[String]) -> String {
+    if filters.is_empty() {
+        return String::new();
+    }
+    format!(" WHERE {}", filters.join(" AND "))
 }
 
 async fn options(
@@ -93,16 +78,32 @@ async fn options(
     query: &ProductQuery,
     resolved: &Resolved,
 ) -> Result<Vec<OptionFacet>, StoreError> {
-    let mut sql = over_matching(
-        dialect,
-        query,
-        resolved,
-        "SELECT MIN(o.name) AS name, o.name_key, o.value, \
-         CAST(COUNT(DISTINCT p.id) AS BIGINT) AS n \
-         FROM products p JOIN variants fv ON fv.product_id = p.id \
-         JOIN variant_options o ON o.variant_id = fv.id",
-        " GROUP BY o.name_key, o.value ORDER BY o.name_key, n DESC, o.value",
-    );
+    // One row per product and value (however many of its variants carry it), so a plain count
+    // is the number of products, and no variant is read. The category and status narrow the
+    // rows through their copies (one index range); a price, stock or search filter needs the
+    // products, whose ids are then selected first.
+    let mut sql = Sql::default();
+    let mut filters = category_and_status(&mut sql, query, resolved, "o");
+    if needs_products(query, resolved) {
+        let products = push_filters(&mut sql, dialect, query, resolved, Shape::Count);
+        filters.push(format!(
+            "o.product_id IN (SELECT p.id FROM products p{})",
+            where_clause(&products)
+        ));
+    } else if !query.option_values.is_empty() {
+        filters.push(option_filter(
+            &mut sql,
+            query,
+            resolved,
+            "o.product_id",
+            Shape::Count,
+        ));
+    }
+    let from = format!("product_option_values o{}", where_clause(&filters));
+    sql.push(&format!(
+        "SELECT MIN(o.name) AS name, o.name_key, o.value, CAST(COUNT(*) AS BIGINT) AS n \
+         FROM {from} GROUP BY o.name_key, o.value ORDER BY o.name_key, n DESC, o.value"
+    ));
     let limit = sql.arg(Arg::Int(MAX_FACET_VALUES as i64));
     sql.push(&format!(" LIMIT {limit}"));
     let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
@@ -126,37 +127,57 @@ async fn options(
     Ok(facets)
 }
 
-async fn price_bands(
+/// The category and price facets in one pass over the matching products: counts per category
+/// and band, each row also carrying its category's total, so the rows come in the category
+/// facet's order (most products first, then by name) and each band's count is their sum over
+/// every category (products without one included).
+async fn categories_and_bands(
     conn: &mut AnyConnection,
     dialect: &dyn Dialect,
     query: &ProductQuery,
     resolved: &Resolved,
     band_starts: &[i64],
-) -> Result<Vec<PriceBand>, StoreError> {
-    if band_starts.is_empty() {
-        return Ok(Vec::new());
-    }
+) -> Result<(Vec<CategoryCount>, Vec<PriceBand>), StoreError> {
     // The band's index: the number of band starts at or below the price, less one.
-    let index: Vec<String> = band_starts
+    let mut index: Vec<String> = band_starts
         .iter()
         .map(|start| format!("CASE WHEN p.price_min_minor >= {start} THEN 1 ELSE 0 END"))
         .collect();
+    index.push("0".into());
+    let select = format!(
+        "SELECT c.slug, c.name, CAST(({}) AS BIGINT) AS band, CAST(COUNT(*) AS BIGINT) AS n, \
+         CAST(SUM(COUNT(*)) OVER (PARTITION BY c.slug) AS BIGINT) AS total \
+         FROM products p LEFT JOIN categories c ON c.id = p.category_id",
+        index.join(" + ")
+    );
     let sql = over_matching(
         dialect,
         query,
         resolved,
-        &format!(
-            "SELECT CAST(({}) AS BIGINT) AS band, CAST(COUNT(*) AS BIGINT) AS n FROM products p",
-            index.join(" + ")
+        (
+            &select,
+            " GROUP BY c.slug, c.name, band ORDER BY total DESC, c.name, c.slug",
         ),
-        " GROUP BY band",
     );
     let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
+    let mut categories: Vec<CategoryCount> = Vec::new();
     let mut counts = BTreeMap::new();
     for row in &found {
-        counts.insert(rows::get::<i64>(row, "band")?, rows::get::<i64>(row, "n")?);
+        let n: i64 = rows::get(row, "n")?;
+        *counts.entry(rows::get::<i64>(row, "band")?).or_insert(0) += n;
+        let Some(slug) = rows::get::<Option<String>>(row, "slug")? else {
+            continue;
+        };
+        if categories.last().is_some_and(|c| c.slug.as_str() == slug) {
+            continue;
+        }
+        categories.push(CategoryCount {
+            slug: Slug::parse(&slug).map_err(|e| corrupt("category slug", e.0))?,
+            name: rows::get(row, "name")?,
+            count: rows::get(row, "total")?,
+        });
     }
-    Ok(bands(band_starts, &counts))
+    Ok((categories, bands(band_starts, &counts)))
 }
 
 /// Every band in order with its count; band 0 (below the first start, or no price) is left out.

@@ -10,6 +10,7 @@ mod dialect;
 mod discounts;
 mod error;
 mod facets;
+mod filters;
 mod import;
 mod jobs;
 mod listing;

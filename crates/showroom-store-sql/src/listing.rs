@@ -13,11 +13,11 @@ use showroom_store::{
 use sqlx::AnyConnection;
 
 use crate::error::db;
+use crate::filters::{push_filters, resolve, Resolved, Shape};
 use crate::read::covers;
 use crate::rows::{self, PRODUCT_COLUMNS};
-use crate::search::search_words;
-use crate::search_terms::{correct, SearchTerm};
-use crate::sql::{in_list, Arg, Sql};
+use crate::search_terms::SearchTerm;
+use crate::sql::{Arg, Sql};
 use crate::Dialect;
 
 /// The sort key expression and whether it descends. Relevance registers its words as values.
@@ -155,7 +155,7 @@ fn build(
     resolved: &Resolved,
 ) -> Result<Sql, StoreError> {
     let mut sql = Sql::default();
-    let mut filters = push_filters(&mut sql, dialect, query, resolved);
+    let mut filters = push_filters(&mut sql, dialect, query, resolved, Shape::Page);
     let terms = resolved.terms.as_deref();
     let (key, descending) = sort_key(&mut sql, query.sort, terms.unwrap_or_default());
     sql.push(&format!(
@@ -174,125 +174,6 @@ fn build(
         " ORDER BY sort_key {direction}, p.id {direction} LIMIT {fetch}"
     ));
     Ok(sql)
-}
-
-/// The conditions of `query`'s filters over `products p`, pagination aside, with its category
-/// and search words already [resolved](resolve). The category is a plain list of ids, so both
-/// planners see how few products it selects and start from `products_category_idx` (with the
-/// tree as a recursive CTE PostgreSQL assumed every category and joined every variant first).
-pub(crate) fn push_filters(
-    sql: &mut Sql,
-    dialect: &dyn Dialect,
-    query: &ProductQuery,
-    resolved: &Resolved,
-) -> Vec<String> {
-    let mut filters: Vec<String> = Vec::new();
-    let terms = resolved.terms.as_deref();
-    if let Some(categories) = &resolved.categories {
-        let ids = in_list(sql, categories.iter().cloned());
-        filters.push(format!("p.category_id IN ({ids})"));
-    }
-    if let Some(status) = query.status {
-        filters.push(format!(
-            "p.status = {}",
-            sql.arg(Arg::Text(status.as_str().into()))
-        ));
-    }
-    if let Some(min) = query.price_min {
-        filters.push(format!("p.price_min_minor >= {}", sql.arg(Arg::Int(min))));
-    }
-    if let Some(max) = query.price_max {
-        filters.push(format!("p.price_min_minor <= {}", sql.arg(Arg::Int(max))));
-    }
-    if query.in_stock {
-        filters.push("p.available > 0".into());
-    }
-    if let Some(terms) = terms {
-        let param = sql.arg(Arg::Text(dialect.search_argument(terms)));
-        filters.push(dialect.search_predicate(&param));
-    }
-    if !query.option_values.is_empty() {
-        filters.push(option_filter(sql, &query.option_values));
-    }
-    filters
-}
-
-/// What a query's filters name, looked up before the statement is built.
-pub(crate) struct Resolved {
-    /// The search words as corrected; `None` without a search.
-    pub terms: Option<Vec<SearchTerm>>,
-    /// The category and every category below it; `None` without a category filter.
-    pub categories: Option<Vec<String>>,
-}
-
-/// Looks up the query's search words and category tree; `None` when nothing can match (no
-/// searchable word is left, or no category has the slug).
-pub(crate) async fn resolve(
-    conn: &mut AnyConnection,
-    query: &ProductQuery,
-) -> Result<Option<Resolved>, StoreError> {
-    let Ok(terms) = search_terms_of(&mut *conn, query).await? else {
-        return Ok(None);
-    };
-    let categories = match &query.category {
-        None => None,
-        Some(slug) => {
-            let found = sqlx::query(
-                "WITH RECURSIVE tree(id) AS (SELECT id FROM categories WHERE slug = $1 \
-                 UNION SELECT c.id FROM categories c JOIN tree t ON c.parent_id = t.id) \
-                 SELECT id FROM tree",
-            )
-            .bind(slug.as_str())
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db)?;
-            if found.is_empty() {
-                return Ok(None);
-            }
-            let ids = found
-                .iter()
-                .map(|row| rows::get::<String>(row, "id"))
-                .collect::<Result<Vec<_>, _>>()?;
-            Some(ids)
-        }
-    };
-    Ok(Some(Resolved { terms, categories }))
-}
-
-/// The query's search words as corrected: `Ok(None)` without a search, `Err(())` when the
-/// search has no searchable word left (nothing can match).
-async fn search_terms_of(
-    conn: &mut AnyConnection,
-    query: &ProductQuery,
-) -> Result<Result<Option<Vec<SearchTerm>>, ()>, StoreError> {
-    let Some(search) = &query.search else {
-        return Ok(Ok(None));
-    };
-    let words = search_words(search);
-    if words.is_empty() {
-        return Ok(Err(()));
-    }
-    Ok(Ok(Some(correct(conn, &words).await?)))
-}
-
-/// One variant of the product must carry every requested option value; names compare
-/// case-insensitively (through the lowercased `name_key`), values exactly.
-fn option_filter(sql: &mut Sql, pairs: &[(String, String)]) -> String {
-    let each: Vec<String> = pairs
-        .iter()
-        .map(|(name, value)| {
-            let name = sql.arg(Arg::Text(name.to_lowercase()));
-            let value = sql.arg(Arg::Text(value.clone()));
-            format!(
-                "EXISTS (SELECT 1 FROM variant_options o WHERE o.variant_id = v.id \
-                 AND o.name_key = {name} AND o.value = {value})"
-            )
-        })
-        .collect();
-    format!(
-        "EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND {})",
-        each.join(" AND ")
-    )
 }
 
 fn resume_after(

@@ -13,11 +13,12 @@ use showroom_store::{
     Media, Page, Product, ProductFacets, ProductQuery, ProductReads, ProductSummary, StoreError,
     Variant,
 };
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
 use crate::error::db;
-use crate::rows::{self, MEDIA_COLUMNS, PRODUCT_COLUMNS, VARIANT_COLUMNS};
+use crate::rows::{self, MEDIA_COLUMNS, PRODUCT_COLUMNS, VARIANT_COLUMNS, VARIANT_JOIN_COLUMNS};
 use crate::sql::{in_list, Sql};
 use crate::SqlCatalog;
 
@@ -75,6 +76,10 @@ pub(crate) enum ProductKey<'a> {
     Slug(&'a str),
 }
 
+/// One product with its variants (and their option values) in one statement: the product's
+/// columns repeat on each of its variant-and-option rows (or stand alone on one row without
+/// variants). Media is a second statement, run only when the product has some; a product page
+/// that misses the cache thus costs one or two round trips instead of four.
 pub(crate) async fn product(
     conn: &mut AnyConnection,
     key: ProductKey<'_>,
@@ -83,18 +88,29 @@ pub(crate) async fn product(
         ProductKey::Id(id) => ("id", id.to_string()),
         ProductKey::Slug(slug) => ("slug", slug.to_owned()),
     };
-    let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products p WHERE p.{column} = $1");
-    let Some(row) = sqlx::query(&sql)
+    let sql = format!(
+        "SELECT {PRODUCT_COLUMNS}, {VARIANT_JOIN_COLUMNS}, o.name AS o_name, o.value AS o_value, \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM media m WHERE m.product_id = p.id) \
+         THEN 1 ELSE 0 END AS BIGINT) AS has_media \
+         FROM products p LEFT JOIN variants v ON v.product_id = p.id \
+         LEFT JOIN variant_options o ON o.variant_id = v.id \
+         WHERE p.{column} = $1 ORDER BY v.created_at, v.id"
+    );
+    let found = sqlx::query(&sql)
         .bind(value)
-        .fetch_optional(&mut *conn)
+        .fetch_all(&mut *conn)
         .await
-        .map_err(db)?
-    else {
+        .map_err(db)?;
+    let Some(first) = found.first() else {
         return Ok(None);
     };
-    let head = rows::product_head(&row)?;
-    let variants = variants_of(conn, head.id).await?;
-    let media = media_of(conn, head.id).await?;
+    let head = rows::product_head(first)?;
+    let variants = joined_variants(&found)?;
+    let media = if rows::get::<i64>(first, "has_media")? == 1 {
+        media_of(conn, head.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(Some(Product {
         id: head.id,
         slug: head.slug,
@@ -111,6 +127,30 @@ pub(crate) async fn product(
     }))
 }
 
+/// The variants of [`product`]'s rows, in their order: consecutive rows of one variant carry its
+/// option values one each; a row without a variant (a product without any) is skipped.
+fn joined_variants(found: &[AnyRow]) -> Result<Vec<Variant>, StoreError> {
+    let mut groups: Vec<(String, &AnyRow, BTreeMap<String, String>)> = Vec::new();
+    for row in found {
+        let Some(id) = rows::get::<Option<String>>(row, "v_id")? else {
+            continue;
+        };
+        if groups.last().is_none_or(|(last, _, _)| *last != id) {
+            groups.push((id, row, BTreeMap::new()));
+        }
+        if let (Some(name), Some((_, _, options))) = (
+            rows::get::<Option<String>>(row, "o_name")?,
+            groups.last_mut(),
+        ) {
+            options.insert(name, rows::get(row, "o_value")?);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(_, row, options)| rows::joined_variant(row, options))
+        .collect()
+}
+
 /// Reads a product this transaction has just written; its absence is a bug.
 pub(crate) async fn written_product(
     conn: &mut AnyConnection,
@@ -119,42 +159,6 @@ pub(crate) async fn written_product(
     product(conn, ProductKey::Id(id))
         .await?
         .ok_or_else(|| StoreError::Internal("a written product vanished".into()))
-}
-
-pub(crate) async fn variants_of(
-    conn: &mut AnyConnection,
-    product_id: Uuid,
-) -> Result<Vec<Variant>, StoreError> {
-    let id = product_id.to_string();
-    let sql = format!("SELECT {VARIANT_COLUMNS} FROM variants v WHERE v.product_id = $1 ORDER BY v.created_at, v.id");
-    let variant_rows = sqlx::query(&sql)
-        .bind(&id)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db)?;
-    let option_rows = sqlx::query(
-        "SELECT o.variant_id, o.name, o.value FROM variant_options o \
-         JOIN variants v ON v.id = o.variant_id WHERE v.product_id = $1",
-    )
-    .bind(&id)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db)?;
-    let mut options: HashMap<String, BTreeMap<String, String>> = HashMap::new();
-    for row in &option_rows {
-        let variant_id: String = rows::get(row, "variant_id")?;
-        options
-            .entry(variant_id)
-            .or_default()
-            .insert(rows::get(row, "name")?, rows::get(row, "value")?);
-    }
-    variant_rows
-        .iter()
-        .map(|row| {
-            let variant_id: String = rows::get(row, "id")?;
-            rows::variant(row, options.remove(&variant_id).unwrap_or_default())
-        })
-        .collect()
 }
 
 pub(crate) async fn variant(

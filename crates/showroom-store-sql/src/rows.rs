@@ -20,6 +20,13 @@ pub(crate) const PRODUCT_COLUMNS: &str = "p.id, p.slug, p.title, p.description, 
 pub(crate) const VARIANT_COLUMNS: &str =
     "v.id, v.product_id, v.sku, v.price_minor, v.currency, v.compare_at_minor, \
      v.weight_grams, v.on_hand, v.reserved, v.material_variant";
+/// [`VARIANT_COLUMNS`] named apart (`v_id`, …) for a statement that also reads the product's
+/// columns; decoded by [`joined_variant`].
+pub(crate) const VARIANT_JOIN_COLUMNS: &str =
+    "v.id AS v_id, v.product_id AS v_product_id, v.sku AS v_sku, v.price_minor AS v_price_minor, \
+     v.currency AS v_currency, v.compare_at_minor AS v_compare_at_minor, \
+     v.weight_grams AS v_weight_grams, v.on_hand AS v_on_hand, v.reserved AS v_reserved, \
+     v.material_variant AS v_material_variant";
 /// A media row, with the pipeline revision its asset's derived files are kept under (see
 /// [`media`]).
 pub(crate) const MEDIA_COLUMNS: &str =
@@ -97,21 +104,37 @@ pub(crate) fn variant(
     row: &AnyRow,
     option_values: BTreeMap<String, String>,
 ) -> Result<Variant, StoreError> {
-    let currency: String = get(row, "currency")?;
-    let compare_at: Option<i64> = get(row, "compare_at_minor")?;
+    variant_named(row, |column| column.to_owned(), option_values)
+}
+
+/// A variant read with [`VARIANT_JOIN_COLUMNS`].
+pub(crate) fn joined_variant(
+    row: &AnyRow,
+    option_values: BTreeMap<String, String>,
+) -> Result<Variant, StoreError> {
+    variant_named(row, |column| format!("v_{column}"), option_values)
+}
+
+fn variant_named(
+    row: &AnyRow,
+    name: impl Fn(&str) -> String,
+    option_values: BTreeMap<String, String>,
+) -> Result<Variant, StoreError> {
+    let currency: String = get(row, &name("currency"))?;
+    let compare_at: Option<i64> = get(row, &name("compare_at_minor"))?;
     Ok(Variant {
-        id: uuid(row, "id")?,
-        product_id: uuid(row, "product_id")?,
-        sku: parsed(row, "sku", Sku::parse)?,
+        id: uuid(row, &name("id"))?,
+        product_id: uuid(row, &name("product_id"))?,
+        sku: parsed(row, &name("sku"), Sku::parse)?,
         option_values,
-        price: money(get(row, "price_minor")?, &currency)?,
+        price: money(get(row, &name("price_minor"))?, &currency)?,
         compare_at_price: compare_at
             .map(|minor| money(minor, &currency))
             .transpose()?,
-        weight_grams: get(row, "weight_grams")?,
-        material_variant: get(row, "material_variant")?,
-        on_hand: get(row, "on_hand")?,
-        reserved: get(row, "reserved")?,
+        weight_grams: get(row, &name("weight_grams"))?,
+        material_variant: get(row, &name("material_variant"))?,
+        on_hand: get(row, &name("on_hand"))?,
+        reserved: get(row, &name("reserved"))?,
     })
 }
 

@@ -21,6 +21,7 @@ mod checkout_races;
 mod checkout_support;
 mod dashboard;
 mod discounts;
+mod facet_upkeep;
 mod import;
 mod inventory;
 mod jobs;
@@ -44,6 +45,7 @@ pub use categories::*;
 pub use checkout_races::*;
 pub use dashboard::*;
 pub use discounts::*;
+pub use facet_upkeep::*;
 pub use import::*;
 pub use inventory::*;
 pub use jobs::*;
@@ -96,6 +98,9 @@ macro_rules! contract_suite {
             one_typo_per_word_still_finds_the_product,
             relevance_ranks_title_matches_first_then_available_ones,
             facets_count_categories_option_values_and_price_bands_of_the_filtered_set,
+            option_facets_and_filters_follow_variant_edits,
+            option_facets_and_filters_follow_an_import_that_changes_option_values,
+            option_facets_follow_a_product_moving_category_or_changing_status,
             adjust_inventory_never_goes_below_zero,
             concurrent_decrements_sell_exactly_the_stock,
             update_variant_changes_the_listing_price_range,
