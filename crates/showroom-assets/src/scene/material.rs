@@ -4,9 +4,10 @@
 //! sheen, clearcoat, transmission/volume and IOR layers of [`super::layers`].
 //!
 //! Values are read from the JSON the validator already type-checked, with the glTF defaults for
-//! anything absent. Only images that a drawn texture slot uses are decoded, each once; `EXT_texture_webp` sources are preferred when present. An image that
-//! cannot be decoded (a KTX2 without `KHR_texture_basisu` support, a corrupt or oversized file)
-//! leaves the texture out: the material draws from its factors and a warning says why.
+//! anything absent. Only images that a drawn texture slot uses are decoded, each once;
+//! `EXT_texture_webp` sources are preferred when present, and a `KHR_texture_basisu`-only
+//! texture is transcoded. An image that cannot be decoded (a corrupt or oversized file) leaves
+//! the texture out: the material draws from its factors and a warning says why.
 
 use std::collections::HashMap;
 
@@ -112,7 +113,7 @@ impl Images<'_, '_> {
     fn texture(&mut self, index: usize, scene: &mut Scene) -> Option<usize> {
         let texture = &self.json["textures"][index];
         let webp = texture["extensions"]["EXT_texture_webp"]["source"].as_u64();
-        // A KHR_texture_basisu-only texture is tried too, so its warning says why it is not drawn.
+        // A KHR_texture_basisu-only texture is transcoded ([`super::ktx2`]).
         let basisu = texture["extensions"]["KHR_texture_basisu"]["source"].as_u64();
         let image = webp.or_else(|| texture["source"].as_u64()).or(basisu)? as usize;
         if let Some(&known) = self.decoded.get(&image) {
