@@ -167,6 +167,10 @@ impl Rig {
     /// Outgoing linear radiance of a surface point, premultiplied by its opacity: alpha is 1
     /// for opaque and masked materials, the base colour's alpha for `BLEND`, and less where a
     /// transmissive surface lets what is behind it show through.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the interpolated attributes of one surface point, each from its own array"
+    )]
     pub fn shade(
         &self,
         material: &Material,

@@ -39,7 +39,7 @@ fn triangle_with(attributes: &[(&str, &str, u32, Vec<u8>)], skinned: bool) -> (V
         accessors.push(accessor);
         map.insert((*name).into(), json!(accessors.len() - 1));
         bin.extend_from_slice(bytes);
-        while bin.len() % 4 != 0 {
+        while !bin.len().is_multiple_of(4) {
             bin.push(0);
         }
     }
@@ -521,7 +521,7 @@ fn real_exporters_models_break_none_of_the_value_rules() {
             if !(path.ends_with(".glb") || path.ends_with(".gltf")) {
                 continue;
             }
-            let validation = gltf::AssetFile::open(&root.join(path)).unwrap().validate();
+            let validation = gltf::AssetFile::open(root.join(path)).unwrap().validate();
             let broken: Vec<_> = validation
                 .problems
                 .iter()
