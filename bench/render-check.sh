@@ -19,6 +19,8 @@
 #   BENCH_SMOKE=1 bash bench/render-check.sh          # 3 models (CI)
 #   SHOWROOM_BIN=path/to/showroom bash bench/render-check.sh
 #   RENDER_CHECK_OUT=dir bash bench/render-check.sh   # keep posters, viewer frames, table
+#   RENDER_CHECK_VIEWER_CACHE=dir bash bench/render-check.sh  # reuse an earlier OUT's viewer
+#                                    # frames where it drew the same GLB bytes at the same camera
 #   BENCH_TOOLS=dir bash bench/render-check.sh        # reuse (or keep) the npm packages there
 set -euo pipefail
 cd "$(dirname "$0")/.."

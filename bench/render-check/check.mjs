@@ -9,7 +9,9 @@
 // posters' camera in model-viewer's units) and `poster-<label>-512.png` per look. VENDOR_DIR has the layout of web/vendor
 // (model-viewer/, draco/, basis/, meshopt/). For every look it prints the silhouette IoU of the
 // two alpha masks and the SSIM of luminance after cropping both to the subject, and writes
-// `viewer-<label>.png` (model-viewer's frame) and `pair-<label>.png` beside the poster.
+// `viewer-<label>.png` (model-viewer's frame) beside the poster. RENDER_CHECK_VIEWER_CACHE=DIR
+// reuses the frames of an earlier run's WORK_DIR where it drew the same GLB bytes at the same
+// camera (for iterating on the renderer; CI never sets it).
 // The last line of stdout is JSON with every row, for the shell script's verdict.
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -196,6 +198,26 @@ function meanLuma(rgba, mask) {
   return n ? total / n : 0;
 }
 
+/**
+ * The viewer's frame of an earlier run (RENDER_CHECK_VIEWER_CACHE=that run's RENDER_CHECK_OUT),
+ * when it drew the very same GLB bytes at the same camera: the frame depends on nothing else,
+ * and drawing it through SwiftShader is most of the check's time. Our poster is always today's.
+ */
+function cachedFrame(model, camera, look) {
+  const cache = process.env.RENDER_CHECK_VIEWER_CACHE;
+  if (!cache) return null;
+  const read = (dir, name) => { try { return readFileSync(join(dir, model, name)); } catch { return null; } };
+  const [glb, earlierGlb] = [read(work, 'model.glb'), read(cache, 'model.glb')];
+  const [posters, earlierPosters] = [read(work, 'posters.json'), read(cache, 'posters.json')];
+  const frame = read(cache, `viewer-${look.label}.png`);
+  const poster = read(work, `poster-${look.label}-${SIZE}.png`);
+  if (!glb || !earlierGlb || !glb.equals(earlierGlb) || !frame || !poster || !earlierPosters ||
+    JSON.stringify(JSON.parse(earlierPosters).camera) !== JSON.stringify(camera)) {
+    return null;
+  }
+  return { viewer: `data:image/png;base64,${frame.toString('base64')}`, ours: `data:image/png;base64,${poster.toString('base64')}` };
+}
+
 const server = await serve();
 const base = `http://127.0.0.1:${server.address().port}`;
 const profile = mkdtempSync(join(tmpdir(), 'showroom-render-check-'));
@@ -220,7 +242,7 @@ try {
     for (const look of looks) {
       const row = { model, look: look.name, iou: null, ssim: null, ours_luma: null, viewer_luma: null, ours_coverage: null, note: '' };
       try {
-        const drawn = await page.evaluate(drawInPage, {
+        const drawn = cachedFrame(model, camera, look) ?? await page.evaluate(drawInPage, {
           model: `/work/${model}/model.glb`, camera, variant: look.variant === null ? null : look.name, size: SIZE,
           poster: `/work/${model}/poster-${look.label}-${SIZE}.png`,
         });

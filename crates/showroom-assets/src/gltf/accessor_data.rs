@@ -1,25 +1,27 @@
 //! Element-level checks over real accessor bytes: every float finite, declared `min`/`max`
 //! equal to the real extremes, every index below its primitive's vertex count and not a
-//! primitive-restart value.
+//! primitive-restart value. The rules for what vertex attributes mean (unit normals, tangent
+//! signs, skin weights) are in [`attribute_values`], on the same budget.
 //!
 //! Only *located* accessors (whose whole range exists, see [`binary`](super::binary)) are read,
 //! with bounds-checked slicing, so malformed data cannot cause a panic. The total bytes scanned
 //! are capped by [`MAX_SCANNED_ACCESSOR_BYTES`]: the checks are linear in real data, and a file
 //! that points a million accessors at the same megabyte stops after the budget with a warning.
 
+use super::attribute_values;
 use super::binary::Binary;
 use super::document::{Accessor, ComponentType, Document};
 use super::json::{child, item};
 use super::limits::MAX_SCANNED_ACCESSOR_BYTES;
 use super::problem::Validation;
 
-struct Scan {
+pub(super) struct Scan {
     remaining: u64,
     exhausted: bool,
 }
 
 impl Scan {
-    fn allow(&mut self, bytes: u64, report: &mut Validation) -> bool {
+    pub(super) fn allow(&mut self, bytes: u64, report: &mut Validation) -> bool {
         if bytes <= self.remaining {
             self.remaining -= bytes;
             return true;
@@ -67,10 +69,11 @@ pub(crate) fn check(doc: &Document, binary: &Binary<'_>, report: &mut Validation
             );
         }
     }
+    attribute_values::check(doc, binary, &mut scan, report);
 }
 
 /// Reads component `c` of element `e`.
-fn component(
+pub(super) fn component(
     bytes: &[u8],
     stride: usize,
     offset: u64,

@@ -240,6 +240,7 @@ pub(crate) struct Mesh {
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Node {
+    pub skin: Option<usize>,
     pub children: Vec<usize>,
     pub mesh: Option<usize>,
     pub matrix: Option<Vec<f64>>,
@@ -275,6 +276,8 @@ pub(crate) struct Document {
     pub scenes: Vec<Scene>,
     pub nodes: Vec<Node>,
     pub meshes: Vec<Mesh>,
+    /// How many joints each skin lists (0 where the skin was not an object).
+    pub skin_joints: Vec<usize>,
     pub accessors: Vec<Accessor>,
     pub buffer_views: Vec<BufferView>,
     pub buffers: Vec<Buffer>,

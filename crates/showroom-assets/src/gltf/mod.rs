@@ -18,6 +18,7 @@
 
 mod accessor_data;
 mod analyze;
+mod attribute_values;
 mod binary;
 mod document;
 pub mod draco;

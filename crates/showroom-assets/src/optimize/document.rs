@@ -45,12 +45,16 @@ pub(crate) fn build(
     let mut writer = Writer::new(target == Target::Delivery);
     let (grids, mut quantized) = write_meshes(input, &mut json, &mut writer, output, options)?;
     write_other_accessors(input, &mut json, &mut writer, target)?;
-    // The plain GLB is core glTF: it cannot carry KTX2 images.
+    // The plain GLB is core glTF: a KTX2 image goes in as its PNG or JPEG transcode, under the
+    // texture's core `source`, or is left out when it could not be transcoded.
     let carried: Vec<bool> = images
         .images
         .iter()
-        .map(|i| target == Target::Delivery || i.mime != ktx2::MIME)
+        .map(|i| target == Target::Delivery || i.mime != ktx2::MIME || i.plain.is_some())
         .collect();
+    if target == Target::Plain {
+        sources::move_to_core(&mut json, ktx2::EXTENSION);
+    }
     let mut renumbered = Vec::with_capacity(carried.len());
     let mut next = 0;
     for &c in &carried {
@@ -71,9 +75,11 @@ pub(crate) fn build(
         .filter(|(_, &c)| c)
         .map(|((i, image), _)| {
             let webp = images.webp.get(i).and_then(Option::as_deref);
-            match webp.filter(|_| target == Target::Delivery) {
-                Some(webp_bytes) => (webp_bytes, webp::MIME, image.name.as_ref()),
-                None => (image.bytes.as_slice(), image.mime, image.name.as_ref()),
+            let plain = image.plain.as_ref().filter(|_| target == Target::Plain);
+            match (webp.filter(|_| target == Target::Delivery), plain) {
+                (Some(webp_bytes), _) => (webp_bytes, webp::MIME, image.name.as_ref()),
+                (None, Some((bytes, mime))) => (bytes.as_slice(), *mime, image.name.as_ref()),
+                (None, None) => (image.bytes.as_slice(), image.mime, image.name.as_ref()),
             }
         })
         .collect();
@@ -121,7 +127,7 @@ pub(crate) fn build(
         sources::require_without_fallback(&mut json, webp::EXTENSION);
     } else if kept.len() < images.images.len() {
         report.warnings.push(
-            "the plain GLB leaves out the KTX2 images (core glTF has none); its materials use their factors there"
+            "the plain GLB leaves out the KTX2 images it could not transcode (core glTF has no KTX2); its materials use their factors there"
                 .to_owned(),
         );
     }

@@ -25,6 +25,11 @@ pub(crate) enum Encoding {
     Keep,
     /// 32-bit float values (normalized integers dequantized).
     Float,
+    /// Unit vectors as 32-bit floats: `xyz` normalized (a zero vector becomes +Z, as the
+    /// octahedral encoding does) and a tangent's `w` made ±1, so an input the validator let
+    /// through (a normal without data reads as zeros, an exporter's slightly long normal) comes
+    /// out meeting its unit-length and sign rules.
+    UnitFloat,
     /// Unit vectors as 8-bit signed normalized integers through meshopt's octahedral filter
     /// (two 8-bit octahedral coordinates compress far better than three components). The
     /// accessor holds what the filter decodes to; the stream holds the filtered form.
@@ -146,7 +151,8 @@ pub(crate) fn choose(semantic: &str, stream: &Stream, ctx: &Context<'_>) -> Enco
         (Output::Delivery, "TEXCOORD") => Encoding::Float,
         (Output::Delivery, "COLOR") if in_unit(stream) => Encoding::Unorm8,
         (Output::Delivery, "COLOR") => Encoding::Float,
-        (Output::Plain, "POSITION" | "NORMAL" | "TANGENT") => Encoding::Float,
+        (Output::Plain, "POSITION") => Encoding::Float,
+        (Output::Plain, "NORMAL" | "TANGENT") => Encoding::UnitFloat,
         (Output::Plain, "TEXCOORD" | "COLOR" | "WEIGHTS") if !core => Encoding::Float,
         _ => Encoding::Keep,
     }
@@ -217,7 +223,7 @@ pub(crate) fn encode(stream: &Stream, encoding: Encoding, vertex: bool) -> Encod
     }
     let (component, normalized) = match encoding {
         Encoding::Keep => (stream.component, stream.normalized),
-        Encoding::Float => (ComponentType::F32, false),
+        Encoding::Float | Encoding::UnitFloat => (ComponentType::F32, false),
         Encoding::OctSnorm8 => (ComponentType::I8, true),
         Encoding::Unorm16 { .. } => (ComponentType::U16, true),
         Encoding::Unorm8 => (ComponentType::U8, true),
@@ -254,7 +260,10 @@ pub(crate) fn encode(stream: &Stream, encoding: Encoding, vertex: bool) -> Encod
         stride,
         bytes,
         filtered: None,
-        quantized: !matches!(encoding, Encoding::Keep | Encoding::Float),
+        quantized: !matches!(
+            encoding,
+            Encoding::Keep | Encoding::Float | Encoding::UnitFloat
+        ),
     }
 }
 
@@ -297,6 +306,18 @@ fn octahedral(stream: &Stream) -> Encoded {
 fn convert(encoding: Encoding, values: &mut [f64]) {
     match encoding {
         Encoding::Keep | Encoding::Float => {}
+        Encoding::UnitFloat => {
+            let xyz = values.len().min(3);
+            let length = values[..xyz].iter().map(|v| v * v).sum::<f64>().sqrt();
+            for (c, v) in values.iter_mut().enumerate() {
+                *v = match c {
+                    0..=2 if length > 0.0 => *v / length,
+                    0 | 1 => 0.0,
+                    2 => 1.0,
+                    _ => v.signum(),
+                };
+            }
+        }
         Encoding::OctSnorm8 => {
             let xyz = values.len().min(3);
             let length = values[..xyz].iter().map(|v| v * v).sum::<f64>().sqrt();

@@ -23,6 +23,28 @@ pub(crate) fn move_under(json: &mut Value, extension: &str, is_kind: impl Fn(u64
     }
 }
 
+/// Makes an `extension`'s source the texture's core `source` where the texture has none, and
+/// removes the extension: the plain GLB stores a core image (a transcode) in its place.
+pub(crate) fn move_to_core(json: &mut Value, extension: &str) {
+    for texture in json["textures"].as_array_mut().into_iter().flatten() {
+        let Some(object) = texture.as_object_mut() else {
+            continue;
+        };
+        let Some(extensions) = object.get_mut("extensions").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let source = extensions
+            .remove(extension)
+            .and_then(|e| e.get("source").cloned());
+        if extensions.is_empty() {
+            object.remove("extensions");
+        }
+        if let Some(source) = source {
+            object.entry("source").or_insert(source);
+        }
+    }
+}
+
 /// Requires `extension` when some texture uses it without a core fallback; run after the
 /// extension lists were written.
 pub(crate) fn require_without_fallback(json: &mut Value, extension: &str) {
@@ -60,5 +82,16 @@ mod tests {
         );
         assert_eq!(json["textures"][1], json!({"source": 1}));
         assert_eq!(json["extensionsRequired"], json!(["KHR_texture_basisu"]));
+    }
+
+    #[test]
+    fn an_extension_source_becomes_the_core_source_only_where_there_is_none() {
+        let mut json = json!({"textures": [
+            {"extensions": {"KHR_texture_basisu": {"source": 2}}},
+            {"source": 0, "extensions": {"KHR_texture_basisu": {"source": 1}}},
+        ]});
+        move_to_core(&mut json, "KHR_texture_basisu");
+        assert_eq!(json["textures"][0], json!({"source": 2}));
+        assert_eq!(json["textures"][1], json!({"source": 0}));
     }
 }

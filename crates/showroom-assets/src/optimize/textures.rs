@@ -7,8 +7,9 @@
 //!   the limit (aspect kept, a power of two stays one), and re-encoded in its own format: JPEG at
 //!   [`OptimizeOptions::jpeg_quality`], PNG losslessly in its own colour type.
 //! - WebP within the limit is re-encoded as PNG: core glTF (the plain GLB) has no WebP.
-//! - KTX2 is kept byte for byte ([`super::ktx2`]): the delivery GLB carries it, the plain GLB
-//!   leaves it out.
+//! - KTX2 is kept byte for byte ([`super::ktx2`]): the delivery GLB carries it; the plain GLB
+//!   (core glTF) takes its transcode instead, as JPEG when opaque and PNG otherwise, scaled to
+//!   the limit ([`plain_stand_in`]), so Scene Viewer, the posters and the USDZ show it too.
 //! - Anything we cannot decode (a corrupt or oversized file) is dropped with a warning, and the textures that used it are removed from the materials,
 //!   which then draw from their factors, as our renderer does for the input.
 //! - Identical results are stored once.
@@ -37,6 +38,9 @@ pub(crate) struct OutImage {
     pub bytes: Vec<u8>,
     pub mime: &'static str,
     pub name: Option<String>,
+    /// What the plain GLB stores instead (bytes, MIME type): the PNG or JPEG transcode of a
+    /// KTX2 image; `None` for every other image, and for a KTX2 we could not transcode.
+    pub plain: Option<(Vec<u8>, &'static str)>,
 }
 
 /// The outputs' images, and which one each input image became.
@@ -52,6 +56,7 @@ pub(crate) struct Prepared {
 /// The outcome for one input image, before deduplication.
 struct Processed {
     result: Result<(Vec<u8>, &'static str, [u32; 2]), String>,
+    plain: Option<(Vec<u8>, &'static str)>,
     action: TextureAction,
     mime_before: Option<String>,
     size_before: Option<[u32; 2]>,
@@ -119,7 +124,12 @@ pub(crate) fn prepare(
                 } else {
                     seen.insert(digest, prepared.images.len());
                     prepared.map.push(Some(prepared.images.len()));
-                    prepared.images.push(OutImage { bytes, mime, name });
+                    prepared.images.push(OutImage {
+                        bytes,
+                        mime,
+                        name,
+                        plain: p.plain,
+                    });
                 }
             }
             Err(reason) => {
@@ -169,6 +179,7 @@ fn process_all(sources: &[Result<Vec<u8>, String>], options: &OptimizeOptions) -
         .map(|p| {
             p.unwrap_or(Processed {
                 result: Err("the image could not be processed".to_owned()),
+                plain: None,
                 action: TextureAction::Dropped,
                 mime_before: None,
                 size_before: None,
@@ -181,6 +192,7 @@ fn process_all(sources: &[Result<Vec<u8>, String>], options: &OptimizeOptions) -
 fn process(source: &Result<Vec<u8>, String>, options: &OptimizeOptions) -> Processed {
     let mut processed = Processed {
         result: Err(String::new()),
+        plain: None,
         action: TextureAction::Dropped,
         mime_before: None,
         size_before: None,
@@ -203,6 +215,7 @@ fn process(source: &Result<Vec<u8>, String>, options: &OptimizeOptions) -> Proce
             processed.size_before = Some(size);
             processed.action = TextureAction::Kept;
             processed.result = Ok((bytes.clone(), super::ktx2::MIME, size));
+            processed.plain = plain_stand_in(bytes, options).ok();
             return processed;
         }
         _ => {
@@ -235,6 +248,53 @@ fn process(source: &Result<Vec<u8>, String>, options: &OptimizeOptions) -> Proce
     processed
 }
 
+/// The plain GLB's stand-in for a KTX2 image: transcoded (under the scene decoder's limits),
+/// scaled to the texture limit, and encoded as JPEG when every pixel is opaque, else PNG.
+fn plain_stand_in(
+    bytes: &[u8],
+    options: &OptimizeOptions,
+) -> Result<(Vec<u8>, &'static str), String> {
+    let texture = crate::scene::ktx2::decode(bytes, MAX_TEXTURE_PIXELS)?;
+    let rgba = image::RgbaImage::from_raw(texture.width, texture.height, texture.rgba)
+        .ok_or("the transcoded size does not match its pixels")?;
+    let opaque = rgba.pixels().all(|p| p.0[3] == 255);
+    let image = DynamicImage::ImageRgba8(rgba);
+    let image = fit(image, options.max_texture_px);
+    let mut out = Vec::new();
+    if opaque {
+        let encoder = JpegEncoder::new_with_quality(&mut out, options.jpeg_quality);
+        image
+            .to_rgb8()
+            .write_with_encoder(encoder)
+            .map_err(|e| format!("cannot encode JPEG: {e}"))?;
+        return Ok((out, "image/jpeg"));
+    }
+    let encoder =
+        PngEncoder::new_with_quality(&mut out, CompressionType::Default, PngFilter::Adaptive);
+    encoder
+        .write_image(
+            image.as_bytes(),
+            image.width(),
+            image.height(),
+            image.color().into(),
+        )
+        .map_err(|e| format!("cannot encode PNG: {e}"))?;
+    Ok((out, "image/png"))
+}
+
+/// `image` scaled so its longest side is at most `max_px` (aspect kept).
+fn fit(image: DynamicImage, max_px: u32) -> DynamicImage {
+    let (width, height) = (image.width(), image.height());
+    let longest = width.max(height);
+    if longest <= max_px {
+        return image;
+    }
+    let scale = f64::from(max_px) / f64::from(longest);
+    let w = ((f64::from(width) * scale).round() as u32).clamp(1, max_px);
+    let h = ((f64::from(height) * scale).round() as u32).clamp(1, max_px);
+    image.resize_exact(w, h, FilterType::Triangle)
+}
+
 fn reencode(
     bytes: &[u8],
     format: ImageFormat,
@@ -256,15 +316,7 @@ fn reencode(
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits);
     let decoded = reader.decode().map_err(|e| format!("cannot decode: {e}"))?;
-    let longest = width.max(height);
-    let image = if longest > options.max_texture_px {
-        let scale = f64::from(options.max_texture_px) / f64::from(longest);
-        let w = ((f64::from(width) * scale).round() as u32).clamp(1, options.max_texture_px);
-        let h = ((f64::from(height) * scale).round() as u32).clamp(1, options.max_texture_px);
-        decoded.resize_exact(w, h, FilterType::Triangle)
-    } else {
-        decoded
-    };
+    let image = fit(decoded, options.max_texture_px);
     let size = [image.width(), image.height()];
     let mut out = Vec::new();
     if format == ImageFormat::Jpeg {

@@ -8,8 +8,8 @@
 //! instead — and recorded under `repairs` in the report. Images we cannot decode (a corrupt
 //! file) do not stop the model: it becomes ready with a warning, and its posters are drawn from
 //! the material factors. KTX2 (`KHR_texture_basisu`) images are never dropped: the delivery GLB
-//! carries them; the plain GLB, which the posters and the USDZ are made from, cannot (core glTF
-//! has no KTX2), so those draw the material factors where a KTX2 texture was, with a warning.
+//! carries them; the plain GLB, which the posters and the USDZ are made from, carries their
+//! transcode (core glTF has no KTX2), so posters and AR show those textures too.
 //!
 //! Derived files are addressed by revision: [`PipelineOptions::revision`] names the pipeline
 //! version and the options that shaped the bytes, the report records it, and the worker stores
@@ -43,7 +43,7 @@ pub const REPORT: &str = "report.json";
 /// The version of what the pipeline makes: bump it with any change that alters a derived file's
 /// bytes (renderer, optimizer, USDZ writer, report layout), so reprocessed files get new
 /// addresses.
-pub const PIPELINE_VERSION: u32 = 2;
+pub const PIPELINE_VERSION: u32 = 3;
 
 /// Codes of validation errors the pipeline repairs instead of refusing the model (the same
 /// policy as the scene decoder and the optimizer).

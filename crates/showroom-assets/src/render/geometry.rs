@@ -3,7 +3,7 @@
 //! (`KHR_materials_variants`: a primitive with a mapping for the variant uses that material,
 //! otherwise its own).
 
-use glam::{Vec2, Vec3};
+use glam::{Vec2, Vec3, Vec4};
 
 use crate::scene::{AlphaMode, Material, Scene};
 
@@ -18,6 +18,10 @@ pub(crate) struct Geometry<'a> {
     pub normals: Vec<Vec3>,
     pub uvs: Vec<Vec2>,
     pub triangles: Vec<Triangle>,
+    /// Per triangle: the direction of increasing U (xyz, unit) and the handedness of the
+    /// texture space (w, ±1), for normal maps; zero where the material has none or the UVs
+    /// are degenerate.
+    pub tangents: Vec<Vec4>,
     /// Per primitive: its material for this poster.
     pub materials: Vec<&'a Material>,
     /// Per primitive: whether the material is alpha-masked.
@@ -37,6 +41,7 @@ pub(crate) fn flatten<'a>(
         normals: Vec::with_capacity(vertices),
         uvs: Vec::with_capacity(vertices),
         triangles: Vec::with_capacity(scene.triangle_count()),
+        tangents: Vec::with_capacity(scene.triangle_count()),
         materials: Vec::with_capacity(scene.primitives.len()),
         masked: Vec::with_capacity(scene.primitives.len()),
         translucent: Vec::with_capacity(scene.primitives.len()),
@@ -63,9 +68,46 @@ pub(crate) fn flatten<'a>(
         let material = chosen
             .and_then(|m| scene.materials.get(m))
             .unwrap_or(default);
+        let first = g.triangles.len() - primitive.triangles.len();
+        for t in first..g.triangles.len() {
+            let tangent = if material.normal_texture.is_some() {
+                triangle_tangent(&g, g.triangles[t].vertices)
+            } else {
+                Vec4::ZERO
+            };
+            g.tangents.push(tangent);
+        }
         g.materials.push(material);
         g.masked.push(material.alpha_mode == AlphaMode::Mask);
         g.translucent.push(material.is_translucent());
     }
     g
+}
+
+/// The texture-space frame of one triangle: the unit direction of increasing U, and whether
+/// the direction of decreasing V (up in the image, glTF's origin being top-left) lies on the
+/// side of `normal × tangent` (w = 1) or not (-1, mirrored UVs). Zero for degenerate UVs.
+fn triangle_tangent(g: &Geometry<'_>, [a, b, c]: [u32; 3]) -> Vec4 {
+    let [a, b, c] = [a, b, c].map(|i| i as usize);
+    let (e1, e2) = (
+        g.positions[b] - g.positions[a],
+        g.positions[c] - g.positions[a],
+    );
+    let (d1, d2) = (g.uvs[b] - g.uvs[a], g.uvs[c] - g.uvs[a]);
+    let det = d1.x * d2.y - d2.x * d1.y;
+    if det.abs() < 1e-12 {
+        return Vec4::ZERO;
+    }
+    let along_u = (e1 * d2.y - e2 * d1.y) / det;
+    let along_v = (e2 * d1.x - e1 * d2.x) / det;
+    let normal = e1.cross(e2);
+    let Some(tangent) = along_u.try_normalize() else {
+        return Vec4::ZERO;
+    };
+    let w = if normal.cross(tangent).dot(-along_v) >= 0.0 {
+        1.0
+    } else {
+        -1.0
+    };
+    tangent.extend(w)
 }

@@ -172,6 +172,7 @@ pub fn render_measured(scene: &Scene, options: &RenderOptions) -> Poster {
             &scene.textures,
             interpolate(&geometry.positions, v, weights),
             interpolate(&geometry.normals, v, weights),
+            geometry.tangents[id as usize],
             interpolate(&geometry.uvs, v, weights),
             &srgb,
         );
@@ -200,6 +201,7 @@ pub fn render_measured(scene: &Scene, options: &RenderOptions) -> Poster {
             &scene.textures,
             position,
             interpolate(&geometry.normals, v, weights),
+            geometry.tangents[t],
             uv,
             &srgb,
         );

@@ -8,7 +8,8 @@
 //! visibility and Schlick Fresnel; `F0` comes from the IOR (0.04 at the default 1.5) for
 //! dielectrics and is the base colour for metals. Sheen (Charlie), clearcoat (a second GGX
 //! lobe) and transmission (refracted environment, plus opacity below 1) are layered as the
-//! Khronos extensions describe ([`super::lobes`]). Every texture slot applies its
+//! Khronos extensions describe ([`super::lobes`]). Normal maps bend the normal in each
+//! triangle's texture frame; occlusion maps darken the light. Every texture slot applies its
 //! `KHR_texture_transform`.
 //! Colours are linear until [`pbr_neutral`] and the sRGB encode at the very end.
 
@@ -166,12 +167,17 @@ impl Rig {
     /// Outgoing linear radiance of a surface point, premultiplied by its opacity: alpha is 1
     /// for opaque and masked materials, the base colour's alpha for `BLEND`, and less where a
     /// transmissive surface lets what is behind it show through.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the interpolated attributes of one surface point, each from its own array"
+    )]
     pub fn shade(
         &self,
         material: &Material,
         textures: &[Texture],
         position: Vec3,
         normal: Vec3,
+        tangent: Vec4,
         uv: Vec2,
         srgb: &SrgbTable,
     ) -> Vec4 {
@@ -192,11 +198,14 @@ impl Rig {
         let roughness = roughness.clamp(0.04, 1.0);
         let metallic = metallic.clamp(0.0, 1.0);
         let view = (self.eye - position).normalize_or_zero();
-        let mut n = normal.normalize_or_zero();
+        let geometric = normal.normalize_or_zero();
+        let mut n = perturb(material, textures, geometric, tangent, uv);
         // No culling: a face seen from behind is lit as its front.
-        if n.dot(view) < 0.0 {
+        if geometric.dot(view) < 0.0 {
             n = -n;
         }
+        let occlusion = slot(material.occlusion_texture, textures, uv, linear)
+            .map_or(1.0, |s| 1.0 + material.occlusion_strength * (s.x - 1.0));
         let n_dot_v = n.dot(view).max(1e-4);
         let f0 = Vec3::splat(lobes::dielectric_f0(material.ior)).lerp(albedo, metallic);
         let transmission = material.transmission.as_ref().map_or(0.0, |t| {
@@ -273,6 +282,9 @@ impl Rig {
                 + Vec3::splat(coat * sky(reflected.y) * (1.0 - 0.5 * coat_rough));
         }
         color += ambient;
+        // Our rig stands in for the environment light a viewer uses alone, so occlusion
+        // darkens all of it.
+        color *= occlusion;
         // Transmission: the environment seen through the surface, bent by its IOR and tinted
         // by its base colour and volume; the rest of what is behind shows through (alpha).
         let mut through = 0.0;
@@ -302,6 +314,32 @@ impl Rig {
         // Reflections stay at full strength on glass; the body's colour fades with opacity.
         ((color + emissive) * opacity).extend(opacity * (1.0 - through))
     }
+}
+
+/// The shading normal: `normal` bent by the material's normal map in the triangle's texture
+/// frame (`tangent`, see the geometry), or `normal` itself without a map or a frame.
+fn perturb(
+    material: &Material,
+    textures: &[Texture],
+    normal: Vec3,
+    tangent: Vec4,
+    uv: Vec2,
+) -> Vec3 {
+    let Some(texel) = slot(material.normal_texture, textures, uv, |b| {
+        f32::from(b) / 255.0
+    }) else {
+        return normal;
+    };
+    let Some(t) = (tangent.truncate() - normal * normal.dot(tangent.truncate())).try_normalize()
+    else {
+        return normal;
+    };
+    let b = normal.cross(t) * tangent.w;
+    let scale = material.normal_scale;
+    let m = texel.truncate() * 2.0 - Vec3::ONE;
+    (t * (m.x * scale) + b * (m.y * scale) + normal * m.z)
+        .try_normalize()
+        .unwrap_or(normal)
 }
 
 /// Share of transmitted light drawn as the refracted studio environment; the rest is what is

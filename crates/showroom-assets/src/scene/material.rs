@@ -1,12 +1,14 @@
 //! Materials as the renderer needs them: metallic-roughness factors and the base-colour,
-//! metallic-roughness and emissive textures (each with its `KHR_texture_transform`), alpha
+//! metallic-roughness, emissive, normal and occlusion textures (each with its
+//! `KHR_texture_transform`), alpha
 //! mode, double-sidedness, emission (times `KHR_materials_emissive_strength`), and the
 //! sheen, clearcoat, transmission/volume and IOR layers of [`super::layers`].
 //!
 //! Values are read from the JSON the validator already type-checked, with the glTF defaults for
-//! anything absent. Only images that a drawn texture slot uses are decoded, each once; `EXT_texture_webp` sources are preferred when present. An image that
-//! cannot be decoded (a KTX2 without `KHR_texture_basisu` support, a corrupt or oversized file)
-//! leaves the texture out: the material draws from its factors and a warning says why.
+//! anything absent. Only images that a drawn texture slot uses are decoded, each once;
+//! `EXT_texture_webp` sources are preferred when present, and a `KHR_texture_basisu`-only
+//! texture is transcoded. An image that cannot be decoded (a corrupt or oversized file) leaves
+//! the texture out: the material draws from its factors and a warning says why.
 
 use std::collections::HashMap;
 
@@ -50,6 +52,12 @@ pub struct Material {
     pub double_sided: bool,
     /// `KHR_texture_transform` of the three core texture slots above.
     pub transforms: CoreTransforms,
+    /// The tangent-space normal map (linear; X right, Y up in the image) and its `scale`.
+    pub normal_texture: Option<TextureSlot>,
+    pub normal_scale: f32,
+    /// The ambient occlusion map (R, linear) and its `strength`.
+    pub occlusion_texture: Option<TextureSlot>,
+    pub occlusion_strength: f32,
     pub sheen: Option<Sheen>,
     pub clearcoat: Option<Clearcoat>,
     pub transmission: Option<Transmission>,
@@ -88,6 +96,10 @@ impl Default for Material {
             alpha_cutoff: 0.5,
             double_sided: false,
             transforms: CoreTransforms::default(),
+            normal_texture: None,
+            normal_scale: 1.0,
+            occlusion_texture: None,
+            occlusion_strength: 1.0,
             sheen: None,
             clearcoat: None,
             transmission: None,
@@ -112,7 +124,7 @@ impl Images<'_, '_> {
     fn texture(&mut self, index: usize, scene: &mut Scene) -> Option<usize> {
         let texture = &self.json["textures"][index];
         let webp = texture["extensions"]["EXT_texture_webp"]["source"].as_u64();
-        // A KHR_texture_basisu-only texture is tried too, so its warning says why it is not drawn.
+        // A KHR_texture_basisu-only texture is transcoded ([`super::ktx2`]).
         let basisu = texture["extensions"]["KHR_texture_basisu"]["source"].as_u64();
         let image = webp.or_else(|| texture["source"].as_u64()).or(basisu)? as usize;
         if let Some(&known) = self.decoded.get(&image) {
@@ -193,6 +205,8 @@ pub(super) fn decode_all(
         let base_color_slot = texture(&pbr["baseColorTexture"], scene);
         let metallic_roughness_slot = texture(&pbr["metallicRoughnessTexture"], scene);
         let emissive_slot = texture(&m["emissiveTexture"], scene);
+        let normal_texture = texture(&m["normalTexture"], scene);
+        let occlusion_texture = texture(&m["occlusionTexture"], scene);
         let extra = layers::read(m, &mut |info| texture(info, scene));
         let mut emissive =
             numbers(&m["emissiveFactor"], [0.0; 3]).map(|e| e * extra.emissive_strength);
@@ -222,6 +236,10 @@ pub(super) fn decode_all(
                 metallic_roughness: transform(metallic_roughness_slot),
                 emissive: transform(emissive_slot),
             },
+            normal_texture,
+            normal_scale: number(&m["normalTexture"]["scale"], 1.0),
+            occlusion_texture,
+            occlusion_strength: number(&m["occlusionTexture"]["strength"], 1.0),
             sheen: extra.sheen,
             clearcoat: extra.clearcoat,
             transmission: extra.transmission,

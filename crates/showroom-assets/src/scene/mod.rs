@@ -14,9 +14,11 @@
 //! vertex counts are bounded by the input; accessors without data (zero-filled) are bounded by
 //! [`MAX_DECODED_VERTICES`]; textures are decoded only after their header dimensions passed
 //! [`texture::MAX_TEXTURE_SIDE`] and [`texture::MAX_TEXTURE_PIXELS`]. A texture that cannot be
-//! decoded (e.g. KTX2 without a transcoder) leaves its material on its factors, with a warning.
+//! decoded (a corrupt or oversized PNG, JPEG, WebP or KTX2) leaves its material on its factors,
+//! with a warning.
 
 mod accessor;
+pub mod ktx2;
 pub mod layers;
 mod material;
 mod primitive;

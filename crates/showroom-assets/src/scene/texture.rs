@@ -1,4 +1,5 @@
-//! Decoded textures: PNG, JPEG and WebP through the `image` crate, as 8-bit RGBA.
+//! Decoded textures: PNG, JPEG and WebP through the `image` crate, KTX2 (Basis Universal)
+//! through [`ktx2`](super::ktx2), as 8-bit RGBA.
 //!
 //! The image's bytes come from a bufferView or a URI (a `data:` payload, or a relative file
 //! through the [`Resolver`], both under the same refusal rules as the validator). Before any
@@ -62,11 +63,8 @@ pub const MAX_SCENE_TEXTURE_PIXELS: u64 = 128 * 1024 * 1024;
 /// per-texture limits and `pixels_left`, what remains of the model's
 /// [`MAX_SCENE_TEXTURE_PIXELS`].
 pub fn decode(bytes: &[u8], pixels_left: u64) -> Result<Texture, String> {
-    // No registry crate transcodes UASTC/ETC1S KTX2 safely here (`basis-universal` 0.3's
-    // low-level UASTC transcoder crashes on the Khronos samples), so posters say so and use
-    // the factors; the delivery GLB still carries the KTX2 file for the viewer.
-    if bytes.starts_with(b"\xabKTX 20\xbb") {
-        return Err("a KTX2 (KHR_texture_basisu) image, which posters do not transcode".to_owned());
+    if bytes.starts_with(super::ktx2::MAGIC) {
+        return super::ktx2::decode(bytes, pixels_left);
     }
     let format = image::guess_format(bytes).map_err(|_| "not a PNG, JPEG or WebP image")?;
     if !matches!(

@@ -57,14 +57,7 @@ fn check_material(obj: &Obj<'_>, counts: &Counts, report: &mut Validation) {
     if let Some(occlusion) = obj.object("occlusionTexture", report) {
         occlusion.number_in("strength", 0.0, 1.0, false, report);
     }
-    if let Some(volume) = obj
-        .object("extensions", report)
-        .and_then(|e| e.object("KHR_materials_volume", report))
-    {
-        volume.number_in("thicknessFactor", 0.0, f64::MAX, false, report);
-        volume.number_in("attenuationDistance", 0.0, f64::MAX, true, report);
-        volume.numbers_in("attenuationColor", 3, 0.0, 1.0, report);
-    }
+    super::khr_ranges::check_material(obj, report);
     texture_infos(obj, counts, 0, report);
 }
 

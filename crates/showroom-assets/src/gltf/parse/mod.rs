@@ -7,6 +7,7 @@
 
 mod extensions;
 mod geometry;
+mod khr_ranges;
 mod material;
 mod meshopt;
 mod scene;
@@ -106,6 +107,7 @@ pub(crate) fn parse(json: &[u8], report: &mut Validation) -> Option<Document> {
     geometry::parse(&root, &counts, &mut doc, report);
     material::parse(&root, &counts, &mut doc, report);
     scene::parse(&root, &counts, &mut doc, report);
+    khr_ranges::check_lights(&root, report);
     extensions::check_declared(&value, &doc, report);
     Some(doc)
 }

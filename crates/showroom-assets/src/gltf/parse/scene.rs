@@ -24,9 +24,14 @@ pub(super) fn parse(root: &Obj<'_>, counts: &Counts, doc: &mut Document, report:
         })
         .collect();
     doc.scene = root.reference("scene", "scenes", counts.scenes, report);
-    for skin in entries(root, "skins", report).iter().flatten() {
-        check_skin(skin, counts, doc, report);
-    }
+    let skin_joints = entries(root, "skins", report)
+        .iter()
+        .map(|skin| {
+            skin.as_ref()
+                .map_or(0, |skin| check_skin(skin, counts, doc, report))
+        })
+        .collect();
+    doc.skin_joints = skin_joints;
     for camera in entries(root, "cameras", report).iter().flatten() {
         check_camera(camera, report);
     }
@@ -36,9 +41,9 @@ pub(super) fn parse(root: &Obj<'_>, counts: &Counts, doc: &mut Document, report:
 }
 
 fn node(obj: &Obj<'_>, counts: &Counts, report: &mut Validation) -> Node {
-    obj.reference("skin", "skins", counts.skins, report);
     obj.reference("camera", "cameras", counts.cameras, report);
     let node = Node {
+        skin: obj.reference("skin", "skins", counts.skins, report),
         children: obj.references("children", "nodes", counts.nodes, report),
         mesh: obj.reference("mesh", "meshes", counts.meshes, report),
         matrix: obj.numbers("matrix", &[16], report),
@@ -101,7 +106,8 @@ fn is_trs(m: &[f64]) -> bool {
     true
 }
 
-fn check_skin(obj: &Obj<'_>, counts: &Counts, doc: &Document, report: &mut Validation) {
+/// Checks one skin and answers how many joints it lists.
+fn check_skin(obj: &Obj<'_>, counts: &Counts, doc: &Document, report: &mut Validation) -> usize {
     let joints = obj.references("joints", "nodes", counts.nodes, report);
     if obj.get("joints").is_none() {
         obj.req_array("joints", report);
@@ -109,7 +115,7 @@ fn check_skin(obj: &Obj<'_>, counts: &Counts, doc: &Document, report: &mut Valid
     obj.reference("skeleton", "nodes", counts.nodes, report);
     let Some(ibm) = obj.reference("inverseBindMatrices", "accessors", counts.accessors, report)
     else {
-        return;
+        return joints.len();
     };
     let accessor = &doc.accessors[ibm];
     if let Some(format) = accessor.format() {
@@ -132,6 +138,7 @@ fn check_skin(obj: &Obj<'_>, counts: &Counts, doc: &Document, report: &mut Valid
             ),
         );
     }
+    joints.len()
 }
 
 fn check_camera(obj: &Obj<'_>, report: &mut Validation) {
