@@ -10,6 +10,8 @@
 //! committed. A refused transition is `Conflict { field: "state" }` and writes nothing, so a
 //! duplicated webhook or a second release cannot sell or release stock twice.
 
+use std::sync::LazyLock;
+
 use async_trait::async_trait;
 use showroom_domain::{transition, OrderEvent, OrderProgress, OrderState, TrackingNumber};
 use showroom_store::{Actor, Order, OrderReads, OrderStateStore, ReleaseReason, StoreError};
@@ -17,7 +19,7 @@ use sqlx::AnyConnection;
 use uuid::Uuid;
 
 use crate::error::{corrupt, db};
-use crate::order_rows::{self, append_history, NewHistoryEntry};
+use crate::order_rows::{self, append_history, NewHistoryEntry, ORDER_COLUMNS};
 use crate::order_stock::{lock_products, move_stock, LineStock, StockMove};
 use crate::outbox;
 use crate::rows;
@@ -296,9 +298,20 @@ pub(crate) async fn apply_in(
         },
     )
     .await?;
-    let order = order_rows::order_by_id(tx, order_id)
-        .await?
-        .ok_or(StoreError::NotFound { what: "order" })?;
+    // The order as the UPDATE above left it, without reading it back: exactly its columns
+    // changed, everything else (lines included) is as read under the lock.
+    let order = Order {
+        state: next.state(),
+        refunded: next.refunded(),
+        tracking: next.shipment().cloned(),
+        payment_ref: step
+            .payment_ref
+            .map(str::to_owned)
+            .or_else(|| current.payment_ref.clone()),
+        reserved_until: None,
+        updated_at: now,
+        ..current.clone()
+    };
     if let Some(notice) = effects.notify {
         outbox::enqueue(tx, notice, &order, &current).await?;
     }
@@ -306,23 +319,23 @@ pub(crate) async fn apply_in(
 }
 
 /// Takes the order's row lock (a no-op update, so concurrent changes to one order queue) and
-/// reads it. `NotFound` when there is no such order.
+/// reads it in the same statement, then its lines. `NotFound` when there is no such order.
 pub(crate) async fn lock_order(
     tx: &mut AnyConnection,
     order_id: Uuid,
 ) -> Result<Order, StoreError> {
-    let locked = sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
+    // SQLite's RETURNING names the table's columns unqualified.
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let columns = ORDER_COLUMNS.replace("o.", "");
+        format!("UPDATE orders SET updated_at = updated_at WHERE id = $1 RETURNING {columns}")
+    });
+    let row = sqlx::query(SQL.as_str())
         .bind(order_id.to_string())
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(db)?
-        .rows_affected();
-    if locked == 0 {
-        return Err(StoreError::NotFound { what: "order" });
-    }
-    order_rows::order_by_id(tx, order_id)
-        .await?
-        .ok_or(StoreError::NotFound { what: "order" })
+        .ok_or(StoreError::NotFound { what: "order" })?;
+    order_rows::order(tx, &row).await
 }
 
 /// The domain's view of a stored order.
