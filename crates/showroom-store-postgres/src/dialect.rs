@@ -23,6 +23,10 @@ impl Dialect for PostgresDialect {
         "SELECT nextval('order_number_seq') AS n"
     }
 
+    fn writes_in_with(&self) -> bool {
+        true
+    }
+
     fn refresh_catalog_statistics(&self) -> Option<&'static str> {
         Some(
             "ANALYZE categories, products, variants, variant_options, media, search_terms, \

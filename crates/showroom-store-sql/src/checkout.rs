@@ -89,31 +89,13 @@ impl CheckoutStore for SqlCatalog {
                 ));
             }
         }
-        let number = self.next_order_number(&mut tx).await?;
         let reserved_until =
             now.saturating_add(i64::try_from(hold.as_millis()).unwrap_or(i64::MAX / 4));
-        let order = order_insert::placed(order_insert::Placed {
-            id: order_id,
-            number,
-            new: &new,
-            sold: &sold,
-            totals: &totals,
-            reserved_until,
-            now,
-        })?;
-        order_insert::insert(&mut tx, &order).await?;
+        let placed =
+            order_insert::Placed::new(order_id, &new, &sold, &totals, reserved_until, now)?;
+        let order = order_insert::write(&mut tx, self.dialect.as_ref(), placed).await?;
         tx.commit().await.map_err(db)?;
         Ok((order, true))
-    }
-}
-
-impl SqlCatalog {
-    async fn next_order_number(&self, conn: &mut AnyConnection) -> Result<i64, StoreError> {
-        let row = sqlx::query(self.dialect.next_order_number())
-            .fetch_one(conn)
-            .await
-            .map_err(db)?;
-        get(&row, "n")
     }
 }
 

@@ -29,6 +29,7 @@ mod listing;
 mod material_variants;
 mod order_admin;
 mod order_totals;
+mod order_writes;
 mod orders;
 mod outbox;
 mod products;
@@ -52,6 +53,7 @@ pub use listing::*;
 pub use material_variants::*;
 pub use order_admin::*;
 pub use order_totals::*;
+pub use order_writes::*;
 pub use orders::*;
 pub use outbox::*;
 pub use products::*;
@@ -120,6 +122,8 @@ macro_rules! contract_suite {
             line_snapshots_survive_later_price_and_title_changes,
             a_refused_checkout_leaves_no_order_no_key_and_no_reservation,
             orders_are_found_by_id_number_and_email_newest_first,
+            every_order_change_answers_the_order_as_stored,
+            the_listed_units_follow_every_stock_move_of_an_order,
             order_totals_equal_the_sum_of_their_parts_for_random_carts,
             account_emails_are_unique_whatever_their_case,
             the_last_active_admin_cannot_be_demoted_or_deactivated,
