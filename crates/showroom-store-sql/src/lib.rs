@@ -19,6 +19,7 @@ mod order_insert;
 mod order_list;
 mod order_rows;
 mod order_state;
+mod order_step;
 mod order_stock;
 mod outbox;
 mod pool;
