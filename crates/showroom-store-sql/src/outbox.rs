@@ -2,11 +2,11 @@
 //! statement), used by the order state change inside its transaction, and the sender's side of
 //! [`showroom_store::OutboxStore`].
 //!
-//! Claiming is one write transaction, like the asset job queue's (`jobs.rs`): on PostgreSQL the
-//! due rows are selected `FOR UPDATE … SKIP LOCKED` (from the dialect), so two senders claiming
-//! at once each get different rows without waiting; SQLite's `BEGIN IMMEDIATE` serializes claims
-//! instead. Each claimed row's `next_attempt_at` moves to the end of the lease before the
-//! transaction commits, so a later claim does not see it as due until the lease runs out.
+//! Claiming is one statement, like a job queue's: an `UPDATE` of the due rows picked by a
+//! sub-select that on PostgreSQL locks them `FOR UPDATE … SKIP LOCKED` (from the dialect), so
+//! two senders claiming at once each get different rows without waiting; SQLite runs one writer
+//! at a time instead. Each claimed row's `next_attempt_at` moves to the end of the lease in that
+//! same statement, so a later claim does not see it as due until the lease runs out.
 
 use std::time::Duration;
 
@@ -103,33 +103,23 @@ impl OutboxStore for SqlCatalog {
         limit: u32,
     ) -> Result<Vec<OutboxMail>, StoreError> {
         let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 4);
-        let mut tx = self.begin_write().await?;
         let sql = format!(
-            "SELECT m.id FROM outbox m WHERE m.sent_at IS NULL AND m.next_attempt_at IS NOT NULL \
-             AND m.next_attempt_at <= $1 ORDER BY m.next_attempt_at, m.id LIMIT $2{}",
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $3 WHERE id IN (\
+             SELECT m.id FROM outbox m WHERE m.sent_at IS NULL AND m.next_attempt_at IS NOT NULL \
+             AND m.next_attempt_at <= $1 ORDER BY m.next_attempt_at, m.id LIMIT $2{}) \
+             RETURNING {COLUMNS}",
             self.dialect.skip_locked("m")
         );
-        let due = sqlx::query(&sql)
+        let found = sqlx::query(&sql)
             .bind(now)
             .bind(i64::from(limit.clamp(1, 100)))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db)?;
-        let mut claimed = Vec::with_capacity(due.len());
-        for row in &due {
-            let id: String = rows::get(row, "id")?;
-            let row = sqlx::query(&format!(
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2 \
-                 WHERE id = $1 RETURNING {COLUMNS}"
-            ))
-            .bind(id)
             .bind(now.saturating_add(lease_ms))
-            .fetch_one(&mut *tx)
+            .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-            claimed.push(mail(&row)?);
-        }
-        tx.commit().await.map_err(db)?;
+        let mut claimed = found.iter().map(mail).collect::<Result<Vec<_>, _>>()?;
+        // RETURNING follows no order: oldest first, as they were queued.
+        claimed.sort_by_key(|m| (m.created_at, m.id));
         Ok(claimed)
     }
 
