@@ -2,6 +2,7 @@
 
 mod accounts;
 mod assets;
+mod bulk;
 mod carts;
 mod categories;
 mod checkout;
@@ -12,6 +13,7 @@ mod discounts;
 mod error;
 mod facets;
 mod import;
+mod import_batch;
 mod jobs;
 mod listing;
 mod media;

@@ -11,6 +11,8 @@ pub(crate) enum Arg {
     Text(String),
     /// Text or SQL `NULL`.
     OptText(Option<String>),
+    /// An integer or SQL `NULL`.
+    OptInt(Option<i64>),
 }
 
 #[derive(Debug, Default)]
@@ -38,6 +40,7 @@ impl Sql {
                 Arg::Int(value) => query.bind(*value),
                 Arg::Text(value) => query.bind(value.as_str()),
                 Arg::OptText(value) => query.bind(value.as_deref()),
+                Arg::OptInt(value) => query.bind(*value),
             })
     }
 }
