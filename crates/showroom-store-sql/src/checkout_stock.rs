@@ -118,10 +118,6 @@ pub(crate) async fn reserve(
 }
 
 /// Locks the products of `lines` (see the module docs). `None` when a variant does not exist.
-#[expect(
-    clippy::type_complexity,
-    reason = "two maps read together, named at the call site"
-)]
 async fn lock_products(
     conn: &mut AnyConnection,
     lines: &[NewOrderLine],
