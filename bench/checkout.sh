@@ -73,8 +73,22 @@ t0=$(date +%s%3N)
 python3 bench/checkout_buyers.py seed "http://127.0.0.1:$PORT" "$TOKEN" "$VARIANTS" "$work/variants.txt"
 seed_ms=$(( $(date +%s%3N) - t0 ))
 
-read -r created others server_errors orders_per_s p50 p99 < <(
+# Where the CPU goes, per order: the shop's process, the load generator (which reports its own)
+# and the PostgreSQL backends serving the shop's database (its pool's connections; their process
+# titles name the database). A backend that started during the run counts from zero.
+cpu_ticks() {  # cpu_ticks PID: user + system clock ticks used so far (0 when gone)
+  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+declare -A backend_before
+for pid in $(pgrep -f "^postgres: .* $shop_db " || true); do backend_before[$pid]=$(cpu_ticks "$pid"); done
+server_before=$(cpu_ticks "$server")
+read -r created others server_errors orders_per_s p50 p99 client_cpu < <(
   python3 bench/checkout_buyers.py buy "http://127.0.0.1:$PORT" "$work/variants.txt" "$BUYERS" "$DURATION")
+server_ticks=$(( $(cpu_ticks "$server") - server_before ))
+backend_ticks=0
+for pid in $(pgrep -f "^postgres: .* $shop_db " || true); do
+  backend_ticks=$(( backend_ticks + $(cpu_ticks "$pid") - ${backend_before[$pid]:-0} ))
+done
 paid=$(psql -qtA "$SERVER_URL/$shop_db" -c "SELECT count(*) FROM orders WHERE state = 'paid'")
 orders=$(psql -qtA "$SERVER_URL/$shop_db" -c "SELECT count(*) FROM orders")
 
@@ -102,6 +116,13 @@ import sys
 orders, tpcb, select = (float(v) for v in sys.argv[1:4])
 print(f"orders/s / pgbench TPC-B-like transactions/s: {100 * orders / tpcb:.1f} % (goal >= 50 %)")
 print(f"orders/s / pgbench -S transactions/s: {100 * orders / select:.1f} %")
+PY
+python3 - "$created" "$server_ticks" "$backend_ticks" "$client_cpu" "$(getconf CLK_TCK)" <<'PY'
+import sys
+orders, server, backends, client, tick = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+per = lambda seconds: f"{1000 * seconds / orders:.3f}" if orders else "-"
+print(f"CPU ms per order: showroom {per(server / tick)}, its PostgreSQL backends {per(backends / tick)}, "
+      f"load generator (Python) {per(client)}")
 PY
 echo "201 answers: $created, other answers: $others (5xx: $server_errors); orders in the database: $orders, paid: $paid"
 echo "seeding $VARIANTS variants through the admin API: $seed_ms ms"

@@ -23,6 +23,10 @@ impl Dialect for PostgresDialect {
         "SELECT nextval('order_number_seq') AS n"
     }
 
+    fn writes_in_with(&self) -> bool {
+        true
+    }
+
     /// `VACUUM (ANALYZE)`, not only `ANALYZE`: vacuuming marks the freshly written pages
     /// all-visible, without which an index-only scan still visits every row's page and the
     /// planner, rightly, prefers scanning the whole table (the option facet of one category

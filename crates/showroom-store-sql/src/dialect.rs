@@ -52,6 +52,14 @@ pub trait Dialect: Send + Sync + 'static {
     /// and returns it as the BIGINT column `n`. It must never return a value twice; gaps are fine.
     fn next_order_number(&self) -> &'static str;
 
+    /// Whether `INSERT`s may stand in a `WITH` clause (PostgreSQL), so that the writes of one step
+    /// reach the server as one statement: one round trip instead of several. When `true`,
+    /// [`Dialect::next_order_number`] must also work as a scalar subquery. SQLite, whose writes do
+    /// not cross a network, sends them one by one.
+    fn writes_in_with(&self) -> bool {
+        false
+    }
+
     /// A statement that refreshes the planner's statistics of the catalog tables after a bulk
     /// write, so the next reads use their indexes: PostgreSQL plans from the statistics it last
     /// gathered and, before autovacuum runs, may scan a whole freshly imported table. `None`

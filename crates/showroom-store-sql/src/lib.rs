@@ -2,9 +2,11 @@
 
 mod accounts;
 mod assets;
+mod bulk;
 mod carts;
 mod categories;
 mod checkout;
+mod checkout_stock;
 mod dashboard;
 mod dialect;
 mod discounts;
@@ -12,12 +14,15 @@ mod error;
 mod facets;
 mod filters;
 mod import;
+mod import_batch;
 mod jobs;
 mod listing;
 mod media;
+mod order_insert;
 mod order_list;
 mod order_rows;
 mod order_state;
+mod order_step;
 mod order_stock;
 mod outbox;
 mod pool;

@@ -1,14 +1,18 @@
 //! An order's life after checkout: payment, fulfilment, release and the sweeper's list
 //! ([`OrderStateStore`]). The reads are in `order_list.rs`.
 //!
-//! Every state change is one write transaction that (1) locks the order row, (2) reads it and
-//! asks the domain's [`transition`] what the event does, (3) writes the new state with a
-//! condition on the state it read, (4) moves the stock the transition calls for (see
-//! `order_stock.rs`) and, for an order released without ever being paid, gives its discount
-//! code's use back, (5) appends a history entry and (6) queues the customer's mail when the
-//! transition asks for one (see `outbox.rs`), so a mail exists exactly when the change
-//! committed. A refused transition is `Conflict { field: "state" }` and writes nothing, so a
-//! duplicated webhook or a second release cannot sell or release stock twice.
+//! Every state change is one write transaction that (1) locks the order row and reads it in one
+//! statement, (2) asks the domain's [`transition`] what the event does, (3) writes the new state
+//! with a condition on the state it read, appends a history entry and queues the customer's mail
+//! when the transition asks for one (see `order_step.rs`: one statement on PostgreSQL; the mail
+//! is rendered by `outbox.rs`), so a mail exists exactly when the change committed, then (4)
+//! moves the stock the transition calls for (see `order_stock.rs`) and, for an order released
+//! without ever being paid, gives its discount code's use back. The order returned is built from
+//! what was written, not read back. A refused transition is `Conflict { field: "state" }` and
+//! writes nothing, so a duplicated webhook or a second release cannot sell or release stock
+//! twice.
+
+use std::sync::LazyLock;
 
 use async_trait::async_trait;
 use showroom_domain::{transition, OrderEvent, OrderProgress, OrderState, TrackingNumber};
@@ -17,12 +21,12 @@ use sqlx::AnyConnection;
 use uuid::Uuid;
 
 use crate::error::{corrupt, db};
-use crate::order_rows::{self, append_history, NewHistoryEntry};
+use crate::order_rows::{self, ORDER_COLUMNS};
+use crate::order_step::{self, StepWrite};
 use crate::order_stock::{lock_products, move_stock, LineStock, StockMove};
-use crate::outbox;
 use crate::rows;
 use crate::sql::now_millis;
-use crate::SqlCatalog;
+use crate::{Dialect, SqlCatalog};
 
 /// The longest payment reference or note kept, in characters.
 const MAX_NOTE: usize = 500;
@@ -103,6 +107,7 @@ impl OrderStateStore for SqlCatalog {
         }
         let order = apply_in(
             &mut tx,
+            self.dialect.as_ref(),
             order_id,
             Step {
                 event: OrderEvent::Fulfill { tracking },
@@ -206,7 +211,7 @@ impl OrderStateStore for SqlCatalog {
 impl SqlCatalog {
     async fn apply(&self, order_id: Uuid, step: Step<'_>) -> Result<Order, StoreError> {
         let mut tx = self.begin_write().await?;
-        let order = apply_in(&mut tx, order_id, step).await?;
+        let order = apply_in(&mut tx, self.dialect.as_ref(), order_id, step).await?;
         tx.commit().await.map_err(db)?;
         Ok(order)
     }
@@ -216,6 +221,7 @@ impl SqlCatalog {
 /// commits. Returns the order as it now stands.
 pub(crate) async fn apply_in(
     tx: &mut AnyConnection,
+    dialect: &dyn Dialect,
     order_id: Uuid,
     step: Step<'_>,
 ) -> Result<Order, StoreError> {
@@ -225,23 +231,35 @@ pub(crate) async fn apply_in(
         .map_err(|e| StoreError::conflict("state", e.to_string()))?;
 
     let now = now_millis();
-    let written = sqlx::query(
-        "UPDATE orders SET state = $2, refunded_minor = $3, tracking_number = $4, \
-             payment_ref = COALESCE($5, payment_ref), reserved_until = NULL, updated_at = $6 \
-             WHERE id = $1 AND state = $7",
+    // The order as the change leaves it, without reading it back: exactly the columns the
+    // state update writes change, everything else (lines included) is as read under the lock.
+    let order = Order {
+        state: next.state(),
+        refunded: next.refunded(),
+        tracking: next.shipment().cloned(),
+        payment_ref: step
+            .payment_ref
+            .map(str::to_owned)
+            .or_else(|| current.payment_ref.clone()),
+        reserved_until: None,
+        updated_at: now,
+        ..current.clone()
+    };
+    let written = order_step::write(
+        tx,
+        dialect,
+        &StepWrite {
+            before: &current,
+            after: &order,
+            actor: &step.actor,
+            what: step.event.kind().as_str(),
+            note: step.note,
+            payment_ref: step.payment_ref,
+            notify: effects.notify,
+        },
     )
-    .bind(order_id.to_string())
-    .bind(next.state().as_str())
-    .bind(next.refunded().amount_minor)
-    .bind(next.shipment().map(|t| t.as_str().to_owned()))
-    .bind(step.payment_ref)
-    .bind(now)
-    .bind(current.state.as_str())
-    .execute(&mut *tx)
-    .await
-    .map_err(db)?
-    .rows_affected();
-    if written == 0 {
+    .await?;
+    if !written {
         return Err(StoreError::conflict(
             "state",
             "the order changed meanwhile; try again",
@@ -283,46 +301,27 @@ pub(crate) async fn apply_in(
             crate::discounts::return_use(tx, code).await?;
         }
     }
-    append_history(
-        tx,
-        NewHistoryEntry {
-            order_id,
-            at: now,
-            actor: &step.actor,
-            what: step.event.kind().as_str(),
-            from: Some(current.state),
-            to: next.state(),
-            note: step.note,
-        },
-    )
-    .await?;
-    let order = order_rows::order_by_id(tx, order_id)
-        .await?
-        .ok_or(StoreError::NotFound { what: "order" })?;
-    if let Some(notice) = effects.notify {
-        outbox::enqueue(tx, notice, &order, &current).await?;
-    }
     Ok(order)
 }
 
 /// Takes the order's row lock (a no-op update, so concurrent changes to one order queue) and
-/// reads it. `NotFound` when there is no such order.
+/// reads it in the same statement, then its lines. `NotFound` when there is no such order.
 pub(crate) async fn lock_order(
     tx: &mut AnyConnection,
     order_id: Uuid,
 ) -> Result<Order, StoreError> {
-    let locked = sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
+    // SQLite's RETURNING names the table's columns unqualified.
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let columns = ORDER_COLUMNS.replace("o.", "");
+        format!("UPDATE orders SET updated_at = updated_at WHERE id = $1 RETURNING {columns}")
+    });
+    let row = sqlx::query(SQL.as_str())
         .bind(order_id.to_string())
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(db)?
-        .rows_affected();
-    if locked == 0 {
-        return Err(StoreError::NotFound { what: "order" });
-    }
-    order_rows::order_by_id(tx, order_id)
-        .await?
-        .ok_or(StoreError::NotFound { what: "order" })
+        .ok_or(StoreError::NotFound { what: "order" })?;
+    order_rows::order(tx, &row).await
 }
 
 /// The domain's view of a stored order.

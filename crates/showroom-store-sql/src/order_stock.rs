@@ -1,4 +1,6 @@
-//! Stock moves of orders: reserving at checkout, selling at payment, returning at cancellation.
+//! Stock moves of orders after checkout: selling at payment, returning at cancellation. (The
+//! checkout's own reservation, `reserved += q` only while `on_hand - reserved >= q`, is in
+//! `checkout_stock.rs`, folded into the statements that snapshot the lines.)
 //!
 //! Lock order, the same as every catalog write: first the rows of the products involved, in
 //! ascending id order, then their variants, in ascending id order. Catalog writes lock one product
@@ -19,8 +21,6 @@ use crate::variants::recompute_listing;
 /// What a move does to `(on_hand, reserved)` of each line's variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum StockMove {
-    /// Checkout: `reserved += q`, only while `on_hand - reserved >= q`.
-    Reserve,
     /// Payment: the reserved units leave the shelf, `on_hand -= q, reserved -= q`.
     Sell,
     /// An unpaid order ends: `reserved -= q`.
@@ -32,10 +32,6 @@ pub(crate) enum StockMove {
 impl StockMove {
     fn statement(self) -> &'static str {
         match self {
-            Self::Reserve => {
-                "UPDATE variants SET reserved = reserved + $1 \
-                 WHERE id = $2 AND on_hand - reserved >= $1"
-            }
             Self::Sell => {
                 "UPDATE variants SET on_hand = on_hand - $1, reserved = reserved - $1 \
                  WHERE id = $2 AND reserved >= $1 AND on_hand >= $1"
@@ -74,7 +70,7 @@ pub(crate) async fn lock_products(
 
 /// Applies `how` to every line, in variant id order, after [`lock_products`] took their products.
 /// Returns the first line whose condition failed (nothing of it was written; the caller rolls
-/// back), or `None` when all moved. A variant that no longer exists is skipped on release.
+/// back), or `None` when all moved. A variant that no longer exists is skipped.
 pub(crate) async fn move_stock(
     conn: &mut AnyConnection,
     lines: &[LineStock],
@@ -90,15 +86,17 @@ pub(crate) async fn move_stock(
             .await
             .map_err(db)?
             .rows_affected();
-        if moved == 0
-            && (how == StockMove::Reserve || variant_exists(conn, line.variant_id).await?)
-        {
+        if moved == 0 && variant_exists(conn, line.variant_id).await? {
             return Ok(Some(*line));
         }
     }
-    let products: BTreeSet<Uuid> = ordered.iter().map(|line| line.product_id).collect();
-    for product_id in products {
-        recompute_listing(conn, product_id).await?;
+    // A sale takes the units off the shelf and out of the reservation alike: no variant's free
+    // units change, so neither do the products' listing columns.
+    if how != StockMove::Sell {
+        let products: BTreeSet<Uuid> = ordered.iter().map(|line| line.product_id).collect();
+        for product_id in products {
+            recompute_listing(conn, product_id).await?;
+        }
     }
     Ok(None)
 }

@@ -1,11 +1,12 @@
-//! The mail outbox in SQL: [`enqueue`], called by the order state change inside its
-//! transaction, and the sender's side of [`showroom_store::OutboxStore`].
+//! The mail outbox in SQL: [`queued_mail`] and [`insert`] (or [`row_values`] inside a larger
+//! statement), used by the order state change inside its transaction, and the sender's side of
+//! [`showroom_store::OutboxStore`].
 //!
-//! Claiming is one write transaction, like the asset job queue's (`jobs.rs`): on PostgreSQL the
-//! due rows are selected `FOR UPDATE … SKIP LOCKED` (from the dialect), so two senders claiming
-//! at once each get different rows without waiting; SQLite's `BEGIN IMMEDIATE` serializes claims
-//! instead. Each claimed row's `next_attempt_at` moves to the end of the lease before the
-//! transaction commits, so a later claim does not see it as due until the lease runs out.
+//! Claiming is one statement, like a job queue's: an `UPDATE` of the due rows picked by a
+//! sub-select that on PostgreSQL locks them `FOR UPDATE … SKIP LOCKED` (from the dialect), so
+//! two senders claiming at once each get different rows without waiting; SQLite runs one writer
+//! at a time instead. Each claimed row's `next_attempt_at` moves to the end of the lease in that
+//! same statement, so a later claim does not see it as due until the lease runs out.
 
 use std::time::Duration;
 
@@ -18,7 +19,7 @@ use uuid::Uuid;
 
 use crate::error::{corrupt, db};
 use crate::rows;
-use crate::sql::now_millis;
+use crate::sql::{now_millis, Arg, Sql};
 use crate::SqlCatalog;
 
 const COLUMNS: &str = "id, order_id, kind, recipient, subject, text_body, html_body, created_at, \
@@ -27,37 +28,69 @@ const COLUMNS: &str = "id, order_id, kind, recipient, subject, text_body, html_b
 /// The longest error text kept per row, in characters: an SMTP server's answer, not its essay.
 const MAX_ERROR: usize = 1_000;
 
-/// Renders `notice` about `after` (the order as the change left it; `before` as it was) and
-/// queues it, due at once. Call it inside the transaction that made the change, so the mail
-/// commits or rolls back with it. The amount refunded by this change is named in the mail.
-pub(crate) async fn enqueue(
-    conn: &mut AnyConnection,
-    notice: CustomerNotice,
-    after: &Order,
-    before: &Order,
-) -> Result<(), StoreError> {
+/// A rendered mail, ready to be queued.
+pub(crate) struct QueuedMail {
+    id: Uuid,
+    order_id: Uuid,
+    kind: &'static str,
+    recipient: String,
+    subject: String,
+    text: String,
+    html: String,
+    due: i64,
+}
+
+/// The columns [`row_values`] fills, in its order.
+pub(crate) const INSERT_COLUMNS: &str = "id, order_id, kind, recipient, subject, text_body, \
+     html_body, created_at, attempts, next_attempt_at";
+
+/// Renders `notice` about `after` (the order as the change left it; `before` as it was), due at
+/// once. The amount refunded by this change is named in the mail. Queue it inside the
+/// transaction that made the change, so the mail commits or rolls back with it.
+pub(crate) fn queued_mail(notice: CustomerNotice, after: &Order, before: &Order) -> QueuedMail {
     let refunded_now = after.refunded.amount_minor - before.refunded.amount_minor;
     let refund = (refunded_now > 0).then_some(Money {
         amount_minor: refunded_now,
         currency: after.refunded.currency,
     });
     let mail = render_order_mail(notice, after, refund);
-    let now = now_millis();
-    sqlx::query(
-        "INSERT INTO outbox (id, order_id, kind, recipient, subject, text_body, html_body, \
-         created_at, attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $8)",
-    )
-    .bind(Uuid::now_v7().to_string())
-    .bind(after.id.to_string())
-    .bind(notice.as_str())
-    .bind(mail.to)
-    .bind(mail.subject)
-    .bind(mail.text)
-    .bind(mail.html)
-    .bind(now)
-    .execute(conn)
-    .await
-    .map_err(db)?;
+    QueuedMail {
+        id: Uuid::now_v7(),
+        order_id: after.id,
+        kind: notice.as_str(),
+        recipient: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        due: now_millis(),
+    }
+}
+
+/// The values of `mail`'s row for [`INSERT_COLUMNS`], bound in `sql`, comma-separated.
+pub(crate) fn row_values(sql: &mut Sql, mail: &QueuedMail) -> String {
+    let due = sql.arg(Arg::Int(mail.due));
+    let values = [
+        Arg::Text(mail.id.to_string()),
+        Arg::Text(mail.order_id.to_string()),
+        Arg::Text(mail.kind.to_owned()),
+        Arg::Text(mail.recipient.clone()),
+        Arg::Text(mail.subject.clone()),
+        Arg::Text(mail.text.clone()),
+        Arg::Text(mail.html.clone()),
+    ]
+    .map(|value| sql.arg(value))
+    .join(", ");
+    format!("{values}, {due}, 0, {due}")
+}
+
+/// Queues `mail` on its own statement.
+pub(crate) async fn insert(conn: &mut AnyConnection, mail: &QueuedMail) -> Result<(), StoreError> {
+    let mut sql = Sql::default();
+    let values = row_values(&mut sql, mail);
+    sql.push(&format!(
+        "INSERT INTO outbox ({INSERT_COLUMNS}) VALUES ({values})"
+    ));
+    sql.query().execute(conn).await.map_err(db)?;
     Ok(())
 }
 
@@ -70,33 +103,23 @@ impl OutboxStore for SqlCatalog {
         limit: u32,
     ) -> Result<Vec<OutboxMail>, StoreError> {
         let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 4);
-        let mut tx = self.begin_write().await?;
         let sql = format!(
-            "SELECT m.id FROM outbox m WHERE m.sent_at IS NULL AND m.next_attempt_at IS NOT NULL \
-             AND m.next_attempt_at <= $1 ORDER BY m.next_attempt_at, m.id LIMIT $2{}",
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $3 WHERE id IN (\
+             SELECT m.id FROM outbox m WHERE m.sent_at IS NULL AND m.next_attempt_at IS NOT NULL \
+             AND m.next_attempt_at <= $1 ORDER BY m.next_attempt_at, m.id LIMIT $2{}) \
+             RETURNING {COLUMNS}",
             self.dialect.skip_locked("m")
         );
-        let due = sqlx::query(&sql)
+        let found = sqlx::query(&sql)
             .bind(now)
             .bind(i64::from(limit.clamp(1, 100)))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db)?;
-        let mut claimed = Vec::with_capacity(due.len());
-        for row in &due {
-            let id: String = rows::get(row, "id")?;
-            let row = sqlx::query(&format!(
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2 \
-                 WHERE id = $1 RETURNING {COLUMNS}"
-            ))
-            .bind(id)
             .bind(now.saturating_add(lease_ms))
-            .fetch_one(&mut *tx)
+            .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-            claimed.push(mail(&row)?);
-        }
-        tx.commit().await.map_err(db)?;
+        let mut claimed = found.iter().map(mail).collect::<Result<Vec<_>, _>>()?;
+        // RETURNING follows no order: oldest first, as they were queued.
+        claimed.sort_by_key(|m| (m.created_at, m.id));
         Ok(claimed)
     }
 

@@ -129,6 +129,7 @@ impl RefundStore for SqlCatalog {
         };
         let order = apply_in(
             &mut tx,
+            self.dialect.as_ref(),
             order_id,
             Step {
                 event,

@@ -147,6 +147,32 @@ pub(crate) async fn remember(
     .await
 }
 
+/// [`remember`] for many writes at once (the catalog import), each write's texts one entry of
+/// `each`: the vocabulary ends the same as with one call per write, in fewer statements. Writes
+/// are grouped while their words together stay within what one call keeps, so no group loses a
+/// word that its own call would have kept; a write with more words than that goes alone.
+pub(crate) async fn remember_each(
+    conn: &mut AnyConnection,
+    each: &[Vec<&str>],
+) -> Result<(), showroom_store::StoreError> {
+    let mut group: Vec<&str> = Vec::new();
+    let mut words = 0;
+    for texts in each {
+        let count: usize = texts.iter().map(|t| words_of(t).count()).sum();
+        if words + count > MAX_REMEMBERED && !group.is_empty() {
+            remember(conn, &group).await?;
+            group.clear();
+            words = 0;
+        }
+        group.extend(texts.iter().copied());
+        words += count;
+    }
+    if !group.is_empty() {
+        remember(conn, &group).await?;
+    }
+    Ok(())
+}
+
 /// Multi-row `INSERT … ON CONFLICT DO NOTHING` of `rows` (each as many values as the columns).
 async fn insert_pairs(
     conn: &mut AnyConnection,

@@ -4,11 +4,15 @@
 use sqlx::any::{Any, AnyArguments};
 use sqlx::query::Query;
 
-/// A value bound to a placeholder; the `Any` driver carries these two types to every engine.
+/// A value bound to a placeholder; the `Any` driver carries these types to every engine.
 #[derive(Debug, Clone)]
 pub(crate) enum Arg {
     Int(i64),
     Text(String),
+    /// Text or SQL `NULL`.
+    OptText(Option<String>),
+    /// An integer or SQL `NULL`.
+    OptInt(Option<i64>),
 }
 
 #[derive(Debug, Default)]
@@ -35,6 +39,8 @@ impl Sql {
             .fold(sqlx::query(&self.text), |query, arg| match arg {
                 Arg::Int(value) => query.bind(*value),
                 Arg::Text(value) => query.bind(value.as_str()),
+                Arg::OptText(value) => query.bind(value.as_deref()),
+                Arg::OptInt(value) => query.bind(*value),
             })
     }
 }

@@ -226,19 +226,27 @@ pub(crate) async fn recompute_listing(
     conn: &mut AnyConnection,
     product_id: Uuid,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    recompute_listings(conn, vec![product_id.to_string()]).await
+}
+
+/// [`recompute_listing`] of many products, in as few statements as the bulk limits allow.
+pub(crate) async fn recompute_listings(
+    conn: &mut AnyConnection,
+    product_ids: Vec<String>,
+) -> Result<(), StoreError> {
+    crate::bulk::execute_in(
+        conn,
         "UPDATE products SET \
-           price_min_minor = (SELECT MIN(v.price_minor) FROM variants v WHERE v.product_id = $1), \
-           price_max_minor = (SELECT MAX(v.price_minor) FROM variants v WHERE v.product_id = $1), \
-           currency = (SELECT MIN(v.currency) FROM variants v WHERE v.product_id = $1), \
+           price_min_minor = (SELECT MIN(v.price_minor) FROM variants v \
+                              WHERE v.product_id = products.id), \
+           price_max_minor = (SELECT MAX(v.price_minor) FROM variants v \
+                              WHERE v.product_id = products.id), \
+           currency = (SELECT MIN(v.currency) FROM variants v WHERE v.product_id = products.id), \
            available = (SELECT CAST(COALESCE(SUM(CASE WHEN v.on_hand > v.reserved \
                           THEN v.on_hand - v.reserved ELSE 0 END), 0) AS BIGINT) \
-                        FROM variants v WHERE v.product_id = $1) \
-         WHERE id = $1",
+                        FROM variants v WHERE v.product_id = products.id) \
+         WHERE id IN ({})",
+        product_ids,
     )
-    .bind(product_id.to_string())
-    .execute(conn)
     .await
-    .map_err(db)?;
-    Ok(())
 }

@@ -30,6 +30,7 @@ mod listing;
 mod material_variants;
 mod order_admin;
 mod order_totals;
+mod order_writes;
 mod orders;
 mod outbox;
 mod products;
@@ -54,6 +55,7 @@ pub use listing::*;
 pub use material_variants::*;
 pub use order_admin::*;
 pub use order_totals::*;
+pub use order_writes::*;
 pub use orders::*;
 pub use outbox::*;
 pub use products::*;
@@ -125,6 +127,8 @@ macro_rules! contract_suite {
             line_snapshots_survive_later_price_and_title_changes,
             a_refused_checkout_leaves_no_order_no_key_and_no_reservation,
             orders_are_found_by_id_number_and_email_newest_first,
+            every_order_change_answers_the_order_as_stored,
+            the_listed_units_follow_every_stock_move_of_an_order,
             order_totals_equal_the_sum_of_their_parts_for_random_carts,
             account_emails_are_unique_whatever_their_case,
             the_last_active_admin_cannot_be_demoted_or_deactivated,
@@ -164,6 +168,7 @@ macro_rules! contract_suite {
             failed_mail_comes_back_at_its_retry_time_and_sent_mail_never,
             dashboard_counts_paid_sales_net_of_refunds_and_lists_low_stock,
             importing_twice_updates_by_slug_and_sku_instead_of_duplicating,
+            one_batch_naming_a_product_or_a_sku_twice_acts_in_file_order,
             a_refused_product_is_reported_and_the_rest_of_the_batch_is_written,
             an_unknown_category_fails_the_whole_batch,
             export_walks_every_product_once_with_its_variants,

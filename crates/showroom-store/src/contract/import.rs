@@ -125,6 +125,69 @@ pub async fn a_refused_product_is_reported_and_the_rest_of_the_batch_is_written(
     assert_eq!(matching(&store, all()).await, ["oak-chair", "walnut-desk"]);
 }
 
+pub async fn one_batch_naming_a_product_or_a_sku_twice_acts_in_file_order(store: DynCatalogStore) {
+    let stool = |n: i64| ImportProduct {
+        product: product(&format!("stool-{n}"), &format!("Stool {n}")),
+        variants: vec![
+            variant(
+                &format!("ST-{n}-OAK"),
+                eur(1_000 + n),
+                n,
+                &[("Color", "Oak")],
+            ),
+            variant(
+                &format!("ST-{n}-ASH"),
+                eur(2_000 + n),
+                n,
+                &[("Color", "Ash")],
+            ),
+        ],
+    };
+    let mut batch = vec![chair("Oak chair", 10_000, 3)];
+    batch.extend((1..=30).map(stool));
+    // The chair again, later in the same batch: it updates what the batch just created. Then a
+    // product claiming a SKU the batch gave the chair.
+    batch.push(chair("Oak chair, oiled", 12_000, 1));
+    batch.push(ImportProduct {
+        product: product("ash-table", "Ash table"),
+        variants: vec![variant("CH-ASH-L", eur(1), 1, &[])],
+    });
+    let outcomes = store.import_products(&batch).await.unwrap();
+    assert_eq!(outcomes[0], ImportOutcome::Created);
+    assert!(outcomes[1..=30]
+        .iter()
+        .all(|o| *o == ImportOutcome::Created));
+    assert_eq!(outcomes[31], ImportOutcome::Updated);
+    assert!(
+        matches!(&outcomes[32], ImportOutcome::Refused { field: "sku", .. }),
+        "{:?}",
+        outcomes[32]
+    );
+    assert_eq!(store.count_products().await.unwrap(), 31);
+    let chair_read = store
+        .product_by_slug(&product("oak-chair", "x").slug)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(chair_read.title.as_str(), "Oak chair, oiled");
+    assert_eq!(chair_read.variants.len(), 2, "updated by SKU, not added");
+    assert!(chair_read.variants.iter().all(|v| v.on_hand == 1));
+    assert_eq!(chair_read.variants[0].option_values.len(), 2);
+    let listed = store.list_products(&all()).await.unwrap().items;
+    for n in 1..=30 {
+        let slug = format!("stool-{n}");
+        let read = listed
+            .iter()
+            .find(|p| p.slug.as_str() == slug)
+            .expect("every stool listed");
+        assert_eq!(read.price_min, Some(eur(1_000 + n)), "{slug}");
+        assert_eq!(read.price_max, Some(eur(2_000 + n)), "{slug}");
+        assert_eq!(read.available, 2 * n, "{slug}");
+    }
+    let chair_listed = listed.iter().find(|p| p.slug.as_str() == "oak-chair");
+    assert_eq!(chair_listed.map(|p| p.available), Some(2));
+}
+
 pub async fn an_unknown_category_fails_the_whole_batch(store: DynCatalogStore) {
     let mut stray = chair("Oak chair", 10_000, 3);
     stray.product.category_id = Some(uuid::Uuid::now_v7());
