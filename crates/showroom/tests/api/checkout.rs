@@ -129,7 +129,20 @@ async fn a_flash_sale_sells_exactly_the_stock_and_never_goes_negative() {
         .iter()
         .filter(|(s, _)| *s == StatusCode::CREATED)
         .collect();
-    assert_eq!(paid.len(), 10, "exactly the stock is sold");
+    let outcomes: std::collections::BTreeMap<String, usize> =
+        results
+            .iter()
+            .fold(Default::default(), |mut seen, (status, body)| {
+                *seen
+                    .entry(format!("{status} {}", body["code"]))
+                    .or_default() += 1;
+                seen
+            });
+    assert_eq!(
+        paid.len(),
+        10,
+        "exactly the stock is sold; answers: {outcomes:?}"
+    );
     assert!(paid.iter().all(|(_, order)| order["state"] == "paid"));
     for (status, body) in results.iter().filter(|(s, _)| *s != StatusCode::CREATED) {
         assert_eq!(*status, StatusCode::CONFLICT, "{body}");
