@@ -7,5 +7,6 @@ mod draco;
 mod hostile;
 mod khronos;
 mod models;
+mod ranges;
 mod support;
 mod values;
