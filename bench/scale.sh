@@ -2,7 +2,8 @@
 # Catalog at scale: generates a Shopify product CSV of N products x 3 variants (N=100000 by
 # default; bench/lib/scale_csv.py), imports it with `showroom catalog import` on SQLite and on
 # PostgreSQL, then serves each and prints, per engine:
-#   - import rate (products/s), database size, the import's peak RSS;
+#   - import rate (products/s), database size, the import's peak RSS; the rate of importing the
+#     same file again (every product updated in place);
 #   - start to ready with that catalog, and idle RSS;
 #   - at $CONNECTIONS connections, requests/s and p99 of /healthz (the reference, same run),
 #     product detail, a filtered list with facets, and search (with typos), each path drawn
@@ -81,6 +82,14 @@ run() {
   rate=$(python3 -c "print(f'{$N * 1000 / max(1, $t1 - $t0):.0f}')")
   size_mb=$(eval "$size_command")
   import_rss_mb=$(python3 -c "print(f'{int(open(\"$work/import.rss\").read().split()[-1]) / 1024:.0f}')")
+  # The same file again: every product is found by handle and updated in place, none created.
+  t0=$(date +%s%3N)
+  env $(env_for "$url") "$SHOWROOM_BIN" catalog import "$work/catalog.csv" --batch-size 1000 >"$work/reimport.out" 2>"$work/reimport.err" \
+    || { echo "re-import failed:" >&2; cat "$work/reimport.out" "$work/reimport.err" >&2; exit 1; }
+  t1=$(date +%s%3N)
+  local reimport_s reimport_rate
+  reimport_s=$(python3 -c "print(f'{($t1 - $t0) / 1000:.1f}')")
+  reimport_rate=$(python3 -c "print(f'{$N * 1000 / max(1, $t1 - $t0):.0f}')")
 
   t0=$(date +%s%3N)
   env $(env_for "$url") "$SHOWROOM_BIN" serve --listen "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
@@ -103,6 +112,7 @@ run() {
     echo
     echo "== $engine: $N products x 3 variants ($csv_mb MB of CSV)"
     echo "import: ${import_s} s, $rate products/s, database $size_mb MB, import peak RSS $import_rss_mb MB"
+    echo "re-import of the same file (updates in place): ${reimport_s} s, $reimport_rate products/s; $(grep -o '[0-9]* products created, [0-9]* updated' "$work/reimport.out" || echo '?')"
     echo "start to ready: $ready_ms ms (target <= 500), RSS idle $idle_rss_mb MB, after load $loaded_rss_mb MB"
     printf '%-44s %12s %10s %8s\n' "route ($CONNECTIONS connections, ${DURATION} s)" requests/s p99_ms non2xx
     printf '%-44s %12s %10s %8s\n' "/healthz (reference)" "$ref_rps" "$ref_p99" "$ref_err"

@@ -82,6 +82,7 @@ macro_rules! contract_suite {
             a_product_sells_in_one_currency,
             unknown_ids_are_not_found,
             update_product_patches_fields_and_search_follows,
+            search_follows_a_patch_of_either_text_alone,
             set_product_status_changes_what_a_status_filter_lists,
             media_is_appended_in_order_and_the_first_is_the_cover,
             count_products_counts_every_status,

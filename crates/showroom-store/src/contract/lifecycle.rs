@@ -47,6 +47,44 @@ pub async fn update_product_patches_fields_and_search_follows(store: DynCatalogS
     );
 }
 
+/// Each searched text follows its own patch: a description-only patch re-indexes the
+/// description and keeps the title found; a patch of neither (attributes) leaves both found.
+pub async fn search_follows_a_patch_of_either_text_alone(store: DynCatalogStore) {
+    let created = store
+        .create_product(product("lamp", "Brass Lamp"))
+        .await
+        .unwrap();
+    let search = |text: &str| ProductQuery {
+        search: Some(text.into()),
+        ..all()
+    };
+    let describe = ProductPatch {
+        description: Some(Description::parse("Hand-spun shade.").unwrap()),
+        ..ProductPatch::default()
+    };
+    store.update_product(created.id, describe).await.unwrap();
+    assert_eq!(matching(&store, search("spun")).await, ["lamp"]);
+    assert_eq!(matching(&store, search("brass")).await, ["lamp"]);
+
+    let unrelated = ProductPatch {
+        attributes: Some(BTreeMap::from([("bulb".into(), "E27".into())])),
+        ..ProductPatch::default()
+    };
+    store.update_product(created.id, unrelated).await.unwrap();
+    assert_eq!(matching(&store, search("spun brass")).await, ["lamp"]);
+
+    let retitle = ProductPatch {
+        title: Some(title("Copper Lantern")),
+        ..ProductPatch::default()
+    };
+    store.update_product(created.id, retitle).await.unwrap();
+    assert_eq!(matching(&store, search("lantern spun")).await, ["lamp"]);
+    assert!(
+        matching(&store, search("brass")).await.is_empty(),
+        "the old title is no longer found"
+    );
+}
+
 pub async fn set_product_status_changes_what_a_status_filter_lists(store: DynCatalogStore) {
     let mut draft = product("prototype", "Prototype");
     draft.status = ProductStatus::Draft;
