@@ -289,8 +289,13 @@ async fn write(conn: &mut AnyConnection, accepted: &[Accepted<'_>]) -> Result<()
         let attributes = json(&p.attributes)?;
         if product.existing {
             sqlx::query(
+                // Unchanged products are not written at all (a re-import of the same file is
+                // mostly unchanged rows): no new row version, no index or trigger work, and
+                // `updated_at` keeps saying when the product last changed.
                 "UPDATE products SET title = $2, title_key = $3, description = $4, status = $5, \
-                 category_id = $6, attributes = $7, options = $8, updated_at = $9 WHERE id = $1",
+                 category_id = $6, attributes = $7, options = $8, updated_at = $9 WHERE id = $1 \
+                 AND NOT (title = $2 AND title_key = $3 AND description = $4 AND status = $5 \
+                 AND category_id IS NOT DISTINCT FROM $6 AND attributes = $7 AND options = $8)",
             )
             .bind(product.product_id.to_string())
             .bind(p.title.as_str())
@@ -352,7 +357,10 @@ async fn write_variants(
                         "UPDATE variants SET price_minor = $2, currency = $3, \
                          compare_at_minor = $4, weight_grams = $5, \
                          on_hand = CASE WHEN $6 < reserved THEN reserved ELSE $6 END \
-                         WHERE id = $1",
+                         WHERE id = $1 AND NOT (price_minor = $2 AND currency = $3 \
+                         AND compare_at_minor IS NOT DISTINCT FROM $4 \
+                         AND weight_grams IS NOT DISTINCT FROM $5 \
+                         AND on_hand = CASE WHEN $6 < reserved THEN reserved ELSE $6 END)",
                     )
                     .bind(id.to_string())
                     .bind(variant.price.amount_minor)

@@ -169,6 +169,7 @@ macro_rules! contract_suite {
             failed_mail_comes_back_at_its_retry_time_and_sent_mail_never,
             dashboard_counts_paid_sales_net_of_refunds_and_lists_low_stock,
             importing_twice_updates_by_slug_and_sku_instead_of_duplicating,
+            reimporting_an_unchanged_product_leaves_it_as_it_was,
             one_batch_naming_a_product_or_a_sku_twice_acts_in_file_order,
             a_refused_product_is_reported_and_the_rest_of_the_batch_is_written,
             an_unknown_category_fails_the_whole_batch,

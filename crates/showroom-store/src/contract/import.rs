@@ -81,6 +81,39 @@ pub async fn importing_twice_updates_by_slug_and_sku_instead_of_duplicating(
     assert_eq!(store.count_products().await.unwrap(), 1);
 }
 
+/// The same file twice: the second import reports the product updated but writes nothing, so
+/// `updated_at` still says when it last changed; a change in one variant's stock alone is written.
+pub async fn reimporting_an_unchanged_product_leaves_it_as_it_was(store: DynCatalogStore) {
+    store
+        .import_products(&[chair("Oak chair", 10_000, 3)])
+        .await
+        .unwrap();
+    let slug = product("oak-chair", "x").slug;
+    let first = store.product_by_slug(&slug).await.unwrap().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+
+    let again = store
+        .import_products(&[chair("Oak chair", 10_000, 3)])
+        .await
+        .unwrap();
+    assert_eq!(again, [ImportOutcome::Updated]);
+    let same = store.product_by_slug(&slug).await.unwrap().unwrap();
+    assert_eq!(
+        same.updated_at, first.updated_at,
+        "nothing changed, nothing written"
+    );
+    assert_eq!(same.variants, first.variants);
+
+    let mut restocked = chair("Oak chair", 10_000, 3);
+    restocked.variants[1].on_hand = showroom_domain::Quantity::new(9).unwrap();
+    store.import_products(&[restocked]).await.unwrap();
+    let now = store.product_by_slug(&slug).await.unwrap().unwrap();
+    assert_eq!(now.variants[0].on_hand, 3);
+    assert_eq!(now.variants[1].on_hand, 9, "the one change is written");
+    let listed = store.list_products(&all()).await.unwrap().items;
+    assert_eq!(listed[0].available, 12, "listing columns follow");
+}
+
 pub async fn a_refused_product_is_reported_and_the_rest_of_the_batch_is_written(
     store: DynCatalogStore,
 ) {
