@@ -7,7 +7,7 @@ use showroom_assets::optimize::Optimized;
 use showroom_assets::render::{self, Background, RenderOptions};
 use showroom_assets::scene;
 
-pub use showroom_test_support::fixtures;
+pub use showroom_test_support::{fixtures, manifest_models};
 
 /// Writes both outputs to `$SHOWROOM_OPTIMIZE_OUT` when that variable is set.
 pub fn keep(name: &str, optimized: &Optimized) {
