@@ -3,13 +3,19 @@
 use std::path::PathBuf;
 
 use showroom_assets::gltf::{self, Format, Inspection, NoResources};
-use showroom_assets::optimize::Optimized;
+use showroom_assets::optimize::{optimize, OptimizeOptions, Optimized};
 use showroom_assets::render::{self, Background, RenderOptions};
 use showroom_assets::scene;
 
 pub use showroom_test_support::{fixtures, manifest_models};
 
 /// Writes both outputs to `$SHOWROOM_OPTIMIZE_OUT` when that variable is set.
+/// A GLB optimized with the default options; the test fails if optimizing fails.
+pub fn optimize_glb(glb: &[u8]) -> Optimized {
+    optimize(glb, Format::Glb, &NoResources, &OptimizeOptions::default())
+        .unwrap_or_else(|e| panic!("optimizing failed: {e}"))
+}
+
 pub fn keep(name: &str, optimized: &Optimized) {
     if let Some(dir) = std::env::var_os("SHOWROOM_OPTIMIZE_OUT") {
         let dir = PathBuf::from(dir);
