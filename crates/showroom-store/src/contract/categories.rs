@@ -3,7 +3,7 @@
 use uuid::Uuid;
 
 use super::support::{
-    all, assert_conflict, assert_invalid, category, matching, product, slug, title,
+    all, assert_conflict, assert_invalid, category, make_product, matching, product, slug, title,
 };
 use crate::{build_category_tree, CategoryPatch, DynCatalogStore, ProductQuery};
 
@@ -58,10 +58,7 @@ pub async fn category_filter_includes_descendants(store: DynCatalogStore) {
         new.category_id = Some(category_id);
         store.create_product(new).await.unwrap();
     }
-    store
-        .create_product(product("loose", "Loose"))
-        .await
-        .unwrap();
+    make_product(&store, "loose", "Loose").await;
     let within = |raw: &str| ProductQuery {
         category: Some(slug(raw)),
         ..all()

@@ -8,7 +8,8 @@ use showroom_domain::{Currency, Description, Money, ProductStatus, Quantity, Sku
 
 use crate::{
     CatalogStore, ContentHash, DynCatalogStore, MediaKind, NewCategory, NewMedia, NewProduct,
-    NewVariant, ProductOption, ProductQuery, ProductSummary, StoreError, VariantPatch,
+    NewVariant, Product, ProductOption, ProductQuery, ProductSummary, StoreError, Variant,
+    VariantPatch,
 };
 
 /// A fresh, isolated store for one test, plus whatever must happen when the test ends (removing
@@ -81,6 +82,32 @@ pub(crate) fn product(slug_raw: &str, title_raw: &str) -> NewProduct {
             },
         ],
     }
+}
+
+/// Creates [`product`]`(slug, title)` in `store`; the test fails if the store refuses it.
+pub(crate) async fn make_product(
+    store: &DynCatalogStore,
+    slug_raw: &str,
+    title_raw: &str,
+) -> Product {
+    store
+        .create_product(product(slug_raw, title_raw))
+        .await
+        .unwrap_or_else(|e| panic!("creating {slug_raw}: {e}"))
+}
+
+/// Adds `new` (usually a [`variant`]) to product `product_id`; the test fails if the store
+/// refuses it.
+pub(crate) async fn make_variant(
+    store: &DynCatalogStore,
+    product_id: uuid::Uuid,
+    new: NewVariant,
+) -> Variant {
+    let sku = new.sku.to_string();
+    store
+        .add_variant(product_id, new)
+        .await
+        .unwrap_or_else(|e| panic!("adding {sku}: {e}"))
 }
 
 pub(crate) fn variant(sku: &str, price: Money, on_hand: i64, picks: &[(&str, &str)]) -> NewVariant {
