@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use super::support::{all, eur, make_product, make_variant, matching, product, variant};
+use super::support::{
+    all, eur, make_category, make_product, make_variant, matching, product, variant,
+};
 use showroom_domain::ProductStatus;
 
 use crate::{DynCatalogStore, ImportProduct, ProductPatch, ProductQuery, VariantPatch};
@@ -184,14 +186,8 @@ pub async fn option_facets_and_filters_follow_an_import_that_changes_option_valu
 pub async fn option_facets_follow_a_product_moving_category_or_changing_status(
     store: DynCatalogStore,
 ) {
-    let seating = store
-        .create_category(super::support::category("seating", None))
-        .await
-        .unwrap();
-    let tables = store
-        .create_category(super::support::category("tables", None))
-        .await
-        .unwrap();
+    let seating = make_category(&store, "seating", None).await;
+    let tables = make_category(&store, "tables", None).await;
     let mut new = product("oak-chair", "Oak chair");
     new.category_id = Some(seating.id);
     let chair = store.create_product(new).await.unwrap();

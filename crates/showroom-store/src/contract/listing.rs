@@ -6,7 +6,8 @@ use std::cmp::Reverse;
 use uuid::Uuid;
 
 use super::support::{
-    all, eur, list_all, make_product, make_variant, matching, product, slugs, variant,
+    all, eur, list_all, make_category, make_product, make_variant, matching, product, slugs,
+    variant,
 };
 use crate::{
     Cursor, CursorKey, DynCatalogStore, ProductQuery, ProductSort, StoreError, MAX_PAGE_SIZE,
@@ -258,14 +259,8 @@ pub async fn in_stock_filter_counts_available_units(store: DynCatalogStore) {
 pub async fn facets_count_categories_option_values_and_price_bands_of_the_filtered_set(
     store: DynCatalogStore,
 ) {
-    let seating = store
-        .create_category(super::support::category("seating", None))
-        .await
-        .unwrap();
-    let tables = store
-        .create_category(super::support::category("tables", None))
-        .await
-        .unwrap();
+    let seating = make_category(&store, "seating", None).await;
+    let tables = make_category(&store, "tables", None).await;
     let mut made = Vec::new();
     for (slug, category, picks, price, stock) in [
         (

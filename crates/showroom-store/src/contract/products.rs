@@ -7,8 +7,8 @@ use showroom_domain::{ProductStatus, Sku};
 use uuid::Uuid;
 
 use super::support::{
-    all, assert_conflict, assert_invalid, eur, image, make_product, make_variant, matching,
-    new_price, product, slug, title, usd, variant,
+    all, assert_conflict, assert_invalid, eur, image, make_category, make_product, make_variant,
+    matching, new_price, product, slug, title, usd, variant,
 };
 use crate::{DynCatalogStore, ProductOption, ProductPatch, ProductQuery, StoreError, VariantPatch};
 
@@ -96,10 +96,7 @@ pub async fn duplicate_slugs_conflict_on_slug(store: DynCatalogStore) {
         .unwrap_err();
     assert_conflict(&err, "slug");
 
-    store
-        .create_category(super::support::category("lighting", None))
-        .await
-        .unwrap();
+    make_category(&store, "lighting", None).await;
     let err = store
         .create_category(super::support::category("lighting", None))
         .await

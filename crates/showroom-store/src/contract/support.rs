@@ -7,9 +7,9 @@ use std::sync::Arc;
 use showroom_domain::{Currency, Description, Money, ProductStatus, Quantity, Sku, Slug, Title};
 
 use crate::{
-    CatalogStore, ContentHash, DynCatalogStore, MediaKind, NewCategory, NewMedia, NewProduct,
-    NewVariant, Product, ProductOption, ProductQuery, ProductSummary, StoreError, Variant,
-    VariantPatch,
+    CatalogStore, Category, ContentHash, DynCatalogStore, MediaKind, NewCategory, NewMedia,
+    NewProduct, NewVariant, Product, ProductOption, ProductQuery, ProductSummary, StoreError,
+    Variant, VariantPatch,
 };
 
 /// A fresh, isolated store for one test, plus whatever must happen when the test ends (removing
@@ -131,6 +131,18 @@ pub(crate) fn category(slug_raw: &str, parent_id: Option<uuid::Uuid>) -> NewCate
         name: title(slug_raw),
         parent_id,
     }
+}
+
+/// Creates [`category`]`(slug, parent_id)` in `store`; the test fails if the store refuses it.
+pub(crate) async fn make_category(
+    store: &DynCatalogStore,
+    slug_raw: &str,
+    parent_id: Option<uuid::Uuid>,
+) -> Category {
+    store
+        .create_category(category(slug_raw, parent_id))
+        .await
+        .unwrap_or_else(|e| panic!("creating category {slug_raw}: {e}"))
 }
 
 pub(crate) fn image(n: u8) -> NewMedia {
