@@ -6,6 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::browser::Browser;
+use crate::checkout::order_body;
 use crate::helpers::{assert_problem, spawn_app, TestApp};
 
 pub const PASSWORD: &str = "velvet lamp on a quiet shelf";
@@ -319,14 +320,8 @@ async fn checkout_body(app: &TestApp, slug: &str) -> Value {
             &[(&format!("{}-1", slug.to_uppercase()), "Oak", 2_500, 10)],
         )
         .await;
-    json!({
-        "email": "buyer@example.com",
-        "shipping_address": {"name": "Ada Lovelace", "line1": "1 Analytical St", "postal_code": "10001",
-                             "city": "New York", "country": "US"},
-        "shipping_method": "standard",
-        "lines": [{"variant_id": product["variants"][0]["id"], "quantity": 1}],
-        "payment": {"card_number": "4242 4242 4242 4242"},
-    })
+    let variant_id = product["variants"][0]["id"].as_str().unwrap();
+    order_body("buyer@example.com", variant_id, 1, "4242 4242 4242 4242")
 }
 
 #[tokio::test]

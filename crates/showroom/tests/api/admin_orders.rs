@@ -5,6 +5,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
+use crate::checkout::{order_body, post_checkout};
 use crate::helpers::{assert_problem, spawn_app, TestApp};
 
 const SUCCESS: &str = "4242 4242 4242 4242";
@@ -17,21 +18,8 @@ pub(crate) async fn place(
     variant_id: &str,
     card: &str,
 ) -> Value {
-    let response = app
-        .client
-        .post(app.url("/api/v1/checkout"))
-        .header("Idempotency-Key", key)
-        .json(&json!({
-            "email": email,
-            "shipping_address": {"name": "Ada Lovelace", "line1": "1 Analytical St",
-                                 "postal_code": "10001", "city": "New York", "country": "US"},
-            "shipping_method": "standard",
-            "lines": [{"variant_id": variant_id, "quantity": 2}],
-            "payment": {"card_number": card},
-        }))
-        .send()
-        .await
-        .expect("POST /api/v1/checkout");
+    let body = order_body(email, variant_id, 2, card);
+    let response = post_checkout(app, key, &body).await;
     response.json().await.unwrap_or(Value::Null)
 }
 

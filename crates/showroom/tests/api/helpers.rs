@@ -289,6 +289,18 @@ impl TestApp {
             .await
     }
 
+    /// Creates an API token named `name` for `scopes` (through the admin API); returns its
+    /// secret, the only time the server shows it.
+    pub async fn api_token(&self, name: &str, scopes: &[&str]) -> String {
+        let created = self
+            .admin_create(
+                "/api/v1/admin/api-tokens",
+                json!({"name": name, "scopes": scopes}),
+            )
+            .await;
+        created["token"].as_str().unwrap().to_owned()
+    }
+
     /// Creates a published product with one variant per `(sku, color, price, stock)`.
     pub async fn published_product(
         &self,

@@ -57,13 +57,7 @@ pub async fn wait_processed(app: &TestApp, hash: &str, limit: Duration) -> Value
 }
 
 pub async fn fetch(app: &TestApp, url: &str) -> Vec<u8> {
-    let response = app
-        .client
-        .get(app.url(url))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let response = app.admin(Method::GET, url, None).await;
     assert_eq!(response.status(), StatusCode::OK, "GET {url}");
     response.bytes().await.unwrap().to_vec()
 }
