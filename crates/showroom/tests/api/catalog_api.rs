@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::helpers::{assert_problem, spawn_app, TestApp, ADMIN_TOKEN};
+use crate::helpers::{assert_invalid, assert_problem, spawn_app, TestApp, ADMIN_TOKEN};
 
 const CSV: &str = "\
 Handle,Title,Body (HTML),Vendor,Type,Option1 Name,Option1 Value,Variant SKU,Variant Inventory Qty,Variant Price,Status
@@ -141,13 +141,7 @@ async fn a_file_that_is_not_a_product_csv_and_bad_uploads_are_refused_at_once() 
     let app = spawn_app().await;
     // Refused at once: no job is started for a file that is not a product CSV.
     let not_csv = post_file(&app, "", ADMIN_TOKEN, "just,some\ncolumns,here\n").await;
-    let problem = assert_problem(
-        not_csv,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("file"),
-    )
-    .await;
+    let problem = assert_invalid(not_csv, "file").await;
     assert!(
         problem["detail"].as_str().unwrap().contains("Handle"),
         "{problem}"

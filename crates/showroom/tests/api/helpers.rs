@@ -365,6 +365,17 @@ impl TestApp {
     }
 }
 
+/// Asserts a 422 `validation_failed` problem naming `field`; returns the body.
+pub async fn assert_invalid(response: reqwest::Response, field: &str) -> Value {
+    assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+        Some(field),
+    )
+    .await
+}
+
 /// Asserts a problem+json body with this status, code and (when given) field.
 pub async fn assert_problem(
     response: reqwest::Response,
