@@ -168,21 +168,7 @@ pub fn bin_of(glb: &[u8]) -> Vec<u8> {
     glb[20 + len + 8..].to_vec()
 }
 
-/// A GLB with `json` and `bin` as chunks.
+/// A GLB with `json` and (unpadded) `bin` as chunks.
 pub fn glb(json: &serde_json::Value, bin: &[u8]) -> Vec<u8> {
-    let mut j = serde_json::to_vec(json).unwrap();
-    while !j.len().is_multiple_of(4) {
-        j.push(b' ');
-    }
-    let mut out = Vec::new();
-    out.extend_from_slice(b"glTF");
-    out.extend_from_slice(&2u32.to_le_bytes());
-    out.extend_from_slice(&((28 + j.len() + bin.len()) as u32).to_le_bytes());
-    out.extend_from_slice(&(j.len() as u32).to_le_bytes());
-    out.extend_from_slice(b"JSON");
-    out.extend_from_slice(&j);
-    out.extend_from_slice(&(bin.len() as u32).to_le_bytes());
-    out.extend_from_slice(b"BIN\0");
-    out.extend_from_slice(bin);
-    out
+    showroom_test_support::glb_container(&serde_json::to_vec(json).unwrap(), bin)
 }
