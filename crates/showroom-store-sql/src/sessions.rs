@@ -24,6 +24,28 @@ impl SqlCatalog {
             .map_err(db)?;
         Ok(done.rows_affected())
     }
+
+    /// Inserts `record` under `id`; `on_conflict` (a fixed clause, never input) says what an
+    /// existing row with that id does. Answers how many rows were written.
+    async fn insert_session(
+        &self,
+        id: &str,
+        record: &SessionRecord,
+        on_conflict: &'static str,
+    ) -> Result<u64, StoreError> {
+        let sql = format!(
+            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) {on_conflict}"
+        );
+        let done = sqlx::query(&sql)
+            .bind(id)
+            .bind(&record.data)
+            .bind(record.expires_at)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(done.rows_affected())
+    }
 }
 
 #[async_trait]
@@ -46,31 +68,13 @@ impl LoginSessionStore for SqlCatalog {
     }
 
     async fn save_session(&self, id: &str, record: &SessionRecord) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-        )
-        .bind(id)
-        .bind(&record.data)
-        .bind(record.expires_at)
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
+        let replace = "DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at";
+        self.insert_session(id, record, replace).await?;
         Ok(())
     }
 
     async fn create_session(&self, id: &str, record: &SessionRecord) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(id)
-        .bind(&record.data)
-        .bind(record.expires_at)
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
-        Ok(done.rows_affected() == 1)
+        Ok(self.insert_session(id, record, "DO NOTHING").await? == 1)
     }
 
     async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
