@@ -13,6 +13,7 @@ use serde_json::Value;
 use showroom_assets::demo::{self, DemoKind};
 use showroom_assets::gltf::{self, Format, NoResources};
 use showroom_assets::optimize::{self, OptimizeError, OptimizeOptions};
+use showroom_test_support::glb_container;
 
 /// A GLB split into its JSON text and BIN chunk, for rebuilding after an edit.
 struct Seed {
@@ -67,27 +68,6 @@ fn seeds() -> &'static [Seed] {
         }
         glbs.into_iter().map(split).collect()
     })
-}
-
-fn rebuild(json: &str, bin: &[u8]) -> Vec<u8> {
-    let mut json = json.as_bytes().to_vec();
-    while !json.len().is_multiple_of(4) {
-        json.push(b' ');
-    }
-    let total = 12 + 8 + json.len() + if bin.is_empty() { 0 } else { 8 + bin.len() };
-    let mut out = Vec::with_capacity(total);
-    out.extend_from_slice(b"glTF");
-    out.extend_from_slice(&2u32.to_le_bytes());
-    out.extend_from_slice(&(total as u32).to_le_bytes());
-    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
-    out.extend_from_slice(b"JSON");
-    out.extend_from_slice(&json);
-    if !bin.is_empty() {
-        out.extend_from_slice(&(bin.len() as u32).to_le_bytes());
-        out.extend_from_slice(b"BIN\0");
-        out.extend_from_slice(bin);
-    }
-    out
 }
 
 /// Every number and every object key in the document, by JSON pointer.
@@ -170,14 +150,14 @@ fn apply(seed: &Seed, mutation: &Mutation) -> Vec<u8> {
             {
                 *slot = Value::Number(number);
             }
-            rebuild(&doc.to_string(), &seed.bin)
+            glb_container(doc.to_string().as_bytes(), &seed.bin)
         }
         Mutation::RemoveKey(at) => {
             let (parent, key) = &keys[at % keys.len()];
             if let Some(Value::Object(map)) = doc.pointer_mut(parent) {
                 map.remove(key);
             }
-            rebuild(&doc.to_string(), &seed.bin)
+            glb_container(doc.to_string().as_bytes(), &seed.bin)
         }
         Mutation::DuplicateKey(at) => {
             // serde_json cannot hold duplicate keys, so duplicate one textually: the key first
@@ -187,7 +167,7 @@ fn apply(seed: &Seed, mutation: &Mutation) -> Vec<u8> {
             let text =
                 doc.to_string()
                     .replacen(&needle, &format!("{needle}[1e308,-1],{needle}"), 1);
-            rebuild(&text, &seed.bin)
+            glb_container(text.as_bytes(), &seed.bin)
         }
     }
 }

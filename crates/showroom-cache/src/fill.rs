@@ -88,6 +88,25 @@ pub(crate) async fn put_or_log<C: Cache + ?Sized>(
 }
 
 pub(crate) fn warn_lookup_failed(backend: &str, ns: &str, err: &CacheError) {
+    warn_failed(
+        backend,
+        ns,
+        err,
+        "cache lookup failed; treating it as a miss",
+    );
+}
+
+pub(crate) fn warn_store_failed(backend: &str, ns: &str, err: &CacheError) {
+    warn_failed(
+        backend,
+        ns,
+        err,
+        "cache store failed; the value is served uncached",
+    );
+}
+
+/// Logs a failed cache call with what the request does instead (`consequence`).
+fn warn_failed(backend: &str, ns: &str, err: &CacheError, consequence: &str) {
     // The breaker logs once when it opens and once when it closes; not every skipped request.
     if matches!(err, CacheError::CircuitOpen { .. }) {
         return;
@@ -96,18 +115,6 @@ pub(crate) fn warn_lookup_failed(backend: &str, ns: &str, err: &CacheError) {
         namespace = ns,
         backend,
         error = %err.display_chain(),
-        "cache lookup failed; treating it as a miss"
-    );
-}
-
-pub(crate) fn warn_store_failed(backend: &str, ns: &str, err: &CacheError) {
-    if matches!(err, CacheError::CircuitOpen { .. }) {
-        return;
-    }
-    tracing::warn!(
-        namespace = ns,
-        backend,
-        error = %err.display_chain(),
-        "cache store failed; the value is served uncached"
+        "{consequence}"
     );
 }

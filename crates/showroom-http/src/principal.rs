@@ -140,26 +140,15 @@ mod tests {
 
     #[test]
     fn paths_map_to_their_area() {
-        assert_eq!(
-            Permission::for_path("/api/v1/admin/products/x"),
-            Permission::Catalog
-        );
-        assert_eq!(
-            Permission::for_path("/api/v1/admin/orders"),
-            Permission::Orders
-        );
-        assert_eq!(
-            Permission::for_path("/api/v1/admin/staff/1"),
-            Permission::Access
-        );
-        assert_eq!(
-            Permission::for_path("/api/v1/admin/api-tokens"),
-            Permission::Access
-        );
-        assert_eq!(
-            Permission::for_path("/api/v1/admin/discount-codes/A"),
-            Permission::Discounts
-        );
+        for (path, area) in [
+            ("/api/v1/admin/products/x", Permission::Catalog),
+            ("/api/v1/admin/orders", Permission::Orders),
+            ("/api/v1/admin/staff/1", Permission::Access),
+            ("/api/v1/admin/api-tokens", Permission::Access),
+            ("/api/v1/admin/discount-codes/A", Permission::Discounts),
+        ] {
+            assert_eq!(Permission::for_path(path), area, "{path}");
+        }
     }
 
     #[test]

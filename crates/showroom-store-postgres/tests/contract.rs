@@ -98,16 +98,7 @@ async fn unreachable_servers_and_foreign_urls_are_clear_errors() {
         .await
         .err()
         .unwrap();
-    assert!(
-        matches!(
-            err,
-            StoreError::Invalid {
-                field: "database_url",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    showroom_store::contract::assert_invalid_database_url(&err);
     let settings = PostgresSettings {
         acquire_timeout: std::time::Duration::from_secs(2),
         ..PostgresSettings::default()

@@ -10,6 +10,7 @@
 use showroom_store::{
     Cursor, CursorKey, Page, ProductQuery, ProductSort, ProductSummary, StoreError, MAX_PAGE_SIZE,
 };
+use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
 use crate::error::db;
@@ -94,18 +95,8 @@ pub(crate) async fn list(
         }),
         _ => None,
     };
-    let heads = found
-        .iter()
-        .map(rows::product_head)
-        .collect::<Result<Vec<_>, _>>()?;
-    let ids: Vec<_> = heads.iter().map(|h| h.id).collect();
-    let mut covers = covers(conn, &ids).await?;
-    let items = heads.into_iter().map(|head| {
-        let cover = covers.remove(&head.id);
-        head.into_summary(cover)
-    });
     Ok(Page {
-        items: items.collect(),
+        items: summaries(conn, &found).await?,
         next,
     })
 }
@@ -132,6 +123,15 @@ pub(crate) async fn best_sellers(
         .fetch_all(&mut *conn)
         .await
         .map_err(db)?;
+    summaries(conn, &found).await
+}
+
+/// The summaries of product rows (selected with `PRODUCT_COLUMNS`), in their order, each with
+/// its cover image read in one further query for all of them.
+async fn summaries(
+    conn: &mut AnyConnection,
+    found: &[AnyRow],
+) -> Result<Vec<ProductSummary>, StoreError> {
     let heads = found
         .iter()
         .map(rows::product_head)

@@ -5,10 +5,48 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use showroom_store::{LoginSessionStore, SessionRecord, StoreError};
+use sqlx::Any;
 
 use crate::error::db;
 use crate::rows::get;
 use crate::SqlCatalog;
+
+impl SqlCatalog {
+    /// Runs `sql` with its one parameter bound to `value`; answers how many rows it changed.
+    async fn execute_bound<'q, T>(&self, sql: &'q str, value: T) -> Result<u64, StoreError>
+    where
+        T: 'q + sqlx::Encode<'q, Any> + sqlx::Type<Any>,
+    {
+        let done = sqlx::query(sql)
+            .bind(value)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(done.rows_affected())
+    }
+
+    /// Inserts `record` under `id`; `on_conflict` (a fixed clause, never input) says what an
+    /// existing row with that id does. Answers how many rows were written.
+    async fn insert_session(
+        &self,
+        id: &str,
+        record: &SessionRecord,
+        on_conflict: &'static str,
+    ) -> Result<u64, StoreError> {
+        let sql = format!(
+            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) {on_conflict}"
+        );
+        let done = sqlx::query(&sql)
+            .bind(id)
+            .bind(&record.data)
+            .bind(record.expires_at)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(done.rows_affected())
+    }
+}
 
 #[async_trait]
 impl LoginSessionStore for SqlCatalog {
@@ -30,49 +68,24 @@ impl LoginSessionStore for SqlCatalog {
     }
 
     async fn save_session(&self, id: &str, record: &SessionRecord) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-        )
-        .bind(id)
-        .bind(&record.data)
-        .bind(record.expires_at)
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
+        let replace = "DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at";
+        self.insert_session(id, record, replace).await?;
         Ok(())
     }
 
     async fn create_session(&self, id: &str, record: &SessionRecord) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(id)
-        .bind(&record.data)
-        .bind(record.expires_at)
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
-        Ok(done.rows_affected() == 1)
+        Ok(self.insert_session(id, record, "DO NOTHING").await? == 1)
     }
 
     async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+        self.execute_bound("DELETE FROM sessions WHERE id = $1", id)
+            .await?;
         Ok(())
     }
 
     async fn sweep_sessions(&self, now: i64) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now)
-            .execute(&self.pool)
+        self.execute_bound("DELETE FROM sessions WHERE expires_at <= $1", now)
             .await
-            .map_err(db)?;
-        Ok(done.rows_affected())
     }
 
     /// One upsert: a failure inside the window adds one, the first failure after it starts a
@@ -128,31 +141,25 @@ impl LoginSessionStore for SqlCatalog {
     }
 
     async fn forgive_login_failure(&self, key: &str) -> Result<(), StoreError> {
-        sqlx::query(
+        self.execute_bound(
             "UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0",
+            key,
         )
-        .bind(key)
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
+        .await?;
         Ok(())
     }
 
     async fn sweep_login_failures(&self, before: i64) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM login_failures WHERE window_start_at < $1")
-            .bind(before)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
-        Ok(done.rows_affected())
+        self.execute_bound(
+            "DELETE FROM login_failures WHERE window_start_at < $1",
+            before,
+        )
+        .await
     }
 
     async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM login_failures WHERE key = $1")
-            .bind(key)
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
+        self.execute_bound("DELETE FROM login_failures WHERE key = $1", key)
+            .await?;
         Ok(())
     }
 }

@@ -42,16 +42,7 @@ async fn malformed_urls_and_unopenable_paths_are_clear_errors() {
         .await
         .err()
         .unwrap();
-    assert!(
-        matches!(
-            err,
-            StoreError::Invalid {
-                field: "database_url",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    showroom_store::contract::assert_invalid_database_url(&err);
     // A directory where the database file should be cannot be opened as a database.
     let dir = std::env::temp_dir().join(format!("showroom-dir-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -39,6 +39,21 @@ mod search;
 mod shared_keys;
 mod support;
 
+/// Asserts that a backend's `connect` refused a URL as an invalid `database_url` (a foreign
+/// scheme, say), not as an unreachable server: each backend's own tests call it.
+pub fn assert_invalid_database_url(err: &crate::StoreError) {
+    assert!(
+        matches!(
+            err,
+            crate::StoreError::Invalid {
+                field: "database_url",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
 pub use accounts::*;
 pub use assets::*;
 pub use carts::*;

@@ -150,12 +150,9 @@ impl<'a> Obj<'a> {
     }
 
     pub fn number(&self, key: &str, report: &mut Validation) -> Option<f64> {
-        let value = self.get(key)?;
-        let found = value.as_f64().filter(|f| f.is_finite());
-        if found.is_none() {
-            mismatch(report, &self.at(key), value, "a number");
-        }
-        found
+        self.typed(key, report, "a number", |v| {
+            v.as_f64().filter(|f| f.is_finite())
+        })
     }
 
     /// A number that must lie in `lo..=hi` (or `lo<..=hi` when `lo_open`).
@@ -186,19 +183,26 @@ impl<'a> Obj<'a> {
     }
 
     pub fn boolean(&self, key: &str, report: &mut Validation) -> Option<bool> {
-        let value = self.get(key)?;
-        let found = value.as_bool();
-        if found.is_none() {
-            mismatch(report, &self.at(key), value, "a boolean");
-        }
-        found
+        self.typed(key, report, "a boolean", Value::as_bool)
     }
 
     pub fn string(&self, key: &str, report: &mut Validation) -> Option<&'a str> {
+        self.typed(key, report, "a string", Value::as_str)
+    }
+
+    /// `key`'s value read by `read`; a present value it cannot read is reported as not
+    /// `expected` (e.g. "a string"). Absent is `None` without a report.
+    fn typed<T>(
+        &self,
+        key: &str,
+        report: &mut Validation,
+        expected: &str,
+        read: impl FnOnce(&'a Value) -> Option<T>,
+    ) -> Option<T> {
         let value = self.get(key)?;
-        let found = value.as_str();
+        let found = read(value);
         if found.is_none() {
-            mismatch(report, &self.at(key), value, "a string");
+            mismatch(report, &self.at(key), value, expected);
         }
         found
     }

@@ -5,9 +5,9 @@ use std::io::Cursor;
 use serde_json::json;
 use showroom_assets::demo::{self, DemoKind};
 use showroom_assets::gltf::{self, Format, NoResources};
-use showroom_assets::optimize::{optimize, OptimizeOptions, TextureAction};
+use showroom_assets::optimize::TextureAction;
 
-use crate::support::{assert_valid, bin_of, glb, json_of};
+use crate::support::{assert_valid, bin_of, glb, json_of, optimize_glb};
 
 /// A demo chair, edited: `edit` may change its JSON and append to its BIN chunk.
 fn chair_with(edit: impl FnOnce(&mut serde_json::Value, &mut Vec<u8>)) -> Vec<u8> {
@@ -71,13 +71,7 @@ fn an_animated_node_keeps_its_animation_and_gets_its_mesh_through_a_child() {
     });
     let input = gltf::inspect(&file, Format::Glb, &NoResources).unwrap();
     assert_eq!(input.errors, 0);
-    let out = optimize(
-        &file,
-        Format::Glb,
-        &NoResources,
-        &OptimizeOptions::default(),
-    )
-    .unwrap();
+    let out = optimize_glb(&file);
     for glb in [&out.glb, &out.plain_glb] {
         let inspection = assert_valid("animated chair", "output", glb);
         assert_eq!(inspection.triangles, input.triangles);
@@ -126,13 +120,7 @@ fn webp_textures_become_png_in_the_plain_glb_and_lossy_webp_in_the_delivery_glb(
     });
     let input = gltf::validate(&file, Format::Glb, &NoResources);
     assert!(!input.has_errors(), "{input:?}");
-    let out = optimize(
-        &file,
-        Format::Glb,
-        &NoResources,
-        &OptimizeOptions::default(),
-    )
-    .unwrap();
+    let out = optimize_glb(&file);
     assert_eq!(out.report.textures[0].action, TextureAction::Reencoded);
     // The plain GLB is core glTF: PNG, no EXT_texture_webp.
     let inspection = assert_valid("webp chair", "plain", &out.plain_glb);

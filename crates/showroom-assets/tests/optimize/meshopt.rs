@@ -4,16 +4,20 @@
 use serde_json::{json, Value};
 use showroom_assets::demo::{self, DemoKind};
 use showroom_assets::gltf::{self, Format, NoResources};
-use showroom_assets::optimize::{self, OptimizeOptions};
 use showroom_assets::scene;
 
-use crate::support::{bin_of, glb, json_of};
+use crate::support::{bin_of, glb, json_of, optimize_glb};
 
 fn optimized_chair() -> Vec<u8> {
     let glb = demo::generate(DemoKind::Chair, &[("Oak", [0.6, 0.4, 0.2, 1.0])]);
-    optimize::optimize(&glb, Format::Glb, &NoResources, &OptimizeOptions::default())
-        .unwrap()
-        .glb
+    optimize_glb(&glb).glb
+}
+
+/// The scene of a GLB made of `json` and `bin`, which must validate without errors.
+fn valid_scene(json: &Value, bin: &[u8]) -> scene::Scene {
+    let file = glb(json, bin);
+    assert!(codes(&file).is_empty(), "{:?}", codes(&file));
+    scene::decode(&file, Format::Glb, &NoResources).unwrap()
 }
 
 fn codes(glb: &[u8]) -> Vec<String> {
@@ -188,9 +192,7 @@ fn octahedral_filtered_normals_are_unfiltered_when_decoded() {
         "scenes": [{"nodes": [0]}],
         "scene": 0
     });
-    let file = glb(&json, &bin);
-    assert!(codes(&file).is_empty(), "{:?}", codes(&file));
-    let scene = scene::decode(&file, Format::Glb, &NoResources).unwrap();
+    let scene = valid_scene(&json, &bin);
     for (got, want) in scene.primitives[0].normals.iter().zip(normals) {
         let want = glam::Vec3::new(want[0], want[1], want[2]);
         assert!((*got - want).length() < 0.05, "{got} vs {want}");
@@ -229,9 +231,7 @@ fn exponential_filtered_positions_are_unfiltered_when_decoded() {
         "scenes": [{"nodes": [0]}],
         "scene": 0
     });
-    let file = glb(&json, &bin);
-    assert!(codes(&file).is_empty(), "{:?}", codes(&file));
-    let scene = scene::decode(&file, Format::Glb, &NoResources).unwrap();
+    let scene = valid_scene(&json, &bin);
     for (got, want) in scene.primitives[0].positions.iter().zip(positions) {
         assert_eq!(got.to_array(), want);
     }
@@ -241,13 +241,7 @@ fn exponential_filtered_positions_are_unfiltered_when_decoded() {
 fn an_optimized_glb_optimizes_again_from_its_compressed_quantized_data() {
     let input = demo::generate(DemoKind::Headphones, &[("Black", [0.05, 0.05, 0.05, 1.0])]);
     let once = optimized_chair();
-    let twice = optimize::optimize(
-        &once,
-        Format::Glb,
-        &NoResources,
-        &OptimizeOptions::default(),
-    )
-    .unwrap();
+    let twice = optimize_glb(&once);
     assert!(codes(&twice.glb).is_empty() && codes(&twice.plain_glb).is_empty());
     let a = gltf::inspect(&once, Format::Glb, &NoResources).unwrap();
     let b = gltf::inspect(&twice.glb, Format::Glb, &NoResources).unwrap();
@@ -255,20 +249,8 @@ fn an_optimized_glb_optimizes_again_from_its_compressed_quantized_data() {
     for axis in 0..3 {
         assert!((a.dimensions_m[axis] - b.dimensions_m[axis]).abs() < 1e-3);
     }
-    let headphones = optimize::optimize(
-        &input,
-        Format::Glb,
-        &NoResources,
-        &OptimizeOptions::default(),
-    )
-    .unwrap();
-    let again = optimize::optimize(
-        &headphones.glb,
-        Format::Glb,
-        &NoResources,
-        &OptimizeOptions::default(),
-    )
-    .unwrap();
+    let headphones = optimize_glb(&input);
+    let again = optimize_glb(&headphones.glb);
     // Already quantized data is re-read through its dequantization, so nothing blows up.
     assert!(
         again.glb.len() * 100 <= headphones.glb.len() * 105,

@@ -6,26 +6,12 @@ use showroom_assets::gltf::{AssetFile, Format, NoResources};
 use showroom_assets::optimize::{self, OptimizeError, OptimizeOptions, Optimized, TextureAction};
 
 use crate::support::{
-    assert_faithful, assert_renders, assert_valid, fixtures, keep, names_in, node_names, poster,
-    poster_difference,
+    assert_faithful, assert_renders, assert_valid, fixtures, keep, manifest_models, names_in,
+    node_names, poster, poster_difference,
 };
 
-/// Every model's main file, from `MANIFEST.tsv`.
-fn models() -> Option<Vec<PathBuf>> {
-    let root = fixtures("gltf/models")?;
-    let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).unwrap();
-    let rows = manifest
-        .lines()
-        .skip(1)
-        .filter_map(|line| line.split('\t').next())
-        .filter(|path| path.ends_with(".glb") || path.ends_with(".gltf"))
-        .map(|path| root.join(path))
-        .collect();
-    Some(rows)
-}
-
 fn model(name: &str) -> Option<PathBuf> {
-    models()?
+    manifest_models("gltf/models")?
         .into_iter()
         .find(|p| p.file_stem().is_some_and(|s| s == name))
 }
@@ -46,7 +32,9 @@ fn run(file: &AssetFile) -> Optimized {
 
 #[test]
 fn every_fixture_model_optimizes_to_valid_outputs_that_keep_the_model() {
-    let Some(models) = models() else { return };
+    let Some(models) = manifest_models("gltf/models") else {
+        return;
+    };
     assert!(models.len() >= 15, "only {} models", models.len());
     for path in &models {
         let file = AssetFile::open(path).unwrap();
@@ -79,7 +67,9 @@ fn every_fixture_model_optimizes_to_valid_outputs_that_keep_the_model() {
 
 #[test]
 fn posters_of_both_outputs_look_like_the_posters_of_the_input() {
-    let Some(models) = models() else { return };
+    let Some(models) = manifest_models("gltf/models") else {
+        return;
+    };
     for path in &models {
         let file = AssetFile::open(path).unwrap();
         let optimized = run(&file);
@@ -107,7 +97,9 @@ fn posters_of_both_outputs_look_like_the_posters_of_the_input() {
 
 #[test]
 fn delivery_glbs_of_geometry_heavy_models_are_smaller_than_their_input() {
-    let Some(models) = models() else { return };
+    let Some(models) = manifest_models("gltf/models") else {
+        return;
+    };
     let mut checked = 0;
     for path in &models {
         let file = AssetFile::open(path).unwrap();

@@ -3,13 +3,19 @@
 use std::path::PathBuf;
 
 use showroom_assets::gltf::{self, Format, Inspection, NoResources};
-use showroom_assets::optimize::Optimized;
+use showroom_assets::optimize::{optimize, OptimizeOptions, Optimized};
 use showroom_assets::render::{self, Background, RenderOptions};
 use showroom_assets::scene;
 
-pub use showroom_test_support::fixtures;
+pub use showroom_test_support::{fixtures, manifest_models};
 
 /// Writes both outputs to `$SHOWROOM_OPTIMIZE_OUT` when that variable is set.
+/// A GLB optimized with the default options; the test fails if optimizing fails.
+pub fn optimize_glb(glb: &[u8]) -> Optimized {
+    optimize(glb, Format::Glb, &NoResources, &OptimizeOptions::default())
+        .unwrap_or_else(|e| panic!("optimizing failed: {e}"))
+}
+
 pub fn keep(name: &str, optimized: &Optimized) {
     if let Some(dir) = std::env::var_os("SHOWROOM_OPTIMIZE_OUT") {
         let dir = PathBuf::from(dir);
@@ -162,21 +168,7 @@ pub fn bin_of(glb: &[u8]) -> Vec<u8> {
     glb[20 + len + 8..].to_vec()
 }
 
-/// A GLB with `json` and `bin` as chunks.
+/// A GLB with `json` and (unpadded) `bin` as chunks.
 pub fn glb(json: &serde_json::Value, bin: &[u8]) -> Vec<u8> {
-    let mut j = serde_json::to_vec(json).unwrap();
-    while !j.len().is_multiple_of(4) {
-        j.push(b' ');
-    }
-    let mut out = Vec::new();
-    out.extend_from_slice(b"glTF");
-    out.extend_from_slice(&2u32.to_le_bytes());
-    out.extend_from_slice(&((28 + j.len() + bin.len()) as u32).to_le_bytes());
-    out.extend_from_slice(&(j.len() as u32).to_le_bytes());
-    out.extend_from_slice(b"JSON");
-    out.extend_from_slice(&j);
-    out.extend_from_slice(&(bin.len() as u32).to_le_bytes());
-    out.extend_from_slice(b"BIN\0");
-    out.extend_from_slice(bin);
-    out
+    showroom_test_support::glb_container(&serde_json::to_vec(json).unwrap(), bin)
 }

@@ -35,33 +35,28 @@ fn every_demo_model_renders_and_its_colour_variants_differ() {
     }
 }
 
-#[test]
-fn a_white_background_is_opaque_everywhere() {
+/// The demo chair in its default colours, rendered at 64 px on `background`.
+fn chair_poster(background: Background) -> image::RgbaImage {
     let glb = demo::generate(demo::DemoKind::Chair, &[]);
     let scene = scene::decode(&glb, Format::Glb, &NoResources).unwrap();
-    let image = render::render(
-        &scene,
-        &RenderOptions {
-            size: 64,
-            background: Background::White,
-            variant: None,
-        },
-    );
+    let options = RenderOptions {
+        size: 64,
+        background,
+        variant: None,
+    };
+    render::render(&scene, &options)
+}
+
+#[test]
+fn a_white_background_is_opaque_everywhere() {
+    let image = chair_poster(Background::White);
     assert!(image.pixels().all(|p| p.0[3] == 255));
     assert_eq!(image.get_pixel(0, 0).0, [255, 255, 255, 255]);
 }
 
 #[test]
 fn posters_encode_as_png_and_webp() {
-    let glb = demo::generate(demo::DemoKind::Chair, &[]);
-    let scene = scene::decode(&glb, Format::Glb, &NoResources).unwrap();
-    let image = render::render(
-        &scene,
-        &RenderOptions {
-            size: 64,
-            ..RenderOptions::default()
-        },
-    );
+    let image = chair_poster(RenderOptions::default().background);
     let png = render::encode(&image, render::PosterFormat::Png).unwrap();
     assert_eq!(&png[1..4], b"PNG");
     let webp = render::encode(&image, render::PosterFormat::Webp).unwrap();

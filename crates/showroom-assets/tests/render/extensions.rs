@@ -6,29 +6,14 @@
 //! Each test prints `skipping: …` and passes when the fixtures folder is absent
 //! (`SHOWROOM_FIXTURES` overrides `../shared/fixtures`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use image::RgbaImage;
 use showroom_assets::gltf::AssetFile;
 use showroom_assets::render::{self, Background, RenderOptions};
 use showroom_assets::scene::{self, Scene};
 
-use crate::support::{assert_framed_at_least, fixtures, keep};
-
-/// The main files listed in a fixture folder's `MANIFEST.tsv`.
-fn manifest(sub: &str) -> Option<Vec<PathBuf>> {
-    let root = fixtures(sub)?;
-    let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).unwrap();
-    Some(
-        manifest
-            .lines()
-            .skip(1)
-            .filter_map(|line| line.split('\t').next())
-            .filter(|path| path.ends_with(".glb") || path.ends_with(".gltf"))
-            .map(|path| root.join(path))
-            .collect(),
-    )
-}
+use crate::support::{assert_framed_at_least, fixtures, keep, manifest_models};
 
 fn decode(path: &Path) -> Scene {
     let file = AssetFile::open(path).unwrap();
@@ -76,7 +61,7 @@ fn mean_luminance(image: &RgbaImage) -> f64 {
 
 #[test]
 fn every_extension_fixture_renders_a_framed_non_blank_poster() {
-    let Some(models) = manifest("gltf/extensions") else {
+    let Some(models) = manifest_models("gltf/extensions") else {
         return;
     };
     assert!(models.len() >= 6, "only {} models", models.len());

@@ -6,21 +6,7 @@ use showroom_assets::gltf::AssetFile;
 use showroom_assets::render::{self, Background, RenderOptions};
 use showroom_assets::scene::{self, Scene};
 
-use crate::support::{assert_framed, fixtures, keep, mean_color_difference};
-
-/// Every model's main file, from `MANIFEST.tsv`.
-fn models() -> Option<Vec<PathBuf>> {
-    let root = fixtures("gltf/models")?;
-    let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).unwrap();
-    let rows = manifest
-        .lines()
-        .skip(1)
-        .filter_map(|line| line.split('\t').next())
-        .filter(|path| path.ends_with(".glb") || path.ends_with(".gltf"))
-        .map(|path| root.join(path))
-        .collect();
-    Some(rows)
-}
+use crate::support::{assert_framed, fixtures, keep, manifest_models, mean_color_difference};
 
 fn decode(path: &PathBuf) -> Scene {
     let file = AssetFile::open(path).unwrap();
@@ -44,7 +30,9 @@ fn poster(scene: &Scene, variant: Option<usize>) -> image::RgbaImage {
 
 #[test]
 fn every_fixture_model_renders_a_framed_non_blank_poster() {
-    let Some(models) = models() else { return };
+    let Some(models) = manifest_models("gltf/models") else {
+        return;
+    };
     assert!(
         models.len() >= 15,
         "only {} models in the manifest",

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use image::RgbaImage;
 
-pub use showroom_test_support::fixtures;
+pub use showroom_test_support::{fixtures, manifest_models};
 
 /// Writes `image` to `$SHOWROOM_RENDER_OUT/<name>.png` when that variable is set.
 pub fn keep(name: &str, image: &RgbaImage) {

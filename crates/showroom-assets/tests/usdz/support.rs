@@ -12,21 +12,7 @@ use showroom_assets::gltf::AssetFile;
 use showroom_assets::scene::{self, Scene};
 use showroom_assets::usdz::{self, UsdzOptions};
 
-pub use showroom_test_support::fixtures;
-
-/// Every fixture model's main file, from `MANIFEST.tsv`.
-pub fn fixture_models() -> Option<Vec<PathBuf>> {
-    let root = fixtures("gltf/models")?;
-    let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).unwrap();
-    let rows = manifest
-        .lines()
-        .skip(1)
-        .filter_map(|line| line.split('\t').next())
-        .filter(|path| path.ends_with(".glb") || path.ends_with(".gltf"))
-        .map(|path| root.join(path))
-        .collect();
-    Some(rows)
-}
+pub use showroom_test_support::{fixtures, manifest_models};
 
 /// What the checks need to know of a scene, kept instead of its (large) decoded textures.
 #[derive(Debug, Clone)]
@@ -61,7 +47,7 @@ pub fn fixture_packages() -> Option<&'static [Packaged]> {
     static PACKAGES: OnceLock<Option<Vec<Packaged>>> = OnceLock::new();
     PACKAGES
         .get_or_init(|| {
-            let models = fixture_models()?;
+            let models = manifest_models("gltf/models")?;
             let next = AtomicUsize::new(0);
             let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
             let mut done: Vec<(usize, Packaged)> = std::thread::scope(|threads| {

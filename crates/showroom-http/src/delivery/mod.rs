@@ -15,6 +15,8 @@
 //!   text, `Cache-Control` for what the handlers leave open, and the origin allow-list;
 //!   [`traffic`] counts the asset bytes sent.
 //!
+//! [`csv_attachment`] is how a CSV download (the order or catalog export) is sent.
+//!
 //! [`Delivery`] holds the settings and the in-memory state; the binary builds it once.
 
 pub mod access;
@@ -32,8 +34,9 @@ pub mod traffic;
 
 use std::sync::Arc;
 
+use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use secrecy::SecretString;
 
@@ -123,4 +126,37 @@ pub(crate) fn with_response_layers(
         ))
         .layer(axum::middleware::from_fn(cache_policy::apply))
         .layer(compression::layer())
+}
+
+/// A CSV download: `body` as UTF-8 `text/csv`, saved by the browser as `file_name` (a plain
+/// ASCII name without quotes).
+pub(crate) fn csv_attachment(body: Body, file_name: &'static str) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    // The names are this crate's constants; one that is no header value gets no name.
+    if let Ok(disposition) = HeaderValue::try_from(format!("attachment; filename=\"{file_name}\""))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_csv_attachment_is_utf8_csv_saved_under_its_name() {
+        let response = csv_attachment(Body::from("a,b\n"), "orders.csv");
+        let headers = response.headers();
+        assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+        assert_eq!(
+            headers[header::CONTENT_DISPOSITION],
+            "attachment; filename=\"orders.csv\""
+        );
+    }
 }

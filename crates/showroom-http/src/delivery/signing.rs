@@ -92,35 +92,38 @@ mod tests {
     fn a_signature_is_valid_until_it_expires_and_only_for_its_file() {
         let key = SecretString::from("k");
         let sig = signature(&key, HASH, "model.glb", 100);
-        assert_eq!(
-            verify(&key, HASH, "model.glb", "100", &sig, 100),
-            SignatureCheck::Valid
-        );
-        assert_eq!(
-            verify(&key, HASH, "model.glb", "100", &sig, 101),
-            SignatureCheck::Expired
-        );
-        assert_eq!(
-            verify(&key, HASH, "poster.png", "100", &sig, 50),
-            SignatureCheck::Invalid
-        );
-        assert_eq!(
-            verify(&key, HASH, "model.glb", "200", &sig, 50),
-            SignatureCheck::Invalid
-        );
         let other = SecretString::from("other");
-        assert_eq!(
-            verify(&other, HASH, "model.glb", "100", &sig, 50),
-            SignatureCheck::Invalid
-        );
-        assert_eq!(
-            verify(&key, HASH, "model.glb", "100", "zz", 50),
-            SignatureCheck::Invalid
-        );
-        assert_eq!(
-            verify(&key, HASH, "model.glb", "-1", &sig, 50),
-            SignatureCheck::Invalid
-        );
+        // (key, file, expires, signature, now): what each check answers.
+        let cases = [
+            (
+                &key,
+                "model.glb",
+                "100",
+                sig.as_str(),
+                100,
+                SignatureCheck::Valid,
+            ),
+            (&key, "model.glb", "100", &sig, 101, SignatureCheck::Expired),
+            (&key, "poster.png", "100", &sig, 50, SignatureCheck::Invalid),
+            (&key, "model.glb", "200", &sig, 50, SignatureCheck::Invalid),
+            (
+                &other,
+                "model.glb",
+                "100",
+                &sig,
+                50,
+                SignatureCheck::Invalid,
+            ),
+            (&key, "model.glb", "100", "zz", 50, SignatureCheck::Invalid),
+            (&key, "model.glb", "-1", &sig, 50, SignatureCheck::Invalid),
+        ];
+        for (n, (key, file, expires, signature, now, answer)) in cases.into_iter().enumerate() {
+            assert_eq!(
+                verify(key, HASH, file, expires, signature, now),
+                answer,
+                "case {n}"
+            );
+        }
     }
 
     #[test]

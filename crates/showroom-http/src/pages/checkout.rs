@@ -110,12 +110,8 @@ async fn checkout_key(shopper: &Shopper, fresh: bool) -> Result<String, ApiError
 }
 
 fn methods(state: &AppState, chosen: &str) -> Vec<MethodChoice> {
-    let mut list: Vec<MethodChoice> = state
-        .shop
-        .checkout
-        .settings()
-        .pricing
-        .shipping
+    let shipping = &state.shop.checkout.settings().pricing.shipping;
+    let mut list: Vec<MethodChoice> = shipping
         .methods()
         .map(|(slug, rate)| {
             let name = slug.as_str();
@@ -130,12 +126,7 @@ fn methods(state: &AppState, chosen: &str) -> Vec<MethodChoice> {
         .collect();
     if !list.iter().any(|m| m.checked) {
         // The cheapest method is the default.
-        let cheapest = state
-            .shop
-            .checkout
-            .settings()
-            .pricing
-            .shipping
+        let cheapest = shipping
             .methods()
             .min_by_key(|(_, rate)| rate.amount_minor)
             .map(|(slug, _)| slug.as_str().to_owned());

@@ -30,6 +30,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
+use crate::delivery::csv_attachment;
 use crate::error::ApiError;
 use crate::routes::params::IdPath;
 use crate::routes::refusals::{AdminReadRefusals, UploadRefusals};
@@ -221,16 +222,8 @@ pub async fn export_csv(State(state): State<AppState>) -> Result<Response, ApiEr
     // Fused: the compression layer may poll once more after the end.
     let chunks = ReaderStream::new(tokio::fs::File::from_std(file));
     let body = Body::from_stream(futures::StreamExt::fuse(chunks));
-    let mut response = body.into_response();
+    let mut response = csv_attachment(body, "products.csv");
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"products.csv\""),
-    );
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     Ok(response)
 }

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer};
-use showroom_domain::{Currency, Description, Money, ProductStatus, Quantity, Sku, Slug, Title};
+use showroom_domain::{
+    Currency, Description, DomainError, Money, ProductStatus, Quantity, Sku, Slug, Title,
+};
 use showroom_store::{
     CategoryPatch, ContentHash, MediaKind, NewCategory, NewMedia, NewProduct, NewVariant,
     ProductOption, ProductPatch, VariantPatch,
@@ -54,6 +56,16 @@ impl MoneyInput {
 pub struct OptionInput {
     pub name: String,
     pub values: Vec<String>,
+}
+
+/// A patch field that may be absent: `None` stays `None`, a present value must parse, or the
+/// answer is a 422 naming `field`.
+fn parse_present<T>(
+    raw: Option<&str>,
+    parse: impl FnOnce(&str) -> Result<T, DomainError>,
+    field: &str,
+) -> Result<Option<T>, ApiError> {
+    raw.map(parse).transpose().field(field)
 }
 
 fn parse_options(options: Vec<OptionInput>) -> Result<Vec<ProductOption>, ApiError> {
@@ -194,24 +206,13 @@ impl TryFrom<UpdateProductInput> for ProductPatch {
     type Error = ApiError;
     fn try_from(input: UpdateProductInput) -> Result<Self, ApiError> {
         Ok(ProductPatch {
-            slug: input
-                .slug
-                .as_deref()
-                .map(Slug::parse)
-                .transpose()
-                .field("slug")?,
-            title: input
-                .title
-                .as_deref()
-                .map(Title::parse)
-                .transpose()
-                .field("title")?,
-            description: input
-                .description
-                .as_deref()
-                .map(Description::parse)
-                .transpose()
-                .field("description")?,
+            slug: parse_present(input.slug.as_deref(), Slug::parse, "slug")?,
+            title: parse_present(input.title.as_deref(), Title::parse, "title")?,
+            description: parse_present(
+                input.description.as_deref(),
+                Description::parse,
+                "description",
+            )?,
             category_id: input.category_id,
             attributes: input.attributes.map(parse_attributes).transpose()?,
             options: input.options.map(parse_options).transpose()?,
@@ -300,12 +301,7 @@ pub struct UpdateVariantInput {
 impl UpdateVariantInput {
     pub fn parse(self, currency: Currency) -> Result<VariantPatch, ApiError> {
         Ok(VariantPatch {
-            sku: self
-                .sku
-                .as_deref()
-                .map(Sku::parse)
-                .transpose()
-                .field("sku")?,
+            sku: parse_present(self.sku.as_deref(), Sku::parse, "sku")?,
             option_values: self.option_values.map(parse_option_values).transpose()?,
             price: self.price.map(|m| m.parse("price", currency)).transpose()?,
             compare_at_price: self
@@ -388,18 +384,8 @@ impl TryFrom<UpdateCategoryInput> for CategoryPatch {
     type Error = ApiError;
     fn try_from(input: UpdateCategoryInput) -> Result<Self, ApiError> {
         Ok(CategoryPatch {
-            slug: input
-                .slug
-                .as_deref()
-                .map(Slug::parse)
-                .transpose()
-                .field("slug")?,
-            name: input
-                .name
-                .as_deref()
-                .map(Title::parse)
-                .transpose()
-                .field("name")?,
+            slug: parse_present(input.slug.as_deref(), Slug::parse, "slug")?,
+            name: parse_present(input.name.as_deref(), Title::parse, "name")?,
             parent_id: input.parent_id,
         })
     }

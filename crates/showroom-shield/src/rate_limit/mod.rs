@@ -235,22 +235,14 @@ mod tests {
             vec!["/api/v1/auth/".into(), "/api/v1/checkout".into()],
             None,
         );
-        assert_eq!(
-            limiter.class_of(&Method::POST, "/api/v1/auth/login"),
-            Class::Strict
-        );
-        assert_eq!(
-            limiter.class_of(&Method::PUT, "/api/v1/checkout/42"),
-            Class::Strict
-        );
-        assert_eq!(
-            limiter.class_of(&Method::GET, "/api/v1/checkout/42"),
-            Class::General
-        );
-        assert_eq!(
-            limiter.class_of(&Method::POST, "/api/v1/admin/products"),
-            Class::General
-        );
+        for (method, path, class) in [
+            (Method::POST, "/api/v1/auth/login", Class::Strict),
+            (Method::PUT, "/api/v1/checkout/42", Class::Strict),
+            (Method::GET, "/api/v1/checkout/42", Class::General),
+            (Method::POST, "/api/v1/admin/products", Class::General),
+        ] {
+            assert_eq!(limiter.class_of(&method, path), class, "{method} {path}");
+        }
     }
 
     #[test]

@@ -210,11 +210,7 @@ pub async fn login_failures_count_atomically_in_a_window(store: DynCatalogStore)
         .await
         .unwrap();
     assert_eq!(
-        store
-            .login_failures("account:ada@example.com", 62_001, window)
-            .await
-            .unwrap()
-            .0,
+        failures(&store, "account:ada@example.com", 62_001, window).await,
         0
     );
 }
@@ -258,23 +254,12 @@ pub async fn a_forgiven_attempt_is_taken_back_and_ended_windows_are_swept(store:
             .unwrap();
     }
     store.forgive_login_failure("ip:203.0.113.7").await.unwrap();
-    assert_eq!(
-        store
-            .login_failures("ip:203.0.113.7", 2_000, window)
-            .await
-            .unwrap()
-            .0,
-        2
-    );
+    assert_eq!(failures(&store, "ip:203.0.113.7", 2_000, window).await, 2);
     for _ in 0..5 {
         store.forgive_login_failure("ip:203.0.113.7").await.unwrap();
     }
     assert_eq!(
-        store
-            .login_failures("ip:203.0.113.7", 2_000, window)
-            .await
-            .unwrap()
-            .0,
+        failures(&store, "ip:203.0.113.7", 2_000, window).await,
         0,
         "never below zero"
     );
@@ -294,14 +279,15 @@ pub async fn a_forgiven_attempt_is_taken_back_and_ended_windows_are_swept(store:
         "the old account's and the address's windows started before"
     );
     assert_eq!(
-        store
-            .login_failures("account:new@example.com", 100_500, window)
-            .await
-            .unwrap()
-            .0,
+        failures(&store, "account:new@example.com", 100_500, window).await,
         1,
         "a window still open is kept"
     );
+}
+
+/// How many login failures `key` has in the window open at `now`.
+async fn failures(store: &DynCatalogStore, key: &str, now: i64, window: Duration) -> u32 {
+    store.login_failures(key, now, window).await.unwrap().0
 }
 
 /// Whether the API token whose SHA-256 hex is `hash` is live (and is marked used by asking).

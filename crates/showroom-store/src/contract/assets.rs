@@ -4,7 +4,7 @@
 
 use showroom_domain::ProductStatus;
 
-use super::support::{hash, image, product};
+use super::support::{hash, image, make_product, product};
 use crate::{AssetVisibility, DynCatalogStore};
 
 pub async fn asset_visibility_follows_the_status_of_the_products_using_it(store: DynCatalogStore) {
@@ -52,10 +52,7 @@ pub async fn one_published_product_makes_a_shared_asset_public(store: DynCatalog
     let mut draft = product("draft-chair", "Draft Chair");
     draft.status = ProductStatus::Draft;
     let draft = store.create_product(draft).await.unwrap();
-    let published = store
-        .create_product(product("shop-chair", "Shop Chair"))
-        .await
-        .unwrap();
+    let published = make_product(&store, "shop-chair", "Shop Chair").await;
     store.add_media(draft.id, image(9)).await.unwrap();
     store.add_media(draft.id, image(9)).await.unwrap();
     assert_eq!(

@@ -6,7 +6,9 @@ use showroom_domain::{ProductStatus, Slug};
 use uuid::Uuid;
 
 use super::checkout_support::{checkout, key, line, stocked, HOLD};
-use super::support::{assert_conflict, assert_invalid, eur, new_price, product, variant};
+use super::support::{
+    assert_conflict, assert_invalid, eur, make_product, make_variant, new_price, variant,
+};
 use crate::{Cart, DynCatalogStore, LineChange, ProductPatch, StoreError, MAX_ORDER_LINES};
 
 fn quantity_of(cart: &Cart, variant_id: Uuid) -> Option<i64> {
@@ -194,17 +196,16 @@ pub async fn cart_reads_join_the_current_price_status_and_slug(store: DynCatalog
 }
 
 pub async fn a_cart_holds_at_most_max_order_lines(store: DynCatalogStore) {
-    let shelf = store
-        .create_product(product("cart-shelf", "Shelf"))
-        .await
-        .unwrap();
+    let shelf = make_product(&store, "cart-shelf", "Shelf").await;
     let cart = store.create_guest_cart().await.unwrap();
     let mut last = None;
     for n in 0..=MAX_ORDER_LINES {
-        let v = store
-            .add_variant(shelf.id, variant(&format!("SHELF-{n}"), eur(100), 5, &[]))
-            .await
-            .unwrap();
+        let v = make_variant(
+            &store,
+            shelf.id,
+            variant(&format!("SHELF-{n}"), eur(100), 5, &[]),
+        )
+        .await;
         let result = store
             .change_cart_line(cart.id, v.id, LineChange::Add(1))
             .await;

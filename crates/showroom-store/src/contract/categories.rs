@@ -3,13 +3,14 @@
 use uuid::Uuid;
 
 use super::support::{
-    all, assert_conflict, assert_invalid, category, matching, product, slug, title,
+    all, assert_conflict, assert_invalid, make_category, make_product, matching, product, slug,
+    title,
 };
 use crate::{build_category_tree, CategoryPatch, DynCatalogStore, ProductQuery};
 
 pub async fn categories_are_listed_by_name(store: DynCatalogStore) {
     for name in ["tables", "chairs", "lamps"] {
-        store.create_category(category(name, None)).await.unwrap();
+        make_category(&store, name, None).await;
     }
     let names: Vec<String> = store
         .list_categories()
@@ -23,26 +24,10 @@ pub async fn categories_are_listed_by_name(store: DynCatalogStore) {
 
 /// furniture ⊃ seating ⊃ stools, and a sibling tree lighting.
 async fn tree(store: &DynCatalogStore) -> [Uuid; 4] {
-    let furniture = store
-        .create_category(category("furniture", None))
-        .await
-        .unwrap()
-        .id;
-    let seating = store
-        .create_category(category("seating", Some(furniture)))
-        .await
-        .unwrap()
-        .id;
-    let stools = store
-        .create_category(category("stools", Some(seating)))
-        .await
-        .unwrap()
-        .id;
-    let lighting = store
-        .create_category(category("lighting", None))
-        .await
-        .unwrap()
-        .id;
+    let furniture = make_category(store, "furniture", None).await.id;
+    let seating = make_category(store, "seating", Some(furniture)).await.id;
+    let stools = make_category(store, "stools", Some(seating)).await.id;
+    let lighting = make_category(store, "lighting", None).await.id;
     [furniture, seating, stools, lighting]
 }
 
@@ -58,10 +43,7 @@ pub async fn category_filter_includes_descendants(store: DynCatalogStore) {
         new.category_id = Some(category_id);
         store.create_product(new).await.unwrap();
     }
-    store
-        .create_product(product("loose", "Loose"))
-        .await
-        .unwrap();
+    make_product(&store, "loose", "Loose").await;
     let within = |raw: &str| ProductQuery {
         category: Some(slug(raw)),
         ..all()

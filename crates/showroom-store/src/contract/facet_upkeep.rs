@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use super::support::{all, eur, matching, product, variant};
+use super::support::{
+    all, eur, make_category, make_product, make_variant, matching, product, variant,
+};
 use showroom_domain::ProductStatus;
 
 use crate::{DynCatalogStore, ImportProduct, ProductPatch, ProductQuery, VariantPatch};
@@ -62,32 +64,26 @@ fn picks(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 }
 
 pub async fn option_facets_and_filters_follow_variant_edits(store: DynCatalogStore) {
-    let chair = store
-        .create_product(product("oak-chair", "Oak chair"))
-        .await
-        .unwrap();
-    let table = store
-        .create_product(product("ash-table", "Ash table"))
-        .await
-        .unwrap();
-    let small = store
-        .add_variant(
-            chair.id,
-            variant("CH-1", eur(100), 1, &[("Color", "Oak"), ("Size", "S")]),
-        )
-        .await
-        .unwrap();
-    let large = store
-        .add_variant(
-            chair.id,
-            variant("CH-2", eur(100), 1, &[("Color", "Oak"), ("Size", "L")]),
-        )
-        .await
-        .unwrap();
-    store
-        .add_variant(table.id, variant("TA-1", eur(100), 1, &[("Color", "Ash")]))
-        .await
-        .unwrap();
+    let chair = make_product(&store, "oak-chair", "Oak chair").await;
+    let table = make_product(&store, "ash-table", "Ash table").await;
+    let small = make_variant(
+        &store,
+        chair.id,
+        variant("CH-1", eur(100), 1, &[("Color", "Oak"), ("Size", "S")]),
+    )
+    .await;
+    let large = make_variant(
+        &store,
+        chair.id,
+        variant("CH-2", eur(100), 1, &[("Color", "Oak"), ("Size", "L")]),
+    )
+    .await;
+    make_variant(
+        &store,
+        table.id,
+        variant("TA-1", eur(100), 1, &[("Color", "Ash")]),
+    )
+    .await;
     let why = "two oak variants of one product count once";
     assert_offered(
         &store,
@@ -190,21 +186,17 @@ pub async fn option_facets_and_filters_follow_an_import_that_changes_option_valu
 pub async fn option_facets_follow_a_product_moving_category_or_changing_status(
     store: DynCatalogStore,
 ) {
-    let seating = store
-        .create_category(super::support::category("seating", None))
-        .await
-        .unwrap();
-    let tables = store
-        .create_category(super::support::category("tables", None))
-        .await
-        .unwrap();
+    let seating = make_category(&store, "seating", None).await;
+    let tables = make_category(&store, "tables", None).await;
     let mut new = product("oak-chair", "Oak chair");
     new.category_id = Some(seating.id);
     let chair = store.create_product(new).await.unwrap();
-    store
-        .add_variant(chair.id, variant("CH-1", eur(100), 1, &[("Color", "Oak")]))
-        .await
-        .unwrap();
+    make_variant(
+        &store,
+        chair.id,
+        variant("CH-1", eur(100), 1, &[("Color", "Oak")]),
+    )
+    .await;
     let in_category = |slug: &str, color: Option<&str>| ProductQuery {
         category: Some(super::support::slug(slug)),
         status: Some(ProductStatus::Published),

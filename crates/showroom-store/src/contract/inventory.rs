@@ -1,15 +1,12 @@
 //! Contract: stock never goes below zero, concurrent sales never oversell, and variant writes keep
 //! the listing's price range and availability current.
 
-use super::support::{all, assert_conflict, eur, product, variant};
+use super::support::{all, assert_conflict, eur, make_product, make_variant, variant};
 use crate::{DynCatalogStore, VariantPatch};
 
 pub async fn adjust_inventory_never_goes_below_zero(store: DynCatalogStore) {
-    let mug = store.create_product(product("mug", "Mug")).await.unwrap();
-    let v = store
-        .add_variant(mug.id, variant("MUG-1", eur(900), 2, &[]))
-        .await
-        .unwrap();
+    let mug = make_product(&store, "mug", "Mug").await;
+    let v = make_variant(&store, mug.id, variant("MUG-1", eur(900), 2, &[])).await;
     assert_eq!(store.adjust_inventory(v.id, 5).await.unwrap().on_hand, 7);
     assert_eq!(store.adjust_inventory(v.id, -7).await.unwrap().on_hand, 0);
     let err = store.adjust_inventory(v.id, -1).await.unwrap_err();
@@ -29,14 +26,8 @@ pub async fn adjust_inventory_never_goes_below_zero(store: DynCatalogStore) {
 }
 
 pub async fn concurrent_decrements_sell_exactly_the_stock(store: DynCatalogStore) {
-    let chair = store
-        .create_product(product("hot-item", "Hot Item"))
-        .await
-        .unwrap();
-    let v = store
-        .add_variant(chair.id, variant("HOT-1", eur(1_000), 10, &[]))
-        .await
-        .unwrap();
+    let chair = make_product(&store, "hot-item", "Hot Item").await;
+    let v = make_variant(&store, chair.id, variant("HOT-1", eur(1_000), 10, &[])).await;
     let tasks: Vec<_> = (0..20)
         .map(|_| {
             let store = store.clone();
@@ -58,15 +49,19 @@ pub async fn concurrent_decrements_sell_exactly_the_stock(store: DynCatalogStore
 }
 
 pub async fn update_variant_changes_the_listing_price_range(store: DynCatalogStore) {
-    let desk = store.create_product(product("desk", "Desk")).await.unwrap();
-    let cheap = store
-        .add_variant(desk.id, variant("DESK-S", eur(20_000), 1, &[("Size", "S")]))
-        .await
-        .unwrap();
-    store
-        .add_variant(desk.id, variant("DESK-L", eur(30_000), 1, &[("Size", "L")]))
-        .await
-        .unwrap();
+    let desk = make_product(&store, "desk", "Desk").await;
+    let cheap = make_variant(
+        &store,
+        desk.id,
+        variant("DESK-S", eur(20_000), 1, &[("Size", "S")]),
+    )
+    .await;
+    make_variant(
+        &store,
+        desk.id,
+        variant("DESK-L", eur(30_000), 1, &[("Size", "L")]),
+    )
+    .await;
     let range = |store: DynCatalogStore| async move {
         let item = store.list_products(&all()).await.unwrap().items.remove(0);
         (

@@ -5,14 +5,11 @@ use std::collections::BTreeMap;
 
 use showroom_domain::{Description, ProductStatus};
 
-use super::support::{all, hash, image, matching, product, slug, title};
+use super::support::{all, hash, image, make_product, matching, product, slug, title};
 use crate::{DynCatalogStore, ProductPatch, ProductQuery};
 
 pub async fn update_product_patches_fields_and_search_follows(store: DynCatalogStore) {
-    let created = store
-        .create_product(product("old-name", "Walnut Cabinet"))
-        .await
-        .unwrap();
+    let created = make_product(&store, "old-name", "Walnut Cabinet").await;
     let patch = ProductPatch {
         slug: Some(slug("new-name")),
         title: Some(title("Cherry Sideboard")),
@@ -89,10 +86,7 @@ pub async fn set_product_status_changes_what_a_status_filter_lists(store: DynCat
     let mut draft = product("prototype", "Prototype");
     draft.status = ProductStatus::Draft;
     let draft = store.create_product(draft).await.unwrap();
-    store
-        .create_product(product("classic", "Classic"))
-        .await
-        .unwrap();
+    make_product(&store, "classic", "Classic").await;
     let published = |status| ProductQuery {
         status: Some(status),
         ..all()
@@ -131,7 +125,7 @@ pub async fn set_product_status_changes_what_a_status_filter_lists(store: DynCat
 }
 
 pub async fn media_is_appended_in_order_and_the_first_is_the_cover(store: DynCatalogStore) {
-    let vase = store.create_product(product("vase", "Vase")).await.unwrap();
+    let vase = make_product(&store, "vase", "Vase").await;
     assert!(store.list_products(&all()).await.unwrap().items[0]
         .cover
         .is_none());

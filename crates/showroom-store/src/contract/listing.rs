@@ -5,7 +5,10 @@ use std::cmp::Reverse;
 
 use uuid::Uuid;
 
-use super::support::{all, eur, list_all, matching, product, slugs, variant};
+use super::support::{
+    all, eur, list_all, make_category, make_product, make_variant, matching, product, slugs,
+    variant,
+};
 use crate::{
     Cursor, CursorKey, DynCatalogStore, ProductQuery, ProductSort, StoreError, MAX_PAGE_SIZE,
 };
@@ -30,23 +33,21 @@ async fn catalog(store: &DynCatalogStore) -> Vec<Made> {
             2 => "Same Title".to_owned(),
             _ => format!("{} chair", char::from(b'a' + n)),
         };
-        let created = store
-            .create_product(product(&format!("item-{n}"), &title))
-            .await
-            .unwrap();
+        let created = make_product(store, &format!("item-{n}"), &title).await;
         let price = (n % 9 != 0).then(|| i64::from(n % 5) * 1_000);
         if let Some(price) = price {
-            store
-                .add_variant(created.id, variant(&format!("SKU-{n}"), eur(price), 1, &[]))
-                .await
-                .unwrap();
-            store
-                .add_variant(
-                    created.id,
-                    variant(&format!("SKU-{n}-B"), eur(price + 500), 1, &[]),
-                )
-                .await
-                .unwrap();
+            make_variant(
+                store,
+                created.id,
+                variant(&format!("SKU-{n}"), eur(price), 1, &[]),
+            )
+            .await;
+            make_variant(
+                store,
+                created.id,
+                variant(&format!("SKU-{n}-B"), eur(price + 500), 1, &[]),
+            )
+            .await;
         }
         made.push(Made {
             slug: created.slug.as_str().to_owned(),
@@ -123,10 +124,7 @@ pub async fn a_cursor_from_another_sort_is_refused(store: DynCatalogStore) {
 
 pub async fn page_size_is_clamped(store: DynCatalogStore) {
     for n in 0..3 {
-        store
-            .create_product(product(&format!("p-{n}"), "P"))
-            .await
-            .unwrap();
+        make_product(&store, &format!("p-{n}"), "P").await;
     }
     let zero = store
         .list_products(&ProductQuery {
@@ -154,12 +152,14 @@ pub async fn price_range_filter_is_inclusive_on_the_cheapest_variant(store: DynC
         ("dear", &[9_000, 12_000][..]),
         ("none", &[][..]),
     ] {
-        let p = store.create_product(product(name, name)).await.unwrap();
+        let p = make_product(&store, name, name).await;
         for (i, price) in prices.iter().enumerate() {
-            store
-                .add_variant(p.id, variant(&format!("{name}-{i}"), eur(*price), 1, &[]))
-                .await
-                .unwrap();
+            make_variant(
+                &store,
+                p.id,
+                variant(&format!("{name}-{i}"), eur(*price), 1, &[]),
+            )
+            .await;
         }
     }
     let range = |min, max| ProductQuery {
@@ -186,35 +186,26 @@ pub async fn price_range_filter_is_inclusive_on_the_cheapest_variant(store: DynC
 pub async fn option_filter_needs_one_variant_with_every_value_and_ignores_name_case(
     store: DynCatalogStore,
 ) {
-    let split = store
-        .create_product(product("split", "Split"))
-        .await
-        .unwrap();
-    store
-        .add_variant(
-            split.id,
-            variant("SPLIT-1", eur(1), 1, &[("Color", "Oak"), ("Size", "S")]),
-        )
-        .await
-        .unwrap();
-    store
-        .add_variant(
-            split.id,
-            variant("SPLIT-2", eur(1), 1, &[("Color", "Ash"), ("Size", "L")]),
-        )
-        .await
-        .unwrap();
-    let whole = store
-        .create_product(product("whole", "Whole"))
-        .await
-        .unwrap();
-    store
-        .add_variant(
-            whole.id,
-            variant("WHOLE-1", eur(1), 1, &[("Color", "Oak"), ("Size", "L")]),
-        )
-        .await
-        .unwrap();
+    let split = make_product(&store, "split", "Split").await;
+    make_variant(
+        &store,
+        split.id,
+        variant("SPLIT-1", eur(1), 1, &[("Color", "Oak"), ("Size", "S")]),
+    )
+    .await;
+    make_variant(
+        &store,
+        split.id,
+        variant("SPLIT-2", eur(1), 1, &[("Color", "Ash"), ("Size", "L")]),
+    )
+    .await;
+    let whole = make_product(&store, "whole", "Whole").await;
+    make_variant(
+        &store,
+        whole.id,
+        variant("WHOLE-1", eur(1), 1, &[("Color", "Oak"), ("Size", "L")]),
+    )
+    .await;
 
     let picks = |pairs: &[(&str, &str)]| ProductQuery {
         option_values: pairs
@@ -244,30 +235,12 @@ pub async fn option_filter_needs_one_variant_with_every_value_and_ignores_name_c
 }
 
 pub async fn in_stock_filter_counts_available_units(store: DynCatalogStore) {
-    let stocked = store
-        .create_product(product("stocked", "Stocked"))
-        .await
-        .unwrap();
-    store
-        .add_variant(stocked.id, variant("IN-1", eur(1), 0, &[]))
-        .await
-        .unwrap();
-    store
-        .add_variant(stocked.id, variant("IN-2", eur(1), 2, &[]))
-        .await
-        .unwrap();
-    let empty = store
-        .create_product(product("sold-out", "Sold Out"))
-        .await
-        .unwrap();
-    let last = store
-        .add_variant(empty.id, variant("OUT-1", eur(1), 1, &[]))
-        .await
-        .unwrap();
-    store
-        .create_product(product("no-variants", "No Variants"))
-        .await
-        .unwrap();
+    let stocked = make_product(&store, "stocked", "Stocked").await;
+    make_variant(&store, stocked.id, variant("IN-1", eur(1), 0, &[])).await;
+    make_variant(&store, stocked.id, variant("IN-2", eur(1), 2, &[])).await;
+    let empty = make_product(&store, "sold-out", "Sold Out").await;
+    let last = make_variant(&store, empty.id, variant("OUT-1", eur(1), 1, &[])).await;
+    make_product(&store, "no-variants", "No Variants").await;
 
     let in_stock = || ProductQuery {
         in_stock: true,
@@ -286,14 +259,8 @@ pub async fn in_stock_filter_counts_available_units(store: DynCatalogStore) {
 pub async fn facets_count_categories_option_values_and_price_bands_of_the_filtered_set(
     store: DynCatalogStore,
 ) {
-    let seating = store
-        .create_category(super::support::category("seating", None))
-        .await
-        .unwrap();
-    let tables = store
-        .create_category(super::support::category("tables", None))
-        .await
-        .unwrap();
+    let seating = make_category(&store, "seating", None).await;
+    let tables = make_category(&store, "tables", None).await;
     let mut made = Vec::new();
     for (slug, category, picks, price, stock) in [
         (
@@ -327,15 +294,17 @@ pub async fn facets_count_categories_option_values_and_price_bands_of_the_filter
             }
             let sku = format!("{slug}-{n}").to_uppercase();
             let chosen = [("Color", *color), ("Size", *size)];
-            store
-                .add_variant(created.id, variant(&sku, eur(price), stock, &chosen))
-                .await
-                .unwrap();
+            make_variant(
+                &store,
+                created.id,
+                variant(&sku, eur(price), stock, &chosen),
+            )
+            .await;
         }
         made.push(created);
     }
     // No variant, no category: counted nowhere but the total.
-    store.create_product(product("bare", "Bare")).await.unwrap();
+    make_product(&store, "bare", "Bare").await;
 
     let everything = store
         .product_facets(&all(), &[0, 10_000, 50_000])

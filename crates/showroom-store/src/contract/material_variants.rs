@@ -2,30 +2,25 @@
 //! model. Matching is by option value, ignoring ASCII case, in the product's option order; a
 //! merchant's own choice is never overwritten by a later match, and can be cleared.
 
-use super::support::{eur, product, variant};
+use super::support::{eur, make_product, make_variant, variant};
 use crate::{DynCatalogStore, StoreError, VariantPatch};
 
 pub async fn material_variants_are_matched_by_option_value_and_keep_a_merchants_choice(
     store: DynCatalogStore,
 ) {
-    let table = store
-        .create_product(product("linked-table", "Linked Table"))
-        .await
-        .unwrap();
-    let oak = store
-        .add_variant(
-            table.id,
-            variant("LT-OAK-S", eur(100), 1, &[("Color", "Oak"), ("Size", "S")]),
-        )
-        .await
-        .unwrap();
-    let ash = store
-        .add_variant(
-            table.id,
-            variant("LT-ASH-L", eur(100), 1, &[("Color", "Ash"), ("Size", "L")]),
-        )
-        .await
-        .unwrap();
+    let table = make_product(&store, "linked-table", "Linked Table").await;
+    let oak = make_variant(
+        &store,
+        table.id,
+        variant("LT-OAK-S", eur(100), 1, &[("Color", "Oak"), ("Size", "S")]),
+    )
+    .await;
+    let ash = make_variant(
+        &store,
+        table.id,
+        variant("LT-ASH-L", eur(100), 1, &[("Color", "Ash"), ("Size", "L")]),
+    )
+    .await;
     let mut chosen = variant(
         "LT-WAL-S",
         eur(100),

@@ -5,7 +5,7 @@
 use showroom_domain::{OrderState, TrackingNumber};
 
 use super::checkout_support::{checkout, line, HOLD};
-use super::support::{all, eur, product, variant};
+use super::support::{all, eur, make_product, make_variant, variant};
 use crate::{Actor, DynCatalogStore, ReleaseReason, StoreError};
 
 /// The listing's `available` of the only product in the store.
@@ -16,14 +16,8 @@ async fn listed_available(store: &DynCatalogStore) -> i64 {
 }
 
 pub async fn every_order_change_answers_the_order_as_stored(store: DynCatalogStore) {
-    let made = store
-        .create_product(product("stored-lamp", "Stored Lamp"))
-        .await
-        .unwrap();
-    let lamp = store
-        .add_variant(made.id, variant("STORED-1", eur(2_000), 9, &[]))
-        .await
-        .unwrap();
+    let made = make_product(&store, "stored-lamp", "Stored Lamp").await;
+    let lamp = make_variant(&store, made.id, variant("STORED-1", eur(2_000), 9, &[])).await;
     let stored = |id| {
         let store = store.clone();
         async move { store.order_by_id(id).await.unwrap().unwrap() }
@@ -63,24 +57,19 @@ pub async fn every_order_change_answers_the_order_as_stored(store: DynCatalogSto
 }
 
 pub async fn the_listed_units_follow_every_stock_move_of_an_order(store: DynCatalogStore) {
-    let made = store
-        .create_product(product("moving-chair", "Moving Chair"))
-        .await
-        .unwrap();
-    let oak = store
-        .add_variant(
-            made.id,
-            variant("MOVE-OAK", eur(5_000), 5, &[("Color", "Oak")]),
-        )
-        .await
-        .unwrap();
-    let ash = store
-        .add_variant(
-            made.id,
-            variant("MOVE-ASH", eur(5_500), 3, &[("Color", "Ash")]),
-        )
-        .await
-        .unwrap();
+    let made = make_product(&store, "moving-chair", "Moving Chair").await;
+    let oak = make_variant(
+        &store,
+        made.id,
+        variant("MOVE-OAK", eur(5_000), 5, &[("Color", "Oak")]),
+    )
+    .await;
+    let ash = make_variant(
+        &store,
+        made.id,
+        variant("MOVE-ASH", eur(5_500), 3, &[("Color", "Ash")]),
+    )
+    .await;
     assert_eq!(listed_available(&store).await, 8);
 
     let (first, _) = store

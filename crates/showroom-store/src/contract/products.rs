@@ -7,23 +7,19 @@ use showroom_domain::{ProductStatus, Sku};
 use uuid::Uuid;
 
 use super::support::{
-    all, assert_conflict, assert_invalid, eur, image, matching, new_price, product, slug, title,
-    usd, variant,
+    all, assert_conflict, assert_invalid, eur, image, make_category, make_product, make_variant,
+    matching, new_price, product, slug, title, usd, variant,
 };
 use crate::{DynCatalogStore, ProductOption, ProductPatch, ProductQuery, StoreError, VariantPatch};
 
 pub async fn product_round_trip_keeps_variants_options_and_media(store: DynCatalogStore) {
-    let created = store
-        .create_product(product("oak-chair", "Oak Chair"))
-        .await
-        .unwrap();
-    let small = store
-        .add_variant(
-            created.id,
-            variant("OAK-S", eur(12_000), 3, &[("Color", "Oak"), ("Size", "S")]),
-        )
-        .await
-        .unwrap();
+    let created = make_product(&store, "oak-chair", "Oak Chair").await;
+    let small = make_variant(
+        &store,
+        created.id,
+        variant("OAK-S", eur(12_000), 3, &[("Color", "Oak"), ("Size", "S")]),
+    )
+    .await;
     let mut large = variant("oak-l", eur(15_000), 5, &[("Color", "Oak"), ("Size", "L")]);
     large.compare_at_price = Some(eur(18_000));
     large.weight_grams = Some(7_500);
@@ -77,10 +73,7 @@ pub async fn product_round_trip_keeps_variants_options_and_media(store: DynCatal
 }
 
 pub async fn product_by_slug_finds_published_and_unknown_is_none(store: DynCatalogStore) {
-    let created = store
-        .create_product(product("ash-table", "Ash Table"))
-        .await
-        .unwrap();
+    let created = make_product(&store, "ash-table", "Ash Table").await;
     let found = store
         .product_by_slug(&slug("ash-table"))
         .await
@@ -96,17 +89,14 @@ pub async fn product_by_slug_finds_published_and_unknown_is_none(store: DynCatal
 }
 
 pub async fn duplicate_slugs_conflict_on_slug(store: DynCatalogStore) {
-    store.create_product(product("lamp", "Lamp")).await.unwrap();
+    make_product(&store, "lamp", "Lamp").await;
     let err = store
         .create_product(product("lamp", "Another Lamp"))
         .await
         .unwrap_err();
     assert_conflict(&err, "slug");
 
-    store
-        .create_category(super::support::category("lighting", None))
-        .await
-        .unwrap();
+    make_category(&store, "lighting", None).await;
     let err = store
         .create_category(super::support::category("lighting", None))
         .await
@@ -116,21 +106,14 @@ pub async fn duplicate_slugs_conflict_on_slug(store: DynCatalogStore) {
 }
 
 pub async fn duplicate_sku_conflicts_on_sku_and_leaves_no_trace(store: DynCatalogStore) {
-    let first = store
-        .create_product(product("stool", "Stool"))
-        .await
-        .unwrap();
-    let second = store
-        .create_product(product("bench", "Bench"))
-        .await
-        .unwrap();
-    store
-        .add_variant(
-            first.id,
-            variant("WOOD-1", eur(5_000), 2, &[("Color", "Oak")]),
-        )
-        .await
-        .unwrap();
+    let first = make_product(&store, "stool", "Stool").await;
+    let second = make_product(&store, "bench", "Bench").await;
+    make_variant(
+        &store,
+        first.id,
+        variant("WOOD-1", eur(5_000), 2, &[("Color", "Oak")]),
+    )
+    .await;
 
     let err = store
         .add_variant(
@@ -162,10 +145,7 @@ pub async fn duplicate_sku_conflicts_on_sku_and_leaves_no_trace(store: DynCatalo
         "listing data did not move"
     );
 
-    let other = store
-        .add_variant(second.id, variant("WOOD-2", eur(100), 1, &[]))
-        .await
-        .unwrap();
+    let other = make_variant(&store, second.id, variant("WOOD-2", eur(100), 1, &[])).await;
     let err = store
         .update_variant(
             other.id,
@@ -180,11 +160,8 @@ pub async fn duplicate_sku_conflicts_on_sku_and_leaves_no_trace(store: DynCatalo
 }
 
 pub async fn failed_product_update_leaves_no_trace(store: DynCatalogStore) {
-    store
-        .create_product(product("taken", "Taken"))
-        .await
-        .unwrap();
-    let target = store.create_product(product("mine", "Mine")).await.unwrap();
+    make_product(&store, "taken", "Taken").await;
+    let target = make_product(&store, "mine", "Mine").await;
     let patch = ProductPatch {
         slug: Some(slug("taken")),
         title: Some(title("Renamed")),
@@ -221,7 +198,7 @@ pub async fn unknown_category_or_parent_is_invalid_and_creates_nothing(store: Dy
     assert_invalid(&err, "parent_id");
     assert!(store.list_categories().await.unwrap().is_empty());
 
-    let existing = store.create_product(product("kept", "Kept")).await.unwrap();
+    let existing = make_product(&store, "kept", "Kept").await;
     let patch = ProductPatch {
         category_id: Some(Some(Uuid::now_v7())),
         ..ProductPatch::default()
@@ -231,10 +208,7 @@ pub async fn unknown_category_or_parent_is_invalid_and_creates_nothing(store: Dy
 }
 
 pub async fn option_values_must_be_declared_by_the_product(store: DynCatalogStore) {
-    let chair = store
-        .create_product(product("chair", "Chair"))
-        .await
-        .unwrap();
+    let chair = make_product(&store, "chair", "Chair").await;
     for picks in [[("Color", "Pink")], [("Finish", "Matte")]] {
         let err = store
             .add_variant(chair.id, variant("BAD-1", eur(1), 1, &picks))
@@ -242,10 +216,12 @@ pub async fn option_values_must_be_declared_by_the_product(store: DynCatalogStor
             .unwrap_err();
         assert_invalid(&err, "option_values");
     }
-    let ok = store
-        .add_variant(chair.id, variant("OK-1", eur(1), 1, &[("Color", "Ash")]))
-        .await
-        .unwrap();
+    let ok = make_variant(
+        &store,
+        chair.id,
+        variant("OK-1", eur(1), 1, &[("Color", "Ash")]),
+    )
+    .await;
     let patch = VariantPatch {
         option_values: Some(BTreeMap::from([("Size".into(), "XXL".into())])),
         ..VariantPatch::default()
@@ -261,14 +237,13 @@ pub async fn option_values_must_be_declared_by_the_product(store: DynCatalogStor
 }
 
 pub async fn product_options_cannot_drop_values_variants_use(store: DynCatalogStore) {
-    let chair = store.create_product(product("sofa", "Sofa")).await.unwrap();
-    store
-        .add_variant(
-            chair.id,
-            variant("SOFA-1", eur(1), 1, &[("Color", "Walnut")]),
-        )
-        .await
-        .unwrap();
+    let chair = make_product(&store, "sofa", "Sofa").await;
+    make_variant(
+        &store,
+        chair.id,
+        variant("SOFA-1", eur(1), 1, &[("Color", "Walnut")]),
+    )
+    .await;
     let mut options = product("x", "x").options;
     options[0].values.retain(|v| v != "Walnut");
     let err = store
@@ -286,14 +261,8 @@ pub async fn product_options_cannot_drop_values_variants_use(store: DynCatalogSt
 }
 
 pub async fn a_product_sells_in_one_currency(store: DynCatalogStore) {
-    let lamp = store
-        .create_product(product("desk-lamp", "Desk Lamp"))
-        .await
-        .unwrap();
-    let only = store
-        .add_variant(lamp.id, variant("LAMP-1", eur(4_000), 1, &[]))
-        .await
-        .unwrap();
+    let lamp = make_product(&store, "desk-lamp", "Desk Lamp").await;
+    let only = make_variant(&store, lamp.id, variant("LAMP-1", eur(4_000), 1, &[])).await;
     let err = store
         .add_variant(lamp.id, variant("LAMP-2", usd(4_000), 1, &[]))
         .await

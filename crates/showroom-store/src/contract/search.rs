@@ -1,21 +1,17 @@
 //! Contract: full-text search — every word must match (as a prefix, or one typo away), hostile
 //! text is only words, and results rank title matches first, then available products.
 
-use super::support::{all, eur, list_all, matching, product, slugs, variant};
+use super::support::{
+    all, eur, list_all, make_product, make_variant, matching, product, slugs, variant,
+};
 use crate::{DynCatalogStore, ProductQuery, ProductSort};
 
 async fn searchable(store: &DynCatalogStore) {
     let mut oak = product("oak-chair", "Oak Lounge Chair");
     oak.description = showroom_domain::Description::parse("A deep seat in solid oak.").unwrap();
     store.create_product(oak).await.unwrap();
-    store
-        .create_product(product("ash-table", "Ash Dining Table"))
-        .await
-        .unwrap();
-    store
-        .create_product(product("walnut-chair", "Walnut Chair"))
-        .await
-        .unwrap();
+    make_product(store, "ash-table", "Ash Dining Table").await;
+    make_product(store, "walnut-chair", "Walnut Chair").await;
 }
 
 pub async fn search_matches_every_word_and_prefixes(store: DynCatalogStore) {
@@ -171,28 +167,16 @@ pub async fn relevance_ranks_title_matches_first_then_available_ones(store: DynC
     let mut desk = product("desk", "Writing Desk");
     desk.description = showroom_domain::Description::parse("Pairs with any chair.").unwrap();
     let desk = store.create_product(desk).await.unwrap();
-    let sold_out = store
-        .create_product(product("oak-chair", "Oak Chair"))
-        .await
-        .unwrap();
-    let stocked = store
-        .create_product(product("ash-chair", "Ash Chair"))
-        .await
-        .unwrap();
-    let first = store
-        .create_product(product("chair-one", "Chair One"))
-        .await
-        .unwrap();
+    let sold_out = make_product(&store, "oak-chair", "Oak Chair").await;
+    let stocked = make_product(&store, "ash-chair", "Ash Chair").await;
+    let first = make_product(&store, "chair-one", "Chair One").await;
     for (made, stock, sku) in [
         (&desk, 1, "D-1"),
         (&sold_out, 0, "O-1"),
         (&stocked, 2, "A-1"),
         (&first, 0, "C-1"),
     ] {
-        store
-            .add_variant(made.id, variant(sku, eur(100), stock, &[]))
-            .await
-            .unwrap();
+        make_variant(&store, made.id, variant(sku, eur(100), stock, &[])).await;
     }
     for text in ["chair", "chiar"] {
         let ranked = list_all(

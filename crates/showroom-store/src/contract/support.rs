@@ -7,8 +7,9 @@ use std::sync::Arc;
 use showroom_domain::{Currency, Description, Money, ProductStatus, Quantity, Sku, Slug, Title};
 
 use crate::{
-    CatalogStore, ContentHash, DynCatalogStore, MediaKind, NewCategory, NewMedia, NewProduct,
-    NewVariant, ProductOption, ProductQuery, ProductSummary, StoreError, VariantPatch,
+    CatalogStore, Category, ContentHash, DynCatalogStore, MediaKind, NewCategory, NewMedia,
+    NewProduct, NewVariant, Product, ProductOption, ProductQuery, ProductSummary, StoreError,
+    Variant, VariantPatch,
 };
 
 /// A fresh, isolated store for one test, plus whatever must happen when the test ends (removing
@@ -83,6 +84,32 @@ pub(crate) fn product(slug_raw: &str, title_raw: &str) -> NewProduct {
     }
 }
 
+/// Creates [`product`]`(slug, title)` in `store`; the test fails if the store refuses it.
+pub(crate) async fn make_product(
+    store: &DynCatalogStore,
+    slug_raw: &str,
+    title_raw: &str,
+) -> Product {
+    store
+        .create_product(product(slug_raw, title_raw))
+        .await
+        .unwrap_or_else(|e| panic!("creating {slug_raw}: {e}"))
+}
+
+/// Adds `new` (usually a [`variant`]) to product `product_id`; the test fails if the store
+/// refuses it.
+pub(crate) async fn make_variant(
+    store: &DynCatalogStore,
+    product_id: uuid::Uuid,
+    new: NewVariant,
+) -> Variant {
+    let sku = new.sku.to_string();
+    store
+        .add_variant(product_id, new)
+        .await
+        .unwrap_or_else(|e| panic!("adding {sku}: {e}"))
+}
+
 pub(crate) fn variant(sku: &str, price: Money, on_hand: i64, picks: &[(&str, &str)]) -> NewVariant {
     NewVariant {
         sku: Sku::parse(sku).expect("test SKU"),
@@ -104,6 +131,18 @@ pub(crate) fn category(slug_raw: &str, parent_id: Option<uuid::Uuid>) -> NewCate
         name: title(slug_raw),
         parent_id,
     }
+}
+
+/// Creates [`category`]`(slug, parent_id)` in `store`; the test fails if the store refuses it.
+pub(crate) async fn make_category(
+    store: &DynCatalogStore,
+    slug_raw: &str,
+    parent_id: Option<uuid::Uuid>,
+) -> Category {
+    store
+        .create_category(category(slug_raw, parent_id))
+        .await
+        .unwrap_or_else(|e| panic!("creating category {slug_raw}: {e}"))
 }
 
 pub(crate) fn image(n: u8) -> NewMedia {

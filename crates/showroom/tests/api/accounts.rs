@@ -6,7 +6,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::browser::Browser;
-use crate::helpers::{assert_problem, spawn_app, TestApp};
+use crate::checkout::order_body;
+use crate::helpers::{assert_invalid, assert_problem, spawn_app, TestApp};
 
 pub const PASSWORD: &str = "velvet lamp on a quiet shelf";
 
@@ -89,13 +90,7 @@ async fn a_customer_registers_logs_out_logs_in_and_changes_the_password() {
             Some(change(PASSWORD, "password123")),
         )
         .await;
-    assert_problem(
-        weak,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("new_password"),
-    )
-    .await;
+    assert_invalid(weak, "new_password").await;
     let changed = browser
         .send(
             Method::POST,
@@ -134,22 +129,10 @@ async fn registration_refuses_weak_passwords_bad_emails_and_taken_addresses() {
     };
     for weak in ["short", "1234567890123", "abcdefghijkl", "ada@example.com"] {
         let response = register("ada@example.com", weak).await;
-        assert_problem(
-            response,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            Some("password"),
-        )
-        .await;
+        assert_invalid(response, "password").await;
     }
     let bad_email = register("not-an-email", PASSWORD).await;
-    assert_problem(
-        bad_email,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("email"),
-    )
-    .await;
+    assert_invalid(bad_email, "email").await;
     assert_eq!(
         register("ada@example.com", PASSWORD).await.status(),
         StatusCode::CREATED
@@ -319,14 +302,8 @@ async fn checkout_body(app: &TestApp, slug: &str) -> Value {
             &[(&format!("{}-1", slug.to_uppercase()), "Oak", 2_500, 10)],
         )
         .await;
-    json!({
-        "email": "buyer@example.com",
-        "shipping_address": {"name": "Ada Lovelace", "line1": "1 Analytical St", "postal_code": "10001",
-                             "city": "New York", "country": "US"},
-        "shipping_method": "standard",
-        "lines": [{"variant_id": product["variants"][0]["id"], "quantity": 1}],
-        "payment": {"card_number": "4242 4242 4242 4242"},
-    })
+    let variant_id = product["variants"][0]["id"].as_str().unwrap();
+    order_body("buyer@example.com", variant_id, 1, "4242 4242 4242 4242")
 }
 
 #[tokio::test]

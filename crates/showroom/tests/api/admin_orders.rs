@@ -5,7 +5,8 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app, TestApp};
+use crate::checkout::{order_body, post_checkout};
+use crate::helpers::{assert_invalid, assert_problem, spawn_app, TestApp};
 
 const SUCCESS: &str = "4242 4242 4242 4242";
 const DECLINED: &str = "4000 0000 0000 0002";
@@ -17,21 +18,8 @@ pub(crate) async fn place(
     variant_id: &str,
     card: &str,
 ) -> Value {
-    let response = app
-        .client
-        .post(app.url("/api/v1/checkout"))
-        .header("Idempotency-Key", key)
-        .json(&json!({
-            "email": email,
-            "shipping_address": {"name": "Ada Lovelace", "line1": "1 Analytical St",
-                                 "postal_code": "10001", "city": "New York", "country": "US"},
-            "shipping_method": "standard",
-            "lines": [{"variant_id": variant_id, "quantity": 2}],
-            "payment": {"card_number": card},
-        }))
-        .send()
-        .await
-        .expect("POST /api/v1/checkout");
+    let body = order_body(email, variant_id, 2, card);
+    let response = post_checkout(app, key, &body).await;
     response.json().await.unwrap_or(Value::Null)
 }
 
@@ -117,13 +105,7 @@ async fn staff_list_search_fulfil_and_cancel_orders() {
     let bad = app
         .admin(Method::GET, "/api/v1/admin/orders?state=lost", None)
         .await;
-    assert_problem(
-        bad,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("state"),
-    )
-    .await;
+    assert_invalid(bad, "state").await;
 
     // Fulfil once with a tracking number; a second time is a conflict.
     let id1 = first["id"].as_str().unwrap();

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{assert_problem, spawn_app};
+use crate::helpers::{assert_invalid, assert_problem, spawn_app};
 
 #[tokio::test]
 async fn admin_api_requires_the_token() {
@@ -177,12 +177,6 @@ async fn category_moves_that_make_a_cycle_are_refused() {
             Some(json!({"parent_id": child["id"]})),
         )
         .await;
-    assert_problem(
-        cycle,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("parent_id"),
-    )
-    .await;
+    assert_invalid(cycle, "parent_id").await;
     app.stop().await;
 }

@@ -113,15 +113,7 @@ async fn customer(app: &TestApp, email: &str) -> Browser {
 #[tokio::test]
 async fn every_route_answers_each_kind_of_caller_as_the_rules_say() {
     let app = spawn_app().await;
-    let token = app
-        .admin_create(
-            "/api/v1/admin/api-tokens",
-            json!({"name": "matrix", "scopes": ["catalog"]}),
-        )
-        .await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = app.api_token("matrix", &["catalog"]).await;
     let plain = reqwest::Client::new();
     let callers = vec![
         Caller {

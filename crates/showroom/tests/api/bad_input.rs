@@ -6,7 +6,7 @@ use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app};
+use crate::helpers::{assert_invalid, assert_problem, spawn_app};
 
 const JSON: &str = "application/json";
 const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
@@ -99,13 +99,7 @@ async fn bad_prices_currencies_quantities_and_ids_are_refused() {
     ];
     for (body, field) in cases {
         let response = app.admin(Method::POST, &variants, Some(body.clone())).await;
-        assert_problem(
-            response,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            Some(field),
-        )
-        .await;
+        assert_invalid(response, field).await;
     }
     let stored = app
         .admin_json(

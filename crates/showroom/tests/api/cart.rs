@@ -6,7 +6,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, session_of, spawn_app, TestApp};
+use crate::helpers::{assert_invalid, assert_problem, session_of, spawn_app, TestApp};
 
 pub(crate) const SUCCESS: &str = "4242 4242 4242 4242";
 pub(crate) const DECLINED: &str = "4000 0000 0000 0002";
@@ -184,21 +184,9 @@ async fn bad_lines_are_refused_and_change_nothing() {
     let post = |body: Value| send(&app, &guest, Method::POST, "/api/v1/cart/lines", Some(body));
 
     let unknown = post(json!({"variant_id": uuid::Uuid::now_v7(), "quantity": 1})).await;
-    assert_problem(
-        unknown,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("variant_id"),
-    )
-    .await;
+    assert_invalid(unknown, "variant_id").await;
     let gone = post(json!({"variant_id": archived, "quantity": 1})).await;
-    assert_problem(
-        gone,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("variant_id"),
-    )
-    .await;
+    assert_invalid(gone, "variant_id").await;
     let over = post(json!({"variant_id": vase, "quantity": 3})).await;
     let problem = assert_problem(over, StatusCode::CONFLICT, "conflict", Some("stock")).await;
     assert!(
@@ -207,13 +195,7 @@ async fn bad_lines_are_refused_and_change_nothing() {
     );
     for quantity in [json!(0), json!(-1), json!(1_000_000_000_000i64)] {
         let bad = post(json!({"variant_id": vase, "quantity": quantity})).await;
-        assert_problem(
-            bad,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            Some("quantity"),
-        )
-        .await;
+        assert_invalid(bad, "quantity").await;
     }
     let negative = send(
         &app,
@@ -314,21 +296,9 @@ async fn totals_equal_the_sum_of_their_parts_and_follow_the_shipping_method() {
         None,
     )
     .await;
-    assert_problem(
-        unknown,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("shipping_method"),
-    )
-    .await;
+    assert_invalid(unknown, "shipping_method").await;
     let country = send(&app, &guest, Method::GET, "/api/v1/cart?country=Mars", None).await;
-    assert_problem(
-        country,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("country"),
-    )
-    .await;
+    assert_invalid(country, "country").await;
     app.stop().await;
 }
 

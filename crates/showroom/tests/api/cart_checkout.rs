@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use showroom::sweeper::sweep_guest_carts_once;
 
 use crate::cart::{add, cart, minor, quantity_of, session, stocked, DECLINED, SUCCESS};
-use crate::helpers::{assert_problem, spawn_app, TestApp};
+use crate::helpers::{assert_invalid, spawn_app, TestApp};
 
 fn checkout_body(card: &str) -> Value {
     json!({
@@ -41,13 +41,7 @@ async fn checkout_from_the_cart_creates_the_order_and_empties_the_cart() {
     let guest = session(&app).await;
 
     let empty = cart_checkout(&app, &guest, Some("cart-key-empty"), checkout_body(SUCCESS)).await;
-    assert_problem(
-        empty,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("lines"),
-    )
-    .await;
+    assert_invalid(empty, "lines").await;
     add(&app, &guest, &lamp, 2).await;
     let missing_key = cart_checkout(&app, &guest, None, checkout_body(SUCCESS)).await;
     assert_eq!(missing_key.status(), StatusCode::BAD_REQUEST);

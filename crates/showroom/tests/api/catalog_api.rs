@@ -8,9 +8,9 @@
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::helpers::{assert_problem, spawn_app, TestApp, ADMIN_TOKEN};
+use crate::helpers::{assert_invalid, assert_problem, spawn_app, TestApp, ADMIN_TOKEN};
 
 const CSV: &str = "\
 Handle,Title,Body (HTML),Vendor,Type,Option1 Name,Option1 Value,Variant SKU,Variant Inventory Qty,Variant Price,Status
@@ -120,12 +120,8 @@ async fn a_csv_imports_as_a_job_with_its_report_and_exports_back() {
     );
 
     let export = app
-        .client
-        .get(app.url("/api/v1/admin/catalog/export"))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
+        .admin(Method::GET, "/api/v1/admin/catalog/export", None)
+        .await;
     assert_eq!(export.status(), StatusCode::OK);
     assert!(export.headers()["content-type"]
         .to_str()
@@ -145,13 +141,7 @@ async fn a_file_that_is_not_a_product_csv_and_bad_uploads_are_refused_at_once() 
     let app = spawn_app().await;
     // Refused at once: no job is started for a file that is not a product CSV.
     let not_csv = post_file(&app, "", ADMIN_TOKEN, "just,some\ncolumns,here\n").await;
-    let problem = assert_problem(
-        not_csv,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("file"),
-    )
-    .await;
+    let problem = assert_invalid(not_csv, "file").await;
     assert!(
         problem["detail"].as_str().unwrap().contains("Handle"),
         "{problem}"
@@ -183,15 +173,7 @@ async fn a_file_that_is_not_a_product_csv_and_bad_uploads_are_refused_at_once() 
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 
     // A token for orders only may neither import nor export.
-    let token = app
-        .admin_create(
-            "/api/v1/admin/api-tokens",
-            json!({"name": "orders-only", "scopes": ["orders"]}),
-        )
-        .await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = app.api_token("orders-only", &["orders"]).await;
     let refused = post_file(&app, "", &token, CSV).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let export = app

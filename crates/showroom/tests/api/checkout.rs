@@ -18,8 +18,13 @@ pub(crate) async fn product_with_stock(app: &TestApp, slug: &str, stock: i64) ->
 }
 
 pub(crate) fn body(variant_id: &str, quantity: i64, card: &str) -> Value {
+    order_body("Guest@Example.com", variant_id, quantity, card)
+}
+
+/// A guest checkout body: `quantity` of one variant, shipped standard to a New York address.
+pub(crate) fn order_body(email: &str, variant_id: &str, quantity: i64, card: &str) -> Value {
     json!({
-        "email": "Guest@Example.com",
+        "email": email,
         "shipping_address": {"name": "Ada Lovelace", "line1": "1 Analytical St", "postal_code": "10001",
                              "city": "New York", "country": "US"},
         "shipping_method": "standard",

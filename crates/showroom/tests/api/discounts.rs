@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::browser::Browser;
 use crate::checkout::post_checkout as checkout;
-use crate::helpers::{assert_problem, count, spawn_app, statuses, TestApp};
+use crate::helpers::{assert_invalid, count, spawn_app, statuses, TestApp};
 
 async fn lamp(app: &TestApp, slug: &str, stock: i64) -> String {
     app.one_variant(slug, "Lamp", 4_000, stock).await.1
@@ -90,13 +90,7 @@ async fn a_code_is_applied_at_checkout_and_every_refusal_names_the_code() {
             &body(&variant, 1, code),
         )
         .await;
-        let problem = assert_problem(
-            refused,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            Some("discount_code"),
-        )
-        .await;
+        let problem = assert_invalid(refused, "discount_code").await;
         assert!(!problem["detail"].as_str().unwrap().is_empty());
     }
     let slug = showroom_domain::Slug::parse("code-lamp").unwrap();

@@ -289,6 +289,18 @@ impl TestApp {
             .await
     }
 
+    /// Creates an API token named `name` for `scopes` (through the admin API); returns its
+    /// secret, the only time the server shows it.
+    pub async fn api_token(&self, name: &str, scopes: &[&str]) -> String {
+        let created = self
+            .admin_create(
+                "/api/v1/admin/api-tokens",
+                json!({"name": name, "scopes": scopes}),
+            )
+            .await;
+        created["token"].as_str().unwrap().to_owned()
+    }
+
     /// Creates a published product with one variant per `(sku, color, price, stock)`.
     pub async fn published_product(
         &self,
@@ -351,6 +363,17 @@ impl TestApp {
         }
         drop_database_if_postgres(&self.config.database_url).await;
     }
+}
+
+/// Asserts a 422 `validation_failed` problem naming `field`; returns the body.
+pub async fn assert_invalid(response: reqwest::Response, field: &str) -> Value {
+    assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+        Some(field),
+    )
+    .await
 }
 
 /// Asserts a problem+json body with this status, code and (when given) field.

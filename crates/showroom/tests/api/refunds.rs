@@ -9,7 +9,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::admin_orders::{history_whats, on_hand, order_detail, place};
-use crate::helpers::{assert_problem, count, spawn_app, statuses, texts_of, TestApp, ADMIN_TOKEN};
+use crate::helpers::{
+    assert_invalid, assert_problem, count, spawn_app, statuses, texts_of, TestApp, ADMIN_TOKEN,
+};
 
 const SUCCESS: &str = "4242 4242 4242 4242";
 const REFUND_FAILS: &str = "4000 0000 0000 5126";
@@ -124,13 +126,7 @@ async fn staff_refund_part_then_the_rest_and_a_key_replays_its_refund() {
     for (amount, why) in [(total, "more than is left"), (0, "zero"), (-10, "negative")] {
         let refused =
             post_refund(&app, id, Some("refund-bad-1"), json!({ "amount": amount })).await;
-        let body = assert_problem(
-            refused,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            Some("amount"),
-        )
-        .await;
+        let body = assert_invalid(refused, "amount").await;
         assert!(body["detail"].as_str().is_some(), "{why}: {body}");
     }
     for reason in ["two\nlines", "   ", &"x".repeat(501)] {
@@ -141,13 +137,7 @@ async fn staff_refund_part_then_the_rest_and_a_key_replays_its_refund() {
             json!({"amount": 5, "reason": reason}),
         )
         .await;
-        assert_problem(
-            refused,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            Some("reason"),
-        )
-        .await;
+        assert_invalid(refused, "reason").await;
     }
     let price_sent = post_refund(
         &app,

@@ -12,7 +12,7 @@ use showroom_shield::{Mode, RateLimitConfig, ShieldConfig};
 use tempfile::TempDir;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::{fresh_database_url, spawn_with, test_config, TestApp, ADMIN_TOKEN};
+use crate::helpers::{fresh_database_url, spawn_with, test_config, TestApp};
 
 const CORPUS: &str = include_str!("../corpus/shield_bad_requests.txt");
 
@@ -343,13 +343,7 @@ async fn a_rule_in_log_mode_reports_but_lets_the_request_through() {
 #[tokio::test]
 async fn admin_token_requests_pass_the_shield() {
     let app = spawn_shielded(ShieldConfig::default(), None, false).await;
-    let response = app
-        .client
-        .get(app.url("/api/v1/admin/products"))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let response = app.admin(Method::GET, "/api/v1/admin/products", None).await;
     assert_eq!(response.status(), StatusCode::OK);
     app.stop().await;
 }

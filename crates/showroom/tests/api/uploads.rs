@@ -10,7 +10,7 @@ use serde_json::Value;
 use showroom_assets::demo::{self, DemoKind};
 use showroom_assets::gltf::{self, Format, NoResources};
 
-use crate::helpers::{assert_problem, spawn_configured, TestApp, ADMIN_TOKEN};
+use crate::helpers::{assert_invalid, assert_problem, spawn_configured, TestApp, ADMIN_TOKEN};
 
 /// An app whose workers process uploads.
 pub async fn spawn_processing_app(workers: usize) -> TestApp {
@@ -57,13 +57,7 @@ pub async fn wait_processed(app: &TestApp, hash: &str, limit: Duration) -> Value
 }
 
 pub async fn fetch(app: &TestApp, url: &str) -> Vec<u8> {
-    let response = app
-        .client
-        .get(app.url(url))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let response = app.admin(Method::GET, url, None).await;
     assert_eq!(response.status(), StatusCode::OK, "GET {url}");
     response.bytes().await.unwrap().to_vec()
 }
@@ -356,12 +350,6 @@ async fn attaching_a_processed_model_links_variants_to_its_looks_by_name() {
             Some(serde_json::json!({"material_variant": ""})),
         )
         .await;
-    assert_problem(
-        bad,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("material_variant"),
-    )
-    .await;
+    assert_invalid(bad, "material_variant").await;
     app.stop().await;
 }

@@ -9,13 +9,14 @@
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use bytes::Bytes;
 use showroom_store::{Order, OrderQuery};
 
 use super::layout::message_page;
 use super::orders::order_query;
 use super::signed_in::SignedIn;
+use crate::delivery::csv_attachment;
 use crate::pages::format::decimal;
 use crate::principal::Permission;
 use crate::routes::dto::rfc3339;
@@ -129,17 +130,8 @@ pub async fn export(
         futures::stream::once(async { Ok(Bytes::from_static(HEADER.as_bytes())) }),
         pages,
     ));
-    let mut response = Body::from_stream(body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"orders.csv\""),
-    );
-    headers.insert(
+    let mut response = csv_attachment(Body::from_stream(body), "orders.csv");
+    response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );

@@ -6,7 +6,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use super::{draft_with_model, get_with, header, model_bytes, published_model, set_status, store};
-use crate::helpers::{assert_problem, spawn_app, spawn_configured, test_config, ADMIN_TOKEN};
+use crate::helpers::{assert_problem, spawn_app, spawn_configured, test_config};
 
 #[tokio::test]
 async fn draft_assets_need_staff_or_a_signed_url_until_published() {
@@ -32,13 +32,7 @@ async fn draft_assets_need_staff_or_a_signed_url_until_published() {
         missing.text().await.unwrap()
     );
 
-    let staff = app
-        .client
-        .get(app.url(&path))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let staff = app.admin(Method::GET, &path, None).await;
     assert_eq!(staff.status(), StatusCode::OK);
     assert_eq!(header(&staff, "cache-control"), "private, no-store");
 

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app};
+use crate::helpers::{assert_invalid, spawn_app};
 
 #[tokio::test]
 async fn checkout_to_an_unassigned_country_is_a_422_on_the_country_and_makes_no_order() {
@@ -28,13 +28,7 @@ async fn checkout_to_an_unassigned_country_is_a_422_on_the_country_and_makes_no_
             .send()
             .await
             .unwrap();
-        let problem = assert_problem(
-            response,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            Some("shipping_address.country"),
-        )
-        .await;
+        let problem = assert_invalid(response, "shipping_address.country").await;
         assert!(
             problem["detail"].as_str().unwrap().contains("ISO 3166-1"),
             "{problem}"
@@ -60,13 +54,7 @@ async fn checkout_to_an_unassigned_country_is_a_422_on_the_country_and_makes_no_
 async fn the_cart_tax_preview_refuses_an_unassigned_country() {
     let app = spawn_app().await;
     let response = app.get("/api/v1/cart?country=ZZ").await;
-    assert_problem(
-        response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        Some("country"),
-    )
-    .await;
+    assert_invalid(response, "country").await;
     assert_eq!(
         app.get("/api/v1/cart?country=DE").await.status(),
         StatusCode::OK
