@@ -11,6 +11,8 @@
 # which is a multi-statement write transaction; goal >= 50 % of its transactions/s) and
 # `pgbench -S` (one single-row select, the ceiling of a round trip). Scale 10 gives ten branch
 # rows, so TPC-B's clients contend on rows as buyers of a popular variant do, not all on one.
+# The shop's database pool gets as many connections as pgbench has clients (BENCH_POOL, default
+# the buyers' count), so both sides hold the same number of server connections.
 # Prints orders/s, p50 and p99 next to pgbench's transactions/s. Fails when any checkout answers
 # 5xx or when the paid orders in the database differ from the 201s counted; other figures are
 # printed, never asserted. Both databases are dropped at the end.
@@ -23,6 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${BENCH_DURATION:-$([ "${BENCH_SMOKE:-0}" = 1 ] && echo 3 || echo 20)}
 BUYERS=${BENCH_CONNECTIONS:-32}
+POOL=${BENCH_POOL:-$BUYERS}
 VARIANTS=${BENCH_VARIANTS:-1000}
 PORT=${BENCH_PORT:-18482}
 SERVER_URL=${SHOWROOM_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
@@ -57,7 +60,7 @@ psql -q "$SERVER_URL/postgres" -c "CREATE DATABASE $shop_db" -c "CREATE DATABASE
 
 SHOWROOM_LOG_LEVEL=warn SHOWROOM_HTTP__SHUTDOWN_DRAIN_SECS=0 \
   SHOWROOM_DATABASE_URL="$SERVER_URL/$shop_db" SHOWROOM_STORAGE_URL="file://$work/objects" \
-  SHOWROOM_ADMIN_TOKEN="$TOKEN" \
+  SHOWROOM_ADMIN_TOKEN="$TOKEN" SHOWROOM_DATABASE_MAX_CONNECTIONS="$POOL" \
   SHOWROOM_SHIELD__RATE_LIMIT__GENERAL_PER_SEC=10000000 SHOWROOM_SHIELD__RATE_LIMIT__GENERAL_BURST=10000000 \
   SHOWROOM_SHIELD__RATE_LIMIT__STRICT_PER_SEC=10000000 SHOWROOM_SHIELD__RATE_LIMIT__STRICT_BURST=10000000 \
   "$SHOWROOM_BIN" serve --listen "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
@@ -106,7 +109,7 @@ read -r tpcb_tps tpcb_latency < <(pgbench_run tpcb)
 read -r tps pg_latency < <(pgbench_run select -S)
 
 echo
-echo "Checkout benchmark: $BUYERS buyers, ${DURATION}s, $VARIANTS variants, PostgreSQL $(psql -qtA "$SERVER_URL/postgres" -c 'SHOW server_version')"
+echo "Checkout benchmark: $BUYERS buyers, pool of $POOL connections, ${DURATION}s, $VARIANTS variants, PostgreSQL $(psql -qtA "$SERVER_URL/postgres" -c 'SHOW server_version')"
 printf '%-40s %12s %10s %10s\n' run per_second p50_ms p99_ms
 printf '%-40s %12s %10s %10s\n' "POST /api/v1/checkout (orders)" "$orders_per_s" "$p50" "$p99"
 printf '%-40s %12s %10s %10s\n' "pgbench TPC-B-like (reference, transactions)" "${tpcb_tps%.*}" "avg $tpcb_latency" "-"

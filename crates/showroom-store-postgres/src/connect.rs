@@ -10,6 +10,7 @@ use showroom_store_sql::{install_drivers, SqlCatalog};
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::PgConnectOptions;
+use sqlx::Connection;
 
 use crate::PostgresDialect;
 
@@ -22,6 +23,8 @@ pub struct PostgresSettings {
     pub max_connections: u32,
     /// How long a caller waits for a free connection before `Unavailable`.
     pub acquire_timeout: Duration,
+    /// A connection idle longer than this is pinged before it is handed out (see [`open`]).
+    pub check_after_idle: Duration,
 }
 
 impl Default for PostgresSettings {
@@ -29,9 +32,15 @@ impl Default for PostgresSettings {
         Self {
             max_connections: 10,
             acquire_timeout: Duration::from_secs(10),
+            check_after_idle: Duration::from_secs(1),
         }
     }
 }
+
+/// Connections are closed after this long idle, and after this long at all, so the pool sheds
+/// what a burst opened and no connection outlives a server-side change for long.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
+const MAX_LIFETIME: Duration = Duration::from_secs(1800);
 
 /// Connects to and migrates the database at `url`; the entry point of the binary.
 pub async fn connect(url: &str) -> Result<DynCatalogStore, StoreError> {
@@ -50,9 +59,28 @@ pub async fn connect_with(
 pub async fn open(url: &str, settings: &PostgresSettings) -> Result<SqlCatalog, StoreError> {
     install_drivers();
     let (url, shown) = checked_url(url)?;
+    let check_after_idle = settings.check_after_idle;
+    // sqlx pings every connection before handing it out (`test_before_acquire`): a round trip
+    // per use, on a checkout's four uses the cost of a whole statement each. sqlx also pings each
+    // connection when it comes back, and closes it if that fails, so a connection that a server
+    // restart or a network fault broke while in use is never reused. What that misses is a
+    // connection broken while it sat idle: only those that have been idle a while are pinged,
+    // so after a restart (which takes longer than `check_after_idle`) the pool still drops every
+    // dead connection before any query sees it.
     let pool = AnyPoolOptions::new()
         .max_connections(settings.max_connections.max(1))
         .acquire_timeout(settings.acquire_timeout)
+        .idle_timeout(IDLE_TIMEOUT)
+        .max_lifetime(MAX_LIFETIME)
+        .test_before_acquire(false)
+        .before_acquire(move |conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= check_after_idle {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect(&url)
         .await
         .map_err(|e| {

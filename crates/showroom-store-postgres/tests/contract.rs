@@ -6,35 +6,84 @@
 //! small pool (so many tests in parallel stay under the server's connection limit), and drops it
 //! when the test ends, pass or fail.
 
+use std::time::Duration;
+
 use showroom_store::contract::Fixture;
+use showroom_store::StoreHealth;
 use showroom_store_postgres::{open, PostgresSettings};
-use sqlx::{Connection, Executor, PgConnection};
+use showroom_store_sql::SqlCatalog;
+use sqlx::{Connection, Executor, PgConnection, Row};
 
 const URL_VAR: &str = "SHOWROOM_TEST_POSTGRES_URL";
 
-async fn fresh_store() -> Option<Fixture> {
-    let Ok(base) = std::env::var(URL_VAR) else {
-        eprintln!("skipping: {URL_VAR} is not set");
-        return None;
-    };
-    let name = format!("showroom_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect(&base)
-        .await
-        .expect("connect to SHOWROOM_TEST_POSTGRES_URL");
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .expect("create a test database");
-    admin.close().await.ok();
+/// A database of one test's own on the server named by `SHOWROOM_TEST_POSTGRES_URL`; `None`
+/// (after saying so) when the variable is unset.
+struct TestDatabase {
+    base: String,
+    name: String,
+}
 
+impl TestDatabase {
+    async fn create() -> Option<Self> {
+        let Ok(base) = std::env::var(URL_VAR) else {
+            eprintln!("skipping: {URL_VAR} is not set");
+            return None;
+        };
+        let name = format!("showroom_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::connect(&base)
+            .await
+            .expect("connect to SHOWROOM_TEST_POSTGRES_URL");
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create a test database");
+        admin.close().await.ok();
+        Some(Self { base, name })
+    }
+
+    fn url(&self) -> String {
+        with_database(&self.base, &self.name)
+    }
+
+    /// The store on this database, which is dropped when the fixture is.
+    async fn store(mut self, settings: &PostgresSettings) -> Fixture {
+        let store = open(&self.url(), settings)
+            .await
+            .expect("open the test database");
+        let (base, name) = (self.base.clone(), std::mem::take(&mut self.name));
+        Fixture::new(store).on_drop(move || drop_database(base, name))
+    }
+
+    /// Ends every connection to this database, as a server restart does; returns how many.
+    async fn kill_connections(&self) -> i64 {
+        let mut admin = PgConnection::connect(&self.base).await.expect("connect");
+        let row = sqlx::query(
+            "SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity \
+             WHERE datname = $1 AND pid <> pg_backend_pid()",
+        )
+        .bind(&self.name)
+        .fetch_one(&mut admin)
+        .await
+        .expect("terminate the pool's connections");
+        admin.close().await.ok();
+        row.get("n")
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if !self.name.is_empty() {
+            drop_database(self.base.clone(), std::mem::take(&mut self.name));
+        }
+    }
+}
+
+async fn fresh_store() -> Option<Fixture> {
     let settings = PostgresSettings {
         max_connections: 4,
         ..PostgresSettings::default()
     };
-    let store = open(&with_database(&base, &name), &settings)
-        .await
-        .expect("open the test database");
-    Some(Fixture::new(store).on_drop(move || drop_database(base, name)))
+    Some(TestDatabase::create().await?.store(&settings).await)
 }
 
 /// The same URL naming another database on the same server.
@@ -116,4 +165,60 @@ async fn unreachable_servers_and_foreign_urls_are_clear_errors() {
         shown.contains("127.0.0.1:1/none") && !shown.contains("secret"),
         "{shown}"
     );
+}
+
+/// A store whose `n` pooled connections all died while idle, as a PostgreSQL restart or a
+/// network fault leaves them (the store must recover by itself); `None` without the URL.
+async fn pool_whose_connections_died(
+    n: u32,
+    check_after_idle: Duration,
+) -> Option<(TestDatabase, SqlCatalog)> {
+    let database = TestDatabase::create().await?;
+    let settings = PostgresSettings {
+        max_connections: n,
+        check_after_idle,
+        ..PostgresSettings::default()
+    };
+    let store = open(&database.url(), &settings)
+        .await
+        .expect("open the test database");
+    let mut held = Vec::new();
+    for _ in 0..n {
+        held.push(store.pool().acquire().await.expect("a connection"));
+    }
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(database.kill_connections().await, i64::from(n));
+    Some((database, store))
+}
+
+#[tokio::test]
+async fn connections_killed_while_idle_are_replaced_before_any_call_sees_them() {
+    let Some((_database, store)) = pool_whose_connections_died(3, Duration::from_millis(100)).await
+    else {
+        return;
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for call in 0..6 {
+        if let Err(e) = store.ping().await {
+            panic!("call {call} after the connections died: {e}");
+        }
+    }
+}
+
+/// Why the idle check exists: unchecked, a dead connection fails the one call it is handed to
+/// (sqlx then closes it), after which the pool opens a live one.
+#[tokio::test]
+async fn unchecked_a_dead_connection_fails_one_call_and_is_then_replaced() {
+    let Some((_database, store)) = pool_whose_connections_died(1, Duration::from_secs(3600)).await
+    else {
+        return;
+    };
+    assert!(store.ping().await.is_err(), "the dead connection was used");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    for call in 0..3 {
+        if let Err(e) = store.ping().await {
+            panic!("call {call} after the failed one: {e}");
+        }
+    }
 }

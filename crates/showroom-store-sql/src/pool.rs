@@ -107,6 +107,7 @@ impl StoreHealth for SqlCatalog {
         PoolStats {
             size: self.pool.size(),
             idle,
+            max: self.pool.options().get_max_connections(),
         }
     }
 

@@ -22,8 +22,12 @@ use crate::{
 /// Connection pool figures for `/metrics`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PoolStats {
+    /// Connections open now.
     pub size: u32,
+    /// Of those, waiting for a caller.
     pub idle: u32,
+    /// The most the pool opens (`database_max_connections`).
+    pub max: u32,
 }
 
 /// Who may fetch the files stored under one content address, judged by the products whose media

@@ -51,7 +51,7 @@ fn read_password() -> anyhow::Result<String> {
 }
 
 pub async fn run(config: &Config, command: AdminCommand) -> anyhow::Result<()> {
-    let store = backends::connect_catalog(&config.database_url).await?;
+    let store = backends::connect_catalog(config).await?;
     let accounts = Accounts::new(store.clone(), store, LoginThrottle::default());
     match command {
         AdminCommand::Create { email, role } => {

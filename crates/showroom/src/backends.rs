@@ -9,7 +9,7 @@ use showroom_assets::BlobStore;
 use showroom_cache::Cache;
 use showroom_store::DynCatalogStore;
 
-use crate::config::{redact_url, setting_name, Config};
+use crate::config::{database_pool_size, redact_url, setting_name, Config};
 
 /// How long start-up waits for a database or cache to answer.
 pub(crate) const CONNECT_DEADLINE: Duration = Duration::from_secs(10);
@@ -25,7 +25,7 @@ pub struct Backends {
 /// Connects the database, the cache and object storage at once.
 pub async fn connect_all(config: &Config) -> Result<Backends, BackendError> {
     let (store, cache, blobs) = tokio::try_join!(
-        connect_catalog(&config.database_url),
+        connect_catalog(config),
         connect_cache(config),
         open_blobs(&config.storage_url),
     )?;
@@ -57,16 +57,34 @@ pub(crate) fn scheme_of(url: &str) -> &str {
     url.split_once(':').map(|(scheme, _)| scheme).unwrap_or("")
 }
 
-/// Connects to the catalog database and brings its schema up to date.
-pub async fn connect_catalog(url: &str) -> Result<DynCatalogStore, BackendError> {
+/// Connects to the catalog database (`database_url`, its pool sized by
+/// `database_max_connections`) and brings its schema up to date.
+pub async fn connect_catalog(config: &Config) -> Result<DynCatalogStore, BackendError> {
+    let url = config.database_url.as_str();
+    let pool_size = database_pool_size(config).map_err(|reason| BackendError {
+        setting: setting_name("database_max_connections"),
+        url: config
+            .database_max_connections
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+        reason,
+    })?;
     let connecting = async {
         match scheme_of(url) {
-            "sqlite" => showroom_store_sqlite::connect(url)
-                .await
-                .map_err(|e| error_chain(&e)),
-            "postgres" | "postgresql" => showroom_store_postgres::connect(url)
-                .await
-                .map_err(|e| error_chain(&e)),
+            "sqlite" => {
+                let mut settings = showroom_store_sqlite::SqliteSettings::default();
+                settings.max_connections = pool_size.unwrap_or(settings.max_connections);
+                showroom_store_sqlite::connect_with(url, &settings)
+                    .await
+                    .map_err(|e| error_chain(&e))
+            }
+            "postgres" | "postgresql" => {
+                let mut settings = showroom_store_postgres::PostgresSettings::default();
+                settings.max_connections = pool_size.unwrap_or(settings.max_connections);
+                showroom_store_postgres::connect_with(url, &settings)
+                    .await
+                    .map_err(|e| error_chain(&e))
+            }
             other => Err(format!(
                 "unsupported scheme `{other}`; use sqlite://FILE or postgres://USER@HOST/DB"
             )),

@@ -43,7 +43,7 @@ pub enum CatalogCommand {
 }
 
 pub async fn run(config: &Config, command: CatalogCommand) -> anyhow::Result<()> {
-    let store = backends::connect_catalog(&config.database_url).await?;
+    let store = backends::connect_catalog(config).await?;
     match command {
         CatalogCommand::Import {
             file,

@@ -241,6 +241,10 @@ pub struct Config {
     /// `sqlite://path/to/file.db` or `postgres://user:pass@host/db`.
     #[serde(serialize_with = "redacted_url")]
     pub database_url: String,
+    /// Connections the database pool opens at most, 1 to [`MAX_DATABASE_CONNECTIONS`]; unset:
+    /// the engine's default (10 on PostgreSQL, 8 on SQLite). Every instance opens its own pool,
+    /// so instances × this must stay below PostgreSQL's `max_connections`.
+    pub database_max_connections: Option<u32>,
     /// `memory://` (in-process) or `redis://host:6379`.
     #[serde(serialize_with = "redacted_url")]
     pub cache_url: String,
@@ -294,6 +298,7 @@ impl Default for Config {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: "sqlite://data/showroom.db".into(),
+            database_max_connections: None,
             cache_url: "memory://".into(),
             storage_url: "file://data/objects".into(),
             admin_token: None,
@@ -324,6 +329,21 @@ pub fn setting_name(key: &str) -> String {
         "{key} (SHOWROOM_{})",
         key.to_ascii_uppercase().replace('.', "__")
     )
+}
+
+/// The largest database pool one instance may open: far above what one process can use (a
+/// checkout holds a connection for a few round trips), low enough that a typo cannot exhaust the
+/// database server's connections.
+pub const MAX_DATABASE_CONNECTIONS: u32 = 1000;
+
+/// `database_max_connections` checked; `Err` says the allowed range.
+pub fn database_pool_size(config: &Config) -> Result<Option<u32>, String> {
+    match config.database_max_connections {
+        Some(n) if n == 0 || n > MAX_DATABASE_CONNECTIONS => Err(format!(
+            "a pool holds 1 to {MAX_DATABASE_CONNECTIONS} connections"
+        )),
+        size => Ok(size),
+    }
 }
 
 /// Read from the working directory when no `--config` is given.

@@ -57,7 +57,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             telemetry::init_logging(config.log_format, &config.log_level);
-            let store = backends::connect_catalog(&config.database_url).await?;
+            let store = backends::connect_catalog(&config).await?;
             println!("database schema is up to date ({})", store.backend_name());
             Ok(())
         }
@@ -150,7 +150,7 @@ async fn work(config: Config) -> anyhow::Result<()> {
     telemetry::init_logging(config.log_format, &config.log_level);
     let mail = MailSettings::from_config(&config).map_err(StartupError::Setting)?;
     let (store, blobs) = tokio::try_join!(
-        backends::connect_catalog(&config.database_url),
+        backends::connect_catalog(&config),
         backends::open_blobs(&config.storage_url),
     )?;
     let mut settings = WorkerSettings::from_config(&config);

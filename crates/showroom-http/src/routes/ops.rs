@@ -155,6 +155,7 @@ pub async fn metrics(State(state): State<AppState>, caller: Caller) -> Response 
     let pool = state.catalog.pool_stats();
     metrics::gauge!("showroom_db_pool_connections").set(f64::from(pool.size));
     metrics::gauge!("showroom_db_pool_idle_connections").set(f64::from(pool.idle));
+    metrics::gauge!("showroom_db_pool_max_connections").set(f64::from(pool.max));
     crate::process_metrics::record();
     let body = state
         .metrics

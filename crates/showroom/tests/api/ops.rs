@@ -192,6 +192,48 @@ fn a_bad_config_value_names_the_setting() {
     );
 }
 
+#[test]
+fn a_database_pool_size_out_of_range_is_one_error_line_naming_the_setting() {
+    for (size, why) in [
+        ("0", "1 to 1000"),
+        ("1001", "1 to 1000"),
+        ("many", "expected u32"),
+    ] {
+        let output = showroom(
+            &["migrate"],
+            &[
+                ("SHOWROOM_DATABASE_MAX_CONNECTIONS", size),
+                ("SHOWROOM_LOG_LEVEL", "off"),
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{size}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one line for {size}: {stderr}");
+        assert!(
+            stderr.contains("database_max_connections (SHOWROOM_DATABASE_MAX_CONNECTIONS)")
+                && stderr.contains(why),
+            "{stderr}"
+        );
+    }
+}
+
+/// The configured pool size reaches the engine's pool: `/metrics` reports it.
+#[tokio::test]
+async fn the_configured_database_pool_size_is_the_pools_limit() {
+    let app = crate::helpers::spawn_configured(|config| {
+        config.database_max_connections = Some(3);
+    })
+    .await;
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics
+            .lines()
+            .any(|line| line == "showroom_db_pool_max_connections 3"),
+        "{metrics}"
+    );
+    app.stop().await;
+}
+
 /// `kill -TERM` while clients keep sending: `/readyz` turns 503 first; clients that, like a load
 /// balancer, stop sending once readiness fails see every request they sent answered in full;
 /// the process exits cleanly.
