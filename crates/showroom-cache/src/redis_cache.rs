@@ -108,7 +108,9 @@ impl RedisCache {
         if permit == Permit::Skip {
             return Err(CacheError::CircuitOpen { backend: BACKEND });
         }
-        if permit == Permit::Probe {
+        // The probe replays what failed during the outage; so does any command that finds an
+        // invalidation still pending (one remembered while a probe was already under way).
+        if permit == Permit::Probe || (permit == Permit::Closed && !self.pending().is_empty()) {
             if let Err(err) = self.replay_invalidations().await {
                 self.breaker.failed(permit);
                 return Err(self.failed("invalidate_namespace", err));
@@ -259,13 +261,18 @@ impl Cache for RedisCache {
             .await
     }
 
-    /// Never skipped by the breaker (admin writes are rare and must not leave stale entries):
-    /// a failed invalidation is remembered and replayed before Redis is read again.
+    /// Never lost (a stale entry must not come back with Redis): an invalidation that fails, or
+    /// that comes while the breaker is open, is remembered and replayed before Redis is read
+    /// again. While the breaker is open it is only remembered, so no caller (a checkout telling
+    /// the cache that stock moved) waits on a Redis that failed moments ago.
     async fn invalidate_namespace(&self, ns: &str) -> Result<(), CacheError> {
         namespace::check(ns)?;
         // This instance's own outage copies go at once, whatever Redis answers.
         self.fallback.invalidate_namespace(ns).await?;
         self.pending().insert(ns.to_owned());
+        if self.breaker.is_open() {
+            return Err(CacheError::CircuitOpen { backend: BACKEND });
+        }
         match self.replay_invalidations().await {
             Ok(()) => {
                 if self.breaker.is_open() {

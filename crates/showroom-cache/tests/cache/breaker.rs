@@ -247,3 +247,39 @@ async fn an_invalidation_that_failed_while_redis_was_down_is_replayed_before_the
         "the entry from before the edit must not come back with Redis"
     );
 }
+
+#[tokio::test]
+async fn while_the_breaker_is_open_an_invalidation_waits_on_nothing_and_is_still_replayed() {
+    let Some(mut redis) = PrivateRedis::start() else {
+        return;
+    };
+    let cache = connect_when_up(&redis.url(), &options(300)).await;
+    cache
+        .put("product", "sofa", Bytes::from_static(b"3 left"), None)
+        .await
+        .unwrap();
+    redis.save().await;
+    redis.kill();
+    // The first failure opens the breaker.
+    assert!(cache.invalidate_namespace("product").await.is_err());
+
+    let started = Instant::now();
+    for _ in 0..50 {
+        assert!(matches!(
+            cache.invalidate_namespace("product").await,
+            Err(CacheError::CircuitOpen { .. })
+        ));
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "50 invalidations while the breaker is open took {:?}",
+        started.elapsed()
+    );
+
+    redis.spawn();
+    let found = eventually(|| cache.get("product", "sofa")).await;
+    assert_eq!(
+        found, None,
+        "the remembered invalidation ran before the read"
+    );
+}
