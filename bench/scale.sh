@@ -67,30 +67,32 @@ wait_ready() {
   echo "server did not become ready; log:" >&2; cat "$work/server.log" >&2; exit 1
 }
 
+# timed_import URL NAME: imports the catalog into URL (output in $work/NAME.out and .err, peak
+# RSS in $work/NAME.rss) and prints "seconds products_per_second".
+timed_import() {
+  local url=$1 name=$2 t0 t1
+  t0=$(date +%s%3N)
+  env $(env_for "$url") /usr/bin/time -f '%M' -o "$work/$name.rss" \
+    "$SHOWROOM_BIN" catalog import "$work/catalog.csv" --batch-size 1000 >"$work/$name.out" 2>"$work/$name.err" \
+    || { echo "$name failed:" >&2; cat "$work/$name.out" "$work/$name.err" >&2; exit 1; }
+  t1=$(date +%s%3N)
+  python3 -c "print(f'{($t1 - $t0) / 1000:.1f} {$N * 1000 / max(1, $t1 - $t0):.0f}')"
+}
+
 # run ENGINE URL SIZE_COMMAND: import, serve, measure; appends one block to $work/results.
 run() {
   local engine=$1 url=$2 size_command=$3
   echo "importing into $engine…"
-  local t0 t1
-  t0=$(date +%s%3N)
-  env $(env_for "$url") /usr/bin/time -f '%M' -o "$work/import.rss" \
-    "$SHOWROOM_BIN" catalog import "$work/catalog.csv" --batch-size 1000 >"$work/import.out" 2>"$work/import.err" \
-    || { echo "import failed:" >&2; cat "$work/import.out" "$work/import.err" >&2; exit 1; }
-  t1=$(date +%s%3N)
-  local import_s rate size_mb import_rss_mb
-  import_s=$(python3 -c "print(f'{($t1 - $t0) / 1000:.1f}')")
-  rate=$(python3 -c "print(f'{$N * 1000 / max(1, $t1 - $t0):.0f}')")
+  local timing import_s rate reimport_s reimport_rate size_mb import_rss_mb
+  timing=$(timed_import "$url" import)  # a failed import ends the script here (set -e)
+  read -r import_s rate <<<"$timing"
   size_mb=$(eval "$size_command")
   import_rss_mb=$(python3 -c "print(f'{int(open(\"$work/import.rss\").read().split()[-1]) / 1024:.0f}')")
   # The same file again: every product is found by handle and updated in place, none created.
-  t0=$(date +%s%3N)
-  env $(env_for "$url") "$SHOWROOM_BIN" catalog import "$work/catalog.csv" --batch-size 1000 >"$work/reimport.out" 2>"$work/reimport.err" \
-    || { echo "re-import failed:" >&2; cat "$work/reimport.out" "$work/reimport.err" >&2; exit 1; }
-  t1=$(date +%s%3N)
-  local reimport_s reimport_rate
-  reimport_s=$(python3 -c "print(f'{($t1 - $t0) / 1000:.1f}')")
-  reimport_rate=$(python3 -c "print(f'{$N * 1000 / max(1, $t1 - $t0):.0f}')")
+  timing=$(timed_import "$url" reimport)
+  read -r reimport_s reimport_rate <<<"$timing"
 
+  local t0
   t0=$(date +%s%3N)
   env $(env_for "$url") "$SHOWROOM_BIN" serve --listen "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
   server=$!

@@ -211,19 +211,28 @@ async fn a_dead_redis_is_skipped_instead_of_waited_on_and_used_again_when_it_ret
     );
 }
 
-#[tokio::test]
-async fn an_invalidation_that_failed_while_redis_was_down_is_replayed_before_the_next_read() {
-    let Some(mut redis) = PrivateRedis::start() else {
-        return;
-    };
+/// A cache over a private Redis holding `product`/`key`, saved to disk (Redis will come back from
+/// that snapshot, old entry and all) and then killed; `None` where redis-server is missing.
+async fn stored_then_redis_down(
+    key: &str,
+    value: &'static [u8],
+) -> Option<(PrivateRedis, RedisCache)> {
+    let mut redis = PrivateRedis::start()?;
     let cache = connect_when_up(&redis.url(), &options(300)).await;
     cache
-        .put("product", "lamp", Bytes::from_static(b"old price"), None)
+        .put("product", key, Bytes::from_static(value), None)
         .await
         .unwrap();
-    // Redis will come back from this snapshot, old entry and all.
     redis.save().await;
     redis.kill();
+    Some((redis, cache))
+}
+
+#[tokio::test]
+async fn an_invalidation_that_failed_while_redis_was_down_is_replayed_before_the_next_read() {
+    let Some((mut redis, cache)) = stored_then_redis_down("lamp", b"old price").await else {
+        return;
+    };
 
     let started = Instant::now();
     assert!(
@@ -250,16 +259,9 @@ async fn an_invalidation_that_failed_while_redis_was_down_is_replayed_before_the
 
 #[tokio::test]
 async fn while_the_breaker_is_open_an_invalidation_waits_on_nothing_and_is_still_replayed() {
-    let Some(mut redis) = PrivateRedis::start() else {
+    let Some((mut redis, cache)) = stored_then_redis_down("sofa", b"3 left").await else {
         return;
     };
-    let cache = connect_when_up(&redis.url(), &options(300)).await;
-    cache
-        .put("product", "sofa", Bytes::from_static(b"3 left"), None)
-        .await
-        .unwrap();
-    redis.save().await;
-    redis.kill();
     // The first failure opens the breaker.
     assert!(cache.invalidate_namespace("product").await.is_err());
 
