@@ -12,6 +12,11 @@ impl Dialect for PostgresDialect {
         "postgres"
     }
 
+    /// One round trip: the setting lasts until this transaction ends.
+    fn begin_write_deferred_flush(&self) -> &'static str {
+        "BEGIN; SET LOCAL synchronous_commit = off"
+    }
+
     /// Under READ COMMITTED two concurrent moves could each pass the cycle check and together make
     /// a cycle; this lock mode conflicts with itself, so moves queue. Reads are not blocked.
     fn lock_category_tree(&self) -> Option<&'static str> {

@@ -222,3 +222,38 @@ async fn unchecked_a_dead_connection_fails_one_call_and_is_then_replaced() {
         }
     }
 }
+
+/// The deferred flush of a few best-effort order and mail writes is this transaction's alone:
+/// a pooled connection handed out afterwards commits synchronously again.
+#[tokio::test]
+async fn a_deferred_flush_ends_with_its_transaction() {
+    use showroom_store_postgres::PostgresDialect;
+    use showroom_store_sql::Dialect;
+    let Some(database) = TestDatabase::create().await else {
+        return;
+    };
+    let settings = PostgresSettings {
+        max_connections: 1,
+        ..PostgresSettings::default()
+    };
+    let store = open(&database.url(), &settings)
+        .await
+        .expect("open the test database");
+    let setting = |row: sqlx::any::AnyRow| row.get::<String, _>(0);
+    let mut tx = store
+        .pool()
+        .begin_with(PostgresDialect.begin_write_deferred_flush())
+        .await
+        .expect("begin");
+    let inside = sqlx::query("SHOW synchronous_commit")
+        .fetch_one(&mut *tx)
+        .await
+        .expect("show");
+    assert_eq!(setting(inside), "off");
+    tx.commit().await.expect("commit");
+    let after = sqlx::query("SHOW synchronous_commit")
+        .fetch_one(store.pool())
+        .await
+        .expect("show");
+    assert_eq!(setting(after), "on", "the setting outlived its transaction");
+}

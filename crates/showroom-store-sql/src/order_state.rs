@@ -127,6 +127,9 @@ impl OrderStateStore for SqlCatalog {
         payment_ref: &str,
     ) -> Result<(), StoreError> {
         let payment_ref = valid_payment_ref(payment_ref)?;
+        // Best effort and always followed by the capture's records: its commit need not wait
+        // for the disk (a crash before the flush loses no more than failing here would).
+        let mut tx = self.begin_write_deferred_flush().await?;
         let written = sqlx::query(
             "UPDATE orders SET payment_ref = $2, updated_at = $3 \
              WHERE id = $1 AND state = 'pending_payment'",
@@ -134,10 +137,11 @@ impl OrderStateStore for SqlCatalog {
         .bind(order_id.to_string())
         .bind(payment_ref)
         .bind(now_millis())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db)?
         .rows_affected();
+        tx.commit().await.map_err(db)?;
         if written == 0 {
             return match self.order_by_id(order_id).await? {
                 None => Err(StoreError::NotFound { what: "order" }),
@@ -167,6 +171,9 @@ impl OrderStateStore for SqlCatalog {
 
     async fn mark_captured(&self, order_id: Uuid, payment_ref: &str) -> Result<(), StoreError> {
         let payment_ref = valid_payment_ref(payment_ref)?;
+        // The checkout's `mark_paid` follows at once and commits synchronously, which flushes
+        // this write too; only a crash in between can undo it, as a crash just before it would.
+        let mut tx = self.begin_write_deferred_flush().await?;
         sqlx::query(
             "UPDATE orders SET captured_at = $2, payment_ref = $3 \
              WHERE id = $1 AND state = 'pending_payment'",
@@ -174,9 +181,10 @@ impl OrderStateStore for SqlCatalog {
         .bind(order_id.to_string())
         .bind(now_millis())
         .bind(payment_ref)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         Ok(())
     }
 
@@ -282,7 +290,12 @@ pub(crate) async fn apply_in(
                 quantity: i64::from(line.quantity),
             })
             .collect();
-        lock_products(tx, stock.iter().map(|l| l.product_id)).await?;
+        // A sale changes no product's listing columns (see `move_stock`), so it needs only the
+        // variants' row locks, which it takes in the shared order; the product rows stay free
+        // for the checkouts queued on them.
+        if how != StockMove::Sell {
+            lock_products(tx, stock.iter().map(|l| l.product_id)).await?;
+        }
         if let Some(line) = move_stock(tx, &stock, how).await? {
             return Err(StoreError::Internal(
                 format!(

@@ -5,7 +5,7 @@
 //! Lock order, the same as every catalog write: first the rows of the products involved, in
 //! ascending id order, then their variants, in ascending id order. Catalog writes lock one product
 //! then its variant, so no two transactions can wait on each other in a circle (on PostgreSQL;
-//! SQLite has one writer at a time anyway). Every move is a conditional update whose condition
+//! SQLite has one writer at a time anyway). A sale skips the products: it changes none. Every move is a conditional update whose condition
 //! is the invariant it must keep, and the product's listing columns are recomputed in the same
 //! transaction.
 
@@ -68,7 +68,10 @@ pub(crate) async fn lock_products(
     Ok(())
 }
 
-/// Applies `how` to every line, in variant id order, after [`lock_products`] took their products.
+/// Applies `how` to every line, in variant id order, after [`lock_products`] took their products
+/// (a [`StockMove::Sell`] may skip that: it changes no product row, and a transaction that holds
+/// only variant locks, taken in ascending order, never waits for a product, so it cannot close a
+/// circle of waits).
 /// Returns the first line whose condition failed (nothing of it was written; the caller rolls
 /// back), or `None` when all moved. A variant that no longer exists is skipped.
 pub(crate) async fn move_stock(

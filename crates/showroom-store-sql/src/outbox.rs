@@ -110,13 +110,17 @@ impl OutboxStore for SqlCatalog {
              RETURNING {COLUMNS}",
             self.dialect.skip_locked("m")
         );
+        // A claim that a crash undoes before it reaches the disk is only claimed again: its
+        // commit need not wait for the disk.
+        let mut tx = self.begin_write_deferred_flush().await?;
         let found = sqlx::query(&sql)
             .bind(now)
             .bind(i64::from(limit.clamp(1, 100)))
             .bind(now.saturating_add(lease_ms))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *tx)
             .await
             .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         let mut claimed = found.iter().map(mail).collect::<Result<Vec<_>, _>>()?;
         // RETURNING follows no order: oldest first, as they were queued.
         claimed.sort_by_key(|m| (m.created_at, m.id));
@@ -125,15 +129,19 @@ impl OutboxStore for SqlCatalog {
 
     async fn mark_mail_sent(&self, id: Uuid) -> Result<(), StoreError> {
         // COALESCE keeps the first success when a mail whose lease ran out was sent twice.
+        // Delivery is at least once already: a crash that undoes this mark before it reaches
+        // the disk only sends the mail again, so the commit need not wait for the disk.
+        let mut tx = self.begin_write_deferred_flush().await?;
         let done = sqlx::query(
             "UPDATE outbox SET sent_at = COALESCE(sent_at, $2), next_attempt_at = NULL \
              WHERE id = $1",
         )
         .bind(id.to_string())
         .bind(now_millis())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         found(done.rows_affected())
     }
 

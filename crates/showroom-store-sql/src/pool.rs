@@ -55,6 +55,17 @@ impl SqlCatalog {
             .map_err(db)
     }
 
+    /// Like [`SqlCatalog::begin_write`], for a write whose commit need not wait for the disk
+    /// (see [`Dialect::begin_write_deferred_flush`]).
+    pub(crate) async fn begin_write_deferred_flush(
+        &self,
+    ) -> Result<Transaction<'static, Any>, StoreError> {
+        self.pool
+            .begin_with(self.dialect.begin_write_deferred_flush())
+            .await
+            .map_err(db)
+    }
+
     /// Takes the product's row lock (a no-op update) so writes to one product and its variants
     /// queue behind each other. `NotFound` when there is no such product.
     pub(crate) async fn lock_product(
