@@ -12,9 +12,10 @@ impl Dialect for PostgresDialect {
         "postgres"
     }
 
-    /// One round trip: the setting lasts until this transaction ends.
-    fn begin_write_deferred_flush(&self) -> &'static str {
-        "BEGIN; SET LOCAL synchronous_commit = off"
+    /// `set_config(…, true)` lasts until the transaction ends, and a commit waits for the disk
+    /// or not by the setting in force when it commits.
+    fn deferred_flush_condition(&self) -> Option<&'static str> {
+        Some("set_config('synchronous_commit', 'off', true) = 'off'")
     }
 
     /// Under READ COMMITTED two concurrent moves could each pass the cycle check and together make

@@ -223,8 +223,9 @@ async fn unchecked_a_dead_connection_fails_one_call_and_is_then_replaced() {
     }
 }
 
-/// The deferred flush of a few best-effort order and mail writes is this transaction's alone:
-/// a pooled connection handed out afterwards commits synchronously again.
+/// The deferred flush of a few best-effort order and mail writes is their own transaction's
+/// alone: the condition turns `synchronous_commit` off inside it, and a pooled connection used
+/// afterwards commits synchronously again.
 #[tokio::test]
 async fn a_deferred_flush_ends_with_its_transaction() {
     use showroom_store_postgres::PostgresDialect;
@@ -239,21 +240,35 @@ async fn a_deferred_flush_ends_with_its_transaction() {
     let store = open(&database.url(), &settings)
         .await
         .expect("open the test database");
-    let setting = |row: sqlx::any::AnyRow| row.get::<String, _>(0);
-    let mut tx = store
-        .pool()
-        .begin_with(PostgresDialect.begin_write_deferred_flush())
-        .await
-        .expect("begin");
-    let inside = sqlx::query("SHOW synchronous_commit")
-        .fetch_one(&mut *tx)
-        .await
-        .expect("show");
-    assert_eq!(setting(inside), "off");
+    let condition = PostgresDialect
+        .deferred_flush_condition()
+        .expect("PostgreSQL defers");
+    let deferring = format!("SELECT current_setting('synchronous_commit') AS s WHERE {condition}");
+    let show = "SELECT current_setting('synchronous_commit') AS s";
+    let setting = |row: sqlx::any::AnyRow| row.get::<String, _>("s");
+
+    let mut tx = store.pool().begin().await.expect("begin");
+    let inside = sqlx::query(&deferring).fetch_one(&mut *tx).await;
+    assert_eq!(setting(inside.expect("deferring select")), "off");
+    let still = sqlx::query(show).fetch_one(&mut *tx).await;
+    assert_eq!(
+        setting(still.expect("show")),
+        "off",
+        "not for the whole transaction"
+    );
     tx.commit().await.expect("commit");
-    let after = sqlx::query("SHOW synchronous_commit")
+    let after = sqlx::query(show).fetch_one(store.pool()).await;
+    assert_eq!(
+        setting(after.expect("show")),
+        "on",
+        "outlived its transaction"
+    );
+
+    // One statement alone is its own transaction, and so is the setting's life.
+    sqlx::query(&deferring)
         .fetch_one(store.pool())
         .await
-        .expect("show");
-    assert_eq!(setting(after), "on", "the setting outlived its transaction");
+        .expect("deferring select");
+    let next = sqlx::query(show).fetch_one(store.pool()).await;
+    assert_eq!(setting(next.expect("show")), "on", "outlived its statement");
 }

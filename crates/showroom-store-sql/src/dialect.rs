@@ -17,15 +17,16 @@ pub trait Dialect: Send + Sync + 'static {
         "BEGIN"
     }
 
-    /// The statement that opens a write transaction whose commit may reach the disk a moment
-    /// after it returns: PostgreSQL's `synchronous_commit = off` for that transaction alone (its
-    /// WAL is flushed by the next synchronous commit, or by the WAL writer within about 0.6 s).
-    /// Used only for writes that a synchronous commit always follows before anyone is told of
-    /// them, or whose loss in a crash is repaired anyway (see `order_state.rs`, `outbox.rs`):
-    /// a crash can undo such a write, never make it half-written. Defaults to
-    /// [`Dialect::begin_write`].
-    fn begin_write_deferred_flush(&self) -> &'static str {
-        self.begin_write()
+    /// A condition, always true, ANDed into the `WHERE` clause of a one-statement write whose
+    /// commit may reach the disk a moment after it returns: on PostgreSQL it turns
+    /// `synchronous_commit` off until that statement's own transaction ends, so its commit
+    /// record is flushed by the next synchronous commit or by the WAL writer (within about
+    /// 0.6 s), without a round trip of its own. Used only for writes that a synchronous commit
+    /// always follows before anyone is told of them, or whose loss in a crash is repaired anyway
+    /// (see `order_state.rs`, `outbox.rs`): a crash can undo such a write, never half-write it.
+    /// `None` where commits do not wait for the disk one by one (SQLite in WAL mode).
+    fn deferred_flush_condition(&self) -> Option<&'static str> {
+        None
     }
 
     /// A statement run first when a category moves, so two concurrent moves cannot together build a

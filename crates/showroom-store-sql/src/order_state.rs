@@ -129,19 +129,19 @@ impl OrderStateStore for SqlCatalog {
         let payment_ref = valid_payment_ref(payment_ref)?;
         // Best effort and always followed by the capture's records: its commit need not wait
         // for the disk (a crash before the flush loses no more than failing here would).
-        let mut tx = self.begin_write_deferred_flush().await?;
-        let written = sqlx::query(
+        let sql = format!(
             "UPDATE orders SET payment_ref = $2, updated_at = $3 \
-             WHERE id = $1 AND state = 'pending_payment'",
-        )
-        .bind(order_id.to_string())
-        .bind(payment_ref)
-        .bind(now_millis())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        tx.commit().await.map_err(db)?;
+             WHERE id = $1 AND state = 'pending_payment'{}",
+            self.and_deferred_flush()
+        );
+        let written = sqlx::query(&sql)
+            .bind(order_id.to_string())
+            .bind(payment_ref)
+            .bind(now_millis())
+            .execute(&self.pool)
+            .await
+            .map_err(db)?
+            .rows_affected();
         if written == 0 {
             return match self.order_by_id(order_id).await? {
                 None => Err(StoreError::NotFound { what: "order" }),
@@ -173,18 +173,18 @@ impl OrderStateStore for SqlCatalog {
         let payment_ref = valid_payment_ref(payment_ref)?;
         // The checkout's `mark_paid` follows at once and commits synchronously, which flushes
         // this write too; only a crash in between can undo it, as a crash just before it would.
-        let mut tx = self.begin_write_deferred_flush().await?;
-        sqlx::query(
+        let sql = format!(
             "UPDATE orders SET captured_at = $2, payment_ref = $3 \
-             WHERE id = $1 AND state = 'pending_payment'",
-        )
-        .bind(order_id.to_string())
-        .bind(now_millis())
-        .bind(payment_ref)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)?;
+             WHERE id = $1 AND state = 'pending_payment'{}",
+            self.and_deferred_flush()
+        );
+        sqlx::query(&sql)
+            .bind(order_id.to_string())
+            .bind(now_millis())
+            .bind(payment_ref)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
         Ok(())
     }
 

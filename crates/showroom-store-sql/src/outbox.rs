@@ -103,24 +103,23 @@ impl OutboxStore for SqlCatalog {
         limit: u32,
     ) -> Result<Vec<OutboxMail>, StoreError> {
         let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 4);
+        // A claim that a crash undoes before it reaches the disk is only claimed again: its
+        // commit need not wait for the disk.
         let sql = format!(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $3 WHERE id IN (\
              SELECT m.id FROM outbox m WHERE m.sent_at IS NULL AND m.next_attempt_at IS NOT NULL \
-             AND m.next_attempt_at <= $1 ORDER BY m.next_attempt_at, m.id LIMIT $2{}) \
+             AND m.next_attempt_at <= $1 ORDER BY m.next_attempt_at, m.id LIMIT $2{}){} \
              RETURNING {COLUMNS}",
-            self.dialect.skip_locked("m")
+            self.dialect.skip_locked("m"),
+            self.and_deferred_flush()
         );
-        // A claim that a crash undoes before it reaches the disk is only claimed again: its
-        // commit need not wait for the disk.
-        let mut tx = self.begin_write_deferred_flush().await?;
         let found = sqlx::query(&sql)
             .bind(now)
             .bind(i64::from(limit.clamp(1, 100)))
             .bind(now.saturating_add(lease_ms))
-            .fetch_all(&mut *tx)
+            .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        tx.commit().await.map_err(db)?;
         let mut claimed = found.iter().map(mail).collect::<Result<Vec<_>, _>>()?;
         // RETURNING follows no order: oldest first, as they were queued.
         claimed.sort_by_key(|m| (m.created_at, m.id));
@@ -131,17 +130,17 @@ impl OutboxStore for SqlCatalog {
         // COALESCE keeps the first success when a mail whose lease ran out was sent twice.
         // Delivery is at least once already: a crash that undoes this mark before it reaches
         // the disk only sends the mail again, so the commit need not wait for the disk.
-        let mut tx = self.begin_write_deferred_flush().await?;
-        let done = sqlx::query(
+        let sql = format!(
             "UPDATE outbox SET sent_at = COALESCE(sent_at, $2), next_attempt_at = NULL \
-             WHERE id = $1",
-        )
-        .bind(id.to_string())
-        .bind(now_millis())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)?;
+             WHERE id = $1{}",
+            self.and_deferred_flush()
+        );
+        let done = sqlx::query(&sql)
+            .bind(id.to_string())
+            .bind(now_millis())
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
         found(done.rows_affected())
     }
 

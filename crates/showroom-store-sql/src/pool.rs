@@ -55,15 +55,12 @@ impl SqlCatalog {
             .map_err(db)
     }
 
-    /// Like [`SqlCatalog::begin_write`], for a write whose commit need not wait for the disk
-    /// (see [`Dialect::begin_write_deferred_flush`]).
-    pub(crate) async fn begin_write_deferred_flush(
-        &self,
-    ) -> Result<Transaction<'static, Any>, StoreError> {
-        self.pool
-            .begin_with(self.dialect.begin_write_deferred_flush())
-            .await
-            .map_err(db)
+    /// `" AND …"`, to end the `WHERE` clause of a one-statement write whose commit need not
+    /// wait for the disk (see [`Dialect::deferred_flush_condition`]); empty where that is moot.
+    pub(crate) fn and_deferred_flush(&self) -> String {
+        self.dialect
+            .deferred_flush_condition()
+            .map_or_else(String::new, |condition| format!(" AND {condition}"))
     }
 
     /// Takes the product's row lock (a no-op update) so writes to one product and its variants
