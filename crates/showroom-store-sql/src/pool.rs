@@ -6,7 +6,7 @@ use std::sync::{Arc, Once};
 
 use async_trait::async_trait;
 use showroom_store::{PoolStats, StoreError, StoreHealth};
-use sqlx::any::Any;
+use sqlx::any::{Any, AnyRow};
 use sqlx::{AnyConnection, AnyPool, Transaction};
 use uuid::Uuid;
 
@@ -51,6 +51,19 @@ impl SqlCatalog {
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
         self.pool
             .begin_with(self.dialect.begin_write())
+            .await
+            .map_err(db)
+    }
+
+    /// The row that `sql` selects with `$1` bound to `key`, if there is one.
+    pub(crate) async fn row_by_key(
+        &self,
+        sql: &str,
+        key: &str,
+    ) -> Result<Option<AnyRow>, StoreError> {
+        sqlx::query(sql)
+            .bind(key)
+            .fetch_optional(&self.pool)
             .await
             .map_err(db)
     }
