@@ -141,6 +141,7 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_headers::header_map;
 
     fn trust(proxies: &[&str], header: ForwardedHeader) -> ProxyTrust {
         ProxyTrust {
@@ -149,24 +150,19 @@ mod tests {
         }
     }
 
-    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.append(
-                http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                value.parse().unwrap(),
-            );
-        }
-        map
-    }
-
     fn client(peer: &str, trust: &ProxyTrust, pairs: &[(&str, &str)]) -> String {
-        resolve(peer.parse().unwrap(), &headers(pairs), trust)
+        resolve(peer.parse().unwrap(), &header_map(pairs), trust)
             .client
             .to_string()
     }
 
     const XFF: ForwardedHeader = ForwardedHeader::XForwardedFor;
+
+    /// The client `peer` is taken for when it forwards one `X-Forwarded-For: xff` and the
+    /// addresses in `proxies` are trusted.
+    fn xff_client(proxies: &[&str], peer: &str, xff: &str) -> String {
+        client(peer, &trust(proxies, XFF), &[("x-forwarded-for", xff)])
+    }
 
     #[test]
     fn an_untrusted_peer_cannot_spoof_its_address_or_https() {
@@ -176,7 +172,7 @@ mod tests {
             ("forwarded", "for=1.2.3.4;proto=https"),
             ("x-forwarded-proto", "https"),
         ];
-        let origin = resolve("203.0.113.9".parse().unwrap(), &headers(&spoof), &trust);
+        let origin = resolve("203.0.113.9".parse().unwrap(), &header_map(&spoof), &trust);
         assert_eq!(origin.client.to_string(), "203.0.113.9");
         assert!(!origin.forwarded_https);
     }
@@ -192,18 +188,18 @@ mod tests {
 
     #[test]
     fn a_trusted_proxy_names_the_client_it_saw() {
-        let trust = trust(&["10.0.0.0/8"], XFF);
-        let pairs = [("x-forwarded-for", "198.51.100.7")];
-        assert_eq!(client("10.1.2.3", &trust, &pairs), "198.51.100.7");
+        assert_eq!(
+            xff_client(&["10.0.0.0/8"], "10.1.2.3", "198.51.100.7"),
+            "198.51.100.7"
+        );
     }
 
     #[test]
     fn entries_left_of_the_first_untrusted_hop_are_ignored() {
         // The client sent `X-Forwarded-For: 1.1.1.1, 10.9.9.9` itself; the proxy appended the
         // address it really saw. Even the trusted-looking 10.9.9.9 cannot help the spoof.
-        let trust = trust(&["10.0.0.0/8"], XFF);
-        let pairs = [("x-forwarded-for", "1.1.1.1, 10.9.9.9, 198.51.100.7")];
-        assert_eq!(client("10.0.0.2", &trust, &pairs), "198.51.100.7");
+        let xff = "1.1.1.1, 10.9.9.9, 198.51.100.7";
+        assert_eq!(xff_client(&["10.0.0.0/8"], "10.0.0.2", xff), "198.51.100.7");
     }
 
     #[test]
@@ -218,18 +214,23 @@ mod tests {
 
     #[test]
     fn an_unparsable_hop_stops_at_the_last_trusted_hop() {
-        let trust = trust(&["10.0.0.0/8"], XFF);
-        let pairs = [("x-forwarded-for", "1.2.3.4, unknown, 10.0.0.9")];
-        assert_eq!(client("10.0.0.1", &trust, &pairs), "10.0.0.9");
-        let pairs = [("x-forwarded-for", "1.2.3.4, <script>")];
-        assert_eq!(client("10.0.0.1", &trust, &pairs), "10.0.0.1");
+        let proxies = ["10.0.0.0/8"];
+        assert_eq!(
+            xff_client(&proxies, "10.0.0.1", "1.2.3.4, unknown, 10.0.0.9"),
+            "10.0.0.9"
+        );
+        assert_eq!(
+            xff_client(&proxies, "10.0.0.1", "1.2.3.4, <script>"),
+            "10.0.0.1"
+        );
     }
 
     #[test]
     fn all_trusted_hops_leave_the_leftmost() {
-        let trust = trust(&["10.0.0.0/8"], XFF);
-        let pairs = [("x-forwarded-for", "10.0.0.3, 10.0.0.2")];
-        assert_eq!(client("10.0.0.1", &trust, &pairs), "10.0.0.3");
+        assert_eq!(
+            xff_client(&["10.0.0.0/8"], "10.0.0.1", "10.0.0.3, 10.0.0.2"),
+            "10.0.0.3"
+        );
     }
 
     #[test]
@@ -262,7 +263,7 @@ mod tests {
             ),
             ("x-forwarded-for", "5.5.5.5"),
         ];
-        let origin = resolve("10.0.0.1".parse().unwrap(), &headers(&pairs), &fwd);
+        let origin = resolve("10.0.0.1".parse().unwrap(), &header_map(&pairs), &fwd);
         assert_eq!(origin.client.to_string(), "2001:db8::7");
         assert!(origin.forwarded_https);
         // A proxy that writes X-Forwarded-For passes a client's own `Forwarded` through: it
@@ -284,7 +285,7 @@ mod tests {
         let https = |proto: &str| {
             resolve(
                 "10.0.0.1".parse().unwrap(),
-                &headers(&[("x-forwarded-proto", proto)]),
+                &header_map(&[("x-forwarded-proto", proto)]),
                 &trust,
             )
             .forwarded_https

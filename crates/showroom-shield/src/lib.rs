@@ -14,6 +14,8 @@ mod rate_limit;
 mod report;
 mod rules;
 mod shield;
+#[cfg(test)]
+mod test_headers;
 
 pub use client_ip::ClientIp;
 pub use config::{ForwardedHeader, Mode, RateLimitConfig, RuleModes, ShieldConfig};

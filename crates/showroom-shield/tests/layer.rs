@@ -150,10 +150,18 @@ async fn a_small_form_body_is_inspected_and_handed_on_intact() {
     assert_eq!(&echoed[..], b"user=o%27reilly&password=it%27s+a+secret");
 }
 
-fn redis_url() -> Option<String> {
-    std::env::var("SHOWROOM_TEST_REDIS_URL")
+/// Redis's URL and a key prefix of this test process's own for `name`, or `None` (said on
+/// stdout) when no Redis is configured.
+fn redis_with_prefix(name: &str) -> Option<(String, String)> {
+    let Some(url) = std::env::var("SHOWROOM_TEST_REDIS_URL")
         .ok()
         .filter(|s| !s.is_empty())
+    else {
+        println!("skipping: SHOWROOM_TEST_REDIS_URL is not set");
+        return None;
+    };
+    let prefix = format!("showroom-test:{name}:{}:", std::process::id());
+    Some((url, prefix))
 }
 
 fn tight_limits(prefix: String) -> ShieldConfig {
@@ -186,11 +194,9 @@ async fn statuses(service: &ShieldLayer, peer: &str, n: usize) -> Vec<u16> {
 
 #[tokio::test]
 async fn shared_buckets_in_redis_span_instances() {
-    let Some(url) = redis_url() else {
-        println!("skipping: SHOWROOM_TEST_REDIS_URL is not set");
+    let Some((url, prefix)) = redis_with_prefix("shield-layer") else {
         return;
     };
-    let prefix = format!("showroom-test:shield-layer:{}:", std::process::id());
     let config = tight_limits(prefix.clone());
     let a = Shield::build(&config, Some(&url)).await.unwrap().layer();
     let b = Shield::build(&config, Some(&url)).await.unwrap().layer();
@@ -202,11 +208,9 @@ async fn shared_buckets_in_redis_span_instances() {
 
 #[tokio::test]
 async fn when_redis_fails_the_in_process_limiter_decides() {
-    let Some(url) = redis_url() else {
-        println!("skipping: SHOWROOM_TEST_REDIS_URL is not set");
+    let Some((url, prefix)) = redis_with_prefix("shield-fallback") else {
         return;
     };
-    let prefix = format!("showroom-test:shield-fallback:{}:", std::process::id());
     let peer = "192.0.2.77";
     // A bucket key of the wrong type makes every script call for this client fail.
     let client = redis::Client::open(url.as_str()).unwrap();

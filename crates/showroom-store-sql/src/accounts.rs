@@ -94,11 +94,7 @@ impl AccountRecordStore for SqlCatalog {
 
     async fn customer(&self, id: Uuid) -> Result<Option<Customer>, StoreError> {
         let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1");
-        let row = sqlx::query(&sql)
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
+        let row = self.row_by_key(&sql, &id.to_string()).await?;
         row.as_ref().map(customer).transpose()
     }
 
@@ -107,20 +103,17 @@ impl AccountRecordStore for SqlCatalog {
         email: &Email,
     ) -> Result<Option<WithPasswordHash<Customer>>, StoreError> {
         let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE email_key = $1");
-        let row = sqlx::query(&sql)
-            .bind(email.normalized())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
+        let row = self.row_by_key(&sql, email.normalized()).await?;
         row.map(|row| with_hash(&row, customer(&row)?)).transpose()
     }
 
     async fn customer_password_hash(&self, id: Uuid) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT password_hash FROM customers WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
+        let row = self
+            .row_by_key(
+                "SELECT password_hash FROM customers WHERE id = $1",
+                &id.to_string(),
+            )
+            .await?;
         row.map(|row| get(&row, "password_hash")).transpose()
     }
 
@@ -170,11 +163,7 @@ impl AccountRecordStore for SqlCatalog {
 
     async fn staff_member(&self, id: Uuid) -> Result<Option<StaffMember>, StoreError> {
         let sql = format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = $1");
-        let row = sqlx::query(&sql)
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
+        let row = self.row_by_key(&sql, &id.to_string()).await?;
         row.as_ref().map(staff).transpose()
     }
 
@@ -183,11 +172,7 @@ impl AccountRecordStore for SqlCatalog {
         email: &Email,
     ) -> Result<Option<WithPasswordHash<StaffMember>>, StoreError> {
         let sql = format!("SELECT {STAFF_COLUMNS} FROM staff WHERE email_key = $1");
-        let row = sqlx::query(&sql)
-            .bind(email.normalized())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
+        let row = self.row_by_key(&sql, email.normalized()).await?;
         row.map(|row| with_hash(&row, staff(&row)?)).transpose()
     }
 

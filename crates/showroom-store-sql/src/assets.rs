@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::error::{corrupt, db};
 use crate::rows;
-use crate::sql::now_millis;
+use crate::sql::{insert_if_absent, now_millis};
 use crate::SqlCatalog;
 
 const ASSET_COLUMNS: &str =
@@ -30,20 +30,19 @@ impl AssetStore for SqlCatalog {
     ) -> Result<(AssetRecord, bool), StoreError> {
         let mut tx = self.begin_write().await?;
         let now = now_millis();
-        let inserted = sqlx::query(
-            "INSERT INTO assets (hash, original_name, format, byte_size, status, progress, stage, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'uploaded', 0, 'queued', $5, $5) ON CONFLICT (hash) DO NOTHING",
+        let inserted = insert_if_absent(
+            sqlx::query(
+                "INSERT INTO assets (hash, original_name, format, byte_size, status, progress, stage, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, 'uploaded', 0, 'queued', $5, $5) ON CONFLICT (hash) DO NOTHING",
+            )
+            .bind(new.hash.as_str())
+            .bind(new.original_name.as_str())
+            .bind(new.format.as_str())
+            .bind(new.byte_size)
+            .bind(now),
+            &mut tx,
         )
-        .bind(new.hash.as_str())
-        .bind(new.original_name.as_str())
-        .bind(new.format.as_str())
-        .bind(new.byte_size)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected()
-            == 1;
+        .await?;
         if inserted {
             insert_job(&mut tx, &new.hash, max_attempts, now).await?;
         }

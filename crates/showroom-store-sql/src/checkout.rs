@@ -36,7 +36,7 @@ use crate::checkout_stock::{self, Snapshot};
 use crate::error::db;
 use crate::order_rows;
 use crate::rows::{self, get};
-use crate::sql::now_millis;
+use crate::sql::{insert_if_absent, now_millis};
 use crate::{discounts, order_insert, SqlCatalog};
 
 #[async_trait]
@@ -51,19 +51,18 @@ impl CheckoutStore for SqlCatalog {
         let mut tx = self.begin_write().await?;
         let now = now_millis();
         let order_id = Uuid::now_v7();
-        let claimed = sqlx::query(
-            "INSERT INTO checkout_keys (key, order_id, fingerprint, created_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING",
+        let claimed = insert_if_absent(
+            sqlx::query(
+                "INSERT INTO checkout_keys (key, order_id, fingerprint, created_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(new.idempotency_key.as_str())
+            .bind(order_id.to_string())
+            .bind(fingerprint.as_str())
+            .bind(now),
+            &mut tx,
         )
-        .bind(new.idempotency_key.as_str())
-        .bind(order_id.to_string())
-        .bind(fingerprint.as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected()
-            == 1;
+        .await?;
         if !claimed {
             let earlier = replay(&mut tx, new.idempotency_key.as_str(), &fingerprint).await?;
             tx.commit().await.map_err(db)?;

@@ -173,11 +173,7 @@ impl DiscountStore for SqlCatalog {
         code: &DiscountCode,
     ) -> Result<Option<DiscountRecord>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM discount_codes WHERE code = $1");
-        let row = sqlx::query(&sql)
-            .bind(code.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
+        let row = self.row_by_key(&sql, code.as_str()).await?;
         row.as_ref().map(record).transpose()
     }
 

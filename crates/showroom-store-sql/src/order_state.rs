@@ -17,6 +17,7 @@ use std::sync::LazyLock;
 use async_trait::async_trait;
 use showroom_domain::{transition, OrderEvent, OrderProgress, OrderState, TrackingNumber};
 use showroom_store::{Actor, Order, OrderReads, OrderStateStore, ReleaseReason, StoreError};
+use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
@@ -155,17 +156,16 @@ impl OrderStateStore for SqlCatalog {
     }
 
     async fn expired_reservations(&self, now: i64, limit: u32) -> Result<Vec<Uuid>, StoreError> {
-        let found = sqlx::query(
-            "SELECT o.id FROM orders o WHERE o.reserved_until IS NOT NULL \
-             AND o.reserved_until < $1 AND o.state = 'pending_payment' \
-             AND o.captured_at IS NULL \
-             ORDER BY o.reserved_until, o.id LIMIT $2",
-        )
-        .bind(now)
-        .bind(i64::from(limit.clamp(1, 1_000)))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let found = self
+            .overdue_holds(
+                "SELECT o.id FROM orders o WHERE o.reserved_until IS NOT NULL \
+                 AND o.reserved_until < $1 AND o.state = 'pending_payment' \
+                 AND o.captured_at IS NULL \
+                 ORDER BY o.reserved_until, o.id LIMIT $2",
+                now,
+                limit,
+            )
+            .await?;
         found.iter().map(|row| rows::uuid(row, "id")).collect()
     }
 
@@ -193,17 +193,16 @@ impl OrderStateStore for SqlCatalog {
         now: i64,
         limit: u32,
     ) -> Result<Vec<(Uuid, String)>, StoreError> {
-        let found = sqlx::query(
-            "SELECT o.id, o.payment_ref FROM orders o WHERE o.captured_at IS NOT NULL \
-             AND o.payment_ref IS NOT NULL AND o.state = 'pending_payment' \
-             AND o.reserved_until IS NOT NULL AND o.reserved_until < $1 \
-             ORDER BY o.reserved_until, o.id LIMIT $2",
-        )
-        .bind(now)
-        .bind(i64::from(limit.clamp(1, 1_000)))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let found = self
+            .overdue_holds(
+                "SELECT o.id, o.payment_ref FROM orders o WHERE o.captured_at IS NOT NULL \
+                 AND o.payment_ref IS NOT NULL AND o.state = 'pending_payment' \
+                 AND o.reserved_until IS NOT NULL AND o.reserved_until < $1 \
+                 ORDER BY o.reserved_until, o.id LIMIT $2",
+                now,
+                limit,
+            )
+            .await?;
         found
             .iter()
             .map(|row| {
@@ -217,6 +216,22 @@ impl OrderStateStore for SqlCatalog {
 }
 
 impl SqlCatalog {
+    /// The rows of `sql`, a query of orders whose hold ended before `$1` (`now`), at most `$2`
+    /// (`limit`, kept within 1 to 1,000) of them.
+    async fn overdue_holds(
+        &self,
+        sql: &str,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<AnyRow>, StoreError> {
+        sqlx::query(sql)
+            .bind(now)
+            .bind(i64::from(limit.clamp(1, 1_000)))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)
+    }
+
     async fn apply(&self, order_id: Uuid, step: Step<'_>) -> Result<Order, StoreError> {
         let mut tx = self.begin_write().await?;
         let order = apply_in(&mut tx, self.dialect.as_ref(), order_id, step).await?;

@@ -6,7 +6,7 @@ use std::sync::{Arc, Once};
 
 use async_trait::async_trait;
 use showroom_store::{PoolStats, StoreError, StoreHealth};
-use sqlx::any::Any;
+use sqlx::any::{Any, AnyRow};
 use sqlx::{AnyConnection, AnyPool, Transaction};
 use uuid::Uuid;
 
@@ -61,6 +61,19 @@ impl SqlCatalog {
         self.dialect
             .deferred_flush_condition()
             .map_or_else(String::new, |condition| format!(" AND {condition}"))
+    }
+
+    /// The row that `sql` selects with `$1` bound to `key`, if there is one.
+    pub(crate) async fn row_by_key(
+        &self,
+        sql: &str,
+        key: &str,
+    ) -> Result<Option<AnyRow>, StoreError> {
+        sqlx::query(sql)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)
     }
 
     /// Takes the product's row lock (a no-op update) so writes to one product and its variants

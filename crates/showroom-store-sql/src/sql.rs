@@ -1,8 +1,12 @@
 //! A small builder for statements assembled at run time (the product listing): text and bound
 //! values grow together, so every value a caller supplies is a `$n` placeholder, never SQL text.
 
+use showroom_store::StoreError;
 use sqlx::any::{Any, AnyArguments};
 use sqlx::query::Query;
+use sqlx::AnyConnection;
+
+use crate::error::db;
 
 /// A value bound to a placeholder; the `Any` driver carries these types to every engine.
 #[derive(Debug, Clone)]
@@ -57,4 +61,14 @@ pub(crate) fn in_list(sql: &mut Sql, values: impl IntoIterator<Item = String>) -
 /// Unix milliseconds now; the clock of every `created_at` / `updated_at` this store writes.
 pub(crate) fn now_millis() -> i64 {
     showroom_store::unix_millis()
+}
+
+/// Runs `query`, an `INSERT … ON CONFLICT DO NOTHING` of one row: true when it inserted the
+/// row, false when a row with its key was there already.
+pub(crate) async fn insert_if_absent<'q>(
+    query: Query<'q, Any, AnyArguments<'q>>,
+    conn: &mut AnyConnection,
+) -> Result<bool, StoreError> {
+    let done = query.execute(conn).await.map_err(db)?;
+    Ok(done.rows_affected() == 1)
 }

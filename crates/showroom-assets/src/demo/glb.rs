@@ -8,7 +8,7 @@
 //!
 //! Output is a pure function of the model and the colours: same input, same bytes.
 
-use glam::{Vec2, Vec3};
+use glam::Vec3;
 use serde_json::{json, Value};
 
 use super::mesh::Mesh;
@@ -57,8 +57,8 @@ pub(crate) fn write(model: Model, colors: &[(String, [f32; 4])]) -> Vec<u8> {
         let mut primitive = json!({
             "attributes": {
                 "POSITION": bin.positions(&mesh.positions),
-                "NORMAL": bin.vec3s(&mesh.normals),
-                "TEXCOORD_0": bin.vec2s(&mesh.uvs),
+                "NORMAL": bin.attribute(&mesh.normals),
+                "TEXCOORD_0": bin.attribute(&mesh.uvs),
             },
             "indices": bin.indices(mesh),
             "material": material_index,
@@ -166,18 +166,20 @@ impl BinWriter {
         self.accessors.len() - 1
     }
 
-    fn floats(&mut self, values: impl Iterator<Item = f32>, count: usize, kind: &str) -> Value {
-        let bytes: Vec<u8> = values.flat_map(f32::to_le_bytes).collect();
+    /// A float accessor of `values`, `N` floats each (glTF type `VEC<N>`).
+    fn vectors<const N: usize, V: Copy + Into<[f32; N]>>(&mut self, values: &[V]) -> Value {
+        let bytes: Vec<u8> = values
+            .iter()
+            .flat_map(|&v| v.into())
+            .flat_map(f32::to_le_bytes)
+            .collect();
         let view = self.view(&bytes, ARRAY_BUFFER);
-        json!({ "bufferView": view, "componentType": FLOAT, "count": count, "type": kind })
+        let kind = format!("VEC{N}");
+        json!({ "bufferView": view, "componentType": FLOAT, "count": values.len(), "type": kind })
     }
 
     fn positions(&mut self, positions: &[Vec3]) -> usize {
-        let mut accessor = self.floats(
-            positions.iter().flat_map(|p| p.to_array()),
-            positions.len(),
-            "VEC3",
-        );
+        let mut accessor = self.vectors(positions);
         let min = positions
             .iter()
             .copied()
@@ -191,21 +193,9 @@ impl BinWriter {
         self.accessor(accessor)
     }
 
-    fn vec3s(&mut self, values: &[Vec3]) -> usize {
-        let accessor = self.floats(
-            values.iter().flat_map(|v| v.to_array()),
-            values.len(),
-            "VEC3",
-        );
-        self.accessor(accessor)
-    }
-
-    fn vec2s(&mut self, values: &[Vec2]) -> usize {
-        let accessor = self.floats(
-            values.iter().flat_map(|v| v.to_array()),
-            values.len(),
-            "VEC2",
-        );
+    /// An accessor of a vertex attribute such as normals (`VEC3`) or texture coordinates (`VEC2`).
+    fn attribute<const N: usize, V: Copy + Into<[f32; N]>>(&mut self, values: &[V]) -> usize {
+        let accessor = self.vectors(values);
         self.accessor(accessor)
     }
 

@@ -213,6 +213,20 @@ impl<'a> Obj<'a> {
     }
 
     /// An array; `EMPTY_ENTITY` when it is present but empty and `non_empty` is asked.
+    /// The items of the array at `key`, each with its JSON pointer: none when the array is
+    /// missing or not an array (reported); an empty one is also an `EMPTY_ENTITY` error.
+    pub fn items(&self, key: &str, report: &mut Validation) -> Vec<(&'a Value, String)> {
+        let Some(items) = self.array(key, true, report) else {
+            return Vec::new();
+        };
+        let base = self.at(key);
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v, item(&base, i)))
+            .collect()
+    }
+
     pub fn array(
         &self,
         key: &str,
@@ -326,14 +340,9 @@ impl<'a> Obj<'a> {
         count: usize,
         report: &mut Validation,
     ) -> Vec<usize> {
-        let Some(items) = self.array(key, true, report) else {
-            return Vec::new();
-        };
-        let base = self.at(key);
-        items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| reference(v, &item(&base, i), target, count, report))
+        self.items(key, report)
+            .into_iter()
+            .filter_map(|(v, ptr)| reference(v, &ptr, target, count, report))
             .collect()
     }
 

@@ -91,28 +91,35 @@ pub(crate) fn decode(view: &MeshoptView, encoded: &[u8]) -> Result<Vec<u8>, Deco
             if meshopt::decode_index_version(encoded).is_none() {
                 return Err(DecodeError::Corrupt);
             }
-            if stride == 2 {
-                let indices: Vec<u16> = meshopt::decode_index_buffer(encoded, count)
-                    .map_err(|_| DecodeError::Corrupt)?;
-                Ok(indices.iter().flat_map(|i| i.to_le_bytes()).collect())
-            } else {
-                let indices: Vec<u32> = meshopt::decode_index_buffer(encoded, count)
-                    .map_err(|_| DecodeError::Corrupt)?;
-                Ok(indices.iter().flat_map(|i| i.to_le_bytes()).collect())
-            }
+            index_bytes(
+                stride,
+                || meshopt::decode_index_buffer(encoded, count).ok(),
+                || meshopt::decode_index_buffer(encoded, count).ok(),
+            )
         }
-        MeshoptMode::Indices => {
-            if stride == 2 {
-                let indices: Vec<u16> = meshopt::decode_index_sequence(encoded, count)
-                    .map_err(|_| DecodeError::Corrupt)?;
-                Ok(indices.iter().flat_map(|i| i.to_le_bytes()).collect())
-            } else {
-                let indices: Vec<u32> = meshopt::decode_index_sequence(encoded, count)
-                    .map_err(|_| DecodeError::Corrupt)?;
-                Ok(indices.iter().flat_map(|i| i.to_le_bytes()).collect())
-            }
-        }
+        MeshoptMode::Indices => index_bytes(
+            stride,
+            || meshopt::decode_index_sequence(encoded, count).ok(),
+            || meshopt::decode_index_sequence(encoded, count).ok(),
+        ),
     }
+}
+
+/// The indices that `narrow` (2-byte, when `stride` is 2) or `wide` (4-byte) decoded, as the
+/// little-endian bytes of the buffer view.
+fn index_bytes(
+    stride: usize,
+    narrow: impl FnOnce() -> Option<Vec<u16>>,
+    wide: impl FnOnce() -> Option<Vec<u32>>,
+) -> Result<Vec<u8>, DecodeError> {
+    let bytes = if stride == 2 {
+        let indices = narrow().ok_or(DecodeError::Corrupt)?;
+        indices.iter().flat_map(|i| i.to_le_bytes()).collect()
+    } else {
+        let indices = wide().ok_or(DecodeError::Corrupt)?;
+        indices.iter().flat_map(|i| i.to_le_bytes()).collect()
+    };
+    Ok(bytes)
 }
 
 /// Undoes a filter in place; the parser allowed only the strides each filter is defined for.

@@ -55,6 +55,13 @@ impl Problem {
     }
 }
 
+/// `CODE at /pointer: message`, as reports and warnings quote a problem.
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at {}: {}", self.code, self.pointer, self.message)
+    }
+}
+
 /// The outcome of validating one asset.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Validation {
@@ -92,6 +99,11 @@ impl Validation {
     /// The listed problems with `code`.
     pub fn with_code<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Problem> + 'a {
         self.problems.iter().filter(move |p| p.code == code)
+    }
+
+    /// The problems that are [repairable](Problem::is_repairable).
+    pub fn repairable(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.is_repairable())
     }
 
     pub(crate) fn push(

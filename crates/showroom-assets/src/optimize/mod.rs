@@ -145,20 +145,9 @@ pub fn optimize(
     }
     let mut images = textures::prepare(&input, resolver, options, &mut report);
     images.webp = webp::encode_all(&images, &webp::input_roles(&input.json));
-    let glb = document::build(
-        &input,
-        &images,
-        options,
-        document::Target::Delivery,
-        &mut report,
-    )?;
-    let plain_glb = document::build(
-        &input,
-        &images,
-        options,
-        document::Target::Plain,
-        &mut report,
-    )?;
+    let mut build = |target| document::build(&input, &images, options, target, &mut report);
+    let glb = build(document::Target::Delivery)?;
+    let plain_glb = build(document::Target::Plain)?;
     let after = verify(&glb, "delivery")?;
     verify(&plain_glb, "plain")?;
     report.finish(&after, glb.len(), plain_glb.len(), started.elapsed());

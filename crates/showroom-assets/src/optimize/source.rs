@@ -66,21 +66,14 @@ impl<'a> Source<'a> {
             return Err(OptimizeError::Invalid { validation, first });
         }
         let repairs = validation
-            .problems
-            .iter()
-            .filter(|p| p.is_repairable())
-            .map(|p| {
-                format!(
-                    "{} at {}: {}; the scene now lists the node's root ancestor",
-                    p.code, p.pointer, p.message
-                )
-            })
+            .repairable()
+            .map(|p| format!("{p}; the scene now lists the node's root ancestor"))
             .collect();
         let warnings = validation
             .problems
             .iter()
             .filter(|p| p.severity == Severity::Warning)
-            .map(|p| format!("input {} at {}: {}", p.code, p.pointer, p.message))
+            .map(|p| format!("input {p}"))
             .collect();
         let mut json: Value = serde_json::from_slice(parts.json)
             .map_err(|_| OptimizeError::Unreadable(validation.clone()))?;

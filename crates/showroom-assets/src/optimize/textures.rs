@@ -23,7 +23,7 @@ use std::io::Cursor;
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::imageops::FilterType;
-use image::{DynamicImage, ImageEncoder, ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, ImageEncoder, ImageFormat, ImageReader};
 use sha2::{Digest, Sha256};
 
 use super::report::{OptimizeReport, TextureAction, TextureReport};
@@ -31,7 +31,7 @@ use super::source::Source;
 use super::OptimizeOptions;
 use crate::gltf::limits::MAX_RESOURCE_BYTES;
 use crate::gltf::Resolver;
-use crate::scene::texture::{read_uri, MAX_TEXTURE_PIXELS, MAX_TEXTURE_SIDE};
+use crate::scene::texture::{bounded_reader, read_uri, MAX_TEXTURE_PIXELS, MAX_TEXTURE_SIDE};
 
 /// An image as stored in the outputs.
 pub(crate) struct OutImage {
@@ -309,13 +309,9 @@ fn reencode(
             MAX_TEXTURE_PIXELS >> 20
         ));
     }
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_TEXTURE_SIDE);
-    limits.max_image_height = Some(MAX_TEXTURE_SIDE);
-    limits.max_alloc = Some(MAX_TEXTURE_PIXELS * 16);
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits);
-    let decoded = reader.decode().map_err(|e| format!("cannot decode: {e}"))?;
+    let decoded = bounded_reader(bytes, format, 16)
+        .decode()
+        .map_err(|e| format!("cannot decode: {e}"))?;
     let image = fit(decoded, options.max_texture_px);
     let size = [image.width(), image.height()];
     let mut out = Vec::new();

@@ -11,13 +11,10 @@
 //! [`OptimizeOptions::max_texture_px`](super::OptimizeOptions)), and encoded on up to
 //! `available_parallelism` threads; the bytes do not depend on the thread count.
 
-use std::io::Cursor;
-
-use image::{ImageReader, Limits};
 use serde_json::Value;
 
 use super::textures::Prepared;
-use crate::scene::texture::{MAX_TEXTURE_PIXELS, MAX_TEXTURE_SIDE};
+use crate::scene::texture::bounded_reader;
 
 pub(crate) const EXTENSION: &str = "EXT_texture_webp";
 pub(crate) const MIME: &str = "image/webp";
@@ -141,13 +138,7 @@ fn encode(bytes: &[u8], role: Role) -> Option<Vec<u8>> {
         f @ (image::ImageFormat::Png | image::ImageFormat::Jpeg) => f,
         _ => return None,
     };
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_TEXTURE_SIDE);
-    limits.max_image_height = Some(MAX_TEXTURE_SIDE);
-    limits.max_alloc = Some(MAX_TEXTURE_PIXELS * 8);
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits);
-    let image = reader.decode().ok()?;
+    let image = bounded_reader(bytes, format, 8).decode().ok()?;
     let (width, height) = (image.width(), image.height());
     let mut config = webp::WebPConfig::new().ok()?;
     config.quality = role.quality();
@@ -172,6 +163,7 @@ fn encode(bytes: &[u8], role: Role) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::io::Cursor;
 
     #[test]
     fn an_image_used_as_colour_and_normal_gets_the_normal_quality() {

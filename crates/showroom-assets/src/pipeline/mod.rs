@@ -173,15 +173,8 @@ pub fn process(
         return Err(rejected(validation));
     }
     let repairs: Vec<String> = validation
-        .problems
-        .iter()
-        .filter(|p| p.is_repairable())
-        .map(|p| {
-            format!(
-                "{} at {}: {} — repaired by listing the node's root ancestor in the scene",
-                p.code, p.pointer, p.message
-            )
-        })
+        .repairable()
+        .map(|p| format!("{p} — repaired by listing the node's root ancestor in the scene"))
         .collect();
 
     progress(Step::Optimize, Step::Optimize.percent());
@@ -213,7 +206,7 @@ pub fn process(
             .problems
             .iter()
             .filter(|p| p.severity == Severity::Warning)
-            .map(|p| format!("{} at {}: {}", p.code, p.pointer, p.message)),
+            .map(|p| p.to_string()),
     );
     warnings.extend(optimized.report.warnings.iter().cloned());
     warnings.extend(
@@ -271,11 +264,8 @@ fn rejected(validation: gltf::Validation) -> ProcessError {
             p.message
         ),
         Some(p) => format!(
-            "the model has {} validation error(s); first: {} at {}: {}",
+            "the model has {} validation error(s); first: {p}",
             validation.errors.max(1),
-            p.code,
-            p.pointer,
-            p.message
         ),
         None => "not a readable glTF document".to_owned(),
     };

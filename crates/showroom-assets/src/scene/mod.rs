@@ -126,10 +126,9 @@ pub fn decode(bytes: &[u8], format: Format, resolver: &dyn Resolver) -> Result<S
         let first = format!("{} {}: {}", first.code, first.pointer, first.message);
         return Err(SceneError::Invalid { validation, first });
     }
-    for problem in validation.problems.iter().filter(|p| p.is_repairable()) {
+    for problem in validation.repairable() {
         scene.warnings.push(format!(
-            "repaired {} at {}: {}; it is drawn once, under its root ancestor",
-            problem.code, problem.pointer, problem.message
+            "repaired {problem}; it is drawn once, under its root ancestor"
         ));
     }
     let json: serde_json::Value = serde_json::from_slice(parts.json)

@@ -91,14 +91,8 @@ pub fn decode(bytes: &[u8], pixels_left: u64) -> Result<Texture, String> {
             MAX_SCENE_TEXTURE_PIXELS >> 20
         ));
     }
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_TEXTURE_SIDE);
-    limits.max_image_height = Some(MAX_TEXTURE_SIDE);
     // RGBA8 plus the decoder's own working copy.
-    limits.max_alloc = Some(MAX_TEXTURE_PIXELS * 8);
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits);
-    let rgba = reader
+    let rgba = bounded_reader(bytes, format, 8)
         .decode()
         .map_err(|e| format!("cannot decode: {e}"))?
         .into_rgba8();
@@ -107,6 +101,22 @@ pub fn decode(bytes: &[u8], pixels_left: u64) -> Result<Texture, String> {
         height: rgba.height(),
         rgba: rgba.into_raw(),
     })
+}
+
+/// A decoder of `bytes` as `format` that refuses images over [`MAX_TEXTURE_SIDE`] on a side and
+/// allocations over `bytes_per_pixel` × [`MAX_TEXTURE_PIXELS`], whatever the image's header claims.
+pub(crate) fn bounded_reader(
+    bytes: &[u8],
+    format: ImageFormat,
+    bytes_per_pixel: u64,
+) -> ImageReader<Cursor<&[u8]>> {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_TEXTURE_SIDE);
+    limits.max_image_height = Some(MAX_TEXTURE_SIDE);
+    limits.max_alloc = Some(MAX_TEXTURE_PIXELS * bytes_per_pixel);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits);
+    reader
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Round trips through `BlobStore` on `memory://` and on a real directory via `file://`.
 
+use std::path::{Path, PathBuf};
+
 use bytes::Bytes;
 use showroom_assets::{AssetError, BlobStore, ContentAddress, FileName};
 
@@ -76,6 +78,15 @@ async fn memory_store_keeps_the_blob_contract() {
     contract(&store).await;
 }
 
+/// Where a file store rooted at `root` keeps the file `name` of the asset at `address`: the
+/// documented key layout `assets/<first two hex digits>/<address>/<name>`.
+fn asset_path(root: &Path, address: &ContentAddress, name: &str) -> PathBuf {
+    root.join("assets")
+        .join(&address.as_str()[..2])
+        .join(address.as_str())
+        .join(name)
+}
+
 #[tokio::test]
 async fn file_store_keeps_the_blob_contract_and_the_key_layout() {
     let dir = tempfile::tempdir().unwrap();
@@ -84,12 +95,7 @@ async fn file_store_keeps_the_blob_contract_and_the_key_layout() {
     contract(&store).await;
 
     let address = ContentAddress::of(b"glTF pretend model bytes 0123456789");
-    let on_disk = dir
-        .path()
-        .join("objects/assets")
-        .join(&address.as_str()[..2])
-        .join(address.as_str())
-        .join("model.glb");
+    let on_disk = asset_path(&dir.path().join("objects"), &address, "model.glb");
     assert!(on_disk.is_file(), "expected {}", on_disk.display());
     let leftovers: Vec<_> = std::fs::read_dir(on_disk.parent().unwrap())
         .unwrap()
@@ -163,12 +169,7 @@ async fn file_url_without_leading_slash_is_relative_to_the_working_directory() {
         .put_asset(&name("original.glb"), Bytes::from_static(b"abc"))
         .await
         .unwrap();
-    let expected = dir
-        .path()
-        .join("data/objects/assets")
-        .join(&address.as_str()[..2])
-        .join(address.as_str())
-        .join("original.glb");
+    let expected = asset_path(&dir.path().join("data/objects"), &address, "original.glb");
     assert!(expected.is_file());
 }
 

@@ -2,7 +2,7 @@
 //! semantic codes for them, and a check that real exporters' models break none of the value rules.
 
 use serde_json::{json, Value};
-use showroom_assets::gltf::{self, Format, NoResources, Severity};
+use showroom_assets::gltf::{self, Format, NoResources, Severity, Validation};
 
 use crate::values::found;
 
@@ -21,89 +21,60 @@ fn material_with(extension: &str, value: Value) -> Value {
     })
 }
 
+/// The validation of `json` as a `.gltf` file.
+fn validate(json: &Value) -> Validation {
+    gltf::validate(
+        &serde_json::to_vec(json).unwrap(),
+        Format::Gltf,
+        &NoResources,
+    )
+}
+
 #[test]
 fn khr_material_properties_out_of_range_are_value_not_in_range_at_the_value() {
+    // (extension, pointer below the extension, value): the property is the pointer's first step.
     let cases = [
-        ("KHR_materials_ior", json!({"ior": 0.5}), "ior"),
+        ("KHR_materials_ior", "ior", json!(0.5)),
         (
             "KHR_materials_transmission",
-            json!({"transmissionFactor": 1.5}),
             "transmissionFactor",
+            json!(1.5),
         ),
-        (
-            "KHR_materials_volume",
-            json!({"thicknessFactor": -1}),
-            "thicknessFactor",
-        ),
-        (
-            "KHR_materials_volume",
-            json!({"attenuationDistance": 0}),
-            "attenuationDistance",
-        ),
+        ("KHR_materials_volume", "thicknessFactor", json!(-1)),
+        ("KHR_materials_volume", "attenuationDistance", json!(0)),
+        ("KHR_materials_sheen", "sheenRoughnessFactor", json!(2)),
         (
             "KHR_materials_sheen",
-            json!({"sheenRoughnessFactor": 2}),
-            "sheenRoughnessFactor",
-        ),
-        (
-            "KHR_materials_sheen",
-            json!({"sheenColorFactor": [0, 1.5, 0]}),
             "sheenColorFactor/1",
+            json!([0, 1.5, 0]),
         ),
+        ("KHR_materials_clearcoat", "clearcoatFactor", json!(-0.1)),
         (
             "KHR_materials_clearcoat",
-            json!({"clearcoatFactor": -0.1}),
-            "clearcoatFactor",
-        ),
-        (
-            "KHR_materials_clearcoat",
-            json!({"clearcoatRoughnessFactor": 1.1}),
             "clearcoatRoughnessFactor",
+            json!(1.1),
         ),
+        ("KHR_materials_specular", "specularFactor", json!(1.1)),
         (
             "KHR_materials_specular",
-            json!({"specularFactor": 1.1}),
-            "specularFactor",
-        ),
-        (
-            "KHR_materials_specular",
-            json!({"specularColorFactor": [1, -1, 1]}),
             "specularColorFactor/1",
+            json!([1, -1, 1]),
         ),
         (
             "KHR_materials_emissive_strength",
-            json!({"emissiveStrength": -2}),
             "emissiveStrength",
+            json!(-2),
         ),
-        (
-            "KHR_materials_iridescence",
-            json!({"iridescenceIor": 0.9}),
-            "iridescenceIor",
-        ),
-        (
-            "KHR_materials_iridescence",
-            json!({"iridescenceFactor": 3}),
-            "iridescenceFactor",
-        ),
-        (
-            "KHR_materials_anisotropy",
-            json!({"anisotropyStrength": 1.5}),
-            "anisotropyStrength",
-        ),
-        (
-            "KHR_materials_dispersion",
-            json!({"dispersion": -1}),
-            "dispersion",
-        ),
+        ("KHR_materials_iridescence", "iridescenceIor", json!(0.9)),
+        ("KHR_materials_iridescence", "iridescenceFactor", json!(3)),
+        ("KHR_materials_anisotropy", "anisotropyStrength", json!(1.5)),
+        ("KHR_materials_dispersion", "dispersion", json!(-1)),
     ];
-    for (extension, value, key) in cases {
-        let json = material_with(extension, value.clone());
-        let validation = gltf::validate(
-            &serde_json::to_vec(&json).unwrap(),
-            Format::Gltf,
-            &NoResources,
-        );
-        let pointer = format!("/materials/0/extensions/{extension}/{key}");
+    for (extension, pointer, value) in cases {
+        let property = pointer.split('/').next().unwrap();
+        let value = json!({ property: value });
+        let validation = validate(&material_with(extension, value.clone()));
+        let pointer = format!("/materials/0/extensions/{extension}/{pointer}");
         assert_eq!(
             found(&validation, "VALUE_NOT_IN_RANGE"),
             vec![(Severity::Error, pointer)],
@@ -135,12 +106,7 @@ fn khr_material_properties_in_range_pass_and_an_ior_of_zero_is_allowed() {
         ),
     ];
     for (extension, value) in cases {
-        let json = material_with(extension, value.clone());
-        let validation = gltf::validate(
-            &serde_json::to_vec(&json).unwrap(),
-            Format::Gltf,
-            &NoResources,
-        );
+        let validation = validate(&material_with(extension, value.clone()));
         assert!(
             !validation.has_errors(),
             "{extension} {value}: {:?}",
@@ -151,13 +117,6 @@ fn khr_material_properties_in_range_pass_and_an_ior_of_zero_is_allowed() {
 
 #[test]
 fn the_validators_semantic_codes_for_khr_extensions() {
-    let gltf_of = |json: &Value| {
-        gltf::validate(
-            &serde_json::to_vec(json).unwrap(),
-            Format::Gltf,
-            &NoResources,
-        )
-    };
     let mut volume_alone = material_with("KHR_materials_volume", json!({"thicknessFactor": 1}));
     volume_alone["materials"][0]["extensions"]
         .as_object_mut()
@@ -165,7 +124,7 @@ fn the_validators_semantic_codes_for_khr_extensions() {
         .remove("KHR_materials_transmission");
     assert_eq!(
         found(
-            &gltf_of(&volume_alone),
+            &validate(&volume_alone),
             "KHR_MATERIALS_VOLUME_NO_TRANSMISSION"
         )
         .len(),
@@ -177,7 +136,7 @@ fn the_validators_semantic_codes_for_khr_extensions() {
     );
     assert_eq!(
         found(
-            &gltf_of(&strength),
+            &validate(&strength),
             "KHR_MATERIALS_EMISSIVE_STRENGTH_ZERO_FACTOR"
         ),
         vec![(
@@ -193,7 +152,7 @@ fn the_validators_semantic_codes_for_khr_extensions() {
             {"type": "point", "range": 0}
         ]}}
     });
-    let validation = gltf_of(&lights);
+    let validation = validate(&lights);
     assert_eq!(
         found(&validation, "KHR_LIGHTS_PUNCTUAL_LIGHT_SPOT_ANGLES"),
         vec![(

@@ -1,6 +1,8 @@
 //! The validator's side of `EXT_meshopt_compression`: compressed views are decoded (and read by
 //! the scene decoder), broken ones are errors, never panics or unbounded allocations.
 
+use std::ops::Range;
+
 use serde_json::{json, Value};
 use showroom_assets::demo::{self, DemoKind};
 use showroom_assets::gltf::{self, Format, NoResources};
@@ -11,6 +13,12 @@ use crate::support::{bin_of, glb, json_of, optimize_glb};
 fn optimized_chair() -> Vec<u8> {
     let glb = demo::generate(DemoKind::Chair, &[("Oak", [0.6, 0.4, 0.2, 1.0])]);
     optimize_glb(&glb).glb
+}
+
+/// The optimized chair's JSON and binary chunk, to edit.
+fn optimized_chair_chunks() -> (Value, Vec<u8>) {
+    let out = optimized_chair();
+    (json_of(&out), bin_of(&out))
 }
 
 /// The scene of a GLB made of `json` and `bin`, which must validate without errors.
@@ -39,6 +47,17 @@ fn first_view(json: &Value, mode: &str) -> usize {
         .unwrap()
 }
 
+/// An optimized chair's JSON and binary chunk, and where in the binary chunk its first compressed
+/// `ATTRIBUTES` stream lies.
+fn chair_with_compressed_attributes() -> (Value, Vec<u8>, Range<usize>) {
+    let (json, bin) = optimized_chair_chunks();
+    let view = first_view(&json, "ATTRIBUTES");
+    let ext = &json["bufferViews"][view]["extensions"]["EXT_meshopt_compression"];
+    let start = ext["byteOffset"].as_u64().unwrap() as usize;
+    let len = ext["byteLength"].as_u64().unwrap() as usize;
+    (json, bin, start..start + len)
+}
+
 #[test]
 fn compressed_views_are_decoded_for_the_checks_and_the_scene_decoder() {
     let input = demo::generate(DemoKind::Chair, &[("Oak", [0.6, 0.4, 0.2, 1.0])]);
@@ -54,14 +73,8 @@ fn compressed_views_are_decoded_for_the_checks_and_the_scene_decoder() {
 
 #[test]
 fn a_corrupt_compressed_stream_is_an_error_not_a_panic() {
-    let out = optimized_chair();
-    let json = json_of(&out);
-    let mut bin = bin_of(&out);
-    let view = first_view(&json, "ATTRIBUTES");
-    let ext = &json["bufferViews"][view]["extensions"]["EXT_meshopt_compression"];
-    let start = ext["byteOffset"].as_u64().unwrap() as usize;
-    let len = ext["byteLength"].as_u64().unwrap() as usize;
-    for b in &mut bin[start + 1..start + len] {
+    let (json, mut bin, stream) = chair_with_compressed_attributes();
+    for b in &mut bin[stream.start + 1..stream.end] {
         *b = 0xff;
     }
     let problems = codes(&glb(&json, &bin));
@@ -74,15 +87,9 @@ fn a_corrupt_compressed_stream_is_an_error_not_a_panic() {
 
 #[test]
 fn vertex_codec_version_1_is_refused_as_ext_meshopt_compression_allows_only_version_0() {
-    let out = optimized_chair();
-    let json = json_of(&out);
-    let mut bin = bin_of(&out);
-    let view = first_view(&json, "ATTRIBUTES");
-    let start = json["bufferViews"][view]["extensions"]["EXT_meshopt_compression"]["byteOffset"]
-        .as_u64()
-        .unwrap() as usize;
-    assert_eq!(bin[start], 0xa0, "our encoder writes version 0");
-    bin[start] = 0xa1;
+    let (json, mut bin, stream) = chair_with_compressed_attributes();
+    assert_eq!(bin[stream.start], 0xa0, "our encoder writes version 0");
+    bin[stream.start] = 0xa1;
     assert!(codes(&glb(&json, &bin))
         .iter()
         .any(|c| c == "MESHOPT_UNSUPPORTED_VERSION"));
@@ -90,9 +97,7 @@ fn vertex_codec_version_1_is_refused_as_ext_meshopt_compression_allows_only_vers
 
 #[test]
 fn a_decompression_bomb_is_refused_before_anything_is_allocated() {
-    let out = optimized_chair();
-    let mut json = json_of(&out);
-    let bin = bin_of(&out);
+    let (mut json, bin) = optimized_chair_chunks();
     let view = first_view(&json, "ATTRIBUTES");
     let stride = json["bufferViews"][view]["byteStride"].as_u64().unwrap();
     let count = 200_000_000u64 / stride;
@@ -108,9 +113,7 @@ fn a_decompression_bomb_is_refused_before_anything_is_allocated() {
 
 #[test]
 fn streams_the_decoder_cannot_take_are_refused_by_the_parser() {
-    let out = optimized_chair();
-    let bin = bin_of(&out);
-    let base = json_of(&out);
+    let (base, bin) = optimized_chair_chunks();
     let attributes = first_view(&base, "ATTRIBUTES");
     let triangles = first_view(&base, "TRIANGLES");
     let edits: [(usize, &str, Value); 5] = [
@@ -130,9 +133,7 @@ fn streams_the_decoder_cannot_take_are_refused_by_the_parser() {
 
 #[test]
 fn a_view_into_a_fallback_buffer_without_bytes_must_be_compressed() {
-    let out = optimized_chair();
-    let mut json = json_of(&out);
-    let bin = bin_of(&out);
+    let (mut json, bin) = optimized_chair_chunks();
     let view = first_view(&json, "ATTRIBUTES");
     json["bufferViews"][view]
         .as_object_mut()

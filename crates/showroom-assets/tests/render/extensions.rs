@@ -9,16 +9,12 @@
 use std::path::Path;
 
 use image::RgbaImage;
-use showroom_assets::gltf::AssetFile;
 use showroom_assets::render::{self, Background, RenderOptions};
 use showroom_assets::scene::{self, Scene};
 
-use crate::support::{assert_framed_at_least, fixtures, keep, manifest_models};
-
-fn decode(path: &Path) -> Scene {
-    let file = AssetFile::open(path).unwrap();
-    scene::decode_file(&file).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use crate::support::{
+    assert_framed_at_least, decode, fixture_scene, fixtures, keep, manifest_models,
+};
 
 fn poster(scene: &Scene, variant: Option<usize>, background: Background) -> RgbaImage {
     render::render(
@@ -131,10 +127,12 @@ fn clear_share_inside_bounds(image: &RgbaImage) -> f64 {
 
 #[test]
 fn alpha_mask_cuts_holes_that_show_the_background() {
-    let Some(root) = fixtures("gltf/extensions") else {
+    let Some(scene) = fixture_scene(
+        "gltf/extensions",
+        "AlphaBlendModeTest/AlphaBlendModeTest.glb",
+    ) else {
         return;
     };
-    let scene = decode(&root.join("AlphaBlendModeTest/AlphaBlendModeTest.glb"));
     let mut scene = without_material(scene, "MatBed");
     let image = poster(&scene, None, Background::Transparent);
     keep("AlphaBlendModeTest-panels", &image);
@@ -157,10 +155,10 @@ fn alpha_mask_cuts_holes_that_show_the_background() {
 
 #[test]
 fn transmission_panels_let_the_background_show_through() {
-    let Some(root) = fixtures("gltf/extensions") else {
+    let Some(scene) = fixture_scene("gltf/extensions", "TransmissionTest/TransmissionTest.glb")
+    else {
         return;
     };
-    let scene = decode(&root.join("TransmissionTest/TransmissionTest.glb"));
     let mut scene = without_material(scene, "Cloth Backdrop");
     let partly = |image: &RgbaImage| {
         image

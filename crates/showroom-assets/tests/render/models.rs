@@ -1,17 +1,11 @@
 //! The real product models of the shared fixtures, rendered at 256 px.
 
-use std::path::PathBuf;
-
-use showroom_assets::gltf::AssetFile;
 use showroom_assets::render::{self, Background, RenderOptions};
-use showroom_assets::scene::{self, Scene};
+use showroom_assets::scene::Scene;
 
-use crate::support::{assert_framed, fixtures, keep, manifest_models, mean_color_difference};
-
-fn decode(path: &PathBuf) -> Scene {
-    let file = AssetFile::open(path).unwrap();
-    scene::decode_file(&file).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use crate::support::{
+    assert_framed, decode, fixture_scene, keep, manifest_models, mean_color_difference,
+};
 
 fn name(path: &std::path::Path) -> String {
     path.file_stem().unwrap().to_string_lossy().into_owned()
@@ -48,10 +42,12 @@ fn every_fixture_model_renders_a_framed_non_blank_poster() {
 
 #[test]
 fn materials_variants_shoe_gets_one_distinct_poster_per_variant() {
-    let Some(root) = fixtures("gltf/models") else {
+    let Some(scene) = fixture_scene(
+        "gltf/models",
+        "MaterialsVariantsShoe/MaterialsVariantsShoe.gltf",
+    ) else {
         return;
     };
-    let scene = decode(&root.join("MaterialsVariantsShoe/MaterialsVariantsShoe.gltf"));
     assert!(scene.variants.len() >= 2, "variants: {:?}", scene.variants);
     let posters: Vec<_> = (0..scene.variants.len())
         .map(|v| {
@@ -79,10 +75,10 @@ fn materials_variants_shoe_gets_one_distinct_poster_per_variant() {
 
 #[test]
 fn barn_lamp_ktx2_textures_are_transcoded_for_the_poster() {
-    let Some(root) = fixtures("gltf/models") else {
+    let Some(scene) = fixture_scene("gltf/models", "AnisotropyBarnLamp/AnisotropyBarnLamp.gltf")
+    else {
         return;
     };
-    let scene = decode(&root.join("AnisotropyBarnLamp/AnisotropyBarnLamp.gltf"));
     assert!(
         !scene.warnings.iter().any(|w| w.contains("KTX2")),
         "warnings: {:?}",
@@ -107,10 +103,10 @@ fn barn_lamp_ktx2_textures_are_transcoded_for_the_poster() {
 
 #[test]
 fn kenney_cake_scene_root_error_is_repaired_and_recorded() {
-    let Some(root) = fixtures("gltf/models") else {
+    let Some(scene) = fixture_scene("gltf/models", "KenneyCakeBirthday/KenneyCakeBirthday.glb")
+    else {
         return;
     };
-    let scene = decode(&root.join("KenneyCakeBirthday/KenneyCakeBirthday.glb"));
     assert!(
         scene
             .warnings
@@ -123,10 +119,9 @@ fn kenney_cake_scene_root_error_is_repaired_and_recorded() {
 
 #[test]
 fn textured_models_decode_their_base_color_textures() {
-    let Some(root) = fixtures("gltf/models") else {
+    let Some(scene) = fixture_scene("gltf/models", "BoxTextured/BoxTextured.glb") else {
         return;
     };
-    let scene = decode(&root.join("BoxTextured/BoxTextured.glb"));
     assert_eq!(scene.textures.len(), 1, "warnings: {:?}", scene.warnings);
     assert!(scene.materials[0].base_color_texture.is_some());
 }

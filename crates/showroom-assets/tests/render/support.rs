@@ -1,10 +1,24 @@
 //! Shared checks on rendered posters, and where the fixtures are.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use image::RgbaImage;
+use showroom_assets::gltf::AssetFile;
+use showroom_assets::scene::{self, Scene};
 
 pub use showroom_test_support::{fixtures, manifest_models};
+
+/// The scene of the model file at `path`; a file that does not decode fails the test.
+pub fn decode(path: &Path) -> Scene {
+    let file = AssetFile::open(path).unwrap();
+    scene::decode_file(&file).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The scene of the fixture `file` in the fixtures folder `dir`, or `None` (after saying
+/// `skipping: …`) when the fixtures are absent.
+pub fn fixture_scene(dir: &str, file: &str) -> Option<Scene> {
+    fixtures(dir).map(|root| decode(&root.join(file)))
+}
 
 /// Writes `image` to `$SHOWROOM_RENDER_OUT/<name>.png` when that variable is set.
 pub fn keep(name: &str, image: &RgbaImage) {

@@ -11,84 +11,38 @@ use std::{
 use bytes::Bytes;
 use showroom_cache::{get_or_fill, Cache, CacheError};
 
-const MINUTE: Option<Duration> = Some(Duration::from_secs(60));
-
-fn bytes(text: &'static str) -> Bytes {
-    Bytes::from_static(text.as_bytes())
-}
+use crate::support::{assert_holds, bytes, get, put, MINUTE};
 
 pub async fn a_miss_becomes_a_hit_after_put(cache: Arc<dyn Cache>) {
-    assert_eq!(cache.get("product", "chair").await.unwrap(), None);
-    cache
-        .put("product", "chair", bytes("oak chair"), MINUTE)
-        .await
-        .unwrap();
-    assert_eq!(
-        cache.get("product", "chair").await.unwrap(),
-        Some(bytes("oak chair"))
-    );
-    cache
-        .put("product", "chair", bytes("pine chair"), MINUTE)
-        .await
-        .unwrap();
-    assert_eq!(
-        cache.get("product", "chair").await.unwrap(),
-        Some(bytes("pine chair")),
-        "a second put replaces the value"
-    );
+    assert_eq!(get(&*cache, "product", "chair").await, None);
+    put(&*cache, "product", "chair", "oak chair").await;
+    assert_holds(&*cache, "product", "chair", "oak chair").await;
+    put(&*cache, "product", "chair", "pine chair").await;
+    // A second put replaces the value.
+    assert_holds(&*cache, "product", "chair", "pine chair").await;
 }
 
 pub async fn invalidating_a_namespace_leaves_other_namespaces_alone(cache: Arc<dyn Cache>) {
-    cache
-        .put("product", "chair", bytes("chair"), MINUTE)
-        .await
-        .unwrap();
-    cache
-        .put("product", "lamp", bytes("lamp"), MINUTE)
-        .await
-        .unwrap();
-    cache
-        .put("products", "page-1", bytes("list"), MINUTE)
-        .await
-        .unwrap();
+    put(&*cache, "product", "chair", "chair").await;
+    put(&*cache, "product", "lamp", "lamp").await;
+    put(&*cache, "products", "page-1", "list").await;
 
     cache.invalidate_namespace("product").await.unwrap();
 
-    assert_eq!(cache.get("product", "chair").await.unwrap(), None);
-    assert_eq!(cache.get("product", "lamp").await.unwrap(), None);
-    assert_eq!(
-        cache.get("products", "page-1").await.unwrap(),
-        Some(bytes("list"))
-    );
+    assert_eq!(get(&*cache, "product", "chair").await, None);
+    assert_eq!(get(&*cache, "product", "lamp").await, None);
+    assert_holds(&*cache, "products", "page-1", "list").await;
 
-    cache
-        .put("product", "chair", bytes("new chair"), MINUTE)
-        .await
-        .unwrap();
-    assert_eq!(
-        cache.get("product", "chair").await.unwrap(),
-        Some(bytes("new chair")),
-        "the namespace is usable again after invalidation"
-    );
+    put(&*cache, "product", "chair", "new chair").await;
+    // The namespace is usable again after invalidation.
+    assert_holds(&*cache, "product", "chair", "new chair").await;
 }
 
 pub async fn equal_keys_in_different_namespaces_do_not_collide(cache: Arc<dyn Cache>) {
-    cache
-        .put("product", "x", bytes("detail"), MINUTE)
-        .await
-        .unwrap();
-    cache
-        .put("products", "x", bytes("list"), MINUTE)
-        .await
-        .unwrap();
-    assert_eq!(
-        cache.get("product", "x").await.unwrap(),
-        Some(bytes("detail"))
-    );
-    assert_eq!(
-        cache.get("products", "x").await.unwrap(),
-        Some(bytes("list"))
-    );
+    put(&*cache, "product", "x", "detail").await;
+    put(&*cache, "products", "x", "list").await;
+    assert_holds(&*cache, "product", "x", "detail").await;
+    assert_holds(&*cache, "products", "x", "list").await;
 }
 
 pub async fn entries_expire_after_their_ttl(cache: Arc<dyn Cache>) {
@@ -97,22 +51,13 @@ pub async fn entries_expire_after_their_ttl(cache: Arc<dyn Cache>) {
         .put("product", "brief", bytes("brief"), short)
         .await
         .unwrap();
-    cache
-        .put("product", "long", bytes("long"), MINUTE)
-        .await
-        .unwrap();
-    assert_eq!(
-        cache.get("product", "brief").await.unwrap(),
-        Some(bytes("brief"))
-    );
+    put(&*cache, "product", "long", "long").await;
+    assert_holds(&*cache, "product", "brief", "brief").await;
 
     tokio::time::sleep(Duration::from_millis(800)).await;
 
-    assert_eq!(cache.get("product", "brief").await.unwrap(), None);
-    assert_eq!(
-        cache.get("product", "long").await.unwrap(),
-        Some(bytes("long"))
-    );
+    assert_eq!(get(&*cache, "product", "brief").await, None);
+    assert_holds(&*cache, "product", "long", "long").await;
 }
 
 pub async fn a_zero_ttl_stores_nothing(cache: Arc<dyn Cache>) {
@@ -120,16 +65,13 @@ pub async fn a_zero_ttl_stores_nothing(cache: Arc<dyn Cache>) {
         .put("product", "chair", bytes("chair"), Some(Duration::ZERO))
         .await
         .unwrap();
-    assert_eq!(cache.get("product", "chair").await.unwrap(), None);
+    assert_eq!(get(&*cache, "product", "chair").await, None);
 }
 
 pub async fn counters_count_hits_and_misses(cache: Arc<dyn Cache>) {
     let before = cache.stats();
     cache.get("product", "chair").await.unwrap();
-    cache
-        .put("product", "chair", bytes("chair"), MINUTE)
-        .await
-        .unwrap();
+    put(&*cache, "product", "chair", "chair").await;
     cache.get("product", "chair").await.unwrap();
     cache.get("product", "chair").await.unwrap();
     let after = cache.stats();
@@ -184,7 +126,7 @@ pub async fn get_or_fill_returns_the_fill_error_and_caches_nothing(cache: Arc<dy
     })
     .await;
     assert_eq!(result, Err(NotFound));
-    assert_eq!(cache.get("product", "ghost").await.unwrap(), None);
+    assert_eq!(get(&*cache, "product", "ghost").await, None);
 }
 
 /// A fill reads the database, an admin write invalidates, then the fill stores what it read:
@@ -201,7 +143,7 @@ pub async fn a_fill_racing_an_invalidation_leaves_no_stale_value(cache: Arc<dyn 
         bytes("read before the admin write"),
         "the caller still gets it"
     );
-    assert_eq!(cache.get("product", "chair").await.unwrap(), None);
+    assert_eq!(get(&*cache, "product", "chair").await, None);
 }
 
 pub async fn namespaces_that_could_collide_are_rejected(cache: Arc<dyn Cache>) {

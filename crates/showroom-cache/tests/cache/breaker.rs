@@ -89,44 +89,50 @@ impl Drop for PrivateRedis {
     }
 }
 
-/// The first `Ok` of `operation`, tried every 100 ms for at most 5 s (Redis coming back).
-async fn eventually<T, F, Fut>(operation: F) -> T
+/// The first `Ok` of `operation`, tried every 100 ms; after `patience` the test fails, saying
+/// `what` and the last error.
+async fn retried<T, E, F, Fut>(patience: Duration, what: &str, operation: F) -> T
 where
+    E: std::fmt::Display,
     F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<T, CacheError>>,
+    Fut: std::future::Future<Output = Result<T, E>>,
 {
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + patience;
     loop {
         match operation().await {
             Ok(value) => return value,
-            Err(_) => {
-                assert!(
-                    Instant::now() < deadline,
-                    "the cache never used Redis again"
-                );
+            Err(error) => {
+                assert!(Instant::now() < deadline, "{what}: {error}");
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
     }
 }
 
+/// The first `Ok` of `operation`, tried for at most 5 s (Redis coming back).
+async fn eventually<T, F, Fut>(operation: F) -> T
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, CacheError>>,
+{
+    retried(
+        Duration::from_secs(5),
+        "the cache never used Redis again",
+        operation,
+    )
+    .await
+}
+
 /// Connects to the freshly started private Redis. Its port answers before it serves, and on a
 /// loaded machine the first connection can miss the short timeout the breaker is tested with:
 /// that start-up is not what these tests are about, so it is retried for a few seconds.
 async fn connect_when_up(url: &str, options: &CacheOptions) -> RedisCache {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        match RedisCache::connect(url, options).await {
-            Ok(cache) => return cache,
-            Err(error) => {
-                assert!(
-                    Instant::now() < deadline,
-                    "the private Redis never answered: {error}"
-                );
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-    }
+    retried(
+        Duration::from_secs(10),
+        "the private Redis never answered",
+        || RedisCache::connect(url, options),
+    )
+    .await
 }
 
 fn options(cooldown_ms: u64) -> CacheOptions {

@@ -6,6 +6,26 @@ use showroom_cache::{connect, CacheError, CacheOptions};
 
 use crate::support::TestRedis;
 
+/// The error connecting to `url` with the default options ends in; connecting must fail.
+async fn refusal(url: &str) -> CacheError {
+    match connect(Some(url), &CacheOptions::default()).await {
+        Ok(_) => panic!("{url}: accepted"),
+        Err(err) => err,
+    }
+}
+
+/// What `work` gives, after asserting it took at most 3 s.
+async fn within_three_seconds<T>(work: impl std::future::Future<Output = T>) -> T {
+    let started = Instant::now();
+    let out = work.await;
+    assert!(
+        started.elapsed() <= Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    out
+}
+
 #[tokio::test]
 async fn no_url_or_memory_scheme_gives_the_memory_backend() {
     for url in [None, Some(""), Some("memory://")] {
@@ -17,13 +37,7 @@ async fn no_url_or_memory_scheme_gives_the_memory_backend() {
 
 #[tokio::test]
 async fn an_unknown_scheme_is_named_in_the_error() {
-    let err = connect(
-        Some("memcached://:pw@cache:11211"),
-        &CacheOptions::default(),
-    )
-    .await
-    .err()
-    .expect("rejected");
+    let err = refusal("memcached://:pw@cache:11211").await;
     assert!(matches!(err, CacheError::UnsupportedScheme { .. }));
     let message = err.to_string();
     assert!(message.contains("memcached"), "{message}");
@@ -32,28 +46,14 @@ async fn an_unknown_scheme_is_named_in_the_error() {
 
 #[tokio::test]
 async fn a_url_without_a_scheme_is_rejected() {
-    let err = connect(Some("localhost:6379"), &CacheOptions::default())
-        .await
-        .err()
-        .expect("rejected");
+    let err = refusal("localhost:6379").await;
     assert!(matches!(err, CacheError::InvalidUrl { .. }), "{err}");
 }
 
 #[tokio::test]
 async fn a_refused_redis_fails_fast_and_names_the_url_without_its_password() {
-    let started = Instant::now();
-    let err = connect(
-        Some("redis://:hunter2@127.0.0.1:1"),
-        &CacheOptions::default(),
-    )
-    .await
-    .err()
-    .expect("nothing listens on port 1");
-    assert!(
-        started.elapsed() <= Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
+    // Nothing listens on port 1.
+    let err = within_three_seconds(refusal("redis://:hunter2@127.0.0.1:1")).await;
     let message = err.display_chain();
     assert!(message.contains("127.0.0.1:1"), "{message}");
     assert!(!message.contains("hunter2"), "password leaked: {message}");
@@ -62,14 +62,7 @@ async fn a_refused_redis_fails_fast_and_names_the_url_without_its_password() {
 #[tokio::test]
 async fn an_unanswering_redis_times_out_within_the_bound() {
     // 192.0.2.0/24 is reserved for documentation: packets to it go nowhere.
-    let started = Instant::now();
-    let result = connect(Some("redis://192.0.2.1:6379"), &CacheOptions::default()).await;
-    assert!(result.is_err());
-    assert!(
-        started.elapsed() <= Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
+    within_three_seconds(refusal("redis://192.0.2.1:6379")).await;
 }
 
 #[tokio::test]
@@ -93,12 +86,10 @@ async fn a_rediss_url_to_a_plain_redis_fails_cleanly() {
         eprintln!("skipping: the test Redis URL is not redis://");
         return;
     };
-    let started = Instant::now();
-    let result = connect(Some(&format!("rediss://{address}")), &redis.options).await;
+    let result = within_three_seconds(connect(
+        Some(&format!("rediss://{address}")),
+        &redis.options,
+    ))
+    .await;
     assert!(result.is_err());
-    assert!(
-        started.elapsed() <= Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
 }

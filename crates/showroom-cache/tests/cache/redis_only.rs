@@ -2,12 +2,9 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
 use showroom_cache::Cache;
 
-use crate::support::TestRedis;
-
-const MINUTE: Option<Duration> = Some(Duration::from_secs(60));
+use crate::support::{assert_holds, get, put, TestRedis};
 
 #[tokio::test]
 async fn a_put_on_one_instance_is_seen_by_another() {
@@ -15,13 +12,8 @@ async fn a_put_on_one_instance_is_seen_by_another() {
         return;
     };
     let (a, b) = (redis.instance().await, redis.instance().await);
-    a.put("product", "chair", Bytes::from_static(b"chair"), MINUTE)
-        .await
-        .unwrap();
-    assert_eq!(
-        b.get("product", "chair").await.unwrap(),
-        Some(Bytes::from_static(b"chair"))
-    );
+    put(&a, "product", "chair", "chair").await;
+    assert_holds(&b, "product", "chair", "chair").await;
     redis.clean_up().await;
 }
 
@@ -31,25 +23,16 @@ async fn an_invalidation_on_one_instance_makes_another_miss_at_once() {
         return;
     };
     let (a, b) = (redis.instance().await, redis.instance().await);
-    b.put("product", "chair", Bytes::from_static(b"old"), MINUTE)
-        .await
-        .unwrap();
-    b.put("products", "page-1", Bytes::from_static(b"list"), MINUTE)
-        .await
-        .unwrap();
-    assert!(b.get("product", "chair").await.unwrap().is_some());
+    put(&b, "product", "chair", "old").await;
+    put(&b, "products", "page-1", "list").await;
+    assert!(get(&b, "product", "chair").await.is_some());
 
     a.invalidate_namespace("product").await.unwrap();
 
-    assert_eq!(b.get("product", "chair").await.unwrap(), None);
-    assert!(b.get("products", "page-1").await.unwrap().is_some());
-    b.put("product", "chair", Bytes::from_static(b"new"), MINUTE)
-        .await
-        .unwrap();
-    assert_eq!(
-        a.get("product", "chair").await.unwrap(),
-        Some(Bytes::from_static(b"new"))
-    );
+    assert_eq!(get(&b, "product", "chair").await, None);
+    assert!(get(&b, "products", "page-1").await.is_some());
+    put(&b, "product", "chair", "new").await;
+    assert_holds(&a, "product", "chair", "new").await;
     redis.clean_up().await;
 }
 
@@ -61,17 +44,14 @@ async fn a_lost_version_counter_does_not_revive_old_entries() {
         return;
     };
     let cache = redis.instance().await;
-    cache
-        .put("product", "chair", Bytes::from_static(b"old"), MINUTE)
-        .await
-        .unwrap();
+    put(&cache, "product", "chair", "old").await;
     let version_key = format!("{}ver:product", redis.options.key_prefix);
     redis::cmd("DEL")
         .arg(&version_key)
         .query_async::<()>(&mut redis.raw().await)
         .await
         .unwrap();
-    assert_eq!(cache.get("product", "chair").await.unwrap(), None);
+    assert_eq!(get(&cache, "product", "chair").await, None);
     redis.clean_up().await;
 }
 
@@ -81,10 +61,7 @@ async fn entries_are_stored_under_the_documented_keys() {
         return;
     };
     let cache = redis.instance().await;
-    cache
-        .put("product", "chair", Bytes::from_static(b"chair"), MINUTE)
-        .await
-        .unwrap();
+    put(&cache, "product", "chair", "chair").await;
     let prefix = &redis.options.key_prefix;
     let mut raw = redis.raw().await;
     let version: String = redis::cmd("GET")

@@ -6,12 +6,35 @@ use std::{
         atomic::{AtomicU64, Ordering},
         Arc,
     },
-    time::SystemTime,
+    time::{Duration, SystemTime},
 };
 
+use bytes::Bytes;
 use showroom_cache::{Cache, CacheOptions, MemoryCache, RedisCache};
 
 pub const REDIS_URL_VAR: &str = "SHOWROOM_TEST_REDIS_URL";
+
+/// The time to live the tests store with when expiry is not what they are about.
+pub const MINUTE: Option<Duration> = Some(Duration::from_secs(60));
+
+pub fn bytes(text: &'static str) -> Bytes {
+    Bytes::from_static(text.as_bytes())
+}
+
+/// Stores `value` under `ns`/`key` for a [`MINUTE`]; a cache error fails the test.
+pub async fn put<C: Cache + ?Sized>(cache: &C, ns: &str, key: &str, value: &'static str) {
+    cache.put(ns, key, bytes(value), MINUTE).await.unwrap();
+}
+
+/// What `cache` holds under `ns`/`key`; a cache error fails the test.
+pub async fn get<C: Cache + ?Sized>(cache: &C, ns: &str, key: &str) -> Option<Bytes> {
+    cache.get(ns, key).await.unwrap()
+}
+
+/// Asserts that `cache` holds `value` under `ns`/`key`.
+pub async fn assert_holds<C: Cache + ?Sized>(cache: &C, ns: &str, key: &str, value: &'static str) {
+    assert_eq!(get(cache, ns, key).await, Some(bytes(value)), "{ns}/{key}");
+}
 
 pub fn memory_cache() -> Arc<dyn Cache> {
     Arc::new(MemoryCache::new(&CacheOptions::default()))

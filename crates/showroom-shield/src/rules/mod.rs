@@ -235,25 +235,40 @@ mod tests {
 
     #[test]
     fn each_family_is_found_where_it_hides() {
-        assert_eq!(first("TRACE", "/"), Some(RuleId::Method));
-        assert_eq!(first("GET", "/assets/%2e%2e/x"), Some(RuleId::Traversal));
-        assert_eq!(
-            first("GET", "/x?file=..%2f..%2fetc"),
-            Some(RuleId::Traversal)
-        );
-        assert_eq!(first("GET", "/products/a%00.glb"), Some(RuleId::NullByte));
-        assert_eq!(first("GET", "/x?q=a%2500"), Some(RuleId::NullByte));
-        assert_eq!(first("GET", "/.git/config"), Some(RuleId::ScannerPath));
-        assert_eq!(
-            first("GET", "/?include=/etc/passwd"),
-            Some(RuleId::Traversal)
-        );
-        assert_eq!(first("GET", "/proc/self/environ"), Some(RuleId::Traversal));
-        assert_eq!(first("GET", "/p/oak'+or+'1'%3D'1"), Some(RuleId::Sqli));
-        assert_eq!(first("GET", "/x?q=1'+or+'1'='1"), Some(RuleId::Sqli));
-        assert_eq!(first("GET", "/x?q=%3Csvg+onload%3Dx%3E"), Some(RuleId::Xss));
-        assert_eq!(first("GET", "/p/%3Cscript%3E"), Some(RuleId::Xss));
-        assert_eq!(first("GET", "/x?%3Cscript%3E=1"), Some(RuleId::Xss));
+        let get = |uris: &[&'static str]| uris.iter().map(|uri| ("GET", *uri)).collect::<Vec<_>>();
+        for (rule, requests) in [
+            (RuleId::Method, vec![("TRACE", "/")]),
+            (
+                RuleId::Traversal,
+                get(&[
+                    "/assets/%2e%2e/x",
+                    "/x?file=..%2f..%2fetc",
+                    "/?include=/etc/passwd",
+                    "/proc/self/environ",
+                ]),
+            ),
+            (
+                RuleId::NullByte,
+                get(&["/products/a%00.glb", "/x?q=a%2500"]),
+            ),
+            (RuleId::ScannerPath, get(&["/.git/config"])),
+            (
+                RuleId::Sqli,
+                get(&["/p/oak'+or+'1'%3D'1", "/x?q=1'+or+'1'='1"]),
+            ),
+            (
+                RuleId::Xss,
+                get(&[
+                    "/x?q=%3Csvg+onload%3Dx%3E",
+                    "/p/%3Cscript%3E",
+                    "/x?%3Cscript%3E=1",
+                ]),
+            ),
+        ] {
+            for (method, uri) in requests {
+                assert_eq!(first(method, uri), Some(rule), "{method} {uri}");
+            }
+        }
     }
 
     #[test]

@@ -18,61 +18,58 @@ impl SizeLimits {
     /// The first limit the request head exceeds, if any.
     pub fn exceeded(&self, uri: &Uri, headers: &HeaderMap) -> Option<(RuleId, String)> {
         let url_len = uri.path_and_query().map_or(0, |pq| pq.as_str().len());
-        if url_len > self.max_url_bytes {
-            return Some((
-                RuleId::OversizeUrl,
-                format!(
-                    "the URL is {url_len} bytes; at most {} are accepted",
-                    self.max_url_bytes
-                ),
-            ));
-        }
-        if headers.len() > self.max_header_count {
-            return Some((
+        above(RuleId::OversizeUrl, url_len, self.max_url_bytes, || {
+            format!("the URL is {url_len} bytes")
+        })
+        .or_else(|| {
+            above(
                 RuleId::OversizeHeaderCount,
-                format!(
-                    "the request has {} headers; at most {} are accepted",
-                    headers.len(),
-                    self.max_header_count
-                ),
-            ));
-        }
-        let cookie_len: usize = headers
-            .get_all(header::COOKIE)
-            .iter()
-            .map(|v| v.len())
-            .sum();
-        if cookie_len > self.max_cookie_bytes {
-            return Some((
+                headers.len(),
+                self.max_header_count,
+                || format!("the request has {} headers", headers.len()),
+            )
+        })
+        .or_else(|| {
+            let cookie_len: usize = headers
+                .get_all(header::COOKIE)
+                .iter()
+                .map(|v| v.len())
+                .sum();
+            above(
                 RuleId::OversizeCookie,
-                format!(
-                    "the cookies are {cookie_len} bytes; at most {} are accepted",
-                    self.max_cookie_bytes
-                ),
-            ));
-        }
-        for (name, value) in headers {
-            if name == header::COOKIE {
-                continue;
-            }
-            let len = name.as_str().len() + value.len();
-            if len > self.max_header_bytes {
-                return Some((
-                    RuleId::OversizeHeader,
-                    format!(
-                        "the `{name}` header is {len} bytes; at most {} are accepted",
-                        self.max_header_bytes
-                    ),
-                ));
-            }
-        }
-        None
+                cookie_len,
+                self.max_cookie_bytes,
+                || format!("the cookies are {cookie_len} bytes"),
+            )
+        })
+        .or_else(|| {
+            headers
+                .iter()
+                .filter(|(name, _)| **name != header::COOKIE)
+                .find_map(|(name, value)| {
+                    let len = name.as_str().len() + value.len();
+                    above(RuleId::OversizeHeader, len, self.max_header_bytes, || {
+                        format!("the `{name}` header is {len} bytes")
+                    })
+                })
+        })
     }
+}
+
+/// `rule`, with a message naming what was too large, when `len` is above `max`.
+fn above(
+    rule: RuleId,
+    len: usize,
+    max: usize,
+    what: impl FnOnce() -> String,
+) -> Option<(RuleId, String)> {
+    (len > max).then(|| (rule, format!("{}; at most {max} are accepted", what())))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_headers::header_map;
 
     const LIMITS: SizeLimits = SizeLimits {
         max_url_bytes: 100,
@@ -82,15 +79,8 @@ mod tests {
     };
 
     fn check(uri: &str, headers: &[(&str, String)]) -> Option<RuleId> {
-        let mut map = HeaderMap::new();
-        for (name, value) in headers {
-            map.append(
-                http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                value.parse().unwrap(),
-            );
-        }
         LIMITS
-            .exceeded(&uri.parse().unwrap(), &map)
+            .exceeded(&uri.parse().unwrap(), &header_map(headers))
             .map(|(rule, _)| rule)
     }
 

@@ -4,12 +4,17 @@
 
 use showroom_domain::ProductStatus;
 
-use super::support::{hash, image, make_product, product};
+use super::support::{hash, image, make_product, product, set_status};
 use crate::{AssetVisibility, DynCatalogStore};
+
+/// The visibility of the asset `hash(n)`.
+async fn visibility(store: &DynCatalogStore, n: u8) -> AssetVisibility {
+    store.asset_visibility(&hash(n)).await.unwrap()
+}
 
 pub async fn asset_visibility_follows_the_status_of_the_products_using_it(store: DynCatalogStore) {
     assert_eq!(
-        store.asset_visibility(&hash(7)).await.unwrap(),
+        visibility(&store, 7).await,
         AssetVisibility::Unknown,
         "no product uses it yet"
     );
@@ -18,31 +23,19 @@ pub async fn asset_visibility_follows_the_status_of_the_products_using_it(store:
     draft.status = ProductStatus::Draft;
     let draft = store.create_product(draft).await.unwrap();
     store.add_media(draft.id, image(7)).await.unwrap();
-    assert_eq!(
-        store.asset_visibility(&hash(7)).await.unwrap(),
-        AssetVisibility::Private
-    );
+    assert_eq!(visibility(&store, 7).await, AssetVisibility::Private);
 
-    store
-        .set_product_status(draft.id, ProductStatus::Published)
-        .await
-        .unwrap();
-    assert_eq!(
-        store.asset_visibility(&hash(7)).await.unwrap(),
-        AssetVisibility::Public
-    );
+    set_status(&store, draft.id, ProductStatus::Published).await;
+    assert_eq!(visibility(&store, 7).await, AssetVisibility::Public);
 
-    store
-        .set_product_status(draft.id, ProductStatus::Archived)
-        .await
-        .unwrap();
+    set_status(&store, draft.id, ProductStatus::Archived).await;
     assert_eq!(
-        store.asset_visibility(&hash(7)).await.unwrap(),
+        visibility(&store, 7).await,
         AssetVisibility::Private,
         "archiving hides it again"
     );
     assert_eq!(
-        store.asset_visibility(&hash(8)).await.unwrap(),
+        visibility(&store, 8).await,
         AssetVisibility::Unknown,
         "other addresses are not affected"
     );
@@ -55,13 +48,10 @@ pub async fn one_published_product_makes_a_shared_asset_public(store: DynCatalog
     let published = make_product(&store, "shop-chair", "Shop Chair").await;
     store.add_media(draft.id, image(9)).await.unwrap();
     store.add_media(draft.id, image(9)).await.unwrap();
-    assert_eq!(
-        store.asset_visibility(&hash(9)).await.unwrap(),
-        AssetVisibility::Private
-    );
+    assert_eq!(visibility(&store, 9).await, AssetVisibility::Private);
     store.add_media(published.id, image(9)).await.unwrap();
     assert_eq!(
-        store.asset_visibility(&hash(9)).await.unwrap(),
+        visibility(&store, 9).await,
         AssetVisibility::Public,
         "a draft that shares the address does not hide it"
     );

@@ -5,9 +5,10 @@
 use showroom_domain::{ProductStatus, Slug};
 use uuid::Uuid;
 
-use super::checkout_support::{checkout, key, line, stocked, HOLD};
+use super::checkout_support::{key, line, place, stocked, HOLD};
 use super::support::{
-    assert_conflict, assert_invalid, eur, make_product, make_variant, new_price, variant,
+    assert_conflict, assert_invalid, eur, make_product, make_variant, new_price, set_status,
+    variant,
 };
 use crate::{Cart, DynCatalogStore, LineChange, ProductPatch, StoreError, MAX_ORDER_LINES};
 
@@ -18,20 +19,27 @@ fn quantity_of(cart: &Cart, variant_id: Uuid) -> Option<i64> {
         .map(|l| i64::from(l.quantity))
 }
 
+/// The cart after `change` to its line of `variant_id`, a change that must be accepted.
+async fn changed(
+    store: &DynCatalogStore,
+    cart_id: Uuid,
+    variant_id: Uuid,
+    change: LineChange,
+) -> Cart {
+    store
+        .change_cart_line(cart_id, variant_id, change)
+        .await
+        .unwrap()
+}
+
 pub async fn cart_lines_are_added_changed_and_removed(store: DynCatalogStore) {
     let lamp = stocked(&store, "cart-lamp", "CART-LAMP", 2_500, 10).await;
     let cart = store.create_guest_cart().await.unwrap();
     assert!(cart.lines.is_empty() && cart.customer_id.is_none());
 
-    let added = store
-        .change_cart_line(cart.id, lamp.id, LineChange::Add(2))
-        .await
-        .unwrap();
+    let added = changed(&store, cart.id, lamp.id, LineChange::Add(2)).await;
     assert_eq!(quantity_of(&added, lamp.id), Some(2));
-    let again = store
-        .change_cart_line(cart.id, lamp.id, LineChange::Add(3))
-        .await
-        .unwrap();
+    let again = changed(&store, cart.id, lamp.id, LineChange::Add(3)).await;
     assert_eq!(quantity_of(&again, lamp.id), Some(5), "adding adds");
     assert_eq!(again.lines.len(), 1);
     let line = &again.lines[0];
@@ -40,20 +48,11 @@ pub async fn cart_lines_are_added_changed_and_removed(store: DynCatalogStore) {
     assert_eq!(line.available, 10, "a cart reserves nothing");
     assert!(line.sellable());
 
-    let set = store
-        .change_cart_line(cart.id, lamp.id, LineChange::Set(1))
-        .await
-        .unwrap();
+    let set = changed(&store, cart.id, lamp.id, LineChange::Set(1)).await;
     assert_eq!(quantity_of(&set, lamp.id), Some(1));
-    let zero = store
-        .change_cart_line(cart.id, lamp.id, LineChange::Set(0))
-        .await
-        .unwrap();
+    let zero = changed(&store, cart.id, lamp.id, LineChange::Set(0)).await;
     assert!(zero.lines.is_empty(), "0 removes the line");
-    store
-        .change_cart_line(cart.id, lamp.id, LineChange::Set(4))
-        .await
-        .unwrap();
+    changed(&store, cart.id, lamp.id, LineChange::Set(4)).await;
     let removed = store.remove_cart_line(cart.id, lamp.id).await.unwrap();
     assert!(removed.lines.is_empty());
     assert!(store.remove_cart_line(cart.id, lamp.id).await.is_ok());
@@ -72,10 +71,7 @@ pub async fn cart_lines_are_added_changed_and_removed(store: DynCatalogStore) {
 pub async fn cart_lines_are_checked_against_variant_status_and_stock(store: DynCatalogStore) {
     let vase = stocked(&store, "cart-vase", "CART-VASE", 1_000, 3).await;
     let gone = stocked(&store, "cart-gone", "CART-GONE", 1_000, 3).await;
-    store
-        .set_product_status(gone.product_id, ProductStatus::Archived)
-        .await
-        .unwrap();
+    set_status(&store, gone.product_id, ProductStatus::Archived).await;
     let cart = store.create_guest_cart().await.unwrap();
 
     let unknown = store
@@ -121,10 +117,7 @@ pub async fn cart_lines_are_checked_against_variant_status_and_stock(store: DynC
             "{change:?}: {err:?}"
         );
     }
-    store
-        .change_cart_line(cart.id, vase.id, LineChange::Add(3))
-        .await
-        .unwrap();
+    changed(&store, cart.id, vase.id, LineChange::Add(3)).await;
     let over = store
         .change_cart_line(cart.id, vase.id, LineChange::Add(1))
         .await
@@ -138,10 +131,7 @@ pub async fn cart_lines_are_checked_against_variant_status_and_stock(store: DynC
     );
 
     // Stock reserved by a checkout is not available to carts; the line stays but is unsellable.
-    let (order, _) = store
-        .place_order(checkout("cart-stock-1", vec![line(vase.id, 2)]), HOLD)
-        .await
-        .unwrap();
+    let order = place(&store, "cart-stock-1", vec![line(vase.id, 2)], HOLD).await;
     let by_key = store
         .order_for_checkout_key(&key("cart-stock-1"))
         .await
@@ -160,18 +150,12 @@ pub async fn cart_lines_are_checked_against_variant_status_and_stock(store: DynC
 pub async fn cart_reads_join_the_current_price_status_and_slug(store: DynCatalogStore) {
     let rug = stocked(&store, "cart-rug", "CART-RUG", 8_000, 5).await;
     let cart = store.create_guest_cart().await.unwrap();
-    store
-        .change_cart_line(cart.id, rug.id, LineChange::Add(1))
-        .await
-        .unwrap();
+    changed(&store, cart.id, rug.id, LineChange::Add(1)).await;
     store
         .update_variant(rug.id, new_price(eur(6_500)))
         .await
         .unwrap();
-    store
-        .set_product_status(rug.product_id, ProductStatus::Archived)
-        .await
-        .unwrap();
+    set_status(&store, rug.product_id, ProductStatus::Archived).await;
     let before = store.cart(cart.id).await.unwrap().unwrap();
     assert_eq!(before.lines[0].product_slug.as_str(), "cart-rug");
     store
@@ -241,10 +225,7 @@ pub async fn discount_codes_are_kept_and_clearing_empties_the_cart(store: DynCat
         .set_cart_discount_code(cart.id, Some("SPRING10"))
         .await
         .unwrap();
-    store
-        .change_cart_line(cart.id, cup.id, LineChange::Add(2))
-        .await
-        .unwrap();
+    changed(&store, cart.id, cup.id, LineChange::Add(2)).await;
     let empty = store.clear_cart(cart.id).await.unwrap();
     assert!(empty.lines.is_empty() && empty.discount_code.is_none());
 }
@@ -296,10 +277,7 @@ pub async fn merging_adds_quantities_capped_at_stock_and_deletes_the_guest_cart(
         .set_cart_discount_code(guest.id, Some("WELCOME"))
         .await
         .unwrap();
-    store
-        .set_product_status(archived.product_id, ProductStatus::Archived)
-        .await
-        .unwrap();
+    set_status(&store, archived.product_id, ProductStatus::Archived).await;
 
     let merged = store.merge_into_customer(guest.id, customer).await.unwrap();
     assert_eq!(merged.id, mine.id);

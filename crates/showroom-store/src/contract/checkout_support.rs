@@ -10,7 +10,7 @@ use showroom_domain::{
 use uuid::Uuid;
 
 use super::support::{eur, product, slug, variant};
-use crate::{DynCatalogStore, NewOrder, NewOrderLine, Variant};
+use crate::{DynCatalogStore, NewOrder, NewOrderLine, Order, Variant};
 
 /// How long the tests hold stock for payment unless they test expiry.
 pub(crate) const HOLD: Duration = Duration::from_secs(15 * 60);
@@ -72,6 +72,29 @@ pub(crate) fn checkout(key_raw: &str, lines: Vec<NewOrderLine>) -> NewOrder {
         shipping_method: Some(slug("standard")),
         pricing: shop_rules(PriceMode::TaxExclusive),
     }
+}
+
+/// The order `checkout(key_raw, lines)` places, holding its stock for `hold`.
+pub(crate) async fn place(
+    store: &DynCatalogStore,
+    key_raw: &str,
+    lines: Vec<NewOrderLine>,
+    hold: Duration,
+) -> Order {
+    let (order, _) = store
+        .place_order(checkout(key_raw, lines), hold)
+        .await
+        .unwrap();
+    order
+}
+
+/// An order whose hold for payment has already run out, as the sweeper finds it.
+pub(crate) async fn place_lapsed(
+    store: &DynCatalogStore,
+    key_raw: &str,
+    lines: Vec<NewOrderLine>,
+) -> Order {
+    place(store, key_raw, lines, Duration::ZERO).await
 }
 
 /// A published product with one variant of `on_hand` units at `price_minor` EUR cents.

@@ -3,8 +3,8 @@
 //! sellers are ranked by units; low stock lists published variants at or under the threshold,
 //! fewest first; the pipeline queue counts uploads by state.
 
-use super::checkout_support::{checkout, line, stocked, HOLD};
-use super::support::{eur, hash};
+use super::checkout_support::{checkout, line, place, stocked, HOLD};
+use super::support::{eur, hash, set_status};
 use crate::{
     Actor, DashboardQuery, DynCatalogStore, NewAsset, NewRefund, RefundKind, ReleaseReason,
     UploadFormat,
@@ -29,18 +29,15 @@ pub async fn dashboard_counts_paid_sales_net_of_refunds_and_lists_low_stock(
 
     // Three lamps and one vase sold; one order paid then partly refunded; one never paid; one
     // cancelled after payment.
-    let (first, _) = store
-        .place_order(
-            checkout("dash-0001", vec![line(lamp.id, 3), line(vase.id, 1)]),
-            HOLD,
-        )
-        .await
-        .unwrap();
+    let first = place(
+        &store,
+        "dash-0001",
+        vec![line(lamp.id, 3), line(vase.id, 1)],
+        HOLD,
+    )
+    .await;
     store.mark_paid(first.id, "pay-dash-1").await.unwrap();
-    let (second, _) = store
-        .place_order(checkout("dash-0002", vec![line(lamp.id, 1)]), HOLD)
-        .await
-        .unwrap();
+    let second = place(&store, "dash-0002", vec![line(lamp.id, 1)], HOLD).await;
     store.mark_paid(second.id, "pay-dash-2").await.unwrap();
     let (refund, _) = store
         .begin_refund(
@@ -56,14 +53,8 @@ pub async fn dashboard_counts_paid_sales_net_of_refunds_and_lists_low_stock(
         .await
         .unwrap();
     store.complete_refund(refund.id, "re-dash-1").await.unwrap();
-    let (_unpaid, _) = store
-        .place_order(checkout("dash-0003", vec![line(lamp.id, 5)]), HOLD)
-        .await
-        .unwrap();
-    let (cancelled, _) = store
-        .place_order(checkout("dash-0004", vec![line(vase.id, 1)]), HOLD)
-        .await
-        .unwrap();
+    let _unpaid = place(&store, "dash-0003", vec![line(lamp.id, 5)], HOLD).await;
+    let cancelled = place(&store, "dash-0004", vec![line(vase.id, 1)], HOLD).await;
     store.mark_paid(cancelled.id, "pay-dash-4").await.unwrap();
     store
         .release(
@@ -164,10 +155,12 @@ pub async fn best_sellers_rank_units_sold_since_a_time_among_products_for_sale(
     paid("best-0002", vec![line(chair.id, 1), line(rug.id, 5)]).await;
     // The mug sells out; the rug stops being for sale; the vases are never paid for.
     paid("best-0003", vec![line(mug.id, 2)]).await;
-    store
-        .set_product_status(rug.product_id, showroom_domain::ProductStatus::Archived)
-        .await
-        .unwrap();
+    set_status(
+        &store,
+        rug.product_id,
+        showroom_domain::ProductStatus::Archived,
+    )
+    .await;
     store
         .place_order(checkout("best-0004", vec![line(vase.id, 10)]), HOLD)
         .await

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::support::{
-    all, eur, make_category, make_product, make_variant, matching, product, variant,
+    all, eur, make_category, make_product, make_variant, matching, product, set_status, variant,
 };
 use showroom_domain::ProductStatus;
 
@@ -228,20 +228,14 @@ pub async fn option_facets_follow_a_product_moving_category_or_changing_status(
         ["oak-chair"]
     );
 
-    store
-        .set_product_status(chair.id, ProductStatus::Archived)
-        .await
-        .unwrap();
+    set_status(&store, chair.id, ProductStatus::Archived).await;
     assert!(option_counts(&store, &in_category("tables", None))
         .await
         .is_empty());
     assert!(matching(&store, in_category("tables", Some("Oak")))
         .await
         .is_empty());
-    store
-        .set_product_status(chair.id, ProductStatus::Published)
-        .await
-        .unwrap();
+    set_status(&store, chair.id, ProductStatus::Published).await;
     assert_eq!(
         option_counts(&store, &in_category("tables", None)).await,
         oak_once

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use showroom_domain::{Description, ProductStatus};
 
-use super::support::{all, hash, image, make_product, matching, product, slug, title};
+use super::support::{all, hash, image, make_product, matching, product, set_status, slug, title};
 use crate::{DynCatalogStore, ProductPatch, ProductQuery};
 
 pub async fn update_product_patches_fields_and_search_follows(store: DynCatalogStore) {
@@ -100,19 +100,13 @@ pub async fn set_product_status_changes_what_a_status_filter_lists(store: DynCat
         ["prototype"]
     );
 
-    let now = store
-        .set_product_status(draft.id, ProductStatus::Published)
-        .await
-        .unwrap();
+    let now = set_status(&store, draft.id, ProductStatus::Published).await;
     assert_eq!(now.status, ProductStatus::Published);
     assert_eq!(
         matching(&store, published(ProductStatus::Published)).await,
         ["classic", "prototype"]
     );
-    store
-        .set_product_status(draft.id, ProductStatus::Archived)
-        .await
-        .unwrap();
+    set_status(&store, draft.id, ProductStatus::Archived).await;
     assert_eq!(
         matching(&store, published(ProductStatus::Archived)).await,
         ["prototype"]

@@ -6,7 +6,7 @@
 use showroom_domain::{OrderState, TrackingNumber};
 use uuid::Uuid;
 
-use super::checkout_support::{checkout, email, line, stocked, HOLD};
+use super::checkout_support::{checkout, email, line, place, stocked, HOLD};
 use crate::{Actor, DynCatalogStore, OrderQuery, ReleaseReason, StoreError};
 
 fn is_state_conflict<T: std::fmt::Debug>(result: &Result<T, StoreError>) -> bool {
@@ -103,10 +103,7 @@ pub async fn fulfilling_ships_a_paid_order_once_and_records_the_staff_member(
     store: DynCatalogStore,
 ) {
     let lamp = stocked(&store, "ship-lamp", "SHIP-1", 4_000, 5).await;
-    let (order, _) = store
-        .place_order(checkout("ship-0001", vec![line(lamp.id, 1)]), HOLD)
-        .await
-        .unwrap();
+    let order = place(&store, "ship-0001", vec![line(lamp.id, 1)], HOLD).await;
     let staff = Actor::Staff(Uuid::now_v7());
     assert!(
         is_state_conflict(
@@ -143,10 +140,7 @@ pub async fn fulfilling_ships_a_paid_order_once_and_records_the_staff_member(
     );
     assert_eq!(history[2].note.as_deref(), Some("TRK-123"));
 
-    let (other, _) = store
-        .place_order(checkout("ship-0002", vec![line(lamp.id, 1)]), HOLD)
-        .await
-        .unwrap();
+    let other = place(&store, "ship-0002", vec![line(lamp.id, 1)], HOLD).await;
     store
         .release(other.id, ReleaseReason::Cancelled { by: staff.clone() })
         .await

@@ -4,7 +4,7 @@
 
 use showroom_domain::{OrderState, TrackingNumber};
 
-use super::checkout_support::{checkout, line, HOLD};
+use super::checkout_support::{checkout, line, place, HOLD};
 use super::support::{all, eur, make_product, make_variant, variant};
 use crate::{Actor, DynCatalogStore, ReleaseReason, StoreError};
 
@@ -44,10 +44,7 @@ pub async fn every_order_change_answers_the_order_as_stored(store: DynCatalogSto
     assert_eq!(shipped.state, OrderState::Fulfilled);
     assert_eq!(shipped, stored(shipped.id).await);
 
-    let (second, _) = store
-        .place_order(checkout("stored-0002", vec![line(lamp.id, 1)]), HOLD)
-        .await
-        .unwrap();
+    let second = place(&store, "stored-0002", vec![line(lamp.id, 1)], HOLD).await;
     let released = store
         .release(second.id, ReleaseReason::PaymentExpired)
         .await
@@ -72,18 +69,15 @@ pub async fn the_listed_units_follow_every_stock_move_of_an_order(store: DynCata
     .await;
     assert_eq!(listed_available(&store).await, 8);
 
-    let (first, _) = store
-        .place_order(checkout("moving-0001", vec![line(oak.id, 2)]), HOLD)
-        .await
-        .unwrap();
+    let first = place(&store, "moving-0001", vec![line(oak.id, 2)], HOLD).await;
     assert_eq!(listed_available(&store).await, 6, "a one-line checkout");
-    let (second, _) = store
-        .place_order(
-            checkout("moving-0002", vec![line(ash.id, 2), line(oak.id, 1)]),
-            HOLD,
-        )
-        .await
-        .unwrap();
+    let second = place(
+        &store,
+        "moving-0002",
+        vec![line(ash.id, 2), line(oak.id, 1)],
+        HOLD,
+    )
+    .await;
     assert_eq!(listed_available(&store).await, 3, "a two-line checkout");
 
     let refused = store

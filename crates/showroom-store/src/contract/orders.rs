@@ -3,13 +3,13 @@
 //! what was sold even when the catalog changes; a refused checkout leaves no trace; orders are
 //! found by id, number and email, each with its history.
 
-use std::time::Duration;
-
 use showroom_domain::{OrderNumber, OrderState, ProductStatus};
 use uuid::Uuid;
 
-use super::checkout_support::{checkout, email, line, stock_of, stocked, HOLD};
-use super::support::{eur, new_price, title, usd};
+use super::checkout_support::{
+    checkout, email, line, place, place_lapsed, stock_of, stocked, HOLD,
+};
+use super::support::{eur, new_price, set_status, title, usd};
 use crate::{Actor, DynCatalogStore, ProductPatch, ReleaseReason, StoreError};
 
 fn is_state_conflict<T: std::fmt::Debug>(result: &Result<T, StoreError>) -> bool {
@@ -20,10 +20,7 @@ pub async fn a_declined_payment_returns_the_stock_and_a_second_release_is_refuse
     store: DynCatalogStore,
 ) {
     let lamp = stocked(&store, "declined-lamp", "DECL-1", 3_000, 4).await;
-    let (order, _) = store
-        .place_order(checkout("declined-0001", vec![line(lamp.id, 3)]), HOLD)
-        .await
-        .unwrap();
+    let order = place(&store, "declined-0001", vec![line(lamp.id, 3)], HOLD).await;
     assert_eq!(order.state, OrderState::PendingPayment);
     assert!(order.reserved_until.is_some());
     assert_eq!(stock_of(&store, &lamp).await, (4, 3));
@@ -66,24 +63,9 @@ pub async fn timed_out_payments_are_listed_for_the_sweeper_and_their_release_ret
     store: DynCatalogStore,
 ) {
     let vase = stocked(&store, "timeout-vase", "TIME-1", 2_500, 6).await;
-    let (lapsed, _) = store
-        .place_order(
-            checkout("timeout-0001", vec![line(vase.id, 2)]),
-            Duration::ZERO,
-        )
-        .await
-        .unwrap();
-    let (paid_late, _) = store
-        .place_order(
-            checkout("timeout-0002", vec![line(vase.id, 1)]),
-            Duration::ZERO,
-        )
-        .await
-        .unwrap();
-    let (held, _) = store
-        .place_order(checkout("timeout-0003", vec![line(vase.id, 1)]), HOLD)
-        .await
-        .unwrap();
+    let lapsed = place_lapsed(&store, "timeout-0001", vec![line(vase.id, 2)]).await;
+    let paid_late = place_lapsed(&store, "timeout-0002", vec![line(vase.id, 1)]).await;
+    let held = place(&store, "timeout-0003", vec![line(vase.id, 1)], HOLD).await;
     store.mark_paid(paid_late.id, "pay-in-time").await.unwrap();
     let now = lapsed.created_at + 1;
     assert_eq!(
@@ -128,10 +110,7 @@ pub async fn timed_out_payments_are_listed_for_the_sweeper_and_their_release_ret
 
 pub async fn illegal_transitions_are_refused_and_write_nothing(store: DynCatalogStore) {
     let desk = stocked(&store, "legal-desk", "LEGAL-1", 20_000, 3).await;
-    let (order, _) = store
-        .place_order(checkout("legal-0001", vec![line(desk.id, 1)]), HOLD)
-        .await
-        .unwrap();
+    let order = place(&store, "legal-0001", vec![line(desk.id, 1)], HOLD).await;
     let paid = store.mark_paid(order.id, "pay-1").await.unwrap();
     assert_eq!(stock_of(&store, &desk).await, (2, 0));
 
@@ -164,10 +143,7 @@ pub async fn illegal_transitions_are_refused_and_write_nothing(store: DynCatalog
 
 pub async fn cancelling_a_paid_order_puts_its_units_back_on_the_shelf(store: DynCatalogStore) {
     let rug = stocked(&store, "cancel-rug", "CANCEL-1", 9_000, 5).await;
-    let (order, _) = store
-        .place_order(checkout("cancel-0001", vec![line(rug.id, 2)]), HOLD)
-        .await
-        .unwrap();
+    let order = place(&store, "cancel-0001", vec![line(rug.id, 2)], HOLD).await;
     store.mark_paid(order.id, "pay-rug").await.unwrap();
     assert_eq!(stock_of(&store, &rug).await, (3, 0));
     let staff = Actor::Staff(Uuid::now_v7());
@@ -192,10 +168,7 @@ pub async fn cancelling_a_paid_order_puts_its_units_back_on_the_shelf(store: Dyn
 
 pub async fn line_snapshots_survive_later_price_and_title_changes(store: DynCatalogStore) {
     let sofa = stocked(&store, "snap-sofa", "SNAP-1", 50_000, 2).await;
-    let (order, _) = store
-        .place_order(checkout("snapshot-0001", vec![line(sofa.id, 1)]), HOLD)
-        .await
-        .unwrap();
+    let order = place(&store, "snapshot-0001", vec![line(sofa.id, 1)], HOLD).await;
     assert_eq!(order.lines[0].title, "snap-sofa title");
     assert_eq!(order.lines[0].unit_price, eur(50_000));
     store
@@ -214,10 +187,7 @@ pub async fn line_snapshots_survive_later_price_and_title_changes(store: DynCata
         .unwrap();
     let read = store.order_by_id(order.id).await.unwrap().unwrap();
     assert_eq!(read, order, "the order is exactly as sold");
-    let (later, _) = store
-        .place_order(checkout("snapshot-0002", vec![line(sofa.id, 1)]), HOLD)
-        .await
-        .unwrap();
+    let later = place(&store, "snapshot-0002", vec![line(sofa.id, 1)], HOLD).await;
     assert_eq!(later.lines[0].title, "Renamed Sofa");
     assert_eq!(
         later.lines[0].unit_price,
@@ -304,10 +274,7 @@ pub async fn a_refused_checkout_leaves_no_order_no_key_and_no_reservation(store:
     let mut nowhere = checkout("bad-method-1", vec![line(plenty.id, 1)]);
     nowhere.shipping_method = Some(super::support::slug("teleport"));
     invalid(nowhere, "shipping_method").await;
-    store
-        .set_product_status(plenty.product_id, ProductStatus::Draft)
-        .await
-        .unwrap();
+    set_status(&store, plenty.product_id, ProductStatus::Draft).await;
     invalid(
         checkout("bad-draft-1", vec![line(plenty.id, 1)]),
         "variant_id",
@@ -379,10 +346,7 @@ pub async fn orders_are_found_by_id_number_and_email_newest_first(store: DynCata
 
 pub async fn units_held_by_pending_payments_are_stock_held_not_sold_out(store: DynCatalogStore) {
     let lamp = stocked(&store, "held-lamp", "HELD-1", 3_000, 2).await;
-    let (pending, _) = store
-        .place_order(checkout("held-0001", vec![line(lamp.id, 2)]), HOLD)
-        .await
-        .unwrap();
+    let pending = place(&store, "held-0001", vec![line(lamp.id, 2)], HOLD).await;
     let held = store
         .place_order(checkout("held-0002", vec![line(lamp.id, 1)]), HOLD)
         .await;
@@ -417,10 +381,7 @@ pub async fn units_held_by_pending_payments_are_stock_held_not_sold_out(store: D
         .await
         .expect("the released units sell");
     // Paid units are gone for good: sold out, not held.
-    let (paid, _) = store
-        .place_order(checkout("held-0005", vec![line(lamp.id, 1)]), HOLD)
-        .await
-        .unwrap();
+    let paid = place(&store, "held-0005", vec![line(lamp.id, 1)], HOLD).await;
     store.mark_paid(paid.id, "pay_held").await.unwrap();
     let gone = store
         .place_order(checkout("held-0006", vec![line(lamp.id, 1)]), HOLD)
@@ -435,20 +396,8 @@ pub async fn a_captured_payment_never_recorded_is_listed_for_recording_not_for_r
     store: DynCatalogStore,
 ) {
     let vase = stocked(&store, "captured-vase", "CAPT-1", 2_500, 4).await;
-    let (charged, _) = store
-        .place_order(
-            checkout("captured-0001", vec![line(vase.id, 2)]),
-            Duration::ZERO,
-        )
-        .await
-        .unwrap();
-    let (abandoned, _) = store
-        .place_order(
-            checkout("captured-0002", vec![line(vase.id, 1)]),
-            Duration::ZERO,
-        )
-        .await
-        .unwrap();
+    let charged = place_lapsed(&store, "captured-0001", vec![line(vase.id, 2)]).await;
+    let abandoned = place_lapsed(&store, "captured-0002", vec![line(vase.id, 1)]).await;
     store
         .mark_captured(charged.id, "pay_captured")
         .await

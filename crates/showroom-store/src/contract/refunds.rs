@@ -6,9 +6,11 @@
 use showroom_domain::{CustomerNotice, Money, OrderState, TrackingNumber};
 use uuid::Uuid;
 
-use super::checkout_support::{checkout, key, line, stock_of, stocked, HOLD};
+use super::checkout_support::{checkout, key, line, place, stock_of, stocked, HOLD};
 use super::support::eur;
-use crate::{Actor, DynCatalogStore, NewRefund, Order, RefundKind, RefundState, StoreError};
+use crate::{
+    Actor, DynCatalogStore, NewRefund, Order, Refund, RefundKind, RefundState, StoreError,
+};
 
 fn refund(key_raw: &str, amount: Option<Money>) -> NewRefund {
     NewRefund {
@@ -26,6 +28,33 @@ fn cancellation(key_raw: &str) -> NewRefund {
         reason: None,
         ..refund(key_raw, None)
     }
+}
+
+/// The refund `begin_refund` starts (or finds again, for a known key); it must not be refused.
+async fn begun(store: &DynCatalogStore, order_id: Uuid, new: NewRefund) -> Refund {
+    let (refund, _) = store.begin_refund(order_id, new).await.unwrap();
+    refund
+}
+
+/// The field `begin_refund` names when it refuses `new` as a conflict or as invalid.
+async fn refused_field(
+    store: &DynCatalogStore,
+    order_id: Uuid,
+    new: NewRefund,
+) -> Option<&'static str> {
+    field_of(&store.begin_refund(order_id, new).await)
+}
+
+/// Staff ship `order_id` with `tracking`.
+async fn ship(
+    store: &DynCatalogStore,
+    order_id: Uuid,
+    tracking: &str,
+) -> Result<Order, StoreError> {
+    let tracking = TrackingNumber::parse(tracking).unwrap();
+    store
+        .fulfil(order_id, tracking, Actor::Staff(Uuid::nil()))
+        .await
 }
 
 fn field_of<T: std::fmt::Debug>(result: &Result<T, StoreError>) -> Option<&'static str> {
@@ -80,19 +109,11 @@ pub async fn partial_refunds_add_up_to_the_paid_total_and_keys_replay(store: Dyn
     assert!(!created);
     assert_eq!(again.id, first.id, "the same key is the same refund");
     assert_eq!(
-        field_of(
-            &store
-                .begin_refund(order.id, refund("refund-key-1", Some(eur(999))))
-                .await
-        ),
+        refused_field(&store, order.id, refund("refund-key-1", Some(eur(999)))).await,
         Some("idempotency_key")
     );
     assert_eq!(
-        field_of(
-            &store
-                .begin_refund(order.id, refund("refund-key-2", Some(eur(total))))
-                .await
-        ),
+        refused_field(&store, order.id, refund("refund-key-2", Some(eur(total)))).await,
         Some("amount"),
         "the pending refund counts against what is left"
     );
@@ -102,11 +123,7 @@ pub async fn partial_refunds_add_up_to_the_paid_total_and_keys_replay(store: Dyn
     };
     for bad in [eur(0), negative, crate::contract::support::usd(100)] {
         assert_eq!(
-            field_of(
-                &store
-                    .begin_refund(order.id, refund("refund-key-3", Some(bad)))
-                    .await
-            ),
+            refused_field(&store, order.id, refund("refund-key-3", Some(bad))).await,
             Some("amount"),
             "{bad} is refused"
         );
@@ -120,10 +137,7 @@ pub async fn partial_refunds_add_up_to_the_paid_total_and_keys_replay(store: Dyn
     let (replayed, _) = store.complete_refund(first.id, "re_1").await.unwrap();
     assert_eq!(replayed, done, "completing twice changes nothing");
 
-    let (rest, _) = store
-        .begin_refund(order.id, refund("refund-key-4", None))
-        .await
-        .unwrap();
+    let rest = begun(&store, order.id, refund("refund-key-4", None)).await;
     assert_eq!(
         rest.amount,
         eur(total - 1_000),
@@ -133,11 +147,7 @@ pub async fn partial_refunds_add_up_to_the_paid_total_and_keys_replay(store: Dyn
     assert_eq!(refunded.state, OrderState::Refunded);
     assert_eq!(refunded.refunded, order.totals.grand_total);
     assert_eq!(
-        field_of(
-            &store
-                .begin_refund(order.id, refund("refund-key-5", Some(eur(1))))
-                .await
-        ),
+        refused_field(&store, order.id, refund("refund-key-5", Some(eur(1)))).await,
         Some("state"),
         "a refunded order takes no more refunds"
     );
@@ -203,10 +213,7 @@ pub async fn concurrent_refunds_never_exceed_the_paid_total(store: DynCatalogSto
 
 pub async fn a_failed_refund_changes_nothing_and_frees_its_amount(store: DynCatalogStore) {
     let (order, _) = paid_order(&store, "failed", 1).await;
-    let (pending, _) = store
-        .begin_refund(order.id, refund("failed-key-1", None))
-        .await
-        .unwrap();
+    let pending = begun(&store, order.id, refund("failed-key-1", None)).await;
     let failed = store
         .fail_refund(pending.id, "payment_error: the provider is down")
         .await
@@ -243,24 +250,14 @@ pub async fn a_failed_refund_changes_nothing_and_frees_its_amount(store: DynCata
 pub async fn a_cancellation_refunds_the_rest_and_returns_the_stock(store: DynCatalogStore) {
     let (order, vase) = paid_order(&store, "cancel", 2).await;
     assert_eq!(stock_of(&store, &vase).await, (8, 0));
-    let (partial, _) = store
-        .begin_refund(order.id, refund("cancel-key-1", Some(eur(500))))
-        .await
-        .unwrap();
+    let partial = begun(&store, order.id, refund("cancel-key-1", Some(eur(500)))).await;
     assert_eq!(
-        field_of(
-            &store
-                .begin_refund(order.id, cancellation("cancel-key-2"))
-                .await
-        ),
+        refused_field(&store, order.id, cancellation("cancel-key-2")).await,
         Some("state"),
         "no cancellation while another refund is pending"
     );
     store.complete_refund(partial.id, "re_part").await.unwrap();
-    let (cancel, _) = store
-        .begin_refund(order.id, cancellation("cancel-key-3"))
-        .await
-        .unwrap();
+    let cancel = begun(&store, order.id, cancellation("cancel-key-3")).await;
     assert_eq!(
         cancel.amount.amount_minor,
         order.totals.grand_total.amount_minor - 500
@@ -271,27 +268,13 @@ pub async fn a_cancellation_refunds_the_rest_and_returns_the_stock(store: DynCat
     assert_eq!(stock_of(&store, &vase).await, (10, 0), "the units are back");
 
     let (shipped, _) = paid_order(&store, "shipped", 1).await;
-    store
-        .fulfil(
-            shipped.id,
-            TrackingNumber::parse("TRK-9").unwrap(),
-            Actor::Staff(Uuid::nil()),
-        )
-        .await
-        .unwrap();
+    ship(&store, shipped.id, "TRK-9").await.unwrap();
     assert_eq!(
-        field_of(
-            &store
-                .begin_refund(shipped.id, cancellation("cancel-key-4"))
-                .await
-        ),
+        refused_field(&store, shipped.id, cancellation("cancel-key-4")).await,
         Some("state"),
         "a shipped order is refunded, not cancelled"
     );
-    let (after_ship, _) = store
-        .begin_refund(shipped.id, refund("cancel-key-5", None))
-        .await
-        .unwrap();
+    let after_ship = begun(&store, shipped.id, refund("cancel-key-5", None)).await;
     let (_, refunded) = store
         .complete_refund(after_ship.id, "re_ship")
         .await
@@ -301,10 +284,7 @@ pub async fn a_cancellation_refunds_the_rest_and_returns_the_stock(store: DynCat
 
 pub async fn a_pending_order_is_found_by_its_authorized_payment_ref(store: DynCatalogStore) {
     let lamp = stocked(&store, "authref-lamp", "AUTH-1", 2_500, 3).await;
-    let (order, _) = store
-        .place_order(checkout("authref-0001", vec![line(lamp.id, 1)]), HOLD)
-        .await
-        .unwrap();
+    let order = place(&store, "authref-0001", vec![line(lamp.id, 1)], HOLD).await;
     assert!(store
         .order_by_payment_ref("pi_unknown")
         .await
@@ -351,17 +331,8 @@ pub async fn an_order_being_cancelled_cannot_be_fulfilled_until_the_refund_ends(
     store: DynCatalogStore,
 ) {
     let (order, _) = paid_order(&store, "cancel-race", 1).await;
-    let (cancel, _) = store
-        .begin_refund(order.id, cancellation("race-cancel-1"))
-        .await
-        .unwrap();
-    let fulfil = store
-        .fulfil(
-            order.id,
-            TrackingNumber::parse("TRK-RACE").unwrap(),
-            Actor::Staff(Uuid::nil()),
-        )
-        .await;
+    let cancel = begun(&store, order.id, cancellation("race-cancel-1")).await;
+    let fulfil = ship(&store, order.id, "TRK-RACE").await;
     assert_eq!(
         field_of(&fulfil),
         Some("state"),
@@ -374,21 +345,11 @@ pub async fn an_order_being_cancelled_cannot_be_fulfilled_until_the_refund_ends(
 
     // A failed cancellation leaves the order to be fulfilled as usual.
     let (other, _) = paid_order(&store, "cancel-race-2", 1).await;
-    let (failed, _) = store
-        .begin_refund(other.id, cancellation("race-cancel-2"))
-        .await
-        .unwrap();
+    let failed = begun(&store, other.id, cancellation("race-cancel-2")).await;
     store
         .fail_refund(failed.id, "provider said no")
         .await
         .unwrap();
-    let shipped = store
-        .fulfil(
-            other.id,
-            TrackingNumber::parse("TRK-RACE-2").unwrap(),
-            Actor::Staff(Uuid::nil()),
-        )
-        .await
-        .unwrap();
+    let shipped = ship(&store, other.id, "TRK-RACE-2").await.unwrap();
     assert!(shipped.tracking.is_some());
 }

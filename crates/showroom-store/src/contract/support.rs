@@ -85,6 +85,15 @@ pub(crate) fn product(slug_raw: &str, title_raw: &str) -> NewProduct {
 }
 
 /// Creates [`product`]`(slug, title)` in `store`; the test fails if the store refuses it.
+/// Moves product `id` to `status`, which the store must accept.
+pub(crate) async fn set_status(
+    store: &DynCatalogStore,
+    id: uuid::Uuid,
+    status: ProductStatus,
+) -> Product {
+    store.set_product_status(id, status).await.unwrap()
+}
+
 pub(crate) async fn make_product(
     store: &DynCatalogStore,
     slug_raw: &str,

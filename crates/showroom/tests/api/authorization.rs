@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::accounts::PASSWORD;
 use crate::browser::Browser;
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{item_where, spawn_app, TestApp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
@@ -221,12 +221,7 @@ async fn deactivated_staff_and_revoked_tokens_lose_access_at_once() {
     let listed = clerk.send(Method::GET, products, None).await;
     assert_eq!(listed.status(), StatusCode::OK);
     let staff: Value = app.admin_get("/api/v1/admin/staff").await;
-    let id = staff
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == "temp@example.com")
-        .unwrap()["id"]
+    let id = item_where(&staff, "email", "temp@example.com")["id"]
         .as_str()
         .unwrap()
         .to_owned();

@@ -116,10 +116,9 @@ async fn bad_prices_currencies_quantities_and_ids_are_refused() {
         .await;
     assert_problem(bad_id, StatusCode::BAD_REQUEST, "invalid_id", Some("id")).await;
     let unknown = app
-        .admin(
+        .admin_bodiless(
             Method::GET,
             &format!("/api/v1/admin/products/{}", uuid::Uuid::new_v4()),
-            None,
         )
         .await;
     assert_problem(unknown, StatusCode::NOT_FOUND, "not_found", None).await;

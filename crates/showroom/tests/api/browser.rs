@@ -88,3 +88,18 @@ impl Browser {
         response
     }
 }
+
+/// Two sessions of a new customer account `email`: the one that registered it, and a second
+/// one that logged in to it afterwards (the login must succeed).
+pub async fn signed_in_on_two_devices(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+) -> (Browser, Browser) {
+    let mut first = Browser::open(app).await;
+    first.register(email, password).await;
+    let mut second = Browser::open(app).await;
+    let login = second.login("/api/v1/account/login", email, password).await;
+    assert_eq!(login.status(), StatusCode::OK);
+    (first, second)
+}

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{redis_url, spawn_app, spawn_with, test_config, TestApp};
+use crate::helpers::{redis_is_set, spawn_app, spawn_with, test_config, TestApp};
 
 fn x_cache(response: &reqwest::Response) -> String {
     response
@@ -45,8 +45,7 @@ async fn product_detail_is_cached_and_admin_writes_invalidate_it() {
 
 #[tokio::test]
 async fn a_write_on_one_instance_invalidates_the_other_instances_cache() {
-    if redis_url().is_none() {
-        eprintln!("skipping: SHOWROOM_TEST_REDIS_URL is not set (cross-instance invalidation needs Redis)");
+    if !redis_is_set("cross-instance invalidation needs Redis") {
         return;
     }
     let a = spawn_app().await;

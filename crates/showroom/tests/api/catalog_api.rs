@@ -164,10 +164,9 @@ async fn a_file_that_is_not_a_product_csv_and_bad_uploads_are_refused_at_once() 
         assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
     }
     let unknown = app
-        .admin(
+        .admin_bodiless(
             Method::GET,
             &format!("/api/v1/admin/catalog/imports/{}", uuid::Uuid::new_v4()),
-            None,
         )
         .await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);

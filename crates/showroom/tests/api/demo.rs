@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use reqwest::StatusCode;
 
-use crate::helpers::spawn_demo_app;
+use crate::helpers::{item_where, spawn_demo_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_shop_serves_24_products_with_3d_models() {
@@ -41,12 +41,7 @@ async fn demo_shop_serves_24_products_with_3d_models() {
         .get_json(&format!("/api/v1/products/{slug}"), StatusCode::OK)
         .await;
     assert!(!product["variants"].as_array().unwrap().is_empty());
-    let model = product["media"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["kind"] == "model")
-        .expect("a 3D model");
+    let model = item_where(&product["media"], "kind", "model");
     let response = app.get(model["url"].as_str().unwrap()).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "model/gltf-binary");

@@ -1,6 +1,8 @@
 //! `spawn_app()`: the real server on port 0 with a fresh database, cache namespace and object
 //! folder of its own, plus a client with helpers for the admin API.
 
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
@@ -26,6 +28,29 @@ pub fn redis_url() -> Option<String> {
     std::env::var("SHOWROOM_TEST_REDIS_URL")
         .ok()
         .filter(|s| !s.is_empty())
+}
+
+/// False, after saying `skipping: …` (with `why` Redis is needed), when no test Redis is set.
+pub fn redis_is_set(why: &str) -> bool {
+    let set = redis_url().is_some();
+    if !set {
+        eprintln!("skipping: SHOWROOM_TEST_REDIS_URL is not set ({why})");
+    }
+    set
+}
+
+/// `showroom serve --listen <listen>` started in `dir` on its default SQLite database, logging
+/// at `info` to a piped stderr, with `env` set on top.
+pub fn serve_process(dir: &Path, listen: &str, env: &[(&str, &str)]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_showroom"))
+        .args(["serve", "--listen", listen])
+        .current_dir(dir)
+        .env_remove("SHOWROOM_TEST_POSTGRES_URL")
+        .env("SHOWROOM_LOG_LEVEL", "info")
+        .envs(env.iter().copied())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 /// A database URL no other test uses: a new PostgreSQL database, or a SQLite file in `dir`.
@@ -248,6 +273,11 @@ impl TestApp {
         request.send().await.expect("admin request")
     }
 
+    /// An admin call without a body (a lookup, or an action such as cancelling).
+    pub async fn admin_bodiless(&self, method: Method, path: &str) -> reqwest::Response {
+        self.admin(method, path, None).await
+    }
+
     /// An admin call that must answer `expected`; returns the JSON body.
     pub async fn admin_json(
         &self,
@@ -433,4 +463,13 @@ pub fn texts_of<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
         .iter()
         .map(|item| item[key].as_str().unwrap())
         .collect()
+}
+
+/// The first item of the JSON array `list` whose `key` is `value`; the test fails without one.
+pub fn item_where<'a>(list: &'a Value, key: &str, value: &str) -> &'a Value {
+    let items = list.as_array().expect("a JSON array");
+    items
+        .iter()
+        .find(|item| item[key] == value)
+        .unwrap_or_else(|| panic!("no item with {key} = {value} in {list}"))
 }

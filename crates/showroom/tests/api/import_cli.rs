@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use reqwest::StatusCode;
 use showroom_assets::demo::{self, DemoKind};
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{item_where, spawn_app, TestApp};
 
 fn import(app: &TestApp, args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_showroom"))
@@ -90,15 +90,7 @@ async fn import_processes_attaches_and_links_variants_and_reports_bad_files() {
         .map(|m| m["kind"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["model", "image"], "{product}");
-    let look = |sku: &str| {
-        product["variants"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|v| v["sku"] == sku)
-            .unwrap()["material_variant"]
-            .clone()
-    };
+    let look = |sku: &str| item_where(&product["variants"], "sku", sku)["material_variant"].clone();
     assert_eq!(
         (look("IC-OAK"), look("IC-ASH")),
         ("Oak".into(), "Ash".into())

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{serve_process, spawn_app};
 
 const BIN: &str = env!("CARGO_BIN_EXE_showroom");
 
@@ -240,17 +240,15 @@ async fn the_configured_database_pool_size_is_the_pools_limit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_drains_in_flight_requests_after_readiness_turns_503() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .env_remove("SHOWROOM_TEST_POSTGRES_URL")
-        .env("SHOWROOM_HTTP__SHUTDOWN_DRAIN_SECS", "1")
-        .env("SHOWROOM_LOG_LEVEL", "info")
-        // Eight workers from one address are a flood to the shield's default rate limit.
-        .env("SHOWROOM_SHIELD__RATE_LIMIT__ENABLED", "false")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = serve_process(
+        dir.path(),
+        "127.0.0.1:0",
+        &[
+            ("SHOWROOM_HTTP__SHUTDOWN_DRAIN_SECS", "1"),
+            // Eight workers from one address are a flood to the shield's default rate limit.
+            ("SHOWROOM_SHIELD__RATE_LIMIT__ENABLED", "false"),
+        ],
+    );
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut base = None;
     let mut line = String::new();

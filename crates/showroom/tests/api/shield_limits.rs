@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use showroom_shield::{RateLimitConfig, ShieldConfig};
 
-use crate::helpers::{redis_url, TestApp};
+use crate::helpers::{redis_is_set, TestApp};
 use crate::shield::{limits, spawn_shielded, trusting_loopback};
 
 async fn status_as(app: &TestApp, path: &str, client: &str) -> reqwest::Response {
@@ -129,8 +129,7 @@ async fn every_strict_page_prefix_is_a_real_form_route_with_the_stricter_limit()
 
 #[tokio::test]
 async fn the_limit_holds_across_two_instances_sharing_redis() {
-    if redis_url().is_none() {
-        println!("skipping: SHOWROOM_TEST_REDIS_URL is not set");
+    if !redis_is_set("the instances share their buckets there") {
         return;
     }
     let prefix = format!("showroom-test:{}:shield:", uuid::Uuid::new_v4().simple());

@@ -10,7 +10,9 @@ use serde_json::Value;
 use showroom_assets::demo::{self, DemoKind};
 use showroom_assets::gltf::{self, Format, NoResources};
 
-use crate::helpers::{assert_invalid, assert_problem, spawn_configured, TestApp, ADMIN_TOKEN};
+use crate::helpers::{
+    assert_invalid, assert_problem, item_where, spawn_configured, TestApp, ADMIN_TOKEN,
+};
 
 /// An app whose workers process uploads.
 pub async fn spawn_processing_app(workers: usize) -> TestApp {
@@ -232,10 +234,9 @@ async fn a_broken_model_fails_with_its_first_error_and_can_be_reprocessed() {
     let again = wait_processed(&app, &hash, Duration::from_secs(60)).await;
     assert_eq!(again["status"], "failed");
     let unknown = app
-        .admin(
+        .admin_bodiless(
             Method::POST,
             &format!("/api/v1/admin/assets/{}/reprocess", "b".repeat(64)),
-            None,
         )
         .await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
@@ -302,15 +303,7 @@ async fn attaching_a_processed_model_links_variants_to_its_looks_by_name() {
     let read = app
         .get_json("/api/v1/products/linked-bag", StatusCode::OK)
         .await;
-    let look = |sku: &str| {
-        read["variants"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|v| v["sku"] == sku)
-            .unwrap()["material_variant"]
-            .clone()
-    };
+    let look = |sku: &str| item_where(&read["variants"], "sku", sku)["material_variant"].clone();
     assert_eq!(look("LB-RED"), "Red", "matched ignoring case: {read}");
     assert_eq!(look("LB-NAVY"), "Navy");
     assert!(look("LB-GREEN").is_null());
@@ -320,12 +313,7 @@ async fn attaching_a_processed_model_links_variants_to_its_looks_by_name() {
         .iter()
         .any(|m| m["kind"] == "model" && m["url"].as_str().unwrap().ends_with("/model.glb")));
 
-    let green = read["variants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["sku"] == "LB-GREEN")
-        .unwrap()["id"]
+    let green = item_where(&read["variants"], "sku", "LB-GREEN")["id"]
         .as_str()
         .unwrap()
         .to_owned();

@@ -2,7 +2,7 @@
 //! geometry lives. Byte ranges are only read here; whether they fit the real bytes is checked
 //! later by [`binary`](crate::gltf::binary), once the buffers are loaded.
 
-use super::{entries, Counts};
+use super::{parsed, Counts};
 use crate::gltf::document::{
     Accessor, Buffer, BufferView, ComponentType, Document, ElementType, Mesh, Primitive, Sparse,
     SparseRange,
@@ -11,25 +11,14 @@ use crate::gltf::json::{item, reference, Obj};
 use crate::gltf::problem::Validation;
 
 pub(super) fn parse(root: &Obj<'_>, counts: &Counts, doc: &mut Document, report: &mut Validation) {
-    doc.buffers = entries(root, "buffers", report)
-        .into_iter()
-        .map(|o| o.map(|o| buffer(&o, report)).unwrap_or_default())
-        .collect();
-    doc.buffer_views = entries(root, "bufferViews", report)
-        .into_iter()
-        .map(|o| {
-            o.map(|o| buffer_view(&o, counts, report))
-                .unwrap_or_default()
-        })
-        .collect();
-    doc.accessors = entries(root, "accessors", report)
-        .into_iter()
-        .map(|o| o.map(|o| accessor(&o, counts, report)).unwrap_or_default())
-        .collect();
-    doc.meshes = entries(root, "meshes", report)
-        .into_iter()
-        .map(|o| o.map(|o| mesh(&o, counts, report)).unwrap_or_default())
-        .collect();
+    doc.buffers = parsed(root, "buffers", report, buffer);
+    doc.buffer_views = parsed(root, "bufferViews", report, |o, report| {
+        buffer_view(o, counts, report)
+    });
+    doc.accessors = parsed(root, "accessors", report, |o, report| {
+        accessor(o, counts, report)
+    });
+    doc.meshes = parsed(root, "meshes", report, |o, report| mesh(o, counts, report));
 }
 
 fn at_least_one(obj: &Obj<'_>, key: &str, value: Option<u64>, report: &mut Validation) -> u64 {

@@ -3,7 +3,7 @@
 //! a material (core or extension, e.g. `clearcoatTexture`) is a textureInfo whose `index` must
 //! resolve, so new `KHR_materials_*` extensions are checked without code for each.
 
-use super::{entries, Counts};
+use super::{entries, parsed, Counts};
 use crate::gltf::document::{Document, Image, Texture};
 use crate::gltf::json::{item, Obj};
 use crate::gltf::problem::Validation;
@@ -17,14 +17,10 @@ pub(super) fn parse(root: &Obj<'_>, counts: &Counts, doc: &mut Document, report:
     for material in materials.iter().flatten() {
         check_material(material, counts, report);
     }
-    doc.textures = entries(root, "textures", report)
-        .into_iter()
-        .map(|o| o.map(|o| texture(&o, counts, report)).unwrap_or_default())
-        .collect();
-    doc.images = entries(root, "images", report)
-        .into_iter()
-        .map(|o| o.map(|o| image(&o, counts, report)).unwrap_or_default())
-        .collect();
+    doc.textures = parsed(root, "textures", report, |o, report| {
+        texture(o, counts, report)
+    });
+    doc.images = parsed(root, "images", report, |o, report| image(o, counts, report));
     for sampler in entries(root, "samplers", report).iter().flatten() {
         for key in ["magFilter", "minFilter", "wrapS", "wrapT"] {
             sampler.uint(key, report);

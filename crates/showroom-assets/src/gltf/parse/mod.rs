@@ -68,14 +68,23 @@ pub(crate) fn entries<'a>(
     key: &str,
     report: &mut Validation,
 ) -> Vec<Option<Obj<'a>>> {
-    let Some(items) = root.array(key, true, report) else {
-        return Vec::new();
-    };
-    let base = root.at(key);
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, v)| Obj::new(v, super::json::item(&base, i), report))
+    root.items(key, report)
+        .into_iter()
+        .map(|(v, ptr)| Obj::new(v, ptr, report))
+        .collect()
+}
+
+/// Each entry of a top-level array as `parse` reads it; an entry that is not an object
+/// (reported by [`entries`]) becomes the default value, so that indices still line up.
+pub(crate) fn parsed<'a, T: Default>(
+    root: &Obj<'a>,
+    key: &str,
+    report: &mut Validation,
+    mut parse: impl FnMut(&Obj<'a>, &mut Validation) -> T,
+) -> Vec<T> {
+    entries(root, key, report)
+        .into_iter()
+        .map(|o| o.map(|o| parse(&o, report)).unwrap_or_default())
         .collect()
 }
 

@@ -4,25 +4,16 @@
 //! input accessor scalar float with bounds and enough keyframes for its interpolation.
 //! Graph-wide rules (loops, parents, roots) live in [`nodes`](crate::gltf::nodes).
 
-use super::{entries, Counts};
+use super::{entries, parsed, Counts};
 use crate::gltf::document::{ComponentType, Document, ElementType, Node, Scene};
 use crate::gltf::json::{item, Obj};
 use crate::gltf::problem::Validation;
 
 pub(super) fn parse(root: &Obj<'_>, counts: &Counts, doc: &mut Document, report: &mut Validation) {
-    doc.nodes = entries(root, "nodes", report)
-        .into_iter()
-        .map(|o| o.map(|o| node(&o, counts, report)).unwrap_or_default())
-        .collect();
-    doc.scenes = entries(root, "scenes", report)
-        .into_iter()
-        .map(|o| {
-            o.map(|o| Scene {
-                nodes: o.references("nodes", "nodes", counts.nodes, report),
-            })
-            .unwrap_or_default()
-        })
-        .collect();
+    doc.nodes = parsed(root, "nodes", report, |o, report| node(o, counts, report));
+    doc.scenes = parsed(root, "scenes", report, |o, report| Scene {
+        nodes: o.references("nodes", "nodes", counts.nodes, report),
+    });
     doc.scene = root.reference("scene", "scenes", counts.scenes, report);
     let skin_joints = entries(root, "skins", report)
         .iter()
@@ -152,15 +143,8 @@ fn check_camera(obj: &Obj<'_>, report: &mut Validation) {
             p.number_in("yfov", 0.0, f64::MAX, true, report);
             p.require("znear", report);
             let znear = p.number_in("znear", 0.0, f64::MAX, true, report);
-            if let (Some(near), Some(far)) = (znear, p.number("zfar", report)) {
-                if far <= near {
-                    report.error(
-                        "CAMERA_ZFAR_LEQUAL_ZNEAR",
-                        &p.ptr,
-                        format!("zfar {far} is not greater than znear {near}"),
-                    );
-                }
-            }
+            let zfar = p.number("zfar", report);
+            check_planes(p, znear, zfar, report);
         }
         (Some("orthographic"), None, Some(o)) => {
             let (xmag, ymag) = (o.req_number("xmag", report), o.req_number("ymag", report));
@@ -172,15 +156,8 @@ fn check_camera(obj: &Obj<'_>, report: &mut Validation) {
                 );
             }
             let znear = o.req_number("znear", report);
-            if let (Some(near), Some(far)) = (znear, o.req_number("zfar", report)) {
-                if far <= near {
-                    report.error(
-                        "CAMERA_ZFAR_LEQUAL_ZNEAR",
-                        &o.ptr,
-                        format!("zfar {far} is not greater than znear {near}"),
-                    );
-                }
-            }
+            let zfar = o.req_number("zfar", report);
+            check_planes(o, znear, zfar, report);
         }
         (Some("perspective" | "orthographic"), _, _) => {
             report.error(
@@ -197,6 +174,19 @@ fn check_camera(obj: &Obj<'_>, report: &mut Validation) {
             );
         }
         (None, _, _) => {}
+    }
+}
+
+/// The far plane must lie beyond the near plane (either missing was reported already).
+fn check_planes(camera: &Obj<'_>, znear: Option<f64>, zfar: Option<f64>, report: &mut Validation) {
+    if let (Some(near), Some(far)) = (znear, zfar) {
+        if far <= near {
+            report.error(
+                "CAMERA_ZFAR_LEQUAL_ZNEAR",
+                &camera.ptr,
+                format!("zfar {far} is not greater than znear {near}"),
+            );
+        }
     }
 }
 

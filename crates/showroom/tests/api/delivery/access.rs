@@ -79,10 +79,9 @@ async fn draft_assets_need_staff_or_a_signed_url_until_published() {
     )
     .await;
     let unminted = app
-        .admin(
+        .admin_bodiless(
             Method::POST,
             &format!("/api/v1/admin/assets/{hash}/nothing.glb/signed-url"),
-            None,
         )
         .await;
     assert_eq!(unminted.status(), StatusCode::NOT_FOUND);

@@ -12,7 +12,7 @@ use showroom_assets::demo::{self, DemoKind};
 use showroom_assets::pipeline::PipelineOptions;
 use showroom_http::{ASSET_REVISION_REMEMBERED as REMEMBERED, LATEST_ASSET_CACHE_CONTROL};
 
-use crate::helpers::TestApp;
+use crate::helpers::{item_where, TestApp};
 use crate::uploads::{spawn_processing_app, upload, wait_processed};
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -78,12 +78,7 @@ async fn reprocessing_with_another_pipeline_writes_new_addresses_and_keeps_the_o
     let read = app
         .get_json("/api/v1/products/kept-bag", StatusCode::OK)
         .await;
-    let linked = read["media"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["kind"] == "model")
-        .unwrap()["url"]
+    let linked = item_where(&read["media"], "kind", "model")["url"]
         .as_str()
         .unwrap()
         .to_owned();

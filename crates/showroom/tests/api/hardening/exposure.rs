@@ -4,11 +4,11 @@
 //! strictest permission is tested beside `Permission::for_path`: no such route exists to call.)
 
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{assert_problem, spawn_configured};
+use crate::helpers::{assert_problem, serve_process, spawn_configured};
 
 const BIN: &str = env!("CARGO_BIN_EXE_showroom");
 
@@ -16,16 +16,14 @@ const BIN: &str = env!("CARGO_BIN_EXE_showroom");
 /// SIGTERM and returns everything it logged.
 async fn serve_log(listen: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", listen])
-        .current_dir(dir.path())
-        .env_remove("SHOWROOM_TEST_POSTGRES_URL")
-        .env("SHOWROOM_LOG_LEVEL", "info")
-        .env("SHOWROOM_HTTP__SHUTDOWN_DRAIN_SECS", "0")
-        .env("SHOWROOM_ASSETS__WORKERS", "0")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = serve_process(
+        dir.path(),
+        listen,
+        &[
+            ("SHOWROOM_HTTP__SHUTDOWN_DRAIN_SECS", "0"),
+            ("SHOWROOM_ASSETS__WORKERS", "0"),
+        ],
+    );
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let (mut log, mut line, mut port) = (String::new(), String::new(), None);
     while port.is_none() && stderr.read_line(&mut line).unwrap() > 0 {

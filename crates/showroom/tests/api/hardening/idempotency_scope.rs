@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::accounts::PASSWORD;
-use crate::browser::Browser;
+use crate::browser::{signed_in_on_two_devices, Browser};
 use crate::cart::session;
 use crate::checkout::{body, product_with_stock, SUCCESS};
 use crate::helpers::spawn_app;
@@ -70,13 +70,7 @@ async fn a_customers_retry_from_another_device_finds_the_first_order() {
     let app = spawn_app().await;
     let (_, variant) = product_with_stock(&app, "device-lamp", 10).await;
     let order = body(&variant, 1, SUCCESS);
-    let mut phone = Browser::open(&app).await;
-    phone.register("retrying@example.com", PASSWORD).await;
-    let mut laptop = Browser::open(&app).await;
-    let login = laptop
-        .login("/api/v1/account/login", "retrying@example.com", PASSWORD)
-        .await;
-    assert_eq!(login.status(), StatusCode::OK);
+    let (phone, laptop) = signed_in_on_two_devices(&app, "retrying@example.com", PASSWORD).await;
 
     let place_from = |device: &Browser| {
         checkout(

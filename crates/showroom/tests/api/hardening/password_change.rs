@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::accounts::PASSWORD;
-use crate::browser::Browser;
+use crate::browser::{signed_in_on_two_devices, Browser};
 use crate::helpers::spawn_app;
 
 const NEW_PASSWORD: &str = "a brand new lamp on the sill";
@@ -18,13 +18,8 @@ async fn status_of(browser: &Browser, path: &str) -> StatusCode {
 #[tokio::test]
 async fn a_password_change_logs_out_every_other_session_of_the_account() {
     let app = spawn_app().await;
-    let mut phone = Browser::open(&app).await;
-    phone.register("two.devices@example.com", PASSWORD).await;
-    let mut laptop = Browser::open(&app).await;
-    let login = laptop
-        .login("/api/v1/account/login", "two.devices@example.com", PASSWORD)
-        .await;
-    assert_eq!(login.status(), StatusCode::OK);
+    let (phone, mut laptop) =
+        signed_in_on_two_devices(&app, "two.devices@example.com", PASSWORD).await;
     assert_eq!(status_of(&laptop, "/api/v1/account").await, StatusCode::OK);
 
     let changed = phone
