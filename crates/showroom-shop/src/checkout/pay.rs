@@ -65,18 +65,36 @@ pub(super) async fn pay(
                 order,
                 created: true,
             }),
-            // The sweeper released the order between the hold's end and the payment: give the
-            // money back rather than sell stock that is no longer reserved.
+            // The order moved meanwhile: paid by the provider's webhook, which reported this
+            // very payment first (answer with that order), or released by the sweeper between
+            // the hold's end and the payment: give the money back rather than sell stock that
+            // is no longer reserved.
             Err(StoreError::Conflict { field: "state", .. }) => {
-                tracing::warn!("payment arrived after the reservation was released; refunding");
-                let refund_key = format!("refund-{}", order.id);
-                if let Err(error) = provider
-                    .refund(&settlement.payment_ref, settlement.amount, &refund_key)
-                    .await
-                {
-                    tracing::error!(%error, "refund of a late payment failed");
+                let now = store
+                    .order_by_id(order.id)
+                    .await?
+                    .ok_or(ShopError::NotFound { what: "order" })?;
+                match now.state {
+                    OrderState::Cancelled => {
+                        tracing::warn!(
+                            "payment arrived after the reservation was released; refunding"
+                        );
+                        let refund_key = format!("refund-{}", order.id);
+                        if let Err(error) = provider
+                            .refund(&settlement.payment_ref, settlement.amount, &refund_key)
+                            .await
+                        {
+                            tracing::error!(%error, "refund of a late payment failed");
+                        }
+                        Err(payment_failed(PaymentError::Timeout))
+                    }
+                    // Captured and marked: a retry answers once the payment is recorded.
+                    OrderState::PendingPayment => Err(ShopError::CheckoutInProgress),
+                    _ => Ok(Placed {
+                        order: now,
+                        created: true,
+                    }),
                 }
-                Err(payment_failed(PaymentError::Timeout))
             }
             // Whether the write landed is unknown, so no automatic refund: the capture mark
             // makes the sweeper record the payment when the hold ends.

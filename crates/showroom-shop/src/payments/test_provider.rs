@@ -12,7 +12,9 @@
 //! |                       | `payment_timeout_secs` cuts it (`payment_timeout`)              |
 //! | `4000 0000 0000 5126` | succeeds, but every refund of it fails (`payment_error`)        |
 //! | `4000 0000 0000 3063` | authorized, then waits for the cardholder (3-D Secure): the     |
-//! |                       | capture never answers, the outcome comes only by webhook        |
+//! |                       | capture answers only once a signed `payment_intent.succeeded`   |
+//! |                       | webhook for it has reached this provider (the cardholder        |
+//! |                       | confirmed), so the webhook is recorded first; otherwise never   |
 //! | any other number      | declined (`payment_declined`)                                   |
 //!
 //! Payment references are derived from the idempotency key (`pi_test_<24 hex>`, or
@@ -21,12 +23,16 @@
 //! `{"type": "...", "payment_ref": "..."}` signed with HMAC-SHA256 under [`WEBHOOK_SECRET`] in
 //! the `showroom-test-signature` header (hex).
 
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use showroom_domain::Money;
+
+use crate::payment_webhook::PAYMENT_SUCCEEDED;
 
 use super::{
     Authorization, AuthorizeRequest, PaymentError, PaymentProvider, Settlement, WebhookEvent,
@@ -54,12 +60,26 @@ pub const SIGNATURE_HEADER: &str = "showroom-test-signature";
 /// How long the timeout card hangs: far past any sensible payment timeout.
 const HANG: Duration = Duration::from_secs(3600);
 
+/// How often a capture waiting for the cardholder looks for the confirmation.
+const CONFIRMATION_POLL: Duration = Duration::from_millis(20);
+
 #[derive(Debug, Clone, Default)]
-pub struct TestProvider;
+pub struct TestProvider {
+    /// Payments awaiting the cardholder whose success webhook this provider has verified
+    /// (shared by the clones: one provider, one memory).
+    confirmed: Arc<Mutex<HashSet<String>>>,
+}
 
 impl TestProvider {
     pub fn new() -> Self {
-        Self
+        Self::default()
+    }
+
+    fn is_confirmed(&self, payment_ref: &str) -> bool {
+        self.confirmed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(payment_ref)
     }
 }
 
@@ -115,8 +135,14 @@ impl PaymentProvider for TestProvider {
 
     async fn capture(&self, authorization: &Authorization) -> Result<Settlement, PaymentError> {
         if authorization.payment_ref.starts_with(AWAITING_PREFIX) {
-            tokio::time::sleep(HANG).await;
-            return Err(PaymentError::Timeout);
+            let confirmed = async {
+                while !self.is_confirmed(&authorization.payment_ref) {
+                    tokio::time::sleep(CONFIRMATION_POLL).await;
+                }
+            };
+            if tokio::time::timeout(HANG, confirmed).await.is_err() {
+                return Err(PaymentError::Timeout);
+            }
         }
         Ok(Settlement {
             payment_ref: authorization.payment_ref.clone(),
@@ -160,6 +186,12 @@ impl PaymentProvider for TestProvider {
         }
         let parsed: Body =
             serde_json::from_slice(body).map_err(|_| PaymentError::InvalidWebhook)?;
+        if parsed.kind == PAYMENT_SUCCEEDED && parsed.payment_ref.starts_with(AWAITING_PREFIX) {
+            self.confirmed
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(parsed.payment_ref.clone());
+        }
         Ok(WebhookEvent {
             kind: parsed.kind,
             payment_ref: parsed.payment_ref,
