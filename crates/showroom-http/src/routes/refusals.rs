@@ -126,3 +126,48 @@ pub enum CheckoutRefusals {
     #[response(status = 503, content_type = "application/problem+json")]
     Unavailable(Problem),
 }
+
+/// What a route that reads the database answers while it cannot reach it.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum DatabaseUnavailable {
+    /// The database is unavailable
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
+}
+
+/// What a customer's own route answers a visitor who is not logged in.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum NotLoggedIn {
+    /// Not logged in
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+}
+
+/// What a write with the session cookie answers without the session's CSRF token.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum CsrfRefusal {
+    /// Missing or wrong `X-CSRF-Token`
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+}
+
+/// What a file under `/assets` can answer besides the file (or `304 Not Modified`).
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum AssetRefusals {
+    /// A malformed `expires`
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// Missing CDN origin secret, or an expired or wrong signature
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// No such asset, or one that is not public
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// No byte of the file is in the range (`Content-Range: bytes */SIZE`)
+    #[response(status = 416, content_type = "application/problem+json")]
+    RangeNotSatisfiable(Problem),
+}
