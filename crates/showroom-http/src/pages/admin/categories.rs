@@ -9,11 +9,11 @@ use axum::response::Response;
 use showroom_store::{build_category_tree, Category, CategoryNode, CategoryPatch, NewCategory};
 use uuid::Uuid;
 
+use super::allowed::{Allowed, Catalog};
 use super::form::{top_field, FieldErrors, FormData, Refusal};
-use super::layout::{page_with_status, AdminChrome};
+use super::layout::{page_with_status, AdminChrome, Reply};
 use super::signed_in::{done, Flash, SignedIn};
 use crate::pages::errors::PageError;
-use crate::principal::Permission;
 use crate::response_cache::invalidate_catalog;
 use crate::routes::input::{CreateCategoryInput, UpdateCategoryInput};
 use crate::state::AppState;
@@ -141,8 +141,7 @@ async fn render(
     page_with_status(status, &page)
 }
 
-pub async fn page(State(state): State<AppState>, user: SignedIn) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
+pub async fn page(State(state): State<AppState>, user: Allowed<Catalog>) -> Reply {
     Ok(render(&state, &user, Typed::Nothing, StatusCode::OK).await?)
 }
 
@@ -157,10 +156,9 @@ fn parent_id(form: &FormData) -> Result<Option<Uuid>, Refusal> {
 
 pub async fn create(
     State(state): State<AppState>,
-    user: SignedIn,
+    user: Allowed<Catalog>,
     form: FormData,
-) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
+) -> Reply {
     let created = async {
         let input = CreateCategoryInput {
             slug: form.opt("slug").map(str::to_owned),
@@ -186,11 +184,10 @@ pub async fn create(
 
 pub async fn update(
     State(state): State<AppState>,
-    user: SignedIn,
+    user: Allowed<Catalog>,
     Path(id): Path<String>,
     form: FormData,
-) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
+) -> Reply {
     let category_id = Uuid::parse_str(&id).map_err(|_| PageError::not_found())?;
     let updated = async {
         let input = UpdateCategoryInput {

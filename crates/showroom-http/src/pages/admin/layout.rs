@@ -146,8 +146,11 @@ pub fn page_with_status(status: StatusCode, page: &impl Template) -> Result<Resp
     Ok(response)
 }
 
-/// Back-office handlers answer `Result<Response, Response>`: a member's refusal
-/// ([`SignedIn::require`]) is already a response, and `?` turns an error page into one too.
+/// What a back-office handler answers: the page, or the page that refuses the request. A
+/// member's refusal ([`SignedIn::require`]) is already a response, and `?` turns an error page
+/// into one too.
+pub type Reply = Result<Response, Response>;
+
 impl From<PageError> for Response {
     fn from(error: PageError) -> Self {
         error.into_response()

@@ -15,9 +15,10 @@ use showroom_store::{
     AssetRecord, AssetStatus, ContentHash, MediaKind, NewMedia, Product, VariantPatch,
 };
 
+use super::allowed::{Allowed, Catalog};
 use super::dashboard::bytes;
 use super::form::FormData;
-use super::layout::{page_with_status, AdminChrome};
+use super::layout::{page_with_status, AdminChrome, Reply};
 use super::model_report::{
     failure_advice, report_of, signed_url, validation_of, ReportView, ValidationView,
 };
@@ -155,10 +156,9 @@ fn link_rows(product: &Product, looks: &[String]) -> Vec<LinkRow> {
 
 pub async fn report(
     State(state): State<AppState>,
-    user: SignedIn,
+    user: Allowed<Catalog>,
     Path((id, hash)): Path<(String, String)>,
-) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
+) -> Reply {
     let product = Product::load(&state, &id).await?;
     let record = load_asset(&state, &hash).await?;
     let report = report_of(&state, &record);
@@ -208,7 +208,7 @@ pub async fn attach(
     State(state): State<AppState>,
     user: SignedIn,
     Path((id, hash)): Path<(String, String)>,
-) -> Result<Response, Response> {
+) -> Reply {
     let (product, record, back) = target(&state, &user, &id, &hash).await?;
     if record.status != AssetStatus::Ready {
         let flash = Flash::error(
@@ -278,7 +278,7 @@ pub async fn save_looks(
     user: SignedIn,
     Path((id, hash)): Path<(String, String)>,
     form: FormData,
-) -> Result<Response, Response> {
+) -> Reply {
     let (product, record, back) = target(&state, &user, &id, &hash).await?;
     let looks = record
         .report
@@ -326,7 +326,7 @@ pub async fn reprocess(
     State(state): State<AppState>,
     user: SignedIn,
     Path((id, hash)): Path<(String, String)>,
-) -> Result<Response, Response> {
+) -> Reply {
     let (_, record, back) = target(&state, &user, &id, &hash).await?;
     let flash = match state.shop.uploads.reprocess(&record.hash).await {
         Ok(_) => Flash::ok("The model is queued to be processed again."),
