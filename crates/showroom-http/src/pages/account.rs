@@ -13,7 +13,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::{Extension, Form};
 use serde::Deserialize;
@@ -28,7 +28,7 @@ use super::errors::PageError;
 use super::forms::{
     csrf_ok, csrf_strict, flash, safe_return, see_other, set_signed_in_hint, take_flash,
 };
-use super::render::private_page;
+use super::render::page_with_status;
 use crate::routes::account::client_ip;
 use crate::sessions::CUSTOMER_ID;
 use crate::shopper::{end_session, start_account_session, Shopper};
@@ -120,10 +120,7 @@ async fn sign_in_page(
     } else {
         "Sign in"
     };
-    let mut chrome = Chrome::new(state, title)
-        .await?
-        .for_shopper(shopper.customer);
-    chrome.noindex = true;
+    let chrome = Chrome::private(state, title, shopper.customer).await?;
     let page = SignInPage {
         chrome,
         register,
@@ -135,9 +132,7 @@ async fn sign_in_page(
         errors,
         password_rules: PASSWORD_RULES,
     };
-    let mut response = private_page(&page)?;
-    *response.status_mut() = status;
-    Ok(response)
+    page_with_status(status, &page)
 }
 
 async fn form_page(
@@ -276,13 +271,12 @@ fn with_retry_after(mut response: Response, retry_after_secs: Option<u64>) -> Re
 async fn checked_email(
     state: &AppState,
     shopper: &Shopper,
-    headers: &HeaderMap,
     form: &CredentialsForm,
     register: bool,
 ) -> Result<Result<Email, Response>, PageError> {
     let typed = form.email.trim().to_owned();
     let next = safe_return(Some(&form.next));
-    if !csrf_strict(&shopper.session, headers, &form.csrf_token).await? {
+    if !csrf_strict(shopper, &form.csrf_token).await? {
         let errors = FieldErrors::form(EXPIRED);
         let page = sign_in_page(
             state,
@@ -322,11 +316,10 @@ async fn checked_email(
 pub async fn login(
     State(state): State<AppState>,
     shopper: Shopper,
-    headers: HeaderMap,
     ip: Option<Extension<ClientIp>>,
     Form(form): Form<CredentialsForm>,
 ) -> Result<Response, PageError> {
-    let email = match checked_email(&state, &shopper, &headers, &form, false).await? {
+    let email = match checked_email(&state, &shopper, &form, false).await? {
         Ok(email) => email,
         Err(refused) => return Ok(refused),
     };
@@ -356,10 +349,9 @@ pub async fn login(
 pub async fn register(
     State(state): State<AppState>,
     shopper: Shopper,
-    headers: HeaderMap,
     Form(form): Form<CredentialsForm>,
 ) -> Result<Response, PageError> {
-    let email = match checked_email(&state, &shopper, &headers, &form, true).await? {
+    let email = match checked_email(&state, &shopper, &form, true).await? {
         Ok(email) => email,
         Err(refused) => return Ok(refused),
     };
@@ -391,12 +383,8 @@ pub struct TokenForm {
 
 /// `POST /account/logout`: the session is deleted (its cart id with it: a signed-out shopper
 /// starts with an empty guest cart, and the account keeps its own).
-pub async fn logout(
-    shopper: Shopper,
-    headers: HeaderMap,
-    Form(form): Form<TokenForm>,
-) -> Result<Response, PageError> {
-    if !csrf_ok(&shopper.session, &headers, &form.csrf_token).await? {
+pub async fn logout(shopper: Shopper, Form(form): Form<TokenForm>) -> Result<Response, PageError> {
+    if !csrf_ok(&shopper, &form.csrf_token).await? {
         flash(
             &shopper.session,
             "That form had expired; please sign out again.",

@@ -10,7 +10,7 @@
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -22,7 +22,7 @@ use super::chrome::Chrome;
 use super::errors::PageError;
 use super::format;
 use super::forms::{csrf_ok, see_other, set_cart_count};
-use super::render::private_page;
+use super::render::{page_with_status, private_page};
 use crate::error::ApiError;
 use crate::routes::checkout::{checkout_details, AddressInput, PaymentInput};
 use crate::shopper::{session_failed, Shopper};
@@ -150,10 +150,7 @@ async fn render(
         return Ok(see_other("/cart", Some(0)));
     }
     let (lines, totals, _) = priced(state, cart, &Destination::default()).await?;
-    let mut chrome = Chrome::new(state, "Checkout")
-        .await?
-        .for_shopper(shopper.customer);
-    chrome.noindex = true;
+    let chrome = Chrome::private(state, "Checkout", shopper.customer).await?;
     let page = CheckoutPage {
         chrome,
         csrf_token: shopper.form_csrf_token().await?,
@@ -164,9 +161,7 @@ async fn render(
         lines,
         totals,
     };
-    let mut response = private_page(&page)?;
-    *response.status_mut() = status;
-    Ok(response)
+    page_with_status(status, &page)
 }
 
 pub async fn checkout_page(
@@ -234,10 +229,9 @@ fn place(error: &ApiError) -> FieldErrors {
 pub async fn place_order(
     State(state): State<AppState>,
     shopper: Shopper,
-    headers: HeaderMap,
     Form(form): Form<CheckoutForm>,
 ) -> Result<Response, PageError> {
-    if !csrf_ok(&shopper.session, &headers, &form.csrf_token).await? {
+    if !csrf_ok(&shopper, &form.csrf_token).await? {
         let errors = FieldErrors {
             form: Some("The form had expired; please check it and place the order again.".into()),
             ..FieldErrors::default()
@@ -430,10 +424,8 @@ pub async fn order_page(
     if !owned && !verify_order_token(key, id, &token) {
         return Err(PageError::not_found());
     }
-    let mut chrome = Chrome::new(&state, format!("Order {}", order.number))
-        .await?
-        .for_shopper(shopper.customer);
-    chrome.noindex = true;
+    let chrome =
+        Chrome::private(&state, format!("Order {}", order.number), shopper.customer).await?;
     let link = super::chrome::absolute(
         &state,
         &format!("/orders/{id}?token={}", order_token(key, id)),

@@ -10,25 +10,22 @@
 //! sends the shopper back to the page with a message rather than an error page (a stale tab is
 //! the usual cause).
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::error::ApiError;
-use crate::shopper::session_failed;
+use crate::shopper::{session_failed, Shopper};
 
 const FLASH: &str = "flash";
 
 /// Whether `presented` is the session's token (or the request has no session cookie).
-pub async fn csrf_ok(
-    session: &Session,
-    headers: &HeaderMap,
-    presented: &str,
-) -> Result<bool, ApiError> {
-    if !super::product::has_session_cookie(headers) {
+pub async fn csrf_ok(shopper: &Shopper, presented: &str) -> Result<bool, ApiError> {
+    if !shopper.sent_session_cookie {
         return Ok(true);
     }
-    let expected: Option<String> = session
+    let expected: Option<String> = shopper
+        .session
         .get(crate::sessions::CSRF_TOKEN)
         .await
         .map_err(session_failed)?;
@@ -37,12 +34,8 @@ pub async fn csrf_ok(
 
 /// Whether the request has a session and `presented` is its token: for forms that would log a
 /// session in.
-pub async fn csrf_strict(
-    session: &Session,
-    headers: &HeaderMap,
-    presented: &str,
-) -> Result<bool, ApiError> {
-    Ok(super::product::has_session_cookie(headers) && csrf_ok(session, headers, presented).await?)
+pub async fn csrf_strict(shopper: &Shopper, presented: &str) -> Result<bool, ApiError> {
+    Ok(shopper.sent_session_cookie && csrf_ok(shopper, presented).await?)
 }
 
 /// Where to go after signing in: a path on this site (never another origin: `//host`, a

@@ -3,7 +3,7 @@
 //! belong to one shopper (carrying their CSRF token, their cart) are `private, no-store`.
 
 use askama::Template;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::errors::PageError;
@@ -30,4 +30,11 @@ pub fn public_page(page: &impl Template) -> Result<Response, PageError> {
 /// A page for one shopper.
 pub fn private_page(page: &impl Template) -> Result<Response, PageError> {
     html(page, PRIVATE_PAGE)
+}
+
+/// A page for one shopper with `status` (a refused form is re-rendered with 403, 422, …).
+pub fn page_with_status(status: StatusCode, page: &impl Template) -> Result<Response, PageError> {
+    let mut response = private_page(page)?;
+    *response.status_mut() = status;
+    Ok(response)
 }

@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::signed_in::{Flash, SignedIn};
 use crate::pages::errors::PageError;
-use crate::pages::render::private_page;
+pub use crate::pages::render::page_with_status;
 use crate::pages::static_files;
 use crate::principal::Permission;
 
@@ -137,13 +137,6 @@ pub fn message_page(
             (status, heading.to_owned()).into_response()
         }
     }
-}
-
-/// `page` with `status` (a refused form is re-rendered with 422, 409, …).
-pub fn page_with_status(status: StatusCode, page: &impl Template) -> Result<Response, PageError> {
-    let mut response = private_page(page)?;
-    *response.status_mut() = status;
-    Ok(response)
 }
 
 /// What a back-office handler answers: the page, or the page that refuses the request. A
