@@ -101,9 +101,7 @@ pub fn set_cart_count(response: &mut Response, count: i64) {
         "showroom_cart_count={}; Path=/; SameSite=Lax; Max-Age=2592000",
         count.max(0)
     );
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    crate::sessions::append_set_cookie(response, &cookie);
 }
 
 #[cfg(test)]

@@ -5,10 +5,11 @@
 
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::signed_in::{Flash, SignedIn};
 use crate::pages::errors::PageError;
+use crate::pages::render::message_with_status;
 pub use crate::pages::render::page_with_status;
 use crate::pages::static_files;
 use crate::principal::Permission;
@@ -130,13 +131,7 @@ pub fn message_page(
         heading,
         detail,
     };
-    match page.render() {
-        Ok(body) => (status, Html(body)).into_response(),
-        Err(error) => {
-            tracing::error!(%error, "the admin message template failed");
-            (status, heading.to_owned()).into_response()
-        }
-    }
+    message_with_status(status, &page, heading, "admin message")
 }
 
 /// What a back-office handler answers: the page, or the page that refuses the request. A
