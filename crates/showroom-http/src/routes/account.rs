@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
 use crate::routes::checkout::OrderDto;
-use crate::routes::refusals::{CsrfRefusal, LoginRefusals, NotLoggedIn};
+use crate::routes::refusals::{CsrfRefusal, LoginRefusals, NotLoggedIn, RegistrationRefusals};
 use crate::sessions::{csrf_cookie, CUSTOMER_ID};
 use crate::shopper::{end_session, renew_after_password_change, start_account_session, Shopper};
 use crate::state::AppState;
@@ -134,9 +134,7 @@ pub async fn session(
 #[utoipa::path(post, path = "/api/v1/account/register", tag = "account", request_body = Credentials,
     responses(
         (status = 201, description = "The account; the session is logged in (new session id) and a guest cart was merged", body = CustomerDto),
-        (status = 403, description = "Missing or wrong `X-CSRF-Token` for a request with the session cookie", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "An account with this email exists", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid email, or a password the policy refuses (the detail says why)", body = Problem, content_type = "application/problem+json"),
+        RegistrationRefusals,
     ))]
 pub async fn register(
     State(state): State<AppState>,

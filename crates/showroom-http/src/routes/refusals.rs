@@ -100,6 +100,21 @@ pub enum LoginRefusals {
     TooManyRequests(Problem),
 }
 
+/// What a customer's registration can answer besides the new account.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum RegistrationRefusals {
+    /// Missing or wrong `X-CSRF-Token` for a request with the session cookie
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// An account with this email exists
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    /// Invalid email, or a password the policy refuses (the detail says why)
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+}
+
 /// What a checkout (of given lines or of the cart) can answer besides the order.
 #[derive(IntoResponses)]
 #[expect(dead_code, reason = "documentation only: handlers return ApiError")]
@@ -152,6 +167,24 @@ pub enum CsrfRefusal {
     /// Missing or wrong `X-CSRF-Token`
     #[response(status = 403, content_type = "application/problem+json")]
     Forbidden(Problem),
+}
+
+/// What a route about one order answers when the id names none.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum NoSuchOrder {
+    /// No such order
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+}
+
+/// What a route about one discount code answers when the path names none.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum NoSuchDiscountCode {
+    /// No such code
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
 }
 
 /// What a file under `/assets` can answer besides the file (or `304 Not Modified`).
