@@ -27,6 +27,7 @@ use super::chrome::Chrome;
 use super::errors::PageError;
 use super::forms::{
     csrf_ok, csrf_strict, flash, safe_return, see_other, set_signed_in_hint, take_flash,
+    FieldErrors,
 };
 use super::render::page_with_status;
 use crate::routes::account::client_ip;
@@ -43,25 +44,6 @@ pub(super) const BUSY: &str = "We are very busy right now. Please try again in a
 pub(super) const PASSWORD_RULES: &str =
     "At least 10 characters. Not a common password, a run like \
                               1234567890, or your email address.";
-
-/// A refusal, placed next to the field it is about (`form`: above the form).
-#[derive(Default)]
-pub struct FieldErrors {
-    pub form: Option<String>,
-    pub email: Option<String>,
-    pub password: Option<String>,
-    pub new_password: Option<String>,
-    pub new_password_confirm: Option<String>,
-}
-
-impl FieldErrors {
-    pub(super) fn form(message: impl Into<String>) -> Self {
-        Self {
-            form: Some(message.into()),
-            ..Self::default()
-        }
-    }
-}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct CredentialsForm {
@@ -205,35 +187,39 @@ fn refusal(error: ShopError, now_ms: i64) -> Result<(StatusCode, FieldErrors), P
     let mut errors = FieldErrors::default();
     let status = match error {
         ShopError::InvalidCredentials => {
-            errors.password = Some(WRONG_CREDENTIALS.into());
+            errors.add("password", WRONG_CREDENTIALS);
             StatusCode::UNAUTHORIZED
         }
         ShopError::Throttled { retry_after_secs } => {
-            errors.form = Some(format!(
-                "Too many failed sign-ins. For your safety, this account is locked for a while: \
-                 try again {}.",
-                super::format::retry_after(retry_after_secs, now_ms)
-            ));
+            errors.add(
+                "form",
+                format!(
+                    "Too many failed sign-ins. For your safety, this account is locked for a \
+                     while: try again {}.",
+                    super::format::retry_after(retry_after_secs, now_ms)
+                ),
+            );
             StatusCode::TOO_MANY_REQUESTS
         }
         ShopError::Invalid { field, detail } => {
-            let message = Some(capitalized(&detail));
-            match field.as_str() {
-                "email" => errors.email = message,
-                _ => errors.password = message,
-            }
+            let about = if field == "email" {
+                "email"
+            } else {
+                "password"
+            };
+            errors.add(about, capitalized(&detail));
             StatusCode::UNPROCESSABLE_ENTITY
         }
         ShopError::Conflict { .. } => {
-            errors.email = Some(
+            errors.add(
+                "email",
                 "An account with this email already exists. Sign in instead, or use another \
-                 email."
-                    .into(),
+                 email.",
             );
             StatusCode::CONFLICT
         }
         ShopError::Busy { .. } => {
-            errors.form = Some(BUSY.into());
+            errors.add("form", BUSY);
             StatusCode::SERVICE_UNAVAILABLE
         }
         other => return Err(PageError(other.into())),
@@ -277,7 +263,7 @@ async fn checked_email(
     let typed = form.email.trim().to_owned();
     let next = safe_return(Some(&form.next));
     if !csrf_strict(shopper, &form.csrf_token).await? {
-        let errors = FieldErrors::form(EXPIRED);
+        let errors = FieldErrors::one("form", EXPIRED);
         let page = sign_in_page(
             state,
             shopper,
@@ -292,19 +278,13 @@ async fn checked_email(
     match Email::parse(&typed) {
         Ok(email) if !form.password.is_empty() || register => Ok(Ok(email)),
         Ok(_) => {
-            let errors = FieldErrors {
-                password: Some("Enter your password.".into()),
-                ..FieldErrors::default()
-            };
+            let errors = FieldErrors::one("password", "Enter your password.");
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             let page = sign_in_page(state, shopper, register, typed, next, errors, status);
             Ok(Err(page.await?))
         }
         Err(_) => {
-            let errors = FieldErrors {
-                email: Some(BAD_EMAIL.into()),
-                ..FieldErrors::default()
-            };
+            let errors = FieldErrors::one("email", BAD_EMAIL);
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             let page = sign_in_page(state, shopper, register, typed, next, errors, status);
             Ok(Err(page.await?))

@@ -12,10 +12,10 @@ use serde::Deserialize;
 use showroom_shop::ShopError;
 use showroom_store::Customer;
 
-use super::account::{capitalized, signed_in_customer, FieldErrors, BUSY, EXPIRED, PASSWORD_RULES};
+use super::account::{capitalized, signed_in_customer, BUSY, EXPIRED, PASSWORD_RULES};
 use super::chrome::Chrome;
 use super::errors::PageError;
-use super::forms::{csrf_ok, flash, see_other};
+use super::forms::{csrf_ok, flash, see_other, FieldErrors};
 use super::render::page_with_status;
 use crate::shopper::{renew_after_password_change, Shopper};
 use crate::state::AppState;
@@ -94,13 +94,13 @@ pub async fn change_password(
         password_page(&state, &shopper, &customer, errors, status)
     };
     if !csrf_ok(&shopper, &form.csrf_token).await? {
-        return refuse(FieldErrors::form(EXPIRED), StatusCode::FORBIDDEN).await;
+        return refuse(FieldErrors::one("form", EXPIRED), StatusCode::FORBIDDEN).await;
     }
     if form.new_password != form.new_password_confirm {
-        let errors = FieldErrors {
-            new_password_confirm: Some("The two new passwords are not the same.".into()),
-            ..FieldErrors::default()
-        };
+        let errors = FieldErrors::one(
+            "new_password_confirm",
+            "The two new passwords are not the same.",
+        );
         return refuse(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let result = state
@@ -115,16 +115,18 @@ pub async fn change_password(
             flash(&shopper.session, "Your password is changed.").await?;
             return Ok(see_other("/account", None));
         }
-        Err(ShopError::WrongPassword) => FieldErrors {
-            password: Some("Your current password is not right.".into()),
-            ..FieldErrors::default()
-        },
-        Err(ShopError::Invalid { detail, .. }) => FieldErrors {
-            new_password: Some(capitalized(&detail)),
-            ..FieldErrors::default()
-        },
+        Err(ShopError::WrongPassword) => {
+            FieldErrors::one("password", "Your current password is not right.")
+        }
+        Err(ShopError::Invalid { detail, .. }) => {
+            FieldErrors::one("new_password", capitalized(&detail))
+        }
         Err(ShopError::Busy { .. }) => {
-            return refuse(FieldErrors::form(BUSY), StatusCode::SERVICE_UNAVAILABLE).await
+            return refuse(
+                FieldErrors::one("form", BUSY),
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
+            .await
         }
         Err(other) => return Err(PageError(other.into())),
     };

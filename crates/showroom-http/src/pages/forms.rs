@@ -10,6 +10,8 @@
 //! sends the shopper back to the page with a message rather than an error page (a stale tab is
 //! the usual cause).
 
+use std::collections::BTreeMap;
+
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
@@ -18,6 +20,37 @@ use crate::error::ApiError;
 use crate::shopper::{session_failed, Shopper};
 
 const FLASH: &str = "flash";
+
+/// A refused form's messages, by the field each is about (`form`: above the form). The first
+/// message for a field is kept.
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(BTreeMap<String, String>);
+
+impl FieldErrors {
+    /// The one message `message`, about `field`.
+    pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut errors = Self::default();
+        errors.add(field, message);
+        errors
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    /// The message of `{prefix}_{index}` (a row of a repeated group).
+    pub fn indexed(&self, prefix: &str, index: &usize) -> Option<&str> {
+        self.get(&format!("{prefix}_{index}"))
+    }
+
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.entry(field.into()).or_insert_with(|| message.into());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 /// Whether `presented` is the session's token (or the request has no session cookie).
 pub async fn csrf_ok(shopper: &Shopper, presented: &str) -> Result<bool, ApiError> {
