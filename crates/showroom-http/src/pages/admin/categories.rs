@@ -154,6 +154,13 @@ fn parent_id(form: &FormData) -> Result<Option<Uuid>, Refusal> {
         .transpose()
 }
 
+/// After a category is added or changed: every instance's cached storefront forgets the catalog,
+/// and the member goes back to the tree with `text`.
+async fn back_to_tree(state: &AppState, user: &SignedIn, text: String) -> Reply {
+    invalidate_catalog(state).await;
+    Ok(done(user, Flash::ok(text), "/admin/categories").await?)
+}
+
 pub async fn create(
     State(state): State<AppState>,
     user: Allowed<Catalog>,
@@ -171,9 +178,7 @@ pub async fn create(
     .await;
     match created {
         Ok(category) => {
-            invalidate_catalog(&state).await;
-            let flash = Flash::ok(format!("Category {} added.", category.name));
-            Ok(done(&user, flash, "/admin/categories").await?)
+            back_to_tree(&state, &user, format!("Category {} added.", category.name)).await
         }
         Err(refusal) => {
             let (status, errors) = refusal.into_errors_beside(top_field, "name")?;
@@ -201,9 +206,7 @@ pub async fn update(
     .await;
     match updated {
         Ok(category) => {
-            invalidate_catalog(&state).await;
-            let flash = Flash::ok(format!("Category {} saved.", category.name));
-            Ok(done(&user, flash, "/admin/categories").await?)
+            back_to_tree(&state, &user, format!("Category {} saved.", category.name)).await
         }
         Err(refusal) => {
             let status = refusal.status();
