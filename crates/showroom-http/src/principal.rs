@@ -113,12 +113,9 @@ pub struct AdminActor(pub Actor);
 impl<S: Send + Sync> FromRequestParts<S> for AdminActor {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Principal>()
-            .map(|principal| Self(principal.actor()))
-            .ok_or(ApiError::Unauthorized)
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let principal = Principal::from_request_parts(parts, state).await?;
+        Ok(Self(principal.actor()))
     }
 }
 

@@ -25,6 +25,19 @@ pub struct Shopper {
     pub session: Session,
     /// The logged-in customer, if any.
     pub customer: Option<Uuid>,
+    /// Whether the request carried the session cookie (even one naming no live session): a
+    /// form's CSRF check lets a request without it pass, there being no session to abuse.
+    pub sent_session_cookie: bool,
+}
+
+/// Whether the request carries the session cookie.
+pub(crate) fn has_session_cookie(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|pair| pair.trim().starts_with(crate::sessions::COOKIE_NAME))
 }
 
 pub(crate) fn session_failed(error: tower_sessions::session::Error) -> ApiError {
@@ -41,6 +54,7 @@ impl FromRequestParts<AppState> for Shopper {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let sent_session_cookie = has_session_cookie(&parts.headers);
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|(_, why)| ApiError::internal(why))?;
@@ -68,7 +82,11 @@ impl FromRequestParts<AppState> for Shopper {
                 customer = None;
             }
         }
-        Ok(Self { session, customer })
+        Ok(Self {
+            session,
+            customer,
+            sent_session_cookie,
+        })
     }
 }
 

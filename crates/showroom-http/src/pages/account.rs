@@ -13,7 +13,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::{Extension, Form};
 use serde::Deserialize;
@@ -27,8 +27,9 @@ use super::chrome::Chrome;
 use super::errors::PageError;
 use super::forms::{
     csrf_ok, csrf_strict, flash, safe_return, see_other, set_signed_in_hint, take_flash,
+    FieldErrors,
 };
-use super::render::private_page;
+use super::render::page_with_status;
 use crate::routes::account::client_ip;
 use crate::sessions::CUSTOMER_ID;
 use crate::shopper::{end_session, start_account_session, Shopper};
@@ -43,25 +44,6 @@ pub(super) const BUSY: &str = "We are very busy right now. Please try again in a
 pub(super) const PASSWORD_RULES: &str =
     "At least 10 characters. Not a common password, a run like \
                               1234567890, or your email address.";
-
-/// A refusal, placed next to the field it is about (`form`: above the form).
-#[derive(Default)]
-pub struct FieldErrors {
-    pub form: Option<String>,
-    pub email: Option<String>,
-    pub password: Option<String>,
-    pub new_password: Option<String>,
-    pub new_password_confirm: Option<String>,
-}
-
-impl FieldErrors {
-    pub(super) fn form(message: impl Into<String>) -> Self {
-        Self {
-            form: Some(message.into()),
-            ..Self::default()
-        }
-    }
-}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct CredentialsForm {
@@ -120,10 +102,7 @@ async fn sign_in_page(
     } else {
         "Sign in"
     };
-    let mut chrome = Chrome::new(state, title)
-        .await?
-        .for_shopper(shopper.customer);
-    chrome.noindex = true;
+    let chrome = Chrome::private(state, title, shopper.customer).await?;
     let page = SignInPage {
         chrome,
         register,
@@ -135,9 +114,7 @@ async fn sign_in_page(
         errors,
         password_rules: PASSWORD_RULES,
     };
-    let mut response = private_page(&page)?;
-    *response.status_mut() = status;
-    Ok(response)
+    page_with_status(status, &page)
 }
 
 async fn form_page(
@@ -210,35 +187,39 @@ fn refusal(error: ShopError, now_ms: i64) -> Result<(StatusCode, FieldErrors), P
     let mut errors = FieldErrors::default();
     let status = match error {
         ShopError::InvalidCredentials => {
-            errors.password = Some(WRONG_CREDENTIALS.into());
+            errors.add("password", WRONG_CREDENTIALS);
             StatusCode::UNAUTHORIZED
         }
         ShopError::Throttled { retry_after_secs } => {
-            errors.form = Some(format!(
-                "Too many failed sign-ins. For your safety, this account is locked for a while: \
-                 try again {}.",
-                super::format::retry_after(retry_after_secs, now_ms)
-            ));
+            errors.add(
+                "form",
+                format!(
+                    "Too many failed sign-ins. For your safety, this account is locked for a \
+                     while: try again {}.",
+                    super::format::retry_after(retry_after_secs, now_ms)
+                ),
+            );
             StatusCode::TOO_MANY_REQUESTS
         }
         ShopError::Invalid { field, detail } => {
-            let message = Some(capitalized(&detail));
-            match field.as_str() {
-                "email" => errors.email = message,
-                _ => errors.password = message,
-            }
+            let about = if field == "email" {
+                "email"
+            } else {
+                "password"
+            };
+            errors.add(about, capitalized(&detail));
             StatusCode::UNPROCESSABLE_ENTITY
         }
         ShopError::Conflict { .. } => {
-            errors.email = Some(
+            errors.add(
+                "email",
                 "An account with this email already exists. Sign in instead, or use another \
-                 email."
-                    .into(),
+                 email.",
             );
             StatusCode::CONFLICT
         }
         ShopError::Busy { .. } => {
-            errors.form = Some(BUSY.into());
+            errors.add("form", BUSY);
             StatusCode::SERVICE_UNAVAILABLE
         }
         other => return Err(PageError(other.into())),
@@ -276,14 +257,13 @@ fn with_retry_after(mut response: Response, retry_after_secs: Option<u64>) -> Re
 async fn checked_email(
     state: &AppState,
     shopper: &Shopper,
-    headers: &HeaderMap,
     form: &CredentialsForm,
     register: bool,
 ) -> Result<Result<Email, Response>, PageError> {
     let typed = form.email.trim().to_owned();
     let next = safe_return(Some(&form.next));
-    if !csrf_strict(&shopper.session, headers, &form.csrf_token).await? {
-        let errors = FieldErrors::form(EXPIRED);
+    if !csrf_strict(shopper, &form.csrf_token).await? {
+        let errors = FieldErrors::one("form", EXPIRED);
         let page = sign_in_page(
             state,
             shopper,
@@ -298,19 +278,13 @@ async fn checked_email(
     match Email::parse(&typed) {
         Ok(email) if !form.password.is_empty() || register => Ok(Ok(email)),
         Ok(_) => {
-            let errors = FieldErrors {
-                password: Some("Enter your password.".into()),
-                ..FieldErrors::default()
-            };
+            let errors = FieldErrors::one("password", "Enter your password.");
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             let page = sign_in_page(state, shopper, register, typed, next, errors, status);
             Ok(Err(page.await?))
         }
         Err(_) => {
-            let errors = FieldErrors {
-                email: Some(BAD_EMAIL.into()),
-                ..FieldErrors::default()
-            };
+            let errors = FieldErrors::one("email", BAD_EMAIL);
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             let page = sign_in_page(state, shopper, register, typed, next, errors, status);
             Ok(Err(page.await?))
@@ -322,11 +296,10 @@ async fn checked_email(
 pub async fn login(
     State(state): State<AppState>,
     shopper: Shopper,
-    headers: HeaderMap,
     ip: Option<Extension<ClientIp>>,
     Form(form): Form<CredentialsForm>,
 ) -> Result<Response, PageError> {
-    let email = match checked_email(&state, &shopper, &headers, &form, false).await? {
+    let email = match checked_email(&state, &shopper, &form, false).await? {
         Ok(email) => email,
         Err(refused) => return Ok(refused),
     };
@@ -356,10 +329,9 @@ pub async fn login(
 pub async fn register(
     State(state): State<AppState>,
     shopper: Shopper,
-    headers: HeaderMap,
     Form(form): Form<CredentialsForm>,
 ) -> Result<Response, PageError> {
-    let email = match checked_email(&state, &shopper, &headers, &form, true).await? {
+    let email = match checked_email(&state, &shopper, &form, true).await? {
         Ok(email) => email,
         Err(refused) => return Ok(refused),
     };
@@ -391,12 +363,8 @@ pub struct TokenForm {
 
 /// `POST /account/logout`: the session is deleted (its cart id with it: a signed-out shopper
 /// starts with an empty guest cart, and the account keeps its own).
-pub async fn logout(
-    shopper: Shopper,
-    headers: HeaderMap,
-    Form(form): Form<TokenForm>,
-) -> Result<Response, PageError> {
-    if !csrf_ok(&shopper.session, &headers, &form.csrf_token).await? {
+pub async fn logout(shopper: Shopper, Form(form): Form<TokenForm>) -> Result<Response, PageError> {
+    if !csrf_ok(&shopper, &form.csrf_token).await? {
         flash(
             &shopper.session,
             "That form had expired; please sign out again.",

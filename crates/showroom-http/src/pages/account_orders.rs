@@ -64,10 +64,7 @@ pub async fn overview(
             total: format::money(order.totals.grand_total),
         })
         .collect();
-    let mut chrome = Chrome::new(&state, "Your account")
-        .await?
-        .for_shopper(Some(customer.id));
-    chrome.noindex = true;
+    let chrome = Chrome::private(&state, "Your account", Some(customer.id)).await?;
     let page = AccountPage {
         chrome,
         csrf_token: shopper.csrf_token().await?,
@@ -97,10 +94,8 @@ pub async fn order(
         .await?
         .filter(|order| order.customer_id == Some(customer.id))
         .ok_or_else(PageError::not_found)?;
-    let mut chrome = Chrome::new(&state, format!("Order {}", order.number))
-        .await?
-        .for_shopper(Some(customer.id));
-    chrome.noindex = true;
+    let chrome =
+        Chrome::private(&state, format!("Order {}", order.number), Some(customer.id)).await?;
     let page = order_view(chrome, &order, false, None, true);
     Ok(with_signed_in_hint(private_page(&page)?))
 }

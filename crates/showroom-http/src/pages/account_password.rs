@@ -5,18 +5,18 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 use showroom_shop::ShopError;
 use showroom_store::Customer;
 
-use super::account::{capitalized, signed_in_customer, FieldErrors, BUSY, EXPIRED, PASSWORD_RULES};
+use super::account::{capitalized, signed_in_customer, BUSY, EXPIRED, PASSWORD_RULES};
 use super::chrome::Chrome;
 use super::errors::PageError;
-use super::forms::{csrf_ok, flash, see_other};
-use super::render::private_page;
+use super::forms::{csrf_ok, flash, see_other, FieldErrors};
+use super::render::page_with_status;
 use crate::shopper::{renew_after_password_change, Shopper};
 use crate::state::AppState;
 
@@ -49,10 +49,7 @@ async fn password_page(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let mut chrome = Chrome::new(state, "Change your password")
-        .await?
-        .for_shopper(shopper.customer);
-    chrome.noindex = true;
+    let chrome = Chrome::private(state, "Change your password", shopper.customer).await?;
     let page = PasswordPage {
         chrome,
         csrf_token: shopper.csrf_token().await?,
@@ -60,9 +57,7 @@ async fn password_page(
         errors,
         password_rules: PASSWORD_RULES,
     };
-    let mut response = private_page(&page)?;
-    *response.status_mut() = status;
-    Ok(response)
+    page_with_status(status, &page)
 }
 
 /// `GET /account/password`.
@@ -89,7 +84,6 @@ pub async fn password_form(
 pub async fn change_password(
     State(state): State<AppState>,
     shopper: Shopper,
-    headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     let customer = match signed_in_customer(&state, &shopper, "/account/password").await? {
@@ -99,14 +93,14 @@ pub async fn change_password(
     let refuse = |errors: FieldErrors, status: StatusCode| {
         password_page(&state, &shopper, &customer, errors, status)
     };
-    if !csrf_ok(&shopper.session, &headers, &form.csrf_token).await? {
-        return refuse(FieldErrors::form(EXPIRED), StatusCode::FORBIDDEN).await;
+    if !csrf_ok(&shopper, &form.csrf_token).await? {
+        return refuse(FieldErrors::one("form", EXPIRED), StatusCode::FORBIDDEN).await;
     }
     if form.new_password != form.new_password_confirm {
-        let errors = FieldErrors {
-            new_password_confirm: Some("The two new passwords are not the same.".into()),
-            ..FieldErrors::default()
-        };
+        let errors = FieldErrors::one(
+            "new_password_confirm",
+            "The two new passwords are not the same.",
+        );
         return refuse(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let result = state
@@ -121,16 +115,18 @@ pub async fn change_password(
             flash(&shopper.session, "Your password is changed.").await?;
             return Ok(see_other("/account", None));
         }
-        Err(ShopError::WrongPassword) => FieldErrors {
-            password: Some("Your current password is not right.".into()),
-            ..FieldErrors::default()
-        },
-        Err(ShopError::Invalid { detail, .. }) => FieldErrors {
-            new_password: Some(capitalized(&detail)),
-            ..FieldErrors::default()
-        },
+        Err(ShopError::WrongPassword) => {
+            FieldErrors::one("password", "Your current password is not right.")
+        }
+        Err(ShopError::Invalid { detail, .. }) => {
+            FieldErrors::one("new_password", capitalized(&detail))
+        }
         Err(ShopError::Busy { .. }) => {
-            return refuse(FieldErrors::form(BUSY), StatusCode::SERVICE_UNAVAILABLE).await
+            return refuse(
+                FieldErrors::one("form", BUSY),
+                StatusCode::SERVICE_UNAVAILABLE,
+            )
+            .await
         }
         Err(other) => return Err(PageError(other.into())),
     };

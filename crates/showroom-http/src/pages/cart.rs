@@ -5,7 +5,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
@@ -122,10 +121,7 @@ pub async fn cart_page(
     let cart = shopper.cart(&state.shop.carts).await?;
     let count = item_count(cart.as_ref());
     let (lines, totals, can_checkout) = priced(&state, cart, &Destination::default()).await?;
-    let mut chrome = Chrome::new(&state, "Your cart")
-        .await?
-        .for_shopper(shopper.customer);
-    chrome.noindex = true;
+    let chrome = Chrome::private(&state, "Your cart", shopper.customer).await?;
     let page = CartPage {
         chrome,
         csrf_token: shopper.form_csrf_token().await?,
@@ -152,11 +148,10 @@ pub struct LineForm {
 async fn change(
     state: &AppState,
     shopper: &Shopper,
-    headers: &HeaderMap,
     form: &LineForm,
     change: impl FnOnce(i64) -> LineChange,
 ) -> Result<Response, PageError> {
-    if !csrf_ok(&shopper.session, headers, &form.csrf_token).await? {
+    if !csrf_ok(shopper, &form.csrf_token).await? {
         flash(&shopper.session, "That form had expired; please try again.").await?;
         return Ok(see_other("/cart", None));
     }
@@ -204,30 +199,24 @@ async fn change(
 pub async fn add(
     State(state): State<AppState>,
     shopper: Shopper,
-    headers: HeaderMap,
     Form(form): Form<LineForm>,
 ) -> Result<Response, PageError> {
-    change(&state, &shopper, &headers, &form, |q| {
-        LineChange::Add(q.max(1))
-    })
-    .await
+    change(&state, &shopper, &form, |q| LineChange::Add(q.max(1))).await
 }
 
 pub async fn update(
     State(state): State<AppState>,
     shopper: Shopper,
-    headers: HeaderMap,
     Form(form): Form<LineForm>,
 ) -> Result<Response, PageError> {
-    change(&state, &shopper, &headers, &form, LineChange::Set).await
+    change(&state, &shopper, &form, LineChange::Set).await
 }
 
 pub async fn remove(
     State(state): State<AppState>,
     shopper: Shopper,
-    headers: HeaderMap,
     Form(mut form): Form<LineForm>,
 ) -> Result<Response, PageError> {
     form.quantity = "0".into();
-    change(&state, &shopper, &headers, &form, LineChange::Set).await
+    change(&state, &shopper, &form, LineChange::Set).await
 }

@@ -10,7 +10,7 @@
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -21,8 +21,8 @@ use super::cart::{item_count, priced, LineView, TotalsView};
 use super::chrome::Chrome;
 use super::errors::PageError;
 use super::format;
-use super::forms::{csrf_ok, see_other, set_cart_count};
-use super::render::private_page;
+use super::forms::{csrf_ok, see_other, set_cart_count, FieldErrors};
+use super::render::{page_with_status, private_page};
 use crate::error::ApiError;
 use crate::routes::checkout::{checkout_details, AddressInput, PaymentInput};
 use crate::shopper::{session_failed, Shopper};
@@ -62,18 +62,6 @@ pub struct MethodChoice {
     pub value: String,
     pub label: String,
     pub checked: bool,
-}
-
-/// A refusal, placed next to the field it is about (`None`: above the form).
-#[derive(Default)]
-pub struct FieldErrors {
-    pub form: Option<String>,
-    pub email: Option<String>,
-    pub address: Option<String>,
-    pub postal_code: Option<String>,
-    pub country: Option<String>,
-    pub shipping_method: Option<String>,
-    pub card_number: Option<String>,
 }
 
 #[derive(Template)]
@@ -146,14 +134,11 @@ async fn render(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let cart = shopper.cart(&state.shop.carts).await?;
-    if cart.as_ref().is_none_or(|c| c.lines.is_empty()) && errors.form.is_none() {
+    if cart.as_ref().is_none_or(|c| c.lines.is_empty()) && errors.get("form").is_none() {
         return Ok(see_other("/cart", Some(0)));
     }
     let (lines, totals, _) = priced(state, cart, &Destination::default()).await?;
-    let mut chrome = Chrome::new(state, "Checkout")
-        .await?
-        .for_shopper(shopper.customer);
-    chrome.noindex = true;
+    let chrome = Chrome::private(state, "Checkout", shopper.customer).await?;
     let page = CheckoutPage {
         chrome,
         csrf_token: shopper.form_csrf_token().await?,
@@ -164,9 +149,7 @@ async fn render(
         lines,
         totals,
     };
-    let mut response = private_page(&page)?;
-    *response.status_mut() = status;
-    Ok(response)
+    page_with_status(status, &page)
 }
 
 pub async fn checkout_page(
@@ -218,15 +201,15 @@ fn place(error: &ApiError) -> FieldErrors {
     };
     let lower = detail.to_lowercase();
     match field {
-        Some("email") => errors.email = Some(detail),
-        Some("shipping_method") => errors.shipping_method = Some(detail),
-        Some("payment.card_number") => errors.card_number = Some(detail),
+        Some("email") => errors.add("email", detail),
+        Some("shipping_method") => errors.add("shipping_method", detail),
+        Some("payment.card_number") => errors.add("card_number", detail),
         Some("shipping_address") if lower.contains("postal") || lower.contains("zip") => {
-            errors.postal_code = Some(detail)
+            errors.add("postal_code", detail)
         }
-        Some("shipping_address") if lower.contains("country") => errors.country = Some(detail),
-        Some("shipping_address") => errors.address = Some(detail),
-        _ => errors.form = Some(detail),
+        Some("shipping_address") if lower.contains("country") => errors.add("country", detail),
+        Some("shipping_address") => errors.add("address", detail),
+        _ => errors.add("form", detail),
     }
     errors
 }
@@ -234,23 +217,22 @@ fn place(error: &ApiError) -> FieldErrors {
 pub async fn place_order(
     State(state): State<AppState>,
     shopper: Shopper,
-    headers: HeaderMap,
     Form(form): Form<CheckoutForm>,
 ) -> Result<Response, PageError> {
-    if !csrf_ok(&shopper.session, &headers, &form.csrf_token).await? {
-        let errors = FieldErrors {
-            form: Some("The form had expired; please check it and place the order again.".into()),
-            ..FieldErrors::default()
-        };
+    if !csrf_ok(&shopper, &form.csrf_token).await? {
+        let errors = FieldErrors::one(
+            "form",
+            "The form had expired; please check it and place the order again.",
+        );
         return render(&state, &shopper, form, errors, false, StatusCode::FORBIDDEN).await;
     }
     let key = match IdempotencyKey::parse(form.checkout_token.trim()) {
         Ok(key) => key,
         Err(_) => {
-            let errors = FieldErrors {
-                form: Some("The form had expired; please place the order again.".into()),
-                ..FieldErrors::default()
-            };
+            let errors = FieldErrors::one(
+                "form",
+                "The form had expired; please place the order again.",
+            );
             return render(
                 &state,
                 &shopper,
@@ -430,10 +412,8 @@ pub async fn order_page(
     if !owned && !verify_order_token(key, id, &token) {
         return Err(PageError::not_found());
     }
-    let mut chrome = Chrome::new(&state, format!("Order {}", order.number))
-        .await?
-        .for_shopper(shopper.customer);
-    chrome.noindex = true;
+    let chrome =
+        Chrome::private(&state, format!("Order {}", order.number), shopper.customer).await?;
     let link = super::chrome::absolute(
         &state,
         &format!("/orders/{id}?token={}", order_token(key, id)),

@@ -121,6 +121,18 @@ impl Chrome {
         self
     }
 
+    /// The chrome of a page that belongs to one shopper (their cart, checkout or account): the
+    /// header's account link is theirs, and search engines are asked not to index it.
+    pub async fn private(
+        state: &AppState,
+        title: impl Into<String>,
+        customer: Option<uuid::Uuid>,
+    ) -> Result<Self, ApiError> {
+        let mut chrome = Self::new(state, title).await?.for_shopper(customer);
+        chrome.noindex = true;
+        Ok(chrome)
+    }
+
     pub fn canonical_path(mut self, state: &AppState, path_and_query: &str) -> Self {
         self.canonical = Some(absolute(state, path_and_query));
         self

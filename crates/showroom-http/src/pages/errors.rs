@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::chrome::{Chrome, NavCategory};
 use super::static_files;
@@ -71,13 +71,7 @@ pub fn error_page(status: StatusCode, heading: &str, detail: &str) -> Response {
         heading,
         detail,
     };
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(error) => {
-            tracing::error!(%error, "the error page template failed");
-            (status, heading.to_owned()).into_response()
-        }
-    }
+    super::render::message_with_status(status, &page, heading, "error page")
 }
 
 pub fn not_found_page() -> Response {

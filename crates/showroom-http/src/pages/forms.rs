@@ -10,25 +10,55 @@
 //! sends the shopper back to the page with a message rather than an error page (a stale tab is
 //! the usual cause).
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use std::collections::BTreeMap;
+
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::error::ApiError;
-use crate::shopper::session_failed;
+use crate::shopper::{session_failed, Shopper};
 
 const FLASH: &str = "flash";
 
+/// A refused form's messages, by the field each is about (`form`: above the form). The first
+/// message for a field is kept.
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(BTreeMap<String, String>);
+
+impl FieldErrors {
+    /// The one message `message`, about `field`.
+    pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut errors = Self::default();
+        errors.add(field, message);
+        errors
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    /// The message of `{prefix}_{index}` (a row of a repeated group).
+    pub fn indexed(&self, prefix: &str, index: &usize) -> Option<&str> {
+        self.get(&format!("{prefix}_{index}"))
+    }
+
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.entry(field.into()).or_insert_with(|| message.into());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Whether `presented` is the session's token (or the request has no session cookie).
-pub async fn csrf_ok(
-    session: &Session,
-    headers: &HeaderMap,
-    presented: &str,
-) -> Result<bool, ApiError> {
-    if !super::product::has_session_cookie(headers) {
+pub async fn csrf_ok(shopper: &Shopper, presented: &str) -> Result<bool, ApiError> {
+    if !shopper.sent_session_cookie {
         return Ok(true);
     }
-    let expected: Option<String> = session
+    let expected: Option<String> = shopper
+        .session
         .get(crate::sessions::CSRF_TOKEN)
         .await
         .map_err(session_failed)?;
@@ -37,12 +67,8 @@ pub async fn csrf_ok(
 
 /// Whether the request has a session and `presented` is its token: for forms that would log a
 /// session in.
-pub async fn csrf_strict(
-    session: &Session,
-    headers: &HeaderMap,
-    presented: &str,
-) -> Result<bool, ApiError> {
-    Ok(super::product::has_session_cookie(headers) && csrf_ok(session, headers, presented).await?)
+pub async fn csrf_strict(shopper: &Shopper, presented: &str) -> Result<bool, ApiError> {
+    Ok(shopper.sent_session_cookie && csrf_ok(shopper, presented).await?)
 }
 
 /// Where to go after signing in: a path on this site (never another origin: `//host`, a
@@ -108,9 +134,7 @@ pub fn set_cart_count(response: &mut Response, count: i64) {
         "showroom_cart_count={}; Path=/; SameSite=Lax; Max-Age=2592000",
         count.max(0)
     );
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    crate::sessions::append_set_cookie(response, &cookie);
 }
 
 #[cfg(test)]

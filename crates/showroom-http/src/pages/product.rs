@@ -208,7 +208,7 @@ pub async fn product_page(
         &title,
         &path,
     ));
-    let session_token = if has_session_cookie(&headers) {
+    let session_token = if crate::shopper::has_session_cookie(&headers) {
         Some(crate::shopper::csrf_token(&session).await?)
     } else {
         None
@@ -233,15 +233,6 @@ pub async fn product_page(
     } else {
         public_page(&page)
     }
-}
-
-pub(super) fn has_session_cookie(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|pair| pair.trim().starts_with(crate::sessions::COOKIE_NAME))
 }
 
 /// The variant named by `?variant=`, else the first one in stock, else the first.

@@ -3,7 +3,7 @@
 //! belong to one shopper (carrying their CSRF token, their cart) are `private, no-store`.
 
 use askama::Template;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::errors::PageError;
@@ -30,4 +30,29 @@ pub fn public_page(page: &impl Template) -> Result<Response, PageError> {
 /// A page for one shopper.
 pub fn private_page(page: &impl Template) -> Result<Response, PageError> {
     html(page, PRIVATE_PAGE)
+}
+
+/// A page that only says what went wrong (or what happened), with `status` and no cache policy
+/// of its own. Should its template fail, the heading alone is sent as text: a refusal is never
+/// lost to a rendering error. `what` names the template in the log.
+pub fn message_with_status(
+    status: StatusCode,
+    page: &impl Template,
+    heading: &str,
+    what: &str,
+) -> Response {
+    match page.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "the {what} template failed");
+            (status, heading.to_owned()).into_response()
+        }
+    }
+}
+
+/// A page for one shopper with `status` (a refused form is re-rendered with 403, 422, …).
+pub fn page_with_status(status: StatusCode, page: &impl Template) -> Result<Response, PageError> {
+    let mut response = private_page(page)?;
+    *response.status_mut() = status;
+    Ok(response)
 }

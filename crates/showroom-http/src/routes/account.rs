@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
 use crate::routes::checkout::OrderDto;
-use crate::routes::refusals::LoginRefusals;
+use crate::routes::refusals::{CsrfRefusal, LoginRefusals, NotLoggedIn, RegistrationRefusals};
 use crate::sessions::{csrf_cookie, CUSTOMER_ID};
 use crate::shopper::{end_session, renew_after_password_change, start_account_session, Shopper};
 use crate::state::AppState;
@@ -134,9 +134,7 @@ pub async fn session(
 #[utoipa::path(post, path = "/api/v1/account/register", tag = "account", request_body = Credentials,
     responses(
         (status = 201, description = "The account; the session is logged in (new session id) and a guest cart was merged", body = CustomerDto),
-        (status = 403, description = "Missing or wrong `X-CSRF-Token` for a request with the session cookie", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "An account with this email exists", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid email, or a password the policy refuses (the detail says why)", body = Problem, content_type = "application/problem+json"),
+        RegistrationRefusals,
     ))]
 pub async fn register(
     State(state): State<AppState>,
@@ -189,7 +187,7 @@ pub(crate) fn parse_credentials(
 #[utoipa::path(post, path = "/api/v1/account/logout", tag = "account",
     responses(
         (status = 204, description = "Logged out; the session is deleted"),
-        (status = 403, description = "Missing or wrong `X-CSRF-Token`", body = Problem, content_type = "application/problem+json"),
+        CsrfRefusal,
     ))]
 pub async fn logout(shopper: Shopper) -> Result<Response, ApiError> {
     end_session(&shopper.session).await?;
@@ -212,8 +210,8 @@ pub async fn me(State(state): State<AppState>, shopper: Shopper) -> Result<Respo
 #[utoipa::path(post, path = "/api/v1/account/password", tag = "account", request_body = PasswordChange,
     responses(
         (status = 204, description = "Changed"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing or wrong `X-CSRF-Token`", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
+        CsrfRefusal,
         (status = 422, description = "Wrong current password (`wrong_password`) or a new password the policy refuses", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn change_password(
@@ -236,7 +234,7 @@ pub async fn change_password(
 #[utoipa::path(get, path = "/api/v1/account/orders", tag = "account",
     responses(
         (status = 200, description = "Their orders", body = [OrderDto]),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
     ))]
 pub async fn my_orders(
     State(state): State<AppState>,
@@ -262,7 +260,7 @@ pub async fn my_orders(
     params(("id" = Uuid, Path, description = "The order's id")),
     responses(
         (status = 200, description = "The order", body = OrderDto),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        NotLoggedIn,
         (status = 404, description = "No such order among theirs", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn my_order(

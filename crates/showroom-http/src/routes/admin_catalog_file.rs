@@ -33,7 +33,7 @@ use uuid::Uuid;
 use crate::delivery::csv_attachment;
 use crate::error::ApiError;
 use crate::routes::params::IdPath;
-use crate::routes::refusals::{AdminReadRefusals, UploadRefusals};
+use crate::routes::refusals::{AdminReadRefusals, DatabaseUnavailable, UploadRefusals};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -209,7 +209,7 @@ pub async fn import_status(
     responses(
         (status = 200, description = "The catalog", content_type = "text/csv", body = String),
         AdminReadRefusals,
-        (status = 503, description = "The database is unavailable", body = crate::error::Problem, content_type = "application/problem+json"),
+        DatabaseUnavailable,
     )
 )]
 pub async fn export_csv(State(state): State<AppState>) -> Result<Response, ApiError> {

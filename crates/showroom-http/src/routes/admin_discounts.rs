@@ -16,7 +16,7 @@ use crate::error::{ApiError, FieldContext, Problem};
 use crate::extract::ApiJson;
 use crate::routes::dto::{rfc3339, MoneyDto};
 use crate::routes::input::MoneyInput;
-use crate::routes::refusals::StaffAreaRefusals;
+use crate::routes::refusals::{NoSuchDiscountCode, StaffAreaRefusals};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -179,7 +179,7 @@ pub async fn create_code(
     responses(
         (status = 200, description = "The code", body = DiscountDto),
         StaffAreaRefusals,
-        (status = 404, description = "No such code", body = Problem, content_type = "application/problem+json"),
+        NoSuchDiscountCode,
     ))]
 pub async fn get_code(
     State(state): State<AppState>,
@@ -203,7 +203,7 @@ pub async fn get_code(
     responses(
         (status = 200, description = "Changed", body = DiscountDto),
         StaffAreaRefusals,
-        (status = 404, description = "No such code", body = Problem, content_type = "application/problem+json"),
+        NoSuchDiscountCode,
         (status = 422, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_code(

@@ -19,7 +19,7 @@ use crate::principal::AdminActor;
 use crate::routes::checkout::{idempotency_key, OrderDto};
 use crate::routes::dto::{rfc3339, MoneyDto};
 use crate::routes::params::{parse_order_query, IdPath};
-use crate::routes::refusals::StaffAreaRefusals;
+use crate::routes::refusals::{NoSuchOrder, StaffAreaRefusals};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -211,7 +211,7 @@ pub async fn list_orders(
         (status = 200, description = "The order", body = AdminOrderDetailDto),
         (status = 400, description = "A malformed id", body = Problem, content_type = "application/problem+json"),
         StaffAreaRefusals,
-        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        NoSuchOrder,
     ))]
 pub async fn get_order(
     State(state): State<AppState>,
@@ -241,7 +241,7 @@ pub async fn get_order(
         (status = 200, description = "The shipped order", body = AdminOrderDto),
         (status = 400, description = "A malformed id or body", body = Problem, content_type = "application/problem+json"),
         StaffAreaRefusals,
-        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        NoSuchOrder,
         (status = 409, description = "The order cannot ship (unpaid, cancelled, already shipped)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
@@ -268,7 +268,7 @@ pub async fn fulfil_order(
         (status = 200, description = "The cancelled order", body = AdminOrderDto),
         (status = 400, description = "A malformed id", body = Problem, content_type = "application/problem+json"),
         StaffAreaRefusals,
-        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        NoSuchOrder,
         (status = 409, description = "The order cannot be cancelled (shipped, already cancelled, a refund in progress)", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "The payment provider refused the refund; nothing changed", body = Problem, content_type = "application/problem+json"),
         (status = 504, description = "The payment provider did not answer; cancel again to finish", body = Problem, content_type = "application/problem+json"),
@@ -296,7 +296,7 @@ pub async fn cancel_order(
         (status = 200, description = "The same key again: the refund it made", body = RefundResultDto),
         (status = 400, description = "A malformed id or body, or no Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         StaffAreaRefusals,
-        (status = 404, description = "No such order", body = Problem, content_type = "application/problem+json"),
+        NoSuchOrder,
         (status = 409, description = "Nothing to refund (unpaid, cancelled, fully refunded) or the key was used for another refund", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),

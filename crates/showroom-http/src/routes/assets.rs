@@ -38,7 +38,8 @@ use crate::delivery::conditional::{etag_for, http_date, not_modified, range_allo
 use crate::delivery::hot::HotAsset;
 use crate::delivery::range::{self, Requested};
 use crate::delivery::{hot, problem, revisions};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::routes::refusals::AssetRefusals;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -64,10 +65,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 200, description = "The file, with its own media type", content(("model/gltf-binary"), ("model/gltf+json"), ("model/vnd.usdz+zip"), ("image/png"), ("image/webp"), ("image/jpeg"), ("application/octet-stream"))),
         (status = 206, description = "The requested byte range (`Content-Range`)", content(("model/gltf-binary"), ("model/gltf+json"), ("model/vnd.usdz+zip"), ("image/png"), ("image/webp"), ("image/jpeg"), ("application/octet-stream"))),
         (status = 304, description = "Not modified (matching `If-None-Match`)"),
-        (status = 400, description = "A malformed `expires`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing CDN origin secret, or an expired or wrong signature", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such asset, or one that is not public", body = Problem, content_type = "application/problem+json"),
-        (status = 416, description = "No byte of the file is in the range (`Content-Range: bytes */SIZE`)", body = Problem, content_type = "application/problem+json"),
+        AssetRefusals,
     )
 )]
 pub async fn get_asset(
@@ -99,10 +97,7 @@ pub async fn get_asset(
         (status = 200, description = "The file, with its own media type", content(("model/gltf-binary"), ("model/vnd.usdz+zip"), ("image/png"), ("image/webp"), ("application/json"), ("application/octet-stream"))),
         (status = 206, description = "The requested byte range (`Content-Range`)", content(("model/gltf-binary"), ("model/vnd.usdz+zip"), ("image/png"), ("image/webp"), ("application/json"), ("application/octet-stream"))),
         (status = 304, description = "Not modified (matching `If-None-Match`)"),
-        (status = 400, description = "A malformed `expires`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Missing CDN origin secret, or an expired or wrong signature", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such asset, or one that is not public", body = Problem, content_type = "application/problem+json"),
-        (status = 416, description = "No byte of the file is in the range (`Content-Range: bytes */SIZE`)", body = Problem, content_type = "application/problem+json"),
+        AssetRefusals,
     )
 )]
 pub async fn get_revisioned_asset(

@@ -31,7 +31,7 @@ use crate::routes::checkout::{
     checkout_details, idempotency_key, AddressInput, OrderDto, PaymentInput,
 };
 use crate::routes::dto::CartDto;
-use crate::routes::refusals::CheckoutRefusals;
+use crate::routes::refusals::{CheckoutRefusals, DatabaseUnavailable};
 use crate::shopper::Shopper;
 use crate::state::AppState;
 
@@ -191,7 +191,7 @@ fn variant_path(raw: &str) -> Result<Uuid, ApiError> {
     responses(
         (status = 200, description = "The cart", body = CartDto),
         (status = 422, description = "A malformed `country`, or an unknown `shipping_method`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        DatabaseUnavailable,
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -208,7 +208,7 @@ pub async fn get_cart(request: CartRequest) -> Result<Response, ApiError> {
         (status = 200, description = "The cart after the change", body = CartDto),
         (status = 409, description = "Not that many units are available (`field: stock`; the detail says how many are left)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An unknown or unpublished variant, a quantity below 1 or absurd, more than 100 lines, or an unknown field such as a price", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        DatabaseUnavailable,
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -232,7 +232,7 @@ pub async fn add_line(
         (status = 200, description = "The cart after the change", body = CartDto),
         (status = 409, description = "Not that many units are available (`field: stock`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An unknown or unpublished variant, a negative or absurd quantity, or an unknown field such as a price", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        DatabaseUnavailable,
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -256,7 +256,7 @@ pub async fn set_line(
     responses(
         (status = 200, description = "The cart after the change", body = CartDto),
         (status = 422, description = "The path is not a variant id", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        DatabaseUnavailable,
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -278,7 +278,7 @@ pub async fn remove_line(
     responses(
         (status = 200, description = "The cart after the change", body = CartDto),
         (status = 422, description = "An empty or overlong code, or an unknown field", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        DatabaseUnavailable,
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -299,7 +299,7 @@ pub async fn set_discount_code(
     responses(
         (status = 200, description = "The cart after the change", body = CartDto),
         (status = 422, description = "A malformed `country`, or an unknown `shipping_method`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        DatabaseUnavailable,
     )
 )]
 #[tracing::instrument(skip_all)]

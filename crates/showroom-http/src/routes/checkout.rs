@@ -24,7 +24,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, Problem};
 use crate::extract::ApiJson;
 use crate::routes::dto::{rfc3339, MoneyDto};
-use crate::routes::refusals::CheckoutRefusals;
+use crate::routes::refusals::{CheckoutRefusals, DatabaseUnavailable};
 use crate::shopper::Shopper;
 use crate::state::AppState;
 
@@ -313,7 +313,7 @@ fn token_of(raw: Option<&str>) -> String {
     responses(
         (status = 200, description = "The order", body = OrderDto),
         (status = 404, description = "No such order, or the token does not prove ownership", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        DatabaseUnavailable,
     )
 )]
 #[tracing::instrument(skip_all)]

@@ -100,6 +100,21 @@ pub enum LoginRefusals {
     TooManyRequests(Problem),
 }
 
+/// What a customer's registration can answer besides the new account.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum RegistrationRefusals {
+    /// Missing or wrong `X-CSRF-Token` for a request with the session cookie
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// An account with this email exists
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    /// Invalid email, or a password the policy refuses (the detail says why)
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+}
+
 /// What a checkout (of given lines or of the cart) can answer besides the order.
 #[derive(IntoResponses)]
 #[expect(dead_code, reason = "documentation only: handlers return ApiError")]
@@ -125,4 +140,67 @@ pub enum CheckoutRefusals {
     /// The database is unavailable
     #[response(status = 503, content_type = "application/problem+json")]
     Unavailable(Problem),
+}
+
+/// What a route that reads the database answers while it cannot reach it.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum DatabaseUnavailable {
+    /// The database is unavailable
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
+}
+
+/// What a customer's own route answers a visitor who is not logged in.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum NotLoggedIn {
+    /// Not logged in
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+}
+
+/// What a write with the session cookie answers without the session's CSRF token.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum CsrfRefusal {
+    /// Missing or wrong `X-CSRF-Token`
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+}
+
+/// What a route about one order answers when the id names none.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum NoSuchOrder {
+    /// No such order
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+}
+
+/// What a route about one discount code answers when the path names none.
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum NoSuchDiscountCode {
+    /// No such code
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+}
+
+/// What a file under `/assets` can answer besides the file (or `304 Not Modified`).
+#[derive(IntoResponses)]
+#[expect(dead_code, reason = "documentation only: handlers return ApiError")]
+pub enum AssetRefusals {
+    /// A malformed `expires`
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// Missing CDN origin secret, or an expired or wrong signature
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// No such asset, or one that is not public
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// No byte of the file is in the range (`Content-Range: bytes */SIZE`)
+    #[response(status = 416, content_type = "application/problem+json")]
+    RangeNotSatisfiable(Problem),
 }

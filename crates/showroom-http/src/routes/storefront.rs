@@ -13,6 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::error::{ApiError, Problem};
 use crate::response_cache::{cached_json, Namespace};
 use crate::routes::dto::{price_band_starts, CategoryNodeDto, ProductDto, ProductPageDto};
+use crate::routes::refusals::DatabaseUnavailable;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -68,7 +69,7 @@ const DEFAULT_PAGE_SIZE: u32 = 24;
     responses(
         (status = 200, description = "A page of products", body = ProductPageDto),
         (status = 400, description = "A malformed parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        DatabaseUnavailable,
     )
 )]
 pub async fn list_products(
@@ -112,7 +113,7 @@ pub async fn list_products(
     responses(
         (status = 200, description = "The product", body = ProductDto),
         (status = 404, description = "No published product has this slug", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        DatabaseUnavailable,
     )
 )]
 pub async fn get_product(
@@ -146,7 +147,7 @@ pub async fn get_product(
     get, path = "/api/v1/categories", tag = "storefront",
     responses(
         (status = 200, description = "Top-level categories with their children", body = Vec<CategoryNodeDto>),
-        (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json"),
+        DatabaseUnavailable,
     )
 )]
 pub async fn category_tree(

@@ -8,7 +8,7 @@
 //! session then keeps it. Once the session has a token, only that token counts: a login still
 //! rotates it.
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap};
 use axum::response::Response;
 
 /// The cookie holding a session-less shopper's CSRF token.
@@ -35,9 +35,7 @@ pub fn token_from_cookie(headers: &HeaderMap) -> Option<String> {
 /// Sets the cookie on `response` (a year; `Secure` is added over HTTPS like the session's).
 pub fn set_token_cookie(response: &mut Response, token: &str) {
     let cookie = format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000");
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    super::append_set_cookie(response, &cookie);
 }
 
 #[cfg(test)]

@@ -62,6 +62,16 @@ impl SessionStore for ShopSessionStore {
     }
 }
 
+/// Adds the cookie `cookie` (a whole `Set-Cookie` value) to `response`; a value a header cannot
+/// hold is left out rather than failing the response.
+pub fn append_set_cookie(response: &mut axum::response::Response, cookie: &str) {
+    if let Ok(value) = axum::http::HeaderValue::from_str(cookie) {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, value);
+    }
+}
+
 /// The session layer: cookie flags and inactivity expiry.
 pub fn layer<S: SessionStore + Clone>(
     store: S,

@@ -9,11 +9,11 @@ use axum::response::Response;
 use showroom_store::{build_category_tree, Category, CategoryNode, CategoryPatch, NewCategory};
 use uuid::Uuid;
 
+use super::allowed::{Allowed, Catalog};
 use super::form::{top_field, FieldErrors, FormData, Refusal};
-use super::layout::{page_with_status, AdminChrome};
+use super::layout::{page_with_status, AdminChrome, Reply};
 use super::signed_in::{done, Flash, SignedIn};
 use crate::pages::errors::PageError;
-use crate::principal::Permission;
 use crate::response_cache::invalidate_catalog;
 use crate::routes::input::{CreateCategoryInput, UpdateCategoryInput};
 use crate::state::AppState;
@@ -141,8 +141,7 @@ async fn render(
     page_with_status(status, &page)
 }
 
-pub async fn page(State(state): State<AppState>, user: SignedIn) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
+pub async fn page(State(state): State<AppState>, user: Allowed<Catalog>) -> Reply {
     Ok(render(&state, &user, Typed::Nothing, StatusCode::OK).await?)
 }
 
@@ -155,12 +154,18 @@ fn parent_id(form: &FormData) -> Result<Option<Uuid>, Refusal> {
         .transpose()
 }
 
+/// After a category is added or changed: every instance's cached storefront forgets the catalog,
+/// and the member goes back to the tree with `text`.
+async fn back_to_tree(state: &AppState, user: &SignedIn, text: String) -> Reply {
+    invalidate_catalog(state).await;
+    Ok(done(user, Flash::ok(text), "/admin/categories").await?)
+}
+
 pub async fn create(
     State(state): State<AppState>,
-    user: SignedIn,
+    user: Allowed<Catalog>,
     form: FormData,
-) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
+) -> Reply {
     let created = async {
         let input = CreateCategoryInput {
             slug: form.opt("slug").map(str::to_owned),
@@ -173,9 +178,7 @@ pub async fn create(
     .await;
     match created {
         Ok(category) => {
-            invalidate_catalog(&state).await;
-            let flash = Flash::ok(format!("Category {} added.", category.name));
-            Ok(done(&user, flash, "/admin/categories").await?)
+            back_to_tree(&state, &user, format!("Category {} added.", category.name)).await
         }
         Err(refusal) => {
             let (status, errors) = refusal.into_errors_beside(top_field, "name")?;
@@ -186,11 +189,10 @@ pub async fn create(
 
 pub async fn update(
     State(state): State<AppState>,
-    user: SignedIn,
+    user: Allowed<Catalog>,
     Path(id): Path<String>,
     form: FormData,
-) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
+) -> Reply {
     let category_id = Uuid::parse_str(&id).map_err(|_| PageError::not_found())?;
     let updated = async {
         let input = UpdateCategoryInput {
@@ -204,9 +206,7 @@ pub async fn update(
     .await;
     match updated {
         Ok(category) => {
-            invalidate_catalog(&state).await;
-            let flash = Flash::ok(format!("Category {} saved.", category.name));
-            Ok(done(&user, flash, "/admin/categories").await?)
+            back_to_tree(&state, &user, format!("Category {} saved.", category.name)).await
         }
         Err(refusal) => {
             let status = refusal.status();

@@ -6,12 +6,11 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
 use showroom_domain::{Currency, Money};
 use showroom_store::{DashboardQuery, DaySales};
 
 use super::charts::{columns, rows, Axis, Chart, Point};
-use super::layout::{page_with_status, AdminChrome};
+use super::layout::{page_with_status, AdminChrome, Reply};
 use super::signed_in::SignedIn;
 use crate::pages::errors::PageError;
 use crate::pages::format;
@@ -100,7 +99,7 @@ pub fn bytes(count: u64) -> String {
     }
 }
 
-pub async fn page(State(state): State<AppState>, user: SignedIn) -> Result<Response, Response> {
+pub async fn page(State(state): State<AppState>, user: SignedIn) -> Reply {
     let currency = state.shop.currency();
     let now = showroom_store::unix_millis();
     let today = now / DAY_MS;

@@ -9,14 +9,14 @@ use axum::response::Response;
 use showroom_domain::DiscountValue;
 use showroom_store::DiscountRecord;
 
+use super::allowed::{Allowed, Discounts};
 use super::confirm::{confirmation_page, Confirmation};
 use super::form::{parse_amount, parse_percent, top_field, FieldErrors, FormData, Refusal};
-use super::layout::{page_with_status, AdminChrome};
+use super::layout::{page_with_status, AdminChrome, Reply};
 use super::named::Named;
 use super::signed_in::{done, Flash, SignedIn};
 use crate::pages::errors::PageError;
 use crate::pages::format;
-use crate::principal::Permission;
 use crate::routes::admin_discounts::{discount, NewDiscountInput};
 use crate::routes::input::MoneyInput;
 use crate::state::AppState;
@@ -192,8 +192,7 @@ async fn render(
     page_with_status(status, &page)
 }
 
-pub async fn page(State(state): State<AppState>, user: SignedIn) -> Result<Response, Response> {
-    user.require(Permission::Discounts)?;
+pub async fn page(State(state): State<AppState>, user: Allowed<Discounts>) -> Reply {
     let form = DiscountForm {
         kind: "percentage".into(),
         ..DiscountForm::default()
@@ -213,10 +212,9 @@ fn form_field(path: &str) -> String {
 
 pub async fn create(
     State(state): State<AppState>,
-    user: SignedIn,
+    user: Allowed<Discounts>,
     form: FormData,
-) -> Result<Response, Response> {
-    user.require(Permission::Discounts)?;
+) -> Reply {
     let typed = DiscountForm::from_form(&form);
     let created = async {
         let new = discount(&state, typed.input(&state)?)?;
@@ -238,9 +236,7 @@ pub async fn create(
     }
 }
 
-pub async fn confirm_switch_off(
-    Named(user, record): Named<DiscountRecord>,
-) -> Result<Response, Response> {
+pub async fn confirm_switch_off(Named(user, record): Named<DiscountRecord>) -> Reply {
     let code = record.discount.code().as_str().to_owned();
     let confirm = Confirmation {
         title: format!("Switch off {code}?"),
@@ -260,7 +256,7 @@ pub async fn confirm_switch_off(
 pub async fn switch_off(
     State(state): State<AppState>,
     Named(user, record): Named<DiscountRecord>,
-) -> Result<Response, Response> {
+) -> Reply {
     let code = record.discount.code().clone();
     state
         .catalog

@@ -8,8 +8,6 @@
 //!   the same words the API would send, and bad input is never a 500.
 //! - [`parse_amount`] reads money as merchants type it (`1,249.50`) into minor units.
 
-use std::collections::BTreeMap;
-
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -20,6 +18,7 @@ use super::csrf::FORM_LIMIT_BYTES;
 use super::layout::message_page;
 use crate::error::ApiError;
 use crate::pages::errors::PageError;
+pub use crate::pages::forms::FieldErrors;
 
 /// A URL-encoded form body.
 #[derive(Debug, Default, Clone)]
@@ -91,29 +90,6 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         Ok(Self(
             url::form_urlencoded::parse(&bytes).into_owned().collect(),
         ))
-    }
-}
-
-/// Messages by form field.
-#[derive(Debug, Default, Clone)]
-pub struct FieldErrors(BTreeMap<String, String>);
-
-impl FieldErrors {
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.get(field).map(String::as_str)
-    }
-
-    /// The message of `{prefix}_{index}` (a row of a repeated group).
-    pub fn indexed(&self, prefix: &str, index: &usize) -> Option<&str> {
-        self.get(&format!("{prefix}_{index}"))
-    }
-
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.entry(field.into()).or_insert_with(|| message.into());
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 

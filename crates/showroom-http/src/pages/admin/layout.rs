@@ -5,11 +5,12 @@
 
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::signed_in::{Flash, SignedIn};
 use crate::pages::errors::PageError;
-use crate::pages::render::private_page;
+use crate::pages::render::message_with_status;
+pub use crate::pages::render::page_with_status;
 use crate::pages::static_files;
 use crate::principal::Permission;
 
@@ -130,24 +131,14 @@ pub fn message_page(
         heading,
         detail,
     };
-    match page.render() {
-        Ok(body) => (status, Html(body)).into_response(),
-        Err(error) => {
-            tracing::error!(%error, "the admin message template failed");
-            (status, heading.to_owned()).into_response()
-        }
-    }
+    message_with_status(status, &page, heading, "admin message")
 }
 
-/// `page` with `status` (a refused form is re-rendered with 422, 409, …).
-pub fn page_with_status(status: StatusCode, page: &impl Template) -> Result<Response, PageError> {
-    let mut response = private_page(page)?;
-    *response.status_mut() = status;
-    Ok(response)
-}
+/// What a back-office handler answers: the page, or the page that refuses the request. A
+/// member's refusal ([`SignedIn::require`]) is already a response, and `?` turns an error page
+/// into one too.
+pub type Reply = Result<Response, Response>;
 
-/// Back-office handlers answer `Result<Response, Response>`: a member's refusal
-/// ([`SignedIn::require`]) is already a response, and `?` turns an error page into one too.
 impl From<PageError> for Response {
     fn from(error: PageError) -> Self {
         error.into_response()

@@ -21,6 +21,7 @@
 //! typed and the message next to the field, with a 4xx status. `web/js/admin/` only enhances
 //! (upload progress, live processing progress, the 3D preview).
 
+mod allowed;
 mod categories;
 mod charts;
 mod confirm;

@@ -6,9 +6,10 @@
 //! upload.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use showroom_assets::pipeline::{self, report::PipelineReport};
 use showroom_shop::ShopError;
 use showroom_store::{
@@ -17,7 +18,7 @@ use showroom_store::{
 
 use super::dashboard::bytes;
 use super::form::FormData;
-use super::layout::{page_with_status, AdminChrome};
+use super::layout::{page_with_status, AdminChrome, Reply};
 use super::model_report::{
     failure_advice, report_of, signed_url, validation_of, ReportView, ValidationView,
 };
@@ -78,23 +79,29 @@ async fn load_asset(state: &AppState, raw: &str) -> Result<AssetRecord, PageErro
         .ok_or_else(PageError::not_found)
 }
 
-/// The product and the asset a model action is about, checked for the member's role, and the
-/// model page's address to come back to.
-async fn target(
-    state: &AppState,
-    user: &SignedIn,
-    id: &str,
-    hash: &str,
-) -> Result<(Product, AssetRecord, String), Response> {
-    user.require(Permission::Catalog)?;
-    let product = Product::load(state, id).await?;
-    let record = load_asset(state, hash).await?;
-    let back = format!(
-        "/admin/products/{}/model/{}",
-        product.id,
-        record.hash.as_str()
-    );
-    Ok((product, record, back))
+/// What a model's page and its actions are about (`/admin/products/{id}/model/{hash}/…`): the
+/// member, once their role is known to cover the catalog, the product and the asset the path
+/// names (else the 404 page), and the model page's address to come back to.
+pub struct NamedModel(SignedIn, Product, AssetRecord, String);
+
+impl FromRequestParts<AppState> for NamedModel {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let user = SignedIn::from_request_parts(parts, state).await?;
+        user.require(Permission::Catalog)?;
+        let Path((id, hash)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| PageError::not_found().into_response())?;
+        let product = Product::load(state, &id).await?;
+        let record = load_asset(state, &hash).await?;
+        let back = format!(
+            "/admin/products/{}/model/{}",
+            product.id,
+            record.hash.as_str()
+        );
+        Ok(Self(user, product, record, back))
+    }
 }
 
 fn is_attached(product: &Product, record: &AssetRecord) -> bool {
@@ -155,12 +162,8 @@ fn link_rows(product: &Product, looks: &[String]) -> Vec<LinkRow> {
 
 pub async fn report(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path((id, hash)): Path<(String, String)>,
-) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
-    let product = Product::load(&state, &id).await?;
-    let record = load_asset(&state, &hash).await?;
+    NamedModel(user, product, record, _): NamedModel,
+) -> Reply {
     let report = report_of(&state, &record);
     let attached = is_attached(&product, &record);
     let looks = report
@@ -206,10 +209,8 @@ pub async fn report(
 /// variants whose option values name a look are linked to it (links made before are kept).
 pub async fn attach(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path((id, hash)): Path<(String, String)>,
-) -> Result<Response, Response> {
-    let (product, record, back) = target(&state, &user, &id, &hash).await?;
+    NamedModel(user, product, record, back): NamedModel,
+) -> Reply {
     if record.status != AssetStatus::Ready {
         let flash = Flash::error(
             "The model is not ready yet: it can be shown once processing has finished.",
@@ -275,11 +276,9 @@ pub async fn attach(
 /// Saves the variant ↔ look links: each variant shows one of the model's looks, or none.
 pub async fn save_looks(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path((id, hash)): Path<(String, String)>,
+    NamedModel(user, product, record, back): NamedModel,
     form: FormData,
-) -> Result<Response, Response> {
-    let (product, record, back) = target(&state, &user, &id, &hash).await?;
+) -> Reply {
     let looks = record
         .report
         .as_ref()
@@ -324,10 +323,8 @@ pub async fn save_looks(
 /// Queues the upload for processing again (after a failure).
 pub async fn reprocess(
     State(state): State<AppState>,
-    user: SignedIn,
-    Path((id, hash)): Path<(String, String)>,
-) -> Result<Response, Response> {
-    let (_, record, back) = target(&state, &user, &id, &hash).await?;
+    NamedModel(user, _, record, back): NamedModel,
+) -> Reply {
     let flash = match state.shop.uploads.reprocess(&record.hash).await {
         Ok(_) => Flash::ok("The model is queued to be processed again."),
         Err(ShopError::Conflict { .. }) => {

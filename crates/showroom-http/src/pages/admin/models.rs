@@ -24,7 +24,7 @@ use showroom_store::{AssetRecord, MediaKind, Product};
 
 use super::csrf::{self, UploadNeedsToken};
 use super::dashboard::bytes;
-use super::layout::{page_with_status, AdminChrome};
+use super::layout::{page_with_status, AdminChrome, Reply};
 use super::named::Named;
 use super::orders::date_time;
 use super::signed_in::{done, Flash, SignedIn};
@@ -108,10 +108,7 @@ async fn render_upload(
     page_with_status(status, &page)
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    Named(user, product): Named<Product>,
-) -> Result<Response, Response> {
+pub async fn page(State(state): State<AppState>, Named(user, product): Named<Product>) -> Reply {
     Ok(render_upload(&state, &user, product, None, StatusCode::OK).await?)
 }
 
@@ -142,7 +139,7 @@ pub async fn upload(
     Named(user, product): Named<Product>,
     needs_token: Option<Extension<UploadNeedsToken>>,
     request: Request,
-) -> Result<Response, Response> {
+) -> Reply {
     let refuse = |message: String, status: StatusCode| {
         render_upload(&state, &user, product.clone(), Some(message), status)
     };

@@ -11,13 +11,13 @@
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use serde::Deserialize;
 use showroom_domain::{IdempotencyKey, Money, OrderState, TrackingNumber};
 use showroom_store::{Actor, Order};
 
 use super::confirm::{confirmation_page, Confirmation};
 use super::form::{parse_amount, top_field, FormData, Refusal};
+use super::layout::Reply;
 use super::named::{Named, PathRecord};
 use super::orders::{render_detail, ActionForms};
 use super::signed_in::{done, Flash, SignedIn};
@@ -44,7 +44,7 @@ async fn refused(
     order: Order,
     mut forms: ActionForms,
     refusal: Refusal,
-) -> Result<Response, Response> {
+) -> Reply {
     let status = refusal.status();
     // A field this page has no input for (the idempotency key) is said about the whole form.
     let refusal = match refusal {
@@ -70,7 +70,7 @@ pub async fn confirm_fulfil(
     State(state): State<AppState>,
     Named(user, order): Named<Order>,
     Query(query): Query<ActionQuery>,
-) -> Result<Response, Response> {
+) -> Reply {
     let typed = query.tracking.unwrap_or_default();
     let tracking = match TrackingNumber::parse(&typed) {
         Ok(tracking) => tracking,
@@ -105,7 +105,7 @@ pub async fn fulfil(
     State(state): State<AppState>,
     Named(user, order): Named<Order>,
     form: FormData,
-) -> Result<Response, Response> {
+) -> Reply {
     let typed = form.get("tracking").to_owned();
     let forms = ActionForms {
         tracking: typed.clone(),
@@ -141,7 +141,7 @@ pub async fn fulfil(
     }
 }
 
-pub async fn confirm_cancel(Named(user, order): Named<Order>) -> Result<Response, Response> {
+pub async fn confirm_cancel(Named(user, order): Named<Order>) -> Reply {
     let paid = order.state != OrderState::PendingPayment;
     let mut lines = vec![format!(
         "Order {} of {} for {} is cancelled for good; its items go back on the shelf.",
@@ -170,10 +170,7 @@ pub async fn confirm_cancel(Named(user, order): Named<Order>) -> Result<Response
     Ok(confirmation_page(&user, "/admin/orders", confirm).await?)
 }
 
-pub async fn cancel(
-    State(state): State<AppState>,
-    Named(user, order): Named<Order>,
-) -> Result<Response, Response> {
+pub async fn cancel(State(state): State<AppState>, Named(user, order): Named<Order>) -> Reply {
     if order.state == OrderState::Cancelled {
         let flash = Flash::ok(format!("Order {} was already cancelled.", order.number));
         return Ok(done(&user, flash, &order_href(&order)).await?);
@@ -220,7 +217,7 @@ pub async fn confirm_refund(
     State(state): State<AppState>,
     Named(user, order): Named<Order>,
     Query(query): Query<ActionQuery>,
-) -> Result<Response, Response> {
+) -> Reply {
     let forms = ActionForms {
         amount: query.amount.clone().unwrap_or_default(),
         reason: query.reason.clone().unwrap_or_default(),
@@ -292,7 +289,7 @@ pub async fn refund(
     State(state): State<AppState>,
     Named(user, order): Named<Order>,
     form: FormData,
-) -> Result<Response, Response> {
+) -> Reply {
     let amount_minor = form.opt("amount_minor").map(str::parse::<i64>);
     let forms = ActionForms {
         amount: String::new(),

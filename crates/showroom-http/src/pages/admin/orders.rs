@@ -11,13 +11,13 @@ use showroom_domain::OrderState;
 use showroom_store::{Actor, Order, OrderQuery};
 use uuid::Uuid;
 
+use super::allowed::{Allowed, Orders};
 use super::form::FieldErrors;
-use super::layout::{page_with_status, AdminChrome};
+use super::layout::{page_with_status, AdminChrome, Reply};
 use super::named::Named;
 use super::signed_in::SignedIn;
 use crate::pages::errors::PageError;
 use crate::pages::format;
-use crate::principal::Permission;
 use crate::routes::params::parse_order_query;
 use crate::state::AppState;
 
@@ -132,10 +132,9 @@ pub fn order_query(raw: &str) -> Result<OrderQuery, crate::error::ApiError> {
 
 pub async fn list(
     State(state): State<AppState>,
-    user: SignedIn,
+    user: Allowed<Orders>,
     RawQuery(raw): RawQuery,
-) -> Result<Response, Response> {
-    user.require(Permission::Orders)?;
+) -> Reply {
     let raw = raw.unwrap_or_default();
     let filter = filter_query(&raw);
     let selected = param(&raw, "state");
@@ -421,9 +420,6 @@ pub async fn render_detail(
     page_with_status(status, &page)
 }
 
-pub async fn detail(
-    State(state): State<AppState>,
-    Named(user, order): Named<Order>,
-) -> Result<Response, Response> {
+pub async fn detail(State(state): State<AppState>, Named(user, order): Named<Order>) -> Reply {
     Ok(render_detail(&state, &user, order, ActionForms::default(), StatusCode::OK).await?)
 }

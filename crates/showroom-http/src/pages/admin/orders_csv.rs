@@ -9,16 +9,14 @@
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderValue};
-use axum::response::Response;
 use bytes::Bytes;
 use showroom_store::{Order, OrderQuery};
 
-use super::layout::message_page;
+use super::allowed::{Allowed, Orders};
+use super::layout::{message_page, Reply};
 use super::orders::order_query;
-use super::signed_in::SignedIn;
 use crate::delivery::csv_attachment;
 use crate::pages::format::decimal;
-use crate::principal::Permission;
 use crate::routes::dto::rfc3339;
 use crate::state::AppState;
 
@@ -79,10 +77,9 @@ fn row(order: &Order) -> String {
 
 pub async fn export(
     State(state): State<AppState>,
-    user: SignedIn,
+    user: Allowed<Orders>,
     RawQuery(raw): RawQuery,
-) -> Result<Response, Response> {
-    user.require(Permission::Orders)?;
+) -> Reply {
     let query = match order_query(&raw.unwrap_or_default()) {
         Ok(query) => query,
         Err(error) => {

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::confirm::{confirmation_page, Confirmation};
 use super::form::{FieldErrors, FormData, Refusal};
-use super::layout::{page_with_status, AdminChrome};
+use super::layout::{page_with_status, AdminChrome, Reply};
 use super::named::Named;
 use super::product_form::{category_choices, form_field, CategoryChoice, ProductForm};
 use super::signed_in::{done, Flash, SignedIn};
@@ -203,10 +203,7 @@ pub async fn render_editor(
     page_with_status(status, &page)
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    Named(user, product): Named<Product>,
-) -> Result<Response, Response> {
+pub async fn page(State(state): State<AppState>, Named(user, product): Named<Product>) -> Reply {
     Ok(render_editor(&state, &user, product, Overlay::None, StatusCode::OK).await?)
 }
 
@@ -215,7 +212,7 @@ pub async fn save(
     State(state): State<AppState>,
     Named(user, product): Named<Product>,
     form: FormData,
-) -> Result<Response, Response> {
+) -> Reply {
     let saved = async {
         let patch = ProductPatch::try_from(ProductForm::from_form(&form).update_input()?)?;
         Ok::<_, Refusal>(state.catalog.update_product(product.id, patch).await?)
@@ -249,7 +246,7 @@ fn target_status(raw: Option<&str>) -> Result<ProductStatus, PageError> {
 pub async fn confirm_status(
     Named(user, product): Named<Product>,
     Query(query): Query<StatusQuery>,
-) -> Result<Response, Response> {
+) -> Reply {
     let to = target_status(query.to.as_deref())?;
     let title = product.title.as_str();
     let (heading, lines, button, tone) = match to {
@@ -295,7 +292,7 @@ pub async fn set_status(
     State(state): State<AppState>,
     Named(user, product): Named<Product>,
     form: FormData,
-) -> Result<Response, Response> {
+) -> Reply {
     let to = target_status(form.opt("to"))?;
     let changed = state
         .catalog

@@ -7,14 +7,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use showroom_store::{NewProduct, ProductSummary};
 
+use super::allowed::{Allowed, Catalog};
 use super::form::{FieldErrors, FormData, Refusal};
-use super::layout::{page_with_status, AdminChrome};
+use super::layout::{page_with_status, AdminChrome, Reply};
 use super::product_form::{category_choices, form_field, CategoryChoice, ProductForm};
 use super::signed_in::{done, Flash, SignedIn};
 use crate::pages::chrome::categories;
 use crate::pages::errors::PageError;
 use crate::pages::format;
-use crate::principal::Permission;
 use crate::response_cache::invalidate_catalog;
 use crate::routes::admin_catalog::admin_product_query;
 use crate::state::AppState;
@@ -86,10 +86,9 @@ struct Listed {
 
 pub async fn list(
     State(state): State<AppState>,
-    user: SignedIn,
+    user: Allowed<Catalog>,
     RawQuery(raw): RawQuery,
-) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
+) -> Reply {
     let raw = raw.unwrap_or_default();
     let status = query_value(&raw, "status");
     let statuses = ["", "draft", "published", "archived"]
@@ -183,17 +182,15 @@ async fn render_new(
     page_with_status(status, &page)
 }
 
-pub async fn new_form(State(state): State<AppState>, user: SignedIn) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
+pub async fn new_form(State(state): State<AppState>, user: Allowed<Catalog>) -> Reply {
     Ok(render_new(&state, &user, ProductForm::empty(), None).await?)
 }
 
 pub async fn create(
     State(state): State<AppState>,
-    user: SignedIn,
+    user: Allowed<Catalog>,
     form: FormData,
-) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
+) -> Reply {
     let typed = ProductForm::from_form(&form);
     let created = async {
         let new = NewProduct::try_from(typed.create_input()?)?;

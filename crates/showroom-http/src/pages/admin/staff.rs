@@ -14,15 +14,15 @@ use showroom_domain::Email;
 use showroom_store::{StaffMember, StaffRole};
 use uuid::Uuid;
 
+use super::allowed::{Access, Allowed};
 use super::confirm::{confirmation_page, Confirmation};
 use super::form::{top_field, FieldErrors, FormData, Refusal};
-use super::layout::{page_with_status, AdminChrome};
+use super::layout::{page_with_status, AdminChrome, Reply};
 use super::named::Named;
 use super::orders::date_time;
 use super::signed_in::{done, Flash, SignedIn};
 use crate::error::FieldContext;
 use crate::pages::errors::PageError;
-use crate::principal::Permission;
 use crate::state::AppState;
 
 pub struct MemberRow {
@@ -101,8 +101,7 @@ async fn render(
     page_with_status(status, &page)
 }
 
-pub async fn page(State(state): State<AppState>, user: SignedIn) -> Result<Response, Response> {
-    user.require(Permission::Access)?;
+pub async fn page(State(state): State<AppState>, user: Allowed<Access>) -> Reply {
     Ok(render(&state, &user, Typed::Nothing, StatusCode::OK).await?)
 }
 
@@ -111,12 +110,7 @@ fn role(raw: &str) -> Result<StaffRole, Refusal> {
         .map_err(|_| Refusal::field("role", "Pick a role: admin or staff"))
 }
 
-pub async fn add(
-    State(state): State<AppState>,
-    user: SignedIn,
-    form: FormData,
-) -> Result<Response, Response> {
-    user.require(Permission::Access)?;
+pub async fn add(State(state): State<AppState>, user: Allowed<Access>, form: FormData) -> Reply {
     let added = async {
         let email = Email::parse(form.get("email").trim()).field("email")?;
         let role = role(form.get("role"))?;
@@ -153,7 +147,7 @@ async fn change(
     role: Option<StaffRole>,
     active: Option<bool>,
     said: String,
-) -> Result<Response, Response> {
+) -> Reply {
     match state.catalog.update_staff(target.id, role, active).await {
         Ok(_) => Ok(done(user, Flash::ok(said), "/admin/staff").await?),
         Err(error) => match Refusal::from(error) {
@@ -173,7 +167,7 @@ pub async fn change_role(
     State(state): State<AppState>,
     Named(user, target): Named<StaffMember>,
     form: FormData,
-) -> Result<Response, Response> {
+) -> Reply {
     let new_role = match role(form.get("role")) {
         Ok(role) => role,
         Err(_) => {
@@ -204,7 +198,7 @@ fn wanted(raw: Option<&str>) -> Result<bool, PageError> {
 pub async fn confirm_access(
     Named(user, target): Named<StaffMember>,
     Query(query): Query<AccessQuery>,
-) -> Result<Response, Response> {
+) -> Reply {
     let active = wanted(query.active.as_deref())?;
     let email = target.email.as_typed();
     let (title, mut lines, button, tone) = if active {
@@ -250,7 +244,7 @@ pub async fn set_access(
     State(state): State<AppState>,
     Named(user, target): Named<StaffMember>,
     form: FormData,
-) -> Result<Response, Response> {
+) -> Reply {
     let active = wanted(form.opt("active"))?;
     let said = if active {
         format!("{} can sign in again.", target.email.as_typed())

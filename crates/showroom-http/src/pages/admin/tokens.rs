@@ -9,14 +9,15 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use showroom_store::ApiTokenRecord;
 
+use super::allowed::{Access, Allowed};
 use super::confirm::{confirmation_page, Confirmation};
 use super::form::{top_field, FieldErrors, FormData, Refusal};
-use super::layout::{page_with_status, AdminChrome};
+use super::layout::{page_with_status, AdminChrome, Reply};
 use super::named::Named;
 use super::orders::date_time;
 use super::signed_in::{done, Flash, SignedIn};
 use crate::pages::errors::PageError;
-use crate::principal::{Permission, TOKEN_SCOPES};
+use crate::principal::TOKEN_SCOPES;
 use crate::state::AppState;
 
 pub struct TokenRow {
@@ -101,17 +102,11 @@ async fn render(
     page_with_status(status, &page)
 }
 
-pub async fn page(State(state): State<AppState>, user: SignedIn) -> Result<Response, Response> {
-    user.require(Permission::Access)?;
+pub async fn page(State(state): State<AppState>, user: Allowed<Access>) -> Reply {
     Ok(render(&state, &user, None, StatusCode::OK).await?)
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    user: SignedIn,
-    form: FormData,
-) -> Result<Response, Response> {
-    user.require(Permission::Access)?;
+pub async fn create(State(state): State<AppState>, user: Allowed<Access>, form: FormData) -> Reply {
     let scopes = form.all("scope").into_iter().map(str::to_owned).collect();
     let created = state
         .shop
@@ -143,9 +138,7 @@ pub async fn create(
     }
 }
 
-pub async fn confirm_revoke(
-    Named(user, record): Named<ApiTokenRecord>,
-) -> Result<Response, Response> {
+pub async fn confirm_revoke(Named(user, record): Named<ApiTokenRecord>) -> Reply {
     let confirm = Confirmation {
         title: format!("Revoke “{}”?", record.name),
         lines: vec![
@@ -163,7 +156,7 @@ pub async fn confirm_revoke(
 pub async fn revoke(
     State(state): State<AppState>,
     Named(user, record): Named<ApiTokenRecord>,
-) -> Result<Response, Response> {
+) -> Reply {
     let revoked = state
         .catalog
         .revoke_api_token(record.id)

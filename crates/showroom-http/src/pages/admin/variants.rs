@@ -10,19 +10,19 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::response::Response;
 use showroom_domain::Currency;
 use showroom_store::{Product, Variant, VariantPatch};
 use uuid::Uuid;
 
+use super::allowed::{Allowed, Catalog};
 use super::form::{
     amount_input, parse_amount, parse_whole, top_field, FieldErrors, FormData, Refusal,
 };
+use super::layout::Reply;
 use super::named::{Named, PathRecord};
 use super::product_edit::{render_editor, Overlay};
-use super::signed_in::{done, Flash, SignedIn};
+use super::signed_in::{done, Flash};
 use crate::pages::errors::PageError;
-use crate::principal::Permission;
 use crate::response_cache::invalidate_catalog;
 use crate::routes::input::{
     CreateVariantInput, InventoryAdjustmentInput, MoneyInput, UpdateVariantInput,
@@ -237,7 +237,7 @@ pub async fn add(
     State(state): State<AppState>,
     Named(user, product): Named<Product>,
     form: FormData,
-) -> Result<Response, Response> {
+) -> Reply {
     let currency = state.shop.currency();
     let added = async {
         let input = CreateVariantInput {
@@ -320,7 +320,7 @@ pub async fn save_grid(
     State(state): State<AppState>,
     Named(user, product): Named<Product>,
     form: FormData,
-) -> Result<Response, Response> {
+) -> Reply {
     let currency = state.shop.currency();
     let mut patches = Vec::new();
     let mut errors = BTreeMap::new();
@@ -386,11 +386,10 @@ fn describe(refusal: Refusal) -> (String, String) {
 /// Adds or removes units on hand, with a reason.
 pub async fn adjust_stock(
     State(state): State<AppState>,
-    user: SignedIn,
+    user: Allowed<Catalog>,
     Path((id, variant)): Path<(String, String)>,
     form: FormData,
-) -> Result<Response, Response> {
-    user.require(Permission::Catalog)?;
+) -> Reply {
     let product = Product::load(&state, &id).await?;
     let variant_id = Uuid::parse_str(&variant)
         .ok()
