@@ -13,7 +13,8 @@
 # rows, so TPC-B's clients contend on rows as buyers of a popular variant do, not all on one.
 # The shop's database pool gets as many connections as pgbench has clients (BENCH_POOL, default
 # the buyers' count), so both sides hold the same number of server connections.
-# Prints orders/s, p50 and p99 next to pgbench's transactions/s. Fails when any checkout answers
+# Prints orders/s, p50 and p99 next to pgbench's transactions/s, the CPU per order of the shop,
+# its PostgreSQL backends and the load generator, and the WAL flushes per order. Fails when any checkout answers
 # 5xx or when the paid orders in the database differ from the 201s counted; other figures are
 # printed, never asserted. Both databases are dropped at the end.
 #
@@ -85,9 +86,14 @@ cpu_ticks() {  # cpu_ticks PID: user + system clock ticks used so far (0 when go
 declare -A backend_before
 for pid in $(pgrep -f "^postgres: .* $shop_db " || true); do backend_before[$pid]=$(cpu_ticks "$pid"); done
 server_before=$(cpu_ticks "$server")
+# WAL flushes to disk, server-wide (pg_stat_wal, PostgreSQL 14+; empty when absent): with group
+# commit several commits can share one, so per order this is at most the synchronous commits.
+wal_syncs() { psql -qtA "$SERVER_URL/$shop_db" -c "SELECT wal_sync FROM pg_stat_wal" 2>/dev/null || true; }
+wal_before=$(wal_syncs)
 read -r created others server_errors orders_per_s p50 p99 client_cpu < <(
   python3 bench/checkout_buyers.py buy "http://127.0.0.1:$PORT" "$work/variants.txt" "$BUYERS" "$DURATION")
 server_ticks=$(( $(cpu_ticks "$server") - server_before ))
+wal_after=$(wal_syncs)
 backend_ticks=0
 for pid in $(pgrep -f "^postgres: .* $shop_db " || true); do
   backend_ticks=$(( backend_ticks + $(cpu_ticks "$pid") - ${backend_before[$pid]:-0} ))
@@ -127,6 +133,9 @@ per = lambda seconds: f"{1000 * seconds / orders:.3f}" if orders else "-"
 print(f"CPU ms per order: showroom {per(server / tick)}, its PostgreSQL backends {per(backends / tick)}, "
       f"load generator (Python) {per(client)}")
 PY
+if [ -n "$wal_before" ] && [ -n "$wal_after" ] && [ "$created" -gt 0 ]; then
+  python3 -c "print(f'WAL flushes per order (server-wide, group commit shares them): {($wal_after - $wal_before) / $created:.2f}')"
+fi
 echo "201 answers: $created, other answers: $others (5xx: $server_errors); orders in the database: $orders, paid: $paid"
 echo "seeding $VARIANTS variants through the admin API: $seed_ms ms"
 
