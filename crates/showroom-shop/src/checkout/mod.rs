@@ -15,8 +15,9 @@
 //!
 //! A retry with the same idempotency key never charges again: the store hands back the existing
 //! order (`created = false`), and checkout answers from it — paid: the order; cancelled: the
-//! payment failure read back from the order's history; still pending (the first attempt is
-//! paying right now): it waits for that attempt to finish.
+//! payment failure read back from the order's history; still pending: it waits while the first
+//! attempt can still be paying, then, if that attempt is gone (its instance died, the database
+//! went away mid-payment), pays the order itself under the same provider idempotency key.
 //!
 //! The flow runs in its own task, so a caller that hangs up or a request deadline cannot leave
 //! an order half-paid: the payment outcome is always recorded.
@@ -118,7 +119,7 @@ impl Checkout {
             if created {
                 pay::pay(orders.as_ref(), &settings, order, &card).await
             } else {
-                pay::replay(orders.as_ref(), &settings, order).await
+                pay::replay(orders.as_ref(), &settings, order, &card).await
             }
         });
         let result = task.await.map_err(ShopError::internal)?;

@@ -15,6 +15,9 @@ use crate::retry::while_unavailable;
 /// How often a retry looks whether the first attempt has finished paying.
 const REPLAY_POLL: Duration = Duration::from_millis(50);
 
+/// How long after its payment timeout a first attempt may still be recording the outcome.
+const REPLAY_MARGIN: Duration = Duration::from_secs(5);
+
 fn payment_failed(failure: PaymentError) -> ShopError {
     ShopError::PaymentFailed { failure }
 }
@@ -142,16 +145,23 @@ async fn record_paid(
     while_unavailable(|| store.mark_paid(order_id, payment_ref)).await
 }
 
-/// Answers a retry from the order the first attempt created.
+/// Answers a retry from the order the first attempt created. While that attempt can still be
+/// paying — until the payment timeout, plus a margin for its own writes, has passed since the
+/// order was placed — the retry waits for its outcome. An order still awaiting payment after
+/// that lost its first attempt (the instance died, or the database went away mid-payment), so
+/// the retry pays it with its own card: the provider sees the same payment (one idempotency
+/// key per order), and should the first attempt record it after all, the second record
+/// conflicts and answers with the paid order (see [`pay`]).
 pub(super) async fn replay(
     store: &dyn OrderStore,
     settings: &CheckoutSettings,
     mut order: Order,
+    card: &CardNumber,
 ) -> Result<Placed, ShopError> {
-    // The first attempt is paying: it finishes within the payment timeout (and its own store
-    // writes), so wait a little longer than that.
-    let deadline = tokio::time::Instant::now() + settings.payment_timeout + Duration::from_secs(5);
-    while order.state == OrderState::PendingPayment && tokio::time::Instant::now() < deadline {
+    let first_attempt_ends = order
+        .created_at
+        .saturating_add(millis(settings.payment_timeout + REPLAY_MARGIN));
+    while order.state == OrderState::PendingPayment && now_millis() < first_attempt_ends {
         tokio::time::sleep(REPLAY_POLL).await;
         order = store
             .order_by_id(order.id)
@@ -159,13 +169,32 @@ pub(super) async fn replay(
             .ok_or(ShopError::NotFound { what: "order" })?;
     }
     match order.state {
-        OrderState::PendingPayment => Err(ShopError::CheckoutInProgress),
+        OrderState::PendingPayment => {
+            tracing::warn!(order = %order.number,
+                "the first attempt of this checkout never recorded its payment; the retry pays");
+            let paid = pay(store, settings, order, card).await?;
+            Ok(Placed {
+                order: paid.order,
+                created: false,
+            })
+        }
         OrderState::Cancelled => Err(payment_failed(recorded_failure(store, order.id).await?)),
         _ => Ok(Placed {
             order,
             created: false,
         }),
     }
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// The wall clock in Unix milliseconds, as orders record `created_at`.
+fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, millis)
 }
 
 /// The payment failure recorded when the order was released; an expired hold reads as a

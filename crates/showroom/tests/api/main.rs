@@ -19,6 +19,7 @@ mod catalog_cli;
 mod catalog_reads;
 mod checkout;
 mod checkout_orders;
+mod checkout_resume;
 mod delivery;
 mod demo;
 mod discounts;
