@@ -22,7 +22,8 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 /// Run on every new connection. `busy_timeout` comes first so the switch to WAL, which needs a
 /// brief exclusive lock, waits for other connections instead of failing.
 const PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                       PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+                       PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+                       PRAGMA mmap_size = 1073741824;";
 
 /// Pool sizing. SQLite has one writer at a time, so a few connections are enough for readers.
 #[derive(Debug, Clone)]
