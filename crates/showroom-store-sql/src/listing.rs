@@ -158,8 +158,15 @@ fn build(
     let mut filters = push_filters(&mut sql, dialect, query, resolved, Shape::Page);
     let terms = resolved.terms.as_deref();
     let (key, descending) = sort_key(&mut sql, query.sort, terms.unwrap_or_default());
+    // Relevance is no index's order: every match is ranked before the page is known. Only the
+    // id and the key are ranked, the page's whole rows read afterwards by primary key, so the
+    // sort carries two narrow columns per match instead of whole products (a one-word search
+    // ranks thousands of matches at 100,000 products). The other sorts follow an index and stop
+    // at the page's end, so they read whole rows directly.
+    let ranked = query.sort == ProductSort::Relevance;
+    let columns = if ranked { "p.id" } else { PRODUCT_COLUMNS };
     sql.push(&format!(
-        "SELECT {PRODUCT_COLUMNS}, {key} AS sort_key FROM products p"
+        "SELECT {columns}, {key} AS sort_key FROM products p"
     ));
     if let Some(after) = &query.after {
         filters.push(resume_after(&mut sql, query.sort, after, &key, descending)?);
@@ -170,9 +177,14 @@ fn build(
     }
     let direction = if descending { "DESC" } else { "ASC" };
     let fetch = sql.arg(Arg::Int(i64::from(limit) + 1));
-    sql.push(&format!(
-        " ORDER BY sort_key {direction}, p.id {direction} LIMIT {fetch}"
-    ));
+    let order = format!("ORDER BY sort_key {direction}, p.id {direction}");
+    sql.push(&format!(" {order} LIMIT {fetch}"));
+    if ranked {
+        sql.wrap(
+            &format!("SELECT {PRODUCT_COLUMNS}, r.sort_key AS sort_key FROM ("),
+            &format!(") r JOIN products p ON p.id = r.id {order}"),
+        );
+    }
     Ok(sql)
 }
 

@@ -31,6 +31,12 @@ impl Sql {
         self
     }
 
+    /// Puts `before` and `after` around the text so far (a statement becomes a subquery).
+    pub fn wrap(&mut self, before: &str, after: &str) -> &mut Self {
+        self.text = format!("{before}{}{after}", self.text);
+        self
+    }
+
     /// Registers a value and returns its placeholder (`$3`) to splice into the text.
     pub fn arg(&mut self, value: Arg) -> String {
         self.args.push(value);

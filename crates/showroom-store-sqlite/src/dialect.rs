@@ -25,8 +25,13 @@ impl Dialect for SqliteDialect {
         "UPDATE order_counter SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value AS n"
     }
 
+    /// The matches' product ids through `products_fts_rows` (by the FTS row id, its own index)
+    /// rather than the FTS5 table's `product_id` column, which reads each match's content row.
     fn search_predicate(&self, param: &str) -> String {
-        format!("p.id IN (SELECT product_id FROM products_fts WHERE products_fts MATCH {param})")
+        format!(
+            "p.id IN (SELECT r.product_id FROM products_fts f \
+             JOIN products_fts_rows r ON r.fts_rowid = f.rowid WHERE products_fts MATCH {param})"
+        )
     }
 
     /// `"oak"* AND ("chair" OR "chia")`: each word a quoted FTS5 string (so `NEAR`, `OR` and

@@ -115,6 +115,7 @@ macro_rules! contract_suite {
             hostile_search_text_is_only_words,
             one_typo_per_word_still_finds_the_product,
             relevance_ranks_title_matches_first_then_available_ones,
+            relevance_pages_of_a_search_visit_every_match_once_ties_by_id,
             facets_count_categories_option_values_and_price_bands_of_the_filtered_set,
             option_facets_and_filters_follow_variant_edits,
             option_facets_and_filters_follow_an_import_that_changes_option_values,

@@ -23,6 +23,21 @@ async fn found(store: &DynCatalogStore, text: &str) -> Vec<String> {
     matching(store, query).await
 }
 
+/// The slugs a search for `text` lists in `sort`'s order, `limit` per page, every page followed.
+async fn paged(store: &DynCatalogStore, text: &str, sort: ProductSort, limit: u32) -> Vec<String> {
+    let pages = list_all(
+        store,
+        ProductQuery {
+            search: Some(text.into()),
+            sort,
+            limit,
+            ..ProductQuery::default()
+        },
+    )
+    .await;
+    slugs(&pages)
+}
+
 pub async fn search_matches_every_word_and_prefixes(store: DynCatalogStore) {
     searchable(&store).await;
     assert_eq!(found(&store, "chair").await, ["oak-chair", "walnut-chair"]);
@@ -44,18 +59,8 @@ pub async fn search_matches_every_word_and_prefixes(store: DynCatalogStore) {
     assert_eq!(found(&store, "din tab").await, ["ash-table"]);
     assert!(found(&store, "sofa").await.is_empty());
     assert!(found(&store, "oak sofa").await.is_empty());
-    let sorted = list_all(
-        &store,
-        ProductQuery {
-            search: Some("chair".into()),
-            sort: ProductSort::Title,
-            limit: 1,
-            ..ProductQuery::default()
-        },
-    )
-    .await;
     assert_eq!(
-        slugs(&sorted),
+        paged(&store, "chair", ProductSort::Title, 1).await,
         ["oak-chair", "walnut-chair"],
         "search pages like any listing"
     );
@@ -165,20 +170,64 @@ pub async fn relevance_ranks_title_matches_first_then_available_ones(store: DynC
         make_variant(&store, made.id, variant(sku, eur(100), stock, &[])).await;
     }
     for text in ["chair", "chiar"] {
-        let ranked = list_all(
-            &store,
-            ProductQuery {
-                search: Some(text.into()),
-                sort: ProductSort::Relevance,
-                limit: 1,
-                ..all()
-            },
-        )
-        .await;
         assert_eq!(
-            slugs(&ranked),
+            paged(&store, text, ProductSort::Relevance, 1).await,
             ["chair-one", "ash-chair", "oak-chair", "desk"],
             "searching {text}, one per page"
         );
     }
+}
+
+pub async fn relevance_pages_of_a_search_visit_every_match_once_ties_by_id(store: DynCatalogStore) {
+    // (slug, title, units): ties of equal relevance, a match in the description only, a product
+    // renamed into the search and one renamed out of it (the search index rewrites their rows).
+    let rows: [(&str, &str, i64); 8] = [
+        ("chair-a", "Chair A", 1),
+        ("chair-b", "Chair B", 0),
+        ("oak-chair-1", "Oak Chair", 3),
+        ("oak-chair-2", "Oak Chair", 3),
+        ("oak-chair-3", "Oak Chair", 0),
+        ("renamed-in", "Stool", 2),
+        ("renamed-out", "Chair To Bench", 2),
+        ("desk", "Desk", 1),
+    ];
+    let mut made = Vec::new();
+    for (slug, title, units) in rows {
+        let mut new = product(slug, title);
+        if slug == "desk" {
+            new.description = showroom_domain::Description::parse("Seats one chair.").unwrap();
+        }
+        let created = store.create_product(new).await.unwrap();
+        make_variant(&store, created.id, variant(slug, eur(100), units, &[])).await;
+        made.push((slug, created.id, units));
+    }
+    for (slug, title) in [("renamed-in", "Bar Chair"), ("renamed-out", "Bench")] {
+        let id = made.iter().find(|m| m.0 == slug).unwrap().1;
+        let patch = crate::ProductPatch {
+            title: Some(super::support::title(title)),
+            ..Default::default()
+        };
+        store.update_product(id, patch).await.unwrap();
+    }
+    // 2 points for the word in the title, 1 more when the title begins with it, all doubled,
+    // plus 1 with units available; ties by id, highest first.
+    let rank = |slug: &str, units: i64| {
+        let points = match slug {
+            "chair-a" | "chair-b" => 3,
+            "desk" => 0,
+            _ => 2,
+        };
+        points * 2 + i64::from(units > 0)
+    };
+    let mut expected: Vec<_> = made
+        .iter()
+        .filter(|m| m.0 != "renamed-out")
+        .map(|m| (rank(m.0, m.2), m.1, m.0))
+        .collect();
+    expected.sort_by(|a, b| b.cmp(a));
+    let expected: Vec<&str> = expected.iter().map(|e| e.2).collect();
+    assert_eq!(
+        paged(&store, "chair", ProductSort::Relevance, 2).await,
+        expected
+    );
 }
