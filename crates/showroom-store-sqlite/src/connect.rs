@@ -74,8 +74,15 @@ pub async fn open(url: &str, settings: &SqliteSettings) -> Result<SqlCatalog, St
             )
         })?;
     }
+    // sqlx pings every connection before handing it out (`test_before_acquire`): for SQLite a
+    // round trip to the connection's worker thread (two thread wake-ups) on every read, as many
+    // as a one-statement read needs for its statement. A SQLite connection is a file handle in
+    // this process that nothing outside can break while it sits idle (unlike a network
+    // connection), and sqlx still pings each one when it comes back to the pool, closing it if
+    // that fails.
     let mut options = AnyPoolOptions::new()
         .acquire_timeout(settings.acquire_timeout)
+        .test_before_acquire(false)
         .after_connect(|conn, _meta| {
             Box::pin(async move { conn.execute(PRAGMAS).await.map(drop) })
         });
