@@ -6,10 +6,9 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::Value;
 use showroom::sweeper::Sweeper;
-use showroom_domain::{Currency, Email, IdempotencyKey, Quantity, RawAddress, ShippingAddress};
-use showroom_store::{NewOrder, NewOrderLine};
 
 use crate::checkout::{body, post_checkout, product_with_stock, stock, SUCCESS};
+use crate::checkout_resume::unpaid_order;
 use crate::helpers::{assert_problem, spawn_app};
 
 #[tokio::test]
@@ -69,36 +68,14 @@ async fn the_sweeper_releases_a_reservation_whose_hold_ran_out() {
     let app = spawn_app().await;
     let (product_id, variant_id) = product_with_stock(&app, "abandoned", 4).await;
     // An abandoned checkout: placed with a short hold, never paid.
-    let (order, _) = app
-        .state
-        .catalog
-        .place_order(
-            NewOrder {
-                customer_id: None,
-                discount_code: None,
-                idempotency_key: IdempotencyKey::parse("abandoned-1").unwrap(),
-                email: Email::parse("guest@example.com").unwrap(),
-                shipping_address: ShippingAddress::new(RawAddress {
-                    name: "Ada".into(),
-                    line1: "1 Main St".into(),
-                    line2: None,
-                    postal_code: "1000".into(),
-                    city: "Town".into(),
-                    country: "US".into(),
-                })
-                .unwrap(),
-                currency: Currency::parse("USD").unwrap(),
-                lines: vec![NewOrderLine {
-                    variant_id: variant_id.parse().unwrap(),
-                    quantity: Quantity::new(3).unwrap(),
-                }],
-                shipping_method: None,
-                pricing: app.state.shop.checkout.settings().pricing.clone(),
-            },
-            Duration::from_millis(300),
-        )
-        .await
-        .unwrap();
+    let order = unpaid_order(
+        &app,
+        "abandoned-1",
+        &variant_id,
+        3,
+        Duration::from_millis(300),
+    )
+    .await;
     assert_eq!(stock(&app, &product_id).await, (1, 4, 3));
 
     let sweeper = Sweeper::start(app.state.catalog.clone(), Duration::from_millis(100));

@@ -8,16 +8,24 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use showroom_domain::{Email, IdempotencyKey, Quantity, RawAddress, ShippingAddress, Slug};
 use showroom_shop::Buyer;
-use showroom_store::{NewOrder, NewOrderLine};
+use showroom_store::{NewOrder, NewOrderLine, Order};
 
 use crate::checkout::{body, post_checkout, product_with_stock, stock, SUCCESS};
 use crate::helpers::{spawn_configured, TestApp};
 
-/// What the first attempt of `body(variant_id, quantity, …)` had placed when it died: the
-/// order, its stock reserved, no payment.
-async fn orphaned_order(app: &TestApp, key: &str, variant_id: &str, quantity: i64) {
+/// The order a first attempt of `body(variant_id, quantity, …)` under `key` places before it
+/// pays (stock reserved for `hold`, no payment), as the API stores it; shared with the sweeper
+/// test, whose abandoned checkout is the same thing.
+pub(crate) async fn unpaid_order(
+    app: &TestApp,
+    key: &str,
+    variant_id: &str,
+    quantity: i64,
+    hold: Duration,
+) -> Order {
     let checkout = &app.state.shop.checkout;
-    app.state
+    let (order, _) = app
+        .state
         .catalog
         .place_order(
             NewOrder {
@@ -43,17 +51,18 @@ async fn orphaned_order(app: &TestApp, key: &str, variant_id: &str, quantity: i6
                 shipping_method: Some(Slug::parse("standard").unwrap()),
                 pricing: checkout.settings().pricing.clone(),
             },
-            Duration::from_secs(900),
+            hold,
         )
         .await
         .unwrap();
+    order
 }
 
 #[tokio::test]
 async fn a_retry_pays_the_order_whose_first_attempt_died() {
     let app = spawn_configured(|config| config.checkout.payment_timeout_secs = 1).await;
     let (product_id, variant_id) = product_with_stock(&app, "orphan", 5).await;
-    orphaned_order(&app, "orphan-1", &variant_id, 2).await;
+    unpaid_order(&app, "orphan-1", &variant_id, 2, Duration::from_secs(900)).await;
     assert_eq!(
         stock(&app, &product_id).await,
         (3, 5, 2),
