@@ -199,9 +199,14 @@ async fn connections_killed_while_idle_are_replaced_before_any_call_sees_them() 
         return;
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
-    for call in 0..6 {
+    assert_pings(&store, 6, "after the connections died").await;
+}
+
+/// `calls` pings in a row all succeed.
+async fn assert_pings(store: &SqlCatalog, calls: u32, when: &str) {
+    for call in 0..calls {
         if let Err(e) = store.ping().await {
-            panic!("call {call} after the connections died: {e}");
+            panic!("call {call} {when}: {e}");
         }
     }
 }
@@ -216,11 +221,7 @@ async fn unchecked_a_dead_connection_fails_one_call_and_is_then_replaced() {
     };
     assert!(store.ping().await.is_err(), "the dead connection was used");
     tokio::time::sleep(Duration::from_millis(50)).await;
-    for call in 0..3 {
-        if let Err(e) = store.ping().await {
-            panic!("call {call} after the failed one: {e}");
-        }
-    }
+    assert_pings(&store, 3, "after the failed one").await;
 }
 
 /// The deferred flush of a few best-effort order and mail writes is their own transaction's

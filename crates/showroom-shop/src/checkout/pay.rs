@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use showroom_domain::OrderState;
-use showroom_store::{Order, OrderStore, ReleaseReason, StoreError};
+use showroom_store::{unix_millis, Order, OrderStore, ReleaseReason, StoreError};
 use uuid::Uuid;
 
 use super::{CheckoutSettings, Placed};
@@ -161,7 +161,7 @@ pub(super) async fn replay(
     let first_attempt_ends = order
         .created_at
         .saturating_add(millis(settings.payment_timeout + REPLAY_MARGIN));
-    while order.state == OrderState::PendingPayment && now_millis() < first_attempt_ends {
+    while order.state == OrderState::PendingPayment && unix_millis() < first_attempt_ends {
         tokio::time::sleep(REPLAY_POLL).await;
         order = store
             .order_by_id(order.id)
@@ -188,13 +188,6 @@ pub(super) async fn replay(
 
 fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
-}
-
-/// The wall clock in Unix milliseconds, as orders record `created_at`.
-fn now_millis() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, millis)
 }
 
 /// The payment failure recorded when the order was released; an expired hold reads as a
