@@ -1,138 +1,181 @@
 //! One keep-alive HTTP/1.1 connection with one request in flight at a time: writes a `GET`,
-//! reads the status line, the headers and the whole body (`Content-Length` or chunked), and
-//! times the exchange from the first byte written to the last byte read.
+//! reads the status line, the headers and the whole body (`Content-Length` or chunked) from its
+//! own buffer, and times the exchange from the first byte written to the last byte read.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::stats::Samples;
 
+/// The requests a run sends, one per path, built once.
+pub struct Requests(Vec<Vec<u8>>);
+
+impl Requests {
+    pub fn new(paths: &[String], host: &str, accept_encoding: Option<&str>) -> Self {
+        let coding = accept_encoding
+            .map(|coding| format!("Accept-Encoding: {coding}\r\n"))
+            .unwrap_or_default();
+        Self(
+            paths
+                .iter()
+                .map(|path| {
+                    format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{coding}\r\n").into_bytes()
+                })
+                .collect(),
+        )
+    }
+}
+
 pub struct Connection {
-    stream: BufReader<TcpStream>,
-    host: String,
-    accept_encoding: Option<String>,
+    stream: TcpStream,
+    buffer: Vec<u8>,
+    /// Where the unread bytes of `buffer` start.
+    start: usize,
 }
 
 impl Connection {
-    pub async fn open(addr: &str, accept_encoding: Option<String>) -> anyhow::Result<Self> {
+    pub async fn open(addr: &str) -> anyhow::Result<Self> {
         let stream = TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
         Ok(Self {
-            stream: BufReader::with_capacity(64 * 1024, stream),
-            host: addr.to_owned(),
-            accept_encoding,
+            stream,
+            buffer: Vec::with_capacity(64 * 1024),
+            start: 0,
         })
     }
 
-    /// Sends requests back to back until `deadline`, each for a path drawn from `paths` (see
+    /// Sends requests back to back until `deadline`, each drawn from `requests` (see
     /// [`zipf_index`]), and returns every latency and status.
     pub async fn drive(
         mut self,
-        paths: Arc<Vec<String>>,
+        requests: Arc<Requests>,
         seed: u64,
         deadline: Instant,
     ) -> anyhow::Result<Samples> {
         let mut random = XorShift::new(seed);
         let mut samples = Samples::default();
-        let mut line = String::new();
         while Instant::now() < deadline {
-            let path = &paths[zipf_index(paths.len(), random.unit())];
+            let request = &requests.0[zipf_index(requests.0.len(), random.unit())];
             let started = Instant::now();
-            self.send(path).await?;
-            let status = self
-                .read_response(&mut line)
-                .await
-                .with_context(|| format!("reading the answer to GET {path}"))?;
+            self.stream.write_all(request).await?;
+            let status = self.read_response().await.with_context(|| {
+                format!(
+                    "reading the answer to {:?}",
+                    String::from_utf8_lossy(request)
+                )
+            })?;
             samples.record(started.elapsed(), status);
         }
         Ok(samples)
     }
 
-    async fn send(&mut self, path: &str) -> anyhow::Result<()> {
-        let mut request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n", self.host);
-        if let Some(coding) = &self.accept_encoding {
-            request.push_str(&format!("Accept-Encoding: {coding}\r\n"));
-        }
-        request.push_str("\r\n");
-        self.stream.get_mut().write_all(request.as_bytes()).await?;
-        Ok(())
-    }
-
     /// Reads one whole answer and returns its status code.
-    async fn read_response(&mut self, line: &mut String) -> anyhow::Result<u16> {
-        line.clear();
-        if self.stream.read_line(line).await? == 0 {
-            bail!("the server closed the connection");
-        }
-        let status: u16 = line
-            .split_whitespace()
-            .nth(1)
+    async fn read_response(&mut self) -> anyhow::Result<u16> {
+        let head_end = loop {
+            if let Some(at) = find(&self.buffer[self.start..], b"\r\n\r\n") {
+                break self.start + at + 4;
+            }
+            self.fill().await?;
+        };
+        let head = std::str::from_utf8(&self.buffer[self.start..head_end])
+            .context("the head is not text")?;
+        let mut lines = head.split("\r\n");
+        let status: u16 = lines
+            .next()
+            .and_then(|line| line.split(' ').nth(1))
             .and_then(|code| code.parse().ok())
-            .with_context(|| format!("not an HTTP status line: {line:?}"))?;
-        let (mut length, mut chunked) = (0u64, false);
-        loop {
-            line.clear();
-            if self.stream.read_line(line).await? == 0 {
-                bail!("the server closed the connection inside the headers");
-            }
-            let header = line.trim_end();
-            if header.is_empty() {
-                break;
-            }
+            .with_context(|| format!("not an HTTP status line in {head:?}"))?;
+        let (mut length, mut chunked) = (0usize, false);
+        for header in lines {
             let Some((name, value)) = header.split_once(':') else {
                 continue;
             };
-            let value = value.trim();
             if name.eq_ignore_ascii_case("content-length") {
-                length = value.parse().context("Content-Length")?;
+                length = value.trim().parse().context("Content-Length")?;
             } else if name.eq_ignore_ascii_case("transfer-encoding") {
                 chunked = value.to_ascii_lowercase().contains("chunked");
             }
         }
+        self.start = head_end;
         if chunked {
-            self.skip_chunked(line).await?;
+            self.skip_chunked().await?;
         } else {
             self.skip(length).await?;
         }
         Ok(status)
     }
 
-    async fn skip(&mut self, length: u64) -> anyhow::Result<()> {
-        let copied =
-            tokio::io::copy(&mut (&mut self.stream).take(length), &mut tokio::io::sink()).await?;
-        if copied != length {
-            bail!("the body ended after {copied} of {length} bytes");
+    /// Reads more bytes into the buffer, first dropping the ones already used.
+    async fn fill(&mut self) -> anyhow::Result<()> {
+        if self.start > 0 {
+            self.buffer.drain(..self.start);
+            self.start = 0;
+        }
+        if self.buffer.capacity() - self.buffer.len() < 16 * 1024 {
+            self.buffer.reserve(64 * 1024);
+        }
+        if self.stream.read_buf(&mut self.buffer).await? == 0 {
+            bail!("the server closed the connection");
         }
         Ok(())
     }
 
-    async fn skip_chunked(&mut self, line: &mut String) -> anyhow::Result<()> {
+    /// Consumes `length` bytes of body.
+    async fn skip(&mut self, mut length: usize) -> anyhow::Result<()> {
         loop {
-            line.clear();
-            self.stream.read_line(line).await?;
-            let size = line.trim_end().split(';').next().unwrap_or_default();
-            let size = u64::from_str_radix(size.trim(), 16)
+            let buffered = self.buffer.len() - self.start;
+            if buffered >= length {
+                self.start += length;
+                return Ok(());
+            }
+            length -= buffered;
+            self.buffer.clear();
+            self.start = 0;
+            self.fill().await?;
+        }
+    }
+
+    /// The next line (without its CRLF), consumed.
+    async fn line(&mut self) -> anyhow::Result<String> {
+        loop {
+            if let Some(at) = find(&self.buffer[self.start..], b"\r\n") {
+                let line =
+                    String::from_utf8_lossy(&self.buffer[self.start..self.start + at]).into_owned();
+                self.start += at + 2;
+                return Ok(line);
+            }
+            self.fill().await?;
+        }
+    }
+
+    async fn skip_chunked(&mut self) -> anyhow::Result<()> {
+        loop {
+            let line = self.line().await?;
+            let size = line.split(';').next().unwrap_or_default().trim();
+            let size = usize::from_str_radix(size, 16)
                 .with_context(|| format!("not a chunk size: {line:?}"))?;
             if size == 0 {
                 // The trailer section: header lines up to an empty one.
-                loop {
-                    line.clear();
-                    if self.stream.read_line(line).await? == 0 || line.trim_end().is_empty() {
-                        return Ok(());
-                    }
-                }
+                while !self.line().await?.is_empty() {}
+                return Ok(());
             }
             self.skip(size + 2).await?;
         }
     }
 }
 
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
 /// The index (0-based) of the path to ask for: rank r (1-based) is `floor(n^u)` for a uniform
-/// `u`, so rank r is drawn with probability ~ 1/r, as in `bench/lib/zipf.lua`.
+/// `u`, so rank r is drawn with probability ~ 1/r.
 pub fn zipf_index(n: usize, u: f64) -> usize {
     let rank = (n as f64).powf(u).floor() as usize;
     rank.clamp(1, n) - 1

@@ -18,6 +18,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use http1::{Connection, Requests};
+
 use anyhow::{bail, Context};
 use clap::Parser;
 
@@ -39,7 +41,7 @@ struct Args {
     /// Seconds to run.
     #[arg(long, default_value_t = 10.0)]
     duration: f64,
-    /// Worker threads of the generator itself.
+    /// Threads of the generator itself, each with its own share of the connections.
     #[arg(long, default_value_t = 2)]
     threads: usize,
     /// An `Accept-Encoding` header to send (none by default: identity bodies).
@@ -59,33 +61,59 @@ fn main() -> anyhow::Result<()> {
             .collect(),
         _ => bail!("give --path or --paths"),
     };
-    if paths.is_empty() || args.connections == 0 || !(args.duration > 0.0) {
+    if paths.is_empty() || args.connections == 0 || args.duration.is_nan() || args.duration <= 0.0 {
         bail!("need at least one path, one connection and a positive duration");
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(args.threads.max(1))
-        .enable_all()
-        .build()?;
-    let report = runtime.block_on(run(&args, Arc::new(paths)))?;
-    print!("{report}");
+    let requests = Arc::new(Requests::new(
+        &paths,
+        &args.addr,
+        args.accept_encoding.as_deref(),
+    ));
+    let threads = args.threads.clamp(1, args.connections);
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs_f64(args.duration);
+    // Like wrk: each thread runs its own event loop over its share of the connections, with no
+    // work stealing between them.
+    let workers: Vec<_> = (0..threads)
+        .map(|thread| {
+            let connections: Vec<usize> = (thread..args.connections).step_by(threads).collect();
+            let (addr, requests) = (args.addr.clone(), requests.clone());
+            std::thread::spawn(move || run_thread(&addr, &connections, requests, deadline))
+        })
+        .collect();
+    let mut all = stats::Samples::default();
+    for worker in workers {
+        let samples = worker
+            .join()
+            .map_err(|_| anyhow::anyhow!("a load thread panicked"))??;
+        all.merge(samples);
+    }
+    print!("{}", all.report(args.connections, started.elapsed()));
     Ok(())
 }
 
-async fn run(args: &Args, paths: Arc<Vec<String>>) -> anyhow::Result<stats::Report> {
-    let duration = Duration::from_secs_f64(args.duration);
-    let started = Instant::now();
-    let deadline = started + duration;
-    let mut tasks = Vec::with_capacity(args.connections);
-    for seed in 0..args.connections {
-        let connection = http1::Connection::open(&args.addr, args.accept_encoding.clone())
-            .await
-            .with_context(|| format!("connecting to {}", args.addr))?;
-        let paths = paths.clone();
-        tasks.push(tokio::spawn(connection.drive(paths, seed as u64, deadline)));
-    }
-    let mut all = stats::Samples::default();
-    for task in tasks {
-        all.merge(task.await??);
-    }
-    Ok(all.report(args.connections, started.elapsed()))
+/// Drives `connections` (their numbers seed the path draws) on one single-threaded runtime.
+fn run_thread(
+    addr: &str,
+    connections: &[usize],
+    requests: Arc<Requests>,
+    deadline: Instant,
+) -> anyhow::Result<stats::Samples> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let mut tasks = tokio::task::JoinSet::new();
+        for &seed in connections {
+            let connection = Connection::open(addr)
+                .await
+                .with_context(|| format!("connecting to {addr}"))?;
+            tasks.spawn(connection.drive(requests.clone(), seed as u64, deadline));
+        }
+        let mut samples = stats::Samples::default();
+        while let Some(done) = tasks.join_next().await {
+            samples.merge(done??);
+        }
+        Ok(samples)
+    })
 }
