@@ -12,8 +12,6 @@
 //! writes nothing, so a duplicated webhook or a second release cannot sell or release stock
 //! twice.
 
-use std::sync::LazyLock;
-
 use async_trait::async_trait;
 use showroom_domain::{transition, OrderEvent, OrderProgress, OrderState, TrackingNumber};
 use showroom_store::{Actor, Order, OrderReads, OrderStateStore, ReleaseReason, StoreError};
@@ -90,7 +88,7 @@ impl OrderStateStore for SqlCatalog {
     ) -> Result<Order, StoreError> {
         let note = tracking.as_str().to_owned();
         let mut tx = self.begin_write().await?;
-        lock_order(&mut tx, order_id).await?;
+        lock_order(&mut tx, self.dialect.as_ref(), order_id).await?;
         // A cancellation being refunded right now would end refunded yet shipped: it goes first.
         let cancelling = sqlx::query(
             "SELECT id FROM order_refunds WHERE order_id = $1 AND kind = 'cancellation' \
@@ -248,7 +246,7 @@ pub(crate) async fn apply_in(
     order_id: Uuid,
     step: Step<'_>,
 ) -> Result<Order, StoreError> {
-    let current = lock_order(tx, order_id).await?;
+    let current = lock_order(tx, dialect, order_id).await?;
     let progress = progress_of(&current)?;
     let (next, effects) = transition(&progress, &step.event)
         .map_err(|e| StoreError::conflict("state", e.to_string()))?;
@@ -332,18 +330,21 @@ pub(crate) async fn apply_in(
     Ok(order)
 }
 
-/// Takes the order's row lock (a no-op update, so concurrent changes to one order queue) and
-/// reads it in the same statement, then its lines. `NotFound` when there is no such order.
+/// Takes the order's row lock and reads it in the same statement, then its lines, inside a
+/// [write transaction](crate::Dialect::begin_write), so concurrent changes to one order queue.
+/// A `SELECT … FOR UPDATE` on PostgreSQL (no new row version, no constraint checked); on
+/// SQLite the write transaction already holds the database's one write lock. `NotFound` when
+/// there is no such order.
 pub(crate) async fn lock_order(
     tx: &mut AnyConnection,
+    dialect: &dyn Dialect,
     order_id: Uuid,
 ) -> Result<Order, StoreError> {
-    // SQLite's RETURNING names the table's columns unqualified.
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        let columns = ORDER_COLUMNS.replace("o.", "");
-        format!("UPDATE orders SET updated_at = updated_at WHERE id = $1 RETURNING {columns}")
-    });
-    let row = sqlx::query(SQL.as_str())
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders o WHERE o.id = $1{}",
+        dialect.for_update()
+    );
+    let row = sqlx::query(&sql)
         .bind(order_id.to_string())
         .fetch_optional(&mut *tx)
         .await

@@ -32,7 +32,7 @@ impl RefundStore for SqlCatalog {
     ) -> Result<(Refund, bool), StoreError> {
         let reason = new.reason.as_deref().map(one_line_reason).transpose()?;
         let mut tx = self.begin_write().await?;
-        let order = lock_order(&mut tx, order_id).await?;
+        let order = lock_order(&mut tx, self.dialect.as_ref(), order_id).await?;
         let refunds = refunds_of(&mut tx, order_id).await?;
         if let Some(existing) = refunds.iter().find(|r| r.key == new.key.as_str()) {
             let same = existing.kind == new.kind
@@ -94,7 +94,7 @@ impl RefundStore for SqlCatalog {
         let order_id = refund_by_id(&mut tx, refund_id).await?.order_id;
         // The order's lock first, as every other order change takes it, then the refund as it
         // stands under that lock.
-        let order = lock_order(&mut tx, order_id).await?;
+        let order = lock_order(&mut tx, self.dialect.as_ref(), order_id).await?;
         let refund = refund_by_id(&mut tx, refund_id).await?;
         match refund.state {
             RefundState::Succeeded => return Ok((refund, order)),
