@@ -26,4 +26,4 @@ pub use delivery::{
 };
 pub use error::ApiError;
 pub use openapi::openapi_document;
-pub use state::{AppState, ConnectionLimits, HttpSettings, Readiness};
+pub use state::{AppParts, AppState, ConnectionLimits, HttpSettings, Readiness};

@@ -12,7 +12,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use showroom_http::sessions::{DbSessionStore, ShopSessionStore};
 use showroom_http::{
-    AppState, ConnectionLimits, Delivery, DeliverySettings, HttpSettings, Readiness,
+    AppParts, AppState, ConnectionLimits, Delivery, DeliverySettings, HttpSettings, Readiness,
 };
 use tokio::net::TcpListener;
 
@@ -59,7 +59,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
     let sessions = session_store(config, &backends).await?;
     let (signing_key, order_link_key) =
         crate::shared_keys::signing_keys(config, &backends.store).await?;
-    let state = AppState {
+    let state = AppState::new(AppParts {
         shop,
         catalog: backends.store.clone(),
         cache: backends.cache.clone(),
@@ -77,7 +77,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
             .map_err(StartupError::Setting)?,
         sessions,
         pages: Default::default(),
-    };
+    });
     if config.demo {
         crate::demo_seed::seed_if_empty(&state.shop, &backends)
             .await
