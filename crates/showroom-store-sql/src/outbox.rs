@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::error::{corrupt, db};
 use crate::rows;
-use crate::sql::{now_millis, Arg, Sql};
+use crate::sql::{in_list, now_millis, Arg, Sql};
 use crate::SqlCatalog;
 
 const COLUMNS: &str = "id, order_id, kind, recipient, subject, text_body, html_body, created_at, \
@@ -126,22 +126,29 @@ impl OutboxStore for SqlCatalog {
         Ok(claimed)
     }
 
-    async fn mark_mail_sent(&self, id: Uuid) -> Result<(), StoreError> {
+    async fn mark_mails_sent(&self, ids: &[Uuid]) -> Result<(), StoreError> {
+        let mut distinct = ids.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.is_empty() {
+            return Ok(());
+        }
         // COALESCE keeps the first success when a mail whose lease ran out was sent twice.
         // Delivery is at least once already: a crash that undoes this mark before it reaches
         // the disk only sends the mail again, so the commit need not wait for the disk.
-        let sql = format!(
-            "UPDATE outbox SET sent_at = COALESCE(sent_at, $2), next_attempt_at = NULL \
-             WHERE id = $1{}",
+        let mut sql = Sql::default();
+        let sent_at = sql.arg(Arg::Int(now_millis()));
+        let ids = in_list(&mut sql, distinct.iter().map(Uuid::to_string));
+        sql.push(&format!(
+            "UPDATE outbox SET sent_at = COALESCE(sent_at, {sent_at}), next_attempt_at = NULL \
+             WHERE id IN ({ids}){}",
             self.and_deferred_flush()
-        );
-        let done = sqlx::query(&sql)
-            .bind(id.to_string())
-            .bind(now_millis())
-            .execute(&self.pool)
-            .await
-            .map_err(db)?;
-        found(done.rows_affected())
+        ));
+        let done = sql.query().execute(&self.pool).await.map_err(db)?;
+        if done.rows_affected() < distinct.len() as u64 {
+            return Err(StoreError::NotFound { what: "mail" });
+        }
+        Ok(())
     }
 
     async fn mark_mail_failed(

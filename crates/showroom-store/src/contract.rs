@@ -183,6 +183,7 @@ macro_rules! contract_suite {
             the_first_key_stored_under_a_name_is_the_one_every_caller_gets,
             concurrent_mail_claims_never_hand_out_the_same_row,
             failed_mail_comes_back_at_its_retry_time_and_sent_mail_never,
+            a_batch_of_sent_mail_is_marked_in_one_call,
             dashboard_counts_paid_sales_net_of_refunds_and_lists_low_stock,
             importing_twice_updates_by_slug_and_sku_instead_of_duplicating,
             reimporting_an_unchanged_product_leaves_it_as_it_was,

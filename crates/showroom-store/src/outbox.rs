@@ -11,7 +11,7 @@
 //!   concurrent claim skips it, and a sender that dies mid-send sees its rows come back once the
 //!   lease ends;
 //! - delivery is therefore **at least once**: a sender that sent but died before
-//!   [`OutboxStore::mark_mail_sent`] lets the mail go out again after the lease. Marking is
+//!   [`OutboxStore::mark_mails_sent`] lets the mail go out again after the lease. Marking is
 //!   idempotent, and a failure mark never overwrites a row already sent.
 //!
 //! How often to retry is the sender's policy: it passes the next attempt time to
@@ -61,8 +61,9 @@ pub trait OutboxStore: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<OutboxMail>, StoreError>;
 
-    /// The mail went out: it is never claimed again. `NotFound` for an unknown id.
-    async fn mark_mail_sent(&self, id: Uuid) -> Result<(), StoreError>;
+    /// These mails went out: none is claimed again. One statement for a sender's whole batch.
+    /// `NotFound` when any id is unknown (the known ones are marked all the same).
+    async fn mark_mails_sent(&self, ids: &[Uuid]) -> Result<(), StoreError>;
 
     /// Delivery failed with `error`: due again at `retry_at` (Unix ms), or never when `None`.
     /// A row already sent is left as it is. `NotFound` for an unknown id.

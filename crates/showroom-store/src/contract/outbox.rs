@@ -197,6 +197,26 @@ pub async fn concurrent_mail_claims_never_hand_out_the_same_row(store: DynCatalo
     assert!(store.claim_mail(now, LEASE, 100).await.unwrap().is_empty());
 }
 
+pub async fn a_batch_of_sent_mail_is_marked_in_one_call(store: DynCatalogStore) {
+    let mut orders = Vec::new();
+    for name in ["batch-a", "batch-b", "batch-c"] {
+        orders.push(paid(&store, name).await.id);
+    }
+    let now = crate::unix_millis();
+    let claimed = store.claim_mail(now, LEASE, 10).await.unwrap();
+    assert_eq!(claimed.len(), 3);
+    let ids: Vec<Uuid> = claimed.iter().map(|m| m.id).collect();
+    store.mark_mails_sent(&ids).await.unwrap();
+    store.mark_mails_sent(&[]).await.unwrap();
+
+    let far = now + 365 * 86_400_000;
+    assert!(store.claim_mail(far, LEASE, 10).await.unwrap().is_empty());
+    for order in orders {
+        let mail = &store.mail_for_order(order).await.unwrap()[0];
+        assert!(mail.sent_at.is_some() && mail.next_attempt_at.is_none());
+    }
+}
+
 pub async fn failed_mail_comes_back_at_its_retry_time_and_sent_mail_never(store: DynCatalogStore) {
     let first = paid(&store, "retry-a").await;
     let second = paid(&store, "retry-b").await;
@@ -220,7 +240,7 @@ pub async fn failed_mail_comes_back_at_its_retry_time_and_sent_mail_never(store:
             .expect("both orders' mail")
             .id
     });
-    store.mark_mail_sent(b).await.unwrap();
+    store.mark_mails_sent(&[b]).await.unwrap();
     store
         .mark_mail_failed(a, "554 rejected", Some(now + 1_000))
         .await
@@ -259,7 +279,12 @@ pub async fn failed_mail_comes_back_at_its_retry_time_and_sent_mail_never(store:
     assert_eq!(sent.last_error, None, "a sent mail keeps no late failure");
 
     assert!(matches!(
-        store.mark_mail_sent(Uuid::now_v7()).await,
+        store.mark_mails_sent(&[Uuid::now_v7()]).await,
         Err(StoreError::NotFound { .. })
     ));
+    // Marking again, alone or beside an unknown id, keeps the first success.
+    store.mark_mails_sent(&[b, b]).await.unwrap();
+    assert!(store.mark_mails_sent(&[b, Uuid::now_v7()]).await.is_err());
+    let still = &store.mail_for_order(second.id).await.unwrap()[0];
+    assert_eq!(still.sent_at, sent.sent_at);
 }
