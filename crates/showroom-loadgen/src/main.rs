@@ -8,8 +8,8 @@
 //! average of 30 ms over 113,710 requests (3,400 s). Here every request's latency is kept and
 //! sorted, and the output prints that sum next to its ceiling, so the figures can be checked.
 //!
-//! Paths: one `--path`, or `--paths FILE` (one per line) drawn with the skew of
-//! `bench/lib/zipf.lua` — rank r with probability ~ 1/r (the index is N^u for a uniform u).
+//! Paths: one `--path`, or `--paths FILE` (one per line) drawn with a Zipf-like skew — rank r
+//! with probability ~ 1/r (the index is N^u for a uniform u), as the wrk script it replaces.
 
 mod http1;
 mod stats;
@@ -18,10 +18,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http1::{Connection, Requests};
-
 use anyhow::{bail, Context};
 use clap::Parser;
+
+use http1::{Connection, Requests};
 
 #[derive(Parser, Debug)]
 #[command(about = "Loads an HTTP/1.1 server and prints requests/s and latency percentiles")]
