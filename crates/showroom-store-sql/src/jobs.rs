@@ -9,7 +9,9 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use showroom_store::{ClaimedJob, ContentHash, FailureKind, JobQueue, StoreError, UploadFormat};
+use showroom_store::{
+    duration_millis, ClaimedJob, ContentHash, FailureKind, JobQueue, StoreError, UploadFormat,
+};
 use sqlx::any::Any;
 use sqlx::Transaction;
 use uuid::Uuid;
@@ -21,10 +23,6 @@ use crate::SqlCatalog;
 
 /// Jobs out of attempts that one claim fails on its way before giving up for this call.
 const MAX_EXHAUSTED_PER_CLAIM: usize = 32;
-
-fn millis(duration: Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX / 4)
-}
 
 fn lost_lease() -> StoreError {
     StoreError::conflict(
@@ -84,7 +82,7 @@ impl JobQueue for SqlCatalog {
             )
             .bind(id.to_string())
             .bind(worker)
-            .bind(now.saturating_add(millis(lease)))
+            .bind(now.saturating_add(duration_millis(lease)))
             .bind(now)
             .execute(&mut *tx)
             .await
@@ -126,7 +124,7 @@ impl JobQueue for SqlCatalog {
             &mut tx,
             job,
             worker,
-            Some(now.saturating_add(millis(lease))),
+            Some(now.saturating_add(duration_millis(lease))),
             now,
         )
         .await?;
@@ -204,7 +202,7 @@ impl JobQueue for SqlCatalog {
                      locked_until = NULL, last_error = $3, updated_at = $4 WHERE id = $1",
                 )
                 .bind(job.to_string())
-                .bind(now.saturating_add(millis(backoff)))
+                .bind(now.saturating_add(duration_millis(backoff)))
                 .bind(reason)
                 .bind(now)
                 .execute(&mut *tx)

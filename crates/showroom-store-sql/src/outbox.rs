@@ -102,7 +102,7 @@ impl OutboxStore for SqlCatalog {
         lease: Duration,
         limit: u32,
     ) -> Result<Vec<OutboxMail>, StoreError> {
-        let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 4);
+        let lease_ms = showroom_store::duration_millis(lease);
         // A claim that a crash undoes before it reaches the disk is only claimed again: its
         // commit need not wait for the disk.
         let sql = format!(

@@ -47,7 +47,7 @@ pub use catalog::{
     AssetVisibility, CatalogStore, CategoryStore, MediaStore, PoolStats, ProductReads,
     ProductStore, StoreHealth, VariantStore,
 };
-pub use clock::unix_millis;
+pub use clock::{duration_millis, unix_millis};
 pub use cursor::{Cursor, CursorKey};
 pub use dashboard::{
     DashboardFigures, DashboardQuery, DashboardStore, DaySales, LowStock, PipelineQueue, TopProduct,

@@ -15,7 +15,7 @@
 use std::time::Duration;
 
 use showroom_shop::StockFreshness;
-use showroom_store::{unix_millis, DynCatalogStore, ReleaseReason, StoreError};
+use showroom_store::{duration_millis, unix_millis, DynCatalogStore, ReleaseReason, StoreError};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -31,10 +31,6 @@ pub struct SweepExtras {
     pub login_window: Option<Duration>,
     /// Told when a round returned stock.
     pub stock: StockFreshness,
-}
-
-fn millis(duration: Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
 pub struct Sweeper {
@@ -81,7 +77,7 @@ impl Sweeper {
                 }
                 // Failed-login counts whose window has ended are of no more use.
                 if let Some(window) = login_window {
-                    let before = unix_millis().saturating_sub(millis(window));
+                    let before = unix_millis().saturating_sub(duration_millis(window));
                     match store.sweep_login_failures(before).await {
                         Ok(0) => {}
                         Ok(deleted) => tracing::debug!(deleted, "deleted old login failures"),
@@ -112,7 +108,7 @@ pub async fn sweep_guest_carts_once(
     age: Duration,
 ) -> Result<u64, StoreError> {
     store
-        .sweep_guest_carts(unix_millis().saturating_sub(millis(age)), BATCH)
+        .sweep_guest_carts(unix_millis().saturating_sub(duration_millis(age)), BATCH)
         .await
 }
 

@@ -14,7 +14,7 @@
 
 use std::io::{BufReader, Seek, SeekFrom};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
@@ -160,7 +160,7 @@ impl CatalogImportJobs {
             bytes_total,
             bytes_read: 0,
             products: 0,
-            started_at: unix_ms(),
+            started_at: showroom_store::unix_millis(),
             finished_at: None,
             report: None,
             failure: None,
@@ -231,7 +231,7 @@ async fn run(
             .await
     };
     let (result, ()) = tokio::join!(work, reporter);
-    status.finished_at = Some(unix_ms());
+    status.finished_at = Some(showroom_store::unix_millis());
     status.bytes_read = status.bytes_total;
     match result {
         Ok(report) => {
@@ -264,10 +264,4 @@ async fn put(cache: &dyn Cache, status: &ImportStatus) -> Result<(), CacheError>
             Some(KEPT_FOR),
         )
         .await
-}
-
-fn unix_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }

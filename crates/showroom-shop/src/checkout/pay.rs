@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use showroom_domain::OrderState;
-use showroom_store::{unix_millis, Order, OrderStore, ReleaseReason, StoreError};
+use showroom_store::{duration_millis, unix_millis, Order, OrderStore, ReleaseReason, StoreError};
 use uuid::Uuid;
 
 use super::{CheckoutSettings, Placed};
@@ -160,7 +160,7 @@ pub(super) async fn replay(
 ) -> Result<Placed, ShopError> {
     let first_attempt_ends = order
         .created_at
-        .saturating_add(millis(settings.payment_timeout + REPLAY_MARGIN));
+        .saturating_add(duration_millis(settings.payment_timeout + REPLAY_MARGIN));
     while order.state == OrderState::PendingPayment && unix_millis() < first_attempt_ends {
         tokio::time::sleep(REPLAY_POLL).await;
         order = store
@@ -184,10 +184,6 @@ pub(super) async fn replay(
             created: false,
         }),
     }
-}
-
-fn millis(duration: Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// The payment failure recorded when the order was released; an expired hold reads as a

@@ -20,7 +20,9 @@ use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncTransport, Message};
-use showroom_store::{unix_millis, DynOutboxStore, OutboxMail, OutboxStore, StoreError};
+use showroom_store::{
+    duration_millis, unix_millis, DynOutboxStore, OutboxMail, OutboxStore, StoreError,
+};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -96,7 +98,8 @@ pub async fn dispatch_once(
                     .retryable
                     .then(|| settings.retry_after(mail.attempts))
                     .flatten();
-                let retry_at = retry.map(|wait| unix_millis().saturating_add(millis(wait)));
+                let retry_at =
+                    retry.map(|wait| unix_millis().saturating_add(duration_millis(wait)));
                 count(if retry.is_some() { "failed" } else { "gave_up" });
                 tracing::warn!(
                     mail = %mail.id,
@@ -169,8 +172,4 @@ fn message(from: &Mailbox, mail: &OutboxMail) -> Result<Message, String> {
 
 fn count(outcome: &'static str) {
     metrics::counter!("showroom_mail_total", "outcome" => outcome).increment(1);
-}
-
-fn millis(duration: Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX / 4)
 }
