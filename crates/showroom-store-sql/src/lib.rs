@@ -20,6 +20,7 @@ mod listing;
 mod media;
 mod order_insert;
 mod order_list;
+mod order_paid;
 mod order_rows;
 mod order_state;
 mod order_step;

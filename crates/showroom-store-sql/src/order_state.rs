@@ -54,6 +54,17 @@ impl OrderStateStore for SqlCatalog {
         .await
     }
 
+    async fn mark_paid_as_placed(
+        &self,
+        placed: &Order,
+        payment_ref: &str,
+    ) -> Result<Order, StoreError> {
+        match self.paid_in_one_statement(placed, payment_ref).await? {
+            Some(paid) => Ok(paid),
+            None => self.mark_paid(placed.id, payment_ref).await,
+        }
+    }
+
     async fn release(&self, order_id: Uuid, reason: ReleaseReason) -> Result<Order, StoreError> {
         let (event, actor, note) = match &reason {
             ReleaseReason::PaymentFailed { detail } => (
@@ -364,7 +375,7 @@ pub(crate) fn progress_of(order: &Order) -> Result<OrderProgress, StoreError> {
     .map_err(|e| corrupt("order progress", e))
 }
 
-fn valid_payment_ref(raw: &str) -> Result<&str, StoreError> {
+pub(crate) fn valid_payment_ref(raw: &str) -> Result<&str, StoreError> {
     let payment_ref = raw.trim();
     if payment_ref.is_empty()
         || payment_ref.chars().count() > MAX_NOTE

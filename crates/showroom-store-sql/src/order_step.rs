@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::error::db;
 use crate::order_rows::{append_history, NewHistoryEntry};
-use crate::outbox;
+use crate::outbox::{self, QueuedMail};
 use crate::rows::get;
 use crate::sql::{Arg, Sql};
 use crate::Dialect;
@@ -77,7 +77,19 @@ pub(crate) async fn write(
         return Ok(true);
     }
     let mut sql = Sql::default();
-    let update = state_update(&mut sql, step);
+    let mut text = with_step(&mut sql, step, mail.as_ref());
+    text.push_str(" SELECT CAST(COUNT(*) AS BIGINT) AS n FROM u");
+    sql.push(&text);
+    let row = sql.query().fetch_one(&mut *conn).await.map_err(db)?;
+    Ok(get::<i64>(&row, "n")? == 1)
+}
+
+/// `WITH u AS (…), e AS (…)[, m AS (…)]`: the conditional state update (`u`, returning the
+/// order's `id` when it matched), the history entry and the mail (`e` and `m`, inserted only
+/// when `u` matched), its arguments registered in `sql`. The caller may add CTEs that read `u`
+/// and ends it with its own `SELECT`. Only for engines with [`Dialect::writes_in_with`].
+pub(crate) fn with_step(sql: &mut Sql, step: &StepWrite<'_>, mail: Option<&QueuedMail>) -> String {
+    let update = state_update(sql, step);
     let event = [
         Arg::Text(Uuid::now_v7().to_string()),
         Arg::Int(step.after.updated_at),
@@ -94,17 +106,14 @@ pub(crate) async fn write(
          e AS (INSERT INTO order_events (id, order_id, at, actor, what, from_state, to_state, \
          note) SELECT {event_id}, u.id, {at}, {actor}, {what}, {from}, {to}, {note} FROM u)"
     );
-    if let Some(mail) = &mail {
-        let values = outbox::row_values(&mut sql, mail);
+    if let Some(mail) = mail {
+        let values = outbox::row_values(sql, mail);
         text.push_str(&format!(
             ", m AS (INSERT INTO outbox ({}) SELECT {values} FROM u)",
             outbox::INSERT_COLUMNS
         ));
     }
-    text.push_str(" SELECT CAST(COUNT(*) AS BIGINT) AS n FROM u");
-    sql.push(&text);
-    let row = sql.query().fetch_one(&mut *conn).await.map_err(db)?;
-    Ok(get::<i64>(&row, "n")? == 1)
+    text
 }
 
 /// The conditional `UPDATE` of the order's state, its arguments registered in `sql`.

@@ -245,6 +245,21 @@ pub trait OrderStateStore: Send + Sync + 'static {
     /// `pending_payment → paid`: the reserved units are sold. `payment_ref` is the provider's id.
     async fn mark_paid(&self, order_id: Uuid, payment_ref: &str) -> Result<Order, StoreError>;
 
+    /// [`OrderStateStore::mark_paid`] of an order the caller holds as
+    /// [`CheckoutStore::place_order`] returned it — the checkout paying what it just placed.
+    /// The same rows, the same answer and the same refusals as `mark_paid(placed.id, …)`; a
+    /// backend may use what `placed` tells (its lines, its mail's content: everything of an
+    /// order but its state, payment and refunds is fixed when it is placed) to write it in fewer
+    /// round trips, as long as the write is still conditional on the order being
+    /// `pending_payment`.
+    async fn mark_paid_as_placed(
+        &self,
+        placed: &Order,
+        payment_ref: &str,
+    ) -> Result<Order, StoreError> {
+        self.mark_paid(placed.id, payment_ref).await
+    }
+
     /// `→ cancelled`, returning the stock. `Conflict { field: "state" }` when the order cannot be
     /// cancelled (already cancelled, shipped, …): a second release never releases twice.
     async fn release(&self, order_id: Uuid, reason: ReleaseReason) -> Result<Order, StoreError>;

@@ -63,7 +63,7 @@ pub(super) async fn pay(
         }
     }
     match outcome {
-        Ok(settlement) => match record_paid(store, order.id, &settlement.payment_ref).await {
+        Ok(settlement) => match record_paid(store, &order, &settlement.payment_ref).await {
             Ok(order) => Ok(Placed {
                 order,
                 created: true,
@@ -139,10 +139,10 @@ pub(super) async fn pay(
 /// order the sweeper later cancels.
 async fn record_paid(
     store: &dyn OrderStore,
-    order_id: Uuid,
+    placed: &Order,
     payment_ref: &str,
 ) -> Result<Order, StoreError> {
-    while_unavailable(|| store.mark_paid(order_id, payment_ref)).await
+    while_unavailable(|| store.mark_paid_as_placed(placed, payment_ref)).await
 }
 
 /// Answers a retry from the order the first attempt created. While that attempt can still be

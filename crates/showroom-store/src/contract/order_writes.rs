@@ -1,10 +1,11 @@
 //! Contract: what the order writes answer is what they stored, and the listing's count of units
 //! for sale follows every stock move of an order — checkout, payment, release, cancellation — and
-//! is untouched by a refused checkout.
+//! is untouched by a refused checkout. Paying the order as the checkout placed it stores exactly
+//! what paying it by id stores, and is refused the same way.
 
 use showroom_domain::{OrderState, TrackingNumber};
 
-use super::checkout_support::{checkout, line, place, HOLD};
+use super::checkout_support::{checkout, line, place, stock_of, HOLD};
 use super::support::{all, eur, make_product, make_variant, variant};
 use crate::{Actor, DynCatalogStore, ReleaseReason, StoreError};
 
@@ -104,4 +105,113 @@ pub async fn the_listed_units_follow_every_stock_move_of_an_order(store: DynCata
         .await
         .unwrap();
     assert_eq!(listed_available(&store).await, 8, "a cancelled sale");
+}
+
+/// The fields two orders of the same lines share whoever placed and paid them.
+fn without_identity(order: &crate::Order) -> crate::Order {
+    crate::Order {
+        id: uuid::Uuid::nil(),
+        number: showroom_domain::OrderNumber::from_sequence(1).unwrap(),
+        payment_ref: None,
+        created_at: 0,
+        updated_at: 0,
+        ..order.clone()
+    }
+}
+
+pub async fn paying_the_order_as_placed_stores_what_mark_paid_stores(store: DynCatalogStore) {
+    let made = make_product(&store, "as-placed-desk", "As Placed Desk").await;
+    let oak = make_variant(
+        &store,
+        made.id,
+        variant("PLACED-OAK", eur(7_000), 9, &[("Color", "Oak")]),
+    )
+    .await;
+    let ash = make_variant(
+        &store,
+        made.id,
+        variant("PLACED-ASH", eur(7_500), 9, &[("Color", "Ash")]),
+    )
+    .await;
+    let lines = || vec![line(ash.id, 2), line(oak.id, 1)];
+    let by_id = place(&store, "as-placed-0001", lines(), HOLD).await;
+    let as_placed = place(&store, "as-placed-0002", lines(), HOLD).await;
+    store
+        .record_authorization(as_placed.id, "pay_as_placed")
+        .await
+        .unwrap();
+    store
+        .mark_captured(as_placed.id, "pay_as_placed")
+        .await
+        .unwrap();
+
+    let reference = store.mark_paid(by_id.id, "pay_by_id").await.unwrap();
+    let paid = store
+        .mark_paid_as_placed(&as_placed, "pay_as_placed")
+        .await
+        .unwrap();
+    assert_eq!(paid.state, OrderState::Paid);
+    assert_eq!(paid.payment_ref.as_deref(), Some("pay_as_placed"));
+    assert_eq!(paid, store.order_by_id(paid.id).await.unwrap().unwrap());
+    assert_eq!(without_identity(&paid), without_identity(&reference));
+
+    let history = |id| {
+        let store = store.clone();
+        async move {
+            let entries = store.order_history(id).await.unwrap();
+            entries
+                .into_iter()
+                .map(|e| (e.actor, e.what, e.from, e.to, e.note.is_some()))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(history(paid.id).await, history(reference.id).await);
+    let mail = store.mail_for_order(paid.id).await.unwrap();
+    let reference_mail = store.mail_for_order(reference.id).await.unwrap();
+    assert_eq!(mail.len(), 1, "one confirmation");
+    assert_eq!(mail[0].kind, reference_mail[0].kind);
+    assert_eq!(mail[0].recipient, reference_mail[0].recipient);
+    assert_eq!(
+        mail[0].text_body.replace(&paid.number.to_string(), "#"),
+        reference_mail[0]
+            .text_body
+            .replace(&reference.number.to_string(), "#")
+    );
+    // Both sales left the shelf and the reservations: 9 - 2 - 2 and 9 - 1 - 1.
+    assert_eq!(stock_of(&store, &ash).await, (5, 0));
+    assert_eq!(stock_of(&store, &oak).await, (7, 0));
+    assert_eq!(listed_available(&store).await, 12);
+
+    // Paid twice, or paid after the sweeper released it: refused like mark_paid, nothing moved.
+    let twice = store.mark_paid_as_placed(&as_placed, "pay_again").await;
+    assert!(
+        matches!(twice, Err(StoreError::Conflict { field: "state", .. })),
+        "{twice:?}"
+    );
+    let expired = place(&store, "as-placed-0003", lines(), HOLD).await;
+    store
+        .release(expired.id, ReleaseReason::PaymentExpired)
+        .await
+        .unwrap();
+    let late = store.mark_paid_as_placed(&expired, "pay_late").await;
+    assert!(
+        matches!(late, Err(StoreError::Conflict { field: "state", .. })),
+        "{late:?}"
+    );
+    assert_eq!(stock_of(&store, &ash).await, (5, 0));
+    assert_eq!(stock_of(&store, &oak).await, (7, 0));
+    assert!(store.mail_for_order(expired.id).await.unwrap().is_empty());
+    assert_eq!(
+        store.order_by_id(expired.id).await.unwrap().unwrap().state,
+        OrderState::Cancelled
+    );
+    let unknown = crate::Order {
+        id: uuid::Uuid::now_v7(),
+        ..expired.clone()
+    };
+    let missing = store.mark_paid_as_placed(&unknown, "pay_nobody").await;
+    assert!(
+        matches!(missing, Err(StoreError::NotFound { .. })),
+        "{missing:?}"
+    );
 }

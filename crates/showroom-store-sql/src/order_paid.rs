@@ -1,0 +1,96 @@
+//! The checkout's payment in one statement ([`OrderStateStore::mark_paid_as_placed`]).
+//!
+//! [`OrderStateStore::mark_paid`] reads the order under its lock to learn what the payment does;
+//! the checkout that just placed the order already holds everything that read returns but the
+//! state (lines, totals, address: fixed at placement). So where the engine allows writes inside
+//! `WITH` ([`crate::Dialect::writes_in_with`], PostgreSQL), the payment is one statement instead
+//! of a transaction of six round trips: the state update conditional on `pending_payment` (which
+//! takes the order's row lock first), the history entry and the mail as
+//! [`order_step::with_step`] writes them, and the sale of every line (`on_hand -= q,
+//! reserved -= q`) joined to that update, so nothing is written unless the order was still
+//! pending. The lines' updates run one after another in ascending variant id order (each waits
+//! for the previous one through a scalar subquery), the lock order of `order_stock.rs`.
+//!
+//! Nothing here decides an unusual case: an order that is no longer pending (the webhook paid it,
+//! the sweeper released it) matches nothing and writes nothing, and a sale the stock's
+//! `CHECK (on_hand >= 0)` / `CHECK (reserved >= 0)` refuses (inconsistent bookkeeping) fails the
+//! whole statement; both then go the way of `mark_paid`, which answers them as it always did.
+
+use showroom_domain::{transition, OrderEvent, OrderState};
+use showroom_store::{Actor, Order, StoreError};
+use sqlx::error::ErrorKind;
+
+use crate::error::db;
+use crate::order_state::{progress_of, valid_payment_ref};
+use crate::order_step::{with_step, StepWrite};
+use crate::outbox;
+use crate::rows::get;
+use crate::sql::{now_millis, Arg, Sql};
+use crate::SqlCatalog;
+
+impl SqlCatalog {
+    /// Pays `placed` in one statement where the engine allows it (see the module docs); `None`
+    /// when that wrote nothing and `mark_paid` must decide.
+    pub(crate) async fn paid_in_one_statement(
+        &self,
+        placed: &Order,
+        payment_ref: &str,
+    ) -> Result<Option<Order>, StoreError> {
+        if !self.dialect.writes_in_with() || placed.state != OrderState::PendingPayment {
+            return Ok(None);
+        }
+        let payment_ref = valid_payment_ref(payment_ref)?;
+        let event = OrderEvent::PaymentSucceeded;
+        let (next, effects) = transition(&progress_of(placed)?, &event)
+            .map_err(|e| StoreError::conflict("state", e.to_string()))?;
+        let paid = Order {
+            state: next.state(),
+            refunded: next.refunded(),
+            tracking: next.shipment().cloned(),
+            payment_ref: Some(payment_ref.to_owned()),
+            reserved_until: None,
+            updated_at: now_millis(),
+            ..placed.clone()
+        };
+        let step = StepWrite {
+            before: placed,
+            after: &paid,
+            actor: &Actor::PaymentProvider,
+            what: event.kind().as_str(),
+            note: Some(payment_ref),
+            payment_ref: Some(payment_ref),
+            notify: effects.notify,
+        };
+        let mail = step
+            .notify
+            .map(|notice| outbox::queued_mail(notice, &paid, placed));
+        let mut sql = Sql::default();
+        let mut text = with_step(&mut sql, &step, mail.as_ref());
+        let mut lines: Vec<_> = placed.lines.iter().collect();
+        lines.sort_by_key(|line| line.variant_id);
+        for (i, line) in lines.iter().enumerate() {
+            let quantity = sql.arg(Arg::Int(i64::from(line.quantity)));
+            let variant = sql.arg(Arg::Text(line.variant_id.to_string()));
+            let after_previous = if i == 0 {
+                String::new()
+            } else {
+                format!(" AND (SELECT COUNT(*) FROM s{}) >= 0", i - 1)
+            };
+            text.push_str(&format!(
+                ", s{i} AS (UPDATE variants SET on_hand = on_hand - {quantity}, \
+                 reserved = reserved - {quantity} FROM u \
+                 WHERE variants.id = {variant}{after_previous} RETURNING variants.id)"
+            ));
+        }
+        text.push_str(" SELECT CAST(COUNT(*) AS BIGINT) AS n FROM u");
+        sql.push(&text);
+        let row = match sql.query().fetch_one(&self.pool).await {
+            Ok(row) => row,
+            Err(sqlx::Error::Database(error)) if error.kind() == ErrorKind::CheckViolation => {
+                return Ok(None)
+            }
+            Err(error) => return Err(db(error)),
+        };
+        Ok((get::<i64>(&row, "n")? == 1).then_some(paid))
+    }
+}
