@@ -273,3 +273,82 @@ async fn a_deferred_flush_ends_with_its_transaction() {
     let next = sqlx::query(show).fetch_one(store.pool()).await;
     assert_eq!(setting(next.expect("show")), "on", "outlived its statement");
 }
+
+/// The common checkout and its payment are one statement each (see `checkout_one_statement.rs`
+/// and `order_paid.rs` in `showroom-store-sql`), and whatever they cannot decide writes nothing
+/// and is left to the transactions the contract suite tests.
+#[tokio::test]
+async fn the_common_checkout_and_its_payment_are_one_statement_each() {
+    use showroom_store::contract::{checkout, line, stocked, HOLD};
+    use showroom_store::DynCatalogStore;
+    let Some(database) = TestDatabase::create().await else {
+        return;
+    };
+    let store = open(&database.url(), &PostgresSettings::default())
+        .await
+        .expect("open the test database");
+    let shared: DynCatalogStore = std::sync::Arc::new(store.clone());
+    let chair = stocked(&shared, "one-statement-chair", "ONE-CHAIR", 2_500, 5).await;
+    let stock = || async {
+        let row = sqlx::query("SELECT on_hand, reserved FROM variants WHERE id = $1")
+            .bind(chair.id.to_string())
+            .fetch_one(store.pool())
+            .await
+            .expect("read stock");
+        (row.get::<i64, _>("on_hand"), row.get::<i64, _>("reserved"))
+    };
+    let count = |table: &'static str| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::query(&format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {table}"
+            ))
+            .fetch_one(&pool)
+            .await
+            .expect("count")
+            .get::<i64, _>("n")
+        }
+    };
+
+    let first = checkout("one-statement-0001", vec![line(chair.id, 2)]);
+    let placed = store
+        .place_order_in_one_statement(&first, HOLD)
+        .await
+        .expect("place")
+        .expect("placed in one statement");
+    assert_eq!(
+        Some(&placed),
+        shared.order_by_id(placed.id).await.unwrap().as_ref()
+    );
+    assert_eq!(placed.lines.len(), 1);
+    assert_eq!(stock().await, (5, 2));
+
+    // Left to the transaction, nothing written: the key taken, a line short as read.
+    let again = store.place_order_in_one_statement(&first, HOLD).await;
+    assert!(matches!(again, Ok(None)), "{again:?}");
+    let short = checkout("one-statement-0002", vec![line(chair.id, 4)]);
+    let refused = store.place_order_in_one_statement(&short, HOLD).await;
+    assert!(matches!(refused, Ok(None)), "{refused:?}");
+    assert_eq!(stock().await, (5, 2));
+    assert_eq!(
+        (count("orders").await, count("checkout_keys").await),
+        (1, 1)
+    );
+
+    let paid = store
+        .mark_paid_in_one_statement(&placed, "pay_one_statement")
+        .await
+        .expect("pay")
+        .expect("paid in one statement");
+    assert_eq!(
+        Some(&paid),
+        shared.order_by_id(paid.id).await.unwrap().as_ref()
+    );
+    assert_eq!(stock().await, (3, 0));
+    assert_eq!(shared.order_history(paid.id).await.unwrap().len(), 2);
+    assert_eq!(shared.mail_for_order(paid.id).await.unwrap().len(), 1);
+    let twice = store.mark_paid_in_one_statement(&placed, "pay_twice").await;
+    assert!(matches!(twice, Ok(None)), "{twice:?}");
+    assert_eq!(stock().await, (3, 0));
+    assert_eq!(shared.order_history(paid.id).await.unwrap().len(), 2);
+}

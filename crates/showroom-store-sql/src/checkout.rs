@@ -1,5 +1,10 @@
 //! The checkout: [`showroom_store::CheckoutStore::place_order`] as one write transaction.
 //!
+//! Where the engine allows writes inside `WITH` (PostgreSQL), a checkout first tries the same
+//! writes as one statement (`checkout_one_statement.rs`); whatever that cannot decide — a retried
+//! key, a short line, a discount code, anything changed since its read — it leaves untouched to
+//! the transaction below, which answers every case.
+//!
 //! The steps, in order, each inside the same transaction:
 //!
 //! 1. **Claim the idempotency key** (`INSERT … ON CONFLICT DO NOTHING`). If the key is taken, the
@@ -46,6 +51,9 @@ impl CheckoutStore for SqlCatalog {
         new: NewOrder,
         hold: Duration,
     ) -> Result<(Order, bool), StoreError> {
+        if let Some(order) = self.place_order_in_one_statement(&new, hold).await? {
+            return Ok((order, true));
+        }
         let lines = checked_lines(&new.lines)?;
         let fingerprint = fingerprint(&new, &lines)?;
         let mut tx = self.begin_write().await?;
@@ -118,7 +126,7 @@ async fn usable_discount(
 
 /// One to [`MAX_ORDER_LINES`] lines of positive quantities, a variant named twice merged into
 /// one line at its first position.
-fn checked_lines(lines: &[NewOrderLine]) -> Result<Vec<NewOrderLine>, StoreError> {
+pub(crate) fn checked_lines(lines: &[NewOrderLine]) -> Result<Vec<NewOrderLine>, StoreError> {
     if lines.is_empty() || lines.len() > MAX_ORDER_LINES {
         return Err(StoreError::invalid(
             "lines",
@@ -150,7 +158,7 @@ fn checked_lines(lines: &[NewOrderLine]) -> Result<Vec<NewOrderLine>, StoreError
 }
 
 /// Everything that makes two checkouts "the same" for an idempotency key, as canonical JSON.
-fn fingerprint(new: &NewOrder, lines: &[NewOrderLine]) -> Result<String, StoreError> {
+pub(crate) fn fingerprint(new: &NewOrder, lines: &[NewOrderLine]) -> Result<String, StoreError> {
     #[derive(Serialize)]
     struct Fingerprint<'a> {
         email: &'a str,
@@ -200,7 +208,7 @@ async fn replay(
 
 /// The domain's totals for the snapshot. Every line is taxed at the standard rate of the
 /// destination: the catalog has no tax classes yet.
-fn price(
+pub(crate) fn price(
     new: &NewOrder,
     sold: &[Snapshot],
     discount: Option<DiscountUse<'_>>,

@@ -258,7 +258,11 @@ async fn shortage(
 
 /// Refuses a variant whose product is not for sale or whose price is in another currency than
 /// the checkout's.
-fn sellable(row: &AnyRow, line: &NewOrderLine, new: &NewOrder) -> Result<Snapshot, StoreError> {
+pub(crate) fn sellable(
+    row: &AnyRow,
+    line: &NewOrderLine,
+    new: &NewOrder,
+) -> Result<Snapshot, StoreError> {
     let title: String = get(row, "title")?;
     let status: String = get(row, "status")?;
     let status = ProductStatus::parse(&status).map_err(|e| corrupt("product status", e))?;
@@ -287,15 +291,16 @@ fn sellable(row: &AnyRow, line: &NewOrderLine, new: &NewOrder) -> Result<Snapsho
     })
 }
 
-/// Each line's variant joined with its product, by variant id.
-async fn variant_rows(
+/// Each line's variant (with its stock) joined with its product, by variant id.
+pub(crate) async fn variant_rows(
     conn: &mut AnyConnection,
     lines: &[NewOrderLine],
 ) -> Result<HashMap<Uuid, AnyRow>, StoreError> {
     let mut sql = Sql::default();
     let ids = in_list(&mut sql, lines.iter().map(|l| l.variant_id.to_string()));
     sql.push(&format!(
-        "SELECT v.id, v.product_id, v.sku, v.price_minor, v.currency, p.title, p.status \
+        "SELECT v.id, v.product_id, v.sku, v.price_minor, v.currency, v.on_hand, v.reserved, \
+         p.title, p.status \
          FROM variants v JOIN products p ON p.id = v.product_id WHERE v.id IN ({ids})"
     ));
     let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;

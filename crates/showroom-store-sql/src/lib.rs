@@ -6,6 +6,7 @@ mod bulk;
 mod carts;
 mod categories;
 mod checkout;
+mod checkout_one_statement;
 mod checkout_stock;
 mod dashboard;
 mod dialect;

@@ -89,7 +89,7 @@ impl<'a> Placed<'a> {
         })
     }
 
-    fn into_order(self, number: i64) -> Result<Order, StoreError> {
+    pub(crate) fn into_order(self, number: i64) -> Result<Order, StoreError> {
         let new = self.new;
         Ok(Order {
             id: self.id,
@@ -125,14 +125,8 @@ pub(crate) async fn write(
         // The number is the dialect's statement as a scalar subquery of the order's row.
         let next = format!("({})", dialect.next_order_number());
         let mut sql = Sql::default();
-        let order = order_row(&mut sql, &placed, &next)?;
-        let lines = line_rows(&mut sql, &placed);
-        let event = event_row(&mut sql, &placed);
-        sql.push(&format!(
-            "WITH o AS ({ORDER_INSERT}{order} RETURNING number), \
-             l AS ({LINES_INSERT}{lines}), e AS ({EVENT_INSERT}{event}) \
-             SELECT number AS n FROM o"
-        ));
+        let inserts = insert_ctes(&mut sql, &placed, &next)?;
+        sql.push(&format!("WITH {inserts} SELECT number AS n FROM o"));
         let row = sql.query().fetch_one(&mut *conn).await.map_err(db)?;
         get(&row, "n")?
     } else {
@@ -157,6 +151,23 @@ pub(crate) async fn write(
         number
     };
     placed.into_order(number)
+}
+
+/// `o AS (…), l AS (…), e AS (…)`: the order's row (`o`, returning its `number`, which is the
+/// SQL expression `number`), its lines and its history entry as data-modifying CTEs, their
+/// arguments registered in `sql`. Only for engines with [`Dialect::writes_in_with`].
+pub(crate) fn insert_ctes(
+    sql: &mut Sql,
+    placed: &Placed<'_>,
+    number: &str,
+) -> Result<String, StoreError> {
+    let order = order_row(sql, placed, number)?;
+    let lines = line_rows(sql, placed);
+    let event = event_row(sql, placed);
+    Ok(format!(
+        "o AS ({ORDER_INSERT}{order} RETURNING number), \
+         l AS ({LINES_INSERT}{lines}), e AS ({EVENT_INSERT}{event})"
+    ))
 }
 
 /// `(…)` of the order's row for [`ORDER_INSERT`], its number being the SQL `number`.

@@ -30,8 +30,9 @@ use crate::SqlCatalog;
 
 impl SqlCatalog {
     /// Pays `placed` in one statement where the engine allows it (see the module docs); `None`
-    /// when that wrote nothing and `mark_paid` must decide.
-    pub(crate) async fn paid_in_one_statement(
+    /// when that wrote nothing and `mark_paid` must decide. Public so that the engine's own
+    /// tests can tell which way a payment went.
+    pub async fn mark_paid_in_one_statement(
         &self,
         placed: &Order,
         payment_ref: &str,

@@ -59,7 +59,7 @@ impl OrderStateStore for SqlCatalog {
         placed: &Order,
         payment_ref: &str,
     ) -> Result<Order, StoreError> {
-        match self.paid_in_one_statement(placed, payment_ref).await? {
+        match self.mark_paid_in_one_statement(placed, payment_ref).await? {
             Some(paid) => Ok(paid),
             None => self.mark_paid(placed.id, payment_ref).await,
         }

@@ -54,6 +54,10 @@ pub fn assert_invalid_database_url(err: &crate::StoreError) {
     );
 }
 
+/// A checkout of these lines under an idempotency key, a line, a stocked variant and the hold
+/// the suite uses: for a backend's own tests of its checkout.
+pub use checkout_support::{checkout, line, stocked, HOLD};
+
 pub use accounts::*;
 pub use assets::*;
 pub use carts::*;

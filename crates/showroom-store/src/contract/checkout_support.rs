@@ -13,7 +13,7 @@ use super::support::{eur, product, slug, variant};
 use crate::{DynCatalogStore, NewOrder, NewOrderLine, Order, Variant};
 
 /// How long the tests hold stock for payment unless they test expiry.
-pub(crate) const HOLD: Duration = Duration::from_secs(15 * 60);
+pub const HOLD: Duration = Duration::from_secs(15 * 60);
 
 /// 19 % tax added to EUR prices; standard shipping 4.90, free from 100.00.
 pub(crate) fn shop_rules(mode: PriceMode) -> PricingRules {
@@ -52,7 +52,7 @@ pub(crate) fn key(raw: &str) -> IdempotencyKey {
     IdempotencyKey::parse(raw).expect("test key")
 }
 
-pub(crate) fn line(variant_id: Uuid, quantity: i64) -> NewOrderLine {
+pub fn line(variant_id: Uuid, quantity: i64) -> NewOrderLine {
     NewOrderLine {
         variant_id,
         quantity: Quantity::new(quantity).expect("test quantity"),
@@ -60,7 +60,7 @@ pub(crate) fn line(variant_id: Uuid, quantity: i64) -> NewOrderLine {
 }
 
 /// A checkout by `shopper@example.com` in EUR, tax added, standard shipping.
-pub(crate) fn checkout(key_raw: &str, lines: Vec<NewOrderLine>) -> NewOrder {
+pub fn checkout(key_raw: &str, lines: Vec<NewOrderLine>) -> NewOrder {
     NewOrder {
         customer_id: None,
         discount_code: None,
@@ -98,7 +98,7 @@ pub(crate) async fn place_lapsed(
 }
 
 /// A published product with one variant of `on_hand` units at `price_minor` EUR cents.
-pub(crate) async fn stocked(
+pub async fn stocked(
     store: &DynCatalogStore,
     slug_raw: &str,
     sku: &str,
