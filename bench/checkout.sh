@@ -2,9 +2,10 @@
 # Checkout benchmark on PostgreSQL: builds the release binary, starts it on a fresh database of
 # its own, seeds 1,000 published variants with plenty of stock through the admin API, then runs
 # 32 concurrent buyers posting `POST /api/v1/checkout` (a random variant and quantity, a unique
-# Idempotency-Key, the `test` provider's success card) for a fixed time with
-# bench/checkout_buyers.py. Every checkout is a real, distinct order: one stock transaction, the
-# payment, the transition to paid.
+# Idempotency-Key, the `test` provider's success card) for a fixed time with showroom-loadgen
+# (compiled, like pgbench, so the client's own CPU on this shared machine weighs alike on both
+# sides). Every checkout is a real, distinct order: the stock reserved, the payment, the
+# transition to paid.
 # The references, measured in the same run on the same PostgreSQL server, in a second database
 # of its own (`pgbench -i -s 10`), with the same clients and duration: pgbench's built-in
 # TPC-B-like script (five statements in one write transaction: the fair yardstick for a checkout,
@@ -20,7 +21,8 @@
 #
 #   bash bench/checkout.sh                 # 20 s per run
 #   BENCH_SMOKE=1 bash bench/checkout.sh   # 3 s per run (CI)
-#   SHOWROOM_BIN=path/to/showroom bash bench/checkout.sh   # skip the build
+#   SHOWROOM_BIN=path/to/showroom bash bench/checkout.sh   # skip the build (showroom-loadgen is
+#                                                          # taken from beside it, or SHOWROOM_LOADGEN)
 #   SHOWROOM_BENCH_POSTGRES_URL=postgres://user@host:5432 bash bench/checkout.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,9 +41,11 @@ TOKEN=bench-admin-token
 PGBENCH=$(command -v pgbench || ls -1d /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -1)
 [ -x "$PGBENCH" ] || { echo "pgbench not found (Debian: apt-get install postgresql-contrib or postgresql-NN)" >&2; exit 1; }
 if [ -z "${SHOWROOM_BIN:-}" ]; then
-  cargo build --release -q -p showroom
+  cargo build --release -q -p showroom -p showroom-loadgen
   SHOWROOM_BIN="${CARGO_TARGET_DIR:-target}/release/showroom"
 fi
+LOADGEN=${SHOWROOM_LOADGEN:-$(dirname "$SHOWROOM_BIN")/showroom-loadgen}
+[ -x "$LOADGEN" ] || { echo "no load generator at $LOADGEN: cargo build --release -p showroom-loadgen" >&2; exit 1; }
 
 suffix="$(date +%s)_$$"
 shop_db="showroom_bench_checkout_$suffix"
@@ -74,7 +78,7 @@ done
 curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null || { echo "server not ready; log:" >&2; cat "$work/server.log" >&2; exit 1; }
 
 t0=$(date +%s%3N)
-python3 bench/checkout_buyers.py seed "http://127.0.0.1:$PORT" "$TOKEN" "$VARIANTS" "$work/variants.txt"
+python3 bench/checkout_seed.py "http://127.0.0.1:$PORT" "$TOKEN" "$VARIANTS" "$work/variants.txt"
 seed_ms=$(( $(date +%s%3N) - t0 ))
 
 # Where the CPU goes, per order: the shop's process, the load generator (which reports its own)
@@ -90,8 +94,25 @@ server_before=$(cpu_ticks "$server")
 # commit several commits can share one, so per order this is at most the synchronous commits.
 wal_syncs() { psql -qtA "$SERVER_URL/$shop_db" -c "SELECT wal_sync FROM pg_stat_wal" 2>/dev/null || true; }
 wal_before=$(wal_syncs)
-read -r created others server_errors orders_per_s p50 p99 client_cpu < <(
-  python3 bench/checkout_buyers.py buy "http://127.0.0.1:$PORT" "$work/variants.txt" "$BUYERS" "$DURATION")
+# One checkout: a variant drawn from the seeded ones, 1 to 3 units, a key and an email of its own.
+cat >"$work/checkout.json" <<'JSON'
+{"email": "buyer-{unique}@example.com",
+ "shipping_address": {"name": "Ada Lovelace", "line1": "1 Analytical St", "postal_code": "10001",
+                      "city": "New York", "country": "US"},
+ "shipping_method": "standard",
+ "lines": [{"variant_id": "{pick}", "quantity": {int:1-3}}],
+ "payment": {"card_number": "4242424242424242"}}
+JSON
+/usr/bin/time -f '%U %S' -o "$work/client.cpu" \
+  "$LOADGEN" --addr "127.0.0.1:$PORT" --connections "$BUYERS" --duration "$DURATION" \
+  --path /api/v1/checkout --body "$work/checkout.json" --picks "$work/variants.txt" \
+  --header 'Content-Type: application/json' --header 'Idempotency-Key: bench-{unique}' \
+  >"$work/load.txt"
+# result rps p50 p99 non_2xx_3xx p90 p99.9 max requests 5xx
+read -r rps p50 p99 others _ _ _ requests server_errors < <(sed -n 's/^result //p' "$work/load.txt")
+created=$(( requests - others ))
+orders_per_s=$(python3 -c "print(f'{$rps * $created / max(1, $requests):.1f}')")
+client_cpu=$(awk '{print $1 + $2}' "$work/client.cpu")
 server_ticks=$(( $(cpu_ticks "$server") - server_before ))
 wal_after=$(wal_syncs)
 backend_ticks=0
@@ -131,7 +152,7 @@ import sys
 orders, server, backends, client, tick = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
 per = lambda seconds: f"{1000 * seconds / orders:.3f}" if orders else "-"
 print(f"CPU ms per order: showroom {per(server / tick)}, its PostgreSQL backends {per(backends / tick)}, "
-      f"load generator (Python) {per(client)}")
+      f"load generator {per(client)}")
 PY
 if [ -n "$wal_before" ] && [ -n "$wal_after" ] && [ "$created" -gt 0 ]; then
   python3 -c "print(f'WAL flushes per order (server-wide, group commit shares them): {($wal_after - $wal_before) / $created:.2f}')"
@@ -139,6 +160,9 @@ fi
 echo "201 answers: $created, other answers: $others (5xx: $server_errors); orders in the database: $orders, paid: $paid"
 echo "seeding $VARIANTS variants through the admin API: $seed_ms ms"
 
+if [ "$others" != 0 ]; then
+  echo "answers other than 2xx/3xx (first lines of the generator's report):" >&2; head -3 "$work/load.txt" >&2
+fi
 if [ "$server_errors" != 0 ]; then
   echo "FAIL: $server_errors checkouts answered 5xx; server log:" >&2; tail -50 "$work/server.log" >&2; exit 1
 fi

@@ -1,4 +1,5 @@
-//! One keep-alive HTTP/1.1 connection with one request in flight at a time: writes a `GET`,
+//! One keep-alive HTTP/1.1 connection with one request in flight at a time: writes a `GET` (or a
+//! `POST` filled from its templates),
 //! reads the status line, the headers and the whole body (`Content-Length` or chunked) from its
 //! own buffer, and times the exchange from the first byte written to the last byte read.
 
@@ -10,16 +11,22 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::stats::Samples;
+use crate::template::{Fill, Template};
 
-/// The requests a run sends, one per path, built once.
-pub struct Requests(Vec<Vec<u8>>);
+/// The requests a run sends.
+pub enum Requests {
+    /// One `GET` per path, built once, drawn with a Zipf-like skew (see [`zipf_index`]).
+    Get(Vec<Vec<u8>>),
+    /// `POST`s to one path whose headers and body are filled per request.
+    Post(Post),
+}
 
 impl Requests {
-    pub fn new(paths: &[String], host: &str, accept_encoding: Option<&str>) -> Self {
+    pub fn get(paths: &[String], host: &str, accept_encoding: Option<&str>) -> Self {
         let coding = accept_encoding
             .map(|coding| format!("Accept-Encoding: {coding}\r\n"))
             .unwrap_or_default();
-        Self(
+        Self::Get(
             paths
                 .iter()
                 .map(|path| {
@@ -27,6 +34,40 @@ impl Requests {
                 })
                 .collect(),
         )
+    }
+}
+
+/// A `POST` whose header values and body are [`Template`]s.
+pub struct Post {
+    /// The request line and `Host`.
+    pub start: String,
+    /// Whole header lines (`Name: value`), without their CRLF.
+    pub headers: Vec<Template>,
+    pub body: Template,
+    pub picks: Vec<String>,
+    /// Starts every `{unique}` value, so that two runs never send the same one.
+    pub run: String,
+}
+
+impl Post {
+    /// The next request into `out`; `unique` fills `{unique}`.
+    fn render(&self, out: &mut Vec<u8>, unique: &str, draw: &mut dyn FnMut() -> f64) {
+        let mut fill = Fill {
+            unique,
+            picks: &self.picks,
+            draw,
+        };
+        let mut body = String::new();
+        self.body.render(&mut body, &mut fill);
+        let mut head = self.start.clone();
+        for header in &self.headers {
+            header.render(&mut head, &mut fill);
+            head.push_str("\r\n");
+        }
+        head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+        out.clear();
+        out.extend_from_slice(head.as_bytes());
+        out.extend_from_slice(body.as_bytes());
     }
 }
 
@@ -58,8 +99,18 @@ impl Connection {
     ) -> anyhow::Result<Samples> {
         let mut random = XorShift::new(seed);
         let mut samples = Samples::default();
+        let mut scratch = Vec::new();
+        let mut sent = 0u64;
         while Instant::now() < deadline {
-            let request = &requests.0[zipf_index(requests.0.len(), random.unit())];
+            let request: &[u8] = match requests.as_ref() {
+                Requests::Get(all) => &all[zipf_index(all.len(), random.unit())],
+                Requests::Post(post) => {
+                    sent += 1;
+                    let unique = format!("{}-{seed}-{sent}", post.run);
+                    post.render(&mut scratch, &unique, &mut || random.unit());
+                    &scratch
+                }
+            };
             let started = Instant::now();
             self.stream.write_all(request).await?;
             let status = self.read_response().await.with_context(|| {

@@ -10,9 +10,13 @@
 //!
 //! Paths: one `--path`, or `--paths FILE` (one per line) drawn with a Zipf-like skew — rank r
 //! with probability ~ 1/r (the index is N^u for a uniform u), as the wrk script it replaces.
+//! With `--body FILE` every request is a `POST` of that file to `--path`, its placeholders and
+//! those of the `--header`s filled per request (see `template.rs`): `bench/checkout.sh` sends
+//! checkouts this way, each with its own idempotency key and line.
 
 mod http1;
 mod stats;
+mod template;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,7 +25,8 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use clap::Parser;
 
-use http1::{Connection, Requests};
+use http1::{Connection, Post, Requests};
+use template::Template;
 
 #[derive(Parser, Debug)]
 #[command(about = "Loads an HTTP/1.1 server and prints requests/s and latency percentiles")]
@@ -47,6 +52,58 @@ struct Args {
     /// An `Accept-Encoding` header to send (none by default: identity bodies).
     #[arg(long)]
     accept_encoding: Option<String>,
+    /// POST this file to `--path` instead of GETs; `{unique}`, `{pick}` and `{int:A-B}` are
+    /// filled per request.
+    #[arg(long, requires = "path")]
+    body: Option<PathBuf>,
+    /// A header line (`Name: value`) for every POST, placeholders filled; repeatable.
+    #[arg(long = "header", requires = "body")]
+    headers: Vec<String>,
+    /// The lines `{pick}` draws from, uniformly.
+    #[arg(long, requires = "body")]
+    picks: Option<PathBuf>,
+}
+
+/// The POSTs of `--body`, with their headers and picks.
+fn posts(args: &Args, path: &str, body: &std::path::Path) -> anyhow::Result<Requests> {
+    let read = |file: &std::path::Path| {
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))
+    };
+    let body = Template::parse(read(body)?.trim_end())?;
+    let mut headers = Vec::with_capacity(args.headers.len());
+    for header in &args.headers {
+        if !header.contains(':') || header.contains(['\r', '\n']) {
+            bail!("--header {header:?}: write one `Name: value`");
+        }
+        headers.push(Template::parse(header)?);
+    }
+    let picks: Vec<String> = match &args.picks {
+        Some(file) => read(file)?
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        None => Vec::new(),
+    };
+    if picks.is_empty() && (body.uses_picks() || headers.iter().any(Template::uses_picks)) {
+        bail!("{{pick}} needs a --picks file with at least one line");
+    }
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos());
+    let coding = args
+        .accept_encoding
+        .as_deref()
+        .map(|coding| format!("Accept-Encoding: {coding}\r\n"))
+        .unwrap_or_default();
+    Ok(Requests::Post(Post {
+        start: format!("POST {path} HTTP/1.1\r\nHost: {}\r\n{coding}", args.addr),
+        headers,
+        body,
+        picks,
+        run: format!("{run:x}"),
+    }))
 }
 
 fn main() -> anyhow::Result<()> {
@@ -64,11 +121,10 @@ fn main() -> anyhow::Result<()> {
     if paths.is_empty() || args.connections == 0 || args.duration.is_nan() || args.duration <= 0.0 {
         bail!("need at least one path, one connection and a positive duration");
     }
-    let requests = Arc::new(Requests::new(
-        &paths,
-        &args.addr,
-        args.accept_encoding.as_deref(),
-    ));
+    let requests = Arc::new(match &args.body {
+        Some(body) => posts(&args, &paths[0], body)?,
+        None => Requests::get(&paths, &args.addr, args.accept_encoding.as_deref()),
+    });
     let threads = args.threads.clamp(1, args.connections);
     let started = Instant::now();
     let deadline = started + Duration::from_secs_f64(args.duration);

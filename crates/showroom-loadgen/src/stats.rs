@@ -8,6 +8,7 @@ use std::time::Duration;
 pub struct Samples {
     micros: Vec<u64>,
     not_2xx_3xx: u64,
+    server_errors: u64,
 }
 
 impl Samples {
@@ -16,11 +17,15 @@ impl Samples {
         if !(200..400).contains(&status) {
             self.not_2xx_3xx += 1;
         }
+        if status >= 500 {
+            self.server_errors += 1;
+        }
     }
 
     pub fn merge(&mut self, other: Samples) {
         self.micros.extend(other.micros);
         self.not_2xx_3xx += other.not_2xx_3xx;
+        self.server_errors += other.server_errors;
     }
 
     pub fn report(mut self, connections: usize, elapsed: Duration) -> Report {
@@ -37,6 +42,7 @@ impl Samples {
             busy_seconds: self.micros.iter().sum::<u64>() as f64 / 1e6,
             connections,
             not_2xx_3xx: self.not_2xx_3xx,
+            server_errors: self.server_errors,
         }
     }
 }
@@ -62,16 +68,18 @@ pub struct Report {
     busy_seconds: f64,
     connections: usize,
     not_2xx_3xx: u64,
+    server_errors: u64,
 }
 
 impl fmt::Display for Report {
-    /// Human lines, then one machine line: `result rps p50 p99 non_2xx_3xx p90 p99.9 max`.
+    /// Human lines, then one machine line:
+    /// `result rps p50 p99 non_2xx_3xx p90 p99.9 max requests 5xx`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let rps = self.requests as f64 / self.seconds;
         writeln!(
             f,
-            "{} requests in {:.2} s: {rps:.0} requests/s, {} not 2xx/3xx",
-            self.requests, self.seconds, self.not_2xx_3xx
+            "{} requests in {:.2} s: {rps:.0} requests/s, {} not 2xx/3xx ({} 5xx)",
+            self.requests, self.seconds, self.not_2xx_3xx, self.server_errors
         )?;
         writeln!(
             f,
@@ -86,8 +94,15 @@ impl fmt::Display for Report {
         )?;
         writeln!(
             f,
-            "result {rps:.0} {:.2} {:.2} {} {:.2} {:.2} {:.2}",
-            self.p50_ms, self.p99_ms, self.not_2xx_3xx, self.p90_ms, self.p999_ms, self.max_ms
+            "result {rps:.0} {:.2} {:.2} {} {:.2} {:.2} {:.2} {} {}",
+            self.p50_ms,
+            self.p99_ms,
+            self.not_2xx_3xx,
+            self.p90_ms,
+            self.p999_ms,
+            self.max_ms,
+            self.requests,
+            self.server_errors
         )
     }
 }
