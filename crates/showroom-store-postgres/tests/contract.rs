@@ -336,7 +336,7 @@ async fn the_common_checkout_and_its_payment_are_one_statement_each() {
     );
 
     let paid = store
-        .mark_paid_in_one_statement(&placed, "pay_one_statement")
+        .pay_captured_in_one_statement(&placed, "pay_one_statement")
         .await
         .expect("pay")
         .expect("paid in one statement");
@@ -347,7 +347,16 @@ async fn the_common_checkout_and_its_payment_are_one_statement_each() {
     assert_eq!(stock().await, (3, 0));
     assert_eq!(shared.order_history(paid.id).await.unwrap().len(), 2);
     assert_eq!(shared.mail_for_order(paid.id).await.unwrap().len(), 1);
-    let twice = store.mark_paid_in_one_statement(&placed, "pay_twice").await;
+    let captured = sqlx::query("SELECT captured_at FROM orders WHERE id = $1")
+        .bind(paid.id.to_string())
+        .fetch_one(store.pool())
+        .await
+        .expect("read the capture mark")
+        .get::<Option<i64>, _>("captured_at");
+    assert!(captured.is_some(), "the capture is marked with the payment");
+    let twice = store
+        .pay_captured_in_one_statement(&placed, "pay_twice")
+        .await;
     assert!(matches!(twice, Ok(None)), "{twice:?}");
     assert_eq!(stock().await, (3, 0));
     assert_eq!(shared.order_history(paid.id).await.unwrap().len(), 2);

@@ -1,11 +1,13 @@
-//! The checkout's payment in one statement ([`OrderStateStore::mark_paid_as_placed`]).
+//! The checkout's record of a captured payment in one statement
+//! ([`OrderStateStore::pay_captured`]).
 //!
-//! [`OrderStateStore::mark_paid`] reads the order under its lock to learn what the payment does;
+//! Step by step, the checkout marks the capture (its own statement) and then pays the order with
+//! [`OrderStateStore::mark_paid`], which reads the order under its lock to learn what the payment does;
 //! the checkout that just placed the order already holds everything that read returns but the
 //! state (lines, totals, address: fixed at placement). So where the engine allows writes inside
 //! `WITH` ([`crate::Dialect::writes_in_with`], PostgreSQL), the payment is one statement instead
-//! of a transaction of six round trips: the state update conditional on `pending_payment` (which
-//! takes the order's row lock first), the history entry and the mail as
+//! of seven round trips: the state update conditional on `pending_payment` (which takes the
+//! order's row lock first) that also sets the capture mark, the history entry and the mail as
 //! [`order_step::with_step`] writes them, and the sale of every line (`on_hand -= q,
 //! reserved -= q`) joined to that update, so nothing is written unless the order was still
 //! pending. The lines' updates run one after another in ascending variant id order (each waits
@@ -14,7 +16,8 @@
 //! Nothing here decides an unusual case: an order that is no longer pending (the webhook paid it,
 //! the sweeper released it) matches nothing and writes nothing, and a sale the stock's
 //! `CHECK (on_hand >= 0)` / `CHECK (reserved >= 0)` refuses (inconsistent bookkeeping) fails the
-//! whole statement; both then go the way of `mark_paid`, which answers them as it always did.
+//! whole statement; both answer `None`, and the checkout goes step by step, whose `mark_paid`
+//! answers them as it always did.
 
 use showroom_domain::{transition, OrderEvent, OrderState};
 use showroom_store::{Actor, Order, StoreError};
@@ -29,10 +32,10 @@ use crate::sql::{now_millis, Arg, Sql};
 use crate::SqlCatalog;
 
 impl SqlCatalog {
-    /// Pays `placed` in one statement where the engine allows it (see the module docs); `None`
-    /// when that wrote nothing and `mark_paid` must decide. Public so that the engine's own
-    /// tests can tell which way a payment went.
-    pub async fn mark_paid_in_one_statement(
+    /// Marks `placed`'s capture and pays it in one statement where the engine allows it (see
+    /// the module docs); `None` when that wrote nothing. Public so that the engine's own tests
+    /// can call it directly.
+    pub async fn pay_captured_in_one_statement(
         &self,
         placed: &Order,
         payment_ref: &str,
@@ -61,6 +64,7 @@ impl SqlCatalog {
             note: Some(payment_ref),
             payment_ref: Some(payment_ref),
             notify: effects.notify,
+            captured_at: Some(paid.updated_at),
         };
         let mail = step
             .notify

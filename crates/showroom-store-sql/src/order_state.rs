@@ -54,15 +54,13 @@ impl OrderStateStore for SqlCatalog {
         .await
     }
 
-    async fn mark_paid_as_placed(
+    async fn pay_captured(
         &self,
         placed: &Order,
         payment_ref: &str,
-    ) -> Result<Order, StoreError> {
-        match self.mark_paid_in_one_statement(placed, payment_ref).await? {
-            Some(paid) => Ok(paid),
-            None => self.mark_paid(placed.id, payment_ref).await,
-        }
+    ) -> Result<Option<Order>, StoreError> {
+        self.pay_captured_in_one_statement(placed, payment_ref)
+            .await
     }
 
     async fn release(&self, order_id: Uuid, reason: ReleaseReason) -> Result<Order, StoreError> {
@@ -288,6 +286,7 @@ pub(crate) async fn apply_in(
             note: step.note,
             payment_ref: step.payment_ref,
             notify: effects.notify,
+            captured_at: None,
         },
     )
     .await?;

@@ -32,6 +32,8 @@ pub(crate) struct StepWrite<'a> {
     /// Set as the order's payment reference when given; kept otherwise.
     pub payment_ref: Option<&'a str>,
     pub notify: Option<CustomerNotice>,
+    /// Also sets the order's capture mark (Unix ms) when it has none.
+    pub captured_at: Option<i64>,
 }
 
 /// Writes `step`. `false`, with nothing written, when the order is no longer in the state it
@@ -130,9 +132,15 @@ fn state_update(sql: &mut Sql, step: &StepWrite<'_>) -> String {
     ]
     .map(|value| sql.arg(value));
     let [id, state, refunded, tracking, payment_ref, now, was] = args;
+    let captured = step.captured_at.map_or_else(String::new, |at| {
+        format!(
+            ", captured_at = COALESCE(captured_at, {})",
+            sql.arg(Arg::Int(at))
+        )
+    });
     format!(
         "UPDATE orders SET state = {state}, refunded_minor = {refunded}, \
          tracking_number = {tracking}, payment_ref = COALESCE({payment_ref}, payment_ref), \
-         reserved_until = NULL, updated_at = {now} WHERE id = {id} AND state = {was}"
+         reserved_until = NULL, updated_at = {now}{captured} WHERE id = {id} AND state = {was}"
     )
 }

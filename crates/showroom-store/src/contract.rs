@@ -150,7 +150,7 @@ macro_rules! contract_suite {
             orders_are_found_by_id_number_and_email_newest_first,
             every_order_change_answers_the_order_as_stored,
             the_listed_units_follow_every_stock_move_of_an_order,
-            paying_the_order_as_placed_stores_what_mark_paid_stores,
+            a_captured_payment_recorded_in_one_write_stores_what_the_steps_store,
             order_totals_equal_the_sum_of_their_parts_for_random_carts,
             account_emails_are_unique_whatever_their_case,
             the_last_active_admin_cannot_be_demoted_or_deactivated,

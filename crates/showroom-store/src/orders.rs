@@ -245,19 +245,22 @@ pub trait OrderStateStore: Send + Sync + 'static {
     /// `pending_payment → paid`: the reserved units are sold. `payment_ref` is the provider's id.
     async fn mark_paid(&self, order_id: Uuid, payment_ref: &str) -> Result<Order, StoreError>;
 
-    /// [`OrderStateStore::mark_paid`] of an order the caller holds as
-    /// [`CheckoutStore::place_order`] returned it — the checkout paying what it just placed.
-    /// The same rows, the same answer and the same refusals as `mark_paid(placed.id, …)`; a
-    /// backend may use what `placed` tells (its lines, its mail's content: everything of an
-    /// order but its state, payment and refunds is fixed when it is placed) to write it in fewer
-    /// round trips, as long as the write is still conditional on the order being
-    /// `pending_payment`.
-    async fn mark_paid_as_placed(
+    /// The checkout's record of a payment the provider has just captured for an order it placed
+    /// (`placed` as [`CheckoutStore::place_order`] returned it): the capture mark
+    /// ([`OrderStateStore::mark_captured`]) and the payment ([`OrderStateStore::mark_paid`]) in
+    /// one write — the same rows as those two calls — where the backend has such a write.
+    /// `Ok(None)`, with nothing written, when it has none or the order is no longer
+    /// `pending_payment`: the caller then marks the capture and records the payment step by step,
+    /// which answers every case. A backend may use what `placed` tells (its lines, its mail's
+    /// content: everything of an order but its state, payment and refunds is fixed when it is
+    /// placed), as long as the write is conditional on the order being `pending_payment`.
+    async fn pay_captured(
         &self,
         placed: &Order,
         payment_ref: &str,
-    ) -> Result<Order, StoreError> {
-        self.mark_paid(placed.id, payment_ref).await
+    ) -> Result<Option<Order>, StoreError> {
+        let _ = (placed, payment_ref);
+        Ok(None)
     }
 
     /// `→ cancelled`, returning the stock. `Conflict { field: "state" }` when the order cannot be

@@ -56,6 +56,22 @@ pub(super) async fn pay(
         .await
         .unwrap_or(Err(PaymentError::Timeout));
     if let Ok(settlement) = &outcome {
+        // The capture mark and the payment in one write, where the store has one; nothing is
+        // written when it cannot decide, and an error leaves it unknown whether it was: either
+        // way the steps below answer (marking a paid order's capture is a no-op, and paying it
+        // again a conflict that reads the paid order).
+        match store.pay_captured(&order, &settlement.payment_ref).await {
+            Ok(Some(paid)) => {
+                return Ok(Placed {
+                    order: paid,
+                    created: true,
+                })
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::warn!(%error, "could not record the captured payment in one write");
+            }
+        }
         // The money has moved: mark it first (one small write), so that if recording the
         // payment below fails the sweeper records it later instead of releasing the stock.
         if let Err(error) = store.mark_captured(order.id, &settlement.payment_ref).await {
@@ -63,7 +79,7 @@ pub(super) async fn pay(
         }
     }
     match outcome {
-        Ok(settlement) => match record_paid(store, &order, &settlement.payment_ref).await {
+        Ok(settlement) => match record_paid(store, order.id, &settlement.payment_ref).await {
             Ok(order) => Ok(Placed {
                 order,
                 created: true,
@@ -139,10 +155,10 @@ pub(super) async fn pay(
 /// order the sweeper later cancels.
 async fn record_paid(
     store: &dyn OrderStore,
-    placed: &Order,
+    order_id: Uuid,
     payment_ref: &str,
 ) -> Result<Order, StoreError> {
-    while_unavailable(|| store.mark_paid_as_placed(placed, payment_ref)).await
+    while_unavailable(|| store.mark_paid(order_id, payment_ref)).await
 }
 
 /// Answers a retry from the order the first attempt created. While that attempt can still be

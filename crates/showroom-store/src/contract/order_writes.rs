@@ -1,7 +1,8 @@
 //! Contract: what the order writes answer is what they stored, and the listing's count of units
 //! for sale follows every stock move of an order — checkout, payment, release, cancellation — and
-//! is untouched by a refused checkout. Paying the order as the checkout placed it stores exactly
-//! what paying it by id stores, and is refused the same way.
+//! is untouched by a refused checkout. A captured payment recorded in one write stores exactly
+//! what the capture mark and the payment store step by step, and writes nothing where it cannot
+//! decide.
 
 use showroom_domain::{OrderState, TrackingNumber};
 
@@ -119,7 +120,9 @@ fn without_identity(order: &crate::Order) -> crate::Order {
     }
 }
 
-pub async fn paying_the_order_as_placed_stores_what_mark_paid_stores(store: DynCatalogStore) {
+pub async fn a_captured_payment_recorded_in_one_write_stores_what_the_steps_store(
+    store: DynCatalogStore,
+) {
     let made = make_product(&store, "as-placed-desk", "As Placed Desk").await;
     let oak = make_variant(
         &store,
@@ -140,16 +143,36 @@ pub async fn paying_the_order_as_placed_stores_what_mark_paid_stores(store: DynC
         .record_authorization(as_placed.id, "pay_as_placed")
         .await
         .unwrap();
-    store
-        .mark_captured(as_placed.id, "pay_as_placed")
-        .await
-        .unwrap();
 
+    store.mark_captured(by_id.id, "pay_by_id").await.unwrap();
     let reference = store.mark_paid(by_id.id, "pay_by_id").await.unwrap();
-    let paid = store
-        .mark_paid_as_placed(&as_placed, "pay_as_placed")
+    // A backend without the one write answers None, having written nothing: the steps follow.
+    let paid = match store
+        .pay_captured(&as_placed, "pay_as_placed")
         .await
-        .unwrap();
+        .unwrap()
+    {
+        Some(paid) => paid,
+        None => {
+            assert_eq!(
+                store
+                    .order_by_id(as_placed.id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .state,
+                OrderState::PendingPayment
+            );
+            store
+                .mark_captured(as_placed.id, "pay_as_placed")
+                .await
+                .unwrap();
+            store
+                .mark_paid(as_placed.id, "pay_as_placed")
+                .await
+                .unwrap()
+        }
+    };
     assert_eq!(paid.state, OrderState::Paid);
     assert_eq!(paid.payment_ref.as_deref(), Some("pay_as_placed"));
     assert_eq!(paid, store.order_by_id(paid.id).await.unwrap().unwrap());
@@ -182,21 +205,21 @@ pub async fn paying_the_order_as_placed_stores_what_mark_paid_stores(store: DynC
     assert_eq!(stock_of(&store, &oak).await, (7, 0));
     assert_eq!(listed_available(&store).await, 12);
 
-    // Paid twice, or paid after the sweeper released it: refused like mark_paid, nothing moved.
-    let twice = store.mark_paid_as_placed(&as_placed, "pay_again").await;
-    assert!(
-        matches!(twice, Err(StoreError::Conflict { field: "state", .. })),
-        "{twice:?}"
-    );
+    // Paid twice, or paid after the sweeper released it: nothing written, and the steps refuse.
+    let twice = store.pay_captured(&as_placed, "pay_again").await;
+    assert!(matches!(twice, Ok(None)), "{twice:?}");
+    assert_eq!(history(paid.id).await.len(), 2);
     let expired = place(&store, "as-placed-0003", lines(), HOLD).await;
     store
         .release(expired.id, ReleaseReason::PaymentExpired)
         .await
         .unwrap();
-    let late = store.mark_paid_as_placed(&expired, "pay_late").await;
+    let late = store.pay_captured(&expired, "pay_late").await;
+    assert!(matches!(late, Ok(None)), "{late:?}");
+    let refused = store.mark_paid(expired.id, "pay_late").await;
     assert!(
-        matches!(late, Err(StoreError::Conflict { field: "state", .. })),
-        "{late:?}"
+        matches!(refused, Err(StoreError::Conflict { field: "state", .. })),
+        "{refused:?}"
     );
     assert_eq!(stock_of(&store, &ash).await, (5, 0));
     assert_eq!(stock_of(&store, &oak).await, (7, 0));
@@ -209,9 +232,7 @@ pub async fn paying_the_order_as_placed_stores_what_mark_paid_stores(store: DynC
         id: uuid::Uuid::now_v7(),
         ..expired.clone()
     };
-    let missing = store.mark_paid_as_placed(&unknown, "pay_nobody").await;
-    assert!(
-        matches!(missing, Err(StoreError::NotFound { .. })),
-        "{missing:?}"
-    );
+    let missing = store.pay_captured(&unknown, "pay_nobody").await;
+    assert!(matches!(missing, Ok(None)), "{missing:?}");
+    assert!(store.order_by_id(unknown.id).await.unwrap().is_none());
 }
