@@ -81,7 +81,7 @@ t0=$(date +%s%3N)
 python3 bench/checkout_seed.py "http://127.0.0.1:$PORT" "$TOKEN" "$VARIANTS" "$work/variants.txt"
 seed_ms=$(( $(date +%s%3N) - t0 ))
 
-# Where the CPU goes, per order: the shop's process, the load generator (which reports its own)
+# Where the CPU goes, per order: the shop's process, the load generator (timed by /usr/bin/time)
 # and the PostgreSQL backends serving the shop's database (its pool's connections; their process
 # titles name the database). A backend that started during the run counts from zero.
 cpu_ticks() {  # cpu_ticks PID: user + system clock ticks used so far (0 when gone)

@@ -23,9 +23,7 @@ pub enum Requests {
 
 impl Requests {
     pub fn get(paths: &[String], host: &str, accept_encoding: Option<&str>) -> Self {
-        let coding = accept_encoding
-            .map(|coding| format!("Accept-Encoding: {coding}\r\n"))
-            .unwrap_or_default();
+        let coding = accept_encoding_line(accept_encoding);
         Self::Get(
             paths
                 .iter()
@@ -35,6 +33,13 @@ impl Requests {
                 .collect(),
         )
     }
+}
+
+/// `Accept-Encoding: …` and its CRLF, or nothing.
+pub fn accept_encoding_line(coding: Option<&str>) -> String {
+    coding
+        .map(|coding| format!("Accept-Encoding: {coding}\r\n"))
+        .unwrap_or_default()
 }
 
 /// A `POST` whose header values and body are [`Template`]s.

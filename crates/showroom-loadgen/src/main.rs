@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use clap::Parser;
 
-use http1::{Connection, Post, Requests};
+use http1::{accept_encoding_line, Connection, Post, Requests};
 use template::Template;
 
 #[derive(Parser, Debug)]
@@ -92,11 +92,7 @@ fn posts(args: &Args, path: &str, body: &std::path::Path) -> anyhow::Result<Requ
     let run = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |since| since.as_nanos());
-    let coding = args
-        .accept_encoding
-        .as_deref()
-        .map(|coding| format!("Accept-Encoding: {coding}\r\n"))
-        .unwrap_or_default();
+    let coding = accept_encoding_line(args.accept_encoding.as_deref());
     Ok(Requests::Post(Post {
         start: format!("POST {path} HTTP/1.1\r\nHost: {}\r\n{coding}", args.addr),
         headers,
@@ -172,4 +168,40 @@ fn run_thread(
         }
         Ok(samples)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `posts` for these flags, with the body file holding `body`.
+    fn posts_of(body: &str, flags: &[&str]) -> anyhow::Result<Requests> {
+        let file = std::env::temp_dir().join(format!("loadgen-body-{}.json", std::process::id()));
+        std::fs::write(&file, body).unwrap();
+        let file_flag = file.display().to_string();
+        let mut argv = vec!["showroom-loadgen", "--addr", "127.0.0.1:1", "--path", "/p"];
+        argv.extend(["--body", &file_flag]);
+        argv.extend(flags);
+        let args = Args::try_parse_from(argv).unwrap();
+        let answer = posts(&args, "/p", args.body.as_deref().unwrap());
+        std::fs::remove_file(&file).ok();
+        answer
+    }
+
+    #[test]
+    fn bad_post_flags_are_one_line_errors() {
+        let error = |body: &str, flags: &[&str]| match posts_of(body, flags) {
+            Ok(_) => panic!("{body} {flags:?} was accepted"),
+            Err(error) => error.to_string(),
+        };
+        assert!(error("{}", &["--header", "no colon"]).contains("write one `Name: value`"));
+        assert!(error(r#"{"id":"{pick}"}"#, &[]).contains("needs a --picks file"));
+        assert!(error("{int:9-1}", &[]).contains("A is greater than B"));
+        let missing = error("{}", &["--picks", "/nonexistent/picks.txt"]);
+        assert!(
+            missing.contains("reading /nonexistent/picks.txt"),
+            "{missing}"
+        );
+        assert!(posts_of(r#"{"k":"{unique}"}"#, &["--header", "X-Key: {unique}"]).is_ok());
+    }
 }

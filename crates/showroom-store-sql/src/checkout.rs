@@ -32,7 +32,8 @@ use showroom_domain::{
     UnixTime,
 };
 use showroom_store::{
-    CheckoutStore, DiscountRecord, NewOrder, NewOrderLine, Order, StoreError, MAX_ORDER_LINES,
+    duration_millis, CheckoutStore, DiscountRecord, NewOrder, NewOrderLine, Order, StoreError,
+    MAX_ORDER_LINES,
 };
 use sqlx::AnyConnection;
 use uuid::Uuid;
@@ -51,11 +52,14 @@ impl CheckoutStore for SqlCatalog {
         new: NewOrder,
         hold: Duration,
     ) -> Result<(Order, bool), StoreError> {
-        if let Some(order) = self.place_order_in_one_statement(&new, hold).await? {
-            return Ok((order, true));
-        }
         let lines = checked_lines(&new.lines)?;
         let fingerprint = fingerprint(&new, &lines)?;
+        if let Some(order) = self
+            .place_in_one_statement(&new, &lines, &fingerprint, hold)
+            .await?
+        {
+            return Ok((order, true));
+        }
         let mut tx = self.begin_write().await?;
         let now = now_millis();
         let order_id = Uuid::now_v7();
@@ -96,8 +100,7 @@ impl CheckoutStore for SqlCatalog {
                 ));
             }
         }
-        let reserved_until =
-            now.saturating_add(i64::try_from(hold.as_millis()).unwrap_or(i64::MAX / 4));
+        let reserved_until = now.saturating_add(duration_millis(hold));
         let placed =
             order_insert::Placed::new(order_id, &new, &sold, &totals, reserved_until, now)?;
         let order = order_insert::write(&mut tx, self.dialect.as_ref(), placed).await?;

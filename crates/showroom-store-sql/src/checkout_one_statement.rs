@@ -24,7 +24,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use showroom_store::{NewOrder, Order, StoreError};
+use showroom_store::{duration_millis, NewOrder, NewOrderLine, Order, StoreError};
 use sqlx::error::ErrorKind;
 use uuid::Uuid;
 
@@ -46,15 +46,27 @@ impl SqlCatalog {
         new: &NewOrder,
         hold: Duration,
     ) -> Result<Option<Order>, StoreError> {
+        let lines = checked_lines(&new.lines)?;
+        let fingerprint = fingerprint(new, &lines)?;
+        self.place_in_one_statement(new, &lines, &fingerprint, hold)
+            .await
+    }
+
+    /// [`Self::place_order_in_one_statement`] of the checked `lines` and their `fingerprint`.
+    pub(crate) async fn place_in_one_statement(
+        &self,
+        new: &NewOrder,
+        lines: &[NewOrderLine],
+        fingerprint: &str,
+        hold: Duration,
+    ) -> Result<Option<Order>, StoreError> {
         if !self.dialect.writes_in_with() || new.discount_code.is_some() {
             return Ok(None);
         }
-        let lines = checked_lines(&new.lines)?;
-        let fingerprint = fingerprint(new, &lines)?;
         let mut conn = self.pool.acquire().await.map_err(db)?;
-        let found = variant_rows(&mut conn, &lines).await?;
+        let found = variant_rows(&mut conn, lines).await?;
         let mut sold = Vec::with_capacity(lines.len());
-        for line in &lines {
+        for line in lines {
             let Some(row) = found.get(&line.variant_id) else {
                 return Ok(None);
             };
@@ -70,11 +82,10 @@ impl SqlCatalog {
         };
         let now = now_millis();
         let order_id = Uuid::now_v7();
-        let reserved_until =
-            now.saturating_add(i64::try_from(hold.as_millis()).unwrap_or(i64::MAX / 4));
+        let reserved_until = now.saturating_add(duration_millis(hold));
 
         let mut sql = Sql::default();
-        let mut ctes = claim_key(&mut sql, new, order_id, &fingerprint, now);
+        let mut ctes = vec![claim_key(&mut sql, new, order_id, fingerprint, now)];
         let (products, last_product) = take_products(&mut sql, &sold, &mut ctes);
         let reserved = reserve_lines(&mut sql, &sold, new, &last_product, &mut ctes);
         let number = format!(
@@ -99,13 +110,7 @@ impl SqlCatalog {
 }
 
 /// `k`: the idempotency key, claimed unless some checkout holds it already.
-fn claim_key(
-    sql: &mut Sql,
-    new: &NewOrder,
-    order_id: Uuid,
-    fingerprint: &str,
-    now: i64,
-) -> Vec<String> {
+fn claim_key(sql: &mut Sql, new: &NewOrder, order_id: Uuid, fingerprint: &str, now: i64) -> String {
     let values = [
         Arg::Text(new.idempotency_key.as_str().to_owned()),
         Arg::Text(order_id.to_string()),
@@ -114,10 +119,10 @@ fn claim_key(
     ]
     .map(|value| sql.arg(value))
     .join(", ");
-    vec![format!(
+    format!(
         "k AS (INSERT INTO checkout_keys (key, order_id, fingerprint, created_at) \
          VALUES ({values}) ON CONFLICT (key) DO NOTHING RETURNING order_id)"
-    )]
+    )
 }
 
 /// `p0, p1, …`: each product's units off its listed `available`, in ascending id order, after

@@ -24,11 +24,10 @@ use showroom_store::{Actor, Order, StoreError};
 use sqlx::error::ErrorKind;
 
 use crate::error::db;
-use crate::order_state::{progress_of, valid_payment_ref};
+use crate::order_state::{progress_of, stepped, valid_payment_ref};
 use crate::order_step::{with_step, StepWrite};
-use crate::outbox;
 use crate::rows::get;
-use crate::sql::{now_millis, Arg, Sql};
+use crate::sql::{Arg, Sql};
 use crate::SqlCatalog;
 
 impl SqlCatalog {
@@ -47,15 +46,7 @@ impl SqlCatalog {
         let event = OrderEvent::PaymentSucceeded;
         let (next, effects) = transition(&progress_of(placed)?, &event)
             .map_err(|e| StoreError::conflict("state", e.to_string()))?;
-        let paid = Order {
-            state: next.state(),
-            refunded: next.refunded(),
-            tracking: next.shipment().cloned(),
-            payment_ref: Some(payment_ref.to_owned()),
-            reserved_until: None,
-            updated_at: now_millis(),
-            ..placed.clone()
-        };
+        let paid = stepped(placed, &next, Some(payment_ref));
         let step = StepWrite {
             before: placed,
             after: &paid,
@@ -66,11 +57,8 @@ impl SqlCatalog {
             notify: effects.notify,
             captured_at: Some(paid.updated_at),
         };
-        let mail = step
-            .notify
-            .map(|notice| outbox::queued_mail(notice, &paid, placed));
         let mut sql = Sql::default();
-        let mut text = with_step(&mut sql, &step, mail.as_ref());
+        let mut text = with_step(&mut sql, &step);
         let mut lines: Vec<_> = placed.lines.iter().collect();
         lines.sort_by_key(|line| line.variant_id);
         for (i, line) in lines.iter().enumerate() {

@@ -260,21 +260,7 @@ pub(crate) async fn apply_in(
     let (next, effects) = transition(&progress, &step.event)
         .map_err(|e| StoreError::conflict("state", e.to_string()))?;
 
-    let now = now_millis();
-    // The order as the change leaves it, without reading it back: exactly the columns the
-    // state update writes change, everything else (lines included) is as read under the lock.
-    let order = Order {
-        state: next.state(),
-        refunded: next.refunded(),
-        tracking: next.shipment().cloned(),
-        payment_ref: step
-            .payment_ref
-            .map(str::to_owned)
-            .or_else(|| current.payment_ref.clone()),
-        reserved_until: None,
-        updated_at: now,
-        ..current.clone()
-    };
+    let order = stepped(&current, &next, step.payment_ref);
     let written = order_step::write(
         tx,
         dialect,
@@ -361,6 +347,23 @@ pub(crate) async fn lock_order(
         .map_err(db)?
         .ok_or(StoreError::NotFound { what: "order" })?;
     order_rows::order(tx, &row).await
+}
+
+/// The order as a state change to `next` leaves `current`, without reading it back: exactly the
+/// columns the state update writes change (`order_step.rs`), everything else (lines included)
+/// is as `current` holds it.
+pub(crate) fn stepped(current: &Order, next: &OrderProgress, payment_ref: Option<&str>) -> Order {
+    Order {
+        state: next.state(),
+        refunded: next.refunded(),
+        tracking: next.shipment().cloned(),
+        payment_ref: payment_ref
+            .map(str::to_owned)
+            .or_else(|| current.payment_ref.clone()),
+        reserved_until: None,
+        updated_at: now_millis(),
+        ..current.clone()
+    }
 }
 
 /// The domain's view of a stored order.

@@ -43,9 +43,6 @@ pub(crate) async fn write(
     dialect: &dyn Dialect,
     step: &StepWrite<'_>,
 ) -> Result<bool, StoreError> {
-    let mail = step
-        .notify
-        .map(|notice| outbox::queued_mail(notice, step.after, step.before));
     if !dialect.writes_in_with() {
         let mut sql = Sql::default();
         let update = state_update(&mut sql, step);
@@ -73,13 +70,13 @@ pub(crate) async fn write(
             },
         )
         .await?;
-        if let Some(mail) = &mail {
-            outbox::insert(conn, mail).await?;
+        if let Some(mail) = queued_mail(step) {
+            outbox::insert(conn, &mail).await?;
         }
         return Ok(true);
     }
     let mut sql = Sql::default();
-    let mut text = with_step(&mut sql, step, mail.as_ref());
+    let mut text = with_step(&mut sql, step);
     text.push_str(" SELECT CAST(COUNT(*) AS BIGINT) AS n FROM u");
     sql.push(&text);
     let row = sql.query().fetch_one(&mut *conn).await.map_err(db)?;
@@ -90,7 +87,7 @@ pub(crate) async fn write(
 /// order's `id` when it matched), the history entry and the mail (`e` and `m`, inserted only
 /// when `u` matched), its arguments registered in `sql`. The caller may add CTEs that read `u`
 /// and ends it with its own `SELECT`. Only for engines with [`Dialect::writes_in_with`].
-pub(crate) fn with_step(sql: &mut Sql, step: &StepWrite<'_>, mail: Option<&QueuedMail>) -> String {
+pub(crate) fn with_step(sql: &mut Sql, step: &StepWrite<'_>) -> String {
     let update = state_update(sql, step);
     let event = [
         Arg::Text(Uuid::now_v7().to_string()),
@@ -108,14 +105,20 @@ pub(crate) fn with_step(sql: &mut Sql, step: &StepWrite<'_>, mail: Option<&Queue
          e AS (INSERT INTO order_events (id, order_id, at, actor, what, from_state, to_state, \
          note) SELECT {event_id}, u.id, {at}, {actor}, {what}, {from}, {to}, {note} FROM u)"
     );
-    if let Some(mail) = mail {
-        let values = outbox::row_values(sql, mail);
+    if let Some(mail) = queued_mail(step) {
+        let values = outbox::row_values(sql, &mail);
         text.push_str(&format!(
             ", m AS (INSERT INTO outbox ({}) SELECT {values} FROM u)",
             outbox::INSERT_COLUMNS
         ));
     }
     text
+}
+
+/// The customer's mail about `step`, when it notifies one.
+fn queued_mail(step: &StepWrite<'_>) -> Option<QueuedMail> {
+    step.notify
+        .map(|notice| outbox::queued_mail(notice, step.after, step.before))
 }
 
 /// The conditional `UPDATE` of the order's state, its arguments registered in `sql`.
