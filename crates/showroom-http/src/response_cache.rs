@@ -1,5 +1,8 @@
-//! Caching of whole JSON responses. The value cached is the serialized body, so a hit costs one
-//! cache read and no serialization. Cache failures are logged and treated as misses (by
+//! Caching of whole JSON responses. The value cached is the serialized body in one encoding, so
+//! a hit costs one cache read and no serialization or compression. Each encoding a client asks
+//! for is its own entry (`KEY|br`, `KEY|gzip`, `KEY|identity`), rendered from the store on its
+//! first request and compressed only in that encoding (see `delivery::precompressed`); the
+//! entries of one key share its namespace, so an invalidation drops them together. Cache failures are logged and treated as misses (by
 //! `showroom_cache::get_or_fill`): a broken cache slows the shop down, it never breaks it.
 //! Errors (404s) are not cached.
 
@@ -9,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde::Serialize;
 
-use crate::delivery::precompressed::{encode_frame, pick, Encoding};
+use crate::delivery::precompressed::{decode, encode, preferred, Encoding};
 use showroom_cache::get_or_fill;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -48,8 +51,8 @@ impl IntoResponse for CachedJson {
     }
 }
 
-/// The cached JSON for `key`, rendered by `fill` on a miss and stored precompressed (see
-/// `delivery::precompressed`), in the encoding `request` accepts.
+/// The cached JSON for `key` in the encoding `request` prefers, rendered by `fill` and
+/// compressed in that encoding on a miss.
 pub async fn cached_json<T, F, Fut>(
     state: &AppState,
     namespace: Namespace,
@@ -65,10 +68,11 @@ where
     // `get_or_fill` runs the fill only on a miss (once, however many requests wait for the key),
     // so whether it ran tells hit from miss.
     let filled = AtomicBool::new(false);
-    let frame = get_or_fill(
+    let wanted = preferred(request);
+    let value = get_or_fill(
         state.cache.as_ref(),
         namespace.as_str(),
-        key,
+        &format!("{key}|{}", wanted.name()),
         Some(state.settings.cache_ttl),
         || {
             filled.store(true, Ordering::Relaxed);
@@ -76,13 +80,13 @@ where
             async move {
                 let value = value.await?;
                 let json = serde_json::to_vec(&value).map_err(ApiError::internal)?;
-                Ok::<_, ApiError>(encode_frame(&json))
+                Ok::<_, ApiError>(encode(&json, wanted))
             }
         },
     )
     .await?;
     let hit = !filled.load(Ordering::Relaxed);
-    if let Some((body, encoding)) = pick(&frame, request) {
+    if let Some((body, encoding)) = decode(&value) {
         return Ok(CachedJson {
             body,
             encoding,

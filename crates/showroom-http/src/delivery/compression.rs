@@ -2,7 +2,7 @@
 //! document, negotiated by `Accept-Encoding`, always with `Vary: Accept-Encoding`.
 //!
 //! Two paths: the cached storefront responses (product list, product detail, category tree) are
-//! stored precompressed, brotli and gzip beside the plain body, and leave with their
+//! cached already compressed, in the encoding each request prefers, and leave with their
 //! `Content-Encoding` already set (see [`super::precompressed`]); this layer skips them. Every
 //! other text response (admin API, problems, pages, the OpenAPI document) is compressed on the
 //! way out by tower-http's `CompressionLayer` at brotli quality 5.

@@ -1,11 +1,18 @@
-//! Precompressed JSON for cached responses. When a storefront response is rendered on a cache
-//! miss, it is compressed once with brotli and gzip and the three encodings are cached together,
-//! framed in one value; a hit only slices the encoding the client accepts out of shared `Bytes`,
-//! so a cached response costs no compression work however often it is served.
+//! Precompressed bodies, so a cached response costs no compression work however often it is
+//! served. Two forms:
 //!
-//! Frame: three little-endian `u32` lengths (identity, brotli, gzip) followed by the bodies.
-//! Bodies under [`MIN_COMPRESSED_LEN`] bytes are stored uncompressed only. A frame that does not
-//! parse (from an older version sharing the cache) is treated as a miss by the caller.
+//! - **One encoding per value** ([`encode`], [`decode`]), for the response cache: a storefront
+//!   response rendered on a cache miss is compressed only in the encoding the request prefers
+//!   ([`preferred`]) and cached under a key naming that encoding, so a miss never compresses
+//!   for clients that did not ask (a shop's browsers all ask for brotli; a bench or a crawler
+//!   for identity), and the cache holds only the encodings actually served. Value: one tag byte
+//!   naming the encoding used, then the body. A value that does not decode is treated as a miss
+//!   by the caller.
+//! - **Three encodings framed together** ([`encode_frame`], [`pick`]), for the static files,
+//!   compressed once at start-up: three little-endian `u32` lengths (identity, brotli, gzip)
+//!   followed by the bodies; a request slices out the one it accepts.
+//!
+//! Bodies under [`MIN_COMPRESSED_LEN`] bytes are never compressed, in either form.
 
 use std::cell::RefCell;
 use std::io::Write;
@@ -35,6 +42,58 @@ impl Encoding {
             Self::Gzip => Some("gzip"),
         }
     }
+
+    /// A short name for cache keys.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Identity => "identity",
+            Self::Brotli => "br",
+            Self::Gzip => "gzip",
+        }
+    }
+
+    fn tag(self) -> u8 {
+        match self {
+            Self::Identity => b'i',
+            Self::Brotli => b'b',
+            Self::Gzip => b'g',
+        }
+    }
+
+    fn from_tag(tag: u8) -> Option<Self> {
+        [Self::Identity, Self::Brotli, Self::Gzip]
+            .into_iter()
+            .find(|encoding| encoding.tag() == tag)
+    }
+}
+
+/// The encoding a response to `request` should have: brotli when accepted, else gzip, else
+/// identity (`q=0` refuses a coding).
+pub fn preferred(request: &HeaderMap) -> Encoding {
+    accepted_encoding(request, true, true)
+}
+
+/// `json` in `wanted` (or plain when shorter than [`MIN_COMPRESSED_LEN`]), as one cacheable
+/// value tagged with the encoding it has.
+pub fn encode(json: &[u8], wanted: Encoding) -> Bytes {
+    let (encoding, body) = match wanted {
+        _ if json.len() < MIN_COMPRESSED_LEN => (Encoding::Identity, None),
+        Encoding::Identity => (Encoding::Identity, None),
+        Encoding::Brotli => (Encoding::Brotli, Some(brotli_of(json))),
+        Encoding::Gzip => (Encoding::Gzip, Some(gzip_of(json))),
+    };
+    let body = body.as_deref().unwrap_or(json);
+    let mut value = BytesMut::with_capacity(1 + body.len());
+    value.put_u8(encoding.tag());
+    value.extend_from_slice(body);
+    value.freeze()
+}
+
+/// The body of a value [`encode`] made and the encoding it has, sliced without copying; `None`
+/// when `value` is not such a value.
+pub fn decode(value: &Bytes) -> Option<(Bytes, Encoding)> {
+    let encoding = Encoding::from_tag(*value.first()?)?;
+    Some((value.slice(1..), encoding))
 }
 
 /// Compresses `json` both ways and frames the three encodings into one cacheable value.
@@ -260,6 +319,59 @@ mod tests {
         for json in [&b"{}"[..], b"{\"name\":\"oak chair\"}", &large, b"[1,2,3]"] {
             assert_eq!(gzip_of(json), reference(json));
         }
+    }
+
+    fn decoded(body: &[u8], encoding: Encoding) -> Vec<u8> {
+        let mut out = Vec::new();
+        match encoding {
+            Encoding::Identity => out.extend_from_slice(body),
+            Encoding::Brotli => {
+                brotli::Decompressor::new(body, 4096)
+                    .read_to_end(&mut out)
+                    .unwrap();
+            }
+            Encoding::Gzip => {
+                flate2::read::GzDecoder::new(body)
+                    .read_to_end(&mut out)
+                    .unwrap();
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_value_holds_the_one_encoding_asked_for_and_decodes_to_the_json() {
+        let json =
+            serde_json::to_vec(&serde_json::json!({"items": vec!["oak chair"; 200]})).unwrap();
+        for wanted in [Encoding::Identity, Encoding::Brotli, Encoding::Gzip] {
+            let value = encode(&json, wanted);
+            let (body, encoding) = decode(&value).unwrap();
+            assert_eq!(encoding, wanted);
+            if wanted != Encoding::Identity {
+                assert!(body.len() < json.len() / 4, "{wanted:?} compresses");
+            }
+            assert_eq!(decoded(&body, encoding), json, "{wanted:?}");
+        }
+    }
+
+    #[test]
+    fn a_small_body_is_stored_plain_whatever_was_asked_and_untagged_values_are_refused() {
+        let value = encode(b"{}", Encoding::Brotli);
+        assert_eq!(
+            decode(&value).unwrap(),
+            (Bytes::from_static(b"{}"), Encoding::Identity)
+        );
+        assert!(decode(&Bytes::from_static(b"{\"not\":\"tagged\"}")).is_none());
+        assert!(decode(&Bytes::new()).is_none());
+    }
+
+    #[test]
+    fn the_preferred_encoding_follows_accept_encoding() {
+        assert_eq!(preferred(&HeaderMap::new()), Encoding::Identity);
+        assert_eq!(preferred(&accepting("gzip, deflate, br")), Encoding::Brotli);
+        assert_eq!(preferred(&accepting("gzip, br;q=0")), Encoding::Gzip);
+        assert_eq!(preferred(&accepting("*")), Encoding::Brotli);
+        assert_eq!(preferred(&accepting("deflate")), Encoding::Identity);
     }
 
     #[test]

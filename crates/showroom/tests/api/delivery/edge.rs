@@ -45,10 +45,19 @@ async fn json_is_compressed_by_negotiation_and_models_never_are() {
         .contains("accept-encoding"));
     assert_eq!(
         header(&br, "x-cache"),
+        "miss",
+        "each encoding is rendered and compressed on its own first request"
+    );
+    let br = br.bytes().await.unwrap();
+    assert_eq!(brotli_decode(&br), plain);
+    let br_again = get_with(&app, path, &[("accept-encoding", "br")]).await;
+    assert_eq!(
+        header(&br_again, "x-cache"),
         "hit",
         "compression keeps the cache header"
     );
-    assert_eq!(brotli_decode(&br.bytes().await.unwrap()), plain);
+    assert_eq!(header(&br_again, "content-encoding"), "br");
+    assert_eq!(br_again.bytes().await.unwrap(), br);
 
     let gzip = get_with(&app, path, &[("accept-encoding", "gzip")]).await;
     assert_eq!(header(&gzip, "content-encoding"), "gzip");
