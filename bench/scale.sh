@@ -93,6 +93,13 @@ timed_import() {
   python3 -c "print(f'{($t1 - $t0) / 1000:.1f} {$N * 1000 / max(1, $t1 - $t0):.0f}')"
 }
 
+# rss PID: "TOTAL MB (ANON MB anonymous)". The total counts file pages mapped in too: SQLite maps
+# its database file (mmap_size) once per pooled connection, so on SQLite it counts the same
+# page-cache pages several times; the anonymous part is the process's own memory.
+rss() {
+  awk '/^VmRSS/ {t = $2} /^RssAnon/ {a = $2} END {printf "%.0f MB (%.0f MB anonymous)", t / 1024, a / 1024}' "/proc/$1/status"
+}
+
 # row LABEL RPS P50 P99 NON2XX P90 P999 MAX: one line of the results table (p90 left out).
 row() {
   printf '%-42s %11s %8s %8s %9s %9s %7s\n' "$1" "$2" "$3" "$4" "$7" "$8" "$5"
@@ -118,7 +125,7 @@ run() {
   local ready_ms idle_rss_mb
   ready_ms=$(wait_ready "$t0")
   sleep 1
-  idle_rss_mb=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server/status")
+  idle_rss_mb=$(rss "$server")
 
   local ref det list search
   ref=$(measure /healthz)
@@ -126,7 +133,7 @@ run() {
   list=$(measure "$(head -1 "$work/lists.txt")" "$work/lists.txt")
   search=$(measure "$(head -1 "$work/searches.txt")" "$work/searches.txt")
   local loaded_rss_mb
-  loaded_rss_mb=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$server/status")
+  loaded_rss_mb=$(rss "$server")
   kill -TERM "$server"; wait "$server" || true; server=
 
   {
@@ -134,7 +141,7 @@ run() {
     echo "== $engine: $N products x 3 variants ($csv_mb MB of CSV)"
     echo "import: ${import_s} s, $rate products/s, database $size_mb MB, import peak RSS $import_rss_mb MB"
     echo "re-import of the same file (updates in place): ${reimport_s} s, $reimport_rate products/s; $(grep -o '[0-9]* products created, [0-9]* updated' "$work/reimport.out" || echo '?')"
-    echo "start to ready: $ready_ms ms (target <= 500), RSS idle $idle_rss_mb MB, after load $loaded_rss_mb MB"
+    echo "start to ready: $ready_ms ms (target <= 500), RSS idle $idle_rss_mb, after load $loaded_rss_mb"
     printf '%-42s %11s %8s %8s %9s %9s %7s\n' "route ($CONNECTIONS connections, ${DURATION} s)" requests/s p50_ms p99_ms p99.9_ms max_ms non2xx
     row "/healthz (reference)" $ref
     row "product detail (Zipf over all products)" $det
