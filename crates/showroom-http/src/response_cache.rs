@@ -1,8 +1,9 @@
-//! Caching of whole JSON responses. The value cached is the serialized body in one encoding, so
-//! a hit costs one cache read and no serialization or compression. Each encoding a client asks
-//! for is its own entry (`KEY|br`, `KEY|gzip`, `KEY|identity`), rendered from the store on its
-//! first request and compressed only in that encoding (see `delivery::precompressed`); the
-//! entries of one key share its namespace, so an invalidation drops them together. Cache failures are logged and treated as misses (by
+//! Caching of whole responses: the storefront's JSON and the anonymous product page. The value
+//! cached is the rendered body in one encoding, so a hit costs one cache read and no rendering,
+//! serialization or compression. Each encoding a client asks for is its own entry (`KEY|br`,
+//! `KEY|gzip`, `KEY|identity`), rendered from the store on its first request and compressed only
+//! in that encoding (see `delivery::precompressed`); the entries of one key share its namespace,
+//! so an invalidation drops them together. Cache failures are logged and treated as misses (by
 //! `showroom_cache::get_or_fill`): a broken cache slows the shop down, it never breaks it.
 //! Errors (404s) are not cached.
 
@@ -23,21 +24,22 @@ use crate::state::AppState;
 /// invalidate them too).
 pub use showroom_shop::CacheNamespace as Namespace;
 
-/// A JSON body in the encoding the client accepts, and whether it came from the cache (sent as
-/// `X-Cache: hit|miss`).
-pub struct CachedJson {
+/// A body in the encoding the client accepts, its media type, and whether it came from the
+/// cache (sent as `X-Cache: hit|miss`).
+pub struct Cached {
     pub body: Bytes,
     pub encoding: Encoding,
     pub hit: bool,
+    pub content_type: &'static str,
 }
 
-impl IntoResponse for CachedJson {
+impl IntoResponse for Cached {
     fn into_response(self) -> Response {
         let mut response = self.body.into_response();
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
+            HeaderValue::from_static(self.content_type),
         );
         headers.insert(
             "x-cache",
@@ -59,11 +61,34 @@ pub async fn cached_json<T, F, Fut>(
     key: &str,
     request: &HeaderMap,
     fill: F,
-) -> Result<CachedJson, ApiError>
+) -> Result<Cached, ApiError>
 where
     T: Serialize,
     F: Fn() -> Fut + Sync,
     Fut: std::future::Future<Output = Result<T, ApiError>> + Send,
+{
+    cached_body(state, namespace, key, request, "application/json", || {
+        let value = fill();
+        async move { serde_json::to_vec(&value.await?).map_err(ApiError::internal) }
+    })
+    .await
+}
+
+/// The cached body for `key` (of media type `content_type`) in the encoding `request` prefers,
+/// rendered by `fill` and compressed in that encoding on a miss. An error of `fill` is returned
+/// as it is and nothing is cached.
+pub async fn cached_body<F, Fut, E>(
+    state: &AppState,
+    namespace: Namespace,
+    key: &str,
+    request: &HeaderMap,
+    content_type: &'static str,
+    fill: F,
+) -> Result<Cached, E>
+where
+    F: Fn() -> Fut + Sync,
+    Fut: std::future::Future<Output = Result<Vec<u8>, E>> + Send,
+    E: Send,
 {
     // `get_or_fill` runs the fill only on a miss (once, however many requests wait for the key),
     // so whether it ran tells hit from miss.
@@ -76,30 +101,27 @@ where
         Some(state.settings.cache_ttl),
         || {
             filled.store(true, Ordering::Relaxed);
-            let value = fill();
-            async move {
-                let value = value.await?;
-                let json = serde_json::to_vec(&value).map_err(ApiError::internal)?;
-                Ok::<_, ApiError>(encode(&json, wanted))
-            }
+            let body = fill();
+            async move { Ok::<_, E>(encode(&body.await?, wanted)) }
         },
     )
     .await?;
     let hit = !filled.load(Ordering::Relaxed);
     if let Some((body, encoding)) = decode(&value) {
-        return Ok(CachedJson {
+        return Ok(Cached {
             body,
             encoding,
             hit,
+            content_type,
         });
     }
     // An entry this version cannot read (written by another version sharing the cache): render
     // afresh, uncompressed, rather than fail.
-    let json = serde_json::to_vec(&fill().await?).map_err(ApiError::internal)?;
-    Ok(CachedJson {
-        body: Bytes::from(json),
+    Ok(Cached {
+        body: Bytes::from(fill().await?),
         encoding: Encoding::Identity,
         hit: false,
+        content_type,
     })
 }
 

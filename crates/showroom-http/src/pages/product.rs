@@ -3,13 +3,17 @@
 //! (`?variant=<id>`, so it works without JavaScript; `web/js/product.js` switches in place),
 //! AR links that follow the chosen look, the real size, and structured data for search engines.
 //!
-//! Price and stock are read from the store on every request: the page adds no staleness of its
-//! own (the model facts it caches never change under their content address).
+//! The page without a session and without `?variant=` — where shoppers and search engines land —
+//! is cached whole, like the product's JSON: in the `product` namespace, one entry per encoding,
+//! so admin writes drop it at once and stock changes within a second (`StockFreshness`), the same
+//! freshness as the API. A page whose model is still being processed is never cached (its end
+//! invalidates nothing). A shopper with a session (the page carries their CSRF token) and a chosen
+//! variant get the page rendered for the request, from the store.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use showroom_domain::Slug;
@@ -21,9 +25,11 @@ use super::chrome::{self, Chrome};
 use super::errors::PageError;
 use super::format;
 use super::model_facts::{model_facts, ModelFacts};
-use super::render::{private_page, public_page};
+use super::render::{private_page, public_page, PUBLIC_PAGE};
 use super::static_files;
 use super::structured_data;
+use crate::error::ApiError;
+use crate::response_cache::{cached_body, Namespace};
 use crate::state::AppState;
 
 pub struct SelectedVariant {
@@ -119,16 +125,74 @@ pub async fn product_page(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let slug = Slug::parse(&slug).map_err(|_| PageError::not_found())?;
+    if crate::shopper::has_session_cookie(&headers) {
+        let (mut page, _) = product_view(&state, &slug, params.variant.as_deref()).await?;
+        page.csrf_token = Some(crate::shopper::csrf_token(&session).await?);
+        return private_page(&page);
+    }
+    if params.variant.is_some() {
+        return public_page(
+            &product_view(&state, &slug, params.variant.as_deref())
+                .await?
+                .0,
+        );
+    }
+    // The page everyone without a session lands on: cached like the product's JSON (same
+    // namespace, so the same writes and stock changes drop it), unless its model is still
+    // being processed — the page changes when that ends, which invalidates nothing.
+    let cached = cached_body(
+        &state,
+        Namespace::Products,
+        &format!("page|{}", slug.as_str()),
+        &headers,
+        "text/html; charset=utf-8",
+        || async {
+            let (page, settled) = product_view(&state, &slug, None)
+                .await
+                .map_err(NotCached::Failed)?;
+            let html = page
+                .render()
+                .map_err(|e| NotCached::Failed(ApiError::internal(e).into()))?;
+            if settled {
+                Ok(html.into_bytes())
+            } else {
+                Err(NotCached::Unsettled(html))
+            }
+        },
+    )
+    .await;
+    match cached {
+        Ok(cached) => Ok(public(cached.into_response())),
+        Err(NotCached::Unsettled(html)) => Ok(public(Html(html).into_response())),
+        Err(NotCached::Failed(error)) => Err(error),
+    }
+}
+
+/// Why a page was not taken from or put in the cache.
+enum NotCached {
+    Failed(PageError),
+    /// Rendered while its model is still being processed.
+    Unsettled(String),
+}
+
+/// The page for `slug` with the variant `wanted` selected (see [`pick_variant`]), for a shopper
+/// without a session (no CSRF token), and whether it is settled: no model still being processed.
+async fn product_view(
+    state: &AppState,
+    slug: &Slug,
+    wanted: Option<&str>,
+) -> Result<(ProductPage, bool), PageError> {
     let product = state
         .catalog
-        .product_by_slug(&slug)
+        .product_by_slug(slug)
         .await?
         .filter(|p| p.status.is_visible_to_shoppers())
         .ok_or_else(PageError::not_found)?;
-    let Some(selected) = pick_variant(&product, params.variant.as_deref()) else {
+    let Some(selected) = pick_variant(&product, wanted) else {
         return Err(PageError::not_found());
     };
-    let facts = model_facts(&state, &product.media).await?;
+    let facts = model_facts(state, &product.media).await?;
+    let settled = facts.as_ref().is_none_or(|f| f.ready);
     let look_label = |variant: &Variant| -> Option<String> {
         let facts = facts.as_ref()?;
         Some(
@@ -141,7 +205,7 @@ pub async fn product_page(
     let title = product.title.as_str().to_owned();
     let path = format!("/products/{}", slug.as_str());
     let category = match product.category_id {
-        Some(id) => chrome::categories(&state)
+        Some(id) => chrome::categories(state)
             .await?
             .into_iter()
             .find(|c| c.id == id)
@@ -165,7 +229,7 @@ pub async fn product_page(
     let ar = facts
         .as_ref()
         .zip(label.as_ref())
-        .and_then(|(facts, label)| ar_view(&state, facts, label, &title, &path));
+        .and_then(|(facts, label)| ar_view(state, facts, label, &title, &path));
     let size = facts.as_ref().and_then(|f| f.dimensions_m).map(|m| {
         let (cm, inches) = format::dimensions(m);
         SizeView {
@@ -175,9 +239,9 @@ pub async fn product_page(
         }
     });
 
-    let mut chrome = Chrome::new(&state, title.clone())
+    let mut chrome = Chrome::new(state, title.clone())
         .await?
-        .canonical_path(&state, &path);
+        .canonical_path(state, &path);
     chrome.og_type = "product";
     chrome.description = summary(product.description.as_str());
     chrome.current = category
@@ -188,9 +252,9 @@ pub async fn product_page(
         let label = label.as_ref()?;
         f.poster_url(label, 1024, "png")
     });
-    chrome.og_image = og_image.as_ref().map(|u| chrome::absolute(&state, u));
+    chrome.og_image = og_image.as_ref().map(|u| chrome::absolute(state, u));
     chrome.json_ld = structured_data::product(
-        &state,
+        state,
         &product,
         &path,
         chrome.og_image.as_deref(),
@@ -204,15 +268,10 @@ pub async fn product_page(
         &product,
         facts.as_deref(),
         &look_label,
-        &state,
+        state,
         &title,
         &path,
     ));
-    let session_token = if crate::shopper::has_session_cookie(&headers) {
-        Some(crate::shopper::csrf_token(&session).await?)
-    } else {
-        None
-    };
     let page = ProductPage {
         preload_poster: poster.as_ref().map(|p| p.webp_srcset.clone()),
         description: product.description.as_str().to_owned(),
@@ -224,15 +283,19 @@ pub async fn product_page(
         viewer,
         ar,
         size,
-        csrf_token: session_token.clone(),
+        csrf_token: None,
         data_json,
         chrome,
     };
-    if session_token.is_some() {
-        private_page(&page)
-    } else {
-        public_page(&page)
-    }
+    Ok((page, settled))
+}
+
+/// Marks a page that is the same for everyone as such.
+fn public(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC_PAGE));
+    response
 }
 
 /// The variant named by `?variant=`, else the first one in stock, else the first.
