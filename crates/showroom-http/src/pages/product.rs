@@ -12,7 +12,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -25,7 +25,7 @@ use super::chrome::{self, Chrome};
 use super::errors::PageError;
 use super::format;
 use super::model_facts::{model_facts, ModelFacts};
-use super::render::{private_page, public_page, PUBLIC_PAGE};
+use super::render::{private_page, public_page, public_response};
 use super::static_files;
 use super::structured_data;
 use crate::error::ApiError;
@@ -162,8 +162,8 @@ pub async fn product_page(
     )
     .await;
     match cached {
-        Ok(cached) => Ok(public(cached.into_response())),
-        Err(NotCached::Unsettled(html)) => Ok(public(Html(html).into_response())),
+        Ok(cached) => Ok(public_response(cached.into_response())),
+        Err(NotCached::Unsettled(html)) => Ok(public_response(Html(html).into_response())),
         Err(NotCached::Failed(error)) => Err(error),
     }
 }
@@ -288,14 +288,6 @@ async fn product_view(
         chrome,
     };
     Ok((page, settled))
-}
-
-/// Marks a page that is the same for everyone as such.
-fn public(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC_PAGE));
-    response
 }
 
 /// The variant named by `?variant=`, else the first one in stock, else the first.

@@ -14,12 +14,20 @@ pub const PRIVATE_PAGE: &str = "private, no-store";
 
 fn html(page: &impl Template, cache_control: &'static str) -> Result<Response, PageError> {
     let body = page.render().map_err(ApiError::internal)?;
-    let mut response = Html(body).into_response();
+    Ok(with_policy(Html(body).into_response(), cache_control))
+}
+
+fn with_policy(mut response: Response, cache_control: &'static str) -> Response {
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(cache_control),
     );
-    Ok(response)
+    response
+}
+
+/// A page that is the same for everyone, rendered already (or taken from the response cache).
+pub fn public_response(response: Response) -> Response {
+    with_policy(response, PUBLIC_PAGE)
 }
 
 /// A page that is the same for everyone.
