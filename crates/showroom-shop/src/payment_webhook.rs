@@ -2,8 +2,11 @@
 //! own signature check and applied through the order store.
 //!
 //! They matter when checkout never learned the outcome itself (the provider answered after
-//! `payment_timeout_secs`, or the instance died mid-payment). Checkout records the payment
-//! reference at authorization, so the order is found by it:
+//! `payment_timeout_secs`, or the instance died mid-payment). The order is found by the payment
+//! reference recorded on it (at authorization when the capture waits for the customer or the
+//! provider's webhooks may not name the order, otherwise with the capture), else by the order
+//! number the webhook names ([`WebhookEvent::order_ref`]) when that order has no payment
+//! reference yet — an order recorded with another payment is not this payment's:
 //!
 //! | event                           | order is…                | what happens                       |
 //! |---------------------------------|--------------------------|------------------------------------|
@@ -21,7 +24,7 @@
 //! A webhook that does not verify is [`ShopError::InvalidWebhook`]; one that verifies always
 //! answers with its [`WebhookOutcome`], so the provider can be told to stop resending it.
 
-use showroom_domain::OrderState;
+use showroom_domain::{OrderNumber, OrderState};
 use showroom_store::{Order, OrderStore, ReleaseReason, StoreError};
 
 use crate::checkout::{Checkout, CheckoutSettings};
@@ -98,7 +101,7 @@ async fn apply(
         PAYMENT_FAILED => false,
         _ => return Ok(WebhookOutcome::Ignored),
     };
-    let Some(order) = store.order_by_payment_ref(&event.payment_ref).await? else {
+    let Some(order) = order_of(store, event).await? else {
         return Ok(WebhookOutcome::UnknownPayment);
     };
     if order.state != OrderState::PendingPayment {
@@ -136,6 +139,33 @@ async fn apply(
         }
         other => Ok(other?),
     }
+}
+
+/// The order `event` is about: the one recorded with its payment reference, else the one it
+/// names, provided no payment is recorded on it yet.
+async fn order_of(
+    store: &dyn OrderStore,
+    event: &WebhookEvent,
+) -> Result<Option<Order>, ShopError> {
+    if let Some(order) = store.order_by_payment_ref(&event.payment_ref).await? {
+        return Ok(Some(order));
+    }
+    let Some(number) = event
+        .order_ref
+        .as_deref()
+        .and_then(|named| OrderNumber::parse(named).ok())
+    else {
+        return Ok(None);
+    };
+    let named = store.order_by_number(number).await?;
+    Ok(named.filter(|order| {
+        let unpaid = order.payment_ref.is_none();
+        if !unpaid {
+            tracing::warn!(order = %order.number, payment_ref = %event.payment_ref,
+                "a webhook names an order recorded with another payment; ignored");
+        }
+        unpaid
+    }))
 }
 
 /// Cancelled without ever being paid: released while pending, so nothing was refunded either.

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{CheckoutSettings, Placed};
 use crate::error::ShopError;
-use crate::payments::{AuthorizeRequest, CardNumber, PaymentError};
+use crate::payments::{Authorization, AuthorizeRequest, CardNumber, PaymentError};
 use crate::retry::while_unavailable;
 
 /// How often a retry looks whether the first attempt has finished paying.
@@ -17,6 +17,15 @@ const REPLAY_POLL: Duration = Duration::from_millis(50);
 
 /// How long after its payment timeout a first attempt may still be recording the outcome.
 const REPLAY_MARGIN: Duration = Duration::from_secs(5);
+
+/// Whether checkout writes `authorization`'s payment reference on the order before capturing it
+/// (one write transaction more per order). Needed when the provider's webhooks may not name the
+/// order: then the reference is the only way a webhook about this payment finds it. When they
+/// do, only a capture that waits for the customer is recorded first, so staff see the pending
+/// payment's reference meanwhile; a capture that follows at once is recorded with it.
+fn records_authorization(webhooks_name_the_order: bool, authorization: &Authorization) -> bool {
+    !webhooks_name_the_order || authorization.awaits_customer
+}
 
 fn payment_failed(failure: PaymentError) -> ShopError {
     ShopError::PaymentFailed { failure }
@@ -42,13 +51,16 @@ pub(super) async fn pay(
                 idempotency_key: &idempotency_key,
             })
             .await?;
-        // Remembered before the capture, so the provider's webhook finds the order even if this
-        // task never learns the outcome. Best effort: the capture's own record is what counts.
-        if let Err(error) = store
-            .record_authorization(order.id, &authorization.payment_ref)
-            .await
-        {
-            tracing::warn!(%error, "could not record the payment's authorization");
+        if records_authorization(provider.webhooks_name_the_order(), &authorization) {
+            // Remembered before the capture, so the provider's webhook finds the order even if
+            // this task never learns the outcome. Best effort: the capture's own record is what
+            // counts.
+            if let Err(error) = store
+                .record_authorization(order.id, &authorization.payment_ref)
+                .await
+            {
+                tracing::warn!(%error, "could not record the payment's authorization");
+            }
         }
         provider.capture(&authorization).await
     };
@@ -216,4 +228,27 @@ async fn recorded_failure(store: &dyn OrderStore, id: Uuid) -> Result<PaymentErr
     Ok(code
         .and_then(PaymentError::from_code)
         .unwrap_or(PaymentError::Timeout))
+}
+
+#[cfg(test)]
+mod tests {
+    use showroom_domain::{Currency, Money};
+
+    use super::*;
+
+    fn authorization(awaits_customer: bool) -> Authorization {
+        Authorization {
+            payment_ref: "pi_1".into(),
+            amount: Money::new(100, Currency::parse("USD").unwrap()).unwrap(),
+            awaits_customer,
+        }
+    }
+
+    #[test]
+    fn the_authorization_is_recorded_unless_webhooks_name_the_order_and_the_capture_is_at_once() {
+        assert!(records_authorization(false, &authorization(false)));
+        assert!(records_authorization(false, &authorization(true)));
+        assert!(records_authorization(true, &authorization(true)));
+        assert!(!records_authorization(true, &authorization(false)));
+    }
 }

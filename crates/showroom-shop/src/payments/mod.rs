@@ -42,6 +42,9 @@ pub struct Authorization {
     /// The provider's id of the payment (Stripe: the PaymentIntent id).
     pub payment_ref: String,
     pub amount: Money,
+    /// The capture waits for the customer (3-D Secure, a bank app: Stripe's `requires_action`),
+    /// possibly for minutes; otherwise it follows at once.
+    pub awaits_customer: bool,
 }
 
 /// Money that moved: a capture or a refund.
@@ -57,6 +60,10 @@ pub struct WebhookEvent {
     /// The provider's event type (`payment_intent.succeeded`, …).
     pub kind: String,
     pub payment_ref: String,
+    /// The shop's reference of the order ([`AuthorizeRequest::order_ref`]) when the provider
+    /// echoes it (Stripe: the PaymentIntent's metadata), so a payment the checkout never
+    /// recorded still finds its order.
+    pub order_ref: Option<String>,
 }
 
 /// Why a payment did not go through. Each has a stable code that the API answers with.
@@ -125,6 +132,14 @@ pub trait PaymentProvider: Send + Sync + 'static {
         amount: Money,
         idempotency_key: &str,
     ) -> Result<Settlement, PaymentError>;
+
+    /// Whether every payment webhook of this provider names the order
+    /// ([`WebhookEvent::order_ref`]). Only then may checkout skip recording a payment's
+    /// authorization before its capture: a webhook about a payment whose capture the checkout
+    /// never learned (the instance died, the provider answered late) still finds its order.
+    fn webhooks_name_the_order(&self) -> bool {
+        false
+    }
 
     /// Checks a webhook's signature over its raw body; `headers` as received (names lowercase).
     fn verify_webhook(

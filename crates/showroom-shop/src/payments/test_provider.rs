@@ -20,8 +20,12 @@
 //! Payment references are derived from the idempotency key (`pi_test_<24 hex>`, or
 //! `pi_test_norefund_<24 hex>` for the card whose refunds fail), so the same key authorizes the
 //! same payment again, as a provider that honours keys would. Webhooks carry
-//! `{"type": "...", "payment_ref": "..."}` signed with HMAC-SHA256 under [`WEBHOOK_SECRET`] in
-//! the `showroom-test-signature` header (hex).
+//! `{"type": "...", "payment_ref": "...", "order_ref": "SR-000042"}` signed with HMAC-SHA256 under
+//! [`WEBHOOK_SECRET`] in the `showroom-test-signature` header (hex). `order_ref`, the order
+//! number checkout authorized the payment for, is what a real provider echoes from the payment's
+//! metadata; checkout relies on it (see [`PaymentProvider::webhooks_name_the_order`]) and records
+//! a payment's authorization only when its capture waits for the cardholder. A webhook without it
+//! is still accepted and finds only orders whose payment reference is recorded.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -114,14 +118,17 @@ impl PaymentProvider for TestProvider {
             CARD_SUCCESS => Ok(Authorization {
                 payment_ref: derived_ref("pi_test_", request.idempotency_key),
                 amount: request.amount,
+                awaits_customer: false,
             }),
             CARD_REFUND_FAILS => Ok(Authorization {
                 payment_ref: derived_ref(NO_REFUND_PREFIX, request.idempotency_key),
                 amount: request.amount,
+                awaits_customer: false,
             }),
             CARD_AWAITS_CONFIRMATION => Ok(Authorization {
                 payment_ref: derived_ref(AWAITING_PREFIX, request.idempotency_key),
                 amount: request.amount,
+                awaits_customer: true,
             }),
             CARD_INSUFFICIENT_FUNDS => Err(PaymentError::InsufficientFunds),
             CARD_PROCESSING_ERROR => Err(PaymentError::Processing),
@@ -165,6 +172,10 @@ impl PaymentProvider for TestProvider {
         })
     }
 
+    fn webhooks_name_the_order(&self) -> bool {
+        true
+    }
+
     fn verify_webhook(
         &self,
         headers: &[(String, String)],
@@ -183,6 +194,8 @@ impl PaymentProvider for TestProvider {
             #[serde(rename = "type")]
             kind: String,
             payment_ref: String,
+            #[serde(default)]
+            order_ref: Option<String>,
         }
         let parsed: Body =
             serde_json::from_slice(body).map_err(|_| PaymentError::InvalidWebhook)?;
@@ -195,6 +208,7 @@ impl PaymentProvider for TestProvider {
         Ok(WebhookEvent {
             kind: parsed.kind,
             payment_ref: parsed.payment_ref,
+            order_ref: parsed.order_ref,
         })
     }
 }
@@ -226,6 +240,18 @@ mod tests {
             .await
             .unwrap();
         assert!(ok.payment_ref.starts_with("pi_test_"));
+        assert!(
+            !ok.awaits_customer,
+            "a plain card's capture follows at once"
+        );
+        let awaiting = provider
+            .authorize(request(&card(CARD_AWAITS_CONFIRMATION)))
+            .await
+            .unwrap();
+        assert!(
+            awaiting.awaits_customer,
+            "the 3-D Secure card waits for the cardholder"
+        );
         assert_eq!(
             provider
                 .authorize(request(&card("4242-4242-4242-4242")))
@@ -273,6 +299,11 @@ mod tests {
         let headers = vec![(SIGNATURE_HEADER.to_owned(), sign_webhook(body))];
         let event = provider.verify_webhook(&headers, body).unwrap();
         assert_eq!(event.payment_ref, "pi_test_1");
+        assert_eq!(event.order_ref, None, "order_ref is optional");
+        let naming = br#"{"type":"payment_intent.succeeded","payment_ref":"pi_test_1","order_ref":"SR-000042"}"#;
+        let headers = vec![(SIGNATURE_HEADER.to_owned(), sign_webhook(naming))];
+        let event = provider.verify_webhook(&headers, naming).unwrap();
+        assert_eq!(event.order_ref.as_deref(), Some("SR-000042"));
         let forged = vec![(SIGNATURE_HEADER.to_owned(), sign_webhook(b"other"))];
         assert_eq!(
             provider.verify_webhook(&forged, body),

@@ -1,7 +1,8 @@
 //! The payment provider's webhooks over HTTP: only signed deliveries count; a payment confirmed
 //! by webhook while checkout still waits makes the order paid (and checkout answers 201); a
 //! payment confirmed after checkout gave up is refunded; a failure reported by webhook releases
-//! the stock; repeated deliveries change nothing.
+//! the stock; repeated deliveries change nothing; a payment the checkout never recorded is found
+//! by the order number its webhook names, unless that order is recorded with another payment.
 
 use std::sync::Arc;
 
@@ -15,6 +16,8 @@ use crate::helpers::{assert_problem, spawn_app, spawn_configured, TestApp};
 /// Authorized, then waits for the cardholder: the outcome comes only by webhook.
 const AWAITS_CONFIRMATION: &str = "4000 0000 0000 3063";
 const SUCCESS: &str = "4242 4242 4242 4242";
+/// The provider never answers checkout: its outcome is known only from a webhook.
+const NEVER_ANSWERS: &str = "4000 0000 0000 3220";
 
 async fn deliver(app: &TestApp, body: &Value, signature: Option<String>) -> reqwest::Response {
     let raw = serde_json::to_vec(body).unwrap();
@@ -40,6 +43,28 @@ async fn outcome(app: &TestApp, kind: &str, payment_ref: &str) -> String {
     let ack: Value = response.json().await.unwrap();
     assert_eq!(ack["received"], true);
     ack["outcome"].as_str().unwrap().to_owned()
+}
+
+/// A webhook that names the order (`order_ref`), as the provider's echo of the checkout's
+/// reference does.
+async fn outcome_naming(app: &TestApp, kind: &str, payment_ref: &str, order_ref: &str) -> String {
+    let body = json!({"type": kind, "payment_ref": payment_ref, "order_ref": order_ref});
+    let response = deliver(app, &body, None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let ack: Value = response.json().await.unwrap();
+    ack["outcome"].as_str().unwrap().to_owned()
+}
+
+/// The only order's admin view, as soon as it exists.
+async fn only_order(app: &TestApp) -> Value {
+    for _ in 0..200 {
+        let orders = app.admin_get("/api/v1/admin/orders").await;
+        if let Some(order) = orders.as_array().unwrap().first() {
+            return order.clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("no order appeared");
 }
 
 async fn app_with_payment_timeout(secs: u64) -> TestApp {
@@ -221,5 +246,105 @@ async fn a_payment_confirmed_after_checkout_gave_up_is_refunded() {
         outcome(&app, "payment_intent.succeeded", &paid_ref).await,
         "already_recorded"
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_payment_the_checkout_never_recorded_is_found_by_the_order_its_webhook_names() {
+    let app = Arc::new(app_with_payment_timeout(5).await);
+    let (product_id, variant_id) = product(&app, "hook-named").await;
+    let buyer = {
+        let (app, variant_id) = (app.clone(), variant_id.clone());
+        tokio::spawn(async move {
+            place(
+                &app,
+                "hook-named-1",
+                "buyer@example.com",
+                &variant_id,
+                NEVER_ANSWERS,
+            )
+            .await
+        })
+    };
+    let pending = only_order(&app).await;
+    assert_eq!(pending["state"], "pending_payment");
+    assert!(
+        pending["payment_ref"].is_null(),
+        "the provider has not answered checkout: nothing recorded yet: {pending}"
+    );
+    let number = pending["number"].as_str().unwrap().to_owned();
+    assert_eq!(
+        outcome(&app, "payment_intent.succeeded", "pi_test_unnamed").await,
+        "unknown_payment",
+        "without the order's name an unrecorded payment finds nothing"
+    );
+    assert_eq!(
+        outcome_naming(&app, "payment_intent.succeeded", "pi_test_named", &number).await,
+        "paid"
+    );
+    let answer = buyer.await.unwrap();
+    assert_eq!(
+        answer["state"], "paid",
+        "checkout answers with the order the webhook paid: {answer}"
+    );
+    let id = answer["id"].as_str().unwrap();
+    let detail = order_detail(&app, id).await;
+    assert_eq!(detail["payment_ref"], "pi_test_named");
+    assert_eq!(history_whats(&detail), ["placed", "payment_succeeded"]);
+    assert_eq!(on_hand(&app, &product_id).await, 3, "two units sold, once");
+    assert_eq!(
+        outcome_naming(&app, "payment_intent.succeeded", "pi_test_other", &number).await,
+        "unknown_payment",
+        "an order recorded with another payment is not this payment's"
+    );
+    assert_eq!(
+        outcome_naming(&app, "payment_intent.succeeded", "pi_test_named", &number).await,
+        "already_recorded"
+    );
+    Arc::into_inner(app).unwrap().stop().await;
+}
+
+#[tokio::test]
+async fn a_late_payment_the_checkout_never_recorded_is_refunded_through_the_order_it_names() {
+    let app = app_with_payment_timeout(1).await;
+    let (product_id, variant_id) = product(&app, "hook-named-late").await;
+    let answer = place(
+        &app,
+        "hook-named-late-1",
+        "buyer@example.com",
+        &variant_id,
+        NEVER_ANSWERS,
+    )
+    .await;
+    assert_eq!(answer["code"], "payment_timeout", "{answer}");
+    let order = only_order(&app).await;
+    assert_eq!(order["state"], "cancelled");
+    let number = order["number"].as_str().unwrap().to_owned();
+    assert_eq!(
+        outcome_naming(&app, "payment_intent.succeeded", "pi_test_late", &number).await,
+        "refunded_late_payment"
+    );
+    assert_eq!(
+        outcome_naming(
+            &app,
+            "payment_intent.payment_failed",
+            "pi_test_late",
+            &number
+        )
+        .await,
+        "already_recorded"
+    );
+    assert_eq!(
+        outcome_naming(
+            &app,
+            "payment_intent.succeeded",
+            "pi_test_late",
+            "SR-999999"
+        )
+        .await,
+        "unknown_payment",
+        "a number no order has finds nothing"
+    );
+    assert_eq!(on_hand(&app, &product_id).await, 5, "nothing was sold");
     app.stop().await;
 }
