@@ -36,6 +36,7 @@ mod search;
 mod search_terms;
 mod sessions;
 mod shared_keys;
+mod slug_batches;
 mod sql;
 mod validate;
 mod variants;

@@ -11,6 +11,7 @@ use sqlx::{AnyConnection, AnyPool, Transaction};
 use uuid::Uuid;
 
 use crate::error::db;
+use crate::slug_batches::SlugBatches;
 use crate::Dialect;
 
 /// Registers sqlx's SQLite and PostgreSQL drivers with the `Any` driver; safe to call any number
@@ -25,6 +26,8 @@ pub fn install_drivers() {
 pub struct SqlCatalog {
     pub(crate) pool: AnyPool,
     pub(crate) dialect: Arc<dyn Dialect>,
+    /// Product look-ups by slug read together (`slug_batches.rs`).
+    pub(crate) slug_batches: Arc<SlugBatches>,
 }
 
 impl std::fmt::Debug for SqlCatalog {
@@ -41,6 +44,7 @@ impl SqlCatalog {
         Self {
             pool,
             dialect: Arc::new(dialect),
+            slug_batches: Arc::default(),
         }
     }
 

@@ -51,8 +51,7 @@ impl ProductReads for SqlCatalog {
     }
 
     async fn product_by_slug(&self, slug: &Slug) -> Result<Option<Product>, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(db)?;
-        product(&mut conn, ProductKey::Slug(slug.as_str())).await
+        self.product_by_slug_coalesced(slug.as_str()).await
     }
 
     async fn product_by_id(&self, id: Uuid) -> Result<Option<Product>, StoreError> {
@@ -76,10 +75,22 @@ pub(crate) enum ProductKey<'a> {
     Slug(&'a str),
 }
 
-/// One product with its variants (and their option values) in one statement: the product's
+/// The statement of [`product`] and [`products_by_slugs`] up to its `WHERE`: each product's
 /// columns repeat on each of its variant-and-option rows (or stand alone on one row without
-/// variants). Media is a second statement, run only when the product has some; a product page
-/// that misses the cache thus costs one or two round trips instead of four.
+/// variants), with whether it has media.
+fn product_rows_sql() -> String {
+    format!(
+        "SELECT {PRODUCT_COLUMNS}, {VARIANT_JOIN_COLUMNS}, o.name AS o_name, o.value AS o_value, \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM media m WHERE m.product_id = p.id) \
+         THEN 1 ELSE 0 END AS BIGINT) AS has_media \
+         FROM products p LEFT JOIN variants v ON v.product_id = p.id \
+         LEFT JOIN variant_options o ON o.variant_id = v.id"
+    )
+}
+
+/// One product with its variants (and their option values) in one statement (see
+/// [`product_rows_sql`]). Media is a second statement, run only when the product has some; a
+/// product page that misses the cache thus costs one or two round trips instead of four.
 pub(crate) async fn product(
     conn: &mut AnyConnection,
     key: ProductKey<'_>,
@@ -89,29 +100,71 @@ pub(crate) async fn product(
         ProductKey::Slug(slug) => ("slug", slug.to_owned()),
     };
     let sql = format!(
-        "SELECT {PRODUCT_COLUMNS}, {VARIANT_JOIN_COLUMNS}, o.name AS o_name, o.value AS o_value, \
-         CAST(CASE WHEN EXISTS (SELECT 1 FROM media m WHERE m.product_id = p.id) \
-         THEN 1 ELSE 0 END AS BIGINT) AS has_media \
-         FROM products p LEFT JOIN variants v ON v.product_id = p.id \
-         LEFT JOIN variant_options o ON o.variant_id = v.id \
-         WHERE p.{column} = $1 ORDER BY v.created_at, v.id"
+        "{} WHERE p.{column} = $1 ORDER BY v.created_at, v.id",
+        product_rows_sql()
     );
     let found = sqlx::query(&sql)
         .bind(value)
         .fetch_all(&mut *conn)
         .await
         .map_err(db)?;
-    let Some(first) = found.first() else {
+    if found.is_empty() {
         return Ok(None);
+    }
+    assemble(conn, &found).await.map(Some)
+}
+
+/// The products with these slugs, by slug, in one statement (plus one per product with media);
+/// slugs no product has are absent. The slug list is padded to a power of two by repeating the
+/// last one, so the prepared statements stay few.
+pub(crate) async fn products_by_slugs(
+    conn: &mut AnyConnection,
+    slugs: &[&str],
+) -> Result<HashMap<String, Product>, StoreError> {
+    let Some(last) = slugs.last() else {
+        return Ok(HashMap::new());
     };
+    let padded = slugs
+        .iter()
+        .chain(std::iter::repeat(last))
+        .take(slugs.len().next_power_of_two())
+        .map(|slug| (*slug).to_owned());
+    let mut sql = Sql::default();
+    let list = in_list(&mut sql, padded);
+    sql.push(&format!(
+        "{} WHERE p.slug IN ({list}) ORDER BY p.id, v.created_at, v.id",
+        product_rows_sql()
+    ));
+    let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
+    let ids = found
+        .iter()
+        .map(|row| rows::get::<String>(row, "id"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut products = HashMap::new();
+    let mut start = 0;
+    while start < found.len() {
+        let end = ids[start..]
+            .iter()
+            .position(|id| *id != ids[start])
+            .map_or(found.len(), |offset| start + offset);
+        let product = assemble(conn, &found[start..end]).await?;
+        products.insert(product.slug.as_str().to_owned(), product);
+        start = end;
+    }
+    Ok(products)
+}
+
+/// One product from its rows of [`product_rows_sql`] (at least one), with its media read.
+async fn assemble(conn: &mut AnyConnection, found: &[AnyRow]) -> Result<Product, StoreError> {
+    let first = &found[0];
     let head = rows::product_head(first)?;
-    let variants = joined_variants(&found)?;
+    let variants = joined_variants(found)?;
     let media = if rows::get::<i64>(first, "has_media")? == 1 {
         media_of(conn, head.id).await?
     } else {
         Vec::new()
     };
-    Ok(Some(Product {
+    Ok(Product {
         id: head.id,
         slug: head.slug,
         title: head.title,
@@ -124,7 +177,7 @@ pub(crate) async fn product(
         media,
         created_at: head.created_at,
         updated_at: head.updated_at,
-    }))
+    })
 }
 
 /// The variants of [`product`]'s rows, in their order: consecutive rows of one variant carry its

@@ -92,6 +92,7 @@ macro_rules! contract_suite {
         $crate::contract_suite!(@each $fresh;
             product_round_trip_keeps_variants_options_and_media,
             product_by_slug_finds_published_and_unknown_is_none,
+            look_ups_by_slug_at_once_each_get_their_own_product,
             duplicate_slugs_conflict_on_slug,
             duplicate_sku_conflicts_on_sku_and_leaves_no_trace,
             failed_product_update_leaves_no_trace,

@@ -88,6 +88,71 @@ pub async fn product_by_slug_finds_published_and_unknown_is_none(store: DynCatal
     assert!(store.product_by_id(Uuid::now_v7()).await.unwrap().is_none());
 }
 
+/// Look-ups by slug asked for at once may be read together (SQL stores coalesce them): each
+/// still gets exactly its own product, with its own variants, options and media, unknown slugs
+/// get `None`, and a write is seen by every look-up asked for after it.
+pub async fn look_ups_by_slug_at_once_each_get_their_own_product(store: DynCatalogStore) {
+    let mut made = Vec::new();
+    for i in 0..6 {
+        let created = make_product(&store, &format!("at-once-{i}"), &format!("At Once {i}")).await;
+        for (n, size) in ["S", "L"].iter().enumerate().take(i % 3) {
+            let sku = format!("ONCE-{i}-{n}");
+            make_variant(
+                &store,
+                created.id,
+                variant(
+                    &sku,
+                    eur(1_000 + i as i64),
+                    2,
+                    &[("Color", "Oak"), ("Size", size)],
+                ),
+            )
+            .await;
+        }
+        if i % 2 == 0 {
+            store.add_media(created.id, image(1)).await.unwrap();
+        }
+        made.push(store.product_by_id(created.id).await.unwrap().unwrap());
+    }
+    let mut look_ups = tokio::task::JoinSet::new();
+    for n in 0..48 {
+        let store = store.clone();
+        look_ups.spawn(async move {
+            let i = n % 8;
+            (
+                i,
+                store
+                    .product_by_slug(&slug(&format!("at-once-{i}")))
+                    .await
+                    .unwrap(),
+            )
+        });
+    }
+    while let Some(done) = look_ups.join_next().await {
+        let (i, found) = done.unwrap();
+        match made.get(i) {
+            Some(expected) => assert_eq!(found.as_ref(), Some(expected), "look-up of at-once-{i}"),
+            None => assert!(found.is_none(), "at-once-{i} names no product"),
+        }
+    }
+    store
+        .update_product(
+            made[1].id,
+            ProductPatch {
+                title: Some(title("Renamed")),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let renamed = store
+        .product_by_slug(&slug("at-once-1"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(renamed.title, title("Renamed"));
+}
+
 pub async fn duplicate_slugs_conflict_on_slug(store: DynCatalogStore) {
     make_product(&store, "lamp", "Lamp").await;
     let err = store
