@@ -8,13 +8,17 @@
 #   - at $CONNECTIONS connections, requests/s and p99 of /healthz (the reference, same run),
 #     product detail, a filtered list with facets, and search (with typos), each path drawn
 #     with a Zipf-like skew over all products, lists or searches, so the caches miss for real;
-#     p99.9 and the slowest request beside them (the cold fills live there).
+#     p99.9 and the slowest request beside them (the cold fills live there);
+#   - and, when PostgreSQL is reachable, checkout orders/s next to pgbench's TPC-B-like script
+#     at the same client count (bench/checkout.sh, run last with the same binary; its own
+#     header says how; SCALE_CHECKOUT=0 leaves it out, as CI does, which runs it on its own).
 # The load comes from showroom-loadgen (crates/showroom-loadgen), which keeps every request's
 # latency: wrk 4.1, used before, reported p90/p99 from its own statistics that exceeded what its
 # request count allows under a burst of slow answers (wg/wrk#438). Each run also prints the sum
 # of the latencies next to its ceiling (connections x seconds) as a check.
 # Goals (issue 16, 2 cores): detail >= 50 % of /healthz's requests/s, list and search p99 <=
-# 20 ms, start to ready <= 500 ms. Figures are printed, never asserted.
+# 20 ms, start to ready <= 500 ms, checkout >= 50 % of TPC-B. Figures are printed, never
+# asserted.
 #
 #   bash bench/scale.sh                     # 100,000 products, 10 s per route
 #   BENCH_SMOKE=1 bash bench/scale.sh       # ~2,000 products, 2 s per route (CI)
@@ -169,3 +173,10 @@ sed '/^result /d' "$work/load-all.txt"
 echo
 echo "Catalog at scale, $(date -u +%Y-%m-%d), $(nproc) cores"
 cat "$work/results"
+
+if [ "${SCALE_CHECKOUT:-1}" != 0 ] && [ -n "$PG_SERVER" ] && psql "$PG_SERVER/postgres" -qc 'select 1' >/dev/null 2>&1; then
+  echo
+  echo "== checkout on PostgreSQL (bench/checkout.sh)"
+  SHOWROOM_BIN="$SHOWROOM_BIN" SHOWROOM_LOADGEN="$LOADGEN" SHOWROOM_BENCH_POSTGRES_URL="$PG_SERVER" \
+    bash bench/checkout.sh
+fi
