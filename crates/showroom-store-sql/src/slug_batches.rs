@@ -11,8 +11,10 @@
 //!   every write committed before it, exactly as a read of its own would;
 //! - [`READERS`] tasks read batches, so at most that many of these statements run at once;
 //!   they start on the first look-up, on the runtime that asked, and end with the catalog;
-//! - when a batch fails, the queue is full, or the readers are gone (their runtime ended),
-//!   each look-up is read on its own, so its answer and its errors are a direct read's.
+//! - when the database is unavailable, every look-up of the batch gets
+//!   [`StoreError::Unavailable`] at once (not a second wait for a connection each); when a batch
+//!   fails otherwise, the queue is full, or the readers are gone (their runtime ended), each
+//!   look-up is read on its own, so its answer and its errors are a direct read's.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -47,6 +49,8 @@ struct LookUp {
 
 enum Answer {
     Read(Option<Product>),
+    /// The database could not be reached: the reason, for each look-up's own error.
+    Unavailable(String),
     /// The batch failed: read it on your own (which reports the error as a direct read does).
     ReadAlone,
 }
@@ -68,8 +72,12 @@ impl SqlCatalog {
             answer,
         };
         if queue.try_send(look_up).is_ok() {
-            if let Ok(Answer::Read(found)) = answered.await {
-                return Ok(found);
+            match answered.await {
+                Ok(Answer::Read(found)) => return Ok(found),
+                Ok(Answer::Unavailable(reason)) => {
+                    return Err(StoreError::Unavailable(reason.into()))
+                }
+                Ok(Answer::ReadAlone) | Err(_) => {}
             }
         }
         let mut conn = self.pool.acquire().await.map_err(db)?;
@@ -123,9 +131,16 @@ async fn answer(pool: &AnyPool, batch: Vec<LookUp>) {
     };
     let mut found = match read {
         Ok(found) => found,
-        Err(_) => {
+        Err(error) => {
+            let unavailable = matches!(error, StoreError::Unavailable(_));
+            let reason = std::error::Error::source(&error)
+                .map_or_else(|| error.to_string(), ToString::to_string);
             for answer in waiting.into_values().flatten() {
-                let _ = answer.send(Answer::ReadAlone);
+                let _ = answer.send(if unavailable {
+                    Answer::Unavailable(reason.clone())
+                } else {
+                    Answer::ReadAlone
+                });
             }
             return;
         }
