@@ -32,39 +32,41 @@ async fn deliver(app: &TestApp, body: &Value, signature: Option<String>) -> reqw
         .expect("POST webhook")
 }
 
-async fn outcome(app: &TestApp, kind: &str, payment_ref: &str) -> String {
-    let response = deliver(
-        app,
-        &json!({"type": kind, "payment_ref": payment_ref}),
-        None,
-    )
-    .await;
+/// The outcome a signed delivery of `body` is acknowledged with.
+async fn acknowledged(app: &TestApp, body: &Value) -> String {
+    let response = deliver(app, body, None).await;
     assert_eq!(response.status(), StatusCode::OK);
     let ack: Value = response.json().await.unwrap();
     assert_eq!(ack["received"], true);
     ack["outcome"].as_str().unwrap().to_owned()
 }
 
+async fn outcome(app: &TestApp, kind: &str, payment_ref: &str) -> String {
+    acknowledged(app, &json!({"type": kind, "payment_ref": payment_ref})).await
+}
+
 /// A webhook that names the order (`order_ref`), as the provider's echo of the checkout's
 /// reference does.
 async fn outcome_naming(app: &TestApp, kind: &str, payment_ref: &str, order_ref: &str) -> String {
     let body = json!({"type": kind, "payment_ref": payment_ref, "order_ref": order_ref});
-    let response = deliver(app, &body, None).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let ack: Value = response.json().await.unwrap();
-    ack["outcome"].as_str().unwrap().to_owned()
+    acknowledged(app, &body).await
 }
 
 /// The only order's admin view, as soon as it exists.
 async fn only_order(app: &TestApp) -> Value {
+    first_order_where(app, |_| true).await
+}
+
+/// The first order's admin view, as soon as it exists and `ready` holds for it.
+async fn first_order_where(app: &TestApp, ready: impl Fn(&Value) -> bool) -> Value {
     for _ in 0..200 {
         let orders = app.admin_get("/api/v1/admin/orders").await;
-        if let Some(order) = orders.as_array().unwrap().first() {
+        if let Some(order) = orders.as_array().unwrap().first().filter(|o| ready(o)) {
             return order.clone();
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
-    panic!("no order appeared");
+    panic!("no such order appeared");
 }
 
 async fn app_with_payment_timeout(secs: u64) -> TestApp {
@@ -72,18 +74,9 @@ async fn app_with_payment_timeout(secs: u64) -> TestApp {
 }
 
 /// The only order's admin view, once it has a payment reference (checkout records it at
-/// authorization, before the capture).
+/// authorization, before the capture, when the capture waits for the cardholder).
 async fn awaiting_order(app: &TestApp) -> Value {
-    for _ in 0..200 {
-        let orders = app.admin_get("/api/v1/admin/orders").await;
-        if let Some(order) = orders.as_array().unwrap().first() {
-            if order["payment_ref"].is_string() {
-                return order.clone();
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    panic!("no order with a payment reference appeared");
+    first_order_where(app, |order| order["payment_ref"].is_string()).await
 }
 
 /// A checkout with the card that waits for confirmation, running in the background.
