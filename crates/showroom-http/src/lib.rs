@@ -4,6 +4,7 @@ mod app;
 mod delivery;
 mod error;
 mod extract;
+mod facet_counts;
 mod middleware;
 mod openapi;
 pub mod pages;

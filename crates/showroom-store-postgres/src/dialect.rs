@@ -49,6 +49,10 @@ impl Dialect for PostgresDialect {
         format!("p.search @@ to_tsquery('simple', {param})")
     }
 
+    fn json_rows(&self, columns: &str) -> String {
+        format!("CAST(COALESCE(json_agg(json_build_array({columns})), '[]') AS TEXT)")
+    }
+
     /// `'oak':* & ('chair' | 'chia')`: each word quoted as a lexeme, with a prefix marker when
     /// typed, or its corrections. The words hold only letters and digits, so no quote or
     /// operator can appear inside them.

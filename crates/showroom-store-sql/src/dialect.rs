@@ -40,6 +40,12 @@ pub trait Dialect: Send + Sync + 'static {
     /// product matches the search bound at placeholder `param` (e.g. `$4`).
     fn search_predicate(&self, param: &str) -> String;
 
+    /// An aggregate over the rows a `SELECT` reads: one JSON text, an array with one array of
+    /// `columns` (a comma-separated list of text and integer expressions) per row, `[]` for no
+    /// rows. Thousands of rows then cross the driver as one value, which on SQLite is several
+    /// times cheaper than as rows.
+    fn json_rows(&self, columns: &str) -> String;
+
     /// The value bound at that placeholder. `terms` is never empty; every term must match, by
     /// one of its alternatives, each holding only alphanumeric characters (see
     /// [`crate::search_words`] and [`crate::SearchTerm`]): as a prefix when `prefix` is set, else

@@ -8,12 +8,12 @@
 //! category and price facets read `products_category_listing_idx`, which carries every column
 //! they need, rather than whole rows.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use showroom_domain::Slug;
 use showroom_store::{
-    CategoryCount, OptionFacet, PriceBand, ProductFacets, ProductQuery, StoreError, ValueCount,
-    MAX_FACET_VALUES,
+    price_bands, CategoryCount, OptionFacet, PriceBand, ProductFacets, ProductQuery, StoreError,
+    ValueCount, MAX_FACET_VALUES,
 };
 use sqlx::AnyConnection;
 
@@ -45,7 +45,7 @@ pub(crate) async fn facets(
 
 fn empty(band_starts: &[i64]) -> ProductFacets {
     ProductFacets {
-        price_bands: bands(band_starts, &BTreeMap::new()),
+        price_bands: price_bands(band_starts, &HashMap::new()),
         ..ProductFacets::default()
     }
 }
@@ -165,7 +165,7 @@ async fn categories_and_bands(
     );
     let found = sql.query().fetch_all(&mut *conn).await.map_err(db)?;
     let mut categories: Vec<CategoryCount> = Vec::new();
-    let mut counts = BTreeMap::new();
+    let mut counts = HashMap::new();
     for row in &found {
         let n: i64 = rows::get(row, "n")?;
         *counts.entry(rows::get::<i64>(row, "band")?).or_insert(0) += n;
@@ -181,18 +181,5 @@ async fn categories_and_bands(
             count: rows::get(row, "total")?,
         });
     }
-    Ok((categories, bands(band_starts, &counts)))
-}
-
-/// Every band in order with its count; band 0 (below the first start, or no price) is left out.
-fn bands(band_starts: &[i64], counts: &BTreeMap<i64, i64>) -> Vec<PriceBand> {
-    band_starts
-        .iter()
-        .enumerate()
-        .map(|(i, start)| PriceBand {
-            min: *start,
-            max: band_starts.get(i + 1).copied(),
-            count: counts.get(&(i as i64 + 1)).copied().unwrap_or(0),
-        })
-        .collect()
+    Ok((categories, price_bands(band_starts, &counts)))
 }

@@ -12,6 +12,7 @@ mod dashboard;
 mod dialect;
 mod discounts;
 mod error;
+mod facet_base;
 mod facets;
 mod filters;
 mod import;

@@ -3,15 +3,15 @@
 //! Variants come sorted by creation, media by position, options in their declared order.
 //!
 //! [`ProductReads`] is implemented here: single products with these functions, listings, best
-//! sellers and facets with those of `listing.rs` and `facets.rs`.
+//! sellers and facets with those of `listing.rs`, `facets.rs` and `facet_base.rs`.
 
 use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
-use showroom_domain::Slug;
+use showroom_domain::{ProductStatus, Slug};
 use showroom_store::{
-    Media, Page, Product, ProductFacets, ProductQuery, ProductReads, ProductSummary, StoreError,
-    Variant,
+    FacetBase, Media, Page, Product, ProductFacets, ProductQuery, ProductReads, ProductSummary,
+    StoreError, Variant,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -39,6 +39,15 @@ impl ProductReads for SqlCatalog {
     ) -> Result<ProductFacets, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         crate::facets::facets(&mut conn, self.dialect.as_ref(), query, band_starts).await
+    }
+
+    async fn facet_base(
+        &self,
+        category: &Slug,
+        status: Option<ProductStatus>,
+    ) -> Result<Option<FacetBase>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        crate::facet_base::facet_base(&mut conn, self.dialect.as_ref(), category, status).await
     }
 
     async fn best_sellers(

@@ -34,6 +34,10 @@ impl Dialect for SqliteDialect {
         )
     }
 
+    fn json_rows(&self, columns: &str) -> String {
+        format!("json_group_array(json_array({columns}))")
+    }
+
     /// `"oak"* AND ("chair" OR "chia")`: each word a quoted FTS5 string (so `NEAR`, `OR` and
     /// `*` in user text are just words), with a prefix star when typed, or its corrections.
     fn search_argument(&self, terms: &[SearchTerm]) -> String {

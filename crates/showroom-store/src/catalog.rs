@@ -100,6 +100,14 @@ pub trait ProductReads: Send + Sync + 'static {
         query: &ProductQuery,
         band_starts: &[i64],
     ) -> Result<ProductFacets, StoreError>;
+    /// The [`FacetBase`](crate::FacetBase) of `category` (and the categories below it) for the
+    /// products with `status` (`None`: every status): each product's category, cheapest price,
+    /// availability and option values, read together. `None` when no category has the slug.
+    async fn facet_base(
+        &self,
+        category: &Slug,
+        status: Option<ProductStatus>,
+    ) -> Result<Option<crate::FacetBase>, StoreError>;
     /// The shop's best sellers: published products with a unit available, ranked by the units
     /// sold in orders placed at or after `since` (Unix ms) that were paid and not wholly
     /// refunded or cancelled (`paid`, `fulfilled`, `partially_refunded`, as the dashboard

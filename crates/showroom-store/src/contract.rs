@@ -21,6 +21,7 @@ mod checkout_races;
 mod checkout_support;
 mod dashboard;
 mod discounts;
+mod facet_base;
 mod facet_upkeep;
 mod import;
 mod inventory;
@@ -65,6 +66,7 @@ pub use categories::*;
 pub use checkout_races::*;
 pub use dashboard::*;
 pub use discounts::*;
+pub use facet_base::*;
 pub use facet_upkeep::*;
 pub use import::*;
 pub use inventory::*;
@@ -122,6 +124,7 @@ macro_rules! contract_suite {
             relevance_ranks_title_matches_first_then_available_ones,
             relevance_pages_of_a_search_visit_every_match_once_ties_by_id,
             facets_count_categories_option_values_and_price_bands_of_the_filtered_set,
+            a_categorys_facet_base_counts_what_the_store_counts,
             option_facets_and_filters_follow_variant_edits,
             option_facets_and_filters_follow_an_import_that_changes_option_values,
             option_facets_follow_a_product_moving_category_or_changing_status,

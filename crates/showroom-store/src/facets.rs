@@ -5,6 +5,8 @@
 //! Counts are over every filter of the query (pagination aside), the filtered product set as
 //! the shopper sees it; a category counts the products assigned to it directly.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use showroom_domain::Slug;
 
@@ -49,4 +51,19 @@ pub struct PriceBand {
     pub min: i64,
     pub max: Option<i64>,
     pub count: i64,
+}
+
+/// Every band of `band_starts` in order with its count from `counts`, keyed by band: the number
+/// of band starts at or below a product's price (band 0, below the first start or without a
+/// price, is left out).
+pub fn price_bands(band_starts: &[i64], counts: &HashMap<i64, i64>) -> Vec<PriceBand> {
+    band_starts
+        .iter()
+        .enumerate()
+        .map(|(i, start)| PriceBand {
+            min: *start,
+            max: band_starts.get(i + 1).copied(),
+            count: counts.get(&(i as i64 + 1)).copied().unwrap_or(0),
+        })
+        .collect()
 }

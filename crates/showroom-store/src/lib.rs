@@ -9,6 +9,7 @@ mod cursor;
 mod dashboard;
 mod discounts;
 mod error;
+mod facet_base;
 mod facets;
 mod import;
 mod model;
@@ -54,8 +55,9 @@ pub use dashboard::{
 };
 pub use discounts::{DiscountRecord, DiscountStore};
 pub use error::StoreError;
+pub use facet_base::{BaseCategory, BaseProduct, BaseValue, FacetBase};
 pub use facets::{
-    CategoryCount, OptionFacet, PriceBand, ProductFacets, ValueCount, MAX_FACET_VALUES,
+    price_bands, CategoryCount, OptionFacet, PriceBand, ProductFacets, ValueCount, MAX_FACET_VALUES,
 };
 pub use import::{CatalogImportStore, ImportOutcome, ImportProduct};
 pub use model::*;

@@ -1,6 +1,6 @@
 //! The counts beside a listing's filters: how many of the products the current filters match
-//! are in each category, carry each option value and cost within each price band, read with
-//! [`showroom_store::ProductReads::product_facets`].
+//! are in each category, carry each option value and cost within each price band, counted by
+//! [`crate::facet_counts::product_facets`].
 //!
 //! An option the shopper has already picked is counted without its own choice (otherwise every
 //! other value would read 0), so its values say what switching to them would show.
@@ -9,6 +9,7 @@ use showroom_store::{OptionFacet, ProductQuery};
 
 use super::listing::ListingForm;
 use crate::error::ApiError;
+use crate::facet_counts::product_facets;
 use crate::routes::dto::price_band_starts;
 use crate::state::AppState;
 
@@ -47,7 +48,7 @@ pub async fn filter_counts(
     let bands = price_band_starts(currency);
     let mut everywhere = query.clone();
     everywhere.after = None;
-    let counted = state.catalog.product_facets(&everywhere, &bands).await?;
+    let counted = product_facets(state, &everywhere, &bands).await?;
 
     let mut options: Vec<OptionFacet> = counted
         .options
@@ -57,7 +58,7 @@ pub async fn filter_counts(
     for (name, _) in &form.options {
         let mut without = everywhere.clone();
         without.option_values.retain(|(n, _)| n != name);
-        let counted = state.catalog.product_facets(&without, &[]).await?;
+        let counted = product_facets(state, &without, &[]).await?;
         if let Some(own) = counted
             .options
             .into_iter()

@@ -11,6 +11,7 @@ use showroom_store::{build_category_tree, Cursor, ProductQuery, ProductSort, MAX
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::{ApiError, Problem};
+use crate::facet_counts::product_facets;
 use crate::response_cache::{cached_json, Namespace};
 use crate::routes::dto::{price_band_starts, CategoryNodeDto, ProductDto, ProductPageDto};
 use crate::routes::refusals::DatabaseUnavailable;
@@ -83,16 +84,16 @@ pub async fn list_products(
     let with_facets = parse_facets_flag(raw)?;
     let key = format!("{}|facets={with_facets}", cache_key(&query));
     let bands = with_facets.then(|| price_band_starts(state.shop.currency()));
-    let (catalog, query, bands) = (&state.catalog, &query, &bands);
+    let (app, query, bands) = (&state, &query, &bands);
     let cached = cached_json(
         &state,
         Namespace::ProductLists,
         &key,
         &headers,
         move || async move {
-            let page = catalog.list_products(query).await?;
+            let page = app.catalog.list_products(query).await?;
             let facets = match bands {
-                Some(bands) => Some(catalog.product_facets(query, bands).await?.into()),
+                Some(bands) => Some(product_facets(app, query, bands).await?.into()),
                 None => None,
             };
             Ok(ProductPageDto {

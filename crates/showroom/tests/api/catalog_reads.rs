@@ -288,3 +288,84 @@ async fn facets_count_the_filtered_products_and_the_listing_pages_show_them() {
     );
     app.stop().await;
 }
+
+/// The values and counts of the first option facet of a listing.
+fn first_option_counts(page: &Value) -> Vec<(String, i64)> {
+    page["facets"]["options"][0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["value"].as_str().unwrap().to_owned(),
+                v["count"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_categorys_facet_counts_follow_admin_writes_at_once() {
+    let app = shop_with_three_products().await;
+    let furniture = app
+        .admin_create(
+            "/api/v1/admin/categories",
+            serde_json::json!({"name": "Furniture"}),
+        )
+        .await;
+    for slug in ["oak-chair", "walnut-table"] {
+        let product = app
+            .get_json(&format!("/api/v1/products/{slug}"), StatusCode::OK)
+            .await;
+        app.admin_patch(
+            &format!("/api/v1/admin/products/{}", product["id"].as_str().unwrap()),
+            serde_json::json!({"category_id": furniture["id"]}),
+        )
+        .await;
+    }
+    let counted = |path: &'static str| {
+        let app = &app;
+        async move { app.get_json(path, StatusCode::OK).await }
+    };
+    let all = counted("/api/v1/products?category=furniture&facets=true").await;
+    assert_eq!(all["facets"]["categories"][0]["count"], 2, "{all}");
+    assert_eq!(
+        first_option_counts(&all),
+        [
+            ("Black".into(), 1),
+            ("Natural".into(), 1),
+            ("Walnut".into(), 1)
+        ]
+    );
+    let in_stock = counted("/api/v1/products?category=furniture&in_stock=true&facets=true").await;
+    assert_eq!(in_stock["facets"]["categories"][0]["count"], 2);
+    let black = counted("/api/v1/products?category=furniture&option=color:Black&facets=true").await;
+    assert_eq!(
+        first_option_counts(&black),
+        [("Black".into(), 1), ("Natural".into(), 1)],
+        "the chair carries Black, and Natural on its other variant"
+    );
+
+    // The table sells out: a listing asked for afterwards, even one never asked for before
+    // (whose category's counts were already read), counts what the store now holds.
+    let table = app
+        .get_json("/api/v1/products/walnut-table", StatusCode::OK)
+        .await;
+    let variant_id = table["variants"][0]["id"].as_str().unwrap();
+    app.admin_post(
+        &format!("/api/v1/admin/variants/{variant_id}/inventory-adjustments"),
+        serde_json::json!({"delta": -2, "reason": "damaged"}),
+    )
+    .await;
+    let in_stock =
+        counted("/api/v1/products?category=furniture&in_stock=true&price_min=1&facets=true").await;
+    assert_eq!(
+        in_stock["facets"]["categories"][0]["count"], 1,
+        "{in_stock}"
+    );
+    assert_eq!(
+        first_option_counts(&in_stock),
+        [("Black".into(), 1), ("Natural".into(), 1)]
+    );
+    app.stop().await;
+}

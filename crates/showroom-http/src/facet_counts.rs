@@ -1,0 +1,56 @@
+//! Facet counts for the storefront's listings, from the category's
+//! [`FacetBase`](showroom_store::FacetBase) when it can count them, else from the store.
+//!
+//! A category's base is read from the store once and cached in the lists' namespace
+//! ([`Namespace::ProductLists`]), so whatever drops the cached lists (an admin write at once,
+//! sales within `StockFreshness::WINDOW`) drops it with them: counts from a base are never staler
+//! than the lists beside them. Every listing of that category with price, stock and at most one
+//! option filter is then counted in memory; searches and several option values at once are
+//! counted by the store, as is everything when the cache holds something this version cannot
+//! read (it is then left to expire).
+
+use showroom_cache::get_or_fill;
+use showroom_store::{FacetBase, ProductFacets, ProductQuery};
+
+use crate::error::ApiError;
+use crate::response_cache::Namespace;
+use crate::state::AppState;
+
+/// The facets of `query`'s filters (see the module docs).
+pub async fn product_facets(
+    state: &AppState,
+    query: &ProductQuery,
+    band_starts: &[i64],
+) -> Result<ProductFacets, ApiError> {
+    if let (true, Some(category)) = (FacetBase::could_count(query), &query.category) {
+        let status = query.status;
+        let key = format!(
+            "facet-base|{}|{}",
+            category.as_str(),
+            status.map_or("any", |s| s.as_str())
+        );
+        let catalog = &state.catalog;
+        let encoded = get_or_fill(
+            state.cache.as_ref(),
+            Namespace::ProductLists.as_str(),
+            &key,
+            Some(state.settings.cache_ttl),
+            || async move {
+                let base = catalog.facet_base(category, status).await?;
+                postcard::to_allocvec(&base)
+                    .map(Into::into)
+                    .map_err(|error| ApiError::internal(error.to_string()))
+            },
+        )
+        .await?;
+        match postcard::from_bytes::<Option<FacetBase>>(&encoded) {
+            Ok(Some(base)) if base.counts(query) => return Ok(base.facets(query, band_starts)),
+            // An unknown category: the store answers that at once.
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(%error, "a cached facet base could not be read; counting in the store");
+            }
+        }
+    }
+    Ok(state.catalog.product_facets(query, band_starts).await?)
+}
