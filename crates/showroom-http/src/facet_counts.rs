@@ -6,8 +6,10 @@
 //! sales within `StockFreshness::WINDOW`) drops it with them: counts from a base are never staler
 //! than the lists beside them. Every listing of that category with price, stock and at most one
 //! option filter is then counted in memory; searches and several option values at once are
-//! counted by the store, as is everything when the cache holds something this version cannot
-//! read (it is then left to expire).
+//! counted by the store. The base is cached postcard-encoded under a key that names the
+//! encoding's version ([`BASE_KEY`]): postcard does not describe itself, so an instance of
+//! another version sharing the cache (a rolling deploy on Redis) must never read it. An entry that
+//! still fails to decode is logged and the store counts instead.
 
 use showroom_cache::get_or_fill;
 use showroom_store::{FacetBase, ProductFacets, ProductQuery};
@@ -15,6 +17,9 @@ use showroom_store::{FacetBase, ProductFacets, ProductQuery};
 use crate::error::ApiError;
 use crate::response_cache::Namespace;
 use crate::state::AppState;
+
+/// The cache key's prefix; bump its version whenever [`FacetBase`]'s fields change.
+const BASE_KEY: &str = "facet-base.v1";
 
 /// The facets of `query`'s filters (see the module docs).
 pub async fn product_facets(
@@ -25,7 +30,7 @@ pub async fn product_facets(
     if let (true, Some(category)) = (FacetBase::could_count(query), &query.category) {
         let status = query.status;
         let key = format!(
-            "facet-base|{}|{}",
+            "{BASE_KEY}|{}|{}",
             category.as_str(),
             status.map_or("any", |s| s.as_str())
         );
