@@ -14,7 +14,7 @@
 //! | `4000 0000 0000 3063` | authorized, then waits for the cardholder (3-D Secure): the     |
 //! |                       | capture answers only once a signed `payment_intent.succeeded`   |
 //! |                       | webhook for it has reached this provider (the cardholder        |
-//! |                       | confirmed), so the webhook is recorded first; otherwise never   |
+//! |                       | confirmed), racing that webhook to record it; otherwise never   |
 //! | any other number      | declined (`payment_declined`)                                   |
 //!
 //! Payment references are derived from the idempotency key (`pi_test_<24 hex>`, or

@@ -138,9 +138,13 @@ async fn a_payment_confirmed_by_webhook_while_checkout_waits_is_paid_once() {
     assert_eq!(pending["state"], "pending_payment");
     let payment_ref = pending["payment_ref"].as_str().unwrap().to_owned();
 
-    assert_eq!(
-        outcome(&app, "payment_intent.succeeded", &payment_ref).await,
-        "paid"
+    // The webhook confirms the payment to the provider, whose capture then answers the waiting
+    // checkout: the two race to record it (on a loaded machine the checkout may win), and
+    // whichever is second finds it recorded. Either way it is recorded once.
+    let first = outcome(&app, "payment_intent.succeeded", &payment_ref).await;
+    assert!(
+        first == "paid" || first == "already_recorded",
+        "the webhook records the payment or finds it recorded: {first}"
     );
     let answer = buyer.await.unwrap();
     assert_eq!(
