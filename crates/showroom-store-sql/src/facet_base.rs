@@ -9,7 +9,9 @@
 //! `product_facets` counts with: a value whose product was written between them is left out,
 //! as that product is then missing from one of `product_facets`' counts too.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use serde::de::DeserializeOwned;
 use showroom_domain::{ProductStatus, Slug};
@@ -68,24 +70,18 @@ pub(crate) async fn facet_base(
     let mut category_index = HashMap::new();
     let mut product_index = HashMap::with_capacity(product_rows.len());
     for (id, category_id, price_min_minor, available) in product_rows {
-        let category = match category_id {
-            None => None,
-            Some(id) => match category_index.get(&id) {
-                Some(&i) => Some(i),
-                None => {
-                    let Some((slug, name)) = categories.get(&id) else {
-                        continue; // its category was deleted between the statements
-                    };
-                    let i = base.categories.len() as u32;
-                    base.categories.push(BaseCategory {
+        // A category deleted between the statements is no category, as the facets' join reads it.
+        let category = category_id
+            .filter(|id| categories.contains_key(id))
+            .map(|id| {
+                intern(&mut category_index, &mut base.categories, id, |id| {
+                    let (slug, name) = &categories[id];
+                    BaseCategory {
                         slug: slug.clone(),
                         name: name.clone(),
-                    });
-                    category_index.insert(id, i);
-                    Some(i)
-                }
-            },
-        };
+                    }
+                })
+            });
         product_index.insert(id, base.products.len());
         base.products.push(BaseProduct {
             category,
@@ -94,7 +90,7 @@ pub(crate) async fn facet_base(
             values: Vec::new(),
         });
     }
-    let mut value_index: HashMap<BaseValue, u32> = HashMap::new();
+    let mut value_index = HashMap::new();
     for (product_id, name_key, value, name) in value_rows {
         let Some(&product) = product_index.get(&product_id) else {
             continue; // written between the statements
@@ -104,18 +100,26 @@ pub(crate) async fn facet_base(
             value,
             name,
         };
-        let i = match value_index.get(&value) {
-            Some(&i) => i,
-            None => {
-                let i = base.values.len() as u32;
-                base.values.push(value.clone());
-                value_index.insert(value, i);
-                i
-            }
-        };
+        let i = intern(&mut value_index, &mut base.values, value, BaseValue::clone);
         base.products[product].values.push(i);
     }
     Ok(Some(base))
+}
+
+/// The index in `list` of the item `key` names, made by `make` and pushed on first sight.
+fn intern<K: Hash + Eq, T>(
+    index: &mut HashMap<K, u32>,
+    list: &mut Vec<T>,
+    key: K,
+    make: impl FnOnce(&K) -> T,
+) -> u32 {
+    match index.entry(key) {
+        Entry::Occupied(found) => *found.get(),
+        Entry::Vacant(new) => {
+            list.push(make(new.key()));
+            *new.insert(list.len() as u32 - 1)
+        }
+    }
 }
 
 /// The `columns` of every row of `from` that the conditions `filters` writes select, read as

@@ -34,12 +34,12 @@ pub(crate) async fn facets(
     let Some(resolved) = resolve(&mut *conn, query).await? else {
         return Ok(empty(band_starts));
     };
-    let (categories, price_bands) =
+    let (categories, bands) =
         categories_and_bands(conn, dialect, query, &resolved, band_starts).await?;
     Ok(ProductFacets {
         categories,
         options: options(conn, dialect, query, &resolved).await?,
-        price_bands,
+        price_bands: bands,
     })
 }
 
