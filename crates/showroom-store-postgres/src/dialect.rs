@@ -1,7 +1,7 @@
 //! The PostgreSQL dialect: `tsvector` search, a table lock that serializes category moves,
 //! `SKIP LOCKED` job claims, and a sequence for order numbers.
 
-use showroom_store_sql::{Dialect, SearchTerm};
+use showroom_store_sql::{Dialect, SearchMatches, SearchTerm};
 
 /// PostgreSQL's answers to the questions [`Dialect`] asks.
 #[derive(Debug, Clone, Copy, Default)]
@@ -45,8 +45,12 @@ impl Dialect for PostgresDialect {
         )
     }
 
-    fn search_predicate(&self, param: &str) -> String {
-        format!("p.search @@ to_tsquery('simple', {param})")
+    /// `products_search` by its GIN index on the full-text document.
+    fn search_matches(&self, param: &str) -> SearchMatches {
+        SearchMatches {
+            from: "products_search s".into(),
+            condition: format!("s.search @@ to_tsquery('simple', {param})"),
+        }
     }
 
     fn json_rows(&self, columns: &str) -> String {

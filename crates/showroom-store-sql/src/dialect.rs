@@ -1,9 +1,9 @@
 //! What really differs between the engines, supplied by each backend crate. Everything not here is
 //! written once in portable SQL; keeping the trait this small is the point.
 //!
-//! Keeping the search index current is the schema's job, not the dialect's: SQLite's FTS5 table is
-//! maintained by triggers and PostgreSQL's `tsvector` is a generated column, so no write path can
-//! forget it.
+//! Keeping the search index current is the schema's job, not the dialect's: on both engines
+//! triggers on `products` keep the full-text index and the narrow `products_search` table (status,
+//! in stock, title key) in step, so no write path can forget them.
 
 /// The engine-specific parts of the catalog's SQL.
 pub trait Dialect: Send + Sync + 'static {
@@ -36,9 +36,10 @@ pub trait Dialect: Send + Sync + 'static {
         None
     }
 
-    /// A boolean SQL expression, over the `products` table aliased `p`, that is true when the
-    /// product matches the search bound at placeholder `param` (e.g. `$4`).
-    fn search_predicate(&self, param: &str) -> String;
+    /// The products matching the search bound at placeholder `param` (e.g. `$4`), as rows of
+    /// `products_search` aliased `s` (`s.product_id`, `s.status`, `s.in_stock`, `s.title_key`):
+    /// a `FROM` fragment and the condition that selects the matches.
+    fn search_matches(&self, param: &str) -> SearchMatches;
 
     /// An aggregate over the rows a `SELECT` reads: one JSON text, an array with one array of
     /// `columns` (a comma-separated list of text and integer expressions) per row, `[]` for no
@@ -87,4 +88,12 @@ pub trait Dialect: Send + Sync + 'static {
     fn refresh_catalog_statistics(&self) -> Option<&'static str> {
         None
     }
+}
+
+/// The matches of a search (see [`Dialect::search_matches`]): `SELECT … FROM {from} WHERE
+/// {condition}` reads them as rows of `products_search` aliased `s`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchMatches {
+    pub from: String,
+    pub condition: String,
 }

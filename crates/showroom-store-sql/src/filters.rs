@@ -60,7 +60,11 @@ pub(crate) fn push_filters(
     }
     if let Some(terms) = resolved.terms.as_deref() {
         let param = sql.arg(Arg::Text(dialect.search_argument(terms)));
-        filters.push(dialect.search_predicate(&param));
+        let matches = dialect.search_matches(&param);
+        filters.push(format!(
+            "p.id IN (SELECT s.product_id FROM {} WHERE {})",
+            matches.from, matches.condition
+        ));
     }
     if !query.option_values.is_empty() {
         filters.push(option_filter(sql, query, resolved, "p.id", shape));

@@ -42,7 +42,7 @@ mod sql;
 mod validate;
 mod variants;
 
-pub use dialect::Dialect;
+pub use dialect::{Dialect, SearchMatches};
 pub use pool::{install_drivers, SqlCatalog};
 pub use search::search_words;
 pub use search_terms::SearchTerm;

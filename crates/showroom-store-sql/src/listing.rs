@@ -6,6 +6,11 @@
 //! however many rows are inserted before it. Products without a variant have no price; the price
 //! sorts put them last in both directions (the `COALESCE` sentinels, matched by expression
 //! indexes in both schemas).
+//!
+//! A search ranked by relevance starts from its matches in `products_search` (see
+//! [`Dialect::search_matches`]), which carries what the ranking, the status and the in-stock
+//! filter read; the products themselves are joined only for a filter on another column (category,
+//! price, option), and the page's whole rows are read by primary key at the end.
 
 use showroom_store::{
     Cursor, CursorKey, Page, ProductQuery, ProductSort, ProductSummary, StoreError, MAX_PAGE_SIZE,
@@ -21,8 +26,31 @@ use crate::search_terms::SearchTerm;
 use crate::sql::{Arg, Sql};
 use crate::Dialect;
 
+/// The columns a ranking reads, in the table a statement lists from.
+struct RankedColumns {
+    title_key: &'static str,
+    /// A boolean expression: the product has units available.
+    in_stock: &'static str,
+}
+
+/// A listing from `products` itself.
+const PRODUCT_ROWS: RankedColumns = RankedColumns {
+    title_key: "p.title_key",
+    in_stock: "p.available > 0",
+};
+/// A search's matches in `products_search`.
+const SEARCH_ROWS: RankedColumns = RankedColumns {
+    title_key: "s.title_key",
+    in_stock: "s.in_stock",
+};
+
 /// The sort key expression and whether it descends. Relevance registers its words as values.
-fn sort_key(sql: &mut Sql, sort: ProductSort, terms: &[SearchTerm]) -> (String, bool) {
+fn sort_key(
+    sql: &mut Sql,
+    sort: ProductSort,
+    terms: &[SearchTerm],
+    rows: &RankedColumns,
+) -> (String, bool) {
     match sort {
         ProductSort::Newest => ("p.created_at".into(), true),
         ProductSort::PriceAsc => (
@@ -31,7 +59,7 @@ fn sort_key(sql: &mut Sql, sort: ProductSort, terms: &[SearchTerm]) -> (String, 
         ),
         ProductSort::PriceDesc => ("COALESCE(p.price_min_minor, -1)".into(), true),
         ProductSort::Title => ("p.title_key".into(), false),
-        ProductSort::Relevance => (relevance(sql, terms), true),
+        ProductSort::Relevance => (relevance(sql, terms, rows), true),
     }
 }
 
@@ -39,14 +67,15 @@ fn sort_key(sql: &mut Sql, sort: ProductSort, terms: &[SearchTerm]) -> (String, 
 /// (any of its corrections), 1 more when the title begins with the first word, all doubled, plus 1
 /// when the product has units available, so availability breaks ties between equal matches. The
 /// words hold only letters and digits, so they are safe inside `LIKE` patterns.
-fn relevance(sql: &mut Sql, terms: &[SearchTerm]) -> String {
+fn relevance(sql: &mut Sql, terms: &[SearchTerm], rows: &RankedColumns) -> String {
+    let title = rows.title_key;
     let mut points: Vec<String> = terms
         .iter()
         .map(|term| {
             let any: Vec<String> = term
                 .alternatives
                 .iter()
-                .map(|w| format!("p.title_key LIKE {}", sql.arg(Arg::Text(format!("%{w}%")))))
+                .map(|w| format!("{title} LIKE {}", sql.arg(Arg::Text(format!("%{w}%")))))
                 .collect();
             format!("CASE WHEN {} THEN 2 ELSE 0 END", any.join(" OR "))
         })
@@ -55,14 +84,15 @@ fn relevance(sql: &mut Sql, terms: &[SearchTerm]) -> String {
         let any: Vec<String> = first
             .alternatives
             .iter()
-            .map(|w| format!("p.title_key LIKE {}", sql.arg(Arg::Text(format!("{w}%")))))
+            .map(|w| format!("{title} LIKE {}", sql.arg(Arg::Text(format!("{w}%")))))
             .collect();
         points.push(format!("CASE WHEN {} THEN 1 ELSE 0 END", any.join(" OR ")));
     }
     points.push("0".into());
     format!(
-        "(({}) * 2 + CASE WHEN p.available > 0 THEN 1 ELSE 0 END)",
-        points.join(" + ")
+        "(({}) * 2 + CASE WHEN {} THEN 1 ELSE 0 END)",
+        points.join(" + "),
+        rows.in_stock
     )
 }
 
@@ -155,21 +185,34 @@ fn build(
     resolved: &Resolved,
 ) -> Result<Sql, StoreError> {
     let mut sql = Sql::default();
-    let mut filters = push_filters(&mut sql, dialect, query, resolved, Shape::Page);
     let terms = resolved.terms.as_deref();
-    let (key, descending) = sort_key(&mut sql, query.sort, terms.unwrap_or_default());
     // Relevance is no index's order: every match is ranked before the page is known. Only the
     // id and the key are ranked, the page's whole rows read afterwards by primary key, so the
     // sort carries two narrow columns per match instead of whole products (a one-word search
     // ranks thousands of matches at 100,000 products). The other sorts follow an index and stop
     // at the page's end, so they read whole rows directly.
     let ranked = query.sort == ProductSort::Relevance;
-    let columns = if ranked { "p.id" } else { PRODUCT_COLUMNS };
-    sql.push(&format!(
-        "SELECT {columns}, {key} AS sort_key FROM products p"
-    ));
+    let (from, id, mut filters, rows) = match terms {
+        Some(terms) if ranked => {
+            let (from, filters) = search_matches(&mut sql, dialect, query, resolved, terms);
+            (from, "s.product_id", filters, &SEARCH_ROWS)
+        }
+        _ => {
+            let filters = push_filters(&mut sql, dialect, query, resolved, Shape::Page);
+            ("products p".to_owned(), "p.id", filters, &PRODUCT_ROWS)
+        }
+    };
+    let (key, descending) = sort_key(&mut sql, query.sort, terms.unwrap_or_default(), rows);
+    let columns = if ranked {
+        format!("{id} AS id")
+    } else {
+        PRODUCT_COLUMNS.to_owned()
+    };
+    sql.push(&format!("SELECT {columns}, {key} AS sort_key FROM {from}"));
     if let Some(after) = &query.after {
-        filters.push(resume_after(&mut sql, query.sort, after, &key, descending)?);
+        filters.push(resume_after(
+            &mut sql, query.sort, after, &key, id, descending,
+        )?);
     }
 
     if !filters.is_empty() {
@@ -177,15 +220,55 @@ fn build(
     }
     let direction = if descending { "DESC" } else { "ASC" };
     let fetch = sql.arg(Arg::Int(i64::from(limit) + 1));
-    let order = format!("ORDER BY sort_key {direction}, p.id {direction}");
-    sql.push(&format!(" {order} LIMIT {fetch}"));
+    sql.push(&format!(
+        " ORDER BY sort_key {direction}, {id} {direction} LIMIT {fetch}"
+    ));
     if ranked {
         sql.wrap(
             &format!("SELECT {PRODUCT_COLUMNS}, r.sort_key AS sort_key FROM ("),
-            &format!(") r JOIN products p ON p.id = r.id {order}"),
+            &format!(") r JOIN products p ON p.id = r.id ORDER BY sort_key {direction}, p.id {direction}"),
         );
     }
     Ok(sql)
+}
+
+/// The `FROM` and conditions of a search ranked by relevance: its matches in `products_search`
+/// (aliased `s`), filtered there by status and stock; the products (`p`) are joined only when
+/// another filter reads their columns.
+fn search_matches(
+    sql: &mut Sql,
+    dialect: &dyn Dialect,
+    query: &ProductQuery,
+    resolved: &Resolved,
+    terms: &[SearchTerm],
+) -> (String, Vec<String>) {
+    let param = sql.arg(Arg::Text(dialect.search_argument(terms)));
+    let matches = dialect.search_matches(&param);
+    let mut filters = vec![matches.condition];
+    if let Some(wanted) = query.status {
+        let wanted = sql.arg(Arg::Text(wanted.as_str().into()));
+        filters.push(format!("s.status = {wanted}"));
+    }
+    if query.in_stock {
+        filters.push(SEARCH_ROWS.in_stock.into());
+    }
+    let rest = ProductQuery {
+        status: None,
+        in_stock: false,
+        search: None,
+        ..query.clone()
+    };
+    let rest_resolved = Resolved {
+        terms: None,
+        categories: resolved.categories.clone(),
+    };
+    let product_filters = push_filters(sql, dialect, &rest, &rest_resolved, Shape::Page);
+    let mut from = matches.from;
+    if !product_filters.is_empty() {
+        from.push_str(" JOIN products p ON p.id = s.product_id");
+        filters.extend(product_filters);
+    }
+    (from, filters)
 }
 
 fn resume_after(
@@ -193,6 +276,7 @@ fn resume_after(
     sort: ProductSort,
     after: &Cursor,
     key: &str,
+    id: &str,
     descending: bool,
 ) -> Result<String, StoreError> {
     if after.sort != sort {
@@ -208,5 +292,5 @@ fn resume_after(
     let key_param = sql.arg(key_value);
     let id_param = sql.arg(Arg::Text(after.id.to_string()));
     let op = if descending { "<" } else { ">" };
-    Ok(format!("({key}, p.id) {op} ({key_param}, {id_param})"))
+    Ok(format!("({key}, {id}) {op} ({key_param}, {id_param})"))
 }

@@ -1,6 +1,6 @@
 //! The SQLite dialect: FTS5 search and immediate write transactions.
 
-use showroom_store_sql::{Dialect, SearchTerm};
+use showroom_store_sql::{Dialect, SearchMatches, SearchTerm};
 
 /// SQLite's answers to the questions [`Dialect`] asks.
 #[derive(Debug, Clone, Copy, Default)]
@@ -25,13 +25,14 @@ impl Dialect for SqliteDialect {
         "UPDATE order_counter SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value AS n"
     }
 
-    /// The matches' product ids through `products_fts_rows` (by the FTS row id, its own index)
-    /// rather than the FTS5 table's `product_id` column, which reads each match's content row.
-    fn search_predicate(&self, param: &str) -> String {
-        format!(
-            "p.id IN (SELECT r.product_id FROM products_fts f \
-             JOIN products_fts_rows r ON r.fts_rowid = f.rowid WHERE products_fts MATCH {param})"
-        )
+    /// The full-text matches joined to `products_search` by the FTS row id, its primary key: the
+    /// matches come in row id order, so their rows are read in order. `CROSS JOIN` keeps SQLite
+    /// from starting at `products_search` (by status, say) and probing the index per product.
+    fn search_matches(&self, param: &str) -> SearchMatches {
+        SearchMatches {
+            from: "products_fts f CROSS JOIN products_search s ON s.fts_rowid = f.rowid".into(),
+            condition: format!("products_fts MATCH {param}"),
+        }
     }
 
     fn json_rows(&self, columns: &str) -> String {

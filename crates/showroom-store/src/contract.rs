@@ -123,6 +123,7 @@ macro_rules! contract_suite {
             one_typo_per_word_still_finds_the_product,
             relevance_ranks_title_matches_first_then_available_ones,
             relevance_pages_of_a_search_visit_every_match_once_ties_by_id,
+            a_ranked_search_follows_stock_and_status_and_every_filter,
             facets_count_categories_option_values_and_price_bands_of_the_filtered_set,
             a_categorys_facet_base_counts_what_the_store_counts,
             option_facets_and_filters_follow_variant_edits,

@@ -2,9 +2,11 @@
 //! text is only words, and results rank title matches first, then available products.
 
 use super::support::{
-    all, eur, list_all, make_product, make_variant, matching, product, slugs, variant,
+    all, eur, list_all, make_category, make_product, make_variant, matching, product, set_status,
+    slug, slugs, variant,
 };
 use crate::{DynCatalogStore, ProductQuery, ProductSort};
+use showroom_domain::ProductStatus;
 
 async fn searchable(store: &DynCatalogStore) {
     let mut oak = product("oak-chair", "Oak Lounge Chair");
@@ -229,5 +231,117 @@ pub async fn relevance_pages_of_a_search_visit_every_match_once_ties_by_id(store
     assert_eq!(
         paged(&store, "chair", ProductSort::Relevance, 2).await,
         expected
+    );
+}
+
+/// A search ranked by relevance reads its matches' status, stock and title from a table of its
+/// own (`products_search`), kept by the schema: the ranking follows a sale of the last unit and a
+/// restock, a status change takes a product out of the shop's search, and every other filter
+/// narrows the ranked search exactly as it narrows the same search in another order.
+pub async fn a_ranked_search_follows_stock_and_status_and_every_filter(store: DynCatalogStore) {
+    let seating = make_category(&store, "seating", None).await;
+    // (slug, title, in seating, price, units, color); ranks: 2 points for "chair" in the title,
+    // 1 more when the title begins with it, doubled, plus 1 with units available.
+    let rows = [
+        ("chair-bench", "Chair Bench", true, 500, 3, "Oak"), // 7
+        ("oak-chair", "Oak Chair", true, 100, 2, "Oak"),     // 5
+        ("walnut-chair", "Walnut Chair", false, 100, 0, "Walnut"), // 4
+        ("desk", "Desk", true, 300, 1, "Ash"),               // 1: "chair" in its description
+    ];
+    let mut made = std::collections::HashMap::new();
+    for (slug, title, in_seating, price, units, color) in rows {
+        let mut new = product(slug, title);
+        if slug == "desk" {
+            new.description = showroom_domain::Description::parse("Pairs with any chair.").unwrap();
+        }
+        new.category_id = in_seating.then_some(seating.id);
+        let created = store.create_product(new).await.unwrap();
+        let sold = make_variant(
+            &store,
+            created.id,
+            variant(slug, eur(price), units, &[("Color", color)]),
+        )
+        .await;
+        made.insert(slug, (created.id, sold.id));
+    }
+    let shop = |text: &str, narrow: &dyn Fn(&mut ProductQuery)| {
+        let mut query = ProductQuery {
+            search: Some(text.into()),
+            status: Some(ProductStatus::Published),
+            sort: ProductSort::Relevance,
+            limit: 1,
+            ..ProductQuery::default()
+        };
+        narrow(&mut query);
+        query
+    };
+    let ranked = |query: ProductQuery| {
+        let store = store.clone();
+        async move {
+            let ranked = slugs(&list_all(&store, query.clone()).await);
+            let mut other_order = matching(
+                &store,
+                ProductQuery {
+                    sort: ProductSort::Newest,
+                    ..query
+                },
+            )
+            .await;
+            let mut sorted = ranked.clone();
+            sorted.sort();
+            other_order.sort();
+            assert_eq!(sorted, other_order, "the same matches in any order");
+            ranked
+        }
+    };
+    let none = |_: &mut ProductQuery| {};
+
+    assert_eq!(
+        ranked(shop("chair", &none)).await,
+        ["chair-bench", "oak-chair", "walnut-chair", "desk"]
+    );
+    // The last unit of the oak chair sold, the walnut chair restocked: they change places.
+    store
+        .adjust_inventory(made["oak-chair"].1, -2)
+        .await
+        .unwrap();
+    store
+        .adjust_inventory(made["walnut-chair"].1, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        ranked(shop("chair", &none)).await,
+        ["chair-bench", "walnut-chair", "oak-chair", "desk"]
+    );
+    set_status(&store, made["chair-bench"].0, ProductStatus::Draft).await;
+    assert_eq!(
+        ranked(shop("chair", &none)).await,
+        ["walnut-chair", "oak-chair", "desk"],
+        "a draft leaves the shop's search"
+    );
+    assert_eq!(
+        ranked(shop("chair", &|q| q.status = None)).await,
+        ["chair-bench", "walnut-chair", "oak-chair", "desk"],
+        "and stays in the back office's"
+    );
+    assert_eq!(
+        ranked(shop("chair", &|q| q.category = Some(slug("seating")))).await,
+        ["oak-chair", "desk"]
+    );
+    assert_eq!(
+        ranked(shop("chair", &|q| q.price_max = Some(100))).await,
+        ["walnut-chair", "oak-chair"]
+    );
+    assert_eq!(
+        ranked(shop("chiar", &|q| q.in_stock = true)).await,
+        ["walnut-chair", "desk"],
+        "a corrected word, in stock only"
+    );
+    assert_eq!(
+        ranked(shop("chair", &|q| q
+            .option_values
+            .push(("color".into(), "Oak".into()))))
+        .await,
+        ["oak-chair"]
     );
 }
