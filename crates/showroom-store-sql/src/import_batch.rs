@@ -10,7 +10,7 @@
 //! updates it rather than duplicating it. Re-imported products and variants are updated row by
 //! row, as before.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use showroom_store::{ImportOutcome, ImportProduct, ProductOption, StoreError};
 use sqlx::any::AnyRow;
@@ -339,13 +339,47 @@ async fn write(conn: &mut AnyConnection, accepted: &[Accepted<'_>]) -> Result<()
     recompute_listings(conn, ids.collect()).await
 }
 
+/// The option values (name as spelled, value) stored for each of `variant_ids`.
+async fn stored_option_values(
+    conn: &mut AnyConnection,
+    variant_ids: Vec<String>,
+) -> Result<HashMap<String, BTreeMap<String, String>>, StoreError> {
+    let found = select_in(
+        conn,
+        "SELECT variant_id, name, value FROM variant_options WHERE variant_id IN ({})",
+        variant_ids,
+    )
+    .await?;
+    let mut stored: HashMap<String, BTreeMap<String, String>> = HashMap::new();
+    for row in &found {
+        stored
+            .entry(get(row, "variant_id")?)
+            .or_default()
+            .insert(get(row, "name")?, get(row, "value")?);
+    }
+    Ok(stored)
+}
+
 /// Updates the variants with a known SKU (stock set to the file's figure, never below what
-/// pending orders hold), inserts the others, and writes every variant's option values anew.
+/// pending orders hold) and inserts the others. A known variant's option values are written anew
+/// only when they differ from the file's (a re-import of an unchanged catalog rewrites none, nor
+/// the option facet rows their triggers keep); a new variant's are inserted.
 async fn write_variants(
     conn: &mut AnyConnection,
     accepted: &[Accepted<'_>],
     now: i64,
 ) -> Result<(), StoreError> {
+    let known_ids = accepted
+        .iter()
+        .flat_map(|p| {
+            p.item
+                .variants
+                .iter()
+                .filter_map(|v| p.known.get(v.sku.as_str()))
+        })
+        .map(Uuid::to_string)
+        .collect();
+    let stored = stored_option_values(conn, known_ids).await?;
     let mut new_variants = Vec::new();
     let mut rewritten = Vec::new();
     let mut option_rows = Vec::new();
@@ -371,6 +405,14 @@ async fn write_variants(
                     .execute(&mut *conn)
                     .await
                     .map_err(db)?;
+                    let unchanged = stored
+                        .get(&id.to_string())
+                        .map_or(variant.option_values.is_empty(), |values| {
+                            *values == variant.option_values
+                        });
+                    if unchanged {
+                        continue;
+                    }
                     rewritten.push(id.to_string());
                     *id
                 }

@@ -229,23 +229,28 @@ pub(crate) async fn recompute_listing(
     recompute_listings(conn, vec![product_id.to_string()]).await
 }
 
-/// [`recompute_listing`] of many products, in as few statements as the bulk limits allow.
+/// [`recompute_listing`] of many products, in as few statements as the bulk limits allow. A
+/// product whose columns already hold what its variants say is not written (a re-import of an
+/// unchanged catalog leaves its products' rows, indexes and triggers alone).
 pub(crate) async fn recompute_listings(
     conn: &mut AnyConnection,
     product_ids: Vec<String>,
 ) -> Result<(), StoreError> {
     crate::bulk::execute_in(
         conn,
-        "UPDATE products SET \
-           price_min_minor = (SELECT MIN(v.price_minor) FROM variants v \
-                              WHERE v.product_id = products.id), \
-           price_max_minor = (SELECT MAX(v.price_minor) FROM variants v \
-                              WHERE v.product_id = products.id), \
-           currency = (SELECT MIN(v.currency) FROM variants v WHERE v.product_id = products.id), \
-           available = (SELECT CAST(COALESCE(SUM(CASE WHEN v.on_hand > v.reserved \
-                          THEN v.on_hand - v.reserved ELSE 0 END), 0) AS BIGINT) \
-                        FROM variants v WHERE v.product_id = products.id) \
-         WHERE id IN ({})",
+        "UPDATE products SET price_min_minor = l.price_min, price_max_minor = l.price_max, \
+           currency = l.currency, available = l.available \
+         FROM (SELECT p.id AS product_id, MIN(v.price_minor) AS price_min, \
+                 MAX(v.price_minor) AS price_max, MIN(v.currency) AS currency, \
+                 CAST(COALESCE(SUM(CASE WHEN v.on_hand > v.reserved \
+                   THEN v.on_hand - v.reserved ELSE 0 END), 0) AS BIGINT) AS available \
+               FROM products p LEFT JOIN variants v ON v.product_id = p.id \
+               WHERE p.id IN ({}) GROUP BY p.id) l \
+         WHERE products.id = l.product_id \
+           AND (products.price_min_minor IS DISTINCT FROM l.price_min \
+             OR products.price_max_minor IS DISTINCT FROM l.price_max \
+             OR products.currency IS DISTINCT FROM l.currency \
+             OR products.available <> l.available)",
         product_ids,
     )
     .await
