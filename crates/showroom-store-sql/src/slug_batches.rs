@@ -20,7 +20,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use showroom_store::{Product, StoreError};
-use sqlx::AnyPool;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool};
 use tokio::sync::{mpsc, oneshot, Mutex};
 
 use crate::error::db;
@@ -95,12 +96,26 @@ fn start_readers(pool: AnyPool) -> mpsc::Sender<LookUp> {
 }
 
 /// Takes the look-ups waiting (at least one, at most [`MAX_BATCH`]) and answers them with one
-/// read, until the catalog is dropped.
+/// read, until the catalog is dropped. While look-ups keep waiting, consecutive batches are read
+/// on the same connection (sqlx pings a connection each time it goes back to the pool: a round
+/// trip per batch saved); it goes back before the reader waits for anything.
 async fn read_batches(pool: AnyPool, queue: Arc<Mutex<mpsc::Receiver<LookUp>>>) {
+    let mut held: Option<PoolConnection<Any>> = None;
     loop {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         {
-            let mut queue = queue.lock().await;
+            // A reader never waits, for the queue's lock or for a look-up, while it holds a
+            // connection: with a small pool, the callers it would keep waiting may need it.
+            let mut queue = match queue.try_lock() {
+                Ok(queue) => queue,
+                Err(_) => {
+                    held = None;
+                    queue.lock().await
+                }
+            };
+            if queue.is_empty() {
+                held = None;
+            }
             match queue.recv().await {
                 Some(first) => batch.push(first),
                 None => return,
@@ -112,11 +127,17 @@ async fn read_batches(pool: AnyPool, queue: Arc<Mutex<mpsc::Receiver<LookUp>>>) 
                 }
             }
         }
-        answer(&pool, batch).await;
+        held = answer(&pool, held, batch).await;
     }
 }
 
-async fn answer(pool: &AnyPool, batch: Vec<LookUp>) {
+/// Answers `batch` on `held` (or a connection from the pool) and returns the connection when the
+/// read succeeded; after a failure it is dropped, so a broken one is never kept.
+async fn answer(
+    pool: &AnyPool,
+    held: Option<PoolConnection<Any>>,
+    batch: Vec<LookUp>,
+) -> Option<PoolConnection<Any>> {
     let mut waiting: HashMap<String, Vec<oneshot::Sender<Answer>>> = HashMap::new();
     for look_up in batch {
         waiting
@@ -125,12 +146,18 @@ async fn answer(pool: &AnyPool, batch: Vec<LookUp>) {
             .push(look_up.answer);
     }
     let slugs: Vec<&str> = waiting.keys().map(String::as_str).collect();
-    let read = match pool.acquire().await {
-        Ok(mut conn) => products_by_slugs(&mut conn, &slugs).await,
-        Err(error) => Err(db(error)),
+    let conn = match held {
+        Some(conn) => Ok(conn),
+        None => pool.acquire().await.map_err(db),
     };
-    let mut found = match read {
-        Ok(found) => found,
+    let read = match conn {
+        Ok(mut conn) => products_by_slugs(&mut conn, &slugs)
+            .await
+            .map(|found| (found, conn)),
+        Err(error) => Err(error),
+    };
+    let (mut found, conn) = match read {
+        Ok(read) => read,
         Err(error) => {
             let unavailable = matches!(error, StoreError::Unavailable(_));
             let reason = std::error::Error::source(&error)
@@ -142,7 +169,7 @@ async fn answer(pool: &AnyPool, batch: Vec<LookUp>) {
                     Answer::ReadAlone
                 });
             }
-            return;
+            return None;
         }
     };
     for (slug, answers) in waiting {
@@ -152,4 +179,5 @@ async fn answer(pool: &AnyPool, batch: Vec<LookUp>) {
             let _ = answer.send(Answer::Read(product.clone()));
         }
     }
+    Some(conn)
 }
