@@ -42,16 +42,15 @@ FOR EACH ROW EXECUTE FUNCTION products_search_follow_insert();
 -- The document is recomputed only when the text changed.
 CREATE FUNCTION products_search_follow_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF OLD.title IS DISTINCT FROM NEW.title OR OLD.description IS DISTINCT FROM NEW.description THEN
-        UPDATE products_search
-        SET status = NEW.status, in_stock = NEW.available > 0, title_key = NEW.title_key,
-            search = strip(to_tsvector('simple', NEW.title || ' ' || NEW.description))
-        WHERE product_id = NEW.id;
-    ELSE
-        UPDATE products_search
-        SET status = NEW.status, in_stock = NEW.available > 0, title_key = NEW.title_key
-        WHERE product_id = NEW.id;
-    END IF;
+    UPDATE products_search
+    SET status = NEW.status, in_stock = NEW.available > 0, title_key = NEW.title_key,
+        search = CASE
+            WHEN OLD.title IS DISTINCT FROM NEW.title
+              OR OLD.description IS DISTINCT FROM NEW.description
+            THEN strip(to_tsvector('simple', NEW.title || ' ' || NEW.description))
+            ELSE search
+        END
+    WHERE product_id = NEW.id;
     RETURN NULL;
 END;
 $$;

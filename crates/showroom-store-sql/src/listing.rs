@@ -194,7 +194,7 @@ fn build(
     let ranked = query.sort == ProductSort::Relevance;
     let (from, id, mut filters, rows) = match terms {
         Some(terms) if ranked => {
-            let (from, filters) = search_matches(&mut sql, dialect, query, resolved, terms);
+            let (from, filters) = ranked_search_source(&mut sql, dialect, query, resolved, terms);
             (from, "s.product_id", filters, &SEARCH_ROWS)
         }
         _ => {
@@ -235,7 +235,7 @@ fn build(
 /// The `FROM` and conditions of a search ranked by relevance: its matches in `products_search`
 /// (aliased `s`), filtered there by status and stock; the products (`p`) are joined only when
 /// another filter reads their columns.
-fn search_matches(
+fn ranked_search_source(
     sql: &mut Sql,
     dialect: &dyn Dialect,
     query: &ProductQuery,

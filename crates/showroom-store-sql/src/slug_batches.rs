@@ -146,17 +146,15 @@ async fn answer(
             .push(look_up.answer);
     }
     let slugs: Vec<&str> = waiting.keys().map(String::as_str).collect();
-    let conn = match held {
-        Some(conn) => Ok(conn),
-        None => pool.acquire().await.map_err(db),
+    let read = async {
+        let mut conn = match held {
+            Some(conn) => conn,
+            None => pool.acquire().await.map_err(db)?,
+        };
+        let found = products_by_slugs(&mut conn, &slugs).await?;
+        Ok::<_, StoreError>((found, conn))
     };
-    let read = match conn {
-        Ok(mut conn) => products_by_slugs(&mut conn, &slugs)
-            .await
-            .map(|found| (found, conn)),
-        Err(error) => Err(error),
-    };
-    let (mut found, conn) = match read {
+    let (mut found, conn) = match read.await {
         Ok(read) => read,
         Err(error) => {
             let unavailable = matches!(error, StoreError::Unavailable(_));
